@@ -1,0 +1,92 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
+const REDIS_URL = /^rediss?:\/\/.+/;
+const DURATION = /^\d+(ms|s|m|h|d)?$/;
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === undefined || typeof value === 'boolean' ? value : ['true', '1', 'yes'].includes(String(value).toLowerCase()) ? true : ['false', '0', 'no', ''].includes(String(value).toLowerCase()) ? false : value;
+
+/** The process environment as both APIs read it; one property per documented variable. */
+export class Environment {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  CONTROL_PORT = 6500;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  APP_PORT = 6501;
+
+  @IsString() @Matches(/^https?:\/\/.+/, { message: 'FRONTEND_URL must be an http(s) URL' })
+  FRONTEND_URL = 'http://localhost:3000';
+
+  @IsString() @IsNotEmpty() @Matches(POSTGRES_URL, { message: 'CONTROL_DATABASE_URL must be a postgresql:// URL' })
+  CONTROL_DATABASE_URL: string;
+
+  @IsString() @IsNotEmpty() @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL: string;
+
+  @IsString() @IsNotEmpty()
+  PGBOUNCER_HOST = '127.0.0.1';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  PGBOUNCER_PORT = 6432;
+
+  @IsString() @IsNotEmpty()
+  JWT_SECRET: string;
+
+  @IsString() @Matches(DURATION, { message: 'JWT_EXPIRES_IN must be a duration such as 900s or 15m' })
+  JWT_EXPIRES_IN = '15m';
+
+  @IsString() @IsNotEmpty()
+  JWT_ISSUER = 'helpdeskly';
+
+  @IsString() @IsNotEmpty()
+  JWT_AUDIENCE = 'helpdeskly-api';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(90)
+  REFRESH_TOKEN_DAYS = 7;
+
+  @Type(() => Number) @IsInt() @Min(4) @Max(15)
+  BCRYPT_ROUNDS = 12;
+
+  @IsString() @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @IsString() @IsNotEmpty()
+  DB_ENCRYPTION_KEY: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  @Transform(toBoolean) @IsBoolean()
+  ENABLE_METRICS = true;
+
+  @Transform(toBoolean) @IsBoolean()
+  ENABLE_SWAGGER = false;
+
+  @IsString()
+  CORS_ORIGINS = '';
+
+  @Type(() => Number) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  TENANT_MIGRATION_CONCURRENCY = 4;
+}

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { AppConfig } from './app-config';
+import { Environment } from './environment';
+
+/** Values shipped in .env.example; a production deployment that kept one has no secret at all. */
+export const EXAMPLE_SECRETS: ReadonlySet<string> = new Set([
+  'change-me-jwt-secret-at-least-32-characters-long',
+  'change-me-db-encryption-key-32-characters-min',
+]);
+
+const PRODUCTION_SECRETS = ['JWT_SECRET', 'DB_ENCRYPTION_KEY'] as const;
+const MIN_SECRET_LENGTH = 32;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Loads `.env` into process.env for development; variables already set win. */
+export function loadDotEnv(path = '.env'): void {
+  if (process.env.NODE_ENV !== 'production' && existsSync(path)) process.loadEnvFile(path);
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)));
+}
+
+/** Parses and validates the environment once; throws {@link ConfigError} naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const problems = describe(validateSync(env, { skipMissingProperties: false }));
+
+  if (env.NODE_ENV === 'production') {
+    for (const name of PRODUCTION_SECRETS) {
+      const value = raw[name];
+      if (!value) continue; // already reported as missing
+      if (value.length < MIN_SECRET_LENGTH) problems.push(`${name} must be at least ${MIN_SECRET_LENGTH} characters in production`);
+      else if (EXAMPLE_SECRETS.has(value)) problems.push(`${name} is the example value from .env.example; set a real secret in production`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+
+  return Object.freeze<AppConfig>({
+    env: env.NODE_ENV,
+    http: {
+      host: env.HOST,
+      controlPort: env.CONTROL_PORT,
+      appPort: env.APP_PORT,
+      frontendUrl: env.FRONTEND_URL,
+      corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    database: {
+      controlUrl: env.CONTROL_DATABASE_URL,
+      tenantServerUrl: env.DATABASE_URL,
+      pgbouncer: { host: env.PGBOUNCER_HOST, port: env.PGBOUNCER_PORT },
+      tenantMigrationConcurrency: env.TENANT_MIGRATION_CONCURRENCY,
+    },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      jwtExpiresIn: env.JWT_EXPIRES_IN,
+      jwtIssuer: env.JWT_ISSUER,
+      jwtAudience: env.JWT_AUDIENCE,
+      refreshTokenDays: env.REFRESH_TOKEN_DAYS,
+      bcryptRounds: env.BCRYPT_ROUNDS,
+      dbEncryptionKey: env.DB_ENCRYPTION_KEY,
+    },
+    redis: { url: env.REDIS_URL },
+    logging: { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty' },
+    features: { metrics: env.ENABLE_METRICS, swagger: env.ENABLE_SWAGGER },
+  });
+}
