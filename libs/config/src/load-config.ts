@@ -25,15 +25,20 @@ export function loadDotEnv(path = '.env'): void {
   if (process.env.NODE_ENV !== 'production' && existsSync(path)) process.loadEnvFile(path);
 }
 
-function describe(errors: ValidationError[]): string[] {
-  return errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)));
+/** One message per bad variable: "X is required" when absent, else the first rule it breaks. */
+function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
+  return errors.map((e) => {
+    if (raw[e.property] === undefined) return `${e.property} is required`;
+    const message = Object.values(e.constraints ?? {})[0] ?? 'is invalid';
+    return message.startsWith(e.property) ? message : `${e.property}: ${message}`;
+  });
 }
 
 /** Parses and validates the environment once; throws {@link ConfigError} naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
-  const problems = describe(validateSync(env, { skipMissingProperties: false }));
+  const problems = describe(validateSync(env, { skipMissingProperties: false }), raw);
 
   if (env.NODE_ENV === 'production') {
     for (const name of PRODUCTION_SECRETS) {

@@ -1,5 +1,6 @@
-// Integration and e2e specs read the same variables as the APIs; scripts/test.sh exports them
-// (see .env.test). Loading the file here lets a single spec run with plain `jest`.
+// Test processes read the same variables as the APIs. scripts/test.sh exports .env.test; loading
+// it here too lets one spec run on its own (`node scripts/run-tests.mjs e2e libs/http`).
+// Variables already set win.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 

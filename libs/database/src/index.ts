@@ -1,0 +1,2 @@
+export { ControlDatabase } from './control-database';
+export { DatabaseModule } from './database.module';

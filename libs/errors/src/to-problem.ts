@@ -1,0 +1,107 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { type FieldError, type ProblemDetails, problemType } from './problem-details';
+import { ProblemException } from './problem.exception';
+
+/** What the filter needs to answer: the body, extra headers, and whether it was our fault. */
+export interface MappedProblem {
+  readonly body: ProblemDetails;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly serverError: boolean;
+}
+
+const TITLES: Readonly<Record<number, [code: string, title: string]>> = {
+  400: ['bad_request', 'Bad request'],
+  401: ['unauthorized', 'Authentication required'],
+  403: ['forbidden', 'Forbidden'],
+  404: ['not_found', 'Not found'],
+  405: ['method_not_allowed', 'Method not allowed'],
+  406: ['not_acceptable', 'Not acceptable'],
+  409: ['conflict', 'Conflict'],
+  413: ['payload_too_large', 'Request body too large'],
+  415: ['unsupported_media_type', 'Unsupported media type'],
+  422: ['unprocessable_entity', 'Unprocessable entity'],
+  429: ['too_many_requests', 'Too many requests'],
+  503: ['service_unavailable', 'Service unavailable'],
+};
+
+/** Fastify's own errors a client can cause, with what to tell the client. */
+const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, { status: number; code: string; title: string; detail: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', title: 'Malformed JSON', detail: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'malformed_json', title: 'Malformed JSON', detail: 'The request declares a JSON body but sends none.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', title: 'Request body too large', detail: 'The request body exceeds the size limit.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'Content-Length does not match the body.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', title: 'Unsupported media type', detail: 'Send the body as application/json.' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The Content-Type header is invalid.' },
+  FST_ERR_BAD_URL: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The URL is malformed.' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The request is malformed.' },
+};
+
+function fastifyCodeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code in FASTIFY_CLIENT_ERRORS ? code : undefined;
+}
+
+function fromStatus(status: number, detail: string | undefined, requestId: string, instance?: string, errors?: readonly FieldError[]): ProblemDetails {
+  const [code, title] = TITLES[status] ?? (status >= 500 ? ['internal_error', 'Internal server error'] : ['bad_request', 'Bad request']);
+  return { type: problemType(code.replace(/_/g, '-')), title, status, detail, instance, code, requestId, ...(errors ? { errors } : {}) };
+}
+
+function httpExceptionDetail(error: HttpException): string | undefined {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : undefined;
+}
+
+/**
+ * Turns anything thrown while serving a request into RFC 9457 problem details. Client mistakes
+ * keep their 4xx status and a safe message; anything else is a 500 that shows only the request
+ * id, so no stack trace or internal message ever reaches a client.
+ */
+export function toProblem(error: unknown, requestId: string, instance?: string): MappedProblem {
+  if (error instanceof ProblemException) {
+    const p = error.problem;
+    const body: ProblemDetails = {
+      ...p.extensions,
+      type: problemType(p.code.replace(/_/g, '-')),
+      title: p.title,
+      status: p.status,
+      detail: p.detail,
+      instance,
+      code: p.code,
+      requestId,
+      ...(p.errors ? { errors: p.errors } : {}),
+    };
+    // Deliberate answers, even a 503: nothing unexpected happened.
+    return { body, headers: p.headers ?? {}, serverError: false };
+  }
+
+  // Nest wraps Fastify's client errors in an HttpException whose cause keeps Fastify's code.
+  const fastifyCode = fastifyCodeOf(error) ?? fastifyCodeOf((error as { cause?: unknown } | null)?.cause);
+  if (fastifyCode) {
+    const known = FASTIFY_CLIENT_ERRORS[fastifyCode];
+    return {
+      body: { type: problemType(known.code.replace(/_/g, '-')), title: known.title, status: known.status, detail: known.detail, instance, code: known.code, requestId },
+      headers: {},
+      serverError: false,
+    };
+  }
+
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status < 500) {
+      const detail = status === HttpStatus.NOT_FOUND && /^Cannot [A-Z]+ /.test(httpExceptionDetail(error) ?? '') ? 'No route matches this method and path.' : httpExceptionDetail(error);
+      return { body: fromStatus(status, detail, requestId, instance), headers: {}, serverError: false };
+    }
+    return { body: fromStatus(status, status === 503 ? httpExceptionDetail(error) : `An unexpected error occurred. Quote request id ${requestId} when reporting it.`, requestId, instance), headers: {}, serverError: status !== 503 };
+  }
+
+  // Any other framework error that carries a 4xx status is the client's (e.g. a bad header).
+  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return { body: fromStatus(statusCode, undefined, requestId, instance), headers: {}, serverError: false };
+  }
+
+  return { body: fromStatus(500, `An unexpected error occurred. Quote request id ${requestId} when reporting it.`, requestId, instance), headers: {}, serverError: true };
+}

@@ -1,0 +1,57 @@
+import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import { ControlDatabase } from '@helpdeskly/database';
+import { ProblemException } from '@helpdeskly/errors';
+import { RedisClient } from '@helpdeskly/redis';
+import { PgBouncerProbe } from './pgbouncer.probe';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+@ApiTags('health')
+@Controller({ path: 'health', version: VERSION_NEUTRAL })
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    private readonly controlDb: ControlDatabase,
+    private readonly redis: RedisClient,
+    private readonly pgbouncer: PgBouncerProbe,
+  ) {}
+
+  /** Liveness: the process answers; no dependency is checked, so an outage never restarts it. */
+  @Get()
+  @ApiOkResponse({ description: 'The process is alive' })
+  live() {
+    return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
+  }
+
+  /** Readiness: the control database, Redis and PgBouncer all answer within the timeout. */
+  @Get('ready')
+  @ApiOkResponse({ description: 'Every dependency answers' })
+  @ApiServiceUnavailableResponse({ description: 'Problem details naming the components that are down, in `down` and `checks`' })
+  async ready() {
+    const check = (key: string, fn: () => Promise<unknown>) => () => this.indicator.check(key).attempt(async () => void (await fn())).withTimeout(CHECK_TIMEOUT_MS);
+    let result: HealthCheckResult;
+    try {
+      result = await this.health.check([
+        check('database', () => this.controlDb.$queryRaw`SELECT 1`),
+        check('redis', () => this.redis.ping()),
+        check('pgbouncer', () => this.pgbouncer.ping()),
+      ]);
+    } catch (error) {
+      const details = (error as { getResponse?: () => HealthCheckResult }).getResponse?.();
+      if (!details?.details) throw error;
+      const down = Object.entries(details.details).filter(([, v]) => v.status === 'down').map(([k]) => k);
+      throw new ProblemException({
+        status: 503,
+        code: 'not_ready',
+        title: 'Not ready',
+        detail: `Unavailable: ${down.join(', ')}`,
+        extensions: { down, checks: details.details },
+        headers: { 'retry-after': '5' },
+      });
+    }
+    return { status: 'ok', checks: result.details };
+  }
+}

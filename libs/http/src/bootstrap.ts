@@ -1,0 +1,25 @@
+import type { DynamicModule } from '@nestjs/common';
+import { type AppConfig, ConfigError, loadConfig, loadDotEnv } from '@helpdeskly/config';
+import { createLogger } from '@helpdeskly/logging';
+import { createApp } from './create-app';
+import type { ApiDescription } from './openapi';
+import { handleShutdownSignals } from './shutdown';
+
+/** main.ts of each API: parse the configuration once, refuse to start when it is invalid, listen. */
+export async function bootstrap(api: ApiDescription, moduleFor: (config: AppConfig) => DynamicModule, portOf: (config: AppConfig) => number): Promise<void> {
+  loadDotEnv();
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${api.name} refuses to start. ${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = createLogger({ name: api.name, level: config.logging.level, pretty: config.logging.pretty });
+  const app = await createApp(moduleFor(config), { config, api, logger });
+  handleShutdownSignals(app, logger, config.http.shutdownTimeoutMs);
+  const port = portOf(config);
+  await app.listen({ port, host: config.http.host });
+  logger.info({ port, swagger: config.features.swagger ? `/docs` : undefined }, `${api.name} listening`);
+}

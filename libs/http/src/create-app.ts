@@ -1,0 +1,64 @@
+import { type DynamicModule, VersioningType } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import type { AppConfig } from '@helpdeskly/config';
+import { ProblemExceptionFilter, ValidationPipe } from '@helpdeskly/errors';
+import { createLogger, type Logger as PinoLogger, NestPinoLogger, registerRequestLogging } from '@helpdeskly/logging';
+import { type ApiDescription, buildOpenApiDocument } from './openapi';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
+
+export interface CreateAppOptions {
+  readonly config: AppConfig;
+  readonly api: ApiDescription;
+  /** Replaces the process logger (tests read what was logged). */
+  readonly logger?: PinoLogger;
+}
+
+const VERSION = process.env.npm_package_version ?? '0.1.0';
+
+/**
+ * Builds an API the way both apps run it: Fastify with the body limit and request ids, URI
+ * versioning (`/v1`; health, metrics and docs are version-neutral), the global validation pipe and
+ * problem-details filter, JSON logs, CORS, security headers, and Swagger UI at /docs when enabled.
+ */
+export async function createApp(module: DynamicModule, options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const { config, api } = options;
+  const logger = options.logger ?? createLogger({ name: api.name, level: config.logging.level, pretty: config.logging.pretty });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    genReqId: requestIdFor,
+    trustProxy: true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // Fastify's own errors (malformed JSON, body limit) reach the global filter too: Nest installs
+  // its exception layer as Fastify's error handler.
+  registerRequestLogging(fastify, logger);
+  // JSON only: a text/plain body is refused with 415 rather than handed to validation as a string.
+  fastify.removeContentTypeParser('text/plain');
+
+  await app.register(helmet, { global: true });
+  app.enableCors({
+    origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : [config.http.frontendUrl],
+    credentials: true,
+    exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
+  });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  app.useGlobalPipes(new ValidationPipe());
+  app.useGlobalFilters(new ProblemExceptionFilter());
+
+  if (config.features.swagger) {
+    SwaggerModule.setup('docs', app, buildOpenApiDocument(app, api, VERSION), { jsonDocumentUrl: 'docs/openapi.json' });
+  }
+  return app;
+}

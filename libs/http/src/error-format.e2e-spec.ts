@@ -1,0 +1,186 @@
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { Body, Controller, Get, HttpStatus, Module, Param, ParseUUIDPipe, Post, Query, UnauthorizedException } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { DomainException, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '@helpdeskly/errors';
+import { type RunningTestApp, startTestApp, testConfig } from '@helpdeskly/testing';
+
+class AddressDto {
+  @IsString() @MaxLength(20) city: string;
+}
+
+class CreateThingDto {
+  @IsEmail() email: string;
+  @IsString() @MaxLength(10) name: string;
+  @IsOptional() @ValidateNested() @Type(() => AddressDto) address?: AddressDto;
+}
+
+class ListQueryDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+}
+
+enum ThingErrorCode {
+  Duplicate = 'thing_duplicate',
+  Frozen = 'thing_frozen',
+}
+
+class ThingException extends DomainException<ThingErrorCode> {
+  constructor(code: ThingErrorCode, detail: string) {
+    super({ [ThingErrorCode.Duplicate]: { status: 409, title: 'Thing already exists' }, [ThingErrorCode.Frozen]: { status: 422, title: 'Thing is frozen' } }, code, detail);
+  }
+}
+
+/** A controller of the test's own, mounted with the same bootstrap as both APIs. */
+@Controller('things')
+class ThingsController {
+  @Post()
+  create(@Body() dto: CreateThingDto) {
+    if (dto.name === 'taken') throw new ThingException(ThingErrorCode.Duplicate, 'A thing named taken exists.');
+    if (dto.name === 'frozen') throw new ThingException(ThingErrorCode.Frozen, 'Frozen things cannot be created.');
+    return { created: dto };
+  }
+
+  @Get()
+  list(@Query() query: ListQueryDto) {
+    return { limit: query.limit ?? 25, type: typeof query.limit };
+  }
+
+  @Get('private')
+  private() {
+    throw new UnauthorizedException('Sign in first.');
+  }
+
+  @Get('crash')
+  crash() {
+    throw new Error('connect to postgresql://admin:hunter2@db.internal:5432/x failed at SomeInternal.function');
+  }
+
+  @Get(':id')
+  one(@Param('id', new ParseUUIDPipe()) id: string) {
+    return { id };
+  }
+}
+
+@Module({ controllers: [ThingsController] })
+class ThingsModule {}
+
+describe('Error format (RFC 9457) over HTTP', () => {
+  let running: RunningTestApp;
+  const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => fetch(`${running.baseUrl}/v1/things`, { method: 'POST', headers, body });
+
+  async function expectProblem(response: Response, status: number, code: string): Promise<ProblemDetails> {
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toContain(PROBLEM_CONTENT_TYPE);
+    const body = (await response.json()) as ProblemDetails;
+    expect(body).toMatchObject({ status, code, type: `https://helpdeskly.dev/problems/${code.replace(/_/g, '-')}` });
+    expect(typeof body.title).toBe('string');
+    expect(body.requestId).toBe(response.headers.get('x-request-id'));
+    expect(JSON.stringify(body)).not.toMatch(/\bat [\w.<>]+ \(|node_modules|\.ts:\d+/); // no stack trace
+    return body;
+  }
+
+  before(async () => {
+    running = await startTestApp({ module: ThingsModule }, { config: testConfig({ BODY_LIMIT_BYTES: '2048' }) });
+  });
+  after(() => running.close());
+
+  it('answers a valid request under /v1', async () => {
+    const response = await post(JSON.stringify({ email: 'a@example.com', name: 'ok' }));
+    expect(response.status).toBe(HttpStatus.CREATED);
+    expect(await response.json()).toEqual({ created: { email: 'a@example.com', name: 'ok' } });
+  });
+
+  it('rejects malformed JSON with 400 malformed_json', async () => {
+    const body = await expectProblem(await post('{"email": "a@example.com",'), 400, 'malformed_json');
+    expect(body.detail).toMatch(/not valid JSON/);
+  });
+
+  it('names every invalid field, nested ones with their path', async () => {
+    const body = await expectProblem(await post(JSON.stringify({ email: 'nope', name: 'far too long a name', address: { city: 7 } })), 400, 'validation_failed');
+    const fields = body.errors!.map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.email', 'body.name', 'body.address.city']));
+    expect(body.errors!.find((e) => e.field === 'body.email')).toMatchObject({ code: 'isEmail' });
+  });
+
+  it('rejects unknown properties instead of silently dropping them', async () => {
+    const body = await expectProblem(await post(JSON.stringify({ email: 'a@example.com', name: 'ok', isAdmin: true })), 400, 'validation_failed');
+    expect(body.errors).toEqual([expect.objectContaining({ field: 'body.isAdmin', code: 'whitelistValidation' })]);
+  });
+
+  it('rejects a JSON body that is not an object', async () => {
+    const body = await expectProblem(await post('[1,2]'), 400, 'validation_failed');
+    expect(body.errors).toEqual([expect.objectContaining({ field: 'body' })]);
+  });
+
+  it('validates query strings and converts them to the declared type', async () => {
+    const ok = await fetch(`${running.baseUrl}/v1/things?limit=5`);
+    expect(await ok.json()).toEqual({ limit: 5, type: 'number' });
+    const body = await expectProblem(await fetch(`${running.baseUrl}/v1/things?limit=500`), 400, 'validation_failed');
+    expect(body.errors).toEqual([expect.objectContaining({ field: 'query.limit', code: 'max' })]);
+  });
+
+  it('validates path parameters', async () => {
+    const body = await expectProblem(await fetch(`${running.baseUrl}/v1/things/not-a-uuid`), 400, 'bad_request');
+    expect(body.detail).toMatch(/uuid/i);
+  });
+
+  it('answers 413 for a body over the configured limit', async () => {
+    await expectProblem(await post(JSON.stringify({ email: 'a@example.com', name: 'x'.repeat(5000) })), 413, 'payload_too_large');
+  });
+
+  it('answers 415 for a body that is not JSON', async () => {
+    await expectProblem(await post('email=a', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+  });
+
+  it('answers 404 for an unknown route and for a route without its version', async () => {
+    await expectProblem(await fetch(`${running.baseUrl}/v1/nothing-here`), 404, 'not_found');
+    await expectProblem(await fetch(`${running.baseUrl}/things`), 404, 'not_found');
+  });
+
+  it('maps domain exceptions to their own status and code', async () => {
+    const conflict = await expectProblem(await post(JSON.stringify({ email: 'a@example.com', name: 'taken' })), 409, 'thing_duplicate');
+    expect(conflict).toMatchObject({ title: 'Thing already exists', detail: 'A thing named taken exists.' });
+    await expectProblem(await post(JSON.stringify({ email: 'a@example.com', name: 'frozen' })), 422, 'thing_frozen');
+  });
+
+  it('maps Nest HTTP exceptions', async () => {
+    const body = await expectProblem(await fetch(`${running.baseUrl}/v1/things/private`), 401, 'unauthorized');
+    expect(body.detail).toBe('Sign in first.');
+  });
+
+  it('answers an unexpected error with a 500 that shows only the request id, and logs the rest', async () => {
+    const response = await fetch(`${running.baseUrl}/v1/things/crash`);
+    const body = await expectProblem(response, 500, 'internal_error');
+    expect(JSON.stringify(body)).not.toMatch(/postgresql|hunter2|SomeInternal/);
+    expect(body.detail).toContain(body.requestId);
+    const logged = running.logs.entries().find((e) => e.requestId === body.requestId && e.level === 'error' && e.err);
+    expect(JSON.stringify(logged)).toContain('SomeInternal.function');
+    expect(running.logs.text).not.toContain('hunter2');
+  });
+
+  describe('X-Request-Id', () => {
+    it('is generated when absent', async () => {
+      const response = await fetch(`${running.baseUrl}/v1/things`);
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('is kept when well-formed', async () => {
+      const response = await fetch(`${running.baseUrl}/v1/things`, { headers: { 'x-request-id': 'trace-1234.abc' } });
+      expect(response.headers.get('x-request-id')).toBe('trace-1234.abc');
+    });
+
+    it('is replaced when malformed', async () => {
+      const response = await fetch(`${running.baseUrl}/v1/things`, { headers: { 'x-request-id': 'bad id <script>' } });
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('appears in the request log line with the route template, not the raw URL', async () => {
+      const id = 'log-line-check-42';
+      await fetch(`${running.baseUrl}/v1/things/1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed`, { headers: { 'x-request-id': id } });
+      const line = running.logs.entries().find((e) => e.requestId === id && e.msg === 'request completed');
+      expect(line).toMatchObject({ method: 'GET', route: '/v1/things/:id', status: 200 });
+      expect(typeof line!.durationMs).toBe('number');
+    });
+  });
+});

@@ -1,0 +1,1 @@
+export { LogCapture, startTestApp, testConfig, type RunningTestApp } from './test-app';
