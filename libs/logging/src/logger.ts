@@ -24,7 +24,8 @@ export function createLogger(options: LoggerOptions): Logger {
       level: (label) => ({ level: label }),
       log: (object) => redactSecrets(object),
     },
-    serializers: { err: (err: Error) => redactSecrets(pino.stdSerializers.err(err)) },
+    // formatters.log has already turned errors into masked plain objects; this catches the rest.
+    serializers: { err: (err: unknown) => (err instanceof Error ? redactSecrets(pino.stdSerializers.err(err)) : err) },
     hooks: {
       logMethod(args, method) {
         method.apply(this, args.map((a) => (typeof a === 'string' ? redactString(a) : a)) as Parameters<typeof method>);

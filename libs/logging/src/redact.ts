@@ -1,9 +1,11 @@
 /** Keys whose values never reach a log line, whatever object they appear in. */
-const SECRET_KEY = /pass(word|wd|phrase)?$|secret|token|authorization|cookie|^otp$|totp|recovery.?codes?|api.?key|encryption.?key|credential/i;
+const SECRET_KEY = /pass(word|wd|phrase)?|secret|token|authorization|cookie|^otp$|totp|recovery.?codes?|api.?key|encryption.?key|credential/i;
 /** `scheme://user:password@host` in any string: the password part is masked. */
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/?#\s]+)(@)/gi;
 /** A JWT anywhere in a string. */
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g;
+/** `password=...`, `secret: ...` and the like in free text. */
+const ASSIGNMENT = /\b((?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key)\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;]+)/gi;
 /** `Bearer <anything>` in free text. */
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 
@@ -11,7 +13,7 @@ export const REDACTED = '[REDACTED]';
 const MAX_DEPTH = 8;
 
 export function redactString(value: string): string {
-  return value.replace(URL_PASSWORD, `$1${REDACTED}$3`).replace(JWT, REDACTED).replace(BEARER, `$1${REDACTED}`);
+  return value.replace(URL_PASSWORD, `$1${REDACTED}$3`).replace(JWT, REDACTED).replace(BEARER, `$1${REDACTED}`).replace(ASSIGNMENT, `$1${REDACTED}`);
 }
 
 /**

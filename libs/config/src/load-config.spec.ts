@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { expect } from 'expect';
+import { getMetadataStorage } from 'class-validator';
+import { Environment } from './environment';
+import { ConfigError, EXAMPLE_SECRETS, loadConfig } from './load-config';
+
+const VALID = {
+  CONTROL_DATABASE_URL: 'postgresql://u@db:5432/helpdeskly_control',
+  DATABASE_URL: 'postgresql://u@db:5432/postgres',
+  JWT_SECRET: 'a-real-secret-that-is-long-enough-0123456789',
+  DB_ENCRYPTION_KEY: 'another-real-secret-long-enough-0123456789',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected loadConfig to refuse this environment');
+}
+
+const exampleFile = () => Object.fromEntries(
+  readFileSync(join(__dirname, '../../../.env.example'), 'utf8')
+    .split('\n')
+    .filter((l) => /^[A-Z_]+=/.test(l))
+    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+);
+
+describe(loadConfig.name, () => {
+  it('parses a minimal environment into typed values with documented defaults', () => {
+    const config = loadConfig({ ...VALID, CONTROL_PORT: '7000', ENABLE_SWAGGER: 'true', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    expect(config.http).toMatchObject({ controlPort: 7000, appPort: 6501, corsOrigins: ['https://a.example', 'https://b.example'], bodyLimitBytes: 1048576 });
+    expect(config.features).toEqual({ metrics: true, swagger: true });
+    expect(config.auth).toMatchObject({ jwtExpiresIn: '15m', refreshTokenDays: 7, bcryptRounds: 12 });
+    expect(config.database.pgbouncer).toEqual({ host: '127.0.0.1', port: 6432 });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names every missing required variable', () => {
+    expect(problemsOf({})).toEqual(['CONTROL_DATABASE_URL is required', 'DATABASE_URL is required', 'JWT_SECRET is required', 'DB_ENCRYPTION_KEY is required']);
+  });
+
+  it('names each invalid variable once', () => {
+    const problems = problemsOf({ ...VALID, CONTROL_PORT: 'abc', REDIS_URL: 'http://x', LOG_LEVEL: 'loud', ENABLE_METRICS: 'perhaps', JWT_EXPIRES_IN: 'soon' });
+    expect(problems).toHaveLength(5);
+    for (const name of ['CONTROL_PORT', 'REDIS_URL', 'LOG_LEVEL', 'ENABLE_METRICS', 'JWT_EXPIRES_IN']) expect(problems.some((p) => p.startsWith(name))).toBe(true);
+  });
+
+  describe('in production', () => {
+    const prod = { ...VALID, NODE_ENV: 'production' };
+
+    it('starts with real secrets', () => {
+      expect(loadConfig(prod).env).toBe('production');
+    });
+
+    for (const name of ['JWT_SECRET', 'DB_ENCRYPTION_KEY']) {
+      it(`refuses a missing ${name}`, () => {
+        const { [name as keyof typeof prod]: _, ...rest } = prod;
+        expect(problemsOf(rest)).toEqual([`${name} is required`]);
+      });
+
+      it(`refuses a ${name} shorter than 32 characters`, () => {
+        expect(problemsOf({ ...prod, [name]: 'x'.repeat(31) })).toEqual([`${name} must be at least 32 characters in production`]);
+      });
+
+      it(`refuses the ${name} of .env.example`, () => {
+        expect(problemsOf({ ...prod, [name]: exampleFile()[name] })).toEqual([`${name} is the example value from .env.example; set a real secret in production`]);
+      });
+    }
+
+    it('accepts short secrets outside production (tests, development)', () => {
+      expect(loadConfig({ ...VALID, JWT_SECRET: 'short', NODE_ENV: 'development' }).auth.jwtSecret).toBe('short');
+    });
+  });
+
+  describe('.env.example', () => {
+    it('documents every variable the APIs read', () => {
+      const declared = getMetadataStorage().getTargetValidationMetadatas(Environment, '', true, false).map((m) => m.propertyName);
+      expect(Object.keys(exampleFile()).sort()).toEqual([...new Set(declared)].sort());
+    });
+
+    it('holds exactly the example secrets that production refuses', () => {
+      const example = exampleFile();
+      expect(new Set([example.JWT_SECRET, example.DB_ENCRYPTION_KEY])).toEqual(EXAMPLE_SECRETS);
+    });
+
+    it('is itself a valid development configuration', () => {
+      expect(loadConfig(exampleFile()).env).toBe('development');
+    });
+  });
+});
