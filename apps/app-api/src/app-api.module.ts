@@ -2,12 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@helpdeskly/config';
 import { DatabaseModule } from '@helpdeskly/database';
 import { HealthModule } from '@helpdeskly/health';
+import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
 
 /** app-api: each tenant's helpdesk, served from the tenant's own database through PgBouncer. */
 @Module({})
 export class AppApiModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppApiModule, imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, HealthModule] };
+    return { module: AppApiModule, imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, HealthModule, MetricsModule.forRoot(config.features.metrics)] };
   }
 }

@@ -115,6 +115,32 @@ export function apiFoundationSuite(subject: ApiUnderTest): void {
     });
   });
 
+  describe(`${subject.app}: metrics`, () => {
+    it('exposes Prometheus metrics labelled by route template when ENABLE_METRICS=true, and nothing otherwise', async () => {
+      const on = await start({ ENABLE_METRICS: 'true' });
+      try {
+        await get(on.baseUrl, '/health');
+        await get(on.baseUrl, '/v1/no-such-thing/12345');
+        const response = await get(on.baseUrl, '/metrics');
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toContain('text/plain');
+        const text = await response.text();
+        expect(text).toContain('helpdeskly_http_requests_total{method="GET",route="/health",status="200"} 1');
+        expect(text).toContain('route="(unmatched)",status="404"');
+        expect(text).not.toContain('12345');
+        expect(text).toContain('helpdeskly_process_cpu_seconds_total');
+      } finally {
+        await on.close();
+      }
+      const off = await start({ ENABLE_METRICS: 'false' });
+      try {
+        expect((await get(off.baseUrl, '/metrics')).status).toBe(404);
+      } finally {
+        await off.close();
+      }
+    });
+  });
+
   describe(`${subject.app}: the real process`, () => {
     it('drains and exits 0 on SIGTERM', async () => {
       const proc = await startApiProcess(subject.app, await freePort());
