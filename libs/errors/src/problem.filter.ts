@@ -8,7 +8,7 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
   const { body, headers, serverError } = toProblem(error, String(request.id), request.url.split('?')[0]);
   if (serverError) logger.error({ err: error, requestId: request.id }, 'Unhandled error while serving request');
   if (reply.sent) return;
-  reply.headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).status(body.status).send(JSON.stringify(body));
+  reply.headers(headers).header('x-request-id', String(request.id)).header('content-type', PROBLEM_CONTENT_TYPE).status(body.status).send(JSON.stringify(body));
 }
 
 /** The one global filter of each API: every exception becomes RFC 9457 problem details. */

@@ -18,6 +18,7 @@ const TITLES: Readonly<Record<number, [code: string, title: string]>> = {
   406: ['not_acceptable', 'Not acceptable'],
   409: ['conflict', 'Conflict'],
   413: ['payload_too_large', 'Request body too large'],
+  414: ['uri_too_long', 'URI too long'],
   415: ['unsupported_media_type', 'Unsupported media type'],
   422: ['unprocessable_entity', 'Unprocessable entity'],
   429: ['too_many_requests', 'Too many requests'],
@@ -33,6 +34,7 @@ const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, { status: number; code: str
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', title: 'Unsupported media type', detail: 'Send the body as application/json.' },
   FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The Content-Type header is invalid.' },
   FST_ERR_BAD_URL: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The URL is malformed.' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', title: 'URI too long', detail: 'A path segment is longer than allowed.' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The request is malformed.' },
 };
 

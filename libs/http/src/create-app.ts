@@ -1,10 +1,10 @@
-import { type DynamicModule, VersioningType } from '@nestjs/common';
+import { type DynamicModule, Logger, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import type { AppConfig } from '@helpdeskly/config';
-import { ProblemExceptionFilter, ValidationPipe } from '@helpdeskly/errors';
+import { ProblemExceptionFilter, sendProblem, ValidationPipe } from '@helpdeskly/errors';
 import { createLogger, type Logger as PinoLogger, NestPinoLogger, registerRequestLogging } from '@helpdeskly/logging';
 import { type ApiDescription, buildOpenApiDocument } from './openapi';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
@@ -33,6 +33,9 @@ export async function createApp(module: DynamicModule, options: CreateAppOptions
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors the router raises before any hook or Nest sees the request (bad percent-encoding,
+    // an over-long path parameter) get the same problem details.
+    frameworkErrors: (error, request, reply) => sendProblem(error, request, reply, new Logger('Errors')),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
   const fastify = app.getHttpAdapter().getInstance();

@@ -159,6 +159,35 @@ describe('Error format (RFC 9457) over HTTP', () => {
     expect(running.logs.text).not.toContain('hunter2');
   });
 
+  it('never answers a client mistake with a 5xx', async () => {
+    const json = { 'content-type': 'application/json' };
+    const mistakes: Array<[string, RequestInit]> = [
+      ['/v1/things', { method: 'POST', headers: json, body: '' }],
+      ['/v1/things', { method: 'POST', headers: json, body: 'null' }],
+      ['/v1/things', { method: 'POST', headers: json, body: '"text"' }],
+      ['/v1/things', { method: 'POST', headers: json, body: '{"__proto__": {"isAdmin": true}}' }],
+      ['/v1/things', { method: 'POST', headers: json, body: '{"constructor": {"prototype": {}}}' }],
+      ['/v1/things', { method: 'POST', headers: json, body: '{"email": {"$ne": null}, "name": ["a"]}' }],
+      ['/v1/things', { method: 'POST', headers: { 'content-type': 'application/json; charset=latin-7' }, body: '{}' }],
+      ['/v1/things', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--' }],
+      ['/v1/things', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&a=2' }],
+      ['/v1/things?limit=1&limit=2', {}],
+      ['/v1/things?limit[$gt]=1', {}],
+      ['/v1/things/%E0%A4%A', {}],
+      ['/v1/things/' + 'x'.repeat(300), {}],
+      ['/v1/things', { method: 'DELETE' }],
+      ['/v1/things', { method: 'PATCH', headers: json, body: '{}' }],
+    ];
+    const answers = await Promise.all(
+      mistakes.map(async ([path, init]) => {
+        const response = await fetch(`${running.baseUrl}${path}`, init);
+        return { request: `${init.method ?? 'GET'} ${path} ${String(init.body ?? '')}`, status: response.status, type: response.headers.get('content-type') };
+      }),
+    );
+    const wrong = answers.filter((a) => a.status < 400 || a.status >= 500 || !a.type?.startsWith(PROBLEM_CONTENT_TYPE));
+    expect(wrong).toEqual([]);
+  });
+
   describe('X-Request-Id', () => {
     it('is generated when absent', async () => {
       const response = await fetch(`${running.baseUrl}/v1/things`);
