@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@helpdeskly/config';
 import { ProblemExceptionFilter, sendProblem, ValidationPipe } from '@helpdeskly/errors';
 import { createLogger, type Logger as PinoLogger, NestPinoLogger, registerRequestLogging } from '@helpdeskly/logging';
@@ -35,7 +36,7 @@ export async function createApp(module: DynamicModule, options: CreateAppOptions
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Errors the router raises before any hook or Nest sees the request (bad percent-encoding,
     // an over-long path parameter) get the same problem details.
-    frameworkErrors: (error, request, reply) => sendProblem(error, request, reply, new Logger('Errors')),
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply, new Logger('Errors')),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
   const fastify = app.getHttpAdapter().getInstance();

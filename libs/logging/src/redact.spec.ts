@@ -38,7 +38,7 @@ describe(redactSecrets.name, () => {
 
   it('copies errors with their message and stack, masked', () => {
     const error = new Error('auth failed for postgresql://u:hunter2@h/db');
-    const out = redactSecrets({ err: error }) as { err: { message: string; stack: string; type: string } };
+    const out = redactSecrets({ err: error }) as unknown as { err: { message: string; stack: string; type: string } };
     expect(out.err.type).toBe('Error');
     expect(out.err.message).not.toContain('hunter2');
     expect(out.err.stack).not.toContain('hunter2');

@@ -1,0 +1,123 @@
+import type { Client } from 'pg';
+import { mapWithConcurrency } from './concurrency';
+import { withDatabase } from './database-url';
+import { MigrationError, describeError } from './migration.errors';
+import { type SchemaPathOptions, readMigrations, schemaPaths } from './migrations-folder';
+import { type ApplyMigrationsResult, type MigrationStatus, migrateTenantDatabase, migrationStatus } from './migrator';
+import { withSession } from './pg-session';
+
+/** A tenant whose database should be migrated, as the control database describes it. */
+export interface TenantDatabase {
+  readonly tenantId: string;
+  readonly slug: string;
+  /** Direct URL of the tenant's database: its server's admin_url with the database name replaced. */
+  readonly databaseUrl: string;
+}
+
+export interface TenantMigrationReport {
+  readonly tenantId: string;
+  readonly slug: string;
+  /** Migrations applied to this tenant by this run (before the error, if any). */
+  readonly applied: string[];
+  readonly error?: string;
+}
+
+export interface MigrateAllTenantsOptions extends SchemaPathOptions {
+  readonly controlDatabaseUrl: string;
+  /** Most tenant databases migrated at once. */
+  readonly concurrency: number;
+  /** Called as each tenant finishes, successfully or not. */
+  readonly onProgress?: (report: TenantMigrationReport, progress: { readonly done: number; readonly total: number }) => void;
+  /** Migrates one tenant database; defaults to {@link migrateTenantDatabase} with the same paths. */
+  readonly migrate?: (databaseUrl: string) => Promise<ApplyMigrationsResult>;
+}
+
+export interface TenantStatusReport {
+  readonly tenantId: string;
+  readonly slug: string;
+  readonly status?: MigrationStatus;
+  readonly error?: string;
+}
+
+// Tenants on their way out keep their database untouched.
+const LIVE_TENANTS_SQL = `
+  SELECT t.id, t.slug, t.database_name, s.admin_url
+    FROM tenants t
+    JOIN database_servers s ON s.id = t.database_server_id
+   WHERE t.status NOT IN ('DELETED', 'DELETING')
+   ORDER BY t.slug`;
+
+/** Every tenant whose database is kept up to date (status not DELETED or DELETING). */
+export async function listTenantDatabases(controlDatabaseUrl: string): Promise<TenantDatabase[]> {
+  return withSession(controlDatabaseUrl, (control) => readTenantDatabases(control));
+}
+
+/**
+ * Brings every tenant database up to date, `concurrency` at a time, and records the last migration
+ * of each in `tenants.schema_version`. A failing tenant does not stop the others: its error is in
+ * its report.
+ */
+export async function migrateAllTenants(options: MigrateAllTenantsOptions): Promise<TenantMigrationReport[]> {
+  const { controlDatabaseUrl, concurrency, onProgress } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new MigrationError('invalid_migrations', `Tenant migration concurrency must be a positive integer, got ${concurrency}`);
+  const migrate = options.migrate ?? ((databaseUrl: string) => migrateTenantDatabase(databaseUrl, options));
+  const latest = readMigrations(schemaPaths('tenant', options).migrationsDir).at(-1)?.name;
+
+  return withSession(controlDatabaseUrl, async (control) => {
+    const tenants = await readTenantDatabases(control);
+    let done = 0;
+    return mapWithConcurrency(tenants, concurrency, async (tenant) => {
+      const report = await migrateOneTenant(control, tenant, migrate, latest);
+      onProgress?.(report, { done: ++done, total: tenants.length });
+      return report;
+    });
+  });
+}
+
+/** {@link migrationStatus} of every live tenant database, `concurrency` at a time. */
+export async function tenantsMigrationStatus(controlDatabaseUrl: string, concurrency: number, options: SchemaPathOptions = {}): Promise<TenantStatusReport[]> {
+  const tenants = await listTenantDatabases(controlDatabaseUrl);
+  return mapWithConcurrency(tenants, concurrency, async ({ tenantId, slug, databaseUrl }) => {
+    try {
+      return { tenantId, slug, status: await migrationStatus(databaseUrl, 'tenant', options) };
+    } catch (error) {
+      return { tenantId, slug, error: describeError(error) };
+    }
+  });
+}
+
+async function migrateOneTenant(
+  control: Client,
+  tenant: TenantDatabase,
+  migrate: (databaseUrl: string) => Promise<ApplyMigrationsResult>,
+  latest: string | undefined,
+): Promise<TenantMigrationReport> {
+  const { tenantId, slug } = tenant;
+  let applied: string[] = [];
+  let error: string | undefined;
+  let schemaVersion: string | undefined;
+  try {
+    applied = (await migrate(tenant.databaseUrl)).applied;
+    schemaVersion = latest;
+  } catch (failure) {
+    applied = failure instanceof MigrationError ? [...failure.applied] : [];
+    error = describeError(failure);
+    schemaVersion = applied.at(-1);
+  }
+  if (schemaVersion !== undefined) {
+    try {
+      await control.query(
+        'UPDATE tenants SET schema_version = $1, updated_at = now() WHERE id = $2 AND schema_version IS DISTINCT FROM $1',
+        [schemaVersion, tenantId],
+      );
+    } catch (failure) {
+      error = [error, `recording schema_version ${schemaVersion} failed: ${describeError(failure)}`].filter(Boolean).join('; ');
+    }
+  }
+  return error === undefined ? { tenantId, slug, applied } : { tenantId, slug, applied, error };
+}
+
+async function readTenantDatabases(control: Client): Promise<TenantDatabase[]> {
+  const { rows } = await control.query<{ id: string; slug: string; database_name: string; admin_url: string }>(LIVE_TENANTS_SQL);
+  return rows.map((row) => ({ tenantId: row.id, slug: row.slug, databaseUrl: withDatabase(row.admin_url, row.database_name) }));
+}
