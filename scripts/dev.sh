@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Runs Helpdeskly locally, from a fresh clone or again after a change:
+#
+#   bash scripts/dev.sh         install, start PostgreSQL/Redis/PgBouncer, migrate, seed, build,
+#                               then (re)start control-api and app-api in the background
+#   bash scripts/dev.sh stop    stop both APIs (PostgreSQL, Redis and PgBouncer keep running;
+#                               bash scripts/infra.sh stop-pgbouncer stops PgBouncer)
+#
+# Logs: .dev/logs/{control-api,app-api}.log. Configuration: .env (created from .env.example).
+set -euo pipefail
+
+# shellcheck source=scripts/infra.sh
+source "$(dirname "${BASH_SOURCE[0]}")/infra.sh"
+cd "$REPO_ROOT"
+
+LOG_DIR="$REPO_ROOT/.dev/logs"
+RUN_DIR="$REPO_ROOT/.dev/run"
+READY_TIMEOUT_S=60
+APIS=(control-api app-api)
+
+# The package script that starts an API (start:control, start:app), run without a package manager
+# in between so the pid file names the node process itself.
+api_command() {
+  local script
+  case "$1" in
+    control-api) script=start:control ;;
+    app-api) script=start:app ;;
+  esac
+  node -p "require('./package.json').scripts['$script']"
+}
+
+api_port() {
+  case "$1" in
+    control-api) echo "${CONTROL_PORT:-6500}" ;;
+    app-api) echo "${APP_PORT:-6501}" ;;
+  esac
+}
+
+# Sends SIGTERM to every running API, then waits for each: they drain in-flight requests for up
+# to SHUTDOWN_TIMEOUT_MS, in parallel; one still running after that is killed.
+stop_apis() {
+  local name pidfile pid
+  local -a pids=()
+  for name in "${APIS[@]}"; do
+    pidfile="$RUN_DIR/$name.pid"
+    [[ -f "$pidfile" ]] || continue
+    pid=$(cat "$pidfile")
+    rm -f "$pidfile"
+    kill -0 "$pid" 2>/dev/null || continue
+    log "Stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    pids+=("$name:$pid")
+  done
+  local entry
+  for entry in "${pids[@]}"; do
+    name=${entry%%:*}
+    pid=${entry#*:}
+    for _ in $(seq 1 $(((${SHUTDOWN_TIMEOUT_MS:-10000} / 100) + 50))); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      warn "$name (pid $pid) did not stop in time; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+}
+
+start_api() {
+  local name=$1 port command
+  port=$(api_port "$name")
+  command=$(api_command "$name")
+  if port_open 127.0.0.1 "$port"; then
+    fail "Port $port (for $name) is already in use by another process: $(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'users:.*' || echo unknown)"
+  fi
+  log "Starting $name on port $port: $command"
+  # setsid: the API outlives this script and its terminal.
+  setsid bash -c "exec $command" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+# The HTTP status of a GET, or 000 when nothing answers (node: curl is not on every machine).
+http_status() {
+  node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(3000) }).then((r) => console.log(r.status), () => console.log("000"))' "$1"
+}
+
+wait_until_ready() {
+  local name=$1 port pid deadline code
+  port=$(api_port "$name")
+  pid=$(cat "$RUN_DIR/$name.pid")
+  deadline=$(($(date +%s) + READY_TIMEOUT_S))
+  while true; do
+    code=$(http_status "http://127.0.0.1:$port/health/ready")
+    [[ "$code" == 200 ]] && return 0
+    if ! kill -0 "$pid" 2>/dev/null; then
+      fail "$name exited during start-up. Last lines of .dev/logs/$name.log:
+$(tail -n 30 "$LOG_DIR/$name.log")"
+    fi
+    if (($(date +%s) >= deadline)); then
+      fail "$name did not answer GET /health/ready with 200 within ${READY_TIMEOUT_S}s (last status: ${code:-none}). Last lines of .dev/logs/$name.log:
+$(tail -n 30 "$LOG_DIR/$name.log")
+  Readiness details: curl -s http://127.0.0.1:$port/health/ready"
+    fi
+    sleep 0.5
+  done
+}
+
+# Creates a database on the server of CONTROL_DATABASE_URL unless it exists.
+ensure_control_database() {
+  local name
+  name=$(node -e 'const u = new URL(process.argv[1]); process.stdout.write(decodeURIComponent(u.pathname.slice(1)))' "$CONTROL_DATABASE_URL")
+  [[ -n "$name" ]] || fail "CONTROL_DATABASE_URL names no database"
+  if [[ -z "$(psql -X -w "$CONTROL_DATABASE_URL" -Atc 'select 1' 2>/dev/null)" ]]; then
+    log "Creating the control database $name"
+    psql -X -q -w -v ON_ERROR_STOP=1 -v name="$name" "$DATABASE_URL" <<'SQL'
+SELECT format('CREATE DATABASE %I', :'name') WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'name') \gexec
+SQL
+  fi
+}
+
+main() {
+  local started
+  started=$(date +%s)
+  mkdir -p "$LOG_DIR" "$RUN_DIR"
+
+  if [[ ! -f .env ]]; then
+    [[ "${NODE_ENV:-development}" == development ]] || fail ".env is missing; it is created from .env.example only for NODE_ENV=development"
+    log "Creating .env from .env.example"
+    cp .env.example .env
+  fi
+  export_env_file .env
+  [[ "$NODE_ENV" != production ]] || fail "scripts/dev.sh is for development; NODE_ENV=production"
+
+  install_dependencies
+  ensure_infra
+  ensure_control_database
+
+  log "Generating the Prisma clients"
+  run_pnpm run prisma:generate >/dev/null
+  log "Applying control migrations"
+  run_pnpm run migrate -- deploy
+  log "Bringing tenant databases up to date"
+  run_pnpm run migrate -- tenants
+  if [[ "$NODE_ENV" == development ]]; then
+    log "Seeding demo data"
+    run_pnpm run seed
+  fi
+  log "Building both APIs"
+  run_pnpm run build
+
+  stop_apis
+  local name
+  for name in "${APIS[@]}"; do start_api "$name"; done
+  for name in "${APIS[@]}"; do
+    wait_until_ready "$name"
+    log "$name is ready"
+  done
+
+  local host=localhost
+  echo
+  echo "Helpdeskly is running (logs in .dev/logs/, stop with: bash scripts/dev.sh stop)"
+  echo "  control-api  http://$host:$(api_port control-api)$([[ "${ENABLE_SWAGGER:-false}" == true ]] && echo "   docs: http://$host:$(api_port control-api)/docs")"
+  echo "  app-api      http://$host:$(api_port app-api)$([[ "${ENABLE_SWAGGER:-false}" == true ]] && echo "   docs: http://$host:$(api_port app-api)/docs")"
+  if [[ "$NODE_ENV" == development ]]; then
+    echo "  demo login   demo@helpdeskly.local / Demo-Password-2026!  (tenant: acme)"
+  fi
+  echo "Ready in $(elapsed_since "$started")"
+}
+
+case "${1:-start}" in
+  start) main ;;
+  stop)
+    [[ -f "$REPO_ROOT/.env" ]] && export_env_file "$REPO_ROOT/.env"
+    stop_apis
+    log "Both APIs are stopped"
+    ;;
+  *) fail "usage: bash scripts/dev.sh [start|stop]" ;;
+esac

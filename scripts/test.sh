@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run):
+#
+#   bash scripts/test.sh
+#
+# Installs dependencies, starts PostgreSQL/Redis/PgBouncer when needed, exports .env.test,
+# recreates the test control database, generates the Prisma clients, builds both APIs (some
+# tests start the built API), then runs the unit, integration and end-to-end tiers. Ends with
+# one line "N passed, N failed" and exits non-zero on any failure.
+set -euo pipefail
+
+# shellcheck source=scripts/infra.sh
+source "$(dirname "${BASH_SOURCE[0]}")/infra.sh"
+cd "$REPO_ROOT"
+
+LOG_DIR="$REPO_ROOT/.dev/logs"
+TIERS=(unit integration e2e)
+
+recreate_test_control_database() {
+  local name
+  name=$(node -e 'const u = new URL(process.argv[1]); process.stdout.write(decodeURIComponent(u.pathname.slice(1)))' "$CONTROL_DATABASE_URL")
+  [[ "$name" == *test* ]] || fail "Refusing to recreate '$name': the test control database's name must contain 'test' (.env.test)"
+  log "Recreating the test control database $name"
+  psql -X -q -w -v ON_ERROR_STOP=1 -v name="$name" "$DATABASE_URL" <<'SQL'
+SET client_min_messages = warning;
+SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'name') \gexec
+SELECT format('CREATE DATABASE %I', :'name') \gexec
+SQL
+}
+
+# Sums node:test's "ℹ pass N" / "ℹ fail N" lines of a tier's log.
+count_in_log() {
+  awk -v key="$2" '$1 == "ℹ" && $2 == key { n += $3 } END { print n + 0 }' "$1"
+}
+
+main() {
+  local started
+  started=$(date +%s)
+  mkdir -p "$LOG_DIR"
+
+  install_dependencies
+  export_env_file .env.test --override
+  ensure_infra
+  recreate_test_control_database
+
+  log "Generating the Prisma clients"
+  run_pnpm run prisma:generate >/dev/null
+  log "Applying control migrations to the test database"
+  run_pnpm run migrate -- deploy
+  local tier passed=0 failed=0 status=0 tier_log p f rc
+  log "Type-checking (tsc --noEmit)"
+  if ! run_pnpm run typecheck; then
+    warn "Type errors: the build compiles anyway, but the run fails"
+    failed=$((failed + 1))
+    status=1
+  fi
+  log "Building both APIs"
+  # A broken build fails the run, but every tier still runs: one CI run reports everything.
+  if ! run_pnpm run build; then
+    warn "The build failed; tests that start the built APIs will fail too"
+    failed=$((failed + 1))
+    status=1
+  fi
+
+  for tier in "${TIERS[@]}"; do
+    tier_log="$LOG_DIR/test-$tier.log"
+    log "Running the $tier tests"
+    rc=0
+    node scripts/run-tests.mjs "$tier" 2>&1 | tee "$tier_log" || rc=$?
+    p=$(count_in_log "$tier_log" pass)
+    f=$(count_in_log "$tier_log" fail)
+    # A runner that died before its summary still counts as a failure.
+    if ((rc != 0 && f == 0)); then f=1; fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    ((rc == 0)) || status=1
+  done
+
+  log "Tests finished in $(elapsed_since "$started") (logs: .dev/logs/test-*.log)"
+  echo "$passed passed, $failed failed"
+  return "$status"
+}
+
+main "$@"
