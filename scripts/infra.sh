@@ -267,6 +267,20 @@ _port_owner() {
   fi
 }
 
+# Another Helpdeskly checkout's PgBouncer (a CI clone beside a working copy, or a copy left
+# running by an earlier session) holds the port: its config is this project's too, but its
+# lookup role's password is about to change (_ensure_auth_role), so replace it with ours.
+_stop_other_checkout_pgbouncer() {
+  local pid
+  pid=$(ss -ltnpH "sport = :$(_pgbouncer_port)" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE '^pgbouncer .*/\.dev/pgbouncer/pgbouncer\.ini' || return 1
+  warn "Stopping another checkout's PgBouncer on port $(_pgbouncer_port) ($(_port_owner "$(_pgbouncer_port)"))"
+  kill -TERM "$pid" 2>/dev/null || return 1
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  return 1
+}
+
 _start_local_pgbouncer() {
   local user ini="$PGBOUNCER_DIR/pgbouncer.ini"
   user=$(_pgbouncer_user)
@@ -307,7 +321,8 @@ ensure_pgbouncer() {
     return 0
   fi
   if port_open 127.0.0.1 "$(_pgbouncer_port)"; then
-    _stop_debian_pgbouncer || fail "Port $(_pgbouncer_port) is taken by $(_port_owner "$(_pgbouncer_port)"). Stop it, or set PGBOUNCER_PORT."
+    _stop_debian_pgbouncer || _stop_other_checkout_pgbouncer ||
+      fail "Port $(_pgbouncer_port) is taken by $(_port_owner "$(_pgbouncer_port)"). Stop it, or set PGBOUNCER_PORT."
   fi
 
   if have pgbouncer || (is_root && have apt-get); then
