@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@helpdeskly/auth';
 import { type AppConfig, ConfigModule } from '@helpdeskly/config';
 import { DatabaseModule } from '@helpdeskly/database';
 import { HealthModule } from '@helpdeskly/health';
@@ -9,6 +10,6 @@ import { RedisModule } from '@helpdeskly/redis';
 @Module({})
 export class AppApiModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppApiModule, imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, HealthModule, MetricsModule.forRoot(config.features.metrics)] };
+    return { module: AppApiModule, imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, HealthModule, MetricsModule.forRoot(config.features.metrics), AuthModule] };
   }
 }

@@ -1,14 +1,27 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@helpdeskly/auth';
 import { type AppConfig, ConfigModule } from '@helpdeskly/config';
 import { DatabaseModule } from '@helpdeskly/database';
 import { HealthModule } from '@helpdeskly/health';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
+import { AuditModule } from './audit/audit.module';
 
 /** control-api: tenants, users, memberships and authentication, over the control database. */
 @Module({})
 export class ControlApiModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: ControlApiModule, imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, HealthModule, MetricsModule.forRoot(config.features.metrics)] };
+    return {
+      module: ControlApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        RedisModule,
+        HealthModule,
+        MetricsModule.forRoot(config.features.metrics),
+        AuthModule,
+        AuditModule,
+      ],
+    };
   }
 }

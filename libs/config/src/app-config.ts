@@ -19,15 +19,25 @@ export abstract class AppConfig {
     readonly tenantServerUrl: string;
     readonly pgbouncer: { readonly host: string; readonly port: number };
     readonly tenantMigrationConcurrency: number;
+    /** Migrated database that new tenant databases are cloned from (CREATE DATABASE ... TEMPLATE). */
+    readonly tenantTemplateDatabase: string;
   };
   abstract readonly auth: {
     readonly jwtSecret: string;
+    /** Still verifies tokens during a rotation; never signs. */
+    readonly jwtPreviousSecret?: string;
     readonly jwtExpiresIn: string;
     readonly jwtIssuer: string;
     readonly jwtAudience: string;
     readonly refreshTokenDays: number;
     readonly bcryptRounds: number;
     readonly dbEncryptionKey: string;
+    /** Failed logins before the account locks; each further failure doubles the lock. */
+    readonly loginMaxFailures: number;
+    readonly loginLockoutSeconds: number;
+    readonly passwordMinLength: number;
+    readonly invitationTtlHours: number;
+    readonly passwordResetTtlMinutes: number;
   };
   abstract readonly redis: { readonly url: string };
   abstract readonly logging: { readonly level: LogLevel; readonly pretty: boolean };

@@ -46,6 +46,10 @@ export class Environment {
   @IsString() @IsNotEmpty()
   JWT_SECRET: string;
 
+  /** The secret being rotated out: tokens it signed keep verifying while it is set (kid). */
+  @IsOptional() @IsString()
+  JWT_PREVIOUS_SECRET?: string;
+
   @IsString() @Matches(DURATION, { message: 'JWT_EXPIRES_IN must be a duration such as 900s or 15m' })
   JWT_EXPIRES_IN = '15m';
 
@@ -60,6 +64,24 @@ export class Environment {
 
   @Type(() => Number) @IsInt() @Min(4) @Max(15)
   BCRYPT_ROUNDS = 12;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
+  LOGIN_LOCKOUT_SECONDS = 60;
+
+  @Type(() => Number) @IsInt() @Min(8) @Max(128)
+  PASSWORD_MIN_LENGTH = 10;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(720)
+  INVITATION_TTL_HOURS = 72;
+
+  @Type(() => Number) @IsInt() @Min(5) @Max(1440)
+  PASSWORD_RESET_TTL_MINUTES = 30;
+
+  @IsString() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'TENANT_TEMPLATE_DATABASE must be a lower-case PostgreSQL identifier' })
+  TENANT_TEMPLATE_DATABASE = 'helpdeskly_tenant_template';
 
   @IsString() @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';

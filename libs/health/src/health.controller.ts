@@ -1,3 +1,4 @@
+import { Public } from '@helpdeskly/auth';
 import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
@@ -8,6 +9,7 @@ import { PgBouncerProbe } from './pgbouncer.probe';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
+@Public()
 @ApiTags('health')
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {

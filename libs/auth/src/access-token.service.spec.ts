@@ -1,0 +1,90 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { expect } from 'expect';
+import * as jsonwebtoken from 'jsonwebtoken';
+import { loadConfig } from '@helpdeskly/config';
+import { AccessTokenService, durationSeconds, keyIdOf } from './access-token.service';
+import { AuthErrorCode, AuthException } from './auth.errors';
+
+const SECRET = 'current-secret-that-is-long-enough-0123456789';
+const OLD_SECRET = 'previous-secret-that-is-long-enough-0123456789';
+const BASE = { CONTROL_DATABASE_URL: 'postgresql://u@h/c', DATABASE_URL: 'postgresql://u@h/p', DB_ENCRYPTION_KEY: 'k'.repeat(40), JWT_ISSUER: 'helpdeskly', JWT_AUDIENCE: 'helpdeskly-api' };
+const service = (env: Record<string, string> = {}) => new AccessTokenService(loadConfig({ ...BASE, JWT_SECRET: SECRET, ...env }));
+const subject = { userId: 'u-1', tenantId: 't-1', role: 'ADMIN' as const, isPlatformAdmin: false };
+
+function codeOf(fn: () => unknown): AuthErrorCode | 'accepted' {
+  try {
+    fn();
+    return 'accepted';
+  } catch (error) {
+    if (error instanceof AuthException) return error.problem.code as AuthErrorCode;
+    throw error;
+  }
+}
+
+/** Signs a token the way an attacker or a misconfigured peer might. */
+const forge = (payload: object, secret: jsonwebtoken.Secret, options: jsonwebtoken.SignOptions) =>
+  jsonwebtoken.sign({ exp: Math.floor(Date.now() / 1000) + 60, ...payload }, secret, { issuer: 'helpdeskly', audience: 'helpdeskly-api', jwtid: 'j', keyid: keyIdOf(SECRET), ...options });
+const claims = { sub: 'u-1', tid: 't-1', role: 'ADMIN', typ: 'access' };
+
+describe(AccessTokenService.name, () => {
+  it('signs an access token that verifies into the caller', () => {
+    const sut = service();
+    const signed = sut.signAccess(subject);
+    expect(signed.expiresIn).toBe(900);
+    expect(sut.verifyAccess(signed.token)).toEqual({ ...subject, tokenId: signed.tokenId });
+    const header = JSON.parse(Buffer.from(signed.token.split('.')[0], 'base64url').toString());
+    expect(header).toEqual({ alg: 'HS256', typ: 'JWT', kid: keyIdOf(SECRET) });
+  });
+
+  it('accepts a token forged with the right secret and claims (the forgery helper is sound)', () => {
+    expect(codeOf(() => service().verifyAccess(forge(claims, SECRET, { algorithm: 'HS256' })))).toBe('accepted');
+  });
+
+  it('rejects alg none', () => {
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT', kid: keyIdOf(SECRET) })).toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, iss: 'helpdeskly', aud: 'helpdeskly-api', exp: Math.floor(Date.now() / 1000) + 60, jti: 'j' })).toString('base64url')}.`;
+    expect(codeOf(() => service().verifyAccess(unsigned))).toBe(AuthErrorCode.InvalidToken);
+  });
+
+  it('rejects another HMAC algorithm with the right secret', () => {
+    expect(codeOf(() => service().verifyAccess(forge(claims, SECRET, { algorithm: 'HS512' })))).toBe(AuthErrorCode.InvalidToken);
+  });
+
+  it('rejects an RS256 token', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    expect(codeOf(() => service().verifyAccess(forge(claims, privateKey, { algorithm: 'RS256' })))).toBe(AuthErrorCode.InvalidToken);
+  });
+
+  it('rejects a bad signature, a wrong issuer and a wrong audience', () => {
+    const sut = service();
+    expect(codeOf(() => sut.verifyAccess(forge(claims, 'another-secret-entirely-0123456789abcdef', { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
+    expect(codeOf(() => sut.verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', issuer: 'evil' })))).toBe(AuthErrorCode.InvalidToken);
+    expect(codeOf(() => sut.verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', audience: 'other-api' })))).toBe(AuthErrorCode.InvalidToken);
+  });
+
+  it('rejects an expired token as expired', () => {
+    const expired = forge({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, { algorithm: 'HS256' });
+    expect(codeOf(() => service().verifyAccess(expired))).toBe(AuthErrorCode.TokenExpired);
+  });
+
+  it('rejects garbage and a token of another purpose', () => {
+    const sut = service();
+    expect(codeOf(() => sut.verifyAccess('not.a.jwt'))).toBe(AuthErrorCode.InvalidToken);
+    const challenge = sut.signPurpose('2fa_challenge', { sub: 'u-1' }, 300);
+    expect(codeOf(() => sut.verifyAccess(challenge.token))).toBe(AuthErrorCode.InvalidToken);
+    expect(sut.verifyPurpose(challenge.token, '2fa_challenge')).toMatchObject({ userId: 'u-1', tokenId: challenge.tokenId });
+  });
+
+  it('keeps verifying tokens of the previous secret during a rotation, and only then', () => {
+    const old = service({ JWT_SECRET: OLD_SECRET }).signAccess(subject).token;
+    expect(codeOf(() => service({ JWT_PREVIOUS_SECRET: OLD_SECRET }).verifyAccess(old))).toBe('accepted');
+    expect(codeOf(() => service().verifyAccess(old))).toBe(AuthErrorCode.InvalidToken);
+    // New tokens are signed with the current secret only.
+    const fresh = service({ JWT_PREVIOUS_SECRET: OLD_SECRET }).signAccess(subject).token;
+    expect(codeOf(() => service().verifyAccess(fresh))).toBe('accepted');
+  });
+
+  it('reads durations', () => {
+    expect([durationSeconds('15m'), durationSeconds('900s'), durationSeconds('900'), durationSeconds('1h'), durationSeconds('2d')]).toEqual([900, 900, 900, 3600, 172800]);
+  });
+});

@@ -1,0 +1,113 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '@helpdeskly/config';
+import { type AuthContext, MEMBERSHIP_ROLES, type MembershipRoleName } from './auth-context';
+import { AuthErrorCode, AuthException } from './auth.errors';
+
+/** The only algorithm accepted: a token announcing `none`, RS256 or anything else is refused. */
+const ALGORITHM = 'HS256';
+
+/** Distinguishes access tokens from other signed tokens (a 2FA challenge is not an access token). */
+export type TokenPurpose = 'access' | '2fa_challenge';
+
+export interface SignedToken {
+  readonly token: string;
+  readonly tokenId: string;
+  /** Seconds until it expires. */
+  readonly expiresIn: number;
+}
+
+interface Claims {
+  sub: string;
+  tid?: string;
+  role?: string;
+  pa?: boolean;
+  typ: TokenPurpose;
+  jti: string;
+}
+
+/** `15m`, `900s`, `900` → seconds. */
+export function durationSeconds(value: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value);
+  if (!match) throw new Error(`invalid duration ${value}`);
+  const factor = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] ?? 's']!;
+  return Math.max(1, Math.floor(Number(match[1]) * factor));
+}
+
+/** Short, stable id of a secret, so a token says which key signed it without revealing it. */
+export const keyIdOf = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 16);
+
+/**
+ * Signs and verifies Helpdeskly's JWTs (HS256 only; iss, aud, exp and the purpose checked). A
+ * rotation of JWT_SECRET logs nobody out: tokens carry the signing key's id (`kid`), and the
+ * previous secret keeps verifying its tokens while JWT_PREVIOUS_SECRET is set.
+ */
+@Injectable()
+export class AccessTokenService {
+  private readonly jwt = new JwtService();
+  private readonly keys: ReadonlyMap<string, string>;
+  private readonly currentKeyId: string;
+  private readonly accessTtl: number;
+
+  constructor(private readonly config: AppConfig) {
+    const { jwtSecret, jwtPreviousSecret, jwtExpiresIn } = config.auth;
+    this.currentKeyId = keyIdOf(jwtSecret);
+    this.keys = new Map([...(jwtPreviousSecret ? [[keyIdOf(jwtPreviousSecret), jwtPreviousSecret] as const] : []), [this.currentKeyId, jwtSecret] as const]);
+    this.accessTtl = durationSeconds(jwtExpiresIn);
+  }
+
+  /** An access token for a user acting in one tenant with one role. */
+  signAccess(subject: { userId: string; tenantId: string; role: MembershipRoleName; isPlatformAdmin: boolean }): SignedToken {
+    return this.sign({ sub: subject.userId, tid: subject.tenantId, role: subject.role, pa: subject.isPlatformAdmin || undefined }, 'access', this.accessTtl);
+  }
+
+  /** A short-lived token for another purpose (e.g. the second step of a 2FA login). */
+  signPurpose(purpose: Exclude<TokenPurpose, 'access'>, claims: { sub: string; tid?: string }, ttlSeconds: number): SignedToken {
+    return this.sign(claims, purpose, ttlSeconds);
+  }
+
+  verifyAccess(token: string): AuthContext {
+    const claims = this.verify(token, 'access');
+    if (!claims.tid || !MEMBERSHIP_ROLES.includes(claims.role as MembershipRoleName)) throw new AuthException(AuthErrorCode.InvalidToken, 'The token lacks its tenant or role.');
+    return { userId: claims.sub, tenantId: claims.tid, role: claims.role as MembershipRoleName, isPlatformAdmin: claims.pa === true, tokenId: claims.jti };
+  }
+
+  verifyPurpose(token: string, purpose: Exclude<TokenPurpose, 'access'>): { userId: string; tenantId?: string; tokenId: string; expiresAt: Date } {
+    const claims = this.verify(token, purpose) as Claims & { exp: number };
+    return { userId: claims.sub, tenantId: claims.tid, tokenId: claims.jti, expiresAt: new Date(claims.exp * 1000) };
+  }
+
+  private sign(claims: Omit<Claims, 'typ' | 'jti'>, purpose: TokenPurpose, ttlSeconds: number): SignedToken {
+    const tokenId = randomUUID();
+    const token = this.jwt.sign(
+      { ...claims, typ: purpose },
+      {
+        secret: this.keys.get(this.currentKeyId)!,
+        algorithm: ALGORITHM,
+        keyid: this.currentKeyId,
+        expiresIn: ttlSeconds,
+        issuer: this.config.auth.jwtIssuer,
+        audience: this.config.auth.jwtAudience,
+        jwtid: tokenId,
+      },
+    );
+    return { token, tokenId, expiresIn: ttlSeconds };
+  }
+
+  private verify(token: string, purpose: TokenPurpose): Claims {
+    const header = this.jwt.decode<{ header?: { kid?: unknown; alg?: unknown } } | null>(token, { complete: true })?.header;
+    if (!header || header.alg !== ALGORITHM) throw new AuthException(AuthErrorCode.InvalidToken, 'The token is malformed or not signed with the expected algorithm.');
+    const secret = typeof header.kid === 'string' ? this.keys.get(header.kid) : undefined;
+    if (!secret) throw new AuthException(AuthErrorCode.InvalidToken, 'The token was signed with an unknown key.');
+    let claims: Claims;
+    try {
+      claims = this.jwt.verify<Claims>(token, { secret, algorithms: [ALGORITHM], issuer: this.config.auth.jwtIssuer, audience: this.config.auth.jwtAudience });
+    } catch (error) {
+      if ((error as Error).name === 'TokenExpiredError') throw new AuthException(AuthErrorCode.TokenExpired, 'The token has expired.');
+      throw new AuthException(AuthErrorCode.InvalidToken, 'The token could not be verified.');
+    }
+    if (claims.typ !== purpose || typeof claims.sub !== 'string' || typeof claims.jti !== 'string') throw new AuthException(AuthErrorCode.InvalidToken, 'The token is not valid for this use.');
+    return claims;
+  }
+}

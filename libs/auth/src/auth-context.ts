@@ -1,0 +1,18 @@
+export const MEMBERSHIP_ROLES = ['OWNER', 'ADMIN', 'AGENT'] as const;
+export type MembershipRoleName = (typeof MEMBERSHIP_ROLES)[number];
+
+/** Who is calling, as proven by a verified access token; set on the request by the guard. */
+export interface AuthContext {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly role: MembershipRoleName;
+  readonly isPlatformAdmin: boolean;
+  /** The token's id, for audit lines and revocation lists. */
+  readonly tokenId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: AuthContext;
+  }
+}
