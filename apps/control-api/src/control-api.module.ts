@@ -6,6 +6,7 @@ import { HealthModule } from '@helpdeskly/health';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
 import { AuditModule } from './audit/audit.module';
+import { TenantsModule } from './tenants/tenants.module';
 
 /** control-api: tenants, users, memberships and authentication, over the control database. */
 @Module({})
@@ -21,6 +22,7 @@ export class ControlApiModule {
         MetricsModule.forRoot(config.features.metrics),
         AuthModule,
         AuditModule,
+        TenantsModule,
       ],
     };
   }

@@ -145,9 +145,12 @@ describe('migrator', () => {
       const tenants: Array<[slug: string, status: string, databaseName: string]> = [
         ['alpha', 'ACTIVE', databaseNameOf(alphaUrl)],
         ['bravo', 'SUSPENDED', databaseNameOf(bravoUrl)],
-        ['charlie', 'PROVISIONING', databaseNameOf(charlieUrl)],
+        ['charlie', 'ACTIVE', databaseNameOf(charlieUrl)],
         ['delta', 'DELETED', 'helpdeskly_test_gone'],
         ['echo', 'DELETING', 'helpdeskly_test_going'],
+        // Provisioning migrates these itself; their database may not exist yet.
+        ['foxtrot', 'PROVISIONING', 'helpdeskly_test_pending'],
+        ['golf', 'FAILED', 'helpdeskly_test_failed'],
       ];
       for (const [slug, status, dbName] of tenants) {
         await query(
@@ -192,6 +195,8 @@ describe('migrator', () => {
         { slug: 'charlie', schema_version: lastTenantMigration },
         { slug: 'delta', schema_version: null },
         { slug: 'echo', schema_version: null },
+        { slug: 'foxtrot', schema_version: null },
+        { slug: 'golf', schema_version: null },
       ]);
     });
 

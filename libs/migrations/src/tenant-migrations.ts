@@ -44,10 +44,10 @@ const LIVE_TENANTS_SQL = `
   SELECT t.id, t.slug, t.database_name, s.admin_url
     FROM tenants t
     JOIN database_servers s ON s.id = t.database_server_id
-   WHERE t.status NOT IN ('DELETED', 'DELETING')
+   WHERE t.status IN ('ACTIVE', 'SUSPENDED')
    ORDER BY t.slug`;
 
-/** Every tenant whose database is kept up to date (status not DELETED or DELETING). */
+/** Every tenant whose database exists and is kept up to date: ACTIVE or SUSPENDED (provisioning migrates the others itself). */
 export async function listTenantDatabases(controlDatabaseUrl: string): Promise<TenantDatabase[]> {
   return withSession(controlDatabaseUrl, (control) => readTenantDatabases(control));
 }

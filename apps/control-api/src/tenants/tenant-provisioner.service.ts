@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { type DatabaseServer, SecretBox, type Tenant, TenantDatabaseAdmin } from '@helpdeskly/database';
+import { ProvisioningHooks } from './provisioning.hooks';
+import { type DatabaseCreationMethod, TenantTemplateService } from './tenant-template.service';
+import { TenantsErrorCode, TenantsException } from './tenants.errors';
+
+export interface ProvisionedDatabase {
+  readonly method: DatabaseCreationMethod;
+  /** Last tenant migration recorded in the new database. */
+  readonly schemaVersion: string | null;
+}
+
+/** Database and role of a tenant: `tenant_<id without dashes>`, so they never depend on a slug that may change. */
+export function tenantDatabaseNames(tenantId: string): { databaseName: string; databaseRole: string } {
+  const name = `tenant_${tenantId.replaceAll('-', '').toLowerCase()}`;
+  return { databaseName: name, databaseRole: name };
+}
+
+/**
+ * The PostgreSQL side of a tenant's lifecycle on its server: role, database, privileges, and their
+ * removal. Knows nothing of the control database; TenantsService records each outcome.
+ */
+@Injectable()
+export class TenantProvisionerService {
+  constructor(
+    private readonly template: TenantTemplateService,
+    private readonly box: SecretBox,
+    private readonly hooks: ProvisioningHooks,
+  ) {}
+
+  /**
+   * Runs `run` on an admin session of the tenant's server that holds the tenant's lock for its whole
+   * duration, so a provisioning and a deletion (or two of either) of one tenant never interleave,
+   * across processes too. Another holder: {@link TenantsErrorCode.Busy}.
+   */
+  async withTenantLock<T>(server: DatabaseServer, tenantId: string, run: (admin: TenantDatabaseAdmin) => Promise<T>): Promise<T> {
+    return TenantDatabaseAdmin.use(server.adminUrl, async (admin) => {
+      // Session-level: released when this session closes, whatever happens to the process.
+      if (!(await admin.tryLock(`helpdeskly:tenant:${tenantId}`))) {
+        throw new TenantsException(TenantsErrorCode.Busy, `Tenant ${tenantId} is being provisioned or deleted by another request.`);
+      }
+      return run(admin);
+    });
+  }
+
+  /**
+   * Creates the tenant's role (with its sealed password) and its migrated database, with the
+   * privilege model applied. Call only for a tenant that never became ACTIVE, under its lock.
+   * On failure the caller removes what exists with {@link removeDatabase}.
+   */
+  async createDatabase(admin: TenantDatabaseAdmin, tenant: Tenant): Promise<ProvisionedDatabase> {
+    // A database left by an earlier attempt (a crash) holds no tenant data yet: start it over.
+    await admin.dropDatabase(tenant.databaseName);
+    await admin.ensureRole(tenant.databaseRole, this.box.open(tenant.databasePasswordEnc));
+    await this.hooks.afterStep('role_created', tenant);
+    const method = await this.template.createDatabase(admin, tenant.databaseName);
+    await this.hooks.afterStep('database_created', tenant);
+    await admin.applyTenantPrivileges(tenant.databaseName, tenant.databaseRole);
+    await this.hooks.afterStep('privileges_applied', tenant);
+    return { method, schemaVersion: await admin.latestAppliedMigration(tenant.databaseName) };
+  }
+
+  /** Drops the tenant's database (closing its sessions) and then its role; each step is a no-op when already done. */
+  async removeDatabase(admin: TenantDatabaseAdmin, tenant: Tenant): Promise<void> {
+    await admin.dropDatabase(tenant.databaseName);
+    await this.hooks.afterStep('database_dropped', tenant);
+    await admin.dropRole(tenant.databaseRole);
+    await this.hooks.afterStep('role_dropped', tenant);
+  }
+
+  /** Cleanup after a failed attempt, on a fresh session (the attempt's may be broken). Never throws: returns the error. */
+  async removeAfterFailure(server: DatabaseServer, tenant: Tenant): Promise<Error | undefined> {
+    try {
+      await TenantDatabaseAdmin.use(server.adminUrl, async (admin) => {
+        await admin.dropDatabase(tenant.databaseName);
+        await admin.dropRole(tenant.databaseRole);
+      });
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  /** Closes the tenant's database to its own role (suspension) and ends the sessions it has open. */
+  async blockAccess(server: DatabaseServer, tenant: Tenant): Promise<void> {
+    await TenantDatabaseAdmin.use(server.adminUrl, async (admin) => {
+      await admin.revokeConnect(tenant.databaseName, tenant.databaseRole);
+      await admin.terminateSessions(tenant.databaseName, tenant.databaseRole);
+    });
+  }
+
+  async allowAccess(server: DatabaseServer, tenant: Tenant): Promise<void> {
+    await TenantDatabaseAdmin.use(server.adminUrl, (admin) => admin.grantConnect(tenant.databaseName, tenant.databaseRole));
+  }
+}

@@ -1,0 +1,200 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { type DatabaseServer, SecretBox, type Tenant, TenantStatus } from '@helpdeskly/database';
+import { AuditService } from '../audit/audit.service';
+import { DatabaseServersService } from './database-servers.service';
+import { isUniqueViolation } from './database-servers.repository';
+import { ProvisioningHooks } from './provisioning.hooks';
+import { tenantPgBouncerUrl } from './tenant-database-url';
+import { TenantProvisionerService, tenantDatabaseNames } from './tenant-provisioner.service';
+import { TenantsErrorCode, TenantsException } from './tenants.errors';
+import { TenantsRepository, type TenantWithServer } from './tenants.repository';
+
+export interface CreateTenantInput {
+  readonly slug: string;
+  readonly name: string;
+  readonly plan?: string;
+  /** Who asked (sign-up's new user, a platform admin); recorded in the audit trail. */
+  readonly actorUserId?: string | null;
+}
+
+// 32 random bytes: the role's password is only ever used by app-api, never typed.
+const PASSWORD_BYTES = 32;
+const PROVISIONABLE: readonly TenantStatus[] = [TenantStatus.PROVISIONING, TenantStatus.FAILED];
+
+/**
+ * Tenants and their lifecycle: create (with a database and role of their own), provision again
+ * after a failure, suspend, resume, delete. Each step is audited and leaves a status saying where
+ * the tenant stands; an interrupted provisioning or deletion resumes by calling it again.
+ */
+@Injectable()
+export class TenantsService {
+  private readonly logger = new Logger(TenantsService.name);
+
+  constructor(
+    private readonly tenants: TenantsRepository,
+    private readonly servers: DatabaseServersService,
+    private readonly provisioner: TenantProvisionerService,
+    private readonly box: SecretBox,
+    private readonly audit: AuditService,
+    private readonly hooks: ProvisioningHooks,
+  ) {}
+
+  /** Inserts the tenant (PROVISIONING) on the least loaded server and provisions it; returns it ACTIVE. */
+  async createTenant(input: CreateTenantInput): Promise<Tenant> {
+    const server = await this.servers.pickLeastLoaded();
+    const id = randomUUID();
+    let tenant: Tenant;
+    try {
+      tenant = await this.tenants.create({
+        id,
+        slug: input.slug,
+        name: input.name,
+        plan: input.plan,
+        databaseServerId: server.id,
+        ...tenantDatabaseNames(id),
+        databasePasswordEnc: this.box.seal(randomBytes(PASSWORD_BYTES).toString('base64url')),
+      });
+    } catch (error) {
+      // The unique index decides, so two concurrent sign-ups with one slug give one tenant and one 409.
+      if (isUniqueViolation(error)) throw new TenantsException(TenantsErrorCode.SlugTaken, `The slug "${input.slug}" is taken.`);
+      throw error;
+    }
+    await this.record('tenant.created', tenant, input.actorUserId, { slug: tenant.slug, plan: tenant.plan, databaseServer: server.name });
+    return this.provision(tenant.id, input.actorUserId);
+  }
+
+  /**
+   * Creates the tenant's role and database and marks it ACTIVE. Idempotent: an ACTIVE tenant is
+   * returned as is, a FAILED or interrupted (PROVISIONING) one is provisioned again from scratch.
+   */
+  async provision(tenantId: string, actorUserId?: string | null): Promise<Tenant> {
+    const { databaseServer: server, ...found } = await this.getWithServer(tenantId);
+    if (found.status === TenantStatus.ACTIVE) return found;
+    this.assertStatus(found, PROVISIONABLE, 'provisioned');
+    return this.provisioner.withTenantLock(server, tenantId, async (admin) => {
+      // Read again under the lock: another request may have finished it meanwhile.
+      let tenant = await this.get(tenantId);
+      if (tenant.status === TenantStatus.ACTIVE) return tenant;
+      this.assertStatus(tenant, PROVISIONABLE, 'provisioned');
+      const retry = tenant.status === TenantStatus.FAILED;
+      if (retry) tenant = await this.tenants.update(tenantId, { status: TenantStatus.PROVISIONING, statusReason: null });
+      await this.record('tenant.provisioning.started', tenant, actorUserId, { retry, databaseServer: server.name });
+      const started = performance.now();
+      try {
+        const { method, schemaVersion } = await this.provisioner.createDatabase(admin, tenant);
+        const active = await this.tenants.update(tenantId, { status: TenantStatus.ACTIVE, statusReason: null, schemaVersion });
+        await this.record('tenant.provisioning.succeeded', active, actorUserId, { method, schemaVersion, durationMs: Math.round(performance.now() - started) });
+        return active;
+      } catch (error) {
+        throw await this.provisioningFailed(tenant, server, actorUserId, error);
+      }
+    });
+  }
+
+  /** SUSPENDED: its role can no longer connect to its database. Idempotent. */
+  async suspend(tenantId: string, actorUserId?: string | null): Promise<Tenant> {
+    const { databaseServer: server, ...found } = await this.getWithServer(tenantId);
+    this.assertStatus(found, [TenantStatus.ACTIVE, TenantStatus.SUSPENDED], 'suspended');
+    const tenant = (await this.tenants.transition(tenantId, [TenantStatus.ACTIVE, TenantStatus.SUSPENDED], { status: TenantStatus.SUSPENDED })) ?? this.conflict(found, 'suspended');
+    // After the status: a tenant marked ACTIVE must always be reachable.
+    await this.provisioner.blockAccess(server, tenant);
+    await this.record('tenant.suspended', tenant, actorUserId);
+    return tenant;
+  }
+
+  /** ACTIVE again after a suspension. Idempotent. */
+  async resume(tenantId: string, actorUserId?: string | null): Promise<Tenant> {
+    const { databaseServer: server, ...found } = await this.getWithServer(tenantId);
+    if (found.status === TenantStatus.ACTIVE) return found;
+    this.assertStatus(found, [TenantStatus.SUSPENDED], 'resumed');
+    // Before the status, for the same reason as in suspend.
+    await this.provisioner.allowAccess(server, found);
+    const tenant = (await this.tenants.transition(tenantId, [TenantStatus.SUSPENDED], { status: TenantStatus.ACTIVE })) ?? this.conflict(found, 'resumed');
+    await this.record('tenant.resumed', tenant, actorUserId);
+    return tenant;
+  }
+
+  /**
+   * Marks the tenant DELETING, drops its database (closing its sessions) and role, then marks it
+   * DELETED. A deletion interrupted midway stays DELETING and completes when called again.
+   */
+  async deleteTenant(tenantId: string, actorUserId?: string | null): Promise<Tenant> {
+    const { databaseServer: server, ...found } = await this.getWithServer(tenantId);
+    if (found.status === TenantStatus.DELETED) return found;
+    return this.provisioner.withTenantLock(server, tenantId, async (admin) => {
+      let tenant = await this.get(tenantId);
+      if (tenant.status === TenantStatus.DELETED) return tenant;
+      const resumed = tenant.status === TenantStatus.DELETING;
+      if (!resumed) tenant = await this.tenants.update(tenantId, { status: TenantStatus.DELETING, statusReason: null });
+      await this.record('tenant.deletion.started', tenant, actorUserId, { resumed });
+      try {
+        await this.hooks.afterStep('marked_deleting', tenant);
+        await this.provisioner.removeDatabase(admin, tenant);
+        const deleted = await this.tenants.update(tenantId, { status: TenantStatus.DELETED, statusReason: null, deletedAt: new Date() });
+        await this.record('tenant.deleted', deleted, actorUserId);
+        return deleted;
+      } catch (error) {
+        const reason = `deletion failed: ${messageOf(error)}`;
+        await this.tenants.update(tenantId, { statusReason: reason }).catch(() => undefined);
+        await this.record('tenant.deletion.failed', tenant, actorUserId, { reason }, false);
+        this.logger.error({ err: error, tenantId }, 'tenant deletion failed; it stays DELETING and completes when deleted again');
+        throw new TenantsException(TenantsErrorCode.DeletionFailed, `Tenant ${tenant.slug} is DELETING; deleting it again completes the deletion.`, { cause: error });
+      }
+    });
+  }
+
+  async findById(tenantId: string): Promise<Tenant> {
+    return this.get(tenantId);
+  }
+
+  findBySlug(slug: string): Promise<Tenant | null> {
+    return this.tenants.findBySlug(slug);
+  }
+
+  /** URL by which app-api reaches the tenant's database: through PgBouncer, as its own role, with its decrypted password. */
+  async pgBouncerUrl(tenantId: string): Promise<string> {
+    const { databaseServer: server, ...tenant } = await this.getWithServer(tenantId);
+    return tenantPgBouncerUrl(tenant, server, this.box.open(tenant.databasePasswordEnc));
+  }
+
+  /** FAILED with the reason, nothing left on the server, audited; returns the error to throw. */
+  private async provisioningFailed(tenant: Tenant, server: DatabaseServer, actorUserId: string | null | undefined, error: unknown): Promise<TenantsException> {
+    const cleanupError = await this.provisioner.removeAfterFailure(server, tenant);
+    const reason = [`provisioning failed: ${messageOf(error)}`, cleanupError && `cleanup failed: ${messageOf(cleanupError)}`].filter(Boolean).join('; ');
+    await this.tenants.update(tenant.id, { status: TenantStatus.FAILED, statusReason: reason }).catch((updateError: unknown) => {
+      this.logger.error({ err: updateError, tenantId: tenant.id }, 'marking the tenant FAILED failed; it stays PROVISIONING');
+    });
+    await this.record('tenant.provisioning.failed', tenant, actorUserId, { reason }, false);
+    this.logger.error({ err: error, tenantId: tenant.id }, 'tenant provisioning failed');
+    return new TenantsException(TenantsErrorCode.ProvisioningFailed, `The database of tenant ${tenant.slug} could not be created; provisioning it again retries.`, { cause: error });
+  }
+
+  private async get(tenantId: string): Promise<Tenant> {
+    return (await this.tenants.findById(tenantId)) ?? this.notFound(tenantId);
+  }
+
+  private async getWithServer(tenantId: string): Promise<TenantWithServer> {
+    return (await this.tenants.findWithServer(tenantId)) ?? this.notFound(tenantId);
+  }
+
+  private assertStatus(tenant: Tenant, allowed: readonly TenantStatus[], verb: string): void {
+    if (!allowed.includes(tenant.status)) this.conflict(tenant, verb);
+  }
+
+  private conflict(tenant: Tenant, verb: string): never {
+    throw new TenantsException(TenantsErrorCode.StateConflict, `Tenant ${tenant.slug} is ${tenant.status} and cannot be ${verb}.`);
+  }
+
+  private notFound(tenantId: string): never {
+    throw new TenantsException(TenantsErrorCode.NotFound, `No tenant ${tenantId}.`);
+  }
+
+  private record(action: string, tenant: Tenant, actorUserId: string | null | undefined, metadata?: Record<string, unknown>, success = true): Promise<void> {
+    return this.audit.record({ action, tenantId: tenant.id, actorUserId: actorUserId ?? null, targetType: 'tenant', targetId: tenant.id, success, metadata });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
