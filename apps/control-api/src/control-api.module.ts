@@ -6,6 +6,8 @@ import { HealthModule } from '@helpdeskly/health';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
 import { AuditModule } from './audit/audit.module';
+import { AuthenticationModule } from './auth/authentication.module';
+import { UsersModule } from './users/users.module';
 import { TenantsModule } from './tenants/tenants.module';
 
 /** control-api: tenants, users, memberships and authentication, over the control database. */
@@ -22,6 +24,8 @@ export class ControlApiModule {
         MetricsModule.forRoot(config.features.metrics),
         AuthModule,
         AuditModule,
+        UsersModule,
+        AuthenticationModule,
         TenantsModule,
       ],
     };

@@ -9,7 +9,7 @@ import { AuthErrorCode, AuthException } from './auth.errors';
 const ALGORITHM = 'HS256';
 
 /** Distinguishes access tokens from other signed tokens (a 2FA challenge is not an access token). */
-export type TokenPurpose = 'access' | '2fa_challenge';
+export type TokenPurpose = 'access' | '2fa_challenge' | '2fa_enrollment';
 
 export interface SignedToken {
   readonly token: string;

@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { type AuthContext, CurrentAuth, Public } from '@helpdeskly/auth';
+import { AuthService } from './auth.service';
+import { Client } from './client-info.decorator';
+import { LoginTwoFactorDto } from './dto/login-two-factor.dto';
+import { LoginDto } from './dto/login.dto';
+import { RefreshTokenDto } from './dto/refresh-token.dto';
+import { MeDto, SessionDto, TwoFactorChallengeDto } from './dto/session.dto';
+import { SignupDto } from './dto/signup.dto';
+import { SwitchTenantDto } from './dto/switch-tenant.dto';
+import type { ClientInfo } from './sessions/refresh-tokens.service';
+
+@ApiTags('auth')
+@ApiExtraModels(SessionDto, TwoFactorChallengeDto)
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  /** Creates a user, their tenant (with its own database) and their OWNER membership; signs them in. */
+  @Post('signup')
+  @Public()
+  @ApiCreatedResponse({ type: SessionDto })
+  signup(@Body() dto: SignupDto, @Client() client: ClientInfo) {
+    return this.auth.signup(dto, client);
+  }
+
+  /** Tokens for a tenant, or a 2FA challenge to complete at /v1/auth/login/2fa. */
+  @Post('login')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(TwoFactorChallengeDto) }] } })
+  login(@Body() dto: LoginDto, @Client() client: ClientInfo) {
+    return this.auth.login(dto, client);
+  }
+
+  @Post('login/2fa')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SessionDto })
+  loginTwoFactor(@Body() dto: LoginTwoFactorDto, @Client() client: ClientInfo) {
+    return this.auth.loginTwoFactor(dto, client);
+  }
+
+  /** New tokens for a refresh token, which is spent; reusing a spent one revokes its whole family. */
+  @Post('refresh')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SessionDto })
+  refresh(@Body() dto: RefreshTokenDto, @Client() client: ClientInfo) {
+    return this.auth.refresh(dto.refreshToken, client);
+  }
+
+  @Post('logout')
+  @Public()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The session of this refresh token is over' })
+  async logout(@Body() dto: RefreshTokenDto, @Client() client: ClientInfo): Promise<void> {
+    await this.auth.logout(dto.refreshToken, client);
+  }
+
+  @Post('logout-all')
+  @ApiBearerAuth()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Every session of the caller is over' })
+  async logoutAll(@CurrentAuth() auth: AuthContext, @Client() client: ClientInfo): Promise<void> {
+    await this.auth.logoutAll(auth, client);
+  }
+
+  @Post('switch-tenant')
+  @ApiBearerAuth()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SessionDto })
+  switchTenant(@CurrentAuth() auth: AuthContext, @Body() dto: SwitchTenantDto, @Client() client: ClientInfo) {
+    return this.auth.switchTenant(auth, dto.tenantSlug, client);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: MeDto })
+  me(@CurrentAuth() auth: AuthContext) {
+    return this.auth.me(auth);
+  }
+}

@@ -1,0 +1,19 @@
+import { Global, Module } from '@nestjs/common';
+import { TenantsModule } from '../tenants/tenants.module';
+import { TwoFactorModule } from '../two-factor/two-factor.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { LoginLockoutService } from './login-lockout.service';
+import { PasswordHasher } from './password-hasher.service';
+import { RefreshTokensRepository } from './sessions/refresh-tokens.repository';
+import { RefreshTokensService } from './sessions/refresh-tokens.service';
+
+/** Sign-up, login, sessions (refresh tokens); exports the password hasher and the sessions. */
+@Global()
+@Module({
+  imports: [TenantsModule, TwoFactorModule],
+  controllers: [AuthController],
+  providers: [PasswordHasher, RefreshTokensRepository, RefreshTokensService, LoginLockoutService, AuthService],
+  exports: [PasswordHasher, RefreshTokensService],
+})
+export class AuthenticationModule {}

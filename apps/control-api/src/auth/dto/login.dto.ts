@@ -1,0 +1,17 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { SLUG_PATTERN, Trim } from './validation';
+
+export class LoginDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @Trim() @IsEmail() @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'Analytical-Engine-1843' })
+  @IsString() @IsNotEmpty() @MaxLength(256)
+  password: string;
+
+  @ApiPropertyOptional({ description: 'Needed when the user belongs to several tenants', example: 'analytical-engines' })
+  @IsOptional() @IsString() @Matches(SLUG_PATTERN, { message: 'tenantSlug must be a tenant slug' })
+  tenantSlug?: string;
+}
