@@ -9,6 +9,10 @@ import { AuditModule } from './audit/audit.module';
 import { AuthenticationModule } from './auth/authentication.module';
 import { UsersModule } from './users/users.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { PasswordsModule } from './passwords/passwords.module';
+import { MembersModule } from './members/members.module';
+import { AdminModule } from './admin/admin.module';
 
 /** control-api: tenants, users, memberships and authentication, over the control database. */
 @Module({})
@@ -27,6 +31,10 @@ export class ControlApiModule {
         UsersModule,
         AuthenticationModule,
         TenantsModule,
+        NotificationsModule,
+        PasswordsModule,
+        MembersModule,
+        AdminModule,
       ],
     };
   }

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthContext } from '@helpdeskly/auth';
+import { AuditService } from '../audit/audit.service';
+import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { DatabaseServersService } from '../tenants/database-servers.service';
+import { type DatabaseServerDto, type DatabaseServerListDto, type RegisterDatabaseServerDto, toDatabaseServerDto, withoutPassword } from './dto/database-server.dto';
+import { PlatformAdminCheck } from './platform-admin.check';
+
+/** The PostgreSQL servers that host tenant databases, for platform admins; admin URLs are shown without their password. */
+@Injectable()
+export class AdminDatabaseServersService {
+  constructor(
+    private readonly admins: PlatformAdminCheck,
+    private readonly servers: DatabaseServersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(auth: AuthContext): Promise<DatabaseServerListDto> {
+    await this.admins.assert(auth);
+    return { items: (await this.servers.list()).map(toDatabaseServerDto) };
+  }
+
+  async register(auth: AuthContext, dto: RegisterDatabaseServerDto, client: ClientInfo): Promise<DatabaseServerDto> {
+    await this.admins.assert(auth);
+    const server = await this.servers.register(dto);
+    await this.audit.record({
+      action: 'database_server.registered',
+      actorUserId: auth.userId,
+      targetType: 'database_server',
+      targetId: server.id,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata: { name: server.name, adminUrl: withoutPassword(server.adminUrl), pgbouncerHost: server.pgbouncerHost, pgbouncerPort: server.pgbouncerPort, capacity: server.capacity },
+    });
+    return toDatabaseServerDto(server);
+  }
+}

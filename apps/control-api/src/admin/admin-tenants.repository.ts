@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { type ControlPrisma as Prisma, ControlDatabase, TenantStatus } from '@helpdeskly/database';
+
+export interface AdminTenantQuery {
+  readonly status?: TenantStatus;
+  /** Case-insensitive part of the slug. */
+  readonly slugContains?: string;
+  /** Id of the last tenant of the previous page. */
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
+// Every column a platform admin may see: never the sealed database password.
+const TENANT_FIELDS = {
+  id: true,
+  slug: true,
+  name: true,
+  status: true,
+  statusReason: true,
+  plan: true,
+  settings: true,
+  databaseName: true,
+  databaseRole: true,
+  schemaVersion: true,
+  createdAt: true,
+  updatedAt: true,
+  deletedAt: true,
+  databaseServer: { select: { id: true, name: true } },
+  _count: { select: { memberships: true } },
+} satisfies Prisma.TenantSelect;
+
+export type AdminTenantRow = Prisma.TenantGetPayload<{ select: typeof TENANT_FIELDS }>;
+
+/** Tenants as the platform admin reads them, across every tenant. */
+@Injectable()
+export class AdminTenantsRepository {
+  constructor(private readonly db: ControlDatabase) {}
+
+  /** Newest first; stable under inserts (createdAt, then id). */
+  async list(query: AdminTenantQuery): Promise<{ items: AdminTenantRow[]; nextCursor: string | null }> {
+    const rows = await this.db.tenant.findMany({
+      where: { status: query.status, slug: query.slugContains ? { contains: query.slugContains, mode: 'insensitive' } : undefined },
+      select: TENANT_FIELDS,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: query.limit + 1,
+      ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+    });
+    const hasMore = rows.length > query.limit;
+    const items = hasMore ? rows.slice(0, query.limit) : rows;
+    return { items, nextCursor: hasMore ? items[items.length - 1].id : null };
+  }
+
+  findById(id: string): Promise<AdminTenantRow | null> {
+    return this.db.tenant.findUnique({ where: { id }, select: TENANT_FIELDS });
+  }
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthContext } from '@helpdeskly/auth';
+import type { Tenant } from '@helpdeskly/database';
+import { TenantsErrorCode, TenantsException } from '../tenants/tenants.errors';
+import { TenantsService } from '../tenants/tenants.service';
+import { AdminTenantsRepository } from './admin-tenants.repository';
+import { type AdminTenantDto, type AdminTenantPageDto, type AdminTenantQueryDto, toAdminTenantDto } from './dto/admin-tenant.dto';
+import { PlatformAdminCheck } from './platform-admin.check';
+
+/** Every tenant, for platform admins: list, read, suspend, resume, delete (TenantsService does the work and the audit). */
+@Injectable()
+export class AdminTenantsService {
+  constructor(
+    private readonly admins: PlatformAdminCheck,
+    private readonly tenants: AdminTenantsRepository,
+    private readonly lifecycle: TenantsService,
+  ) {}
+
+  async list(auth: AuthContext, query: AdminTenantQueryDto): Promise<AdminTenantPageDto> {
+    await this.admins.assert(auth);
+    const page = await this.tenants.list({ status: query.status, slugContains: query.slug, cursor: query.cursor, limit: query.limit });
+    return { items: page.items.map(toAdminTenantDto), nextCursor: page.nextCursor };
+  }
+
+  async get(auth: AuthContext, id: string): Promise<AdminTenantDto> {
+    await this.admins.assert(auth);
+    return this.read(id);
+  }
+
+  suspend(auth: AuthContext, id: string): Promise<AdminTenantDto> {
+    return this.change(auth, id, () => this.lifecycle.suspend(id, auth.userId));
+  }
+
+  resume(auth: AuthContext, id: string): Promise<AdminTenantDto> {
+    return this.change(auth, id, () => this.lifecycle.resume(id, auth.userId));
+  }
+
+  /** Drops the tenant's database and role; an interrupted deletion completes when asked again. */
+  delete(auth: AuthContext, id: string): Promise<AdminTenantDto> {
+    return this.change(auth, id, () => this.lifecycle.deleteTenant(id, auth.userId));
+  }
+
+  private async change(auth: AuthContext, id: string, run: () => Promise<Tenant>): Promise<AdminTenantDto> {
+    await this.admins.assert(auth);
+    await run();
+    // Read back through the admin projection, which never holds the sealed password.
+    return this.read(id);
+  }
+
+  private async read(id: string): Promise<AdminTenantDto> {
+    const tenant = await this.tenants.findById(id);
+    if (!tenant) throw new TenantsException(TenantsErrorCode.NotFound, `No tenant ${id}.`);
+    return toAdminTenantDto(tenant);
+  }
+}

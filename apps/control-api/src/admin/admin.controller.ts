@@ -1,0 +1,89 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { type AuthContext, CurrentAuth, PlatformAdmin } from '@helpdeskly/auth';
+import { AdminAuditLogQueryDto, AuditLogPageDto } from '../audit/dto/audit-log-query.dto';
+import { Client } from '../auth/client-info.decorator';
+import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { AdminAuditService } from './admin-audit.service';
+import { AdminDatabaseServersService } from './admin-database-servers.service';
+import { AdminTenantsService } from './admin-tenants.service';
+import { AdminTenantDto, AdminTenantPageDto, AdminTenantQueryDto, TenantParamsDto } from './dto/admin-tenant.dto';
+import { DatabaseServerDto, DatabaseServerListDto, RegisterDatabaseServerDto } from './dto/database-server.dto';
+
+/** Platform administration: the token must say platform admin, and each service checks the database says so too. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: '`insufficient_role`: not a platform administrator' })
+@PlatformAdmin()
+@Controller('admin')
+export class AdminController {
+  constructor(
+    private readonly tenants: AdminTenantsService,
+    private readonly servers: AdminDatabaseServersService,
+    private readonly audit: AdminAuditService,
+  ) {}
+
+  @Get('tenants')
+  @ApiOperation({ summary: 'Every tenant, newest first', description: 'Filter by status and part of the slug; cursor-paginated.' })
+  @ApiOkResponse({ type: AdminTenantPageDto })
+  listTenants(@CurrentAuth() auth: AuthContext, @Query() query: AdminTenantQueryDto): Promise<AdminTenantPageDto> {
+    return this.tenants.list(auth, query);
+  }
+
+  @Get('tenants/:id')
+  @ApiOperation({ summary: 'One tenant' })
+  @ApiOkResponse({ type: AdminTenantDto })
+  @ApiNotFoundResponse({ description: '`tenant_not_found`' })
+  getTenant(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto): Promise<AdminTenantDto> {
+    return this.tenants.get(auth, params.id);
+  }
+
+  @Post('tenants/:id/suspend')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Suspend a tenant', description: 'Its role can no longer connect to its database. Idempotent.' })
+  @ApiOkResponse({ type: AdminTenantDto })
+  @ApiConflictResponse({ description: '`tenant_state_conflict`' })
+  suspendTenant(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto): Promise<AdminTenantDto> {
+    return this.tenants.suspend(auth, params.id);
+  }
+
+  @Post('tenants/:id/resume')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Resume a suspended tenant. Idempotent.' })
+  @ApiOkResponse({ type: AdminTenantDto })
+  @ApiConflictResponse({ description: '`tenant_state_conflict`' })
+  resumeTenant(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto): Promise<AdminTenantDto> {
+    return this.tenants.resume(auth, params.id);
+  }
+
+  @Delete('tenants/:id')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Delete a tenant', description: 'Marks it DELETING, drops its database and role, then marks it DELETED. A deletion that failed midway (503 `tenant_deletion_failed`) completes when asked again.' })
+  @ApiAcceptedResponse({ type: AdminTenantDto })
+  deleteTenant(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto): Promise<AdminTenantDto> {
+    return this.tenants.delete(auth, params.id);
+  }
+
+  @Get('database-servers')
+  @ApiOperation({ summary: 'Database servers hosting tenant databases' })
+  @ApiOkResponse({ type: DatabaseServerListDto })
+  listDatabaseServers(@CurrentAuth() auth: AuthContext): Promise<DatabaseServerListDto> {
+    return this.servers.list(auth);
+  }
+
+  @Post('database-servers')
+  @ApiOperation({ summary: 'Register a database server', description: 'Its admin URL must connect with a role that can create roles and databases.' })
+  @ApiCreatedResponse({ type: DatabaseServerDto })
+  @ApiConflictResponse({ description: '`database_server_name_taken`' })
+  @ApiUnprocessableEntityResponse({ description: '`database_server_unreachable`' })
+  registerDatabaseServer(@CurrentAuth() auth: AuthContext, @Body() dto: RegisterDatabaseServerDto, @Client() client: ClientInfo): Promise<DatabaseServerDto> {
+    return this.servers.register(auth, dto, client);
+  }
+
+  @Get('audit-logs')
+  @ApiOperation({ summary: 'The whole audit trail', description: 'Newest first, cursor-paginated; filter by tenant, action, actor, outcome and time.' })
+  @ApiOkResponse({ type: AuditLogPageDto })
+  auditLogs(@CurrentAuth() auth: AuthContext, @Query() query: AdminAuditLogQueryDto): Promise<AuditLogPageDto> {
+    return this.audit.find(auth, query);
+  }
+}

@@ -1,0 +1,19 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { LINK_TOKEN_PATTERN } from '../../notifications/link-token';
+
+
+export class ResetPasswordDto {
+  @ApiProperty({ description: 'The token of the emailed link (…/reset-password?token=…)' })
+  @IsString() @Matches(LINK_TOKEN_PATTERN, { message: 'token must be a password reset token' })
+  token: string;
+
+  @ApiProperty({ description: 'At least PASSWORD_MIN_LENGTH characters, not a common password, not the email or name', example: 'Difference-Engine-1822' })
+  @IsString() @MaxLength(256)
+  newPassword: string;
+}
+
+export class PasswordResetDto {
+  @ApiProperty({ description: 'Sessions (refresh token families) revoked; log in with the new password', example: 2 })
+  revokedSessions: number;
+}

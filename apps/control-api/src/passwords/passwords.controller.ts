@@ -1,0 +1,48 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { type AuthContext, CurrentAuth, Public } from '@helpdeskly/auth';
+import { Client } from '../auth/client-info.decorator';
+import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { ChangePasswordDto } from './dto/change-password.dto';
+import { ForgotPasswordAcceptedDto, ForgotPasswordDto } from './dto/forgot-password.dto';
+import { PasswordChangedDto } from './dto/password-changed.dto';
+import { PasswordResetDto, ResetPasswordDto } from './dto/reset-password.dto';
+import { PasswordsService } from './passwords.service';
+
+@ApiTags('passwords')
+@Controller('auth/password')
+export class PasswordsController {
+  constructor(private readonly passwords: PasswordsService) {}
+
+  @Post('change')
+  @HttpCode(HttpStatus.OK)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change the password', description: 'Needs the current password. Revokes every session of the user and returns new tokens for this tenant.' })
+  @ApiOkResponse({ type: PasswordChangedDto })
+  @ApiForbiddenResponse({ description: '`invalid_current_password`' })
+  @ApiUnprocessableEntityResponse({ description: '`weak_password`' })
+  change(@CurrentAuth() auth: AuthContext, @Body() dto: ChangePasswordDto, @Client() client: ClientInfo): Promise<PasswordChangedDto> {
+    return this.passwords.change(auth, dto, client);
+  }
+
+  @Public()
+  @Post('forgot')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Email a password reset link', description: 'Same answer whether or not the email has an account. The link is valid PASSWORD_RESET_TTL_MINUTES, once.' })
+  @ApiAcceptedResponse({ type: ForgotPasswordAcceptedDto })
+  forgot(@Body() dto: ForgotPasswordDto, @Client() client: ClientInfo): Promise<ForgotPasswordAcceptedDto> {
+    return this.passwords.forgot(dto.email, client);
+  }
+
+  @Public()
+  @Post('reset')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Set a new password with an emailed link', description: 'Single use. Revokes every session of the user and lifts a lockout.' })
+  @ApiOkResponse({ type: PasswordResetDto })
+  @ApiConflictResponse({ description: '`reset_token_used`' })
+  @ApiGoneResponse({ description: '`reset_token_expired`' })
+  @ApiUnprocessableEntityResponse({ description: '`weak_password`' })
+  reset(@Body() dto: ResetPasswordDto, @Client() client: ClientInfo): Promise<PasswordResetDto> {
+    return this.passwords.reset(dto, client);
+  }
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { AccessTokenService } from '@helpdeskly/auth';
+import { ControlDatabase, MembershipRole, type Tenant, type User } from '@helpdeskly/database';
+import { type RunningTestApp, startTestApp, testConfig, waitFor } from '@helpdeskly/testing';
+import { CONTROL_API } from '../control-api';
+import { ControlApiModule } from '../control-api.module';
+import { PasswordHasher } from '../auth/password-hasher.service';
+import { EMAIL_QUEUE, type EmailMessage } from '../notifications/email-outbox';
+import { TenantsService } from '../tenants/tenants.service';
+import { MembershipsRepository } from '../users/memberships.repository';
+import { UsersRepository } from '../users/users.repository';
+
+export interface HttpResult<T = any> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+/** A user of the fixture with the password they were given. */
+export interface FixtureUser {
+  readonly user: User;
+  readonly password: string;
+}
+
+/** A member of a tenant with an access token for it. */
+export interface FixtureMember extends FixtureUser {
+  readonly tenant: Tenant;
+  readonly role: MembershipRole;
+  readonly token: string;
+}
+
+/** Unique enough for names, slugs and emails of parallel test files. */
+export const uniqueSuffix = () => randomBytes(5).toString('hex');
+
+/**
+ * control-api over HTTP with tenants, users, memberships and access tokens made the way the app
+ * makes them (TenantsService, PasswordHasher, the repositories, AccessTokenService), before the
+ * sign-up and login endpoints are used. close() deletes every tenant it created (database and role).
+ */
+export class ControlFixture {
+  private readonly tenants: Tenant[] = [];
+
+  private constructor(readonly running: RunningTestApp) {}
+
+  static async start(overrides: Record<string, string> = {}): Promise<ControlFixture> {
+    const config = testConfig(overrides);
+    return new ControlFixture(await startTestApp(ControlApiModule.forRoot(config), { config, api: CONTROL_API }));
+  }
+
+  get db(): ControlDatabase {
+    return this.running.app.get(ControlDatabase);
+  }
+
+  get emailQueue(): Queue<EmailMessage> {
+    return this.running.app.get<Queue<EmailMessage>>(getQueueToken(EMAIL_QUEUE));
+  }
+
+  async createTenant(): Promise<Tenant> {
+    const suffix = uniqueSuffix();
+    const tenant = await this.running.app.get(TenantsService).createTenant({ slug: `fx-${suffix}`, name: `Fixture ${suffix}` });
+    this.tenants.push(tenant);
+    return tenant;
+  }
+
+  async createUser(options: { email?: string; name?: string; password?: string; isPlatformAdmin?: boolean } = {}): Promise<FixtureUser> {
+    const suffix = uniqueSuffix();
+    const password = options.password ?? `Fixture-Password-${suffix}`;
+    const passwordHash = await this.running.app.get(PasswordHasher).hash(password);
+    const user = await this.running.app.get(UsersRepository).create({ email: options.email ?? `user-${suffix}@fixture.test`, name: options.name ?? `User ${suffix}`, passwordHash, isPlatformAdmin: options.isPlatformAdmin });
+    if (!user) throw new Error('fixture user email taken');
+    return { user, password };
+  }
+
+  /** Makes `user` a member of `tenant` and signs an access token for that membership. */
+  async addMember(fixtureUser: FixtureUser, tenant: Tenant, role: MembershipRole): Promise<FixtureMember> {
+    await this.running.app.get(MembershipsRepository).create({ userId: fixtureUser.user.id, tenantId: tenant.id, role });
+    return { ...fixtureUser, tenant, role, token: this.tokenFor(fixtureUser.user, tenant, role) };
+  }
+
+  /** A new user who is `role` of `tenant`, with an access token. */
+  async member(tenant: Tenant, role: MembershipRole = MembershipRole.AGENT, options: { isPlatformAdmin?: boolean } = {}): Promise<FixtureMember> {
+    return this.addMember(await this.createUser(options), tenant, role);
+  }
+
+  tokenFor(user: User, tenant: Tenant, role: MembershipRole, isPlatformAdmin = user.isPlatformAdmin): string {
+    return this.running.app.get(AccessTokenService).signAccess({ userId: user.id, tenantId: tenant.id, role, isPlatformAdmin }).token;
+  }
+
+  async request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.running.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
+  }
+
+  /** Deletes the tenants it created (database and role dropped), then stops the app. */
+  async close(): Promise<void> {
+    const service = this.running.app.get(TenantsService);
+    try {
+      for (const tenant of this.tenants) await service.deleteTenant(tenant.id);
+    } finally {
+      await this.running.close();
+    }
+  }
+}
+
+/** Polls `probe` until it returns something, and returns it (work done after a 202 lands shortly after). */
+export async function eventually<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 10_000): Promise<T> {
+  let found: T | null | undefined;
+  await waitFor(what, async () => (found = await probe()) !== null && found !== undefined, timeoutMs);
+  return found as T;
+}
