@@ -5,3 +5,4 @@ export { PGBOUNCER_AUTH_ROLE, TenantDatabaseAdmin, isTemplateInUse, scramVerifie
 // The control schema's types and enums, for repositories and services of control-api.
 export { MembershipRole, TenantStatus } from './generated/control/enums';
 export type { AuditLog, DatabaseServer, Invitation, Membership, PasswordResetToken, Prisma as ControlPrisma, RecoveryCode, RefreshToken, Tenant, User } from './generated/control/client';
+export { type Page, pageArgs, toPage } from './pagination';

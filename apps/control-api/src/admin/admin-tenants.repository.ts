@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ControlPrisma as Prisma, ControlDatabase, TenantStatus } from '@helpdeskly/database';
+import { type ControlPrisma as Prisma, ControlDatabase, type Page, pageArgs, TenantStatus, toPage } from '@helpdeskly/database';
 
 export interface AdminTenantQuery {
   readonly status?: TenantStatus;
@@ -37,17 +37,14 @@ export class AdminTenantsRepository {
   constructor(private readonly db: ControlDatabase) {}
 
   /** Newest first; stable under inserts (createdAt, then id). */
-  async list(query: AdminTenantQuery): Promise<{ items: AdminTenantRow[]; nextCursor: string | null }> {
+  async list(query: AdminTenantQuery): Promise<Page<AdminTenantRow>> {
     const rows = await this.db.tenant.findMany({
       where: { status: query.status, slug: query.slugContains ? { contains: query.slugContains, mode: 'insensitive' } : undefined },
       select: TENANT_FIELDS,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: query.limit + 1,
-      ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+      ...pageArgs(query.cursor, query.limit),
     });
-    const hasMore = rows.length > query.limit;
-    const items = hasMore ? rows.slice(0, query.limit) : rows;
-    return { items, nextCursor: hasMore ? items[items.length - 1].id : null };
+    return toPage(rows, query.limit);
   }
 
   findById(id: string): Promise<AdminTenantRow | null> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ControlPrisma as Prisma, ControlDatabase } from '@helpdeskly/database';
+import { type ControlPrisma as Prisma, ControlDatabase, pageArgs, toPage } from '@helpdeskly/database';
 
 export interface AuditEntry {
   readonly action: string;
@@ -58,11 +58,8 @@ export class AuditRepository {
     const rows = await this.db.auditLog.findMany({
       where,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: query.limit + 1,
-      ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+      ...pageArgs(query.cursor, query.limit),
     });
-    const hasMore = rows.length > query.limit;
-    const items = hasMore ? rows.slice(0, query.limit) : rows;
-    return { items, nextCursor: hasMore ? items[items.length - 1].id : null };
+    return toPage(rows, query.limit);
   }
 }
