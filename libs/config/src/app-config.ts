@@ -39,6 +39,16 @@ export abstract class AppConfig {
     readonly invitationTtlHours: number;
     readonly passwordResetTtlMinutes: number;
   };
+  abstract readonly tenancy: {
+    /** Most tenant Prisma clients app-api keeps open (LRU). */
+    readonly clientMax: number;
+    /** A tenant client unused this long is disconnected. */
+    readonly clientIdleSeconds: number;
+    /** Connections of each tenant client's pool (to PgBouncer). */
+    readonly clientPoolSize: number;
+    /** How long a tenant lookup or a membership is cached in process. */
+    readonly cacheTtlSeconds: number;
+  };
   abstract readonly redis: { readonly url: string };
   abstract readonly logging: { readonly level: LogLevel; readonly pretty: boolean };
   abstract readonly features: { readonly metrics: boolean; readonly swagger: boolean };

@@ -112,4 +112,16 @@ export class Environment {
 
   @Type(() => Number) @IsInt() @Min(1) @Max(64)
   TENANT_MIGRATION_CONCURRENCY = 4;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  TENANT_CLIENT_MAX = 200;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
+  TENANT_CLIENT_IDLE_SECONDS = 60;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(20)
+  TENANT_CLIENT_POOL_SIZE = 2;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  TENANT_CACHE_TTL_SECONDS = 5;
 }

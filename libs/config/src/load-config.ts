@@ -83,6 +83,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       invitationTtlHours: env.INVITATION_TTL_HOURS,
       passwordResetTtlMinutes: env.PASSWORD_RESET_TTL_MINUTES,
     },
+    tenancy: {
+      clientMax: env.TENANT_CLIENT_MAX,
+      clientIdleSeconds: env.TENANT_CLIENT_IDLE_SECONDS,
+      clientPoolSize: env.TENANT_CLIENT_POOL_SIZE,
+      cacheTtlSeconds: env.TENANT_CACHE_TTL_SECONDS,
+    },
     redis: { url: env.REDIS_URL },
     logging: { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty' },
     features: { metrics: env.ENABLE_METRICS, swagger: env.ENABLE_SWAGGER },

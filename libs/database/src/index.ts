@@ -6,6 +6,7 @@ export { PGBOUNCER_AUTH_ROLE, TenantDatabaseAdmin, isTemplateInUse, scramVerifie
 export { MembershipRole, TenantStatus } from './generated/control/enums';
 export type { AuditLog, DatabaseServer, Invitation, Membership, PasswordResetToken, Prisma as ControlPrisma, RecoveryCode, RefreshToken, Tenant, User } from './generated/control/client';
 export { type Page, pageArgs, toPage } from './pagination';
+export { tenantPgBouncerUrl } from './tenant-database-url';
 // The tenant schema's client, types and enums, for app-api's repositories.
 export { PrismaClient as TenantPrismaClient } from './generated/tenant/client';
 export { CommentFormat, CommentVisibility, TicketPriority, TicketStatus, TicketType } from './generated/tenant/enums';

@@ -1,11 +1,10 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import type { AppConfig } from '@helpdeskly/config';
-import type { DatabaseServer } from '@helpdeskly/database';
+import { type DatabaseServer, tenantPgBouncerUrl } from '@helpdeskly/database';
 import type { DatabaseServerLoad, DatabaseServersRepository } from './database-servers.repository';
 import { DatabaseServersService } from './database-servers.service';
 import { TenantsErrorCode } from './tenants.errors';
-import { tenantPgBouncerUrl } from './tenant-database-url';
 
 const server = (name: string, capacity: number): DatabaseServer => ({
   id: `id-${name}`,

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { type DatabaseServer, SecretBox, type Tenant, TenantStatus } from '@helpdeskly/database';
+import { type DatabaseServer, SecretBox, type Tenant, TenantStatus, tenantPgBouncerUrl } from '@helpdeskly/database';
 import { AuditService } from '../audit/audit.service';
 import { DatabaseServersService } from './database-servers.service';
 import { isUniqueViolation } from './database-servers.repository';
 import { ProvisioningHooks } from './provisioning.hooks';
-import { tenantPgBouncerUrl } from './tenant-database-url';
 import { TenantProvisionerService, tenantDatabaseNames } from './tenant-provisioner.service';
 import { TenantsErrorCode, TenantsException } from './tenants.errors';
 import { TenantsRepository, type TenantWithServer } from './tenants.repository';

@@ -1,4 +1,4 @@
-import type { DatabaseServer, Tenant } from '@helpdeskly/database';
+import type { DatabaseServer, Tenant } from './generated/control/client';
 
 /**
  * URL by which app-api reaches a tenant's database: through its server's PgBouncer, as the tenant's

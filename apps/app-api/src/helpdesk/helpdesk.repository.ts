@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import type { Setting } from '@helpdeskly/database';
+import { TenantDatabase } from '../tenancy/tenant-database';
+
+/** Helpdesk-wide reads of the current tenant's database. */
+@Injectable()
+export class HelpdeskRepository {
+  constructor(private readonly db: TenantDatabase) {}
+
+  settings(): Promise<Setting[]> {
+    return this.db.client().setting.findMany({ orderBy: { key: 'asc' } });
+  }
+
+  countTickets(): Promise<number> {
+    return this.db.client().ticket.count({ where: { deletedAt: null } });
+  }
+}

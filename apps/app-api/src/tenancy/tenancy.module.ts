@@ -1,0 +1,29 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AppConfig } from '@helpdeskly/config';
+import { SecretBox } from '@helpdeskly/database';
+import { TenantClientFactory, TenantClientRegistry } from './tenant-client.registry';
+import { TenantContextInterceptor } from './tenant-context.interceptor';
+import { TenantDatabase } from './tenant-database';
+import { TenantMembersService } from './tenant-members.service';
+import { TenantResolver } from './tenant.resolver';
+
+/**
+ * Routes every authenticated request of app-api to its tenant: the interceptor (which runs after
+ * every guard, so after AccessTokenGuard) resolves the tenant, leases its client and runs the
+ * handler inside AsyncLocalStorage; repositories reach the database through TenantDatabase.
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: SecretBox, useFactory: (config: AppConfig) => SecretBox.fromKey(config.auth.dbEncryptionKey), inject: [AppConfig] },
+    TenantResolver,
+    TenantClientFactory,
+    TenantClientRegistry,
+    TenantDatabase,
+    TenantMembersService,
+    { provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor },
+  ],
+  exports: [TenantDatabase, TenantMembersService, TenantClientRegistry, TenantResolver],
+})
+export class TenancyModule {}

@@ -1,0 +1,27 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { MembershipRoleName } from '@helpdeskly/auth';
+
+/** The tenant a request acts in, resolved once from the verified token before the handler runs. */
+export interface TenantContext {
+  readonly tenantId: string;
+  readonly slug: string;
+  readonly userId: string;
+  /** The caller's current role in the tenant (from the control database, not only the token). */
+  readonly role: MembershipRoleName;
+  /** The tenant's settings of the control database (`tenants.settings`). */
+  readonly settings: Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenant?: TenantContext;
+  }
+}
+
+/** The request's tenant; only on routes that are not public. */
+export const CurrentTenant = createParamDecorator((_data: unknown, ctx: ExecutionContext): TenantContext => {
+  const tenant = ctx.switchToHttp().getRequest<FastifyRequest>().tenant;
+  if (!tenant) throw new Error('CurrentTenant used on a route without a tenant context');
+  return tenant;
+});

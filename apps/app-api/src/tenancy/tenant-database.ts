@@ -1,0 +1,54 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import type { TenantPrismaClient } from '@helpdeskly/database';
+import type { TenantContext } from './tenant-context';
+import { TenantClientRegistry, type TenantClientLease } from './tenant-client.registry';
+import { TenantResolver } from './tenant.resolver';
+
+/** What AsyncLocalStorage holds for the duration of a request (or of run()). */
+export interface TenantScope {
+  readonly context: TenantContext;
+  readonly lease: TenantClientLease;
+}
+
+/**
+ * The current tenant's database. Repositories inject it and call client() in each method, so no
+ * repository can reach a database outside a tenant context.
+ */
+@Injectable()
+export class TenantDatabase {
+  private readonly storage = new AsyncLocalStorage<TenantScope>();
+
+  constructor(private readonly registry: TenantClientRegistry, private readonly resolver: TenantResolver) {}
+
+  /** The Prisma client of the current tenant; throws outside a tenant context. */
+  client(): TenantPrismaClient {
+    const scope = this.storage.getStore();
+    if (!scope) throw new Error('TenantDatabase.client() called outside a tenant context');
+    return scope.lease.client;
+  }
+
+  /** The current tenant context, or undefined outside one. */
+  current(): TenantContext | undefined {
+    return this.storage.getStore()?.context;
+  }
+
+  /**
+   * Runs `fn` for a tenant outside a request (tests, jobs): the client is leased for its duration.
+   * The tenant must be ACTIVE, as for a request.
+   */
+  async run<T>(context: TenantContext, fn: () => Promise<T> | T): Promise<T> {
+    const tenant = await this.resolver.activeTenant(context.tenantId);
+    const lease = await this.registry.acquire(tenant.connection);
+    try {
+      return await this.storage.run({ context, lease }, fn);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Used by the interceptor: runs the handler inside the scope of an already leased client. */
+  enter<T>(scope: TenantScope, fn: () => T): T {
+    return this.storage.run(scope, fn);
+  }
+}

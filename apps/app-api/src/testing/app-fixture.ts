@@ -1,0 +1,80 @@
+import { type Tenant, type User, MembershipRole } from '@helpdeskly/database';
+import { type RunningTestApp, startTestApp, testConfig } from '@helpdeskly/testing';
+import { ControlFixture, type FixtureMember, type FixtureUser, type HttpResult } from '../../../control-api/src/testing/control-fixture';
+import { APP_API } from '../app-api';
+import { AppApiModule } from '../app-api.module';
+import type { TenantContext } from '../tenancy/tenant-context';
+import { TenantDatabase } from '../tenancy/tenant-database';
+
+export type { FixtureMember, FixtureUser, HttpResult };
+
+/** The OWNER of a new tenant, with an access token for it. */
+export type TenantWithOwner = FixtureMember;
+
+/**
+ * app-api running on a free port, with a control fixture (the control-api module, in the same
+ * process and test control database) to make tenants, users, memberships and tokens.
+ */
+export class AppFixture {
+  private constructor(readonly running: RunningTestApp, readonly control: ControlFixture) {}
+
+  get app() {
+    return this.running.app;
+  }
+
+  /** A new, provisioned ACTIVE tenant and its OWNER. */
+  async createTenantWithOwner(): Promise<TenantWithOwner> {
+    const tenant = await this.control.createTenant();
+    return this.control.member(tenant, MembershipRole.OWNER);
+  }
+
+  /** A new user who is `role` of `tenant`, with an access token. */
+  addMember(tenant: Tenant, role: MembershipRole = MembershipRole.AGENT): Promise<FixtureMember> {
+    return this.control.member(tenant, role);
+  }
+
+  /** An access token of `user` in `tenant` claiming `role` (AGENT unless given); app-api checks the membership itself. */
+  tokenFor(user: User, tenant: Tenant, role: MembershipRole = MembershipRole.AGENT): string {
+    return this.control.tokenFor(user, tenant, role);
+  }
+
+  /** Runs `fn` with the tenant's database as TenantDatabase.client(), e.g. to seed rows. */
+  asTenant<T>(member: FixtureMember, fn: (db: TenantDatabase) => Promise<T>): Promise<T> {
+    const db = this.app.get(TenantDatabase);
+    const context: TenantContext = { tenantId: member.tenant.id, slug: member.tenant.slug, userId: member.user.id, role: member.role, settings: {} };
+    return db.run(context, () => fn(db));
+  }
+
+  async request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.running.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const text = await response.text();
+    const json = response.headers.get('content-type')?.includes('json');
+    return { status: response.status, body: (text && json ? JSON.parse(text) : text || undefined) as T, headers: response.headers };
+  }
+
+  /** Stops app-api (disconnecting every tenant client), then deletes the tenants made and stops the control fixture. */
+  async close(): Promise<void> {
+    try {
+      await this.running.close();
+    } finally {
+      await this.control.close();
+    }
+  }
+
+  static async start(overrides: Record<string, string> = {}): Promise<AppFixture> {
+    const control = await ControlFixture.start(overrides);
+    try {
+      const config = testConfig(overrides);
+      return new AppFixture(await startTestApp(AppApiModule.forRoot(config), { config, api: APP_API }), control);
+    } catch (error) {
+      await control.close();
+      throw error;
+    }
+  }
+}
+
+/** app-api and a control fixture; see {@link AppFixture}. */
+export const startAppApi = (overrides: Record<string, string> = {}): Promise<AppFixture> => AppFixture.start(overrides);
