@@ -1,0 +1,116 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiGoneResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse,
+  ApiOperation, ApiPreconditionFailedResponse, ApiResponse, ApiTags, ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type AuthContext, CurrentAuth, Roles } from '@helpdeskly/auth';
+import { BulkResultDto, BulkUpdateDto } from './dto/bulk.dto';
+import { CreateTicketDto, TicketDto, TicketNumberParamsDto, TicketParamsDto, UpdateTicketDto } from './dto/ticket.dto';
+import { TicketEventListDto } from './dto/ticket-event.dto';
+import { BulkUpdateService } from './bulk-update.service';
+import { etagOf } from './etag';
+import { idempotencyKeyOf } from './idempotency';
+import { TicketsService } from './tickets.service';
+import { TrashService } from './trash.service';
+
+/** Every answer with a ticket carries its version as a weak ETag, for If-Match. */
+const withEtag = (reply: FastifyReply, ticket: TicketDto): TicketDto => {
+  reply.header('etag', etagOf(ticket.version));
+  return ticket;
+};
+
+@ApiTags('tickets')
+@ApiBearerAuth()
+@Controller('tickets')
+export class TicketsController {
+  constructor(private readonly tickets: TicketsService, private readonly bulk: BulkUpdateService, private readonly trash: TrashService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a ticket',
+    description: 'The requester is an existing contact (requesterId) or an email (created as a contact when new). The ticket is NEW, or OPEN when created with an assignee; its due times come from the SLA targets of its priority. With `Idempotency-Key`, a retry with the same body (within 24 h, by the same user) answers the first response and creates nothing.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1 to 255 visible ASCII characters, unique per intended ticket' })
+  @ApiCreatedResponse({ type: TicketDto, description: 'Created (or the replay of the first answer to this Idempotency-Key, with `Idempotent-Replayed: true`)' })
+  @ApiConflictResponse({ description: '`idempotency_key_in_progress`: the first request with this key is still running' })
+  @ApiUnprocessableEntityResponse({ description: '`assignee_not_member`, `requester_not_found`, `idempotency_key_reused`' })
+  async create(@CurrentAuth() auth: AuthContext, @Body() dto: CreateTicketDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketDto> {
+    const result = await this.tickets.create(auth, dto, idempotencyKeyOf(key));
+    reply.status(result.status);
+    if (result.replayed) reply.header('idempotent-replayed', 'true');
+    return withEtag(reply, result.body);
+  }
+
+  @Post('bulk')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Change up to 100 tickets at once', description: 'All or nothing: when one ticket refuses (not found, invalid transition), none is changed and the 422 lists each ticket\'s result.' })
+  @ApiOkResponse({ type: BulkResultDto })
+  @ApiUnprocessableEntityResponse({ description: '`bulk_failed` (with `results`), `assignee_not_member`' })
+  @ApiConflictResponse({ description: '`concurrent_update`: the tickets kept changing meanwhile' })
+  bulkUpdate(@CurrentAuth() auth: AuthContext, @Body() dto: BulkUpdateDto): Promise<BulkResultDto> {
+    return this.bulk.update(auth, dto);
+  }
+
+  @Get('number/:number')
+  @ApiOperation({ summary: 'A ticket by its number' })
+  @ApiOkResponse({ type: TicketDto, headers: { ETag: { description: 'W/"<version>"' } } })
+  @ApiNotFoundResponse({ description: '`ticket_not_found` (also for a ticket in the trash)' })
+  async getByNumber(@Param() params: TicketNumberParamsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketDto> {
+    return withEtag(reply, await this.tickets.getByNumber(params.number));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A ticket' })
+  @ApiOkResponse({ type: TicketDto, headers: { ETag: { description: 'W/"<version>"' } } })
+  @ApiNotFoundResponse({ description: '`ticket_not_found` (also for a ticket in the trash)' })
+  async get(@Param() params: TicketParamsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketDto> {
+    return withEtag(reply, await this.tickets.get(params.id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a ticket',
+    description: 'Conditional on `If-Match` (the ETag of the version you changed). Status transitions: NEW → OPEN, PENDING, ON_HOLD, SOLVED; OPEN, PENDING, ON_HOLD → each other or SOLVED; SOLVED → OPEN or CLOSED; CLOSED is final. A NEW ticket given an assignee becomes OPEN. One event per changed field.',
+  })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'W/"<version>", from the ETag of the ticket' })
+  @ApiOkResponse({ type: TicketDto, headers: { ETag: { description: 'W/"<version>"' } } })
+  @ApiNotFoundResponse({ description: '`ticket_not_found`' })
+  @ApiPreconditionFailedResponse({ description: '`version_mismatch`: changed meanwhile (the current ETag is in the answer)' })
+  @ApiResponse({ status: 428, description: '`precondition_required`: no If-Match' })
+  @ApiUnprocessableEntityResponse({ description: '`invalid_transition`, `assignee_not_member`' })
+  async update(@CurrentAuth() auth: AuthContext, @Param() params: TicketParamsDto, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateTicketDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketDto> {
+    return withEtag(reply, await this.tickets.update(auth, params.id, ifMatch, dto));
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: "A ticket's history", description: 'Who changed which field from what to what, and when; oldest first.' })
+  @ApiOkResponse({ type: TicketEventListDto })
+  @ApiNotFoundResponse({ description: '`ticket_not_found`' })
+  events(@Param() params: TicketParamsDto): Promise<TicketEventListDto> {
+    return this.tickets.events(params.id);
+  }
+
+  @Delete(':id')
+  @Roles('OWNER', 'ADMIN')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Move a ticket to the trash', description: 'Restorable for 30 days; until then it is 404 for every other route.' })
+  @ApiNoContentResponse({ description: 'In the trash' })
+  @ApiForbiddenResponse({ description: '`insufficient_role`' })
+  @ApiNotFoundResponse({ description: '`ticket_not_found`' })
+  remove(@CurrentAuth() auth: AuthContext, @Param() params: TicketParamsDto): Promise<void> {
+    return this.trash.trash(auth, params.id);
+  }
+
+  @Post(':id/restore')
+  @Roles('OWNER', 'ADMIN')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Restore a ticket from the trash', description: 'Within 30 days of its deletion.' })
+  @ApiOkResponse({ type: TicketDto })
+  @ApiForbiddenResponse({ description: '`insufficient_role`' })
+  @ApiNotFoundResponse({ description: '`not_in_trash`' })
+  @ApiGoneResponse({ description: '`restore_expired`' })
+  async restore(@CurrentAuth() auth: AuthContext, @Param() params: TicketParamsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketDto> {
+    return withEtag(reply, await this.trash.restore(auth, params.id));
+  }
+}

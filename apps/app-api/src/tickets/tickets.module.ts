@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ContactsModule } from '../contacts/contacts.module';
+import { SettingsModule } from '../settings/settings.module';
+import { BulkUpdateService } from './bulk-update.service';
+import { ContactTicketsController } from './contact-tickets.controller';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+import { TicketEventsRepository } from './ticket-events.repository';
+import { TicketsController } from './tickets.controller';
+import { TicketsRepository } from './tickets.repository';
+import { TicketsService } from './tickets.service';
+import { TrashController } from './trash.controller';
+import { TrashService } from './trash.service';
+
+/** Tickets: create (idempotent), read, conditional update, history, bulk update, trash. */
+@Module({
+  imports: [ContactsModule, SettingsModule],
+  controllers: [TicketsController, TrashController, ContactTicketsController],
+  providers: [TicketsRepository, TicketEventsRepository, IdempotencyKeysRepository, TicketsService, BulkUpdateService, TrashService],
+  exports: [TicketsRepository, TicketEventsRepository, TicketsService],
+})
+export class TicketsModule {}

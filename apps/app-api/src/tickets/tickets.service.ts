@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthContext } from '@helpdeskly/auth';
+import { type TenantPrisma, TicketPriority, TicketStatus, TicketType } from '@helpdeskly/database';
+import { ContactsRepository } from '../contacts/contacts.repository';
+import { ContactsService, DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
+import type { PageQueryDto } from '../contacts/dto/contact.dto';
+import { dueTimes } from '../settings/sla';
+import { SlaSettingsService } from '../settings/sla-settings.service';
+import { TenantMembersService } from '../tenancy/tenant-members.service';
+import { type CreateTicketDto, type TicketDto, type TicketPageDto, toTicketDto, type UpdateTicketDto } from './dto/ticket.dto';
+import { type TicketEventListDto, toTicketEventDto } from './dto/ticket-event.dto';
+import { parseIfMatch, versionMismatch } from './etag';
+import { IDEMPOTENCY_TTL_MS, IDEMPOTENCY_WAIT_MS, requestHash } from './idempotency';
+import { IdempotencyKeysRepository, isLockTimeout } from './idempotency-keys.repository';
+import { planChanges } from './ticket-changes';
+import { TicketEventsRepository } from './ticket-events.repository';
+import { TicketsErrorCode, TicketsException } from './tickets.errors';
+import { type TicketRecord, TicketsRepository } from './tickets.repository';
+
+/** The answer to POST /tickets, or the replay of the first answer to the same Idempotency-Key. */
+export interface CreatedTicket {
+  readonly status: number;
+  readonly body: TicketDto;
+  readonly replayed: boolean;
+}
+
+const CREATE_ROUTE = '/v1/tickets';
+
+@Injectable()
+export class TicketsService {
+  constructor(
+    private readonly tickets: TicketsRepository,
+    private readonly ticketEvents: TicketEventsRepository,
+    private readonly contacts: ContactsRepository,
+    private readonly contactsService: ContactsService,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
+    private readonly sla: SlaSettingsService,
+    private readonly members: TenantMembersService,
+  ) {}
+
+  /**
+   * Creates the ticket (and its requester when the email is new), its tags and its events in one
+   * transaction. With an Idempotency-Key, the key is claimed in that same transaction: a retry
+   * waits for the first request and replays its answer, and creates nothing.
+   */
+  async create(auth: AuthContext, dto: CreateTicketDto, idempotencyKey?: string): Promise<CreatedTicket> {
+    if (dto.assigneeId) await this.assertAssignable(auth, dto.assigneeId);
+    const sla = await this.sla.get();
+    const hash = requestHash('POST', CREATE_ROUTE, dto);
+    try {
+      return await this.tickets.transaction(async (tx) => {
+        const now = new Date();
+        if (idempotencyKey) {
+          const earlier = await this.idempotencyKeys.claim(tx, { userId: auth.userId, key: idempotencyKey, requestHash: hash, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) }, IDEMPOTENCY_WAIT_MS);
+          if (earlier) {
+            if (earlier.requestHash !== hash) throw new TicketsException(TicketsErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was used with another request; use a new key.');
+            if (earlier.responseStatus === null) throw new TicketsException(TicketsErrorCode.IdempotencyKeyInProgress);
+            return { status: earlier.responseStatus, body: JSON.parse(earlier.responseBody as string) as TicketDto, replayed: true };
+          }
+        }
+        const requesterId = await this.requesterOf(tx, dto);
+        const priority = dto.priority ?? TicketPriority.NORMAL;
+        const type = dto.type ?? TicketType.QUESTION;
+        const assigneeId = dto.assigneeId ?? null;
+        // Assigned on creation means someone works on it already.
+        const status = assigneeId ? TicketStatus.OPEN : TicketStatus.NEW;
+        const tags = [...new Set(dto.tags ?? [])].sort();
+        const ticket = await this.tickets.create(tx, { subject: dto.subject, description: dto.description, status, priority, type, requesterId, assigneeId, createdById: auth.userId, createdAt: now, ...dueTimes(sla, priority, now) }, tags);
+        const initial = { subject: ticket.subject, status, priority, type, requesterId, assigneeId, tags: tags.length > 0 ? tags.join(', ') : null };
+        await this.ticketEvents.recordMany(tx, [
+          { ticketId: ticket.id, actorUserId: auth.userId, field: 'created', toValue: `#${ticket.number}` },
+          ...Object.entries(initial).filter(([, v]) => v !== null).map(([field, toValue]) => ({ ticketId: ticket.id, actorUserId: auth.userId, field, toValue })),
+        ]);
+        const body = toTicketDto(ticket);
+        // Kept as a JSON string: jsonb would reorder the keys, and a replay must be the same document.
+        if (idempotencyKey) await this.idempotencyKeys.complete(tx, auth.userId, idempotencyKey, 201, JSON.stringify(body));
+        return { status: 201, body, replayed: false };
+      });
+    } catch (error) {
+      if (isLockTimeout(error)) throw new TicketsException(TicketsErrorCode.IdempotencyKeyInProgress, 'The first request with this Idempotency-Key is still running; retry later.');
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<TicketDto> {
+    return toTicketDto(await this.require(id));
+  }
+
+  async getByNumber(number: number): Promise<TicketDto> {
+    const ticket = await this.tickets.findByNumber(number);
+    if (!ticket) throw new TicketsException(TicketsErrorCode.TicketNotFound);
+    return toTicketDto(ticket);
+  }
+
+  /**
+   * Applies the changes if the ticket is still at the version of `If-Match`: one event per changed
+   * field and the new version, in one transaction. Nothing to change keeps the version.
+   */
+  async update(auth: AuthContext, id: string, ifMatch: string | undefined, dto: UpdateTicketDto): Promise<TicketDto> {
+    const expected = parseIfMatch(ifMatch);
+    const current = await this.require(id);
+    if (current.version !== expected) throw versionMismatch(current.version);
+    if (dto.assigneeId && dto.assigneeId !== current.assigneeId) await this.assertAssignable(auth, dto.assigneeId);
+    const plan = planChanges(current, dto, new Date(), await this.sla.get());
+    if (plan.events.length === 0) return toTicketDto(current);
+    const updated = await this.tickets.transaction(async (tx) => {
+      if (!(await this.tickets.updateIfVersion(tx, id, expected, plan.changes))) return null;
+      await this.ticketEvents.recordMany(tx, plan.events.map((e) => ({ ...e, ticketId: id, actorUserId: auth.userId })));
+      return this.tickets.findById(id, tx);
+    });
+    if (!updated) {
+      const now = await this.tickets.findById(id);
+      if (!now) throw new TicketsException(TicketsErrorCode.TicketNotFound);
+      throw versionMismatch(now.version);
+    }
+    return toTicketDto(updated);
+  }
+
+  async events(id: string): Promise<TicketEventListDto> {
+    await this.require(id);
+    return { items: (await this.ticketEvents.list(id)).map(toTicketEventDto) };
+  }
+
+  async listByRequester(contactId: string, query: PageQueryDto): Promise<TicketPageDto> {
+    await this.contactsService.require(contactId);
+    const page = await this.tickets.listByRequester(contactId, query.cursor, query.limit ?? DEFAULT_PAGE_SIZE);
+    return { items: page.items.map(toTicketDto), nextCursor: page.nextCursor };
+  }
+
+  /** The ticket outside the trash, or 404 `ticket_not_found`. */
+  async require(id: string): Promise<TicketRecord> {
+    const ticket = await this.tickets.findById(id);
+    if (!ticket) throw new TicketsException(TicketsErrorCode.TicketNotFound);
+    return ticket;
+  }
+
+  /** 422 `assignee_not_member` unless the user is a member of the caller's tenant. */
+  async assertAssignable(auth: AuthContext, userId: string): Promise<void> {
+    if (!(await this.members.isMember(auth.tenantId, userId))) throw new TicketsException(TicketsErrorCode.AssigneeNotMember, `User ${userId} is not a member of this tenant.`);
+  }
+
+  /** The requester's contact id: the given contact, or the contact of the email (created when new). */
+  private async requesterOf(tx: TenantPrisma.TransactionClient, dto: CreateTicketDto): Promise<string> {
+    if (dto.requesterId) {
+      const existing = await this.contacts.findById(dto.requesterId, tx);
+      if (!existing) throw new TicketsException(TicketsErrorCode.RequesterNotFound, `No contact ${dto.requesterId}.`);
+      return existing.id;
+    }
+    const email = dto.requester!.email.toLowerCase();
+    return (await this.contacts.findOrCreate(tx, { email, name: dto.requester!.name ?? email.split('@')[0] })).id;
+  }
+}

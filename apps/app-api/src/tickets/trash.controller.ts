@@ -1,0 +1,33 @@
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@helpdeskly/auth';
+import { PageQueryDto } from '../contacts/dto/contact.dto';
+import { TicketParamsDto } from './dto/ticket.dto';
+import { TrashPageDto } from './dto/trash.dto';
+import { TrashService } from './trash.service';
+
+@ApiTags('trash')
+@ApiBearerAuth()
+@Roles('OWNER', 'ADMIN')
+@Controller('trash')
+export class TrashController {
+  constructor(private readonly trash: TrashService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Tickets in the trash', description: 'Most recently deleted first; OWNER and ADMIN only.' })
+  @ApiOkResponse({ type: TrashPageDto })
+  @ApiForbiddenResponse({ description: '`insufficient_role`' })
+  list(@Query() query: PageQueryDto): Promise<TrashPageDto> {
+    return this.trash.list(query);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Purge a ticket from the trash', description: 'For good, with its comments, tags and events.' })
+  @ApiNoContentResponse({ description: 'Purged' })
+  @ApiForbiddenResponse({ description: '`insufficient_role`' })
+  @ApiNotFoundResponse({ description: '`not_in_trash`' })
+  purge(@Param() params: TicketParamsDto): Promise<void> {
+    return this.trash.purge(params.id);
+  }
+}
