@@ -5,16 +5,19 @@ import { DatabaseModule } from '@helpdeskly/database';
 import { HealthModule } from '@helpdeskly/health';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
+import { CommentsModule } from './comments/comments.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { HelpdeskModule } from './helpdesk/helpdesk.module';
 import { SettingsModule } from './settings/settings.module';
 import { TenancyModule } from './tenancy/tenancy.module';
+import { TagsModule } from './tags/tags.module';
+import { TicketSearchModule } from './ticket-search/ticket-search.module';
 import { TicketsModule } from './tickets/tickets.module';
 
 /** app-api: each tenant's helpdesk, served from the tenant's own database through PgBouncer. */
 @Module({})
 export class AppApiModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppApiModule, imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, HealthModule, MetricsModule.forRoot(config.features.metrics), AuthModule, TenancyModule, HelpdeskModule, SettingsModule, ContactsModule, TicketsModule] };
+    return { module: AppApiModule, imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, HealthModule, MetricsModule.forRoot(config.features.metrics), AuthModule, TenancyModule, HelpdeskModule, CommentsModule, TagsModule, TicketSearchModule, SettingsModule, ContactsModule, TicketsModule] };
   }
 }

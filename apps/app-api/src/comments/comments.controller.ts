@@ -1,0 +1,34 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
+import { CommentsService } from './comments.service';
+import { CommentDto, CommentListQueryDto, CommentPageDto, CommentTicketParamsDto, CreateCommentDto } from './dto/comment.dto';
+
+@ApiTags('comments')
+@ApiBearerAuth()
+@Controller('tickets/:id/comments')
+export class CommentsController {
+  constructor(private readonly comments: CommentsService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Reply to a ticket or add an internal note',
+    description:
+      'The first PUBLIC reply of an agent sets firstRespondedAt; a reply logged `asRequester` reopens a PENDING or SOLVED ticket; internal notes never change the status. Bodies are stored and returned as written, in JSON: clients must render them as text, or Markdown through a sanitizing renderer, never as raw HTML.',
+  })
+  @ApiCreatedResponse({ type: CommentDto })
+  @ApiNotFoundResponse({ description: '`ticket_not_found` (also for a ticket in the trash)' })
+  @ApiConflictResponse({ description: '`ticket_closed`' })
+  @ApiUnprocessableEntityResponse({ description: '`requester_comment_internal`' })
+  create(@CurrentTenant() tenant: TenantContext, @Param() params: CommentTicketParamsDto, @Body() dto: CreateCommentDto): Promise<CommentDto> {
+    return this.comments.create(tenant, params.id, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "A ticket's comments", description: 'Oldest first, cursor-paginated.' })
+  @ApiOkResponse({ type: CommentPageDto })
+  @ApiNotFoundResponse({ description: '`ticket_not_found`' })
+  list(@Param() params: CommentTicketParamsDto, @Query() query: CommentListQueryDto): Promise<CommentPageDto> {
+    return this.comments.list(params.id, query.cursor, query.limit);
+  }
+}

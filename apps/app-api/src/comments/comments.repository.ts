@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { type Comment, type CommentFormat, type CommentVisibility, type Page, pageArgs, type TenantPrisma, type TicketStatus, toPage } from '@helpdeskly/database';
+import { TenantDatabase } from '../tenancy/tenant-database';
+
+/** The state of a ticket that the comment rules read, locked for the rest of the transaction. */
+export interface LockedTicket {
+  readonly id: string;
+  readonly status: TicketStatus;
+  readonly requesterId: string;
+  readonly firstRespondedAt: Date | null;
+  readonly solvedAt: Date | null;
+}
+
+export interface NewComment {
+  readonly ticketId: string;
+  readonly authorUserId: string | null;
+  readonly authorContactId: string | null;
+  readonly visibility: CommentVisibility;
+  readonly format: CommentFormat;
+  readonly body: string;
+}
+
+/** What a comment changes on its ticket besides the version (always bumped). */
+export interface TicketChangesOfComment {
+  readonly status?: TicketStatus;
+  readonly firstRespondedAt?: Date;
+  readonly solvedAt?: null;
+}
+
+@Injectable()
+export class CommentsRepository {
+  constructor(private readonly db: TenantDatabase) {}
+
+  transaction<T>(fn: (tx: TenantPrisma.TransactionClient) => Promise<T>): Promise<T> {
+    return this.db.client().$transaction(fn);
+  }
+
+  /** The ticket (not trashed), row-locked until the transaction ends: concurrent comments apply their rules in turn. */
+  async lockTicket(tx: TenantPrisma.TransactionClient, ticketId: string): Promise<LockedTicket | null> {
+    const rows = await tx.$queryRaw<LockedTicket[]>`
+      SELECT id, status, requester_id AS "requesterId", first_responded_at AS "firstRespondedAt", solved_at AS "solvedAt"
+      FROM tickets WHERE id = ${ticketId}::uuid AND deleted_at IS NULL
+      FOR UPDATE`;
+    return rows[0] ?? null;
+  }
+
+  insert(tx: TenantPrisma.TransactionClient, comment: NewComment): Promise<Comment> {
+    return tx.comment.create({ data: comment });
+  }
+
+  async touchTicket(tx: TenantPrisma.TransactionClient, ticketId: string, changes: TicketChangesOfComment): Promise<void> {
+    await tx.ticket.update({ where: { id: ticketId }, data: { ...changes, version: { increment: 1 } } });
+  }
+
+  async ticketExists(ticketId: string): Promise<boolean> {
+    return (await this.db.client().ticket.count({ where: { id: ticketId, deletedAt: null } })) > 0;
+  }
+
+  /** Oldest first; stable under inserts (ordered by createdAt, then id). */
+  async list(ticketId: string, cursor: string | undefined, limit: number): Promise<Page<Comment>> {
+    const rows = await this.db.client().comment.findMany({ where: { ticketId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...pageArgs(cursor, limit) });
+    return toPage(rows, limit);
+  }
+}

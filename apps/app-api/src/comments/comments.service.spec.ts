@@ -1,0 +1,88 @@
+import { describe, it } from 'node:test';
+import { expect } from 'expect';
+import { type Comment, CommentFormat, CommentVisibility, TicketStatus } from '@helpdeskly/database';
+import type { TenantContext } from '../tenancy/tenant-context';
+import type { TicketEventInput, TicketEventsRepository } from '../tickets/ticket-events.repository';
+import { CommentsErrorCode, CommentsException } from './comments.errors';
+import type { CommentsRepository, LockedTicket, NewComment, TicketChangesOfComment } from './comments.repository';
+import { CommentsService } from './comments.service';
+
+const TICKET = '11111111-1111-4111-8111-111111111111';
+const REQUESTER = '22222222-2222-4222-8222-222222222222';
+const tenant: TenantContext = { tenantId: 't', slug: 's', userId: '33333333-3333-4333-8333-333333333333', role: 'AGENT', settings: {} };
+const createdAt = new Date('2026-11-25T12:00:00.000Z');
+
+/** CommentsService over in-memory repositories: what it writes for a ticket in a given state. */
+function setup(ticket: Partial<LockedTicket> | null) {
+  const written = { comments: [] as NewComment[], changes: [] as TicketChangesOfComment[], events: [] as TicketEventInput[] };
+  const comments = {
+    transaction: (fn: (tx: unknown) => Promise<unknown>) => fn({}),
+    lockTicket: async () => (ticket ? { id: TICKET, status: TicketStatus.OPEN, requesterId: REQUESTER, firstRespondedAt: null, solvedAt: null, ...ticket } : null),
+    insert: async (_tx: unknown, c: NewComment) => {
+      written.comments.push(c);
+      return { ...c, id: 'c-1', createdAt } as Comment;
+    },
+    touchTicket: async (_tx: unknown, _id: string, changes: TicketChangesOfComment) => void written.changes.push(changes),
+  } as unknown as CommentsRepository;
+  const events = { recordMany: async (_tx: unknown, e: TicketEventInput[]) => void written.events.push(...e) } as unknown as TicketEventsRepository;
+  return { sut: new CommentsService(comments, events), written };
+}
+
+const reply = (over: Partial<{ visibility: CommentVisibility; asRequester: boolean }> = {}) => ({ body: 'b', visibility: CommentVisibility.PUBLIC, format: CommentFormat.TEXT, asRequester: false, ...over });
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return (error as CommentsException).problem?.code;
+  }
+}
+
+describe(CommentsService.name, () => {
+  it('sets the first response on the first public agent reply only', async () => {
+    const first = setup({});
+    await first.sut.create(tenant, TICKET, reply());
+    expect(first.written.changes).toEqual([{ firstRespondedAt: createdAt }]);
+    expect(first.written.events.map((e) => e.field)).toEqual(['comment', 'firstRespondedAt']);
+
+    const later = setup({ firstRespondedAt: new Date('2026-01-01T00:00:00Z') });
+    await later.sut.create(tenant, TICKET, reply());
+    expect(later.written.changes).toEqual([{}]);
+  });
+
+  it('changes nothing but the version for an internal note', async () => {
+    for (const status of [TicketStatus.NEW, TicketStatus.PENDING, TicketStatus.SOLVED]) {
+      const { sut, written } = setup({ status });
+      await sut.create(tenant, TICKET, reply({ visibility: CommentVisibility.INTERNAL }));
+      expect(written.changes).toEqual([{}]);
+      expect(written.comments[0]).toMatchObject({ authorUserId: tenant.userId, authorContactId: null });
+    }
+  });
+
+  it('reopens a PENDING or SOLVED ticket on a requester reply, and leaves other statuses alone', async () => {
+    const solved = setup({ status: TicketStatus.SOLVED, solvedAt: createdAt });
+    await solved.sut.create(tenant, TICKET, reply({ asRequester: true }));
+    expect(solved.written.comments[0]).toMatchObject({ authorUserId: null, authorContactId: REQUESTER });
+    expect(solved.written.changes).toEqual([{ status: TicketStatus.OPEN, solvedAt: null }]);
+    expect(solved.written.events.find((e) => e.field === 'status')).toMatchObject({ fromValue: 'SOLVED', toValue: 'OPEN', actorUserId: tenant.userId, actorContactId: REQUESTER });
+
+    const pending = setup({ status: TicketStatus.PENDING });
+    await pending.sut.create(tenant, TICKET, reply({ asRequester: true }));
+    expect(pending.written.changes).toEqual([{ status: TicketStatus.OPEN }]);
+
+    for (const status of [TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.ON_HOLD]) {
+      const other = setup({ status });
+      await other.sut.create(tenant, TICKET, reply({ asRequester: true }));
+      expect(other.written.changes).toEqual([{}]);
+    }
+  });
+
+  it('refuses a closed ticket, a missing one, and an internal note from the requester, writing nothing', async () => {
+    const closed = setup({ status: TicketStatus.CLOSED });
+    expect(await codeOf(closed.sut.create(tenant, TICKET, reply()))).toBe(CommentsErrorCode.TicketClosed);
+    expect(closed.written).toEqual({ comments: [], changes: [], events: [] });
+    expect(await codeOf(setup(null).sut.create(tenant, TICKET, reply()))).toBe('ticket_not_found');
+    expect(await codeOf(setup({}).sut.create(tenant, TICKET, reply({ asRequester: true, visibility: CommentVisibility.INTERNAL })))).toBe(CommentsErrorCode.RequesterCommentInternal);
+  });
+});
