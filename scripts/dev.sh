@@ -155,6 +155,10 @@ main() {
     wait_until_ready "$name"
     log "$name is ready"
   done
+  if [[ "$NODE_ENV" == development ]]; then
+    log "Seeding demo tickets through the APIs"
+    run_pnpm run seed:helpdesk
+  fi
 
   local host=localhost
   echo
