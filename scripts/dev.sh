@@ -133,6 +133,7 @@ main() {
 
   install_dependencies
   ensure_infra
+  export_pgbouncer_admin_url
   ensure_control_database
 
   log "Generating the Prisma clients"

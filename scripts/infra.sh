@@ -6,7 +6,8 @@
 #   bash scripts/infra.sh verify-pgbouncer  prove a brand-new tenant role can log in through it
 #   bash scripts/infra.sh status
 #
-# Sourcing it defines ensure_postgres, ensure_redis, ensure_pgbouncer and stop_pgbouncer.
+# Sourcing it defines ensure_postgres, ensure_redis, ensure_pgbouncer, stop_pgbouncer and
+# export_pgbouncer_admin_url.
 # Each one uses a service that already answers; otherwise it starts it: from Debian packages
 # when root (installing them with apt-get when absent), else with docker-compose.dev.yml when
 # a Docker engine answers, else it fails saying what to do.
@@ -185,16 +186,17 @@ _compose_pgbouncer_running() {
   docker_engine_available && [[ -n "$(compose ps -q --status running pgbouncer 2>/dev/null)" ]]
 }
 
-# Random secrets for the two technical users, kept across runs in .dev/pgbouncer/secrets.env.
+# Random secrets for the technical users, kept across runs in .dev/pgbouncer/secrets.env. A key
+# missing from an older file (PGBOUNCER_ADMIN_PASSWORD came later) is added, the others kept.
 _pgbouncer_secrets() {
-  local file="$PGBOUNCER_DIR/secrets.env"
-  if [[ ! -s "$file" ]]; then
-    (
-      umask 077
-      printf 'PGBOUNCER_AUTH_PASSWORD=%s\nPGBOUNCER_STATS_PASSWORD=%s\n' \
-        "$(random_hex 24)" "$(random_hex 24)" >"$file"
-    )
-  fi
+  local file="$PGBOUNCER_DIR/secrets.env" key
+  (
+    umask 077
+    touch "$file"
+    for key in PGBOUNCER_AUTH_PASSWORD PGBOUNCER_STATS_PASSWORD PGBOUNCER_ADMIN_PASSWORD; do
+      grep -q "^$key=." "$file" || printf '%s=%s\n' "$key" "$(random_hex 24)" >>"$file"
+    done
+  )
   export_env_file "$file" --override
 }
 
@@ -231,8 +233,8 @@ _render_pgbouncer_config() {
   sed -e "s|@TRUSTED_NET@|$trusted_net|g" "$PGBOUNCER_TEMPLATE_DIR/hba.conf.template" >"$dir/hba.conf.new"
   (
     umask 077
-    printf '"postgres" ""\n"pgbouncer_auth" "%s"\n"helpdeskly_stats" "%s"\n' \
-      "$PGBOUNCER_AUTH_PASSWORD" "$PGBOUNCER_STATS_PASSWORD" >"$dir/userlist.txt.new"
+    printf '"postgres" ""\n"pgbouncer_auth" "%s"\n"helpdeskly_stats" "%s"\n"helpdeskly_admin" "%s"\n' \
+      "$PGBOUNCER_AUTH_PASSWORD" "$PGBOUNCER_STATS_PASSWORD" "$PGBOUNCER_ADMIN_PASSWORD" >"$dir/userlist.txt.new"
   )
   local changed=1 f
   for f in pgbouncer.ini hba.conf userlist.txt; do
@@ -305,12 +307,17 @@ ensure_pgbouncer() {
   (
     umask 077
     echo "postgresql://helpdeskly_stats:${PGBOUNCER_STATS_PASSWORD}@127.0.0.1:$(_pgbouncer_port)/pgbouncer" >"$PGBOUNCER_DIR/admin.url"
+    # app-api's PGBOUNCER_ADMIN_URL (RECONNECT after evicting a tenant client).
+    echo "postgresql://helpdeskly_admin:${PGBOUNCER_ADMIN_PASSWORD}@127.0.0.1:$(_pgbouncer_port)/pgbouncer" >"$PGBOUNCER_DIR/admin-rw.url"
   )
+  chmod 600 "$PGBOUNCER_DIR/admin.url" "$PGBOUNCER_DIR/admin-rw.url"
 
   local pid
   if pid=$(_pgbouncer_pid); then
     if ((changed == 0)); then
       log "PgBouncer config changed: reloading (pid $pid)"
+      # The files were just rewritten by this user; PgBouncer's user must read them (userlist.txt is 0600).
+      if is_root; then chown -R "$(_pgbouncer_user)" "$PGBOUNCER_DIR"; fi
       kill -HUP "$pid"
     fi
     log "PgBouncer is up on 127.0.0.1:$(_pgbouncer_port) (pid $pid)"
@@ -395,6 +402,15 @@ status() {
     log "PgBouncer: up on 127.0.0.1:$(_pgbouncer_port) ($(_pgbouncer_pid || echo 'not started by this checkout'))"
   else
     log "PgBouncer: down"
+  fi
+}
+
+# app-api's PGBOUNCER_ADMIN_URL from .dev/pgbouncer/admin-rw.url, unless already set: a
+# per-machine secret, so never written into .env.test.
+export_pgbouncer_admin_url() {
+  if [[ -z "${PGBOUNCER_ADMIN_URL:-}" && -s "$PGBOUNCER_DIR/admin-rw.url" ]]; then
+    PGBOUNCER_ADMIN_URL=$(cat "$PGBOUNCER_DIR/admin-rw.url")
+    export PGBOUNCER_ADMIN_URL
   fi
 }
 

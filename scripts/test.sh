@@ -41,6 +41,7 @@ main() {
   install_dependencies
   export_env_file .env.test --override
   ensure_infra
+  export_pgbouncer_admin_url
   recreate_test_control_database
 
   log "Generating the Prisma clients"

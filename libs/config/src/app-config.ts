@@ -17,7 +17,12 @@ export abstract class AppConfig {
     readonly controlUrl: string;
     /** Administrative address of the PostgreSQL server where tenant databases are created. */
     readonly tenantServerUrl: string;
-    readonly pgbouncer: { readonly host: string; readonly port: number };
+    readonly pgbouncer: {
+      readonly host: string;
+      readonly port: number;
+      /** Admin console URL (database "pgbouncer", an admin_users user); unset: no RECONNECT. */
+      readonly adminUrl?: string;
+    };
     readonly tenantMigrationConcurrency: number;
     /** Migrated database that new tenant databases are cloned from (CREATE DATABASE ... TEMPLATE). */
     readonly tenantTemplateDatabase: string;

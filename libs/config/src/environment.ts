@@ -43,6 +43,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535)
   PGBOUNCER_PORT = 6432;
 
+  /** PgBouncer admin console (admin_users): app-api sends RECONNECT after evicting a tenant client. */
+  @Transform(({ value }) => (value === '' ? undefined : value)) @IsOptional() @IsString() @Matches(POSTGRES_URL, { message: 'PGBOUNCER_ADMIN_URL must be a postgresql:// URL' })
+  PGBOUNCER_ADMIN_URL?: string;
+
   @IsString() @IsNotEmpty()
   JWT_SECRET: string;
 

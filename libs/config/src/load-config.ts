@@ -64,7 +64,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     database: {
       controlUrl: env.CONTROL_DATABASE_URL,
       tenantServerUrl: env.DATABASE_URL,
-      pgbouncer: { host: env.PGBOUNCER_HOST, port: env.PGBOUNCER_PORT },
+      pgbouncer: { host: env.PGBOUNCER_HOST, port: env.PGBOUNCER_PORT, adminUrl: env.PGBOUNCER_ADMIN_URL || undefined },
       tenantMigrationConcurrency: env.TENANT_MIGRATION_CONCURRENCY,
       tenantTemplateDatabase: env.TENANT_TEMPLATE_DATABASE,
     },

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { Client } from 'pg';
 import { MembershipRole, TenantStatus } from '@helpdeskly/database';
+import { waitFor } from '@helpdeskly/testing';
 import { TenantsService } from '../../../control-api/src/tenants/tenants.service';
 import { startAppApi, type AppFixture, type TenantWithOwner } from '../testing/app-fixture';
 import { TenantClientRegistry } from './tenant-client.registry';
@@ -16,6 +17,12 @@ const POOL_SIZE = 2; // PgBouncer's default_pool_size (infra/pgbouncer)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const afterCacheTtl = () => sleep(CACHE_TTL_SECONDS * 1000 + 200);
 
+/** app-api's PGBOUNCER_ADMIN_URL (admin_users: RECONNECT), as scripts/test.sh exports it. */
+function pgbouncerReconnectUrl(): string | undefined {
+  const file = join(__dirname, '../../../../.dev/pgbouncer/admin-rw.url');
+  return process.env.PGBOUNCER_ADMIN_URL || (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+}
+
 function pgbouncerAdminUrl(): string | undefined {
   const file = join(__dirname, '../../../../.dev/pgbouncer/admin.url');
   return process.env.PGBOUNCER_ADMIN_URL ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
@@ -26,6 +33,7 @@ describe('tenant routing (app-api)', () => {
   let registry: TenantClientRegistry;
   let admin: Client;
   const tenants: TenantWithOwner[] = [];
+  const reconnectUrl = pgbouncerReconnectUrl();
 
   /** Backends of these tenants' roles, per role, in PostgreSQL. */
   async function backends(roles: string[]): Promise<Map<string, number>> {
@@ -33,8 +41,14 @@ describe('tenant routing (app-api)', () => {
     return new Map(rows.map((r) => [r.usename, r.n]));
   }
 
+  /** Idle backends of these tenants' roles, all together. */
+  async function idleBackends(roles: string[]): Promise<number> {
+    const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = ANY($1) AND state = 'idle'", [roles]);
+    return rows[0].n;
+  }
+
   before(async () => {
-    fx = await startAppApi({ TENANT_CLIENT_MAX: String(MAX_CLIENTS), TENANT_CACHE_TTL_SECONDS: String(CACHE_TTL_SECONDS) });
+    fx = await startAppApi({ TENANT_CLIENT_MAX: String(MAX_CLIENTS), TENANT_CACHE_TTL_SECONDS: String(CACHE_TTL_SECONDS), ...(reconnectUrl ? { PGBOUNCER_ADMIN_URL: reconnectUrl } : {}) });
     registry = fx.app.get(TenantClientRegistry);
     admin = new Client({ connectionString: fx.running.config.database.tenantServerUrl, application_name: 'helpdeskly-tenancy-spec' });
     await admin.connect();
@@ -54,6 +68,7 @@ describe('tenant routing (app-api)', () => {
     let maxOpen = 0;
     let maxBackendsPerTenant = 0;
     let maxBackends = 0;
+    let settleMs = 0;
     const roles = tenants.map((t) => t.tenant.databaseRole);
     const sampler = setInterval(() => {
       maxOpen = Math.max(maxOpen, registry.stats().open);
@@ -76,12 +91,27 @@ describe('tenant routing (app-api)', () => {
         const counts = await backends(roles);
         maxBackendsPerTenant = Math.max(maxBackendsPerTenant, ...counts.values());
         maxBackends = Math.max(maxBackends, [...counts.values()].reduce((a, b) => a + b, 0));
+        if (reconnectUrl) {
+          // RECONNECT after each eviction: evicted tenants' idle backends close within PgBouncer's
+          // janitor pass, well before server_idle_timeout (10 s); only the open clients' remain.
+          const started = Date.now();
+          let idle = -1;
+          await waitFor(
+            `idle backends of the ${TENANTS} tenants <= ${MAX_CLIENTS * POOL_SIZE}`,
+            async () => (idle = await idleBackends(roles)) <= MAX_CLIENTS * POOL_SIZE,
+            4_000,
+            50,
+          ).catch((error: Error) => {
+            throw new Error(`${error.message} (still ${idle})`);
+          });
+          settleMs = Math.max(settleMs, Date.now() - started);
+        }
       }
     } finally {
       clearInterval(sampler);
     }
     const stats = registry.stats();
-    t.diagnostic(`max open clients ${maxOpen}; backends max ${maxBackends} (per tenant ${maxBackendsPerTenant}); ${JSON.stringify(stats)}`);
+    t.diagnostic(`max open clients ${maxOpen}; backends max ${maxBackends} (per tenant ${maxBackendsPerTenant}); idle backends settled within ${settleMs} ms; ${JSON.stringify(stats)}`);
     expect(maxOpen).toBeLessThanOrEqual(MAX_CLIENTS);
     expect(stats.open).toBeLessThanOrEqual(MAX_CLIENTS);
     expect(stats.creations - before.creations).toBeGreaterThanOrEqual(TENANTS);
@@ -91,6 +121,12 @@ describe('tenant routing (app-api)', () => {
     // server_idle_timeout (10 s), so the total follows the tenants served in the last seconds.
     expect(maxBackendsPerTenant).toBeLessThanOrEqual(POOL_SIZE);
     expect(maxBackends).toBeLessThanOrEqual(POOL_SIZE * TENANTS);
+    if (reconnectUrl) {
+      expect(stats.pgbouncerReconnects).toBeGreaterThan(0);
+      expect(stats.pgbouncerReconnectFailures).toBe(0);
+    } else {
+      t.diagnostic('no PGBOUNCER_ADMIN_URL (.dev/pgbouncer/admin-rw.url): evicted backends are not checked');
+    }
   });
 
   it('keeps PgBouncer client connections within the open clients\' pools', async (t) => {

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfig } from '@helpdeskly/config';
 import { SecretBox } from '@helpdeskly/database';
+import { PgBouncerAdmin } from './pgbouncer-admin';
 import { TenantClientFactory, TenantClientRegistry } from './tenant-client.registry';
 import { TenantContextInterceptor } from './tenant-context.interceptor';
 import { TenantDatabase } from './tenant-database';
@@ -19,6 +20,7 @@ import { TenantResolver } from './tenant.resolver';
     { provide: SecretBox, useFactory: (config: AppConfig) => SecretBox.fromKey(config.auth.dbEncryptionKey), inject: [AppConfig] },
     TenantResolver,
     TenantClientFactory,
+    PgBouncerAdmin,
     TenantClientRegistry,
     TenantDatabase,
     TenantMembersService,
