@@ -4,3 +4,4 @@ export { LogCapture, startTestApp, testConfig, type RunningTestApp } from './tes
 export { waitFor } from './wait-for';
 export { apiFoundationSuite, type ApiUnderTest } from './api-foundation.suite';
 export { freePort } from './free-port';
+export { httpRequest, type HttpRequestOptions, type HttpResult } from './http-request';

@@ -1,6 +1,6 @@
 import { type Tenant, type User, MembershipRole } from '@helpdeskly/database';
-import { type RunningTestApp, startTestApp, testConfig } from '@helpdeskly/testing';
-import { ControlFixture, type FixtureMember, type FixtureUser, type HttpResult } from '../../../control-api/src/testing/control-fixture';
+import { httpRequest, type HttpRequestOptions, type HttpResult, type RunningTestApp, startTestApp, testConfig } from '@helpdeskly/testing';
+import { ControlFixture, type FixtureMember, type FixtureUser } from '../../../control-api/src/testing/control-fixture';
 import { APP_API } from '../app-api';
 import { AppApiModule } from '../app-api.module';
 import type { TenantContext } from '../tenancy/tenant-context';
@@ -45,15 +45,10 @@ export class AppFixture {
     return db.run(context, () => fn(db));
   }
 
-  async request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.running.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-    const text = await response.text();
-    const json = response.headers.get('content-type')?.includes('json');
-    return { status: response.status, body: (text && json ? JSON.parse(text) : text || undefined) as T, headers: response.headers };
+  request<T = any>(method: string, path: string, options: HttpRequestOptions = {}): Promise<HttpResult<T>> {
+    return httpRequest<T>(this.running.baseUrl, method, path, options);
   }
+
 
   /** Stops app-api (disconnecting every tenant client), then deletes the tenants made and stops the control fixture. */
   async close(): Promise<void> {

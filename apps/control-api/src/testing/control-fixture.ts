@@ -3,7 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { AccessTokenService } from '@helpdeskly/auth';
 import { ControlDatabase, MembershipRole, type Tenant, type User } from '@helpdeskly/database';
-import { type RunningTestApp, startTestApp, testConfig, waitFor } from '@helpdeskly/testing';
+import { httpRequest, type HttpRequestOptions, type HttpResult, type RunningTestApp, startTestApp, testConfig, waitFor } from '@helpdeskly/testing';
 import { CONTROL_API } from '../control-api';
 import { ControlApiModule } from '../control-api.module';
 import { PasswordHasher } from '../auth/password-hasher.service';
@@ -11,12 +11,6 @@ import { EMAIL_QUEUE, type EmailMessage } from '../notifications/email-outbox';
 import { TenantsService } from '../tenants/tenants.service';
 import { MembershipsRepository } from '../users/memberships.repository';
 import { UsersRepository } from '../users/users.repository';
-
-export interface HttpResult<T = any> {
-  readonly status: number;
-  readonly body: T;
-  readonly headers: Headers;
-}
 
 /** A user of the fixture with the password they were given. */
 export interface FixtureUser {
@@ -88,14 +82,10 @@ export class ControlFixture {
     return this.running.app.get(AccessTokenService).signAccess({ userId: user.id, tenantId: tenant.id, role, isPlatformAdmin }).token;
   }
 
-  async request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.running.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
+  request<T = any>(method: string, path: string, options: HttpRequestOptions = {}): Promise<HttpResult<T>> {
+    return httpRequest<T>(this.running.baseUrl, method, path, options);
   }
+
 
   /** Deletes the tenants it created (database and role dropped), then stops the app. */
   async close(): Promise<void> {
