@@ -38,6 +38,16 @@ const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, { status: number; code: str
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The request is malformed.' },
 };
 
+/**
+ * The database was there but had no connection free in time (a tenant's small pool saturated):
+ * not a bug and not the client's fault, so 503 with Retry-After rather than 500.
+ */
+function isDatabaseSaturated(error: unknown): boolean {
+  const e = error as { message?: unknown; code?: unknown } | null;
+  // node-postgres' pool (through @prisma/adapter-pg), and Prisma's pool and transaction-start timeouts.
+  return e?.message === 'timeout exceeded when trying to connect' || e?.code === 'P2024' || e?.code === 'P2028';
+}
+
 function fastifyCodeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code in FASTIFY_CLIENT_ERRORS ? code : undefined;
@@ -86,6 +96,14 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
     return {
       body: { type: problemType(known.code.replace(/_/g, '-')), title: known.title, status: known.status, detail: known.detail, instance, code: known.code, requestId },
       headers: {},
+      serverError: false,
+    };
+  }
+
+  if (isDatabaseSaturated(error)) {
+    return {
+      body: { type: problemType('database-busy'), title: 'Database busy', status: 503, detail: 'The database had no connection free in time; retry shortly.', instance, code: 'database_busy', requestId },
+      headers: { 'retry-after': '1' },
       serverError: false,
     };
   }
