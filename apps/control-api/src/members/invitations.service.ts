@@ -7,7 +7,8 @@ import { PasswordHasher } from '../auth/password-hasher.service';
 import { assertAcceptablePassword } from '../auth/password-policy';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { EmailOutbox } from '../notifications/email-outbox';
-import { frontendLink, hashLinkToken, newLinkToken } from '../notifications/link-token';
+import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token';
+import { frontendLink } from '../notifications/link-token';
 import { toTenantSummaryDto } from '../users/dto/user.dto';
 import { MembershipsRepository } from '../users/memberships.repository';
 import { UsersRepository, normalizeEmail } from '../users/users.repository';
@@ -46,7 +47,7 @@ export class InvitationsService {
     const existing = await this.users.findByEmail(email);
     if (existing && (await this.memberships.find(existing.id, auth.tenantId))) throw new MembersException(MembersErrorCode.AlreadyMember, `${email} is already a member of this tenant.`);
 
-    const { token, tokenHash } = newLinkToken();
+    const { token, tokenHash } = newOpaqueToken();
     const expiresAt = new Date(Date.now() + this.config.auth.invitationTtlHours * HOUR_MS);
     const invitation = await this.invitations.replacePending({ tenantId: auth.tenantId, email, role: dto.role, tokenHash, invitedById: auth.userId, expiresAt });
     const inviter = await this.users.findById(auth.userId);
@@ -77,7 +78,7 @@ export class InvitationsService {
   }
 
   async accept(dto: AcceptInvitationDto, authorization: string | undefined, client: ClientInfo): Promise<AcceptedInvitationDto> {
-    const invitation = await this.invitations.findByTokenHash(hashLinkToken(dto.token));
+    const invitation = await this.invitations.findByTokenHash(hashOpaqueToken(dto.token));
     if (!invitation) throw new MembersException(MembersErrorCode.InvitationNotFound, 'This invitation link is not valid.');
     this.assertAcceptable(invitation);
 
@@ -94,7 +95,7 @@ export class InvitationsService {
     const outcome = await this.invitations.accept(invitation, account, new Date());
     switch (outcome.status) {
       case 'claimed_meanwhile': {
-        const again = await this.invitations.findByTokenHash(hashLinkToken(dto.token));
+        const again = await this.invitations.findByTokenHash(hashOpaqueToken(dto.token));
         this.assertAcceptable(again ?? invitation);
         throw new MembersException(MembersErrorCode.InvitationAlreadyAccepted, 'This invitation was already accepted.');
       }

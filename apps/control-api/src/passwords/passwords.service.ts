@@ -6,7 +6,8 @@ import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from '../auth/password-hasher.service';
 import { type ClientInfo, RefreshTokensService } from '../auth/sessions/refresh-tokens.service';
 import { EmailOutbox } from '../notifications/email-outbox';
-import { frontendLink, hashLinkToken, newLinkToken } from '../notifications/link-token';
+import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token';
+import { frontendLink } from '../notifications/link-token';
 import { MembershipsRepository } from '../users/memberships.repository';
 import { UsersRepository } from '../users/users.repository';
 import type { ChangePasswordDto } from './dto/change-password.dto';
@@ -78,7 +79,7 @@ export class PasswordsService implements BeforeApplicationShutdown {
   }
 
   async reset(dto: ResetPasswordDto, client: ClientInfo): Promise<PasswordResetDto> {
-    const token = await this.resets.findByHash(hashLinkToken(dto.token));
+    const token = await this.resets.findByHash(hashOpaqueToken(dto.token));
     if (!token) throw new PasswordsException(PasswordsErrorCode.InvalidResetToken, 'This password reset link is not valid.');
     if (token.usedAt) throw new PasswordsException(PasswordsErrorCode.ResetTokenUsed, 'This password reset link was already used; ask for a new one.');
     if (token.expiresAt.getTime() <= Date.now()) throw new PasswordsException(PasswordsErrorCode.ResetTokenExpired, 'This password reset link has expired; ask for a new one.');
@@ -102,7 +103,7 @@ export class PasswordsService implements BeforeApplicationShutdown {
   }
 
   private async sendResetLink(user: User, client: ClientInfo): Promise<void> {
-    const { token, tokenHash } = newLinkToken();
+    const { token, tokenHash } = newOpaqueToken();
     const expiresAt = new Date(Date.now() + this.config.auth.passwordResetTtlMinutes * MINUTE_MS);
     const row = await this.resets.create({ userId: user.id, tokenHash, expiresAt });
     await this.outbox.enqueue({

@@ -1,9 +1,10 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@helpdeskly/config';
 import type { RefreshToken } from '@helpdeskly/database';
 import { AuditService } from '../../audit/audit.service';
 import { AuthenticationErrorCode, AuthenticationException } from '../auth.errors';
+import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { type NewRefreshToken, RefreshTokensRepository } from './refresh-tokens.repository';
 
 export interface ClientInfo {
@@ -24,8 +25,6 @@ export interface RotatedRefreshToken extends IssuedRefreshToken {
 }
 
 const DAY_MS = 86_400_000;
-
-export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
  * Opaque refresh tokens (32 random bytes, base64url), one use each. Every refresh rotates within
@@ -49,7 +48,7 @@ export class RefreshTokensService {
 
   /** Spends `token` and returns its replacement; 401 when unknown, expired, revoked or reused. */
   async rotate(token: string, client: ClientInfo): Promise<RotatedRefreshToken> {
-    const current = await this.tokens.findByHash(hashRefreshToken(token));
+    const current = await this.tokens.findByHash(hashOpaqueToken(token));
     if (!current) throw new AuthenticationException(AuthenticationErrorCode.InvalidRefreshToken, 'The refresh token is not valid.');
     if (current.usedAt) return this.reused(current, client);
     if (current.revokedAt) throw new AuthenticationException(AuthenticationErrorCode.InvalidRefreshToken, 'The refresh token has been revoked.');
@@ -63,7 +62,7 @@ export class RefreshTokensService {
 
   /** The family of `token`, if it is one of ours (logout); null otherwise. */
   async familyOf(token: string): Promise<Pick<RefreshToken, 'familyId' | 'userId' | 'tenantId'> | null> {
-    const row = await this.tokens.findByHash(hashRefreshToken(token));
+    const row = await this.tokens.findByHash(hashOpaqueToken(token));
     return row ? { familyId: row.familyId, userId: row.userId, tenantId: row.tenantId } : null;
   }
 
@@ -93,7 +92,7 @@ export class RefreshTokensService {
   }
 
   private newToken(userId: string, tenantId: string, familyId: string, parentId: string | null, client: ClientInfo): { token: string; row: NewRefreshToken } {
-    const token = randomBytes(32).toString('base64url');
+    const { token, tokenHash } = newOpaqueToken();
     return {
       token,
       row: {
@@ -102,7 +101,7 @@ export class RefreshTokensService {
         tenantId,
         familyId,
         parentId,
-        tokenHash: hashRefreshToken(token),
+        tokenHash,
         expiresAt: new Date(Date.now() + this.config.auth.refreshTokenDays * DAY_MS),
         ip: client.ip ?? null,
         userAgent: client.userAgent?.slice(0, 512) ?? null,

@@ -3,7 +3,7 @@ import { IsEmail, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLeng
 import { type Invitation, MembershipRole } from '@helpdeskly/database';
 import { Trim } from '../../auth/dto/validation';
 import { TenantSummaryDto } from '../../users/dto/user.dto';
-import { LINK_TOKEN_PATTERN } from '../../notifications/link-token';
+import { OPAQUE_TOKEN_PATTERN } from '../../auth/opaque-token';
 
 export class CreateInvitationDto {
   @ApiProperty({ example: 'grace@example.com' })
@@ -36,7 +36,7 @@ export class InvitationParamsDto {
 
 export class AcceptInvitationDto {
   @ApiProperty({ description: 'The token of the emailed link (…/accept-invitation?token=…)' })
-  @IsString() @Matches(LINK_TOKEN_PATTERN, { message: 'token must be an invitation token' })
+  @IsString() @Matches(OPAQUE_TOKEN_PATTERN, { message: 'token must be an invitation token' })
   token: string;
 
   @ApiPropertyOptional({ description: 'Required when the invited email has no account yet', example: 'Grace Hopper' })

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
-import { LINK_TOKEN_PATTERN } from '../../notifications/link-token';
+import { OPAQUE_TOKEN_PATTERN } from '../../auth/opaque-token';
 
 
 export class ResetPasswordDto {
   @ApiProperty({ description: 'The token of the emailed link (…/reset-password?token=…)' })
-  @IsString() @Matches(LINK_TOKEN_PATTERN, { message: 'token must be a password reset token' })
+  @IsString() @Matches(OPAQUE_TOKEN_PATTERN, { message: 'token must be a password reset token' })
   token: string;
 
   @ApiProperty({ description: 'At least PASSWORD_MIN_LENGTH characters, not a common password, not the email or name', example: 'Difference-Engine-1822' })
