@@ -1,7 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { AppConfig } from '@helpdeskly/config';
-import { SecretBox } from '@helpdeskly/database';
 import { PgBouncerAdmin } from './pgbouncer-admin';
 import { TenantClientFactory, TenantClientRegistry } from './tenant-client.registry';
 import { TenantContextInterceptor } from './tenant-context.interceptor';
@@ -17,7 +15,6 @@ import { TenantResolver } from './tenant.resolver';
 @Global()
 @Module({
   providers: [
-    { provide: SecretBox, useFactory: (config: AppConfig) => SecretBox.fromKey(config.auth.dbEncryptionKey), inject: [AppConfig] },
     TenantResolver,
     TenantClientFactory,
     PgBouncerAdmin,

@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AppConfig } from '@helpdeskly/config';
-import { SecretBox } from '@helpdeskly/database';
 import { DatabaseServersRepository } from './database-servers.repository';
 import { DatabaseServersService } from './database-servers.service';
 import { ProvisioningHooks } from './provisioning.hooks';
@@ -12,7 +10,6 @@ import { TenantsService } from './tenants.service';
 /** Tenants, the database servers that host them, and provisioning of a database and role per tenant. */
 @Module({
   providers: [
-    { provide: SecretBox, useFactory: (config: AppConfig) => SecretBox.fromKey(config.auth.dbEncryptionKey), inject: [AppConfig] },
     DatabaseServersRepository,
     DatabaseServersService,
     TenantsRepository,

@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AppConfig } from '@helpdeskly/config';
-import { SecretBox } from '@helpdeskly/database';
 import { TotpService } from './totp.service';
 import { TwoFactorActorGuard } from './two-factor-actor.guard';
 import { TwoFactorController } from './two-factor.controller';
@@ -10,8 +8,6 @@ import { TwoFactorService } from './two-factor.service';
 @Module({
   controllers: [TwoFactorController],
   providers: [
-    // TOTP secrets are sealed with DB_ENCRYPTION_KEY, like tenant database passwords.
-    { provide: SecretBox, useFactory: (config: AppConfig) => SecretBox.fromKey(config.auth.dbEncryptionKey), inject: [AppConfig] },
     TotpService,
     TwoFactorActorGuard,
     TwoFactorService,
