@@ -11,6 +11,8 @@ export abstract class AppConfig {
     readonly corsOrigins: readonly string[];
     readonly bodyLimitBytes: number;
     readonly shutdownTimeoutMs: number;
+    /** Fastify's trustProxy: which proxies' X-Forwarded-For decides the client IP. */
+    readonly trustProxy: string | boolean | number;
   };
   abstract readonly database: {
     /** The control database (helpdeskly_control). */
@@ -54,7 +56,36 @@ export abstract class AppConfig {
     /** How long a tenant lookup or a membership is cached in process. */
     readonly cacheTtlSeconds: number;
   };
-  abstract readonly redis: { readonly url: string };
+  abstract readonly redis: {
+    /** Queues (BullMQ): must persist (append-only) and never evict. */
+    readonly url: string;
+    /** Shared cache and rate limits: REDIS_CACHE_URL, or REDIS_URL when unset. */
+    readonly cacheUrl: string;
+  };
+  abstract readonly cache: {
+    /** Time to live of the Redis level of the shared cache (the in-process level uses TENANT_CACHE_TTL_SECONDS). */
+    readonly redisTtlSeconds: number;
+    readonly l1MaxEntries: number;
+  };
+  abstract readonly rateLimit: {
+    readonly enabled: boolean;
+    readonly authPerIp: number;
+    readonly authPerAccount: number;
+    readonly authWindowSeconds: number;
+    readonly planMultiplier: number;
+  };
+  abstract readonly queues: {
+    readonly runWorkers: boolean;
+    readonly workerPort: number;
+    readonly emailConcurrency: number;
+    readonly lockDurationMs: number;
+  };
+  abstract readonly mail: {
+    readonly smtp: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly password?: string; readonly timeoutMs: number };
+    readonly from: string;
+    readonly fromName: string;
+  };
+  abstract readonly breaker: { readonly resetMs: number };
   abstract readonly logging: { readonly level: LogLevel; readonly pretty: boolean };
   abstract readonly features: { readonly metrics: boolean; readonly swagger: boolean };
 }

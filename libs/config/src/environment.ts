@@ -128,4 +128,82 @@ export class Environment {
 
   @Type(() => Number) @IsInt() @Min(0) @Max(3600)
   TENANT_CACHE_TTL_SECONDS = 5;
+
+  /** Proxies whose X-Forwarded-For is believed (the client IP of rate limits and audit): Fastify's trustProxy. */
+  @IsString()
+  TRUST_PROXY = 'loopback,linklocal,uniquelocal';
+
+  /** Redis of the shared cache and rate limits (may evict); unset: REDIS_URL. Queues always use REDIS_URL. */
+  @Transform(({ value }) => (value === '' ? undefined : value)) @IsOptional() @IsString() @Matches(REDIS_URL, { message: 'REDIS_CACHE_URL must be a redis:// or rediss:// URL' })
+  REDIS_CACHE_URL?: string;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(86_400)
+  CACHE_REDIS_TTL_SECONDS = 300;
+
+  @Type(() => Number) @IsInt() @Min(100) @Max(1_000_000)
+  CACHE_L1_MAX_ENTRIES = 10_000;
+
+  @Transform(toBoolean) @IsBoolean()
+  RATE_LIMIT_ENABLED = true;
+
+  /** Sign-up, login, refresh, 2FA and password reset: requests per client IP per window. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_AUTH_PER_IP = 30;
+
+  /** The same routes: requests per account (email, refresh token family, challenge) per window. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_AUTH_PER_ACCOUNT = 10;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
+  RATE_LIMIT_AUTH_WINDOW_SECONDS = 60;
+
+  /** Multiplies every plan's per-tenant and per-user limits (load tests, the test suite). */
+  @Type(() => Number) @Min(0.01) @Max(10_000)
+  RATE_LIMIT_PLAN_MULTIPLIER = 1;
+
+  /** Run the queue workers (email, provisioning, tenant migrations, maintenance) inside control-api. */
+  @Transform(toBoolean) @IsBoolean()
+  RUN_WORKERS = false;
+
+  /** Port of the worker process's /health, /health/ready and /metrics. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  WORKER_PORT = 6502;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  EMAIL_WORKER_CONCURRENCY = 5;
+
+  /** How long a worker holds a job's lock; a worker that dies loses it after this and the job runs again. */
+  @Type(() => Number) @IsInt() @Min(1_000) @Max(600_000)
+  QUEUE_LOCK_DURATION_MS = 30_000;
+
+  @IsString() @IsNotEmpty()
+  SMTP_HOST = '127.0.0.1';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  SMTP_PORT = 1025;
+
+  /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+  @Transform(toBoolean) @IsBoolean()
+  SMTP_SECURE = false;
+
+  @IsOptional() @IsString()
+  SMTP_USER?: string;
+
+  @IsOptional() @IsString()
+  SMTP_PASSWORD?: string;
+
+  @Type(() => Number) @IsInt() @Min(100) @Max(120_000)
+  SMTP_TIMEOUT_MS = 10_000;
+
+  /** Address every email comes from; the display name is the tenant's. */
+  @IsString() @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'MAIL_FROM must be an email address' })
+  MAIL_FROM = 'notifications@helpdeskly.local';
+
+  /** Display name of emails that belong to no tenant (and the suffix of tenants' sender names). */
+  @IsString() @IsNotEmpty()
+  MAIL_FROM_NAME = 'Helpdeskly';
+
+  /** An open circuit breaker (SMTP, outbound HTTP) tries again after this. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  BREAKER_RESET_MS = 30_000;
 }

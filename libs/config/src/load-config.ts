@@ -60,6 +60,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
     },
     database: {
       controlUrl: env.CONTROL_DATABASE_URL,
@@ -89,8 +90,32 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       clientPoolSize: env.TENANT_CLIENT_POOL_SIZE,
       cacheTtlSeconds: env.TENANT_CACHE_TTL_SECONDS,
     },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, cacheUrl: env.REDIS_CACHE_URL ?? env.REDIS_URL },
+    cache: { redisTtlSeconds: env.CACHE_REDIS_TTL_SECONDS, l1MaxEntries: env.CACHE_L1_MAX_ENTRIES },
+    rateLimit: {
+      enabled: env.RATE_LIMIT_ENABLED,
+      authPerIp: env.RATE_LIMIT_AUTH_PER_IP,
+      authPerAccount: env.RATE_LIMIT_AUTH_PER_ACCOUNT,
+      authWindowSeconds: env.RATE_LIMIT_AUTH_WINDOW_SECONDS,
+      planMultiplier: env.RATE_LIMIT_PLAN_MULTIPLIER,
+    },
+    queues: { runWorkers: env.RUN_WORKERS, workerPort: env.WORKER_PORT, emailConcurrency: env.EMAIL_WORKER_CONCURRENCY, lockDurationMs: env.QUEUE_LOCK_DURATION_MS },
+    mail: {
+      smtp: { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER || undefined, password: env.SMTP_PASSWORD || undefined, timeoutMs: env.SMTP_TIMEOUT_MS },
+      from: env.MAIL_FROM,
+      fromName: env.MAIL_FROM_NAME,
+    },
+    breaker: { resetMs: env.BREAKER_RESET_MS },
     logging: { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty' },
     features: { metrics: env.ENABLE_METRICS, swagger: env.ENABLE_SWAGGER },
   });
+}
+
+/** TRUST_PROXY: `true`/`false`, a hop count, or comma-separated addresses, CIDRs and proxy-addr names (loopback...). */
+function parseTrustProxy(value: string): string | boolean | number {
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return value;
 }

@@ -30,7 +30,8 @@ export async function createApp(module: DynamicModule, options: CreateAppOptions
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdFor,
-    trustProxy: true,
+    // A hop count is valid for Fastify (proxy-addr) though the adapter's type omits it.
+    trustProxy: config.http.trustProxy as string | boolean,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },

@@ -1,2 +1,2 @@
-export { RedisClient } from './redis.client';
+export { CacheRedisClient, RedisClient } from './redis.client';
 export { RedisModule } from './redis.module';

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { RedisClient } from './redis.client';
+import { CacheRedisClient, RedisClient } from './redis.client';
 
 @Global()
-@Module({ providers: [RedisClient], exports: [RedisClient] })
+@Module({ providers: [RedisClient, CacheRedisClient], exports: [RedisClient, CacheRedisClient] })
 export class RedisModule {}

@@ -1,0 +1,22 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '@helpdeskly/config';
+import { QUEUE_NAMES } from './queue-names';
+
+/**
+ * BullMQ on REDIS_URL and every queue of Helpdeskly as a producer (inject with
+ * `@InjectQueue(QUEUES.email)`). Queues close with the application (@nestjs/bullmq).
+ */
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [AppConfig],
+      // No offline queue: while Redis is down an add fails at once instead of piling up in memory.
+      useFactory: (config: AppConfig) => ({ connection: { url: config.redis.url, enableOfflineQueue: false } }),
+    }),
+    BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
+  ],
+  exports: [BullModule],
+})
+export class QueuesModule {}

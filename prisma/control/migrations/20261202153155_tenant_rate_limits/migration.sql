@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "tenants" ADD COLUMN     "rate_limits" JSONB NOT NULL DEFAULT '{}';
