@@ -26,7 +26,7 @@ function problemsOf(env: Record<string, string>): string[] {
 const exampleFile = () => Object.fromEntries(
   readFileSync(join(__dirname, '../../../.env.example'), 'utf8')
     .split('\n')
-    .filter((l) => /^[A-Z_]+=/.test(l))
+    .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
 
