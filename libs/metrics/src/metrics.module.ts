@@ -1,4 +1,4 @@
-import { type DynamicModule, Module, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { MetricsController } from './metrics.controller';
@@ -18,11 +18,16 @@ class RequestMetrics implements OnModuleInit {
   }
 }
 
-/** GET /metrics (Prometheus text format) when ENABLE_METRICS=true; absent otherwise. */
+/**
+ * The registry, for every component to record into (always provided), and GET /metrics
+ * (Prometheus text format) with request metrics when ENABLE_METRICS=true.
+ */
+@Global()
 @Module({})
 export class MetricsModule {
   static forRoot(enabled: boolean): DynamicModule {
-    if (!enabled) return { module: MetricsModule };
-    return { module: MetricsModule, controllers: [MetricsController], providers: [MetricsRegistry, RequestMetrics], exports: [MetricsRegistry] };
+    const base = { module: MetricsModule, providers: [MetricsRegistry], exports: [MetricsRegistry] };
+    if (!enabled) return base;
+    return { ...base, controllers: [MetricsController], providers: [MetricsRegistry, RequestMetrics] };
   }
 }

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Values of `helpdeskly_circuit_breaker_state`. */
+export const BREAKER_STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
 /**
- * The process's Prometheus registry. Labels stay bounded: the route template (never the raw
- * URL), the method and the status; nothing whose values grow with the number of tenants.
+ * The process's Prometheus registry, provided whether or not /metrics is served, so any component
+ * records without checking. Labels stay bounded: route templates (never raw URLs), methods,
+ * statuses, queue, policy, breaker and cache namespace names; never a tenant or user id.
  */
 @Injectable()
 export class MetricsRegistry {
@@ -21,6 +25,46 @@ export class MetricsRegistry {
     help: 'HTTP request duration in seconds, by method, route template and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  /** Requests refused with 429, by policy (auth-ip, auth-account, tenant, user...) and limiter (redis or local). */
+  readonly rateLimitRefusals = new Counter({
+    name: 'helpdeskly_rate_limit_refusals_total',
+    help: 'Requests refused by a rate limit, by policy and by limiter (redis, local)',
+    labelNames: ['policy', 'limiter'] as const,
+    registers: [this.registry],
+  });
+
+  /** 0 closed, 1 half-open, 2 open (BREAKER_STATE), by breaker name (smtp, http:<service>). */
+  readonly breakerState = new Gauge({
+    name: 'helpdeskly_circuit_breaker_state',
+    help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open',
+    labelNames: ['breaker'] as const,
+    registers: [this.registry],
+  });
+
+  /** Jobs handled by this process's workers, by queue and outcome (completed, failed, retried). */
+  readonly jobsProcessed = new Counter({
+    name: 'helpdeskly_queue_jobs_processed_total',
+    help: 'Jobs handled by this process, by queue and outcome (completed, failed, retried)',
+    labelNames: ['queue', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Reads of the shared cache, by namespace and where they were answered (l1, redis, load). */
+  readonly cacheReads = new Counter({
+    name: 'helpdeskly_cache_reads_total',
+    help: 'Shared cache reads, by namespace and level that answered (l1, redis, load)',
+    labelNames: ['namespace', 'level'] as const,
+    registers: [this.registry],
+  });
+
+  /** Emails handed to SMTP or given up, by template and outcome (sent, failed). */
+  readonly emails = new Counter({
+    name: 'helpdeskly_emails_total',
+    help: 'Emails by template and outcome (sent, failed, duplicate)',
+    labelNames: ['template', 'outcome'] as const,
     registers: [this.registry],
   });
 
