@@ -4,10 +4,15 @@ import { type AppConfig, ConfigModule } from '@helpdeskly/config';
 import { DatabaseModule } from '@helpdeskly/database';
 import { HealthModule } from '@helpdeskly/health';
 import { MetricsModule } from '@helpdeskly/metrics';
+import { CacheModule } from '@helpdeskly/cache';
+import { MailModule } from '@helpdeskly/mail';
+import { QueuesModule } from '@helpdeskly/queues';
+import { RateLimitModule } from '@helpdeskly/rate-limit';
 import { RedisModule } from '@helpdeskly/redis';
 import { CommentsModule } from './comments/comments.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { HelpdeskModule } from './helpdesk/helpdesk.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { SettingsModule } from './settings/settings.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { TagsModule } from './tags/tags.module';
@@ -18,6 +23,30 @@ import { TicketsModule } from './tickets/tickets.module';
 @Module({})
 export class AppApiModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppApiModule, imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, HealthModule, MetricsModule.forRoot(config.features.metrics), AuthModule, TenancyModule, HelpdeskModule, CommentsModule, TagsModule, TicketSearchModule, SettingsModule, ContactsModule, TicketsModule] };
+    return {
+      module: AppApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        RedisModule,
+        CacheModule,
+        QueuesModule,
+        MailModule,
+        HealthModule,
+        MetricsModule.forRoot(config.features.metrics),
+        AuthModule,
+        // After AuthModule: its guard runs first, so limits key on the verified tenant and user.
+        RateLimitModule,
+        TenancyModule,
+        NotificationsModule,
+        HelpdeskModule,
+        CommentsModule,
+        TagsModule,
+        TicketSearchModule,
+        SettingsModule,
+        ContactsModule,
+        TicketsModule,
+      ],
+    };
   }
 }

@@ -4,6 +4,10 @@ import { type AppConfig, ConfigModule } from '@helpdeskly/config';
 import { DatabaseModule } from '@helpdeskly/database';
 import { HealthModule } from '@helpdeskly/health';
 import { MetricsModule } from '@helpdeskly/metrics';
+import { CacheModule } from '@helpdeskly/cache';
+import { MailModule } from '@helpdeskly/mail';
+import { QueuesModule } from '@helpdeskly/queues';
+import { RateLimitModule } from '@helpdeskly/rate-limit';
 import { RedisModule } from '@helpdeskly/redis';
 import { AuditModule } from './audit/audit.module';
 import { AuthenticationModule } from './auth/authentication.module';
@@ -13,6 +17,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { MembersModule } from './members/members.module';
 import { AdminModule } from './admin/admin.module';
+import { WorkersModule } from './worker/workers.module';
 
 /** control-api: tenants, users, memberships and authentication, over the control database. */
 @Module({})
@@ -24,9 +29,14 @@ export class ControlApiModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         RedisModule,
+        CacheModule,
+        QueuesModule,
+        MailModule,
         HealthModule,
         MetricsModule.forRoot(config.features.metrics),
         AuthModule,
+        // After AuthModule: its guard runs first, so limits can key on the verified caller.
+        RateLimitModule,
         AuditModule,
         UsersModule,
         AuthenticationModule,
@@ -35,6 +45,7 @@ export class ControlApiModule {
         PasswordsModule,
         MembersModule,
         AdminModule,
+        WorkersModule.forRoot(config),
       ],
     };
   }

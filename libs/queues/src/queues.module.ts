@@ -7,6 +7,8 @@ import { QUEUE_NAMES } from './queue-names';
  * BullMQ on REDIS_URL and every queue of Helpdeskly as a producer (inject with
  * `@InjectQueue(QUEUES.email)`). Queues close with the application (@nestjs/bullmq).
  */
+const QUEUE_PRODUCERS = BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })));
+
 @Global()
 @Module({
   imports: [
@@ -15,8 +17,8 @@ import { QUEUE_NAMES } from './queue-names';
       // No offline queue: while Redis is down an add fails at once instead of piling up in memory.
       useFactory: (config: AppConfig) => ({ connection: { url: config.redis.url, enableOfflineQueue: false } }),
     }),
-    BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
+    QUEUE_PRODUCERS,
   ],
-  exports: [BullModule],
+  exports: [QUEUE_PRODUCERS],
 })
 export class QueuesModule {}

@@ -1,10 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { QUEUES } from '@helpdeskly/queues';
 import { NotificationsErrorCode, NotificationsException } from './notifications.errors';
 
 /** The BullMQ queue of outgoing emails, on REDIS_URL. */
-export const EMAIL_QUEUE = 'email';
+export const EMAIL_QUEUE = QUEUES.email;
 
 /** What each email template needs; the link carries a one-time token, so a job is as secret as the email. */
 export interface EmailTemplates {
