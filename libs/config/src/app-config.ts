@@ -79,6 +79,8 @@ export abstract class AppConfig {
     readonly workerPort: number;
     readonly emailConcurrency: number;
     readonly lockDurationMs: number;
+    /** Prefix of every BullMQ key (QUEUE_PREFIX). */
+    readonly prefix: string;
   };
   abstract readonly mail: {
     readonly smtp: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly password?: string; readonly timeoutMs: number };

@@ -176,6 +176,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1_000) @Max(600_000)
   QUEUE_LOCK_DURATION_MS = 30_000;
 
+  /** Prefix of every BullMQ key; one per environment sharing a Redis (and per test file). */
+  @IsString() @Matches(/^[A-Za-z0-9_{}-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1 to 64 letters, digits, _ - { }' })
+  QUEUE_PREFIX = 'helpdeskly';
+
   @IsString() @IsNotEmpty()
   SMTP_HOST = '127.0.0.1';
 

@@ -99,7 +99,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       authWindowSeconds: env.RATE_LIMIT_AUTH_WINDOW_SECONDS,
       planMultiplier: env.RATE_LIMIT_PLAN_MULTIPLIER,
     },
-    queues: { runWorkers: env.RUN_WORKERS, workerPort: env.WORKER_PORT, emailConcurrency: env.EMAIL_WORKER_CONCURRENCY, lockDurationMs: env.QUEUE_LOCK_DURATION_MS },
+    queues: { runWorkers: env.RUN_WORKERS, workerPort: env.WORKER_PORT, emailConcurrency: env.EMAIL_WORKER_CONCURRENCY, lockDurationMs: env.QUEUE_LOCK_DURATION_MS, prefix: env.QUEUE_PREFIX },
     mail: {
       smtp: { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER || undefined, password: env.SMTP_PASSWORD || undefined, timeoutMs: env.SMTP_TIMEOUT_MS },
       from: env.MAIL_FROM,

@@ -15,7 +15,7 @@ const QUEUE_PRODUCERS = BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({
     BullModule.forRootAsync({
       inject: [AppConfig],
       // No offline queue: while Redis is down an add fails at once instead of piling up in memory.
-      useFactory: (config: AppConfig) => ({ connection: { url: config.redis.url, enableOfflineQueue: false } }),
+      useFactory: (config: AppConfig) => ({ prefix: config.queues.prefix, connection: { url: config.redis.url, enableOfflineQueue: false } }),
     }),
     QUEUE_PRODUCERS,
   ],
