@@ -1,9 +1,10 @@
-import { Public } from '@helpdeskly/auth';
+import { Public, SkipRateLimit } from '@helpdeskly/auth';
 import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MetricsRegistry } from './metrics.registry';
 
 @Public()
+@SkipRateLimit()
 @ApiExcludeController()
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsController {

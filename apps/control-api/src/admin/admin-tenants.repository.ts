@@ -18,6 +18,7 @@ const TENANT_FIELDS = {
   status: true,
   statusReason: true,
   plan: true,
+  rateLimits: true,
   settings: true,
   databaseName: true,
   databaseRole: true,
@@ -49,5 +50,9 @@ export class AdminTenantsRepository {
 
   findById(id: string): Promise<AdminTenantRow | null> {
     return this.db.tenant.findUnique({ where: { id }, select: TENANT_FIELDS });
+  }
+
+  updateLimits(id: string, changes: { plan?: string; rateLimits?: Record<string, number> }): Promise<AdminTenantRow> {
+    return this.db.tenant.update({ where: { id }, data: changes, select: TENANT_FIELDS });
   }
 }

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
 import type { Tenant } from '@helpdeskly/database';
+import { TenantLimits } from '@helpdeskly/rate-limit';
+import { AuditService } from '../audit/audit.service';
+import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantsErrorCode, TenantsException } from '../tenants/tenants.errors';
 import { TenantsService } from '../tenants/tenants.service';
 import { AdminTenantsRepository } from './admin-tenants.repository';
 import { type AdminTenantDto, type AdminTenantPageDto, type AdminTenantQueryDto, toAdminTenantDto } from './dto/admin-tenant.dto';
+import type { UpdateTenantLimitsDto } from './dto/tenant-limits.dto';
 import { PlatformAdminCheck } from './platform-admin.check';
 
 /** Every tenant, for platform admins: list, read, suspend, resume, delete (TenantsService does the work and the audit). */
@@ -14,6 +18,8 @@ export class AdminTenantsService {
     private readonly admins: PlatformAdminCheck,
     private readonly tenants: AdminTenantsRepository,
     private readonly lifecycle: TenantsService,
+    private readonly limits: TenantLimits,
+    private readonly audit: AuditService,
   ) {}
 
   async list(auth: AuthContext, query: AdminTenantQueryDto): Promise<AdminTenantPageDto> {
@@ -38,6 +44,29 @@ export class AdminTenantsService {
   /** Drops the tenant's database and role; an interrupted deletion completes when asked again. */
   delete(auth: AuthContext, id: string): Promise<AdminTenantDto> {
     return this.change(auth, id, () => this.lifecycle.deleteTenant(id, auth.userId));
+  }
+
+  /** Sets the plan and/or the rate-limit overrides, audited with both values; every instance applies them at once. */
+  async updateLimits(auth: AuthContext, id: string, dto: UpdateTenantLimitsDto, client: ClientInfo): Promise<AdminTenantDto> {
+    await this.admins.assert(auth);
+    const before = await this.tenants.findById(id);
+    if (!before) throw new TenantsException(TenantsErrorCode.NotFound, `No tenant ${id}.`);
+    const after = await this.tenants.updateLimits(id, {
+      plan: dto.plan === null ? 'free' : dto.plan,
+      rateLimits: dto.rateLimits === null ? {} : dto.rateLimits && Object.fromEntries(Object.entries(dto.rateLimits).filter(([, v]) => v !== undefined)),
+    });
+    await this.audit.record({
+      action: 'tenant.limits.updated',
+      tenantId: id,
+      actorUserId: auth.userId,
+      targetType: 'tenant',
+      targetId: id,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata: { before: { plan: before.plan, rateLimits: before.rateLimits }, after: { plan: after.plan, rateLimits: after.rateLimits } },
+    });
+    await this.limits.invalidate(id);
+    return toAdminTenantDto(after);
   }
 
   private async change(auth: AuthContext, id: string, run: () => Promise<Tenant>): Promise<AdminTenantDto> {

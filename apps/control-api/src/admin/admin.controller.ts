@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, PlatformAdmin } from '@helpdeskly/auth';
 import { AdminAuditLogQueryDto, AuditLogPageDto } from '../audit/dto/audit-log-query.dto';
@@ -9,6 +9,7 @@ import { AdminDatabaseServersService } from './admin-database-servers.service';
 import { AdminTenantsService } from './admin-tenants.service';
 import { AdminTenantDto, AdminTenantPageDto, AdminTenantQueryDto, TenantParamsDto } from './dto/admin-tenant.dto';
 import { DatabaseServerDto, DatabaseServerListDto, RegisterDatabaseServerDto } from './dto/database-server.dto';
+import { UpdateTenantLimitsDto } from './dto/tenant-limits.dto';
 
 /** Platform administration: the token must say platform admin, and each service checks the database says so too. */
 @ApiTags('admin')
@@ -36,6 +37,14 @@ export class AdminController {
   @ApiNotFoundResponse({ description: '`tenant_not_found`' })
   getTenant(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto): Promise<AdminTenantDto> {
     return this.tenants.get(auth, params.id);
+  }
+
+  @Patch('tenants/:id/limits')
+  @ApiOperation({ summary: 'Set a tenant\'s plan and rate-limit overrides', description: 'An absent field is kept; null resets it (plan to free, overrides to none). Audited with the values before and after; every API instance applies the change at once.' })
+  @ApiOkResponse({ type: AdminTenantDto })
+  @ApiNotFoundResponse({ description: '`tenant_not_found`' })
+  updateTenantLimits(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto, @Body() dto: UpdateTenantLimitsDto, @Client() client: ClientInfo): Promise<AdminTenantDto> {
+    return this.tenants.updateLimits(auth, params.id, dto, client);
   }
 
   @Post('tenants/:id/suspend')

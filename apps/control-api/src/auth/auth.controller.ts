@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, Public } from '@helpdeskly/auth';
+import { RateLimit } from '@helpdeskly/rate-limit';
 import { AuthService } from './auth.service';
 import { Client } from './client-info.decorator';
 import { LoginTwoFactorDto } from './dto/login-two-factor.dto';
@@ -20,6 +21,7 @@ export class AuthController {
   /** Creates a user, their tenant (with its own database) and their OWNER membership; signs them in. */
   @Post('signup')
   @Public()
+  @RateLimit('auth', { account: { body: 'email', lowercase: true } })
   @ApiCreatedResponse({ type: SessionDto })
   signup(@Body() dto: SignupDto, @Client() client: ClientInfo) {
     return this.auth.signup(dto, client);
@@ -28,6 +30,7 @@ export class AuthController {
   /** Tokens for a tenant, or a 2FA challenge to complete at /v1/auth/login/2fa. */
   @Post('login')
   @Public()
+  @RateLimit('auth', { account: { body: 'email', lowercase: true } })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(TwoFactorChallengeDto) }] } })
   login(@Body() dto: LoginDto, @Client() client: ClientInfo) {
@@ -36,6 +39,7 @@ export class AuthController {
 
   @Post('login/2fa')
   @Public()
+  @RateLimit('auth', { account: { body: 'challengeToken' } })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: SessionDto })
   loginTwoFactor(@Body() dto: LoginTwoFactorDto, @Client() client: ClientInfo) {
@@ -45,6 +49,7 @@ export class AuthController {
   /** New tokens for a refresh token, which is spent; reusing a spent one revokes its whole family. */
   @Post('refresh')
   @Public()
+  @RateLimit('auth', { account: { body: 'refreshToken' } })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: SessionDto })
   refresh(@Body() dto: RefreshTokenDto, @Client() client: ClientInfo) {
@@ -53,6 +58,7 @@ export class AuthController {
 
   @Post('logout')
   @Public()
+  @RateLimit('auth', { account: { body: 'refreshToken' } })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'The session of this refresh token is over' })
   async logout(@Body() dto: RefreshTokenDto, @Client() client: ClientInfo): Promise<void> {

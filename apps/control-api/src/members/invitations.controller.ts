@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiGoneResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, Public, Roles } from '@helpdeskly/auth';
+import { RateLimit } from '@helpdeskly/rate-limit';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { AcceptedInvitationDto, AcceptInvitationDto, CreateInvitationDto, InvitationDto, InvitationListDto, InvitationParamsDto } from './dto/invitation.dto';
@@ -45,6 +46,7 @@ export class InvitationsController {
 
   @Public()
   @Post('accept')
+  @RateLimit('auth', { account: { body: 'token' } })
   @HttpCode(HttpStatus.OK)
   @ApiBearerAuth()
   @ApiOperation({

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, Public } from '@helpdeskly/auth';
+import { RateLimit } from '@helpdeskly/rate-limit';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
@@ -15,6 +16,7 @@ export class PasswordsController {
   constructor(private readonly passwords: PasswordsService) {}
 
   @Post('change')
+  @RateLimit('auth', { account: 'user' })
   @HttpCode(HttpStatus.OK)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change the password', description: 'Needs the current password. Revokes every session of the user and returns new tokens for this tenant.' })
@@ -27,6 +29,7 @@ export class PasswordsController {
 
   @Public()
   @Post('forgot')
+  @RateLimit('auth', { account: { body: 'email', lowercase: true } })
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Email a password reset link', description: 'Same answer whether or not the email has an account. The link is valid PASSWORD_RESET_TTL_MINUTES, once.' })
   @ApiAcceptedResponse({ type: ForgotPasswordAcceptedDto })
@@ -36,6 +39,7 @@ export class PasswordsController {
 
   @Public()
   @Post('reset')
+  @RateLimit('auth', { account: { body: 'token' } })
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Set a new password with an emailed link', description: 'Single use. Revokes every session of the user and lifts a lockout.' })
   @ApiOkResponse({ type: PasswordResetDto })

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@helpdeskly/auth';
+import { RateLimit } from '@helpdeskly/rate-limit';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { DisableTwoFactorDto, RecoveryCodesDto, TwoFactorCodeDto, TwoFactorSetupDto } from './dto/two-factor.dto';
@@ -25,6 +26,7 @@ export class TwoFactorController {
 
   /** Turns 2FA on with a code of the new secret; returns the recovery codes once. */
   @Post('enable')
+  @RateLimit('auth', { account: 'user' })
   @HttpCode(HttpStatus.OK)
   @Public()
   @UseGuards(TwoFactorActorGuard)
@@ -34,6 +36,7 @@ export class TwoFactorController {
   }
 
   @Post('disable')
+  @RateLimit('auth', { account: 'user' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: '2FA is off and the recovery codes are deleted' })
   async disable(@CurrentTwoFactorActor() actor: TwoFactorActor, @Body() dto: DisableTwoFactorDto, @Client() client: ClientInfo): Promise<void> {
@@ -41,6 +44,7 @@ export class TwoFactorController {
   }
 
   @Post('recovery-codes')
+  @RateLimit('auth', { account: 'user' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: RecoveryCodesDto })
   regenerateRecoveryCodes(@CurrentTwoFactorActor() actor: TwoFactorActor, @Body() dto: TwoFactorCodeDto, @Client() client: ClientInfo) {

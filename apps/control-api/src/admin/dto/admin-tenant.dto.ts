@@ -40,7 +40,8 @@ export class AdminTenantDto {
   @ApiProperty({ example: 'Acme Ltd' }) name: string;
   @ApiProperty({ enum: TenantStatus }) status: TenantStatus;
   @ApiProperty({ nullable: true, type: String, description: 'Why provisioning or deletion failed' }) statusReason: string | null;
-  @ApiProperty({ example: 'free' }) plan: string;
+  @ApiProperty({ example: 'free', description: 'free, pro or enterprise (an unknown plan is limited as free)' }) plan: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { tenantPerMinute: 5000 }, description: 'Rate limits replacing the plan\'s (PATCH /v1/admin/tenants/:id/limits)' }) rateLimits: unknown;
   @ApiProperty({ type: 'object', additionalProperties: true }) settings: unknown;
   @ApiProperty({ type: DatabaseServerRefDto }) databaseServer: DatabaseServerRefDto;
   @ApiProperty({ example: 'tenant_0b6f3c1e5d0e4a53a1e19f8a4c1b2d3e' }) databaseName: string;
