@@ -8,7 +8,10 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigError, ConfigModule, loadConfig, loadDotEnv } from '@helpdeskly/config';
+import { CacheModule } from '@helpdeskly/cache';
 import { DatabaseModule, type Tenant } from '@helpdeskly/database';
+import { MetricsModule } from '@helpdeskly/metrics';
+import { RedisModule } from '@helpdeskly/redis';
 import { AuditModule } from '../apps/control-api/src/audit/audit.module';
 import { TenantTemplateService } from '../apps/control-api/src/tenants/tenant-template.service';
 import { TenantsModule } from '../apps/control-api/src/tenants/tenants.module';
@@ -25,7 +28,7 @@ type Strategy = 'template' | 'empty';
 
 async function context(strategy: Strategy): Promise<TestingModule> {
   const config = loadConfig();
-  let builder = Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, TenantsModule] });
+  let builder = Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] });
   if (strategy === 'empty') builder = builder.overrideProvider(TenantTemplateService).useClass(EmptyDatabaseTemplateService);
   const moduleRef = await builder.compile();
   moduleRef.useLogger(['error', 'warn']);

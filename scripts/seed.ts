@@ -7,7 +7,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import bcrypt from 'bcrypt';
 import { type AppConfig, ConfigError, ConfigModule, loadConfig, loadDotEnv } from '@helpdeskly/config';
+import { CacheModule } from '@helpdeskly/cache';
 import { ControlDatabase, DatabaseModule, type Tenant, TenantStatus } from '@helpdeskly/database';
+import { MetricsModule } from '@helpdeskly/metrics';
+import { RedisModule } from '@helpdeskly/redis';
 import { AuditModule } from '../apps/control-api/src/audit/audit.module';
 import { TenantsModule } from '../apps/control-api/src/tenants/tenants.module';
 import { TenantsService } from '../apps/control-api/src/tenants/tenants.service';
@@ -15,11 +18,11 @@ import { TenantsService } from '../apps/control-api/src/tenants/tenants.service'
 const TENANT = { slug: 'acme', name: 'Acme Support' };
 const DEMO_USER = { email: 'demo@helpdeskly.local', name: 'Demo Owner', password: 'Demo-Password-2026!' };
 
-/** Just what provisioning needs, not the whole API (no HTTP, no Redis). */
+/** Just what provisioning needs, not the whole API (no HTTP); the shared cache, so running app-apis see a resumed tenant. */
 @Module({})
 class SeedModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: SeedModule, imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, TenantsModule] };
+    return { module: SeedModule, imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] };
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { type Comment, CommentFormat, CommentVisibility, TicketStatus } from '@helpdeskly/database';
+import type { TicketNotifications } from '../notifications/ticket-notifications.service';
 import type { TenantContext } from '../tenancy/tenant-context';
 import type { TicketEventInput, TicketEventsRepository } from '../tickets/ticket-events.repository';
 import { CommentsErrorCode, CommentsException } from './comments.errors';
@@ -9,7 +10,7 @@ import { CommentsService } from './comments.service';
 
 const TICKET = '11111111-1111-4111-8111-111111111111';
 const REQUESTER = '22222222-2222-4222-8222-222222222222';
-const tenant: TenantContext = { tenantId: 't', slug: 's', userId: '33333333-3333-4333-8333-333333333333', role: 'AGENT', settings: {} };
+const tenant: TenantContext = { tenantId: 't', slug: 's', name: 'Tenant', userId: '33333333-3333-4333-8333-333333333333', role: 'AGENT', settings: {} };
 const createdAt = new Date('2026-11-25T12:00:00.000Z');
 
 /** CommentsService over in-memory repositories: what it writes for a ticket in a given state. */
@@ -25,7 +26,9 @@ function setup(ticket: Partial<LockedTicket> | null) {
     touchTicket: async (_tx: unknown, _id: string, changes: TicketChangesOfComment) => void written.changes.push(changes),
   } as unknown as CommentsRepository;
   const events = { recordMany: async (_tx: unknown, e: TicketEventInput[]) => void written.events.push(...e) } as unknown as TicketEventsRepository;
-  return { sut: new CommentsService(comments, events), written };
+  // Which emails a comment causes is TicketNotifications' (notifications.e2e-spec.ts); none here.
+  const notifications = { commentAdded: async () => [], dispatch: async () => undefined } as unknown as TicketNotifications;
+  return { sut: new CommentsService(comments, events, notifications), written };
 }
 
 const reply = (over: Partial<{ visibility: CommentVisibility; asRequester: boolean }> = {}) => ({ body: 'b', visibility: CommentVisibility.PUBLIC, format: CommentFormat.TEXT, asRequester: false, ...over });

@@ -1,7 +1,8 @@
 import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { AppConfig } from '@helpdeskly/config';
-import { TenantPrismaClient } from '@helpdeskly/database';
+import { queryDurationExtension, TenantPrismaClient } from '@helpdeskly/database';
+import { MetricsRegistry } from '@helpdeskly/metrics';
 import { PgBouncerAdmin } from './pgbouncer-admin';
 import { TenancyErrorCode, TenancyException } from './tenancy.errors';
 
@@ -44,12 +45,13 @@ export interface TenantClientRegistryStats {
 /** Builds the Prisma client of one tenant: adapter-pg through PgBouncer, a small pool, no session state. */
 @Injectable()
 export class TenantClientFactory {
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly config: AppConfig, private readonly metrics: MetricsRegistry) {}
 
   async create(connection: TenantConnection): Promise<TenantPrismaClient> {
     const { clientPoolSize, clientIdleSeconds } = this.config.tenancy;
     const adapter = new PrismaPg({ connectionString: connection.url, max: clientPoolSize, idleTimeoutMillis: clientIdleSeconds * 1000, connectionTimeoutMillis: 5_000, application_name: 'helpdeskly-app' });
-    return new TenantPrismaClient({ adapter });
+    // Every operation timed by model and operation, labelled `tenant` only: no label per tenant.
+    return new TenantPrismaClient({ adapter }).$extends(queryDurationExtension('tenant', this.metrics.dbQueryDuration)) as unknown as TenantPrismaClient;
   }
 }
 
@@ -94,6 +96,7 @@ export class TenantClientRegistry implements OnApplicationShutdown {
   private readonly live = new Map<string, Entry>();
   private readonly retiring = new Set<Entry>();
   private waiters: Array<() => void> = [];
+  private readonly createdListeners: Array<(tenantId: string) => void> = [];
   private readonly max: number;
   private readonly idleMs: number;
   private readonly sweeper: NodeJS.Timeout;
@@ -108,8 +111,10 @@ export class TenantClientRegistry implements OnApplicationShutdown {
     config: AppConfig,
     private readonly factory: TenantClientFactory,
     @Optional() private readonly pgbouncer?: PgBouncerAdmin,
+    @Optional() private readonly metrics?: MetricsRegistry,
   ) {
     this.max = config.tenancy.clientMax;
+    this.metrics?.tenantClientsMax.set(this.max);
     this.idleMs = config.tenancy.clientIdleSeconds * 1000;
     this.sweeper = setInterval(() => this.evictIdle(), Math.max(250, Math.min(this.idleMs / 2, 5_000)));
     this.sweeper.unref();
@@ -136,9 +141,43 @@ export class TenantClientRegistry implements OnApplicationShutdown {
       }
       const remaining = deadline - performance.now();
       if (remaining <= 0) throw new TenancyException(TenancyErrorCode.TenantBusy, 'Every tenant connection is busy; retry shortly.');
-      if (!waited) this.counters.waits++;
+      if (!waited) {
+        this.counters.waits++;
+        this.metrics?.tenantClientWaits.inc();
+      }
       waited = true;
       await this.slotChange(remaining);
+    }
+  }
+
+  /** Tenants with an open client (ready or being created). */
+  openTenantIds(): string[] {
+    return [...this.live.keys()];
+  }
+
+  /** Calls `listener` each time a tenant's client has been created and is ready. */
+  onClientCreated(listener: (tenantId: string) => void): void {
+    this.createdListeners.push(listener);
+  }
+
+  /**
+   * Runs `fn` with the tenant's client when one is open, without counting as a use, so background
+   * work (the outbox sweeper) never keeps an idle client from being evicted; undefined when none is.
+   */
+  async withOpenClient<T>(tenantId: string, fn: (client: TenantPrismaClient) => Promise<T>): Promise<T | undefined> {
+    const entry = this.live.get(tenantId);
+    if (!entry || entry.retired) return undefined;
+    entry.refs++;
+    this.counters.inUse++;
+    try {
+      return await fn(await entry.ready);
+    } finally {
+      entry.refs--;
+      this.counters.inUse--;
+      if (entry.refs === 0) {
+        if (entry.retired) void this.close(entry);
+        else this.notify();
+      }
     }
   }
 
@@ -184,15 +223,26 @@ export class TenantClientRegistry implements OnApplicationShutdown {
     return this.live.size + this.retiring.size;
   }
 
+  private recordOpen(): void {
+    this.metrics?.tenantClientsOpen.set(this.openCount());
+  }
+
   private create(connection: TenantConnection): Entry {
     this.counters.creations++;
     const entry: Entry = { tenantId: connection.tenantId, databaseName: databaseOf(connection.url), version: connection.version, ready: this.factory.create(connection), refs: 0, lastUsedAt: this.now(), retired: false };
     this.live.set(connection.tenantId, entry);
-    entry.ready.catch(() => {
-      this.counters.creationFailures++;
-      if (this.live.get(entry.tenantId) === entry) this.live.delete(entry.tenantId);
-      this.notify();
-    });
+    entry.ready.then(() => this.createdListeners.forEach((listener) => listener(connection.tenantId)), () => undefined);
+    this.recordOpen();
+    entry.ready.then(
+      () => this.metrics?.tenantClientCreations.inc({ outcome: 'created' }),
+      () => {
+        this.counters.creationFailures++;
+        this.metrics?.tenantClientCreations.inc({ outcome: 'failed' });
+        if (this.live.get(entry.tenantId) === entry) this.live.delete(entry.tenantId);
+        this.recordOpen();
+        this.notify();
+      },
+    );
     return entry;
   }
 
@@ -242,9 +292,11 @@ export class TenantClientRegistry implements OnApplicationShutdown {
     if (entry.retired) return entry.closing ?? Promise.resolve();
     entry.retired = true;
     this.evictions[reason]++;
+    this.metrics?.tenantClientEvictions.inc({ reason });
     if (this.live.get(entry.tenantId) === entry) this.live.delete(entry.tenantId);
     entry.reconnectAfterClose = reason === 'lru' || reason === 'idle';
     this.retiring.add(entry);
+    this.recordOpen();
     return entry.refs === 0 || reason === 'shutdown' ? this.close(entry) : Promise.resolve();
   }
 
@@ -259,6 +311,7 @@ export class TenantClientRegistry implements OnApplicationShutdown {
       })
       .finally(() => {
         this.retiring.delete(entry);
+        this.recordOpen();
         this.notify();
       });
     return entry.closing;

@@ -6,6 +6,8 @@ import type { MembershipRoleName } from '@helpdeskly/auth';
 export interface TenantContext {
   readonly tenantId: string;
   readonly slug: string;
+  /** The tenant's display name (control database), e.g. as the sender name of its emails. */
+  readonly name: string;
   readonly userId: string;
   /** The caller's current role in the tenant (from the control database, not only the token). */
   readonly role: MembershipRoleName;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { MembershipRoleName } from '@helpdeskly/auth';
 import { AppConfig } from '@helpdeskly/config';
 import { ControlDatabase } from '@helpdeskly/database';
-import { TtlCache } from './ttl-cache';
+import { TtlCache } from '@helpdeskly/cache';
 
 export interface TenantMember {
   readonly userId: string;

@@ -41,7 +41,7 @@ export class AppFixture {
   /** Runs `fn` with the tenant's database as TenantDatabase.client(), e.g. to seed rows. */
   asTenant<T>(member: FixtureMember, fn: (db: TenantDatabase) => Promise<T>): Promise<T> {
     const db = this.app.get(TenantDatabase);
-    const context: TenantContext = { tenantId: member.tenant.id, slug: member.tenant.slug, userId: member.user.id, role: member.role, settings: {} };
+    const context: TenantContext = { tenantId: member.tenant.id, slug: member.tenant.slug, name: member.tenant.name, userId: member.user.id, role: member.role, settings: {} };
     return db.run(context, () => fn(db));
   }
 

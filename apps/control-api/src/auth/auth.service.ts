@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenService, type AuthContext, AuthErrorCode, AuthException, type SignedToken } from '@helpdeskly/auth';
+import { CACHE_NAMESPACES, SharedCache, membershipKey } from '@helpdeskly/cache';
 import { AppConfig } from '@helpdeskly/config';
 import { MembershipRole, type Tenant, TenantStatus, type User } from '@helpdeskly/database';
 import { ValidationProblem } from '@helpdeskly/errors';
+import { MetricsRegistry } from '@helpdeskly/metrics';
 import { RedisClient } from '@helpdeskly/redis';
 import { AuditService } from '../audit/audit.service';
 import { TenantsService } from '../tenants/tenants.service';
@@ -27,6 +29,8 @@ const ADMIN_ROLES: readonly MembershipRole[] = [MembershipRole.OWNER, Membership
 const INVALID_CREDENTIALS = 'The email or password is wrong, or the account is temporarily locked after too many failed attempts.';
 
 type LoginMethod = 'password' | SecondFactorMethod;
+/** Why a login failed: the label of helpdeskly_login_failures_total, so a closed set. */
+type LoginFailureReason = 'unknown_email' | 'account_locked' | 'wrong_password' | 'wrong_second_factor';
 
 /**
  * Sign-up, login (with the second factor when the user has one), refresh, logout and tenant
@@ -47,6 +51,8 @@ export class AuthService {
     private readonly redis: RedisClient,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly cache: SharedCache,
+    private readonly metrics: MetricsRegistry,
   ) {}
 
   /** A user, their tenant (with its database) and their OWNER membership; signed in. */
@@ -64,6 +70,7 @@ export class AuthService {
       throw error;
     }
     await this.memberships.create({ userId: user.id, tenantId: tenant.id, role: MembershipRole.OWNER });
+    await this.cache.namespace(CACHE_NAMESPACES.membership).invalidate(membershipKey(tenant.id, user.id));
     await this.audit.record({ action: 'auth.signup', tenantId: tenant.id, actorUserId: user.id, targetType: 'user', targetId: user.id, ip: client.ip, userAgent: client.userAgent, metadata: { tenantSlug: tenant.slug } });
     const membership = (await this.memberships.find(user.id, tenant.id))!;
     return this.completeLogin(user, membership, client, 'password');
@@ -268,7 +275,8 @@ export class AuthService {
     return (await this.redis.set(this.challengeKey(tokenId), '1', 'EX', ttl, 'NX')) === 'OK';
   }
 
-  private loginFailed(user: User | null, client: ClientInfo, reason: string, metadata: Record<string, unknown> = {}): Promise<void> {
+  private loginFailed(user: User | null, client: ClientInfo, reason: LoginFailureReason, metadata: Record<string, unknown> = {}): Promise<void> {
+    this.metrics.loginFailures.inc({ reason });
     return this.audit.record({ action: 'auth.login.failed', actorUserId: user?.id ?? null, targetType: 'user', targetId: user?.id, success: false, ip: client.ip, userAgent: client.userAgent, metadata: { reason, ...metadata } });
   }
 

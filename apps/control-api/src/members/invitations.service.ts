@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenService, type AuthContext, AuthErrorCode, AuthException } from '@helpdeskly/auth';
+import { CACHE_NAMESPACES, SharedCache, membershipKey } from '@helpdeskly/cache';
 import { AppConfig } from '@helpdeskly/config';
 import { type Membership, MembershipRole, TenantStatus } from '@helpdeskly/database';
+import { EmailOutbox, frontendLink } from '@helpdeskly/mail';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from '../auth/password-hasher.service';
 import { assertAcceptablePassword } from '../auth/password-policy';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
-import { EmailOutbox } from '../notifications/email-outbox';
 import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token';
-import { frontendLink } from '../notifications/link-token';
 import { toTenantSummaryDto } from '../users/dto/user.dto';
 import { MembershipsRepository } from '../users/memberships.repository';
 import { UsersRepository, normalizeEmail } from '../users/users.repository';
@@ -38,6 +38,7 @@ export class InvitationsService {
     private readonly outbox: EmailOutbox,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly cache: SharedCache,
   ) {}
 
   async invite(auth: AuthContext, dto: CreateInvitationDto, client: ClientInfo): Promise<InvitationDto> {
@@ -55,7 +56,7 @@ export class InvitationsService {
       template: 'invitation',
       key: invitation.id,
       to: email,
-      data: { tenantName: invitation.tenant.name, inviterName: inviter?.name ?? null, role: invitation.role, link: frontendLink(this.config.http.frontendUrl, 'accept-invitation', token), expiresAt: expiresAt.toISOString() },
+      data: { tenantName: invitation.tenant.name, inviterName: inviter?.name ?? null, role: invitation.role, link: frontendLink(this.config.http.frontendUrl, 'accept-invitation', { token }), expiresAt: expiresAt.toISOString() },
     });
     await this.record('membership.invited', auth.tenantId, auth.userId, invitation.id, client, { email, role: invitation.role, expiresAt: expiresAt.toISOString() });
     return toInvitationDto(invitation);
@@ -104,6 +105,8 @@ export class InvitationsService {
       case 'email_taken':
         throw new MembersException(MembersErrorCode.EmailRegisteredMeanwhile, 'An account with this email was created meanwhile: log in with it, then accept again.');
     }
+    // app-api may hold "not a member" for this user (a token of this tenant tried before).
+    await this.cache.namespace(CACHE_NAMESPACES.membership).invalidate(membershipKey(invitation.tenantId, outcome.user.id));
     await this.record('membership.accepted', invitation.tenantId, outcome.user.id, invitation.id, client, { email: invitation.email, before: null, after: outcome.membership.role, accountCreated: !existing });
     return { tenant: toTenantSummaryDto(invitation.tenant), role: outcome.membership.role, userId: outcome.user.id, accountCreated: !existing };
   }

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole, type Tenant } from '@helpdeskly/database';
 import { RefreshTokensService } from '../auth/sessions/refresh-tokens.service';
-import { emailJobId } from '../notifications/email-outbox';
+import { emailJobId } from '@helpdeskly/mail';
 import { ControlFixture, type FixtureMember, uniqueSuffix } from '../testing/control-fixture';
 
 const { OWNER, ADMIN, AGENT } = MembershipRole;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
+import { CACHE_NAMESPACES, type CacheNamespace, SharedCache, membershipKey } from '@helpdeskly/cache';
 import { type Membership, MembershipRole } from '@helpdeskly/database';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
@@ -17,10 +18,16 @@ const ADMIN_MANAGEABLE: readonly MembershipRole[] = [MembershipRole.AGENT, Membe
  */
 @Injectable()
 export class MembersService {
+  /** app-api's cached roles, dropped on every instance when a role changes or a member goes. */
+  private readonly cachedRoles: CacheNamespace<unknown>;
+
   constructor(
     private readonly memberships: MembershipsRepository,
     private readonly audit: AuditService,
-  ) {}
+    cache: SharedCache,
+  ) {
+    this.cachedRoles = cache.namespace(CACHE_NAMESPACES.membership);
+  }
 
   async list(auth: AuthContext): Promise<MemberListDto> {
     await this.actor(auth);
@@ -39,6 +46,7 @@ export class MembersService {
     });
     if (!changed) throw this.notFound(userId);
     if (changed.before.role !== changed.after.role) {
+      await this.cachedRoles.invalidate(membershipKey(auth.tenantId, userId));
       await this.record('membership.role_changed', auth, userId, client, { before: changed.before.role, after: changed.after.role });
     }
     return toMemberDto(changed.after);
@@ -59,6 +67,7 @@ export class MembersService {
       leaving ? 'membership_left' : 'membership_removed',
     );
     if (!removed) throw this.notFound(userId);
+    await this.cachedRoles.invalidate(membershipKey(auth.tenantId, userId));
     await this.record('membership.removed', auth, userId, client, { before: removed.removed.role, after: null, left: leaving, revokedSessions: removed.revokedSessions });
   }
 

@@ -5,9 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { Client } from 'pg';
+import { CacheModule } from '@helpdeskly/cache';
 import { ConfigModule } from '@helpdeskly/config';
 import { ControlDatabase, DatabaseModule, SecretBox, type Tenant, TenantDatabaseAdmin } from '@helpdeskly/database';
+import { MetricsModule } from '@helpdeskly/metrics';
 import { withDatabase } from '@helpdeskly/migrations';
+import { RedisModule } from '@helpdeskly/redis';
 import { testConfig } from '@helpdeskly/testing';
 import { AuditModule } from '../audit/audit.module';
 import { DatabaseServersService, PRIMARY_SERVER_NAME } from './database-servers.service';
@@ -74,7 +77,7 @@ describe(TenantsService.name, () => {
   const auditActions = async (tenantId: string) => (await db.auditLog.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } })).map((entry) => entry.action);
 
   before(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, TenantsModule] })
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] })
       .overrideProvider(ProvisioningHooks)
       .useValue(hooks)
       .compile();
@@ -277,7 +280,7 @@ describe(DatabaseServersService.name, () => {
   let sut: DatabaseServersService;
 
   before(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, TenantsModule] }).compile();
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] }).compile();
     await moduleRef.init();
     sut = moduleRef.get(DatabaseServersService);
   });

@@ -26,6 +26,15 @@ describe(TtlCache.name, () => {
     expect([sut.get('a'), sut.get('b'), sut.get('c'), sut.size]).toEqual([undefined, 2, 3, 2]);
   });
 
+  it('evicts the least recently read entry first', () => {
+    const { sut } = setup(2);
+    sut.set('a', 1);
+    sut.set('b', 2);
+    expect(sut.get('a')).toBe(1);
+    sut.set('c', 3);
+    expect([sut.get('a'), sut.get('b'), sut.get('c')]).toEqual([1, undefined, 3]);
+  });
+
   it('shares one load between concurrent misses and forgets a failed one', async () => {
     const { sut } = setup();
     let loads = 0;

@@ -1,6 +1,7 @@
 /**
- * A small bounded in-process cache with a time to live. Values are usually promises, so concurrent
- * misses share one load; a rejected load is forgotten at once.
+ * A small bounded in-process cache with a time to live, least recently used entries evicted
+ * first. Values are usually promises, so concurrent misses share one load; a rejected load is
+ * forgotten at once.
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
@@ -18,13 +19,15 @@ export class TtlCache<K, V> {
       this.entries.delete(key);
       return undefined;
     }
+    // Map keeps insertion order: moving a read entry to the end makes the first one the least recently used.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
     return entry.value;
   }
 
   set(key: K, value: V): void {
     if (this.options.ttlMs <= 0) return;
     this.entries.delete(key);
-    // Oldest insertions go first: Map keeps insertion order.
     while (this.entries.size >= this.options.max) this.entries.delete(this.entries.keys().next().value as K);
     this.entries.set(key, { value, expiresAt: this.now() + this.options.ttlMs });
   }
