@@ -1,15 +1,18 @@
-import { Public } from '@helpdeskly/auth';
-import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
+import { Public, SkipRateLimit } from '@helpdeskly/auth';
+import { Controller, Get, Optional, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { ControlDatabase } from '@helpdeskly/database';
 import { ProblemException } from '@helpdeskly/errors';
 import { RedisClient } from '@helpdeskly/redis';
+import { CircuitBreakerRegistry } from '@helpdeskly/resilience';
 import { PgBouncerProbe } from './pgbouncer.probe';
+import { ReadinessDetail } from './readiness-detail';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 @Public()
+@SkipRateLimit()
 @ApiTags('health')
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
@@ -19,6 +22,8 @@ export class HealthController {
     private readonly controlDb: ControlDatabase,
     private readonly redis: RedisClient,
     private readonly pgbouncer: PgBouncerProbe,
+    private readonly breakers: CircuitBreakerRegistry,
+    @Optional() private readonly detail?: ReadinessDetail,
   ) {}
 
   /** Liveness: the process answers; no dependency is checked, so an outage never restarts it. */
@@ -28,7 +33,12 @@ export class HealthController {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
-  /** Readiness: the control database, Redis and PgBouncer all answer within the timeout. */
+  /**
+   * Readiness: the control database, Redis and PgBouncer all answer within the timeout. The body
+   * also shows the circuit breakers this process uses (`breakers: { smtp: 'open' }`), which never
+   * fail readiness: an SMTP outage must not pull every API instance out of the load balancer
+   * (emails wait in their queue meanwhile).
+   */
   @Get('ready')
   @ApiOkResponse({ description: 'Every dependency answers' })
   @ApiServiceUnavailableResponse({ description: 'Problem details naming the components that are down, in `down` and `checks`' })
@@ -40,6 +50,8 @@ export class HealthController {
         check('database', () => this.controlDb.$queryRaw`SELECT 1`),
         check('redis', () => this.redis.ping()),
         check('pgbouncer', () => this.pgbouncer.ping()),
+        // Information only (the worker's queue Redis settings): its read never throws.
+        ...(this.detail ? [this.detailCheck(this.detail)] : []),
       ]);
     } catch (error) {
       const details = (error as { getResponse?: () => HealthCheckResult }).getResponse?.();
@@ -50,10 +62,14 @@ export class HealthController {
         code: 'not_ready',
         title: 'Not ready',
         detail: `Unavailable: ${down.join(', ')}`,
-        extensions: { down, checks: details.details },
+        extensions: { down, checks: details.details, breakers: this.breakers.states() },
         headers: { 'retry-after': '5' },
       });
     }
-    return { status: 'ok', checks: result.details };
+    return { status: 'ok', checks: result.details, breakers: this.breakers.states() };
+  }
+
+  private detailCheck(detail: ReadinessDetail) {
+    return () => this.indicator.check(detail.key).attempt(() => detail.read()).withTimeout(CHECK_TIMEOUT_MS);
   }
 }

@@ -1,3 +1,10 @@
+export { addJob, ENQUEUE_TIMEOUT_MS, runSoon, withTimeout } from './enqueue';
 export { DEFAULT_JOB_OPTIONS, jobId } from './job-options';
+export { maskJobData } from './mask-job-data';
 export { isQueueName, QUEUE_NAMES, QUEUES, type QueueName } from './queue-names';
+export { QueueProcessor } from './queue-processor';
+export { type QueueRedisSettings, QueueRedisSettingsCheck } from './queue-redis-settings';
+export { QueueWorkers } from './queue-workers';
+export { QueueWorkersModule } from './queue-workers.module';
 export { QueuesModule } from './queues.module';
+export { QUEUE_JOB_STATES, QUEUE_JOBS_METRIC, QUEUE_JOBS_SCRAPE_FAILURES_METRIC, QueueMetrics } from './queue.metrics';

@@ -1,7 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '@helpdeskly/config';
+import { QueueErrorReporter } from './queue-error-reporter';
 import { QUEUE_NAMES } from './queue-names';
+import { QueueMetrics } from './queue.metrics';
 
 /**
  * BullMQ on REDIS_URL and every queue of Helpdeskly as a producer (inject with
@@ -19,6 +21,8 @@ const QUEUE_PRODUCERS = BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({
     }),
     QUEUE_PRODUCERS,
   ],
+  // Queue depths on /metrics, read on scrape.
+  providers: [QueueMetrics, QueueErrorReporter],
   exports: [QUEUE_PRODUCERS],
 })
 export class QueuesModule {}

@@ -5,3 +5,4 @@ export { waitFor } from './wait-for';
 export { apiFoundationSuite, type ApiUnderTest } from './api-foundation.suite';
 export { freePort } from './free-port';
 export { httpRequest, type HttpRequestOptions, type HttpResult } from './http-request';
+export { RedisServer } from './redis-server';

@@ -1,13 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
 import { type DatabaseServer, SecretBox, type Tenant, TenantStatus, tenantPgBouncerUrl } from '@helpdeskly/database';
 import { AuditService } from '../audit/audit.service';
 import { DatabaseServersService } from './database-servers.service';
 import { isUniqueViolation } from './database-servers.repository';
 import { ProvisioningHooks } from './provisioning.hooks';
+import { TenantJobs } from './tenant-jobs';
 import { TenantProvisionerService, tenantDatabaseNames } from './tenant-provisioner.service';
 import { TenantsErrorCode, TenantsException } from './tenants.errors';
-import { TenantsRepository, type TenantWithServer } from './tenants.repository';
+import { type TenantChanges, TenantsRepository, type TenantWithServer } from './tenants.repository';
 
 export interface CreateTenantInput {
   readonly slug: string;
@@ -29,6 +31,8 @@ const PROVISIONABLE: readonly TenantStatus[] = [TenantStatus.PROVISIONING, Tenan
 @Injectable()
 export class TenantsService {
   private readonly logger = new Logger(TenantsService.name);
+  /** app-api's cached tenant rows, dropped on every instance whenever a status changes. */
+  private readonly cached: CacheNamespace<unknown>;
 
   constructor(
     private readonly tenants: TenantsRepository,
@@ -37,7 +41,11 @@ export class TenantsService {
     private readonly box: SecretBox,
     private readonly audit: AuditService,
     private readonly hooks: ProvisioningHooks,
-  ) {}
+    private readonly jobs: TenantJobs,
+    cache: SharedCache,
+  ) {
+    this.cached = cache.namespace(CACHE_NAMESPACES.tenant);
+  }
 
   /** Inserts the tenant (PROVISIONING) on the least loaded server and provisions it; returns it ACTIVE. */
   async createTenant(input: CreateTenantInput): Promise<Tenant> {
@@ -60,7 +68,14 @@ export class TenantsService {
       throw error;
     }
     await this.record('tenant.created', tenant, input.actorUserId, { slug: tenant.slug, plan: tenant.plan, databaseServer: server.name });
-    return this.provision(tenant.id, input.actorUserId);
+    // The durable intent first: a crash during the inline attempt leaves it to a worker.
+    await this.jobs.provisionLater(tenant.id);
+    try {
+      return await this.provision(tenant.id, input.actorUserId);
+    } catch (error) {
+      await this.jobs.provisionNow(tenant.id);
+      throw error;
+    }
   }
 
   /**
@@ -77,12 +92,12 @@ export class TenantsService {
       if (tenant.status === TenantStatus.ACTIVE) return tenant;
       this.assertStatus(tenant, PROVISIONABLE, 'provisioned');
       const retry = tenant.status === TenantStatus.FAILED;
-      if (retry) tenant = await this.tenants.update(tenantId, { status: TenantStatus.PROVISIONING, statusReason: null });
+      if (retry) tenant = await this.update(tenantId, { status: TenantStatus.PROVISIONING, statusReason: null });
       await this.record('tenant.provisioning.started', tenant, actorUserId, { retry, databaseServer: server.name });
       const started = performance.now();
       try {
         const { method, schemaVersion } = await this.provisioner.createDatabase(admin, tenant);
-        const active = await this.tenants.update(tenantId, { status: TenantStatus.ACTIVE, statusReason: null, schemaVersion });
+        const active = await this.update(tenantId, { status: TenantStatus.ACTIVE, statusReason: null, schemaVersion });
         await this.record('tenant.provisioning.succeeded', active, actorUserId, { method, schemaVersion, durationMs: Math.round(performance.now() - started) });
         return active;
       } catch (error) {
@@ -96,6 +111,8 @@ export class TenantsService {
     const { databaseServer: server, ...found } = await this.getWithServer(tenantId);
     this.assertStatus(found, [TenantStatus.ACTIVE, TenantStatus.SUSPENDED], 'suspended');
     const tenant = (await this.tenants.transition(tenantId, [TenantStatus.ACTIVE, TenantStatus.SUSPENDED], { status: TenantStatus.SUSPENDED })) ?? this.conflict(found, 'suspended');
+    // Before closing the database: app-api stops routing to it rather than meeting refused connections.
+    await this.cached.invalidate(tenantId);
     // After the status: a tenant marked ACTIVE must always be reachable.
     await this.provisioner.blockAccess(server, tenant);
     await this.record('tenant.suspended', tenant, actorUserId);
@@ -110,6 +127,7 @@ export class TenantsService {
     // Before the status, for the same reason as in suspend.
     await this.provisioner.allowAccess(server, found);
     const tenant = (await this.tenants.transition(tenantId, [TenantStatus.SUSPENDED], { status: TenantStatus.ACTIVE })) ?? this.conflict(found, 'resumed');
+    await this.cached.invalidate(tenantId);
     await this.record('tenant.resumed', tenant, actorUserId);
     return tenant;
   }
@@ -121,16 +139,18 @@ export class TenantsService {
   async deleteTenant(tenantId: string, actorUserId?: string | null): Promise<Tenant> {
     const { databaseServer: server, ...found } = await this.getWithServer(tenantId);
     if (found.status === TenantStatus.DELETED) return found;
+    // As in createTenant; from the job itself both calls are no-ops (its id exists, it is active).
+    await this.jobs.deleteLater(tenantId);
     return this.provisioner.withTenantLock(server, tenantId, async (admin) => {
       let tenant = await this.get(tenantId);
       if (tenant.status === TenantStatus.DELETED) return tenant;
       const resumed = tenant.status === TenantStatus.DELETING;
-      if (!resumed) tenant = await this.tenants.update(tenantId, { status: TenantStatus.DELETING, statusReason: null });
+      if (!resumed) tenant = await this.update(tenantId, { status: TenantStatus.DELETING, statusReason: null });
       await this.record('tenant.deletion.started', tenant, actorUserId, { resumed });
       try {
         await this.hooks.afterStep('marked_deleting', tenant);
         await this.provisioner.removeDatabase(admin, tenant);
-        const deleted = await this.tenants.update(tenantId, { status: TenantStatus.DELETED, statusReason: null, deletedAt: new Date() });
+        const deleted = await this.update(tenantId, { status: TenantStatus.DELETED, statusReason: null, deletedAt: new Date() });
         await this.record('tenant.deleted', deleted, actorUserId);
         return deleted;
       } catch (error) {
@@ -138,6 +158,7 @@ export class TenantsService {
         await this.tenants.update(tenantId, { statusReason: reason }).catch(() => undefined);
         await this.record('tenant.deletion.failed', tenant, actorUserId, { reason }, false);
         this.logger.error({ err: error, tenantId }, 'tenant deletion failed; it stays DELETING and completes when deleted again');
+        await this.jobs.deleteNow(tenantId);
         throw new TenantsException(TenantsErrorCode.DeletionFailed, `Tenant ${tenant.slug} is DELETING; deleting it again completes the deletion.`, { cause: error });
       }
     });
@@ -161,12 +182,19 @@ export class TenantsService {
   private async provisioningFailed(tenant: Tenant, server: DatabaseServer, actorUserId: string | null | undefined, error: unknown): Promise<TenantsException> {
     const cleanupError = await this.provisioner.removeAfterFailure(server, tenant);
     const reason = [`provisioning failed: ${messageOf(error)}`, cleanupError && `cleanup failed: ${messageOf(cleanupError)}`].filter(Boolean).join('; ');
-    await this.tenants.update(tenant.id, { status: TenantStatus.FAILED, statusReason: reason }).catch((updateError: unknown) => {
+    await this.update(tenant.id, { status: TenantStatus.FAILED, statusReason: reason }).catch((updateError: unknown) => {
       this.logger.error({ err: updateError, tenantId: tenant.id }, 'marking the tenant FAILED failed; it stays PROVISIONING');
     });
     await this.record('tenant.provisioning.failed', tenant, actorUserId, { reason }, false);
     this.logger.error({ err: error, tenantId: tenant.id }, 'tenant provisioning failed');
     return new TenantsException(TenantsErrorCode.ProvisioningFailed, `The database of tenant ${tenant.slug} could not be created; provisioning it again retries.`, { cause: error });
+  }
+
+  /** Writes a status change and drops app-api's cached row (an invalidation that fails is logged, never thrown). */
+  private async update(tenantId: string, changes: TenantChanges): Promise<Tenant> {
+    const tenant = await this.tenants.update(tenantId, changes);
+    await this.cached.invalidate(tenantId);
+    return tenant;
   }
 
   private async get(tenantId: string): Promise<Tenant> {

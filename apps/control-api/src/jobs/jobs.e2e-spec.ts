@@ -1,0 +1,116 @@
+// Provisioning, reconciliation and housekeeping jobs, run by the workers embedded in control-api
+// (RUN_WORKERS=true) on a queue prefix of this file's own, against the real PostgreSQL and Redis.
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { type Tenant, TenantStatus } from '@helpdeskly/database';
+import { withDatabase } from '@helpdeskly/migrations';
+import { jobId, QUEUES } from '@helpdeskly/queues';
+import { freePort, waitFor } from '@helpdeskly/testing';
+import { TENANT_JOB_DELAY_MS, TenantJobs } from '../tenants/tenant-jobs';
+import { ControlFixture, uniqueSuffix } from '../testing/control-fixture';
+import { MAINTENANCE_JOBS } from './maintenance/maintenance.processor';
+import { TrashPurgeService } from './maintenance/trash-purge.service';
+import { TenantLifecycleRepository } from './tenant-lifecycle.repository';
+import { TenantRows } from './testing/tenant-rows';
+
+describe('tenant jobs', () => {
+  let fx: ControlFixture;
+  let rows: TenantRows;
+
+  before(async () => {
+    fx = await ControlFixture.start({ RUN_WORKERS: 'true', QUEUE_PREFIX: `jobs-${uniqueSuffix()}` });
+    rows = new TenantRows(fx);
+  });
+  after(async () => {
+    await rows?.cleanUp();
+    await fx?.close();
+  });
+
+  const queue = (name: string) => fx.running.app.get<Queue>(getQueueToken(name));
+  const statusBecomes = (tenant: Tenant, status: TenantStatus) => waitFor(`${tenant.slug} ${status}`, async () => (await rows.status(tenant.id)) === status, 30_000, 100);
+
+  it('records a delayed provisioning job at sign-up, which completes as a no-op once the tenant is ACTIVE', async () => {
+    const tenant = await fx.createTenant();
+    expect(tenant.status).toBe(TenantStatus.ACTIVE);
+    const job = (await queue(QUEUES.provisioning).getJob(jobId('provision', tenant.id)))!;
+    expect(await job.getState()).toBe('delayed');
+    expect(job.opts.delay).toBe(TENANT_JOB_DELAY_MS);
+    await job.promote();
+    await waitFor('the job done', async () => (await job.getState()) === 'completed', 10_000, 50);
+    const done = (await queue(QUEUES.provisioning).getJob(job.id!))!;
+    expect(done.returnvalue).toEqual({ status: TenantStatus.ACTIVE });
+  });
+
+  it('runs a delayed provisioning job at once when asked to (the retry after an inline failure)', async () => {
+    const tenant = await rows.insert(TenantStatus.PROVISIONING);
+    const jobs = fx.running.app.get(TenantJobs);
+    await jobs.provisionLater(tenant.id);
+    expect(await queue(QUEUES.provisioning).getJobState(jobId('provision', tenant.id))).toBe('delayed');
+    await jobs.provisionNow(tenant.id);
+    await statusBecomes(tenant, TenantStatus.ACTIVE);
+  });
+
+  it('hands stale stuck tenants to the provisioning queue, and leaves fresh ones alone', async () => {
+    const failed = await rows.insert(TenantStatus.FAILED, { minutesAgo: 6 });
+    const deleting = await rows.insert(TenantStatus.DELETING, { minutesAgo: 6 });
+    const fresh = await rows.insert(TenantStatus.FAILED);
+    await queue(QUEUES.maintenance).add(MAINTENANCE_JOBS.reconcileTenants, {}, { jobId: `reconcile-${uniqueSuffix()}` });
+    await statusBecomes(failed, TenantStatus.ACTIVE);
+    await statusBecomes(deleting, TenantStatus.DELETED);
+    expect(await rows.status(fresh.id)).toBe(TenantStatus.FAILED);
+    expect(await queue(QUEUES.provisioning).getJob(jobId('provision', fresh.id))).toBeUndefined();
+  });
+
+  it('registers the maintenance schedules once, whatever the number of starts', async () => {
+    const maintenance = queue(QUEUES.maintenance);
+    await waitFor('the schedules', async () => (await maintenance.getJobSchedulersCount()) === 2, 10_000, 100);
+    const schedulers = await maintenance.getJobSchedulers();
+    expect(schedulers.map((s) => ({ key: s.key, every: s.every, pattern: s.pattern })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { key: 'purge-trash', every: undefined, pattern: '30 3 * * *' },
+      { key: 'reconcile-tenants', every: 300_000, pattern: undefined },
+    ]);
+  });
+
+  it('purges tickets in the trash for more than 30 days and expired idempotency keys, and nothing else', async () => {
+    const tenant = await fx.createTenant();
+    const onServer = (await fx.running.app.get(TenantLifecycleRepository).findOnServer(tenant.id))!;
+    const db = new Client({ connectionString: withDatabase(onServer.databaseServer.adminUrl, tenant.databaseName) });
+    await db.connect();
+    try {
+      const { rows: [contact] } = await db.query<{ id: string }>(`INSERT INTO contacts (id, name, email, updated_at) VALUES (gen_random_uuid(), 'Carol', 'carol@example.com', now()) RETURNING id`);
+      const ticket = (subject: string, deletedDaysAgo: number | null) =>
+        db.query(`INSERT INTO tickets (id, subject, description, requester_id, deleted_at, updated_at) VALUES (gen_random_uuid(), $1, '', $2, now() - make_interval(days => $3), now())`, [subject, contact.id, deletedDaysAgo]);
+      await ticket('old trash', 31);
+      await ticket('recent trash', 29);
+      await ticket('live', null);
+      const key = (key: string, expiresInMinutes: number) =>
+        db.query(`INSERT INTO idempotency_keys (user_id, key, request_hash, expires_at) VALUES (gen_random_uuid(), $1, 'h', now() + make_interval(mins => $2))`, [key, expiresInMinutes]);
+      await key('expired', -1);
+      await key('current', 60);
+
+      expect(await fx.running.app.get(TrashPurgeService).purgeTenant(onServer)).toEqual({ tickets: 1, idempotencyKeys: 1 });
+      expect((await db.query<{ subject: string }>('SELECT subject FROM tickets ORDER BY subject')).rows.map((r) => r.subject)).toEqual(['live', 'recent trash']);
+      expect((await db.query<{ key: string }>('SELECT key FROM idempotency_keys')).rows.map((r) => r.key)).toEqual(['current']);
+    } finally {
+      await db.end();
+    }
+  });
+});
+
+describe('tenant jobs while the queues Redis is down', () => {
+  let fx: ControlFixture;
+
+  before(async () => {
+    fx = await ControlFixture.start({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, QUEUE_PREFIX: `jobs-down-${uniqueSuffix()}` });
+  });
+  after(() => fx?.close());
+
+  it('still provisions and deletes tenants inline, and logs the lost enqueue', async () => {
+    const tenant = await fx.createTenant();
+    expect(tenant.status).toBe(TenantStatus.ACTIVE);
+    expect(fx.running.logs.entries().some((e) => e.msg === 'tenant job could not be enqueued; reconcile-tenants will enqueue it' && e.tenantId === tenant.id)).toBe(true);
+  });
+});

@@ -1,0 +1,53 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { mapWithConcurrency } from '@helpdeskly/migrations';
+import { type TenantOnServer, TenantLifecycleRepository } from '../tenant-lifecycle.repository';
+import { TenantHousekeepingRepository, type TenantPurgeCounts } from './tenant-housekeeping.repository';
+
+/** How long a deleted ticket stays restorable (app-api's trash promises 30 days). */
+export const TRASH_RETENTION_DAYS = 30;
+// Tenant databases purged at once: short statements, but each is a new PostgreSQL session.
+const PURGE_CONCURRENCY = 4;
+
+export interface TrashPurgeReport extends TenantPurgeCounts {
+  readonly tenants: number;
+  readonly failed: number;
+}
+
+/**
+ * The daily `purge-trash` job: in every ACTIVE tenant's database, tickets in the trash for more
+ * than 30 days and expired idempotency keys are deleted for good. A tenant that fails does not
+ * stop the others; the job then fails (and is retried), having logged each tenant's error.
+ */
+@Injectable()
+export class TrashPurgeService {
+  private readonly logger = new Logger(TrashPurgeService.name);
+
+  constructor(
+    private readonly tenants: TenantLifecycleRepository,
+    private readonly housekeeping: TenantHousekeepingRepository,
+  ) {}
+
+  async purgeAll(): Promise<TrashPurgeReport> {
+    const tenants = await this.tenants.findActiveOnServers();
+    const results = await mapWithConcurrency(tenants, PURGE_CONCURRENCY, (tenant) =>
+      this.purgeTenant(tenant).catch((error: unknown) => {
+        this.logger.error({ err: error, tenantId: tenant.id }, 'purging a tenant database failed');
+        return undefined;
+      }),
+    );
+    const done = results.filter((result): result is TenantPurgeCounts => result !== undefined);
+    const report = {
+      tenants: tenants.length,
+      failed: tenants.length - done.length,
+      tickets: done.reduce((sum, r) => sum + r.tickets, 0),
+      idempotencyKeys: done.reduce((sum, r) => sum + r.idempotencyKeys, 0),
+    };
+    this.logger.log(report, 'trash purged');
+    if (report.failed > 0) throw new Error(`purging failed for ${report.failed} of ${report.tenants} tenant databases`);
+    return report;
+  }
+
+  purgeTenant(tenant: TenantOnServer): Promise<TenantPurgeCounts> {
+    return this.housekeeping.purge(tenant, TRASH_RETENTION_DAYS);
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Information a process adds to its GET /health/ready answer under `checks[key]` (the worker: the
+ * persistence settings of the queues' Redis). Provide it from a global module. It never makes the
+ * process unready: `read` reports problems in its data instead of throwing.
+ */
+export abstract class ReadinessDetail {
+  abstract readonly key: string;
+  abstract read(): Promise<Record<string, unknown>>;
+}
