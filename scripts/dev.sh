@@ -2,11 +2,13 @@
 # Runs Helpdeskly locally, from a fresh clone or again after a change:
 #
 #   bash scripts/dev.sh         install, start PostgreSQL/Redis/PgBouncer, migrate, seed, build,
-#                               then (re)start control-api and app-api in the background
-#   bash scripts/dev.sh stop    stop both APIs (PostgreSQL, Redis and PgBouncer keep running;
+#                               then (re)start the mail catcher, control-api, app-api and (unless
+#                               control-api runs them, RUN_WORKERS=true) the worker in the background
+#   bash scripts/dev.sh stop    stop them (PostgreSQL, Redis and PgBouncer keep running;
 #                               bash scripts/infra.sh stop-pgbouncer stops PgBouncer)
 #
-# Logs: .dev/logs/{control-api,app-api}.log. Configuration: .env (created from .env.example).
+# Logs: .dev/logs/<process>.log. Emails: http://127.0.0.1:1080/ (files in .dev/mail).
+# Configuration: .env (created from .env.example).
 set -euo pipefail
 
 # shellcheck source=scripts/infra.sh
@@ -16,7 +18,9 @@ cd "$REPO_ROOT"
 LOG_DIR="$REPO_ROOT/.dev/logs"
 RUN_DIR="$REPO_ROOT/.dev/run"
 READY_TIMEOUT_S=60
-APIS=(control-api app-api)
+# Everything dev.sh starts and stops, in start order: the mail catcher first (SMTP for the workers).
+PROCESSES=(mail-catcher control-api app-api worker)
+MAIL_CATCHER_HTTP_PORT="${MAIL_CATCHER_HTTP_PORT:-1080}"
 
 # The package script that starts an API (start:control, start:app), run without a package manager
 # in between so the pid file names the node process itself.
@@ -25,6 +29,8 @@ api_command() {
   case "$1" in
     control-api) script=start:control ;;
     app-api) script=start:app ;;
+    worker) script=start:worker ;;
+    mail-catcher) script=mail-catcher ;;
   esac
   node -p "require('./package.json').scripts['$script']"
 }
@@ -33,7 +39,18 @@ api_port() {
   case "$1" in
     control-api) echo "${CONTROL_PORT:-6500}" ;;
     app-api) echo "${APP_PORT:-6501}" ;;
+    worker) echo "${WORKER_PORT:-6502}" ;;
+    mail-catcher) echo "$MAIL_CATCHER_HTTP_PORT" ;;
   esac
+}
+
+# The worker runs as its own process unless control-api runs the queue workers itself.
+wanted_processes() {
+  local name
+  for name in "${PROCESSES[@]}"; do
+    [[ "$name" == worker && "${RUN_WORKERS:-false}" == true ]] && continue
+    echo "$name"
+  done
 }
 
 # Sends SIGTERM to every running API, then waits for each: they drain in-flight requests for up
@@ -41,7 +58,7 @@ api_port() {
 stop_apis() {
   local name pidfile pid
   local -a pids=()
-  for name in "${APIS[@]}"; do
+  for name in "${PROCESSES[@]}"; do
     pidfile="$RUN_DIR/$name.pid"
     [[ -f "$pidfile" ]] || continue
     pid=$(cat "$pidfile")
@@ -90,7 +107,11 @@ wait_until_ready() {
   pid=$(cat "$RUN_DIR/$name.pid")
   deadline=$(($(date +%s) + READY_TIMEOUT_S))
   while true; do
-    code=$(http_status "http://127.0.0.1:$port/health/ready")
+    if [[ "$name" == mail-catcher ]]; then
+      code=$(http_status "http://127.0.0.1:$port/messages")
+    else
+      code=$(http_status "http://127.0.0.1:$port/health/ready")
+    fi
     [[ "$code" == 200 ]] && return 0
     if ! kill -0 "$pid" 2>/dev/null; then
       fail "$name exited during start-up. Last lines of .dev/logs/$name.log:
@@ -151,8 +172,10 @@ main() {
 
   stop_apis
   local name
-  for name in "${APIS[@]}"; do start_api "$name"; done
-  for name in "${APIS[@]}"; do
+  local -a processes
+  mapfile -t processes < <(wanted_processes)
+  for name in "${processes[@]}"; do start_api "$name"; done
+  for name in "${processes[@]}"; do
     wait_until_ready "$name"
     log "$name is ready"
   done
@@ -166,6 +189,12 @@ main() {
   echo "Helpdeskly is running (logs in .dev/logs/, stop with: bash scripts/dev.sh stop)"
   echo "  control-api  http://$host:$(api_port control-api)$([[ "${ENABLE_SWAGGER:-false}" == true ]] && echo "   docs: http://$host:$(api_port control-api)/docs")"
   echo "  app-api      http://$host:$(api_port app-api)$([[ "${ENABLE_SWAGGER:-false}" == true ]] && echo "   docs: http://$host:$(api_port app-api)/docs")"
+  if [[ "${RUN_WORKERS:-false}" == true ]]; then
+    echo "  workers      inside control-api (RUN_WORKERS=true)"
+  else
+    echo "  worker       http://$host:$(api_port worker)/health"
+  fi
+  echo "  emails       http://$host:$MAIL_CATCHER_HTTP_PORT/  (the mail catcher; SMTP on 127.0.0.1:${SMTP_PORT:-1025}, files in .dev/mail)"
   if [[ "$NODE_ENV" == development ]]; then
     echo "  demo login   demo@helpdeskly.local / Demo-Password-2026!  (tenant: acme)"
   fi
@@ -177,7 +206,7 @@ case "${1:-start}" in
   stop)
     [[ -f "$REPO_ROOT/.env" ]] && export_env_file "$REPO_ROOT/.env"
     stop_apis
-    log "Both APIs are stopped"
+    log "The APIs, the worker and the mail catcher are stopped"
     ;;
   *) fail "usage: bash scripts/dev.sh [start|stop]" ;;
 esac

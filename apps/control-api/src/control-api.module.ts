@@ -13,7 +13,6 @@ import { AuditModule } from './audit/audit.module';
 import { AuthenticationModule } from './auth/authentication.module';
 import { UsersModule } from './users/users.module';
 import { TenantsModule } from './tenants/tenants.module';
-import { NotificationsModule } from './notifications/notifications.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { MembersModule } from './members/members.module';
 import { AdminModule } from './admin/admin.module';
@@ -41,7 +40,6 @@ export class ControlApiModule {
         UsersModule,
         AuthenticationModule,
         TenantsModule,
-        NotificationsModule,
         PasswordsModule,
         MembersModule,
         AdminModule,

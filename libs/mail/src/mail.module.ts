@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { EmailOutbox } from './email-outbox';
 
-/** Emails: templates, the outbox that enqueues them, SMTP delivery behind a circuit breaker. */
+/** Emails: templates, the outbox that enqueues them; delivery is {@link EmailDeliveryModule}'s. */
 @Global()
-@Module({})
+@Module({ providers: [EmailOutbox], exports: [EmailOutbox] })
 export class MailModule {}

@@ -5,8 +5,13 @@ import { TenantDatabase } from '../tenancy/tenant-database';
 /** The state of a ticket that the comment rules read, locked for the rest of the transaction. */
 export interface LockedTicket {
   readonly id: string;
+  readonly number: number;
+  readonly subject: string;
   readonly status: TicketStatus;
+  readonly assigneeId: string | null;
   readonly requesterId: string;
+  /** Who the emails of the comment go to. */
+  readonly requester: { readonly name: string; readonly email: string };
   readonly firstRespondedAt: Date | null;
   readonly solvedAt: Date | null;
 }
@@ -37,11 +42,16 @@ export class CommentsRepository {
 
   /** The ticket (not trashed), row-locked until the transaction ends: concurrent comments apply their rules in turn. */
   async lockTicket(tx: TenantPrisma.TransactionClient, ticketId: string): Promise<LockedTicket | null> {
-    const rows = await tx.$queryRaw<LockedTicket[]>`
-      SELECT id, status, requester_id AS "requesterId", first_responded_at AS "firstRespondedAt", solved_at AS "solvedAt"
-      FROM tickets WHERE id = ${ticketId}::uuid AND deleted_at IS NULL
-      FOR UPDATE`;
-    return rows[0] ?? null;
+    const rows = await tx.$queryRaw<Array<Omit<LockedTicket, 'requester'> & { requesterName: string; requesterEmail: string }>>`
+      SELECT t.id, t.number, t.subject, t.status, t.assignee_id AS "assigneeId", t.requester_id AS "requesterId",
+             t.first_responded_at AS "firstRespondedAt", t.solved_at AS "solvedAt", c.name AS "requesterName", c.email AS "requesterEmail"
+      FROM tickets t JOIN contacts c ON c.id = t.requester_id
+      WHERE t.id = ${ticketId}::uuid AND t.deleted_at IS NULL
+      FOR UPDATE OF t`;
+    const row = rows[0];
+    if (!row) return null;
+    const { requesterName, requesterEmail, ...ticket } = row;
+    return { ...ticket, requester: { name: requesterName, email: requesterEmail } };
   }
 
   insert(tx: TenantPrisma.TransactionClient, comment: NewComment): Promise<Comment> {

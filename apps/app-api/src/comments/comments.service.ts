@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommentVisibility, type Page, TicketStatus } from '@helpdeskly/database';
+import type { OutboxRow } from '../notifications/outbox.repository';
+import { TicketNotifications } from '../notifications/ticket-notifications.service';
 import type { TenantContext } from '../tenancy/tenant-context';
 import { TicketEventsRepository } from '../tickets/ticket-events.repository';
 import { assertTransition } from '../tickets/ticket-status';
@@ -17,13 +19,18 @@ const REOPENED_BY_REQUESTER: readonly TicketStatus[] = [TicketStatus.PENDING, Ti
  */
 @Injectable()
 export class CommentsService {
-  constructor(private readonly comments: CommentsRepository, private readonly events: TicketEventsRepository) {}
+  constructor(
+    private readonly comments: CommentsRepository,
+    private readonly events: TicketEventsRepository,
+    private readonly notifications: TicketNotifications,
+  ) {}
 
   async create(tenant: TenantContext, ticketId: string, dto: CreateCommentDto): Promise<CommentDto> {
     if (dto.asRequester && dto.visibility === CommentVisibility.INTERNAL) {
       throw new CommentsException(CommentsErrorCode.RequesterCommentInternal, 'Log the requester\'s reply as PUBLIC, or write an internal note as yourself.');
     }
-    return this.comments.transaction(async (tx) => {
+    let outbox: OutboxRow[] = [];
+    const created = await this.comments.transaction(async (tx) => {
       const ticket = await this.comments.lockTicket(tx, ticketId);
       if (!ticket) throw new TicketsException(TicketsErrorCode.TicketNotFound);
       if (ticket.status === TicketStatus.CLOSED) throw new CommentsException(CommentsErrorCode.TicketClosed, 'A closed ticket takes no more comments; open a follow-up ticket.');
@@ -52,8 +59,11 @@ export class CommentsService {
         ...(changes.status ? [{ ...actor, field: 'status', fromValue: ticket.status, toValue: changes.status }] : []),
         ...(changes.firstRespondedAt ? [{ ...actor, field: 'firstRespondedAt', toValue: changes.firstRespondedAt.toISOString() }] : []),
       ]);
+      outbox = await this.notifications.commentAdded(tx, tenant.userId, ticket, { body: dto.body, public: dto.visibility === CommentVisibility.PUBLIC, byRequester: dto.asRequester === true });
       return toCommentDto(comment);
     });
+    await this.notifications.dispatch(outbox);
+    return created;
   }
 
   async list(ticketId: string, cursor: string | undefined, limit: number): Promise<Page<CommentDto>> {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
 import { ValidationProblem } from '@helpdeskly/errors';
+import type { OutboxRow } from '../notifications/outbox.repository';
+import { TicketNotifications } from '../notifications/ticket-notifications.service';
 import { SlaSettingsService } from '../settings/sla-settings.service';
 import type { BulkResultDto, BulkTicketResultDto, BulkUpdateDto } from './dto/bulk.dto';
 import { type ChangePlan, type FieldChange, planChanges } from './ticket-changes';
@@ -30,6 +32,7 @@ export class BulkUpdateService {
     private readonly events: TicketEventsRepository,
     private readonly ticketsService: TicketsService,
     private readonly sla: SlaSettingsService,
+    private readonly notifications: TicketNotifications,
   ) {}
 
   /**
@@ -81,8 +84,10 @@ export class BulkUpdateService {
     throw new TicketsException(TicketsErrorCode.ConcurrentUpdate, 'The tickets kept changing meanwhile; try again.');
   }
 
-  private apply(auth: AuthContext, plans: TicketPlan[]): Promise<BulkTicketResultDto[]> {
-    return this.tickets.transaction(async (tx) => {
+  /** Applies every plan in one transaction, with the assignment emails of the tickets that got a new assignee. */
+  private async apply(auth: AuthContext, plans: TicketPlan[]): Promise<BulkTicketResultDto[]> {
+    const outbox: OutboxRow[] = [];
+    const results = await this.tickets.transaction(async (tx) => {
       const results: BulkTicketResultDto[] = [];
       for (const plan of plans) {
         if (plan.events.length === 0) {
@@ -93,9 +98,13 @@ export class BulkUpdateService {
         await this.tickets.addTags(tx, plan.ticketId, plan.addTags);
         await this.tickets.removeTags(tx, plan.ticketId, plan.removeTags);
         await this.events.recordMany(tx, plan.events.map((e) => ({ ...e, ticketId: plan.ticketId, actorUserId: auth.userId })));
+        const assigned = plan.changes.assigneeId ? await this.tickets.findById(plan.ticketId, tx) : null;
+        if (assigned) outbox.push(...(await this.notifications.ticketAssigned(tx, auth.userId, assigned)));
         results.push({ ticketId: plan.ticketId, ok: true, version: plan.version + 1 });
       }
       return results;
     });
+    await this.notifications.dispatch(outbox);
+    return results;
   }
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
 import { type TenantPrisma, TicketPriority, TicketStatus, TicketType } from '@helpdeskly/database';
 import { ContactsRepository } from '../contacts/contacts.repository';
+import type { OutboxRow } from '../notifications/outbox.repository';
+import { TicketNotifications } from '../notifications/ticket-notifications.service';
 import { ContactsService, DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
 import type { PageQueryDto } from '../contacts/dto/contact.dto';
 import { dueTimes } from '../settings/sla';
@@ -36,19 +38,22 @@ export class TicketsService {
     private readonly idempotencyKeys: IdempotencyKeysRepository,
     private readonly sla: SlaSettingsService,
     private readonly members: TenantMembersService,
+    private readonly notifications: TicketNotifications,
   ) {}
 
   /**
    * Creates the ticket (and its requester when the email is new), its tags and its events in one
    * transaction. With an Idempotency-Key, the key is claimed in that same transaction: a retry
-   * waits for the first request and replays its answer, and creates nothing.
+   * waits for the first request and replays its answer, and creates nothing. Its emails
+   * (acknowledgement, assignment) are written to the outbox in that transaction too.
    */
   async create(auth: AuthContext, dto: CreateTicketDto, idempotencyKey?: string): Promise<CreatedTicket> {
     if (dto.assigneeId) await this.assertAssignable(auth, dto.assigneeId);
     const sla = await this.sla.get();
     const hash = requestHash('POST', CREATE_ROUTE, dto);
+    let outbox: OutboxRow[] = [];
     try {
-      return await this.tickets.transaction(async (tx) => {
+      const created = await this.tickets.transaction(async (tx) => {
         const now = new Date();
         if (idempotencyKey) {
           const earlier = await this.idempotencyKeys.claim(tx, { userId: auth.userId, key: idempotencyKey, requestHash: hash, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) }, IDEMPOTENCY_WAIT_MS);
@@ -71,11 +76,14 @@ export class TicketsService {
           { ticketId: ticket.id, actorUserId: auth.userId, field: 'created', toValue: `#${ticket.number}` },
           ...Object.entries(initial).filter(([, v]) => v !== null).map(([field, toValue]) => ({ ticketId: ticket.id, actorUserId: auth.userId, field, toValue })),
         ]);
+        outbox = [...(await this.notifications.ticketCreated(tx, ticket)), ...(await this.notifications.ticketAssigned(tx, auth.userId, ticket))];
         const body = toTicketDto(ticket);
         // Kept as a JSON string: jsonb would reorder the keys, and a replay must be the same document.
         if (idempotencyKey) await this.idempotencyKeys.complete(tx, auth.userId, idempotencyKey, 201, JSON.stringify(body));
         return { status: 201, body, replayed: false };
       });
+      await this.notifications.dispatch(outbox);
+      return created;
     } catch (error) {
       if (isLockTimeout(error)) throw new TicketsException(TicketsErrorCode.IdempotencyKeyInProgress, 'The first request with this Idempotency-Key is still running; retry later.');
       throw error;
@@ -103,11 +111,15 @@ export class TicketsService {
     if (dto.assigneeId && dto.assigneeId !== current.assigneeId) await this.assertAssignable(auth, dto.assigneeId);
     const plan = planChanges(current, dto, new Date(), await this.sla.get());
     if (plan.events.length === 0) return toTicketDto(current);
+    let outbox: OutboxRow[] = [];
     const updated = await this.tickets.transaction(async (tx) => {
       if (!(await this.tickets.updateIfVersion(tx, id, expected, plan.changes))) return null;
       await this.ticketEvents.recordMany(tx, plan.events.map((e) => ({ ...e, ticketId: id, actorUserId: auth.userId })));
-      return this.tickets.findById(id, tx);
+      const ticket = await this.tickets.findById(id, tx);
+      if (ticket && plan.changes.assigneeId) outbox = await this.notifications.ticketAssigned(tx, auth.userId, ticket);
+      return ticket;
     });
+    await this.notifications.dispatch(outbox);
     if (!updated) {
       const now = await this.tickets.findById(id);
       if (!now) throw new TicketsException(TicketsErrorCode.TicketNotFound);

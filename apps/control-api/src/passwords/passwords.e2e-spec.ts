@@ -3,7 +3,7 @@ import { expect } from 'expect';
 import { MembershipRole, type Tenant } from '@helpdeskly/database';
 import { PasswordHasher } from '../auth/password-hasher.service';
 import { RefreshTokensService } from '../auth/sessions/refresh-tokens.service';
-import { EmailOutbox, emailJobId } from '../notifications/email-outbox';
+import { EmailOutbox, emailJobId } from '@helpdeskly/mail';
 import { ControlFixture, eventually, type FixtureMember, uniqueSuffix } from '../testing/control-fixture';
 
 const NEW_PASSWORD = 'Difference-Engine-1822';

@@ -2,12 +2,11 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 import { AccessTokenService, type AuthContext, AuthErrorCode, AuthException } from '@helpdeskly/auth';
 import { AppConfig } from '@helpdeskly/config';
 import type { User } from '@helpdeskly/database';
+import { EmailOutbox, frontendLink } from '@helpdeskly/mail';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from '../auth/password-hasher.service';
 import { type ClientInfo, RefreshTokensService } from '../auth/sessions/refresh-tokens.service';
-import { EmailOutbox } from '../notifications/email-outbox';
 import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token';
-import { frontendLink } from '../notifications/link-token';
 import { MembershipsRepository } from '../users/memberships.repository';
 import { UsersRepository } from '../users/users.repository';
 import type { ChangePasswordDto } from './dto/change-password.dto';
@@ -110,7 +109,7 @@ export class PasswordsService implements BeforeApplicationShutdown {
       template: 'password-reset',
       key: row.id,
       to: user.email,
-      data: { name: user.name, link: frontendLink(this.config.http.frontendUrl, 'reset-password', token), expiresAt: expiresAt.toISOString() },
+      data: { name: user.name, link: frontendLink(this.config.http.frontendUrl, 'reset-password', { token }), expiresAt: expiresAt.toISOString() },
     });
     await this.record('auth.password.reset_requested', user.id, null, client, { resetId: row.id, expiresAt: expiresAt.toISOString() });
   }

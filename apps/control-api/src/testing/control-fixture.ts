@@ -4,10 +4,11 @@ import type { Queue } from 'bullmq';
 import { AccessTokenService } from '@helpdeskly/auth';
 import { ControlDatabase, MembershipRole, type Tenant, type User } from '@helpdeskly/database';
 import { httpRequest, type HttpRequestOptions, type HttpResult, type RunningTestApp, startTestApp, testConfig, waitFor } from '@helpdeskly/testing';
+import type { EmailMessage } from '@helpdeskly/mail';
+import { QUEUES } from '@helpdeskly/queues';
 import { CONTROL_API } from '../control-api';
 import { ControlApiModule } from '../control-api.module';
 import { PasswordHasher } from '../auth/password-hasher.service';
-import { EMAIL_QUEUE, type EmailMessage } from '../notifications/email-outbox';
 import { TenantsService } from '../tenants/tenants.service';
 import { MembershipsRepository } from '../users/memberships.repository';
 import { UsersRepository } from '../users/users.repository';
@@ -48,7 +49,7 @@ export class ControlFixture {
   }
 
   get emailQueue(): Queue<EmailMessage> {
-    return this.running.app.get<Queue<EmailMessage>>(getQueueToken(EMAIL_QUEUE));
+    return this.running.app.get<Queue<EmailMessage>>(getQueueToken(QUEUES.email));
   }
 
   async createTenant(): Promise<Tenant> {

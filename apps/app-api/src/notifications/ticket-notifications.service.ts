@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantPrisma } from '@helpdeskly/database';
+import type { EmailMessage, TicketRef } from '@helpdeskly/mail';
+import { QUEUES } from '@helpdeskly/queues';
+import type { TenantContext } from '../tenancy/tenant-context';
+import { TenantDatabase } from '../tenancy/tenant-database';
+import { type TenantMember, TenantMembersService } from '../tenancy/tenant-members.service';
+import { OutboxRelay } from './outbox.relay';
+import { OutboxRepository, type OutboxRow } from './outbox.repository';
+
+type Tx = TenantPrisma.TransactionClient;
+
+/** What the notifications need to know of a ticket. */
+export interface NotifiedTicket {
+  readonly id: string;
+  readonly number: number;
+  readonly subject: string;
+  readonly assigneeId: string | null;
+  readonly requester: { readonly name: string; readonly email: string };
+}
+
+export interface NotifiedComment {
+  readonly body: string;
+  readonly public: boolean;
+  /** Logged by an agent on behalf of the requester (asRequester). */
+  readonly byRequester: boolean;
+}
+
+/**
+ * The emails a change of a ticket causes, written to the tenant's outbox inside the change's own
+ * transaction (so an email exists if and only if its change committed), then relayed to the queue
+ * `email` by {@link dispatch} once the transaction committed.
+ */
+@Injectable()
+export class TicketNotifications {
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    private readonly members: TenantMembersService,
+    private readonly db: TenantDatabase,
+  ) {}
+
+  /** The acknowledgement to the requester. */
+  ticketCreated(tx: Tx, ticket: NotifiedTicket): Promise<OutboxRow[]> {
+    return this.write(tx, [{ template: 'ticket-created', to: ticket.requester.email, data: { ticket: ref(ticket), requesterName: ticket.requester.name } }]);
+  }
+
+  /** To the ticket's (new) assignee, unless they assigned it to themselves. */
+  async ticketAssigned(tx: Tx, actorUserId: string, ticket: NotifiedTicket): Promise<OutboxRow[]> {
+    if (!ticket.assigneeId || ticket.assigneeId === actorUserId) return [];
+    const [assignee, actor] = await this.membersById(ticket.assigneeId, actorUserId);
+    if (!assignee) return [];
+    return this.write(tx, [{ template: 'ticket-assigned', to: assignee.email, data: { ticket: ref(ticket), assigneeName: assignee.name, assignedByName: actor?.name ?? null } }]);
+  }
+
+  /**
+   * A public agent reply goes to the requester; a requester's reply to the assignee, if any;
+   * an internal note to nobody.
+   */
+  async commentAdded(tx: Tx, actorUserId: string, ticket: NotifiedTicket, comment: NotifiedComment): Promise<OutboxRow[]> {
+    if (!comment.public) return [];
+    if (!comment.byRequester) {
+      const [agent] = await this.membersById(actorUserId);
+      return this.write(tx, [{ template: 'agent-reply', to: ticket.requester.email, data: { ticket: ref(ticket), requesterName: ticket.requester.name, agentName: agent?.name ?? 'Support', body: comment.body } }]);
+    }
+    if (!ticket.assigneeId) return [];
+    const [assignee] = await this.membersById(ticket.assigneeId);
+    if (!assignee) return [];
+    return this.write(tx, [{ template: 'requester-reply', to: assignee.email, data: { ticket: ref(ticket), assigneeName: assignee.name, requesterName: ticket.requester.name, body: comment.body } }]);
+  }
+
+  /** After the transaction committed: enqueues its rows (a failure leaves them to the sweeper). */
+  dispatch(rows: readonly OutboxRow[]): Promise<void> {
+    return this.relay.relay(rows);
+  }
+
+  private write(tx: Tx, messages: ReadonlyArray<Omit<EmailMessage, 'senderName'>>): Promise<OutboxRow[]> {
+    const senderName = senderNameOf(this.tenant());
+    return this.outbox.insert(tx, messages.map((m) => ({ queue: QUEUES.email, name: m.template, payload: { ...m, senderName } as TenantPrisma.InputJsonValue })));
+  }
+
+  private async membersById(...userIds: string[]): Promise<Array<TenantMember | undefined>> {
+    const members = await this.members.list(this.tenant().tenantId);
+    return userIds.map((id) => members.find((m) => m.userId === id));
+  }
+
+  private tenant(): TenantContext {
+    const tenant = this.db.current();
+    if (!tenant) throw new Error('TicketNotifications used outside a tenant context');
+    return tenant;
+  }
+}
+
+const ref = (ticket: NotifiedTicket): TicketRef => ({ ticketId: ticket.id, number: ticket.number, subject: ticket.subject });
+
+/** The tenant's `emailSenderName` setting when set, else the tenant's name. */
+export function senderNameOf(tenant: TenantContext): string {
+  const configured = tenant.settings.emailSenderName;
+  return typeof configured === 'string' && configured.trim() !== '' ? configured.trim() : tenant.name;
+}

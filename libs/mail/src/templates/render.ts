@@ -1,0 +1,34 @@
+import type { EmailMessage, EmailTemplate, EmailTemplates } from '../email.types';
+import { TEMPLATES, type TemplateContext } from './email-templates';
+import { toHtml, toText } from './layout';
+
+export interface RenderedEmail {
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  /** `<jobid@helpdeskly>`: the same job always gets the same Message-ID, so a receiver can drop a duplicate. */
+  readonly messageId: string;
+  /** Ticket emails: the ticket's thread, so mail clients show one conversation per ticket. */
+  readonly inReplyTo?: string;
+  readonly references?: string;
+}
+
+const MESSAGE_ID_DOMAIN = 'helpdeskly';
+
+export const messageIdOf = (jobId: string) => `<${jobId}@${MESSAGE_ID_DOMAIN}>`;
+export const ticketThreadId = (ticketId: string) => `<ticket-${ticketId}@${MESSAGE_ID_DOMAIN}>`;
+
+/** Subject, HTML and text parts and the threading headers of one email job. */
+export function renderEmail(message: EmailMessage, jobId: string, ctx: TemplateContext): RenderedEmail {
+  const template = TEMPLATES[message.template] as (data: EmailTemplates[EmailTemplate], ctx: TemplateContext) => ReturnType<(typeof TEMPLATES)[EmailTemplate]>;
+  const content = template(message.data, ctx);
+  const ticket = 'ticket' in message.data ? message.data.ticket : undefined;
+  const thread = ticket ? ticketThreadId(ticket.ticketId) : undefined;
+  return {
+    subject: content.subject,
+    html: toHtml(content, ctx.senderName),
+    text: toText(content, ctx.senderName),
+    messageId: messageIdOf(jobId),
+    ...(thread ? { inReplyTo: thread, references: thread } : {}),
+  };
+}
