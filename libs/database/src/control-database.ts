@@ -1,7 +1,9 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { AppConfig } from '@helpdeskly/config';
+import { MetricsRegistry } from '@helpdeskly/metrics';
 import { PrismaClient } from './generated/control/client';
+import { queryDurationExtension } from './query-duration.extension';
 
 /**
  * The control database (helpdeskly_control) through Prisma and node-postgres. Only repositories
@@ -10,8 +12,10 @@ import { PrismaClient } from './generated/control/client';
  */
 @Injectable()
 export class ControlDatabase extends PrismaClient implements OnApplicationShutdown {
-  constructor(config: AppConfig) {
+  constructor(config: AppConfig, metrics: MetricsRegistry) {
     super({ adapter: new PrismaPg({ connectionString: config.database.controlUrl, max: 10, connectionTimeoutMillis: 5_000, application_name: 'helpdeskly' }) });
+    // Nest holds the extended client, which times every operation and keeps this class's methods.
+    return this.$extends(queryDurationExtension('control', metrics.dbQueryDuration)) as unknown as this;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -11,3 +11,4 @@ export { tenantPgBouncerUrl } from './tenant-database-url';
 export { PrismaClient as TenantPrismaClient } from './generated/tenant/client';
 export { CommentFormat, CommentVisibility, TicketPriority, TicketStatus, TicketType } from './generated/tenant/enums';
 export type { Comment, Contact, IdempotencyKey, Prisma as TenantPrisma, Setting, Tag, Ticket, TicketEvent, TicketTag } from './generated/tenant/client';
+export { type DatabaseKind, queryDurationExtension } from './query-duration.extension';

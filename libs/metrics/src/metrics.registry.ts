@@ -68,6 +68,65 @@ export class MetricsRegistry {
     registers: [this.registry],
   });
 
+  /** Tenant database clients app-api holds open, live or being disconnected (never above TENANT_CLIENT_MAX). */
+  readonly tenantClientsOpen = new Gauge({
+    name: 'helpdeskly_tenant_clients_open',
+    help: 'Tenant database clients open (live or being disconnected)',
+    registers: [this.registry],
+  });
+
+  readonly tenantClientsMax = new Gauge({
+    name: 'helpdeskly_tenant_clients_max',
+    help: 'Most tenant database clients kept open (TENANT_CLIENT_MAX)',
+    registers: [this.registry],
+  });
+
+  /** Tenant clients created, by outcome (created, failed). */
+  readonly tenantClientCreations = new Counter({
+    name: 'helpdeskly_tenant_client_creations_total',
+    help: 'Tenant database clients created, by outcome (created, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Tenant clients evicted, by reason (lru, idle, rotated, unavailable, shutdown). */
+  readonly tenantClientEvictions = new Counter({
+    name: 'helpdeskly_tenant_client_evictions_total',
+    help: 'Tenant database clients evicted, by reason (lru, idle, rotated, unavailable, shutdown)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Acquisitions that found every client slot in use and had to wait. */
+  readonly tenantClientWaits = new Counter({
+    name: 'helpdeskly_tenant_client_waits_total',
+    help: 'Tenant client acquisitions that waited for a free slot',
+    registers: [this.registry],
+  });
+
+  /** Failed logins, by reason (unknown_email, wrong_password, account_locked, wrong_second_factor). */
+  readonly loginFailures = new Counter({
+    name: 'helpdeskly_login_failures_total',
+    help: 'Failed logins, by reason (unknown_email, wrong_password, account_locked, wrong_second_factor)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly accountLockouts = new Counter({
+    name: 'helpdeskly_account_lockouts_total',
+    help: 'Account locks after too many failed logins (each further failure that extends a lock counts again)',
+    registers: [this.registry],
+  });
+
+  /** Prisma operations, by database (control, tenant), model ($raw for raw SQL) and operation. */
+  readonly dbQueryDuration = new Histogram({
+    name: 'helpdeskly_db_query_duration_seconds',
+    help: 'Database operation duration in seconds, by database (control, tenant), model and operation',
+    labelNames: ['database', 'model', 'operation'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'helpdeskly_' });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@helpdeskly/config';
 import type { User } from '@helpdeskly/database';
+import { MetricsRegistry } from '@helpdeskly/metrics';
 import { AuditService } from '../audit/audit.service';
 import { UsersRepository } from '../users/users.repository';
 import type { ClientInfo } from './sessions/refresh-tokens.service';
@@ -19,6 +20,7 @@ export class LoginLockoutService {
     private readonly users: UsersRepository,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsRegistry,
   ) {}
 
   isLocked(user: User, now = new Date()): boolean {
@@ -32,6 +34,7 @@ export class LoginLockoutService {
     if (failures < loginMaxFailures) return;
     const lockSeconds = Math.min(loginLockoutSeconds * 2 ** (failures - loginMaxFailures), MAX_LOCK_SECONDS);
     await this.users.lockUntil(user.id, new Date(Date.now() + lockSeconds * 1000));
+    this.metrics.accountLockouts.inc();
     await this.audit.record({
       action: 'auth.account.locked',
       actorUserId: user.id,
