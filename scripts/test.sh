@@ -28,6 +28,24 @@ SELECT format('CREATE DATABASE %I', :'name') \gexec
 SQL
 }
 
+# The test suite's Redis database (REDIS_URL of .env.test) starts empty: queued jobs and cache
+# entries of an earlier run would otherwise pile up there.
+flush_test_redis() {
+  [[ "$REDIS_URL" =~ /[1-9][0-9]*$ ]] || fail "Refusing to flush $REDIS_URL: the tests' Redis must be a numbered database other than 0 (.env.test)"
+  log "Flushing the test Redis database ($REDIS_URL)"
+  node -e 'const { Redis } = require("ioredis"); const r = new Redis(process.argv[1]); r.flushdb().then(() => r.quit(), (e) => { console.error(e.message); process.exit(1); })' "$REDIS_URL"
+}
+
+# Tools of the operations checks (scripts/ops/*.int-spec.ts): docker-compose validates the compose
+# files, nginx -t the proxy config, shellcheck the scripts.
+ensure_ops_tools() {
+  local missing=()
+  have docker-compose || missing+=(docker-compose)
+  have nginx || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+  have shellcheck || missing+=(shellcheck)
+  ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+}
+
 # Sums node:test's "ℹ pass N" / "ℹ fail N" lines of a tier's log.
 count_in_log() {
   awk -v key="$2" '$1 == "ℹ" && $2 == key { n += $3 } END { print n + 0 }' "$1"
@@ -41,8 +59,10 @@ main() {
   install_dependencies
   export_env_file .env.test --override
   ensure_infra
+  ensure_ops_tools
   export_pgbouncer_admin_url
   recreate_test_control_database
+  flush_test_redis
 
   log "Generating the Prisma clients"
   run_pnpm run prisma:generate >/dev/null
@@ -55,9 +75,15 @@ main() {
     failed=$((failed + 1))
     status=1
   fi
-  log "Building both APIs"
+  # The Dockerfile's build stage, here: `pnpm run build` into dist/ (some tests start the built
+  # APIs), then the release as the images hold it, outside the checkout so that nothing resolves
+  # from the checkout's node_modules (scripts/ops/release-build.int-spec.ts starts an API from it).
+  HELPDESKLY_RELEASE_DIR="${TMPDIR:-/tmp}/helpdeskly-release-$(id -u)"
+  export HELPDESKLY_RELEASE_DIR
+  log "Building both APIs and the release (scripts/build-release.sh --in-place $HELPDESKLY_RELEASE_DIR)"
+  rm -rf "$HELPDESKLY_RELEASE_DIR"
   # A broken build fails the run, but every tier still runs: one CI run reports everything.
-  if ! run_pnpm run build; then
+  if ! bash scripts/build-release.sh --in-place "$HELPDESKLY_RELEASE_DIR"; then
     warn "The build failed; tests that start the built APIs will fail too"
     failed=$((failed + 1))
     status=1

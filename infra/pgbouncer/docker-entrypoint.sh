@@ -1,0 +1,39 @@
+#!/bin/sh
+# PgBouncer of docker-compose.prod.yml: renders this folder's templates the way scripts/infra.sh
+# does for development, less the development-only passwordless superuser, then runs PgBouncer.
+# Mounted read-only at /helpdeskly/pgbouncer; the image's shell is busybox sh.
+set -eu
+
+fail() {
+  echo "pgbouncer: $*" >&2
+  exit 78
+}
+
+for name in PGBOUNCER_AUTH_PASSWORD PGBOUNCER_STATS_PASSWORD PGBOUNCER_ADMIN_PASSWORD; do
+  eval "value=\${$name:-}"
+  # shellcheck disable=SC2154 # set by the eval above
+  [ "${#value}" -ge 16 ] || fail "$name must be set to 16 or more characters"
+  case "$value" in *'"'* | *' '*) fail "$name must not contain quotes or spaces" ;; esac
+done
+
+templates=${PGBOUNCER_TEMPLATES:-/helpdeskly/pgbouncer}
+conf=${PGBOUNCER_CONF_DIR:-/tmp/pgbouncer}
+umask 077
+mkdir -p "$conf"
+
+sed -e "s|@PG_HOST@|${POSTGRES_HOST:-postgres}|g" -e "s|@PG_PORT@|${POSTGRES_PORT:-5432}|g" \
+  -e "s|@LISTEN_ADDR@|0.0.0.0|g" -e "s|@LISTEN_PORT@|${PGBOUNCER_PORT:-6432}|g" \
+  -e "s|@LOGFILE@||g" -e "s|@PIDFILE@||g" \
+  -e "s|@AUTH_FILE@|$conf/userlist.txt|g" -e "s|@HBA_FILE@|$conf/hba.conf|g" \
+  "$templates/pgbouncer.ini.template" >"$conf/pgbouncer.ini"
+
+# Clients come from the compose network only (the port is not published). No superuser entry:
+# production logs in to PostgreSQL with passwords, and auth_query never returns superusers.
+sed -e "s|@TRUSTED_NET@|${PGBOUNCER_TRUSTED_NET:-0.0.0.0/0}|g" -e '/^host all postgres .*trust$/d' \
+  "$templates/hba.conf.template" >"$conf/hba.conf"
+grep -q 'trust$' "$conf/hba.conf" && fail "hba.conf would trust a role without a password"
+
+printf '"pgbouncer_auth" "%s"\n"helpdeskly_stats" "%s"\n"helpdeskly_admin" "%s"\n' \
+  "$PGBOUNCER_AUTH_PASSWORD" "$PGBOUNCER_STATS_PASSWORD" "$PGBOUNCER_ADMIN_PASSWORD" >"$conf/userlist.txt"
+
+exec pgbouncer "$conf/pgbouncer.ini"
