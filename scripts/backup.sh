@@ -27,18 +27,7 @@ retention_days=${BACKUP_RETENTION_DAYS:-14}
 [[ "$retention_days" =~ ^[0-9]+$ ]] || fail "BACKUP_RETENTION_DAYS must be a number of days, got '$retention_days'"
 for tool in pg_dump pg_dumpall psql gzip; do have "$tool" || fail "$tool is not installed (apt-get install postgresql-client)"; done
 
-# Every psql here: no .psqlrc, no prompt, stop at the first error, unaligned tuples only.
-sql() { psql -X -w -q -v ON_ERROR_STOP=1 -At "$@"; }
 
-# host:port of a postgres URL, to match servers with BACKUP_ROLES_URL.
-server_address() {
-  local rest=${1#*://}
-  rest=${rest##*@}
-  rest=${rest%%/*}
-  rest=${rest%%\?*}
-  [[ "$rest" == *:* ]] || rest="$rest:5432"
-  echo "$rest"
-}
 
 started=$(date +%s)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

@@ -43,7 +43,6 @@ done
 ((confirmed == 1)) || fail "Restoring drops the databases it restores: add --yes to confirm"
 for tool in pg_restore psql gzip; do have "$tool" || fail "$tool is not installed (apt-get install postgresql-client)"; done
 
-sql() { psql -X -w -q -v ON_ERROR_STOP=1 -At "$@"; }
 
 # URL with its database name replaced (keeps credentials and query parameters).
 with_database() {
@@ -58,14 +57,6 @@ database_of() {
   echo "${path%%\?*}"
 }
 
-server_address() {
-  local rest=${1#*://}
-  rest=${rest##*@}
-  rest=${rest%%/*}
-  rest=${rest%%\?*}
-  [[ "$rest" == *:* ]] || rest="$rest:5432"
-  echo "$rest"
-}
 
 # Drops DATABASE on the server of ADMIN_URL, ending its sessions first (PgBouncer's included).
 drop_database() {

@@ -93,3 +93,16 @@ elapsed_since() {
   local s=$(($(date +%s) - $1))
   if ((s >= 60)); then printf '%dm %02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
 }
+
+# psql for scripts: no .psqlrc, no prompt, stop at the first error, unaligned tuples only.
+sql() { psql -X -w -q -v ON_ERROR_STOP=1 -At "$@"; }
+
+# host:port of a postgres URL (5432 when it names none), e.g. to tell whether two URLs name one server.
+server_address() {
+  local rest=${1#*://}
+  rest=${rest##*@}
+  rest=${rest%%/*}
+  rest=${rest%%\?*}
+  [[ "$rest" == *:* ]] || rest="$rest:5432"
+  echo "$rest"
+}

@@ -12,13 +12,19 @@ export interface ApiProcess {
   readonly exited: Promise<number | string>;
 }
 
+const ENTRIES = {
+  'control-api': { main: 'apps/control-api/src/main.ts', portVariable: 'CONTROL_PORT' },
+  'app-api': { main: 'apps/app-api/src/main.ts', portVariable: 'APP_PORT' },
+  worker: { main: 'apps/control-api/src/worker/worker.main.ts', portVariable: 'WORKER_PORT' },
+} as const;
+
 /**
- * Starts an API's real main.ts in its own process (TypeScript through @swc-node/register), with
- * the test environment plus `env`, and waits until it answers GET /health.
+ * Starts an API's (or the worker's) real main.ts in its own process (TypeScript through
+ * @swc-node/register), with the test environment plus `env`, and waits until it answers GET /health.
  */
-export async function startApiProcess(app: 'control-api' | 'app-api', port: number, env: Record<string, string> = {}): Promise<ApiProcess> {
-  const portVariable = app === 'control-api' ? 'CONTROL_PORT' : 'APP_PORT';
-  const child = spawn(process.execPath, ['--require', '@swc-node/register', join(ROOT, 'apps', app, 'src', 'main.ts')], {
+export async function startApiProcess(app: keyof typeof ENTRIES, port: number, env: Record<string, string> = {}): Promise<ApiProcess> {
+  const { main, portVariable } = ENTRIES[app];
+  const child = spawn(process.execPath, ['--require', '@swc-node/register', join(ROOT, main)], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', HOST: '127.0.0.1', [portVariable]: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +39,7 @@ export async function startApiProcess(app: 'control-api' | 'app-api', port: numb
   await waitFor(`${app} on port ${port}`, async () => {
     if (gone) throw new Error(`${app} exited before answering:\n${output}`);
     return (await fetch(`${baseUrl}/health`)).ok;
-  }, 30_000, 200).catch((error) => {
+  }, 60_000, 200).catch((error) => {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n--- ${app} output ---\n${output}`);
   });

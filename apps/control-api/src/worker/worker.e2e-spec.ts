@@ -5,11 +5,10 @@ import { expect } from 'expect';
 import { Queue } from 'bullmq';
 import { TenantStatus } from '@helpdeskly/database';
 import { jobId, QUEUES } from '@helpdeskly/queues';
-import { type ApiProcess, freePort, waitFor, RedisServer } from '@helpdeskly/testing';
+import { type ApiProcess, freePort, waitFor, RedisServer, startApiProcess } from '@helpdeskly/testing';
 import { TenantRows } from '../jobs/testing/tenant-rows';
 import { TenantJobs } from '../tenants/tenant-jobs';
 import { ControlFixture, uniqueSuffix } from '../testing/control-fixture';
-import { startWorkerProcess } from './testing/worker-process';
 
 describe('worker process', () => {
   const prefix = `worker-${uniqueSuffix()}`;
@@ -55,7 +54,7 @@ describe('worker process', () => {
     expect(await Promise.all(ids.map((id) => afterCrash.getJobState(id)))).toEqual(['waiting', 'waiting', 'waiting']);
     expect((await afterCrash.getJob(ids[0]))!.data).toEqual({ tenantId: stranded[0].id });
 
-    worker = await startWorkerProcess(await freePort(), { REDIS_URL: redis.url, REDIS_CACHE_URL: redis.url, QUEUE_PREFIX: prefix });
+    worker = await startApiProcess('worker', await freePort(), { REDIS_URL: redis.url, REDIS_CACHE_URL: redis.url, QUEUE_PREFIX: prefix });
     await waitFor('the stranded tenants ACTIVE', async () => (await Promise.all(stranded.map((t) => rows.status(t.id)))).every((s) => s === TenantStatus.ACTIVE), 30_000, 200);
     expect(await Promise.all(ids.map((id) => afterCrash.getJobState(id)))).toEqual(['completed', 'completed', 'completed']);
     const metrics = await (await fetch(`${worker.baseUrl}/metrics`)).text();

@@ -30,7 +30,7 @@ export const TEMPLATES: { readonly [T in EmailTemplate]: (data: EmailTemplates[T
   'ticket-created': (data, ctx) => ({
     subject: ticketSubject(data.ticket),
     greeting: `Hello ${data.requesterName},`,
-    paragraphs: [`We received your request "${data.ticket.subject}" and gave it the number #${data.ticket.number}. We will answer you as soon as we can.`, 'To add anything, reply to this email and keep the number in the subject.'],
+    paragraphs: [`We received your request "${data.ticket.subject}" and gave it the number #${data.ticket.number}. We will answer you as soon as we can.`, 'We will email you here whenever there is news on it. Please quote the number if you contact us about it.'],
     action: viewTicket(ctx, data.ticket),
   }),
   'agent-reply': (data, ctx) => ({
