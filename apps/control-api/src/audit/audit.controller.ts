@@ -1,8 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { type AuthContext, CurrentAuth, Roles } from '@helpdeskly/auth';
 import { AuditService } from './audit.service';
-import { AuditLogPageDto, AuditLogQueryDto } from './dto/audit-log-query.dto';
+import { NDJSON, sendNdjson } from './audit-export';
+import { AuditLogExportQueryDto, AuditLogPageDto, AuditLogQueryDto } from './dto/audit-log-query.dto';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -16,5 +18,14 @@ export class AuditController {
   @ApiOkResponse({ type: AuditLogPageDto })
   find(@CurrentAuth() auth: AuthContext, @Query() query: AuditLogQueryDto): Promise<AuditLogPageDto> {
     return this.audit.find({ ...query, tenantId: auth.tenantId });
+  }
+
+  @Get('export')
+  @Roles('OWNER', 'ADMIN')
+  @ApiOperation({ summary: 'The token\'s tenant\'s audit trail as JSON lines', description: 'Streamed, oldest first, one entry per line.' })
+  @ApiProduces(NDJSON)
+  @ApiOkResponse({ description: 'One audit entry (as in the list) per line' })
+  export(@CurrentAuth() auth: AuthContext, @Query() query: AuditLogExportQueryDto, @Res() reply: FastifyReply): FastifyReply {
+    return sendNdjson(reply, this.audit.exportLines({ ...query, tenantId: auth.tenantId }), 'audit-log.ndjson');
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type ControlPrisma as Prisma, ControlDatabase, pageArgs, toPage } from '@helpdeskly/database';
+import { type ControlPrisma as Prisma, ControlDatabase, toPage } from '@helpdeskly/database';
+import type { ChainHead, ChainedEntry } from './audit-chain';
 
 export interface AuditEntry {
   readonly action: string;
@@ -26,24 +27,49 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
+/** An entry ready to be stored, sealed with its place in the chain and its hash. */
+export type SealedEntry = ChainedEntry & { readonly hash: string };
+
+/** Where an export or a page continues: after this entry, in (createdAt, id) order. */
+export interface AuditPosition {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+export interface AuditExportFilter {
+  /** undefined: every entry (platform admins); null: the platform's own entries. */
+  readonly tenantId?: string | null;
+  readonly from?: Date;
+  readonly to?: Date;
+}
+
+// Namespace of the advisory locks that serialise each chain's writes (first key of the pair).
+const CHAIN_LOCK_NAMESPACE = 0x4155_4454; // "AUDT"
+
 @Injectable()
 export class AuditRepository {
   constructor(private readonly db: ControlDatabase) {}
 
-  async insert(entry: AuditEntry): Promise<void> {
-    await this.db.auditLog.create({
-      data: {
-        action: entry.action,
-        tenantId: entry.tenantId ?? null,
-        actorUserId: entry.actorUserId ?? null,
-        targetType: entry.targetType,
-        targetId: entry.targetId,
-        success: entry.success ?? true,
-        ip: entry.ip ?? null,
-        userAgent: entry.userAgent ?? null,
-        metadata: (entry.metadata ?? {}) as Prisma.InputJsonValue,
+  /**
+   * Appends to the chain of `tenantId` (null: the platform's). A transaction-scoped advisory lock
+   * on the chain makes concurrent writers take turns, so each links to the head the previous one
+   * wrote and the chain never forks. The control database is reached directly, not through
+   * PgBouncer, so the lock and the transaction share one session.
+   */
+  async append(tenantId: string | null, seal: (head: ChainHead | null) => SealedEntry): Promise<void> {
+    await this.db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_NAMESPACE}::int, hashtext(${tenantId ?? 'platform'}))`;
+        const head = await tx.auditLog.findFirst({
+          where: { tenantId, chainSeq: { not: null } },
+          orderBy: { chainSeq: 'desc' },
+          select: { chainSeq: true, hash: true },
+        });
+        const entry = seal(head?.chainSeq != null && head.hash != null ? { chainSeq: head.chainSeq, hash: head.hash } : null);
+        await tx.auditLog.create({ data: { ...entry, metadata: entry.metadata as Prisma.InputJsonValue } });
       },
-    });
+      { maxWait: 5_000, timeout: 10_000 },
+    );
   }
 
   /** Newest first; stable under inserts (ordered by createdAt, then id). */
@@ -55,11 +81,38 @@ export class AuditRepository {
       success: query.success,
       createdAt: query.from || query.to ? { gte: query.from, lte: query.to } : undefined,
     };
-    const rows = await this.db.auditLog.findMany({
-      where,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      ...pageArgs(query.cursor, query.limit),
-    });
+    // The key is (id, created_at) since partitioning, so the cursor is resolved to its position.
+    if (query.cursor) {
+      const after = await this.db.auditLog.findFirst({ where: { id: query.cursor }, select: { createdAt: true, id: true } });
+      if (!after) return toPage([], query.limit);
+      where.OR = [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }];
+    }
+    const rows = await this.db.auditLog.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: query.limit + 1 });
     return toPage(rows, query.limit);
+  }
+
+  /**
+   * Up to `limit` entries of one chain after `after`, in chain order; by (chainSeq, id), so two
+   * entries claiming one position are both read (and the second reported).
+   */
+  chainAfter(tenantId: string | null, after: { readonly chainSeq: bigint; readonly id: string } | null, limit: number) {
+    return this.db.auditLog.findMany({
+      where: { tenantId, chainSeq: { not: null }, ...(after ? { OR: [{ chainSeq: { gt: after.chainSeq } }, { chainSeq: after.chainSeq, id: { gt: after.id } }] } : {}) },
+      orderBy: [{ chainSeq: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+  }
+
+  /** Up to `limit` entries after `after`, oldest first. */
+  exportAfter(filter: AuditExportFilter, after: AuditPosition | null, limit: number) {
+    return this.db.auditLog.findMany({
+      where: {
+        tenantId: filter.tenantId,
+        createdAt: filter.from || filter.to ? { gte: filter.from, lte: filter.to } : undefined,
+        ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
   }
 }

@@ -114,7 +114,8 @@ describe('auth (e2e)', () => {
       const failed = await api.db.auditLog.findMany({ where: { action: 'auth.login.failed', actorUserId: user.userId } });
       expect(failed).toHaveLength(1);
       expect(failed[0].metadata).toEqual({ reason: 'wrong_password' });
-      expect(JSON.stringify(failed)).not.toContain('Not-The-Password-123');
+      // chainSeq, the entry's place in its hash chain, is a bigint.
+      expect(JSON.stringify(failed, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))).not.toContain('Not-The-Password-123');
     });
 
     it('locks the account after LOGIN_MAX_FAILURES failures, answering as for a wrong password, and unlocks after the delay', async () => {

@@ -66,9 +66,10 @@ describe('tenant jobs', () => {
 
   it('registers the maintenance schedules once, whatever the number of starts', async () => {
     const maintenance = queue(QUEUES.maintenance);
-    await waitFor('the schedules', async () => (await maintenance.getJobSchedulersCount()) === 2, 10_000, 100);
+    await waitFor('the schedules', async () => (await maintenance.getJobSchedulersCount()) === 3, 10_000, 100);
     const schedulers = await maintenance.getJobSchedulers();
     expect(schedulers.map((s) => ({ key: s.key, every: s.every, pattern: s.pattern })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { key: 'audit-partitions', every: undefined, pattern: '15 2 * * *' },
       { key: 'purge-trash', every: undefined, pattern: '30 3 * * *' },
       { key: 'reconcile-tenants', every: 300_000, pattern: undefined },
     ]);

@@ -2,10 +2,11 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { DEFAULT_JOB_OPTIONS, QUEUES, QueueProcessor } from '@helpdeskly/queues';
+import { AuditPartitionsService } from '../../audit/audit-partitions.service';
 import { TenantReconcilerService } from './tenant-reconciler.service';
 import { TrashPurgeService } from './trash-purge.service';
 
-export const MAINTENANCE_JOBS = { reconcileTenants: 'reconcile-tenants', purgeTrash: 'purge-trash' } as const;
+export const MAINTENANCE_JOBS = { reconcileTenants: 'reconcile-tenants', purgeTrash: 'purge-trash', auditPartitions: 'audit-partitions' } as const;
 export type MaintenanceJobName = (typeof MAINTENANCE_JOBS)[keyof typeof MAINTENANCE_JOBS];
 
 /**
@@ -22,6 +23,7 @@ export class MaintenanceProcessor extends QueueProcessor<Record<string, never>, 
   constructor(
     private readonly reconciler: TenantReconcilerService,
     private readonly trash: TrashPurgeService,
+    private readonly auditPartitions: AuditPartitionsService,
     @InjectQueue(QUEUES.maintenance) private readonly schedule: Queue,
   ) {
     super();
@@ -40,6 +42,8 @@ export class MaintenanceProcessor extends QueueProcessor<Record<string, never>, 
     });
     // Daily at 03:30 UTC, a quiet hour.
     await this.schedule.upsertJobScheduler(MAINTENANCE_JOBS.purgeTrash, { pattern: '30 3 * * *', tz: 'UTC' }, { name: MAINTENANCE_JOBS.purgeTrash, opts: DEFAULT_JOB_OPTIONS });
+    // Daily at 02:15 UTC: the next months' partitions exist months ahead, so a missed day is harmless.
+    await this.schedule.upsertJobScheduler(MAINTENANCE_JOBS.auditPartitions, { pattern: '15 2 * * *', tz: 'UTC' }, { name: MAINTENANCE_JOBS.auditPartitions, opts: DEFAULT_JOB_OPTIONS });
     this.logger.log({ schedulers: Object.values(MAINTENANCE_JOBS) }, 'maintenance schedules registered');
   }
 
@@ -49,6 +53,8 @@ export class MaintenanceProcessor extends QueueProcessor<Record<string, never>, 
         return this.reconciler.reconcile();
       case MAINTENANCE_JOBS.purgeTrash:
         return this.trash.purgeAll();
+      case MAINTENANCE_JOBS.auditPartitions:
+        return this.auditPartitions.maintain();
       default:
         throw new Error(`unknown maintenance job ${job.name}`);
     }

@@ -1,0 +1,46 @@
+// Audit log tools. `pnpm run audit -- verify [<tenant id>]` walks the hash chain of one tenant (of
+// the platform, entries of no tenant, without an id) and prints the report; exit 1 when broken.
+import 'reflect-metadata';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type AppConfig, ConfigModule, loadConfig, loadDotEnv } from '@helpdeskly/config';
+import { DatabaseModule } from '@helpdeskly/database';
+import { MetricsModule } from '@helpdeskly/metrics';
+import { AuditService } from '../apps/control-api/src/audit/audit.service';
+import { WorkerAuditModule } from '../apps/control-api/src/worker/worker-audit.module';
+
+const USAGE = 'Usage: pnpm run audit -- verify [<tenant id>]\n\nExit codes: 0 the chain is intact; 1 it is broken; 2 bad usage.';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The control database and the audit trail, nothing else (no HTTP, no Redis). */
+@Module({})
+class AuditToolModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AuditToolModule, imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule.forRoot(false), WorkerAuditModule] };
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, tenantId, ...rest] = argv[0] === '--' ? argv.slice(1) : argv;
+  if (command !== 'verify' || rest.length > 0 || (tenantId !== undefined && !UUID.test(tenantId))) {
+    console.error(USAGE);
+    return 2;
+  }
+  loadDotEnv();
+  const app = await NestFactory.createApplicationContext(AuditToolModule.forRoot(loadConfig()), { logger: ['error', 'warn'] });
+  try {
+    const report = await app.get(AuditService).verifyChain(tenantId ?? null);
+    console.log(JSON.stringify(report, null, 2));
+    return report.valid ? 0 : 1;
+  } finally {
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
