@@ -1,19 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthContext } from '@helpdeskly/auth';
 import { AuditService } from '../audit/audit.service';
-import type { AdminAuditLogQueryDto, AuditLogPageDto } from '../audit/dto/audit-log-query.dto';
-import { PlatformAdminCheck } from './platform-admin.check';
+import type { AdminAuditLogExportQueryDto, AdminAuditLogQueryDto, AuditChainQueryDto, AuditChainReportDto, AuditLogPageDto } from '../audit/dto/audit-log-query.dto';
 
 /** The whole audit trail (every tenant, and events of no tenant), for platform admins. */
 @Injectable()
 export class AdminAuditService {
-  constructor(
-    private readonly admins: PlatformAdminCheck,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly audit: AuditService) {}
 
-  async find(auth: AuthContext, query: AdminAuditLogQueryDto): Promise<AuditLogPageDto> {
-    await this.admins.assert(auth);
+  find(query: AdminAuditLogQueryDto): Promise<AuditLogPageDto> {
     return this.audit.find(query);
+  }
+
+  verifyChain(query: AuditChainQueryDto): Promise<AuditChainReportDto> {
+    return this.audit.verifyChain(query.tenantId ?? null);
+  }
+
+  exportLines(query: AdminAuditLogExportQueryDto): AsyncGenerator<string> {
+    return this.audit.exportLines(query);
   }
 }

@@ -4,24 +4,20 @@ import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { DatabaseServersService } from '../tenants/database-servers.service';
 import { type DatabaseServerDto, type DatabaseServerListDto, type RegisterDatabaseServerDto, toDatabaseServerDto, withoutPassword } from './dto/database-server.dto';
-import { PlatformAdminCheck } from './platform-admin.check';
 
 /** The PostgreSQL servers that host tenant databases, for platform admins; admin URLs are shown without their password. */
 @Injectable()
 export class AdminDatabaseServersService {
   constructor(
-    private readonly admins: PlatformAdminCheck,
     private readonly servers: DatabaseServersService,
     private readonly audit: AuditService,
   ) {}
 
-  async list(auth: AuthContext): Promise<DatabaseServerListDto> {
-    await this.admins.assert(auth);
+  async list(): Promise<DatabaseServerListDto> {
     return { items: (await this.servers.list()).map(toDatabaseServerDto) };
   }
 
   async register(auth: AuthContext, dto: RegisterDatabaseServerDto, client: ClientInfo): Promise<DatabaseServerDto> {
-    await this.admins.assert(auth);
     const server = await this.servers.register(dto);
     await this.audit.record({
       action: 'database_server.registered',
@@ -30,7 +26,8 @@ export class AdminDatabaseServersService {
       targetId: server.id,
       ip: client.ip,
       userAgent: client.userAgent,
-      metadata: { name: server.name, adminUrl: withoutPassword(server.adminUrl), pgbouncerHost: server.pgbouncerHost, pgbouncerPort: server.pgbouncerPort, capacity: server.capacity },
+      // The admin URL without its password: the trail is read by every platform admin.
+      metadata: { before: null, after: { name: server.name, adminUrl: withoutPassword(server.adminUrl), pgbouncerHost: server.pgbouncerHost, pgbouncerPort: server.pgbouncerPort, capacity: server.capacity, active: server.active } },
     });
     return toDatabaseServerDto(server);
   }

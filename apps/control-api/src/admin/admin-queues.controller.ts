@@ -9,7 +9,7 @@ import { JobDto, JobListDto, JobListQueryDto, JobParamsDto, QueueListDto, QueueP
 /** The job queues (BullMQ on REDIS_URL), for platform admins. */
 @ApiTags('admin')
 @ApiBearerAuth()
-@ApiForbiddenResponse({ description: '`insufficient_role`: not a platform administrator' })
+@ApiForbiddenResponse({ description: '`insufficient_role`: not a platform administrator; `admin_two_factor_required`: TOTP not enabled yet' })
 @ApiServiceUnavailableResponse({ description: '`queue_unavailable`: Redis does not answer' })
 @PlatformAdmin()
 @Controller('admin')
@@ -19,24 +19,24 @@ export class AdminQueuesController {
   @Get('queues')
   @ApiOperation({ summary: 'Every queue with its job counts' })
   @ApiOkResponse({ type: QueueListDto })
-  list(@CurrentAuth() auth: AuthContext): Promise<QueueListDto> {
-    return this.queues.list(auth);
+  list(): Promise<QueueListDto> {
+    return this.queues.list();
   }
 
   @Get('queues/:queue/jobs')
   @ApiOperation({ summary: 'Jobs of a queue in one state', description: 'Newest first; data with links, tokens and passwords masked.' })
   @ApiOkResponse({ type: JobListDto })
   @ApiNotFoundResponse({ description: '`queue_not_found`' })
-  jobs(@CurrentAuth() auth: AuthContext, @Param() params: QueueParamsDto, @Query() query: JobListQueryDto): Promise<JobListDto> {
-    return this.queues.jobs(auth, params.queue, query);
+  jobs(@Param() params: QueueParamsDto, @Query() query: JobListQueryDto): Promise<JobListDto> {
+    return this.queues.jobs(params.queue, query);
   }
 
   @Get('queues/:queue/jobs/:id')
   @ApiOperation({ summary: 'One job' })
   @ApiOkResponse({ type: JobDto })
   @ApiNotFoundResponse({ description: '`queue_not_found`, `job_not_found`' })
-  job(@CurrentAuth() auth: AuthContext, @Param() params: JobParamsDto): Promise<JobDto> {
-    return this.queues.job(auth, params.queue, params.id);
+  job(@Param() params: JobParamsDto): Promise<JobDto> {
+    return this.queues.job(params.queue, params.id);
   }
 
   @Post('queues/:queue/jobs/:id/retry')

@@ -110,7 +110,11 @@ describe('admin queues', () => {
 
     expect((await asAdmin('POST', `/v1/admin/queues/tenant-migrations/jobs/${id}/retry`)).body).toMatchObject({ status: 409, code: 'job_not_failed' });
     const audit = await eventually('the retry audited', () => fx.db.auditLog.findFirst({ where: { action: 'queue.job.retried', targetId: `tenant-migrations/${id}` } }));
-    expect(audit).toMatchObject({ actorUserId: admin.user.id, metadata: expect.objectContaining({ queue: 'tenant-migrations', jobId: id }) });
+    expect(audit).toMatchObject({
+      actorUserId: admin.user.id,
+      metadata: { queue: 'tenant-migrations', jobId: id, before: { state: 'failed', attemptsMade: DEFAULT_JOB_OPTIONS.attempts }, after: { state: expect.any(String), attemptsMade: 0 } },
+    });
+    expect((audit!.metadata as { after: { state: string } }).after.state).not.toBe('failed');
   });
 
   it('discards a job that is not running', async () => {
@@ -123,7 +127,8 @@ describe('admin queues', () => {
 
     expect((await asAdmin('DELETE', `/v1/admin/queues/tenant-migrations/jobs/${id}`)).status).toBe(204);
     expect((await asAdmin('GET', `/v1/admin/queues/tenant-migrations/jobs/${id}`)).body).toMatchObject({ status: 404, code: 'job_not_found' });
-    expect(await fx.db.auditLog.count({ where: { action: 'queue.job.discarded', targetId: `tenant-migrations/${id}` } })).toBe(1);
+    const discarded = await fx.db.auditLog.findMany({ where: { action: 'queue.job.discarded', targetId: `tenant-migrations/${id}` } });
+    expect(discarded.map((e) => e.metadata)).toEqual([expect.objectContaining({ before: { state: 'delayed', attemptsMade: 1 }, after: null })]);
   });
 
   it('never shows links, tokens or passwords of a job', async () => {

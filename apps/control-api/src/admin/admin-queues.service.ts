@@ -9,7 +9,6 @@ import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantMigrationsService } from '../jobs/tenant-migrations/tenant-migrations.service';
 import { QueuesErrorCode, QueuesException } from './admin-queues.errors';
 import type { JobDto, JobListDto, JobListQueryDto, QueueCountsDto, QueueListDto, TenantMigrationsEnqueuedDto } from './dto/admin-queues.dto';
-import { PlatformAdminCheck } from './platform-admin.check';
 
 const COUNTED = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
@@ -22,7 +21,6 @@ export class AdminQueuesService {
   private readonly queues: ReadonlyMap<QueueName, Queue>;
 
   constructor(
-    private readonly admins: PlatformAdminCheck,
     private readonly audit: AuditService,
     private readonly migrations: TenantMigrationsService,
     @InjectQueue(QUEUES.email) email: Queue,
@@ -38,8 +36,7 @@ export class AdminQueuesService {
     ]);
   }
 
-  async list(auth: AuthContext): Promise<QueueListDto> {
-    await this.admins.assert(auth);
+  async list(): Promise<QueueListDto> {
     const items = await Promise.all(
       QUEUE_NAMES.map(async (name): Promise<QueueCountsDto> => {
         const queue = this.queue(name);
@@ -50,43 +47,40 @@ export class AdminQueuesService {
     return { items };
   }
 
-  async jobs(auth: AuthContext, queueName: string, query: JobListQueryDto): Promise<JobListDto> {
-    await this.admins.assert(auth);
+  async jobs(queueName: string, query: JobListQueryDto): Promise<JobListDto> {
     const queue = this.queue(queueName);
     const jobs = await this.redis(`listing ${queueName}`, () => queue.getJobs([query.state], 0, query.limit - 1));
     // The state asked for is the state they were listed in (a job may move on meanwhile).
     return { items: jobs.filter((job): job is Job => job !== undefined).map((job) => toJobDto(job, queueName, query.state)) };
   }
 
-  async job(auth: AuthContext, queueName: string, id: string): Promise<JobDto> {
-    await this.admins.assert(auth);
+  async job(queueName: string, id: string): Promise<JobDto> {
     const job = await this.find(queueName, id);
     return toJobDto(job, queueName, await this.redis(`reading ${id}`, () => job.getState()));
   }
 
   async retry(auth: AuthContext, queueName: string, id: string, client: ClientInfo): Promise<JobDto> {
-    await this.admins.assert(auth);
     const job = await this.find(queueName, id);
     const state = await this.redis(`reading ${id}`, () => job.getState());
     if (state !== 'failed') throw new QueuesException(QueuesErrorCode.JobNotFailed, `Job ${id} is ${state}; only a failed job can be retried.`);
     // A full set of attempts again, with the job's backoff: the cause has presumably been fixed.
+    const before = { state, attemptsMade: job.attemptsMade };
     await this.redis(`retrying ${id}`, () => job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }));
-    await this.record('queue.job.retried', auth, queueName, job, client);
     const retried = await this.find(queueName, id);
-    return toJobDto(retried, queueName, await this.redis(`reading ${id}`, () => retried.getState()));
+    const after = await this.redis(`reading ${id}`, () => retried.getState());
+    await this.record('queue.job.retried', auth, queueName, job, client, { before, after: { state: after, attemptsMade: retried.attemptsMade } });
+    return toJobDto(retried, queueName, after);
   }
 
   async discard(auth: AuthContext, queueName: string, id: string, client: ClientInfo): Promise<void> {
-    await this.admins.assert(auth);
     const job = await this.find(queueName, id);
     const state = await this.redis(`reading ${id}`, () => job.getState());
     if (state === 'active') throw new QueuesException(QueuesErrorCode.JobActive, `Job ${id} is running; discard it once it has finished or failed.`);
     await this.redis(`discarding ${id}`, () => job.remove());
-    await this.record('queue.job.discarded', auth, queueName, job, client, { state });
+    await this.record('queue.job.discarded', auth, queueName, job, client, { before: { state, attemptsMade: job.attemptsMade }, after: null });
   }
 
   async enqueueTenantMigrations(auth: AuthContext, client: ClientInfo): Promise<TenantMigrationsEnqueuedDto> {
-    await this.admins.assert(auth);
     const result = await this.redis('enqueueing tenant migrations', () => this.migrations.enqueueBehind());
     await this.audit.record({ action: 'tenant_migrations.enqueued', actorUserId: auth.userId, targetType: 'queue', targetId: QUEUES.tenantMigrations, ip: client.ip, userAgent: client.userAgent, metadata: { ...result } });
     return result;
@@ -115,7 +109,7 @@ export class AdminQueuesService {
     }
   }
 
-  private record(action: string, auth: AuthContext, queue: string, job: Job, client: ClientInfo, extra: Record<string, unknown> = {}): Promise<void> {
+  private record(action: string, auth: AuthContext, queue: string, job: Job, client: ClientInfo, change: { before: unknown; after: unknown }): Promise<void> {
     return this.audit.record({
       action,
       actorUserId: auth.userId,
@@ -123,7 +117,7 @@ export class AdminQueuesService {
       targetId: `${queue}/${job.id}`,
       ip: client.ip,
       userAgent: client.userAgent,
-      metadata: { queue, jobId: job.id, jobName: job.name, attemptsMade: job.attemptsMade, ...extra },
+      metadata: { queue, jobId: job.id, jobName: job.name, ...change },
     });
   }
 }

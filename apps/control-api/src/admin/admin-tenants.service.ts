@@ -9,46 +9,41 @@ import { TenantsService } from '../tenants/tenants.service';
 import { AdminTenantsRepository } from './admin-tenants.repository';
 import { type AdminTenantDto, type AdminTenantPageDto, type AdminTenantQueryDto, toAdminTenantDto } from './dto/admin-tenant.dto';
 import type { UpdateTenantLimitsDto } from './dto/tenant-limits.dto';
-import { PlatformAdminCheck } from './platform-admin.check';
 
 /** Every tenant, for platform admins: list, read, suspend, resume, delete (TenantsService does the work and the audit). */
 @Injectable()
 export class AdminTenantsService {
   constructor(
-    private readonly admins: PlatformAdminCheck,
     private readonly tenants: AdminTenantsRepository,
     private readonly lifecycle: TenantsService,
     private readonly limits: TenantLimits,
     private readonly audit: AuditService,
   ) {}
 
-  async list(auth: AuthContext, query: AdminTenantQueryDto): Promise<AdminTenantPageDto> {
-    await this.admins.assert(auth);
+  async list(query: AdminTenantQueryDto): Promise<AdminTenantPageDto> {
     const page = await this.tenants.list({ status: query.status, slugContains: query.slug, cursor: query.cursor, limit: query.limit });
     return { items: page.items.map(toAdminTenantDto), nextCursor: page.nextCursor };
   }
 
-  async get(auth: AuthContext, id: string): Promise<AdminTenantDto> {
-    await this.admins.assert(auth);
+  get(id: string): Promise<AdminTenantDto> {
     return this.read(id);
   }
 
   suspend(auth: AuthContext, id: string): Promise<AdminTenantDto> {
-    return this.change(auth, id, () => this.lifecycle.suspend(id, auth.userId));
+    return this.change(id, () => this.lifecycle.suspend(id, auth.userId));
   }
 
   resume(auth: AuthContext, id: string): Promise<AdminTenantDto> {
-    return this.change(auth, id, () => this.lifecycle.resume(id, auth.userId));
+    return this.change(id, () => this.lifecycle.resume(id, auth.userId));
   }
 
   /** Drops the tenant's database and role; an interrupted deletion completes when asked again. */
   delete(auth: AuthContext, id: string): Promise<AdminTenantDto> {
-    return this.change(auth, id, () => this.lifecycle.deleteTenant(id, auth.userId));
+    return this.change(id, () => this.lifecycle.deleteTenant(id, auth.userId));
   }
 
   /** Sets the plan and/or the rate-limit overrides, audited with both values; every instance applies them at once. */
   async updateLimits(auth: AuthContext, id: string, dto: UpdateTenantLimitsDto, client: ClientInfo): Promise<AdminTenantDto> {
-    await this.admins.assert(auth);
     const before = await this.tenants.findById(id);
     if (!before) throw new TenantsException(TenantsErrorCode.NotFound, `No tenant ${id}.`);
     const after = await this.tenants.updateLimits(id, {
@@ -69,8 +64,7 @@ export class AdminTenantsService {
     return toAdminTenantDto(after);
   }
 
-  private async change(auth: AuthContext, id: string, run: () => Promise<Tenant>): Promise<AdminTenantDto> {
-    await this.admins.assert(auth);
+  private async change(id: string, run: () => Promise<Tenant>): Promise<AdminTenantDto> {
     await run();
     // Read back through the admin projection, which never holds the sealed password.
     return this.read(id);

@@ -1,7 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { type AuthContext, CurrentAuth, PlatformAdmin } from '@helpdeskly/auth';
-import { AdminAuditLogQueryDto, AuditLogPageDto } from '../audit/dto/audit-log-query.dto';
+import { NDJSON, sendNdjson } from '../audit/audit-export';
+import { AdminAuditLogExportQueryDto, AdminAuditLogQueryDto, AuditChainQueryDto, AuditChainReportDto, AuditLogPageDto } from '../audit/dto/audit-log-query.dto';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { AdminAuditService } from './admin-audit.service';
@@ -11,10 +13,10 @@ import { AdminTenantDto, AdminTenantPageDto, AdminTenantQueryDto, TenantParamsDt
 import { DatabaseServerDto, DatabaseServerListDto, RegisterDatabaseServerDto } from './dto/database-server.dto';
 import { UpdateTenantLimitsDto } from './dto/tenant-limits.dto';
 
-/** Platform administration: the token must say platform admin, and each service checks the database says so too. */
+/** Platform administration: the token must say platform admin, and PlatformAdminGuard checks the database says so too and that TOTP is on. */
 @ApiTags('admin')
 @ApiBearerAuth()
-@ApiForbiddenResponse({ description: '`insufficient_role`: not a platform administrator' })
+@ApiForbiddenResponse({ description: '`insufficient_role`: not a platform administrator; `admin_two_factor_required`: TOTP not enabled yet' })
 @PlatformAdmin()
 @Controller('admin')
 export class AdminController {
@@ -27,16 +29,16 @@ export class AdminController {
   @Get('tenants')
   @ApiOperation({ summary: 'Every tenant, newest first', description: 'Filter by status and part of the slug; cursor-paginated.' })
   @ApiOkResponse({ type: AdminTenantPageDto })
-  listTenants(@CurrentAuth() auth: AuthContext, @Query() query: AdminTenantQueryDto): Promise<AdminTenantPageDto> {
-    return this.tenants.list(auth, query);
+  listTenants(@Query() query: AdminTenantQueryDto): Promise<AdminTenantPageDto> {
+    return this.tenants.list(query);
   }
 
   @Get('tenants/:id')
   @ApiOperation({ summary: 'One tenant' })
   @ApiOkResponse({ type: AdminTenantDto })
   @ApiNotFoundResponse({ description: '`tenant_not_found`' })
-  getTenant(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto): Promise<AdminTenantDto> {
-    return this.tenants.get(auth, params.id);
+  getTenant(@Param() params: TenantParamsDto): Promise<AdminTenantDto> {
+    return this.tenants.get(params.id);
   }
 
   @Patch('tenants/:id/limits')
@@ -76,8 +78,8 @@ export class AdminController {
   @Get('database-servers')
   @ApiOperation({ summary: 'Database servers hosting tenant databases' })
   @ApiOkResponse({ type: DatabaseServerListDto })
-  listDatabaseServers(@CurrentAuth() auth: AuthContext): Promise<DatabaseServerListDto> {
-    return this.servers.list(auth);
+  listDatabaseServers(): Promise<DatabaseServerListDto> {
+    return this.servers.list();
   }
 
   @Post('database-servers')
@@ -92,7 +94,22 @@ export class AdminController {
   @Get('audit-logs')
   @ApiOperation({ summary: 'The whole audit trail', description: 'Newest first, cursor-paginated; filter by tenant, action, actor, outcome and time.' })
   @ApiOkResponse({ type: AuditLogPageDto })
-  auditLogs(@CurrentAuth() auth: AuthContext, @Query() query: AdminAuditLogQueryDto): Promise<AuditLogPageDto> {
-    return this.audit.find(auth, query);
+  auditLogs(@Query() query: AdminAuditLogQueryDto): Promise<AuditLogPageDto> {
+    return this.audit.find(query);
+  }
+
+  @Get('audit-logs/verify')
+  @ApiOperation({ summary: 'Verify a hash chain of the audit log', description: 'Walks the chain of one tenant (or the platform\'s, without tenantId) and reports the first entry that was altered or whose predecessor was removed.' })
+  @ApiOkResponse({ type: AuditChainReportDto })
+  verifyAuditChain(@Query() query: AuditChainQueryDto): Promise<AuditChainReportDto> {
+    return this.audit.verifyChain(query);
+  }
+
+  @Get('audit-logs/export')
+  @ApiOperation({ summary: 'Export the audit log as JSON lines', description: 'Streamed, oldest first, one entry per line; every tenant unless tenantId is given.' })
+  @ApiProduces(NDJSON)
+  @ApiOkResponse({ description: 'One audit entry (as in the list) per line' })
+  exportAuditLogs(@Query() query: AdminAuditLogExportQueryDto, @Res() reply: FastifyReply): FastifyReply {
+    return sendNdjson(reply, this.audit.exportLines(query), 'audit-log.ndjson');
   }
 }

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole, type Tenant, TenantStatus } from '@helpdeskly/database';
+import { TotpCodes } from '../auth/testing/auth-e2e.fixture';
 import { ControlFixture, type FixtureMember, uniqueSuffix } from '../testing/control-fixture';
 
 describe('platform admin', () => {
@@ -34,6 +35,13 @@ describe('platform admin', () => {
       ['GET', '/v1/admin/database-servers'],
       ['POST', '/v1/admin/database-servers', { name: 'x', adminUrl: 'postgresql://x@127.0.0.1/postgres', pgbouncerHost: '127.0.0.1', pgbouncerPort: 6432 }],
       ['GET', '/v1/admin/audit-logs'],
+      ['PATCH', '/v1/admin/tenants/00000000-0000-4000-8000-000000000000/limits', { plan: 'free' }],
+      ['GET', '/v1/admin/queues'],
+      ['GET', '/v1/admin/queues/email/jobs?state=failed'],
+      ['GET', '/v1/admin/queues/email/jobs/1'],
+      ['POST', '/v1/admin/queues/email/jobs/1/retry'],
+      ['DELETE', '/v1/admin/queues/email/jobs/1'],
+      ['POST', '/v1/admin/tenant-migrations'],
     ];
 
     it('refuses every admin route to a tenant OWNER who is not a platform admin', async () => {
@@ -54,6 +62,36 @@ describe('platform admin', () => {
           expect({ route: `${method} ${path}`, status: response.status }).toEqual({ route: `${method} ${path}`, status: 403 });
         }
       }
+    });
+
+    it('refuses every admin route to a platform admin without 2FA, until they enrol through /v1/auth/2fa', async () => {
+      const unenrolled = await fx.member(tenant, MembershipRole.AGENT, { isPlatformAdmin: true, twoFactor: false });
+      for (const [method, path, body] of routes) {
+        const response = await fx.request(method, path, { token: unenrolled.token, body });
+        expect({ route: `${method} ${path}`, status: response.status, code: response.body.code }).toEqual({ route: `${method} ${path}`, status: 403, code: 'admin_two_factor_required' });
+      }
+      const refused = await fx.request('GET', '/v1/admin/tenants', { token: unenrolled.token });
+      expect(refused.body.detail).toMatch(/\/v1\/auth\/2fa\/setup.*\/v1\/auth\/2fa\/enable/);
+
+      const codes = new TotpCodes();
+      const setup = await fx.request('POST', '/v1/auth/2fa/setup', { token: unenrolled.token });
+      expect(setup.status).toBe(200);
+      // Pending is not enough.
+      expect((await fx.request('GET', '/v1/admin/tenants', { token: unenrolled.token })).body.code).toBe('admin_two_factor_required');
+      const enabled = await fx.request('POST', '/v1/auth/2fa/enable', { token: unenrolled.token, body: { code: await codes.next(setup.body.secret) } });
+      expect(enabled.status).toBe(200);
+
+      // The same token, signed before the enrolment, now works on each family.
+      for (const path of ['/v1/admin/tenants', '/v1/admin/database-servers', '/v1/admin/audit-logs', '/v1/admin/queues', `/v1/admin/tenants/${tenant.id}`]) {
+        const response = await fx.request('GET', path, { token: unenrolled.token });
+        expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      }
+      const limits = await fx.request('PATCH', `/v1/admin/tenants/${tenant.id}/limits`, { token: unenrolled.token, body: {} });
+      expect(limits.status).toBe(200);
+
+      // Turning 2FA off closes the admin routes again.
+      await fx.db.user.update({ where: { id: unenrolled.user.id }, data: { totpEnabledAt: null, totpSecretEnc: null } });
+      expect((await fx.request('GET', '/v1/admin/tenants', { token: unenrolled.token })).body.code).toBe('admin_two_factor_required');
     });
 
     it('needs a token', async () => {
@@ -117,6 +155,11 @@ describe('platform admin', () => {
       expect(actions).toEqual(expect.arrayContaining(['tenant.suspended', 'tenant.resumed', 'tenant.deleted']));
       expect(trail.body.items.every((e: { tenantId: string }) => e.tenantId === subject.id)).toBe(true);
       expect(trail.body.items.find((e: { action: string }) => e.action === 'tenant.suspended').actorUserId).toBe(admin.user.id);
+      const change = (action: string) => trail.body.items.find((e: { action: string }) => e.action === action).metadata;
+      expect(change('tenant.suspended')).toMatchObject({ before: { status: 'ACTIVE' }, after: { status: 'SUSPENDED' } });
+      expect(change('tenant.resumed')).toMatchObject({ before: { status: 'SUSPENDED' }, after: { status: 'ACTIVE' } });
+      expect(change('tenant.deletion.started')).toMatchObject({ before: { status: 'ACTIVE' }, after: { status: 'DELETING' } });
+      expect(change('tenant.deleted')).toMatchObject({ before: { status: 'ACTIVE' }, after: { status: 'DELETED' } });
     });
   });
 
@@ -136,7 +179,12 @@ describe('platform admin', () => {
       await fx.db.databaseServer.update({ where: { id: registered.body.id }, data: { active: false } });
       expect(JSON.stringify(registered.body)).not.toContain('not-shown-anywhere');
       expect(JSON.stringify((await asAdmin('GET', '/v1/admin/database-servers')).body)).not.toContain('not-shown-anywhere');
-      expect(JSON.stringify((await asAdmin('GET', '/v1/admin/audit-logs?action=database_server.registered')).body)).not.toContain('not-shown-anywhere');
+      const trail = await asAdmin('GET', '/v1/admin/audit-logs?action=database_server.registered');
+      expect(JSON.stringify(trail.body)).not.toContain('not-shown-anywhere');
+      expect(trail.body.items.find((e: { targetId: string }) => e.targetId === registered.body.id).metadata).toEqual({
+        before: null,
+        after: { name, adminUrl: registered.body.adminUrl, pgbouncerHost: '127.0.0.1', pgbouncerPort: 6432, capacity: 1, active: true },
+      });
 
       const taken = await asAdmin('POST', '/v1/admin/database-servers', { name, adminUrl: base.toString(), pgbouncerHost: '127.0.0.1', pgbouncerPort: 6432 });
       expect(taken.status).toBe(409);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TenantMigrationsModule } from '../jobs/tenant-migrations/tenant-migrations.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { AdminAuditService } from './admin-audit.service';
@@ -9,11 +10,20 @@ import { AdminTenantsRepository } from './admin-tenants.repository';
 import { AdminTenantsService } from './admin-tenants.service';
 import { AdminController } from './admin.controller';
 import { PlatformAdminCheck } from './platform-admin.check';
+import { PlatformAdminGuard } from './platform-admin.guard';
 
-/** Platform administration: tenants, database servers, the whole audit trail, the job queues. */
+/**
+ * Platform administration: tenants, database servers, the whole audit trail, the job queues. Its
+ * global guard (after AuthModule's) checks every @PlatformAdmin() route against the database.
+ */
 @Module({
   imports: [TenantsModule, TenantMigrationsModule],
   controllers: [AdminController, AdminQueuesController],
-  providers: [PlatformAdminCheck, AdminTenantsRepository, AdminTenantsService, AdminDatabaseServersService, AdminAuditService, AdminQueuesService],
+  providers: [
+    PlatformAdminCheck,
+    PlatformAdminGuard,
+    { provide: APP_GUARD, useExisting: PlatformAdminGuard },
+    AdminTenantsRepository, AdminTenantsService, AdminDatabaseServersService, AdminAuditService, AdminQueuesService,
+  ],
 })
 export class AdminModule {}

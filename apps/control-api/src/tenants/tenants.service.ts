@@ -115,7 +115,7 @@ export class TenantsService {
     await this.cached.invalidate(tenantId);
     // After the status: a tenant marked ACTIVE must always be reachable.
     await this.provisioner.blockAccess(server, tenant);
-    await this.record('tenant.suspended', tenant, actorUserId);
+    await this.record('tenant.suspended', tenant, actorUserId, statusChange(found, tenant));
     return tenant;
   }
 
@@ -128,7 +128,7 @@ export class TenantsService {
     await this.provisioner.allowAccess(server, found);
     const tenant = (await this.tenants.transition(tenantId, [TenantStatus.SUSPENDED], { status: TenantStatus.ACTIVE })) ?? this.conflict(found, 'resumed');
     await this.cached.invalidate(tenantId);
-    await this.record('tenant.resumed', tenant, actorUserId);
+    await this.record('tenant.resumed', tenant, actorUserId, statusChange(found, tenant));
     return tenant;
   }
 
@@ -146,12 +146,12 @@ export class TenantsService {
       if (tenant.status === TenantStatus.DELETED) return tenant;
       const resumed = tenant.status === TenantStatus.DELETING;
       if (!resumed) tenant = await this.update(tenantId, { status: TenantStatus.DELETING, statusReason: null });
-      await this.record('tenant.deletion.started', tenant, actorUserId, { resumed });
+      await this.record('tenant.deletion.started', tenant, actorUserId, { resumed, ...statusChange(found, tenant) });
       try {
         await this.hooks.afterStep('marked_deleting', tenant);
         await this.provisioner.removeDatabase(admin, tenant);
         const deleted = await this.update(tenantId, { status: TenantStatus.DELETED, statusReason: null, deletedAt: new Date() });
-        await this.record('tenant.deleted', deleted, actorUserId);
+        await this.record('tenant.deleted', deleted, actorUserId, statusChange(found, deleted));
         return deleted;
       } catch (error) {
         const reason = `deletion failed: ${messageOf(error)}`;
@@ -224,4 +224,9 @@ export class TenantsService {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The audit metadata of a status change: what an admin action found and what it left. */
+function statusChange(before: Tenant, after: Tenant): { before: { status: TenantStatus }; after: { status: TenantStatus } } {
+  return { before: { status: before.status }, after: { status: after.status } };
 }

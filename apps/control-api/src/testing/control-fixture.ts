@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { AccessTokenService } from '@helpdeskly/auth';
-import { ControlDatabase, MembershipRole, type Tenant, type User } from '@helpdeskly/database';
+import { ControlDatabase, MembershipRole, SecretBox, type Tenant, type User } from '@helpdeskly/database';
 import { httpRequest, type HttpRequestOptions, type HttpResult, type RunningTestApp, startTestApp, testConfig, waitFor } from '@helpdeskly/testing';
 import type { EmailMessage } from '@helpdeskly/mail';
 import { QUEUES } from '@helpdeskly/queues';
@@ -10,6 +10,8 @@ import { CONTROL_API } from '../control-api';
 import { ControlApiModule } from '../control-api.module';
 import { PasswordHasher } from '../auth/password-hasher.service';
 import { TenantsService } from '../tenants/tenants.service';
+import { generateRecoveryCodes, hashRecoveryCode } from '../two-factor/recovery-codes';
+import { TotpService } from '../two-factor/totp.service';
 import { MembershipsRepository } from '../users/memberships.repository';
 import { UsersRepository } from '../users/users.repository';
 
@@ -17,6 +19,8 @@ import { UsersRepository } from '../users/users.repository';
 export interface FixtureUser {
   readonly user: User;
   readonly password: string;
+  /** The TOTP secret of a user enrolled in 2FA (otplib's generate() makes their codes). */
+  readonly totpSecret?: string;
 }
 
 /** A member of a tenant with an access token for it. */
@@ -24,6 +28,12 @@ export interface FixtureMember extends FixtureUser {
   readonly tenant: Tenant;
   readonly role: MembershipRole;
   readonly token: string;
+}
+
+/** A platform admin is enrolled in 2FA unless `twoFactor: false` (the admin routes refuse them otherwise). */
+export interface UserOptions {
+  readonly isPlatformAdmin?: boolean;
+  readonly twoFactor?: boolean;
 }
 
 /** Unique enough for names, slugs and emails of parallel test files. */
@@ -59,13 +69,25 @@ export class ControlFixture {
     return tenant;
   }
 
-  async createUser(options: { email?: string; name?: string; password?: string; isPlatformAdmin?: boolean } = {}): Promise<FixtureUser> {
+  /** `twoFactor` (default: whether they are a platform admin, who need it) enrols them in TOTP. */
+  async createUser(options: UserOptions & { email?: string; name?: string; password?: string } = {}): Promise<FixtureUser> {
     const suffix = uniqueSuffix();
     const password = options.password ?? `Fixture-Password-${suffix}`;
     const passwordHash = await this.running.app.get(PasswordHasher).hash(password);
     const user = await this.running.app.get(UsersRepository).create({ email: options.email ?? `user-${suffix}@fixture.test`, name: options.name ?? `User ${suffix}`, passwordHash, isPlatformAdmin: options.isPlatformAdmin });
     if (!user) throw new Error('fixture user email taken');
-    return { user, password };
+    if (!(options.twoFactor ?? options.isPlatformAdmin)) return { user, password };
+    return { ...(await this.enrollTwoFactor(user)), password };
+  }
+
+  /** Enables TOTP for `user` as /v1/auth/2fa/setup and /enable would (sealed secret, recovery codes). */
+  async enrollTwoFactor(user: User): Promise<{ user: User; totpSecret: string }> {
+    const users = this.running.app.get(UsersRepository);
+    const totpSecret = this.running.app.get(TotpService).generateSecret();
+    const sealed = this.running.app.get(SecretBox).seal(totpSecret);
+    await users.setPendingTotpSecret(user.id, sealed);
+    if (!(await users.enableTotp(user.id, sealed, generateRecoveryCodes().map(hashRecoveryCode)))) throw new Error('fixture 2FA enrolment raced');
+    return { user: (await users.findById(user.id))!, totpSecret };
   }
 
   /** Makes `user` a member of `tenant` and signs an access token for that membership. */
@@ -75,7 +97,7 @@ export class ControlFixture {
   }
 
   /** A new user who is `role` of `tenant`, with an access token. */
-  async member(tenant: Tenant, role: MembershipRole = MembershipRole.AGENT, options: { isPlatformAdmin?: boolean } = {}): Promise<FixtureMember> {
+  async member(tenant: Tenant, role: MembershipRole = MembershipRole.AGENT, options: UserOptions = {}): Promise<FixtureMember> {
     return this.addMember(await this.createUser(options), tenant, role);
   }
 
