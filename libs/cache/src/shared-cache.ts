@@ -1,8 +1,8 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Cluster, type Redis } from 'ioredis';
 import { AppConfig } from '@helpdeskly/config';
 import { MetricsRegistry } from '@helpdeskly/metrics';
-import { CacheRedisClient } from '@helpdeskly/redis';
+import { CACHE_REDIS, type CacheRedis } from '@helpdeskly/redis';
 import { TtlCache } from './ttl-cache';
 
 export interface CacheNamespaceOptions {
@@ -29,9 +29,10 @@ export interface CacheNamespace<V> {
 export const CACHE_REDIS_TIMEOUT_MS = 150;
 
 /**
- * Each entry is one Redis hash: `d` the JSON value, `v` a version that every invalidation bumps.
- * A loader reads `v` before loading and writes only if it is unchanged, so a load that raced an
- * invalidation never puts the old value back. KEYS[1] entry; ARGV version, JSON, TTL seconds.
+ * Each entry is one Redis hash (one key: a Redis Cluster runs these scripts on its slot): `d` the
+ * JSON value, `v` a version that every invalidation bumps. A loader reads `v` before loading and
+ * writes only if it is unchanged, so a load that raced an invalidation never puts the old value
+ * back. KEYS[1] entry; ARGV version, JSON, TTL seconds.
  */
 const WRITE_IF_UNCHANGED = `
 if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[1] then return 0 end
@@ -58,13 +59,17 @@ class TimeoutError extends Error {}
 export class SharedCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SharedCache.name);
   private readonly namespaces = new Map<string, SharedCacheNamespace<unknown>>();
-  /** Pub/sub channels are per server, not per database: the database and prefix keep environments apart. */
+  /**
+   * Pub/sub channels are per server, not per database: the database and prefix keep environments
+   * apart. A cluster has database 0 only, and forwards a PUBLISH to every node's subscribers.
+   */
   readonly channel: string;
-  private subscriber?: Redis;
+  private subscriber?: Redis | Cluster;
   private degraded = false;
 
-  constructor(private readonly redis: CacheRedisClient, private readonly config: AppConfig, readonly metrics: MetricsRegistry) {
-    this.channel = `${redis.options.keyPrefix ?? ''}hd:cache:invalidations:db${redis.options.db ?? 0}`;
+  constructor(@Inject(CACHE_REDIS) private readonly redis: CacheRedis, private readonly config: AppConfig, readonly metrics: MetricsRegistry) {
+    const db = redis instanceof Cluster ? 0 : (redis.options.db ?? 0);
+    this.channel = `${redis.options.keyPrefix ?? ''}hd:cache:invalidations:db${db}`;
   }
 
   /** The namespace `name` (one per name and process: the first caller's options apply). */
@@ -83,7 +88,11 @@ export class SharedCache implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     // A connection in subscriber mode can run nothing else, hence its own.
-    const subscriber = this.redis.duplicate({ lazyConnect: true, autoResubscribe: false, connectionName: 'helpdeskly-cache-invalidations' });
+    const connectionName = 'helpdeskly-cache-invalidations';
+    const subscriber =
+      this.redis instanceof Cluster
+        ? this.redis.duplicate(undefined, { lazyConnect: true, redisOptions: { ...this.redis.options.redisOptions, connectionName } })
+        : this.redis.duplicate({ lazyConnect: true, autoResubscribe: false, connectionName });
     this.subscriber = subscriber;
     let reported = false;
     subscriber.on('error', (error: Error) => {
@@ -154,7 +163,7 @@ class SharedCacheNamespace<V> implements CacheNamespace<V> {
   constructor(
     readonly name: string,
     private readonly cache: SharedCache,
-    private readonly redis: Redis,
+    private readonly redis: CacheRedis,
     private readonly options: { l1TtlMs: number; redisTtlSeconds: number; max: number },
   ) {
     this.l1 = new TtlCache({ max: options.max, ttlMs: options.l1TtlMs });

@@ -61,6 +61,8 @@ export abstract class AppConfig {
     readonly url: string;
     /** Shared cache and rate limits: REDIS_CACHE_URL, or REDIS_URL when unset. */
     readonly cacheUrl: string;
+    /** REDIS_CLUSTER_NODES: when not empty, the shared cache and rate limits use this Redis Cluster instead of cacheUrl. */
+    readonly clusterNodes: readonly { readonly host: string; readonly port: number }[];
   };
   abstract readonly cache: {
     /** Time to live of the Redis level of the shared cache (the in-process level uses TENANT_CACHE_TTL_SECONDS). */
@@ -88,6 +90,7 @@ export abstract class AppConfig {
     readonly fromName: string;
   };
   abstract readonly breaker: { readonly resetMs: number };
+  abstract readonly audit: { readonly retentionMonths: number };
   abstract readonly logging: { readonly level: LogLevel; readonly pretty: boolean };
   abstract readonly features: { readonly metrics: boolean; readonly swagger: boolean };
 }

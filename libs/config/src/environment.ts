@@ -137,6 +137,10 @@ export class Environment {
   @Transform(({ value }) => (value === '' ? undefined : value)) @IsOptional() @IsString() @Matches(REDIS_URL, { message: 'REDIS_CACHE_URL must be a redis:// or rediss:// URL' })
   REDIS_CACHE_URL?: string;
 
+  /** Redis Cluster of the shared cache and rate limits, comma-separated host:port seeds; set, REDIS_CACHE_URL is unused. */
+  @Transform(({ value }) => (value === '' ? undefined : value)) @IsOptional() @IsString() @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'REDIS_CLUSTER_NODES must be comma-separated host:port pairs' })
+  REDIS_CLUSTER_NODES?: string;
+
   @Type(() => Number) @IsInt() @Min(0) @Max(86_400)
   CACHE_REDIS_TTL_SECONDS = 300;
 
@@ -175,6 +179,10 @@ export class Environment {
   /** How long a worker holds a job's lock; a worker that dies loses it after this and the job runs again. */
   @Type(() => Number) @IsInt() @Min(1_000) @Max(600_000)
   QUEUE_LOCK_DURATION_MS = 30_000;
+
+  /** Months of audit log kept: older monthly partitions are dropped by the maintenance job. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1_200)
+  AUDIT_RETENTION_MONTHS = 24;
 
   /** Prefix of every BullMQ key; one per environment sharing a Redis (and per test file). */
   @IsString() @Matches(/^[A-Za-z0-9_{}-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1 to 64 letters, digits, _ - { }' })

@@ -90,7 +90,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       clientPoolSize: env.TENANT_CLIENT_POOL_SIZE,
       cacheTtlSeconds: env.TENANT_CACHE_TTL_SECONDS,
     },
-    redis: { url: env.REDIS_URL, cacheUrl: env.REDIS_CACHE_URL ?? env.REDIS_URL },
+    redis: { url: env.REDIS_URL, cacheUrl: env.REDIS_CACHE_URL ?? env.REDIS_URL, clusterNodes: clusterNodesOf(env.REDIS_CLUSTER_NODES) },
     cache: { redisTtlSeconds: env.CACHE_REDIS_TTL_SECONDS, l1MaxEntries: env.CACHE_L1_MAX_ENTRIES },
     rateLimit: {
       enabled: env.RATE_LIMIT_ENABLED,
@@ -99,13 +99,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       authWindowSeconds: env.RATE_LIMIT_AUTH_WINDOW_SECONDS,
       planMultiplier: env.RATE_LIMIT_PLAN_MULTIPLIER,
     },
-    queues: { runWorkers: env.RUN_WORKERS, workerPort: env.WORKER_PORT, emailConcurrency: env.EMAIL_WORKER_CONCURRENCY, lockDurationMs: env.QUEUE_LOCK_DURATION_MS, prefix: env.QUEUE_PREFIX },
+    queues: { runWorkers: env.RUN_WORKERS, workerPort: env.WORKER_PORT, emailConcurrency: env.EMAIL_WORKER_CONCURRENCY, lockDurationMs: env.QUEUE_LOCK_DURATION_MS, prefix: queuePrefixOf(env.QUEUE_PREFIX, env.REDIS_CLUSTER_NODES !== undefined) },
     mail: {
       smtp: { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER || undefined, password: env.SMTP_PASSWORD || undefined, timeoutMs: env.SMTP_TIMEOUT_MS },
       from: env.MAIL_FROM,
       fromName: env.MAIL_FROM_NAME,
     },
     breaker: { resetMs: env.BREAKER_RESET_MS },
+    audit: { retentionMonths: env.AUDIT_RETENTION_MONTHS },
     logging: { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty' },
     features: { metrics: env.ENABLE_METRICS, swagger: env.ENABLE_SWAGGER },
   });
@@ -118,4 +119,22 @@ function parseTrustProxy(value: string): string | boolean | number {
   if (v === 'false' || v === '') return false;
   if (/^\d+$/.test(v)) return Number(v);
   return value;
+}
+
+/** REDIS_CLUSTER_NODES `host:port,host:port` as seed nodes; none when unset. */
+function clusterNodesOf(value: string | undefined): { host: string; port: number }[] {
+  if (value === undefined) return [];
+  return value.split(',').map((node) => {
+    const at = node.lastIndexOf(':');
+    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+  });
+}
+
+/**
+ * With REDIS_CLUSTER_NODES set, a QUEUE_PREFIX without a hash tag gets one (`helpdeskly` becomes
+ * `{helpdeskly}`): BullMQ's scripts touch several keys of a queue at once, which a cluster runs
+ * only when they share a slot.
+ */
+function queuePrefixOf(prefix: string, cluster: boolean): string {
+  return cluster && !/\{[^}]+\}/.test(prefix) ? `{${prefix}}` : prefix;
 }

@@ -52,14 +52,16 @@ export function gcra(tats: readonly (number | undefined)[], limits: readonly Gcr
 }
 
 /**
- * {@link gcra} in Redis, atomic: KEYS are the limits' keys, ARGV (limit, windowMs) per key. Time
- * is Redis's own (TIME), so every instance agrees. Returns {refused index (1-based, 0 none),
- * retryAfterMs, then remaining and resetMs per key}; writes only when every limit allows.
+ * {@link gcra} in Redis, atomic: KEYS are the limits' keys, ARGV (limit, windowMs) per key, then
+ * an optional `peek` (decide without writing; the states as they are, nothing consumed). Time is
+ * Redis's own (TIME), so every instance agrees. Returns {refused index (1-based, 0 none), retryAfterMs, then remaining and resetMs per
+ * key}; writes only when every limit allows.
  */
 export const GCRA_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local n = #KEYS
+local peek = ARGV[2 * n + 1] == 'peek'
 local tats, intervals, windows = {}, {}, {}
 local refused, retry = 0, 0
 for i = 1, n do
@@ -77,7 +79,7 @@ end
 local out = { refused, math.ceil(retry) }
 for i = 1, n do
   local tat = tats[i]
-  if refused == 0 then
+  if refused == 0 and not peek then
     tat = tat + intervals[i]
     redis.call('SET', KEYS[i], string.format('%.3f', tat), 'PX', math.max(1, math.ceil(tat - now)))
   end

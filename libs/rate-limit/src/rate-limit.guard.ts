@@ -51,6 +51,7 @@ export class RateLimitGuard implements CanActivate {
     http.getResponse<FastifyReply>().headers(rateLimitHeaders(decision));
     if (!decision.allowed) {
       this.metrics.rateLimitRefusals.inc({ policy: decision.refusedBy!, limiter: decision.limiter });
+      if (!request.auth) this.nameCaller(request);
       throw new RateLimitException(decision.refusedBy!, decision.retryAfterSeconds);
     }
     return true;
@@ -82,7 +83,7 @@ export class RateLimitGuard implements CanActivate {
   /** Hashed account id, or undefined when the request names none (the per-IP limit still holds). */
   private accountOf(request: FastifyRequest, source: AccountSource): string | undefined {
     if (source === 'user') {
-      const userId = request.auth?.userId ?? this.bearerUserId(request);
+      const userId = request.auth?.userId ?? this.bearerActor(request)?.userId;
       return userId ? digest('user', userId) : undefined;
     }
     const value = (request.body as Record<string, unknown> | undefined)?.[source.body];
@@ -94,17 +95,26 @@ export class RateLimitGuard implements CanActivate {
    * 2FA setup and enable are public for the global guard (they take an enrolment token too), so
    * the user comes from the token itself; an invalid one names no account and is refused later.
    */
-  private bearerUserId(request: FastifyRequest): string | undefined {
+  private bearerActor(request: FastifyRequest): { userId: string; tenantId?: string } | undefined {
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
     if (!token) return undefined;
     try {
-      return this.tokens.verifyAccess(token).userId;
+      return this.tokens.verifyAccess(token);
     } catch {
       try {
-        return this.tokens.verifyPurpose(token, '2fa_enrollment').userId;
+        return this.tokens.verifyPurpose(token, '2fa_enrollment');
       } catch {
         return undefined;
       }
     }
+  }
+
+  /**
+   * A refusal on a public route that takes a token (2FA setup and enable) comes before the route's
+   * own guard verified it: the log line of the 429 still names a caller whose token is valid.
+   */
+  private nameCaller(request: FastifyRequest): void {
+    const actor = this.bearerActor(request);
+    if (actor) request.logContext = { ...request.logContext, tenantId: actor.tenantId, userId: actor.userId };
   }
 }

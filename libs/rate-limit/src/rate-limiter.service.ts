@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { CacheRedisClient } from '@helpdeskly/redis';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CACHE_REDIS, type CacheRedis } from '@helpdeskly/redis';
 import { LocalRateLimiter } from './local-rate-limiter';
 import { RedisRateLimiter } from './redis-rate-limiter';
 import type { LimitCheck, LimitDecision } from './rate-limit.types';
@@ -20,7 +20,7 @@ export class RateLimiter {
   private degraded = false;
   private skipRedisUntil = 0;
 
-  constructor(private readonly redis: CacheRedisClient) {
+  constructor(@Inject(CACHE_REDIS) private readonly redis: CacheRedis) {
     this.redisLimiter = new RedisRateLimiter(redis);
   }
 

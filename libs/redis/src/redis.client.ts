@@ -1,5 +1,5 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { AppConfig } from '@helpdeskly/config';
 
 const OPTIONS = {
@@ -18,20 +18,28 @@ abstract class ManagedRedis extends Redis implements OnApplicationShutdown {
 
   protected constructor(url: string, options: { enableOfflineQueue?: boolean; maxRetriesPerRequest?: number } = {}) {
     super(url, { ...OPTIONS, ...options });
-    let reported = false;
-    this.on('error', (error) => {
-      // ioredis emits an error per failed reconnection; one line per outage is enough.
-      if (!reported) this.logger.warn({ err: error }, 'Redis connection error; retrying in the background');
-      reported = true;
-    });
-    this.on('ready', () => (reported = false));
-    this.connect().catch(() => undefined);
+    manage(this, this.logger);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.status === 'ready') await this.quit().catch(() => this.disconnect());
-    else this.disconnect();
+    await close(this);
   }
+}
+
+/** Logs one line per outage (ioredis emits an error per failed reconnection) and connects in the background. */
+function manage(client: Redis | Cluster, logger: Logger): void {
+  let reported = false;
+  client.on('error', (error: Error) => {
+    if (!reported) logger.warn({ err: error }, 'Redis connection error; retrying in the background');
+    reported = true;
+  });
+  client.on('ready', () => (reported = false));
+  client.connect().catch(() => undefined);
+}
+
+async function close(client: Redis | Cluster): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
 }
 
 /** The process's shared connection to REDIS_URL (queues' Redis: persistent, never evicts). */
@@ -44,7 +52,7 @@ export class RedisClient extends ManagedRedis {
 
 /**
  * The connection to the Redis of the shared cache and rate limits (REDIS_CACHE_URL, or REDIS_URL
- * when unset). Commands fail at once while it is down (no offline queue), so callers fall back
+ * when unset) unless REDIS_CLUSTER_NODES is set (see {@link CACHE_REDIS}). Commands fail at once while it is down (no offline queue), so callers fall back
  * (to the database, to the in-process limiter) instead of waiting.
  */
 @Injectable()
@@ -53,3 +61,41 @@ export class CacheRedisClient extends ManagedRedis {
     super(config.redis.cacheUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   }
 }
+
+/**
+ * The Redis Cluster of the shared cache and rate limits (REDIS_CLUSTER_NODES), with the options of
+ * {@link CacheRedisClient}: lazy, retrying in the background, and failing commands at once while
+ * the cluster cannot serve them.
+ */
+export class CacheRedisCluster extends Cluster implements OnApplicationShutdown {
+  private readonly logger = new Logger(CacheRedisCluster.name);
+
+  constructor(config: AppConfig) {
+    super(
+      config.redis.clusterNodes.map(({ host, port }) => ({ host, port })),
+      {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        clusterRetryStrategy: OPTIONS.retryStrategy,
+        redisOptions: { connectTimeout: OPTIONS.connectTimeout, maxRetriesPerRequest: 1 },
+      },
+    );
+    manage(this, this.logger);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await close(this);
+  }
+}
+
+/** The cache and rate-limit connection: one Redis, or a Redis Cluster when REDIS_CLUSTER_NODES is set. */
+export type CacheRedis = CacheRedisClient | CacheRedisCluster;
+
+/** Nest token of {@link CacheRedis}: `@Inject(CACHE_REDIS) redis: CacheRedis`. */
+export const CACHE_REDIS = Symbol('CacheRedis');
+
+export function createCacheRedis(config: AppConfig): CacheRedis {
+  return config.redis.clusterNodes.length > 0 ? new CacheRedisCluster(config) : new CacheRedisClient(config);
+}
+
+export const CACHE_REDIS_PROVIDER: Provider = { provide: CACHE_REDIS, inject: [AppConfig], useFactory: createCacheRedis };

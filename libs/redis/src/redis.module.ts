@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { CacheRedisClient, RedisClient } from './redis.client';
+import { CACHE_REDIS, CACHE_REDIS_PROVIDER, RedisClient } from './redis.client';
 
 @Global()
-@Module({ providers: [RedisClient, CacheRedisClient], exports: [RedisClient, CacheRedisClient] })
+@Module({ providers: [RedisClient, CACHE_REDIS_PROVIDER], exports: [RedisClient, CACHE_REDIS] })
 export class RedisModule {}

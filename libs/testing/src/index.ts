@@ -6,3 +6,4 @@ export { apiFoundationSuite, type ApiUnderTest } from './api-foundation.suite';
 export { freePort } from './free-port';
 export { httpRequest, type HttpRequestOptions, type HttpResult } from './http-request';
 export { RedisServer } from './redis-server';
+export { RedisCluster } from './redis-cluster';
