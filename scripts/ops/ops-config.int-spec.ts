@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { parse } from 'yaml';
-import { freePort, waitFor } from '@helpdeskly/testing';
+import { createLogger } from '@helpdeskly/logging';
+import { LogCapture, freePort, waitFor } from '@helpdeskly/testing';
 import { type KubernetesObject, renderChart } from './helm-chart';
 
 const ROOT = join(__dirname, '../..');
@@ -119,6 +120,128 @@ describe('deployment files', () => {
       );
       expect([...used].filter((name) => !(name in example))).toEqual([]);
       for (const secret of Object.keys(PRODUCTION_ENV).filter((key) => /PASSWORD|SECRET|KEY/.test(key))) expect({ secret, value: example[secret] }).toEqual({ secret, value: '' });
+    });
+  });
+
+  describe('docker-compose.monitoring.yml and docker-compose.logging.yml (with docker-compose.prod.yml)', () => {
+    const STACKS = ['docker-compose.monitoring.yml', 'docker-compose.logging.yml'];
+    const MONITORING_ENV = { ...PRODUCTION_ENV, GRAFANA_ADMIN_PASSWORD: 'a5b2c3d4e5f6a7b8c9d0e1f2' };
+    const monitoringYaml = (path: string): Record<string, any> => parse(readFileSync(join(ROOT, 'monitoring', path), 'utf8'));
+    const networksOf = (service: Record<string, any>): string[] => (Array.isArray(service.networks) ? service.networks : Object.keys(service.networks ?? {}));
+    const hostOf = (address: string): string => new URL(address.includes('://') ? address : `http://${address}`).hostname;
+
+    function config(values: Record<string, string>, stacks: string[]): SpawnSyncReturns<string> {
+      return run('docker-compose', ['--env-file', envFile(values), '-f', 'docker-compose.prod.yml', ...stacks.flatMap((file) => ['-f', file]), 'config']);
+    }
+
+    let complete: SpawnSyncReturns<string>;
+    let services: Record<string, Record<string, any>>;
+    before(() => {
+      complete = config(MONITORING_ENV, STACKS);
+      services = complete.status === 0 ? (parse(complete.stdout) as { services: Record<string, Record<string, any>> }).services : {};
+    });
+
+    it('are accepted by docker-compose together and each alone, every added service healthchecked', () => {
+      expect(output(complete)).not.toMatch(/error|invalid/i);
+      expect(complete.status).toBe(0);
+      for (const name of ['prometheus', 'grafana', 'node-exporter', 'loki', 'promtail']) {
+        expect({ name, test: services[name]?.healthcheck?.test }).toEqual({ name, test: expect.arrayContaining([expect.any(String)]) });
+      }
+      for (const stack of STACKS) {
+        const alone = config(MONITORING_ENV, [stack]);
+        expect({ stack, status: alone.status, output: output(alone).match(/error|invalid/i) }).toEqual({ stack, status: 0, output: null });
+      }
+    });
+
+    it('refuses to render without a Grafana administrator password', () => {
+      const { GRAFANA_ADMIN_PASSWORD: _omitted, ...values } = MONITORING_ENV;
+      const result = config(values, STACKS);
+      expect(result.status).toBe(1);
+      expect(output(result)).toContain('set GRAFANA_ADMIN_PASSWORD in .env.production');
+    });
+
+    it('documents every variable they read in .env.production.example, with no secret filled in', () => {
+      const used = new Set(STACKS.flatMap((file) => [...readFileSync(join(ROOT, file), 'utf8').matchAll(/\$\{([A-Z0-9_]+)[:}]/g)].map((match) => match[1])));
+      const example = new Map(
+        readFileSync(join(ROOT, '.env.production.example'), 'utf8')
+          .split('\n')
+          .filter((line) => /^[A-Z0-9_]+=/.test(line))
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
+      expect([...used].filter((name) => !example.has(name))).toEqual([]);
+      expect(example.get('GRAFANA_ADMIN_PASSWORD')).toBe('');
+    });
+
+    it('mounts configuration files that exist and parse, and publishes Grafana and Prometheus on loopback only', () => {
+      const mounted = Object.values(services).flatMap((service) =>
+        (service.volumes ?? []).map((volume: string | { source: string }) => (typeof volume === 'string' ? volume.split(':')[0] : volume.source)).filter((source: string) => source.startsWith(join(ROOT, 'monitoring'))),
+      );
+      expect(mounted.map((source: string) => source.slice(ROOT.length + 1)).sort()).toEqual([
+        'monitoring/grafana/dashboards',
+        'monitoring/grafana/provisioning',
+        'monitoring/loki/loki.yml',
+        'monitoring/prometheus.yml',
+        'monitoring/promtail/promtail.yml',
+      ]);
+      for (const source of mounted) expect({ source, exists: existsSync(source) }).toEqual({ source, exists: true });
+      const yamlFiles = ['prometheus.yml', 'loki/loki.yml', 'promtail/promtail.yml', ...readdirSync(join(ROOT, 'monitoring/grafana/provisioning/datasources')).map((name) => `grafana/provisioning/datasources/${name}`)];
+      for (const file of yamlFiles) expect({ file, parsed: typeof monitoringYaml(file) }).toEqual({ file, parsed: 'object' });
+
+      for (const name of ['prometheus', 'grafana']) {
+        const published = JSON.stringify(services[name].ports);
+        expect({ name, loopback: /127\.0\.0\.1/.test(published) }).toEqual({ name, loopback: true });
+      }
+      expect([services['node-exporter'].ports, services.loki.ports, services.promtail.ports]).toEqual([undefined, undefined, undefined]);
+    });
+
+    it('lets Prometheus reach every target it scrapes, node-exporter included, and Grafana every datasource', () => {
+      const shareNetwork = (a: string, b: string) => networksOf(services[a]).some((network) => networksOf(services[b]).includes(network));
+      const targets: string[] = monitoringYaml('prometheus.yml').scrape_configs.flatMap((job: any) => job.static_configs.flatMap((c: any) => c.targets));
+      expect(targets).toContain('node-exporter:9100');
+      for (const target of targets) expect({ target, reachable: hostOf(target) in services && shareNetwork('prometheus', hostOf(target)) }).toEqual({ target, reachable: true });
+      expect(services.prometheus.volumes.map(String).join()).toMatch(/monitoring\/prometheus\.yml:\/etc\/prometheus\/prometheus\.yml:ro/);
+
+      const datasources = readdirSync(join(ROOT, 'monitoring/grafana/provisioning/datasources')).flatMap((name) => monitoringYaml(`grafana/provisioning/datasources/${name}`).datasources);
+      expect(datasources.map((d: any) => [d.type, d.uid]).sort()).toEqual([
+        ['loki', 'helpdeskly-loki'],
+        ['prometheus', 'helpdeskly-prometheus'],
+      ]);
+      for (const { url } of datasources) expect({ url, reachable: shareNetwork('grafana', hostOf(url)) }).toEqual({ url, reachable: true });
+      // Provisioned dashboards are read where the dashboard provider looks for them.
+      const dashboards = monitoringYaml('grafana/provisioning/dashboards/helpdeskly.yml').providers[0].options.path;
+      expect(services.grafana.volumes.map(String).join()).toContain(`monitoring/grafana/dashboards:${dashboards}:ro`);
+    });
+
+    it('ships the JSON lines of the APIs and the worker to Loki, with bounded labels only', () => {
+      const promtail = monitoringYaml('promtail/promtail.yml');
+      const loki = monitoringYaml('loki/loki.yml');
+      const [client] = promtail.clients;
+      expect(hostOf(client.url)).toBe('loki');
+      expect(new URL(client.url).port).toBe(String(loki.server.http_listen_port));
+      expect(networksOf(services.promtail)).toEqual(expect.arrayContaining(networksOf(services.loki)));
+      expect(services.promtail.volumes.map(String).join()).toMatch(/\/var\/run\/docker\.sock:\/var\/run\/docker\.sock:ro/);
+
+      const [job] = promtail.scrape_configs;
+      const keep = job.relabel_configs.find((rule: any) => rule.action === 'keep');
+      const kept = Object.keys(services).filter((name) => new RegExp(`^(?:${keep.regex})$`).test(name));
+      expect(kept.sort()).toEqual(['app-api', 'control-api', 'worker']);
+      for (const name of kept) expect({ name, format: services[name].environment.LOG_FORMAT, driver: services[name].logging.driver }).toEqual({ name, format: 'json', driver: 'json-file' });
+
+      // Labels index streams: a tenant or user id there is a stream per tenant or user.
+      const labels = [...job.relabel_configs.filter((rule: any) => rule.target_label).map((rule: any) => rule.target_label), ...job.pipeline_stages.filter((stage: any) => stage.labels).flatMap((stage: any) => Object.keys(stage.labels))];
+      expect(labels.sort()).toEqual(['compose_project', 'level', 'service']);
+
+      // The fields the pipeline reads are the ones the logger writes, in the format it reads them.
+      const capture = new LogCapture();
+      createLogger({ name: 'control-api', level: 'info', pretty: false, destination: capture }).info({ requestId: 'r1' }, 'request completed');
+      const [line] = capture.entries();
+      const json = job.pipeline_stages.find((stage: any) => stage.json).json.expressions;
+      for (const field of Object.values(json) as string[]) expect({ field, present: field in line }).toEqual({ field, present: true });
+      expect(line.level).toBe('info');
+      expect(job.pipeline_stages.find((stage: any) => stage.timestamp).timestamp.format).toBe('RFC3339Nano');
+      expect(String(line.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/);
+      expect(loki.limits_config.retention_period).toMatch(/^\$\{LOKI_RETENTION:-\d+h\}$/);
+      expect(loki.compactor.retention_enabled).toBe(true);
     });
   });
 

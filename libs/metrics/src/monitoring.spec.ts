@@ -79,11 +79,11 @@ describe('monitoring/', () => {
     expect([...jobsQueried].filter((job) => !jobs.includes(job))).toEqual([]);
   });
 
-  it('scrapes /metrics of control-api, app-api and the worker on their ports', () => {
-    expect(prometheus.filter((p) => p.key === 'job_name').map((p) => p.value)).toEqual(['helpdeskly-control-api', 'helpdeskly-app-api', 'helpdeskly-worker']);
-    expect(prometheus.filter((p) => p.key === 'metrics_path').map((p) => p.value)).toEqual(['/metrics', '/metrics', '/metrics']);
+  it('scrapes /metrics of control-api, app-api, the worker and node-exporter on their ports', () => {
+    expect(prometheus.filter((p) => p.key === 'job_name').map((p) => p.value)).toEqual(['helpdeskly-control-api', 'helpdeskly-app-api', 'helpdeskly-worker', 'node-exporter']);
+    expect(prometheus.filter((p) => p.key === 'metrics_path').map((p) => p.value)).toEqual(['/metrics', '/metrics', '/metrics', '/metrics']);
     const targets = prometheus.filter((p) => p.key === 'targets').map((p) => p.value);
-    expect(targets).toEqual(["['control-api:6500']", "['app-api:6501']", "['worker:6502']"]);
+    expect(targets).toEqual(["['control-api:6500']", "['app-api:6501']", "['worker:6502']", "['node-exporter:9100']"]);
     const interval = (key: string) => Number(prometheus.find((p) => p.key === key && p.indent === 2)?.value.replace(/s$/, ''));
     expect(interval('scrape_timeout')).toBeLessThan(interval('scrape_interval'));
   });
