@@ -3,6 +3,7 @@ import { Cluster, type Redis } from 'ioredis';
 import { AppConfig } from '@helpdeskly/config';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { CACHE_REDIS, type CacheRedis } from '@helpdeskly/redis';
+import { withTimeout } from '@helpdeskly/resilience';
 import { TtlCache } from './ttl-cache';
 
 export interface CacheNamespaceOptions {
@@ -120,11 +121,7 @@ export class SharedCache implements OnModuleInit, OnApplicationShutdown {
 
   /** `command`, or a rejection once it takes longer than {@link CACHE_REDIS_TIMEOUT_MS}. */
   bounded<T>(command: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`cache Redis command took over ${CACHE_REDIS_TIMEOUT_MS} ms`)), CACHE_REDIS_TIMEOUT_MS);
-    });
-    return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
+    return withTimeout(command, CACHE_REDIS_TIMEOUT_MS, () => new TimeoutError(`cache Redis command took over ${CACHE_REDIS_TIMEOUT_MS} ms`));
   }
 
   /** One warning per outage, not one per read. */

@@ -1,11 +1,12 @@
 import type { JobsOptions, Queue } from 'bullmq';
+import { withTimeout } from '@helpdeskly/resilience';
 
 // BullMQ waits for a Redis it never reached, without a limit; a request must not.
 export const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /** `queue.add`, failing after `timeoutMs` when Redis does not answer (the add may still land later: job ids make that harmless). */
 export async function addJob<T>(queue: Queue<T>, name: string, data: T, opts: JobsOptions & { jobId: string }, timeoutMs = ENQUEUE_TIMEOUT_MS): Promise<void> {
-  await withTimeout(queue.add(name as never, data as never, opts), timeoutMs, `enqueueing ${opts.jobId} on ${queue.name}`);
+  await withRedisTimeout(queue.add(name as never, data as never, opts), timeoutMs, `enqueueing ${opts.jobId} on ${queue.name}`);
 }
 
 /**
@@ -19,18 +20,10 @@ export async function runSoon<T>(queue: Queue<T>, name: string, data: T, opts: J
     if (!existing) await queue.add(name as never, data as never, { ...opts, delay: 0 });
     else if (await existing.isDelayed()) await existing.promote();
   };
-  await withTimeout(work(), timeoutMs, `running ${opts.jobId} on ${queue.name}`);
+  await withRedisTimeout(work(), timeoutMs, `running ${opts.jobId} on ${queue.name}`);
 }
 
 /** `work`, or an error after `timeoutMs`: a queue whose Redis was never reached waits for it without a limit. */
-export async function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function withRedisTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  return withTimeout(work, timeoutMs, () => new Error(`${what}: Redis did not answer within ${timeoutMs} ms`));
 }

@@ -1,4 +1,4 @@
-export { addJob, ENQUEUE_TIMEOUT_MS, runSoon, withTimeout } from './enqueue';
+export { addJob, ENQUEUE_TIMEOUT_MS, runSoon, withRedisTimeout } from './enqueue';
 export { DEFAULT_JOB_OPTIONS, jobId } from './job-options';
 export { maskJobData } from './mask-job-data';
 export { isQueueName, QUEUE_NAMES, QUEUES, type QueueName } from './queue-names';

@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { JobState, Queue } from 'bullmq';
 import { Counter, Gauge } from 'prom-client';
 import { MetricsRegistry } from '@helpdeskly/metrics';
-import { withTimeout } from './enqueue';
+import { withRedisTimeout } from './enqueue';
 import { QUEUE_NAMES } from './queue-names';
 
 export const QUEUE_JOBS_METRIC = 'helpdeskly_queue_jobs';
@@ -64,7 +64,7 @@ export class QueueMetrics implements OnModuleInit {
     await Promise.all(
       this.queues.map(async (queue) => {
         try {
-          const counts = await withTimeout(queue.getJobCounts(...QUEUE_JOB_STATES), COUNT_TIMEOUT_MS, `counting the jobs of ${queue.name}`);
+          const counts = await withRedisTimeout(queue.getJobCounts(...QUEUE_JOB_STATES), COUNT_TIMEOUT_MS, `counting the jobs of ${queue.name}`);
           for (const state of QUEUE_JOB_STATES) this.depths.set({ queue: queue.name, state }, counts[state] ?? 0);
         } catch {
           this.failures.inc({ queue: queue.name });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
 import { GCRA_SCRIPT } from './gcra';
 import { type LimitCheck, type LimitDecision, toDecision } from './rate-limit.types';
+import { withTimeout } from '@helpdeskly/resilience';
 
 /** Longest wait for Redis on a request: past it the in-process limiter decides instead. */
 export const REDIS_LIMIT_TIMEOUT_MS = 150;
@@ -82,13 +83,7 @@ export class RedisRateLimiter {
   }
 
   private bounded<T>(command: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisLimiterTimeout(`rate limit Redis call took over ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    // A late answer or error of the abandoned command must not surface as an unhandled rejection.
-    command.catch(() => undefined);
-    return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
+    return withTimeout(command, this.timeoutMs, () => new RedisLimiterTimeout(`rate limit Redis call took over ${this.timeoutMs} ms`));
   }
 }
 

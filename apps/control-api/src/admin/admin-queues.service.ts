@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import type { AuthContext } from '@helpdeskly/auth';
 import { redactString } from '@helpdeskly/logging';
-import { ENQUEUE_TIMEOUT_MS, isQueueName, maskJobData, QUEUE_NAMES, QUEUES, type QueueName, withTimeout } from '@helpdeskly/queues';
+import { ENQUEUE_TIMEOUT_MS, isQueueName, maskJobData, QUEUE_NAMES, QUEUES, type QueueName, withRedisTimeout } from '@helpdeskly/queues';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantMigrationsService } from '../jobs/tenant-migrations/tenant-migrations.service';
@@ -102,7 +102,7 @@ export class AdminQueuesService {
   /** A Redis call that answers 503 `queue_unavailable` when Redis fails or does not answer in time. */
   private async redis<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await withTimeout(run(), ENQUEUE_TIMEOUT_MS, what);
+      return await withRedisTimeout(run(), ENQUEUE_TIMEOUT_MS, what);
     } catch (error) {
       if (error instanceof QueuesException) throw error;
       throw new QueuesException(QueuesErrorCode.QueueUnavailable, `Redis did not answer while ${what}; try again shortly.`, { cause: error });

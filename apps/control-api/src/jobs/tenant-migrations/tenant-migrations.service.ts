@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { MigrationError, migrateTenantDatabase, readMigrations, schemaPaths, withDatabase } from '@helpdeskly/migrations';
-import { addJob, DEFAULT_JOB_OPTIONS, ENQUEUE_TIMEOUT_MS, jobId, QUEUES, withTimeout } from '@helpdeskly/queues';
+import { addJob, DEFAULT_JOB_OPTIONS, ENQUEUE_TIMEOUT_MS, jobId, QUEUES, withRedisTimeout } from '@helpdeskly/queues';
 import { LIVE_STATUSES, TenantLifecycleRepository } from '../tenant-lifecycle.repository';
 
 export interface TenantMigrationJobData {
@@ -54,7 +54,7 @@ export class TenantMigrationsService {
     let failed = 0;
     for (const tenant of behind) {
       const id = jobId('migrate', tenant.id, latest);
-      const state = await withTimeout(this.queue.getJobState(id), ENQUEUE_TIMEOUT_MS, `reading job ${id}`);
+      const state = await withRedisTimeout(this.queue.getJobState(id), ENQUEUE_TIMEOUT_MS, `reading job ${id}`);
       if (state === 'failed') failed++;
       if (state !== 'unknown') continue;
       await addJob(this.queue, 'migrate', { tenantId: tenant.id, migration: latest }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
