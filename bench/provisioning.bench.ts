@@ -10,6 +10,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigError, ConfigModule, loadConfig, loadDotEnv } from '@helpdeskly/config';
 import { CacheModule } from '@helpdeskly/cache';
 import { DatabaseModule, type Tenant } from '@helpdeskly/database';
+import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
 import { AuditModule } from '../apps/control-api/src/audit/audit.module';
@@ -28,7 +29,7 @@ type Strategy = 'template' | 'empty';
 
 async function context(strategy: Strategy): Promise<TestingModule> {
   const config = loadConfig();
-  let builder = Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] });
+  let builder = Test.createTestingModule({ imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] });
   if (strategy === 'empty') builder = builder.overrideProvider(TenantTemplateService).useClass(EmptyDatabaseTemplateService);
   const moduleRef = await builder.compile();
   moduleRef.useLogger(['error', 'warn']);

@@ -12,6 +12,7 @@ import type { AuthContext } from '@helpdeskly/auth';
 import { CacheModule } from '@helpdeskly/cache';
 import { ConfigModule, loadConfig, loadDotEnv } from '@helpdeskly/config';
 import { DatabaseModule } from '@helpdeskly/database';
+import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
 import { freePort } from '@helpdeskly/testing';
@@ -23,7 +24,7 @@ type Level = 'l1' | 'redis' | 'database';
 async function resolverModule(overrides: Record<string, string>): Promise<TestingModule> {
   const config = loadConfig({ ...process.env, ...overrides });
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false)],
+    imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false)],
     providers: [TenantResolver],
   }).compile();
   moduleRef.useLogger(false);

@@ -5,6 +5,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type AppConfig, ConfigModule, loadConfig, loadDotEnv } from '@helpdeskly/config';
 import { DatabaseModule } from '@helpdeskly/database';
+import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { AuditService } from '../apps/control-api/src/audit/audit.service';
 import { WorkerAuditModule } from '../apps/control-api/src/worker/worker-audit.module';
@@ -16,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Module({})
 class AuditToolModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AuditToolModule, imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule.forRoot(false), WorkerAuditModule] };
+    return { module: AuditToolModule, imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, MetricsModule.forRoot(false), WorkerAuditModule] };
   }
 }
 

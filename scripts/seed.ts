@@ -9,6 +9,7 @@ import bcrypt from 'bcrypt';
 import { type AppConfig, ConfigError, ConfigModule, loadConfig, loadDotEnv } from '@helpdeskly/config';
 import { CacheModule } from '@helpdeskly/cache';
 import { ControlDatabase, DatabaseModule, type Tenant, TenantStatus } from '@helpdeskly/database';
+import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
 import { AuditModule } from '../apps/control-api/src/audit/audit.module';
@@ -22,7 +23,7 @@ const DEMO_USER = { email: 'demo@helpdeskly.local', name: 'Demo Owner', password
 @Module({})
 class SeedModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: SeedModule, imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] };
+    return { module: SeedModule, imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] };
   }
 }
 

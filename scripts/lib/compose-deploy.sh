@@ -4,6 +4,8 @@
 
 ENV_FILE=${ENV_FILE:-$REPO_ROOT/.env.production}
 PROD_COMPOSE_FILE=${PROD_COMPOSE_FILE:-$REPO_ROOT/docker-compose.prod.yml}
+# Added when .env.production sets VAULT_ROLE_ID: the secrets then come from Vault (README).
+VAULT_COMPOSE_FILE=${VAULT_COMPOSE_FILE:-$REPO_ROOT/docker-compose.vault.yml}
 DEPLOY_STATE_DIR=${DEPLOY_STATE_DIR:-$REPO_ROOT/.deploy}
 # Extra compose profiles, space-separated: "proxy" (nginx), "tools" (pgAdmin, backups).
 DEPLOY_PROFILES=${DEPLOY_PROFILES:-proxy}
@@ -11,9 +13,13 @@ HEALTH_TIMEOUT_SECONDS=${HEALTH_TIMEOUT_SECONDS:-180}
 APP_SERVICES=(control-api app-api worker)
 INFRA_SERVICES=(postgres pgbouncer redis redis-cache)
 
-# Secrets that must be real: set, 16+ characters (32+ for the two keys), not a placeholder.
+# Secrets that must be real: set, 16+ characters (32+ for the two keys), not a placeholder. With
+# Vault the two keys live there (an empty value is fine; a set one is still checked).
 REQUIRED_SECRETS=(POSTGRES_PASSWORD HELPDESKLY_DB_PASSWORD PGBOUNCER_AUTH_PASSWORD PGBOUNCER_STATS_PASSWORD
   PGBOUNCER_ADMIN_PASSWORD REDIS_PASSWORD REDIS_CACHE_PASSWORD JWT_SECRET DB_ENCRYPTION_KEY)
+
+# True when the deployment reads its secrets from Vault (docker-compose.vault.yml).
+uses_vault() { [[ -f "$ENV_FILE" ]] && grep -Eq '^VAULT_ROLE_ID=.+' "$ENV_FILE"; }
 
 _compose_cmd=()
 prod_compose() {
@@ -27,6 +33,7 @@ prod_compose() {
     fi
     local profile
     _compose_cmd+=(--project-name "${COMPOSE_PROJECT_NAME:-helpdeskly}" --env-file "$ENV_FILE" -f "$PROD_COMPOSE_FILE")
+    if uses_vault; then _compose_cmd+=(-f "$VAULT_COMPOSE_FILE"); fi
     for profile in $DEPLOY_PROFILES; do _compose_cmd+=(--profile "$profile"); done
   fi
   "${_compose_cmd[@]}" "$@"
@@ -44,6 +51,7 @@ preflight() {
     min=16
     [[ "$name" == JWT_SECRET || "$name" == DB_ENCRYPTION_KEY ]] && min=32
     if [[ -z "$value" ]]; then
+      if [[ ("$name" == JWT_SECRET || "$name" == DB_ENCRYPTION_KEY) ]] && uses_vault; then continue; fi
       problems+=("$name is empty")
     elif ((${#value} < min)); then
       problems+=("$name is shorter than $min characters")
@@ -64,6 +72,9 @@ preflight() {
   if ((${#problems[@]} > 0)); then
     printf '  - %s\n' "${problems[@]}" >&2
     fail "$ENV_FILE is not ready for production (${#problems[@]} problem(s) above)"
+  fi
+  if uses_vault && [[ -z "${VAULT_SECRET_ID:-}" ]]; then
+    fail "VAULT_ROLE_ID is set but VAULT_SECRET_ID is empty (both are in /vault/init/helpdeskly-approle.env)"
   fi
   prod_compose config --quiet || fail "docker-compose.prod.yml does not accept $ENV_FILE (see above)"
 }

@@ -14,6 +14,7 @@ import { expect } from 'expect';
 import { parse } from 'yaml';
 import { createLogger } from '@helpdeskly/logging';
 import { LogCapture, freePort, waitFor } from '@helpdeskly/testing';
+import { VAULT_SECRETS } from '@helpdeskly/secrets';
 import { type KubernetesObject, renderChart } from './helm-chart';
 
 const ROOT = join(__dirname, '../..');
@@ -100,7 +101,7 @@ describe('deployment files', () => {
     });
 
     it('refuses to render when a secret is missing', () => {
-      for (const missing of ['JWT_SECRET', 'POSTGRES_PASSWORD']) {
+      for (const missing of ['REDIS_PASSWORD', 'POSTGRES_PASSWORD']) {
         const values = { ...PRODUCTION_ENV };
         delete values[missing];
         const result = config(values);
@@ -120,6 +121,51 @@ describe('deployment files', () => {
       );
       expect([...used].filter((name) => !(name in example))).toEqual([]);
       for (const secret of Object.keys(PRODUCTION_ENV).filter((key) => /PASSWORD|SECRET|KEY/.test(key))) expect({ secret, value: example[secret] }).toEqual({ secret, value: '' });
+    });
+  });
+
+  describe('docker-compose.vault.yml (with docker-compose.prod.yml)', () => {
+    // Secrets from Vault: no JWT_SECRET or DB_ENCRYPTION_KEY in .env.production, AppRole credentials instead.
+    const { JWT_SECRET: _jwt, DB_ENCRYPTION_KEY: _key, ...withoutSecrets } = PRODUCTION_ENV;
+    const VAULT_ENV = { ...withoutSecrets, VAULT_ROLE_ID: 'c6a1f7a2-role', VAULT_SECRET_ID: 'f1e2d3c4-secret' };
+    let rendered: SpawnSyncReturns<string>;
+    let services: Record<string, Record<string, any>>;
+    before(() => {
+      rendered = run('docker-compose', ['--env-file', envFile(VAULT_ENV), '-f', 'docker-compose.prod.yml', '-f', 'docker-compose.vault.yml', 'config']);
+      services = rendered.status === 0 ? (parse(rendered.stdout) as { services: Record<string, Record<string, any>> }).services : {};
+    });
+
+    it('renders without JWT_SECRET and DB_ENCRYPTION_KEY: the APIs and the worker read them from Vault with AppRole, after vault-init', () => {
+      expect(output(rendered)).not.toMatch(/error|invalid/i);
+      expect(rendered.status).toBe(0);
+      expect(services.vault.healthcheck.test).toEqual(expect.arrayContaining([expect.any(String)]));
+      expect(services['vault-init'].depends_on.vault).toEqual({ condition: 'service_healthy' });
+      for (const name of ['control-api', 'app-api', 'worker']) {
+        const environment = services[name].environment;
+        expect({ name, addr: environment.VAULT_ADDR, role: environment.VAULT_ROLE_ID, secret: environment.VAULT_SECRET_ID, jwt: environment.JWT_SECRET, key: environment.DB_ENCRYPTION_KEY }).toEqual({
+          name,
+          addr: 'http://vault:8200',
+          role: 'c6a1f7a2-role',
+          secret: 'f1e2d3c4-secret',
+          jwt: '',
+          key: '',
+        });
+        // The base file's variables are still there (merged, not replaced).
+        expect(environment.CONTROL_DATABASE_URL).toMatch(/@postgres:5432\/helpdeskly_control$/);
+        expect(services[name].depends_on['vault-init']).toEqual({ condition: 'service_completed_successfully' });
+        expect(services[name].depends_on.migrate).toEqual({ condition: 'service_completed_successfully' });
+      }
+      expect(services.vault.networks).toEqual(expect.objectContaining({ backend: expect.anything() }));
+    });
+
+    it('has the init script write every path the secrets provider reads, with a read-only policy over them', () => {
+      const init = readFileSync(join(ROOT, 'infra/vault/init.sh'), 'utf8');
+      for (const path of [VAULT_SECRETS.jwt, VAULT_SECRETS.dbEncryption, VAULT_SECRETS.databaseServer('primary')]) expect(init).toContain(`put_if_absent helpdeskly/${path} `);
+      expect(init).toMatch(/put_if_absent helpdeskly\/jwt secret=/);
+      expect(init).toMatch(/put_if_absent helpdeskly\/db-encryption v1=.* current=v1/);
+      expect(init).toMatch(/put_if_absent helpdeskly\/database-servers\/primary username=\S+ password=/);
+      expect(init).toMatch(/path "secret\/data\/helpdeskly\/\*" \{\s+capabilities = \["read"\]\s+\}/);
+      expect(init).toContain('token_policies=helpdeskly');
     });
   });
 
@@ -374,6 +420,7 @@ describe('deployment files', () => {
     const scripts = [
       ...['scripts', 'scripts/lib'].flatMap((dir) => readdirSync(join(ROOT, dir)).filter((name) => name.endsWith('.sh')).map((name) => `${dir}/${name}`)),
       'infra/pgbouncer/docker-entrypoint.sh',
+      'infra/vault/init.sh',
     ];
     expect(scripts).toEqual(expect.arrayContaining(['scripts/deploy.sh', 'scripts/rollback.sh', 'scripts/backup.sh', 'scripts/restore.sh', 'scripts/build-release.sh']));
     const result = run('shellcheck', ['-x', ...scripts]);

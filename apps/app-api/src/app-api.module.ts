@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@helpdeskly/auth';
 import { type AppConfig, ConfigModule } from '@helpdeskly/config';
 import { DatabaseModule } from '@helpdeskly/database';
+import { SecretsModule } from '@helpdeskly/secrets';
 import { HealthModule } from '@helpdeskly/health';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { CacheModule } from '@helpdeskly/cache';
@@ -27,6 +28,8 @@ export class AppApiModule {
       module: AppApiModule,
       imports: [
         ConfigModule.forRoot(config),
+        // Before anything that signs, seals or connects: from Vault when VAULT_ADDR is set.
+        SecretsModule,
         DatabaseModule,
         RedisModule,
         CacheModule,

@@ -5,11 +5,25 @@ import * as jsonwebtoken from 'jsonwebtoken';
 import { loadConfig } from '@helpdeskly/config';
 import { AccessTokenService, durationSeconds, keyIdOf } from './access-token.service';
 import { AuthErrorCode, AuthException } from './auth.errors';
+import { type JwtKeys, JwtKeySource } from './jwt-key-source';
 
 const SECRET = 'current-secret-that-is-long-enough-0123456789';
 const OLD_SECRET = 'previous-secret-that-is-long-enough-0123456789';
 const BASE = { CONTROL_DATABASE_URL: 'postgresql://u@h/c', DATABASE_URL: 'postgresql://u@h/p', DB_ENCRYPTION_KEY: 'k'.repeat(40), JWT_ISSUER: 'helpdeskly', JWT_AUDIENCE: 'helpdeskly-api' };
-const service = (env: Record<string, string> = {}) => new AccessTokenService(loadConfig({ ...BASE, JWT_SECRET: SECRET, ...env }));
+const service = (env: Record<string, string> = {}) => {
+  const config = loadConfig({ ...BASE, JWT_SECRET: SECRET, ...env });
+  return new AccessTokenService(config, new FixedKeys({ current: config.auth.jwtSecret!, previous: config.auth.jwtPreviousSecret }));
+};
+
+/** Keys a test sets, and changes while the service runs as a Vault rotation would (a unit-test fake). */
+class FixedKeys extends JwtKeySource {
+  constructor(public keys: JwtKeys) {
+    super();
+  }
+  jwtKeys(): JwtKeys {
+    return this.keys;
+  }
+}
 const subject = { userId: 'u-1', tenantId: 't-1', role: 'ADMIN' as const, isPlatformAdmin: false };
 
 function codeOf(fn: () => unknown): AuthErrorCode | 'accepted' {
@@ -86,5 +100,25 @@ describe(AccessTokenService.name, () => {
 
   it('reads durations', () => {
     expect([durationSeconds('15m'), durationSeconds('900s'), durationSeconds('900'), durationSeconds('1h'), durationSeconds('2d')]).toEqual([900, 900, 900, 3600, 172800]);
+  });
+
+  it('follows a rotation of the keys it is given without being rebuilt: next verifies first, then signs, then previous retires', () => {
+    const NEW_SECRET = 'next-secret-that-is-long-enough-0123456789abc';
+    const keys = new FixedKeys({ current: SECRET });
+    const sut = new AccessTokenService(loadConfig({ ...BASE, JWT_SECRET: SECRET }), keys);
+    const old = sut.signAccess(subject).token;
+    // A peer that already signs with the new key, while this one has only been told about it.
+    const peer = new AccessTokenService(loadConfig({ ...BASE, JWT_SECRET: NEW_SECRET }), new FixedKeys({ current: NEW_SECRET }));
+    const fromPeer = peer.signAccess(subject).token;
+    expect(codeOf(() => sut.verifyAccess(fromPeer))).toBe(AuthErrorCode.InvalidToken);
+    keys.keys = { current: SECRET, next: NEW_SECRET };
+    expect(codeOf(() => sut.verifyAccess(fromPeer))).toBe('accepted');
+    keys.keys = { current: NEW_SECRET, previous: SECRET };
+    const signedNow = sut.signAccess(subject).token;
+    expect(JSON.parse(Buffer.from(signedNow.split('.')[0], 'base64url').toString()).kid).toBe(keyIdOf(NEW_SECRET));
+    expect(codeOf(() => sut.verifyAccess(old))).toBe('accepted');
+    keys.keys = { current: NEW_SECRET };
+    expect(codeOf(() => sut.verifyAccess(old))).toBe(AuthErrorCode.InvalidToken);
+    expect(codeOf(() => sut.verifyAccess(signedNow))).toBe('accepted');
   });
 });

@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@helpdeskly/config';
 import { type AuthContext, MEMBERSHIP_ROLES, type MembershipRoleName } from './auth-context';
 import { AuthErrorCode, AuthException } from './auth.errors';
+import { type JwtKeys, JwtKeySource } from './jwt-key-source';
 
 /** The only algorithm accepted: a token announcing `none`, RS256 or anything else is refused. */
 const ALGORITHM = 'HS256';
@@ -40,21 +41,30 @@ export const keyIdOf = (secret: string) => createHash('sha256').update(secret).d
 
 /**
  * Signs and verifies Helpdeskly's JWTs (HS256 only; iss, aud, exp and the purpose checked). A
- * rotation of JWT_SECRET logs nobody out: tokens carry the signing key's id (`kid`), and the
- * previous secret keeps verifying its tokens while JWT_PREVIOUS_SECRET is set.
+ * rotation of the signing secret logs nobody out: tokens carry the signing key's id (`kid`), and
+ * the previous secret keeps verifying its tokens while it is kept (JWT_PREVIOUS_SECRET, or
+ * `previous_secret` in Vault, where `next_secret` also verifies before it starts signing). The
+ * keys are read from {@link Secrets} on each use, so a rotation in Vault needs no restart.
  */
 @Injectable()
 export class AccessTokenService {
   private readonly jwt = new JwtService();
-  private readonly keys: ReadonlyMap<string, string>;
-  private readonly currentKeyId: string;
   private readonly accessTtl: number;
+  private keyring?: { readonly source: JwtKeys; readonly keys: ReadonlyMap<string, string>; readonly currentKeyId: string };
 
-  constructor(private readonly config: AppConfig) {
-    const { jwtSecret, jwtPreviousSecret, jwtExpiresIn } = config.auth;
-    this.currentKeyId = keyIdOf(jwtSecret);
-    this.keys = new Map([...(jwtPreviousSecret ? [[keyIdOf(jwtPreviousSecret), jwtPreviousSecret] as const] : []), [this.currentKeyId, jwtSecret] as const]);
-    this.accessTtl = durationSeconds(jwtExpiresIn);
+  constructor(private readonly config: AppConfig, private readonly secrets: JwtKeySource) {
+    this.accessTtl = durationSeconds(config.auth.jwtExpiresIn);
+  }
+
+  /** The keys by id, rebuilt only when the source hands out new ones. */
+  private keysNow(): { readonly keys: ReadonlyMap<string, string>; readonly currentKeyId: string } {
+    const source = this.secrets.jwtKeys();
+    if (this.keyring?.source !== source) {
+      const currentKeyId = keyIdOf(source.current);
+      const verifying = [source.previous, source.next].filter((key): key is string => key !== undefined).map((key) => [keyIdOf(key), key] as const);
+      this.keyring = { source, keys: new Map([...verifying, [currentKeyId, source.current]]), currentKeyId };
+    }
+    return this.keyring;
   }
 
   /** An access token for a user acting in one tenant with one role. */
@@ -80,12 +90,13 @@ export class AccessTokenService {
 
   private sign(claims: Omit<Claims, 'typ' | 'jti'>, purpose: TokenPurpose, ttlSeconds: number): SignedToken {
     const tokenId = randomUUID();
+    const { keys, currentKeyId } = this.keysNow();
     const token = this.jwt.sign(
       { ...claims, typ: purpose },
       {
-        secret: this.keys.get(this.currentKeyId)!,
+        secret: keys.get(currentKeyId)!,
         algorithm: ALGORITHM,
-        keyid: this.currentKeyId,
+        keyid: currentKeyId,
         expiresIn: ttlSeconds,
         issuer: this.config.auth.jwtIssuer,
         audience: this.config.auth.jwtAudience,
@@ -98,7 +109,7 @@ export class AccessTokenService {
   private verify(token: string, purpose: TokenPurpose): Claims {
     const header = this.jwt.decode<{ header?: { kid?: unknown; alg?: unknown } } | null>(token, { complete: true })?.header;
     if (!header || header.alg !== ALGORITHM) throw new AuthException(AuthErrorCode.InvalidToken, 'The token is malformed or not signed with the expected algorithm.');
-    const secret = typeof header.kid === 'string' ? this.keys.get(header.kid) : undefined;
+    const secret = typeof header.kid === 'string' ? this.keysNow().keys.get(header.kid) : undefined;
     if (!secret) throw new AuthException(AuthErrorCode.InvalidToken, 'The token was signed with an unknown key.');
     let claims: Claims;
     try {

@@ -30,7 +30,8 @@ export abstract class AppConfig {
     readonly tenantTemplateDatabase: string;
   };
   abstract readonly auth: {
-    readonly jwtSecret: string;
+    /** JWT_SECRET; read through Secrets (@helpdeskly/secrets), which may take it from Vault instead. */
+    readonly jwtSecret?: string;
     /** Still verifies tokens during a rotation; never signs. */
     readonly jwtPreviousSecret?: string;
     readonly jwtExpiresIn: string;
@@ -38,7 +39,8 @@ export abstract class AppConfig {
     readonly jwtAudience: string;
     readonly refreshTokenDays: number;
     readonly bcryptRounds: number;
-    readonly dbEncryptionKey: string;
+    /** DB_ENCRYPTION_KEY; read through Secrets, which may take it from Vault instead. */
+    readonly dbEncryptionKey?: string;
     /** Failed logins before the account locks; each further failure doubles the lock. */
     readonly loginMaxFailures: number;
     readonly loginLockoutSeconds: number;
@@ -63,6 +65,8 @@ export abstract class AppConfig {
     readonly cacheUrl: string;
     /** REDIS_CLUSTER_NODES: when not empty, the shared cache and rate limits use this Redis Cluster instead of cacheUrl. */
     readonly clusterNodes: readonly { readonly host: string; readonly port: number }[];
+    /** QUEUE_REDIS_CLUSTER_NODES: when not empty, the BullMQ queues use this Redis Cluster instead of url. */
+    readonly queueClusterNodes: readonly { readonly host: string; readonly port: number }[];
   };
   abstract readonly cache: {
     /** Time to live of the Redis level of the shared cache (the in-process level uses TENANT_CACHE_TTL_SECONDS). */
@@ -90,7 +94,21 @@ export abstract class AppConfig {
     readonly fromName: string;
   };
   abstract readonly breaker: { readonly resetMs: number };
+  /** Set when VAULT_ADDR is: secrets come from HashiCorp Vault's KV v2 engine (@helpdeskly/secrets). */
+  abstract readonly vault?: VaultConfig;
   abstract readonly audit: { readonly retentionMonths: number };
   abstract readonly logging: { readonly level: LogLevel; readonly pretty: boolean };
   abstract readonly features: { readonly metrics: boolean; readonly swagger: boolean };
+}
+
+export interface VaultConfig {
+  /** VAULT_ADDR without a trailing slash. */
+  readonly addr: string;
+  readonly auth: { readonly method: 'token'; readonly token: string } | { readonly method: 'approle'; readonly roleId: string; readonly secretId: string; readonly mount: string };
+  readonly namespace?: string;
+  readonly kvMount: string;
+  /** Path of Helpdeskly's secrets under the mount. */
+  readonly path: string;
+  readonly secretTtlSeconds: number;
+  readonly timeoutMs: number;
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -47,8 +47,9 @@ export class Environment {
   @Transform(({ value }) => (value === '' ? undefined : value)) @IsOptional() @IsString() @Matches(POSTGRES_URL, { message: 'PGBOUNCER_ADMIN_URL must be a postgresql:// URL' })
   PGBOUNCER_ADMIN_URL?: string;
 
-  @IsString() @IsNotEmpty()
-  JWT_SECRET: string;
+  /** Required unless VAULT_ADDR is set (then Vault's `jwt` secret, when present, wins). */
+  @ValidateIf((env: Environment) => !env.VAULT_ADDR || env.JWT_SECRET !== undefined) @IsString() @IsNotEmpty()
+  JWT_SECRET?: string;
 
   /** The secret being rotated out: tokens it signed keep verifying while it is set (kid). */
   @IsOptional() @IsString()
@@ -90,8 +91,46 @@ export class Environment {
   @IsString() @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  @IsString() @IsNotEmpty()
-  DB_ENCRYPTION_KEY: string;
+  /** Required unless VAULT_ADDR is set (then Vault's `db-encryption` secret, when present, wins). */
+  @ValidateIf((env: Environment) => !env.VAULT_ADDR || env.DB_ENCRYPTION_KEY !== undefined) @IsString() @IsNotEmpty()
+  DB_ENCRYPTION_KEY?: string;
+
+  /** HashiCorp Vault (KV v2) holding the JWT keys, DB_ENCRYPTION_KEY and database server credentials; unset: the environment. */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'VAULT_ADDR must be an http(s):// URL' })
+  VAULT_ADDR?: string;
+
+  /** A Vault token; or VAULT_ROLE_ID + VAULT_SECRET_ID (AppRole). */
+  @IsOptional() @IsString()
+  VAULT_TOKEN?: string;
+
+  @IsOptional() @IsString()
+  VAULT_ROLE_ID?: string;
+
+  @ValidateIf((env: Environment) => env.VAULT_ROLE_ID !== undefined) @IsString() @IsNotEmpty({ message: 'VAULT_SECRET_ID is required with VAULT_ROLE_ID' })
+  VAULT_SECRET_ID?: string;
+
+  /** Where the AppRole auth method is mounted. */
+  @IsString() @Matches(/^[A-Za-z0-9_/-]{1,128}$/, { message: 'VAULT_APPROLE_MOUNT must be a Vault mount path' })
+  VAULT_APPROLE_MOUNT = 'approle';
+
+  /** Vault Enterprise / HCP namespace (X-Vault-Namespace). */
+  @IsOptional() @IsString()
+  VAULT_NAMESPACE?: string;
+
+  /** Mount of the KV version 2 secrets engine. */
+  @IsString() @Matches(/^[A-Za-z0-9_/-]{1,128}$/, { message: 'VAULT_KV_MOUNT must be a Vault mount path' })
+  VAULT_KV_MOUNT = 'secret';
+
+  /** Path under the mount where Helpdeskly's secrets live: <path>/jwt, <path>/db-encryption, <path>/database-servers/<name>. */
+  @IsString() @Matches(/^[A-Za-z0-9_/-]{1,256}$/, { message: 'VAULT_PATH must be a Vault path' })
+  VAULT_PATH = 'helpdeskly';
+
+  /** Seconds a secret read from Vault is used before it is read again (a secret's own `ttl` field wins). */
+  @Type(() => Number) @IsInt() @Min(5) @Max(86_400)
+  VAULT_SECRET_TTL_SECONDS = 300;
+
+  @Type(() => Number) @IsInt() @Min(100) @Max(60_000)
+  VAULT_TIMEOUT_MS = 3_000;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
@@ -140,6 +179,10 @@ export class Environment {
   /** Redis Cluster of the shared cache and rate limits, comma-separated host:port seeds; set, REDIS_CACHE_URL is unused. */
   @Transform(({ value }) => (value === '' ? undefined : value)) @IsOptional() @IsString() @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'REDIS_CLUSTER_NODES must be comma-separated host:port pairs' })
   REDIS_CLUSTER_NODES?: string;
+
+  /** Redis Cluster of the BullMQ queues, comma-separated host:port seeds; set, REDIS_URL is unused by the queues. */
+  @Transform(({ value }) => (value === '' ? undefined : value)) @IsOptional() @IsString() @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'QUEUE_REDIS_CLUSTER_NODES must be comma-separated host:port pairs' })
+  QUEUE_REDIS_CLUSTER_NODES?: string;
 
   @Type(() => Number) @IsInt() @Min(0) @Max(86_400)
   CACHE_REDIS_TTL_SECONDS = 300;

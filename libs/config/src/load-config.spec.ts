@@ -92,4 +92,32 @@ describe(loadConfig.name, () => {
       expect(loadConfig(exampleFile()).env).toBe('development');
     });
   });
+
+  describe('Vault', () => {
+    const VAULT = { ...VALID, JWT_SECRET: '', DB_ENCRYPTION_KEY: '', VAULT_ADDR: 'https://vault.internal:8200/' };
+
+    it('needs neither JWT_SECRET nor DB_ENCRYPTION_KEY when VAULT_ADDR is set, and reads AppRole or token credentials', () => {
+      const approle = loadConfig({ ...VAULT, VAULT_ROLE_ID: 'role', VAULT_SECRET_ID: 'secret', VAULT_PATH: '/apps/helpdeskly/', NODE_ENV: 'production' });
+      expect(approle.auth.jwtSecret).toBeUndefined();
+      expect(approle.vault).toEqual({
+        addr: 'https://vault.internal:8200',
+        auth: { method: 'approle', roleId: 'role', secretId: 'secret', mount: 'approle' },
+        namespace: undefined,
+        kvMount: 'secret',
+        path: 'apps/helpdeskly',
+        secretTtlSeconds: 300,
+        timeoutMs: 3000,
+      });
+      expect(loadConfig({ ...VAULT, VAULT_TOKEN: 'hvs.x' }).vault?.auth).toEqual({ method: 'token', token: 'hvs.x' });
+      expect(loadConfig(VALID).vault).toBeUndefined();
+    });
+
+    it('names what is missing or contradictory', () => {
+      expect(problemsOf({ ...VALID, JWT_SECRET: '', DB_ENCRYPTION_KEY: '' })).toEqual(['JWT_SECRET is required', 'DB_ENCRYPTION_KEY is required']);
+      expect(problemsOf(VAULT)).toEqual(['VAULT_ADDR is set: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)']);
+      expect(problemsOf({ ...VAULT, VAULT_ROLE_ID: 'role' })).toEqual(['VAULT_SECRET_ID is required']);
+      expect(problemsOf({ ...VAULT, VAULT_TOKEN: 't', VAULT_ROLE_ID: 'r', VAULT_SECRET_ID: 's' })).toEqual(['Set VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID, not both']);
+      expect(problemsOf({ ...VAULT, VAULT_TOKEN: 't', VAULT_ADDR: 'vault:8200' })).toEqual(['VAULT_ADDR must be an http(s):// URL']);
+    });
+  });
 });

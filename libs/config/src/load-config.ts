@@ -48,6 +48,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       else if (EXAMPLE_SECRETS.has(value)) problems.push(`${name} is the example value from .env.example; set a real secret in production`);
     }
   }
+  if (env.VAULT_ADDR && !env.VAULT_TOKEN && !env.VAULT_ROLE_ID) problems.push('VAULT_ADDR is set: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)');
+  if (env.VAULT_TOKEN && env.VAULT_ROLE_ID) problems.push('Set VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID, not both');
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
 
   return Object.freeze<AppConfig>({
@@ -90,7 +92,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       clientPoolSize: env.TENANT_CLIENT_POOL_SIZE,
       cacheTtlSeconds: env.TENANT_CACHE_TTL_SECONDS,
     },
-    redis: { url: env.REDIS_URL, cacheUrl: env.REDIS_CACHE_URL ?? env.REDIS_URL, clusterNodes: clusterNodesOf(env.REDIS_CLUSTER_NODES) },
+    redis: { url: env.REDIS_URL, cacheUrl: env.REDIS_CACHE_URL ?? env.REDIS_URL, clusterNodes: clusterNodesOf(env.REDIS_CLUSTER_NODES), queueClusterNodes: clusterNodesOf(env.QUEUE_REDIS_CLUSTER_NODES) },
     cache: { redisTtlSeconds: env.CACHE_REDIS_TTL_SECONDS, l1MaxEntries: env.CACHE_L1_MAX_ENTRIES },
     rateLimit: {
       enabled: env.RATE_LIMIT_ENABLED,
@@ -99,13 +101,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       authWindowSeconds: env.RATE_LIMIT_AUTH_WINDOW_SECONDS,
       planMultiplier: env.RATE_LIMIT_PLAN_MULTIPLIER,
     },
-    queues: { runWorkers: env.RUN_WORKERS, workerPort: env.WORKER_PORT, emailConcurrency: env.EMAIL_WORKER_CONCURRENCY, lockDurationMs: env.QUEUE_LOCK_DURATION_MS, prefix: queuePrefixOf(env.QUEUE_PREFIX, env.REDIS_CLUSTER_NODES !== undefined) },
+    queues: { runWorkers: env.RUN_WORKERS, workerPort: env.WORKER_PORT, emailConcurrency: env.EMAIL_WORKER_CONCURRENCY, lockDurationMs: env.QUEUE_LOCK_DURATION_MS, prefix: queuePrefixOf(env.QUEUE_PREFIX, env.QUEUE_REDIS_CLUSTER_NODES !== undefined || env.REDIS_CLUSTER_NODES !== undefined) },
     mail: {
       smtp: { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER || undefined, password: env.SMTP_PASSWORD || undefined, timeoutMs: env.SMTP_TIMEOUT_MS },
       from: env.MAIL_FROM,
       fromName: env.MAIL_FROM_NAME,
     },
     breaker: { resetMs: env.BREAKER_RESET_MS },
+    vault: env.VAULT_ADDR
+      ? {
+          addr: env.VAULT_ADDR.replace(/\/+$/, ''),
+          auth: env.VAULT_ROLE_ID ? { method: 'approle', roleId: env.VAULT_ROLE_ID, secretId: env.VAULT_SECRET_ID!, mount: env.VAULT_APPROLE_MOUNT } : { method: 'token', token: env.VAULT_TOKEN! },
+          namespace: env.VAULT_NAMESPACE,
+          kvMount: env.VAULT_KV_MOUNT.replace(/^\/+|\/+$/g, ''),
+          path: env.VAULT_PATH.replace(/^\/+|\/+$/g, ''),
+          secretTtlSeconds: env.VAULT_SECRET_TTL_SECONDS,
+          timeoutMs: env.VAULT_TIMEOUT_MS,
+        }
+      : undefined,
     audit: { retentionMonths: env.AUDIT_RETENTION_MONTHS },
     logging: { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty' },
     features: { metrics: env.ENABLE_METRICS, swagger: env.ENABLE_SWAGGER },

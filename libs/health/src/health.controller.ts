@@ -6,6 +6,7 @@ import { ControlDatabase } from '@helpdeskly/database';
 import { ProblemException } from '@helpdeskly/errors';
 import { RedisClient } from '@helpdeskly/redis';
 import { CircuitBreakerRegistry } from '@helpdeskly/resilience';
+import { Secrets, type SecretsStatus } from '@helpdeskly/secrets';
 import { PgBouncerProbe } from './pgbouncer.probe';
 import { ReadinessDetail } from './readiness-detail';
 
@@ -24,6 +25,7 @@ export class HealthController {
     private readonly pgbouncer: PgBouncerProbe,
     private readonly breakers: CircuitBreakerRegistry,
     @Optional() private readonly detail?: ReadinessDetail,
+    @Optional() private readonly secrets?: Secrets,
   ) {}
 
   /** Liveness: the process answers; no dependency is checked, so an outage never restarts it. */
@@ -37,7 +39,9 @@ export class HealthController {
    * Readiness: the control database, Redis and PgBouncer all answer within the timeout. The body
    * also shows the circuit breakers this process uses (`breakers: { smtp: 'open' }`), which never
    * fail readiness: an SMTP outage must not pull every API instance out of the load balancer
-   * (emails wait in their queue meanwhile).
+   * (emails wait in their queue meanwhile). Likewise `secrets` says whether Vault answers
+   * (`{ provider: 'vault', status: 'down', error }`) without failing readiness: the secrets read
+   * before keep serving, and a Vault outage must not take every instance out at once.
    */
   @Get('ready')
   @ApiOkResponse({ description: 'Every dependency answers' })
@@ -45,6 +49,7 @@ export class HealthController {
   async ready() {
     const check = (key: string, fn: () => Promise<unknown>) => () => this.indicator.check(key).attempt(async () => void (await fn())).withTimeout(CHECK_TIMEOUT_MS);
     let result: HealthCheckResult;
+    const secrets = this.secretsStatus();
     try {
       result = await this.health.check([
         check('database', () => this.controlDb.$queryRaw`SELECT 1`),
@@ -62,11 +67,20 @@ export class HealthController {
         code: 'not_ready',
         title: 'Not ready',
         detail: `Unavailable: ${down.join(', ')}`,
-        extensions: { down, checks: details.details, breakers: this.breakers.states() },
+        extensions: { down, checks: details.details, secrets: await secrets, breakers: this.breakers.states() },
         headers: { 'retry-after': '5' },
       });
     }
-    return { status: 'ok', checks: result.details, breakers: this.breakers.states() };
+    return { status: 'ok', checks: result.details, secrets: await secrets, breakers: this.breakers.states() };
+  }
+
+  private async secretsStatus(): Promise<SecretsStatus | undefined> {
+    if (!this.secrets) return undefined;
+    try {
+      return await this.secrets.status();
+    } catch (error) {
+      return { provider: 'vault', status: 'down', error: (error as Error).message };
+    }
   }
 
   private detailCheck(detail: ReadinessDetail) {

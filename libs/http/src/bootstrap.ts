@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { type AppConfig, ConfigError, loadConfig, loadDotEnv } from '@helpdeskly/config';
 import { createLogger } from '@helpdeskly/logging';
+import { SecretsUnavailableError } from '@helpdeskly/secrets';
 import { createApp } from './create-app';
 import type { ApiDescription } from './openapi';
 import { handleShutdownSignals } from './shutdown';
@@ -17,7 +18,15 @@ export async function bootstrap(api: ApiDescription, moduleFor: (config: AppConf
     process.exit(78); // EX_CONFIG
   }
   const logger = createLogger({ name: api.name, level: config.logging.level, pretty: config.logging.pretty });
-  const app = await createApp(moduleFor(config), { config, api, logger });
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp(moduleFor(config), { config, api, logger });
+  } catch (error) {
+    // Vault configured but unreachable, or a secret missing: say which, and stop.
+    if (!(error instanceof SecretsUnavailableError)) throw error;
+    process.stderr.write(`${api.name} refuses to start. ${error.message}\n`);
+    process.exit(69); // EX_UNAVAILABLE
+  }
   handleShutdownSignals(app, logger, config.http.shutdownTimeoutMs);
   const port = portOf(config);
   await app.listen({ port, host: config.http.host });

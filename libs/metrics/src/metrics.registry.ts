@@ -52,6 +52,14 @@ export class MetricsRegistry {
     registers: [this.registry],
   });
 
+  /** Reads of the secrets provider (Vault) by outcome: read, failed, rotated (a re-read changed a key). */
+  readonly secretRefreshes = new Counter({
+    name: 'helpdeskly_secret_reads_total',
+    help: 'Reads of secrets from Vault, by outcome (read, failed, rotated)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   /** Reads of the shared cache, by namespace and where they were answered (l1, redis, load). */
   readonly cacheReads = new Counter({
     name: 'helpdeskly_cache_reads_total',

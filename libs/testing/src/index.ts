@@ -7,3 +7,4 @@ export { freePort } from './free-port';
 export { httpRequest, type HttpRequestOptions, type HttpResult } from './http-request';
 export { RedisServer } from './redis-server';
 export { RedisCluster } from './redis-cluster';
+export { VaultStandIn, type VaultRequest } from './vault-stand-in';

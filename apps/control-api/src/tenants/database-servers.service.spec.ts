@@ -5,6 +5,7 @@ import { type DatabaseServer, tenantPgBouncerUrl } from '@helpdeskly/database';
 import type { DatabaseServerLoad, DatabaseServersRepository } from './database-servers.repository';
 import { DatabaseServersService } from './database-servers.service';
 import { TenantsErrorCode } from './tenants.errors';
+import { EnvironmentSecrets } from '@helpdeskly/secrets';
 
 const server = (name: string, capacity: number): DatabaseServer => ({
   id: `id-${name}`,
@@ -24,7 +25,7 @@ function serviceWith(loads: DatabaseServerLoad[]): DatabaseServersService {
     activeWithLoad: async () => loads,
   } as unknown as DatabaseServersRepository;
   const config = { database: { tenantServerUrl: 'postgresql://postgres@primary:5432/postgres', pgbouncer: { host: 'primary', port: 6432 } } } as AppConfig;
-  return new DatabaseServersService(repository, config);
+  return new DatabaseServersService(repository, config, new EnvironmentSecrets({ auth: { jwtSecret: 'j'.repeat(32), dbEncryptionKey: 'k'.repeat(32) } } as AppConfig));
 }
 
 describe(DatabaseServersService.name, () => {

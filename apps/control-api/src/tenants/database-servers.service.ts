@@ -3,6 +3,7 @@ import { AppConfig } from '@helpdeskly/config';
 import { type DatabaseServer, TenantDatabaseAdmin } from '@helpdeskly/database';
 import { type DatabaseServerFields, DatabaseServersRepository, isUniqueViolation } from './database-servers.repository';
 import { TenantsErrorCode, TenantsException } from './tenants.errors';
+import { Secrets } from '@helpdeskly/secrets';
 
 /** Name of the server registered from DATABASE_URL at start-up. */
 export const PRIMARY_SERVER_NAME = 'primary';
@@ -16,6 +17,7 @@ export class DatabaseServersService implements OnApplicationBootstrap {
   constructor(
     private readonly servers: DatabaseServersRepository,
     private readonly config: AppConfig,
+    private readonly secrets: Secrets,
   ) {}
 
   /**
@@ -53,7 +55,7 @@ export class DatabaseServersService implements OnApplicationBootstrap {
   async register(fields: DatabaseServerFields): Promise<DatabaseServer> {
     let allowed: boolean;
     try {
-      allowed = await TenantDatabaseAdmin.use(fields.adminUrl, (admin) => admin.canProvision());
+      allowed = await TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(fields), (admin) => admin.canProvision());
     } catch (error) {
       throw new TenantsException(TenantsErrorCode.DatabaseServerUnreachable, `Cannot connect to database server ${fields.name}: ${(error as Error).message}`, { cause: error });
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type DatabaseServer, SecretBox, type Tenant, TenantDatabaseAdmin } from '@helpdeskly/database';
+import { Secrets } from '@helpdeskly/secrets';
 import { ProvisioningHooks } from './provisioning.hooks';
 import { type DatabaseCreationMethod, TenantTemplateService } from './tenant-template.service';
 import { TenantsErrorCode, TenantsException } from './tenants.errors';
@@ -26,6 +27,7 @@ export class TenantProvisionerService {
     private readonly template: TenantTemplateService,
     private readonly box: SecretBox,
     private readonly hooks: ProvisioningHooks,
+    private readonly secrets: Secrets,
   ) {}
 
   /**
@@ -34,7 +36,7 @@ export class TenantProvisionerService {
    * across processes too. Another holder: {@link TenantsErrorCode.Busy}.
    */
   async withTenantLock<T>(server: DatabaseServer, tenantId: string, run: (admin: TenantDatabaseAdmin) => Promise<T>): Promise<T> {
-    return TenantDatabaseAdmin.use(server.adminUrl, async (admin) => {
+    return TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(server), async (admin) => {
       // Session-level: released when this session closes, whatever happens to the process.
       if (!(await admin.tryLock(`helpdeskly:tenant:${tenantId}`))) {
         throw new TenantsException(TenantsErrorCode.Busy, `Tenant ${tenantId} is being provisioned or deleted by another request.`);
@@ -71,7 +73,7 @@ export class TenantProvisionerService {
   /** Cleanup after a failed attempt, on a fresh session (the attempt's may be broken). Never throws: returns the error. */
   async removeAfterFailure(server: DatabaseServer, tenant: Tenant): Promise<Error | undefined> {
     try {
-      await TenantDatabaseAdmin.use(server.adminUrl, async (admin) => {
+      await TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(server), async (admin) => {
         await admin.dropDatabase(tenant.databaseName);
         await admin.dropRole(tenant.databaseRole);
       });
@@ -83,13 +85,13 @@ export class TenantProvisionerService {
 
   /** Closes the tenant's database to its own role (suspension) and ends the sessions it has open. */
   async blockAccess(server: DatabaseServer, tenant: Tenant): Promise<void> {
-    await TenantDatabaseAdmin.use(server.adminUrl, async (admin) => {
+    await TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(server), async (admin) => {
       await admin.revokeConnect(tenant.databaseName, tenant.databaseRole);
       await admin.terminateSessions(tenant.databaseName, tenant.databaseRole);
     });
   }
 
   async allowAccess(server: DatabaseServer, tenant: Tenant): Promise<void> {
-    await TenantDatabaseAdmin.use(server.adminUrl, (admin) => admin.grantConnect(tenant.databaseName, tenant.databaseRole));
+    await TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(server), (admin) => admin.grantConnect(tenant.databaseName, tenant.databaseRole));
   }
 }

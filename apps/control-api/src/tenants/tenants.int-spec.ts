@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { CacheModule } from '@helpdeskly/cache';
 import { ConfigModule } from '@helpdeskly/config';
 import { ControlDatabase, DatabaseModule, SecretBox, type Tenant, TenantDatabaseAdmin } from '@helpdeskly/database';
+import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { withDatabase } from '@helpdeskly/migrations';
 import { RedisModule } from '@helpdeskly/redis';
@@ -77,7 +78,7 @@ describe(TenantsService.name, () => {
   const auditActions = async (tenantId: string) => (await db.auditLog.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } })).map((entry) => entry.action);
 
   before(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] })
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] })
       .overrideProvider(ProvisioningHooks)
       .useValue(hooks)
       .compile();
@@ -86,7 +87,7 @@ describe(TenantsService.name, () => {
     await moduleRef.init();
     sut = moduleRef.get(TenantsService);
     db = moduleRef.get(ControlDatabase);
-    box = SecretBox.fromKey(config.auth.dbEncryptionKey);
+    box = SecretBox.fromKey(config.auth.dbEncryptionKey!);
   });
 
   after(async () => {
@@ -280,7 +281,7 @@ describe(DatabaseServersService.name, () => {
   let sut: DatabaseServersService;
 
   before(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] }).compile();
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] }).compile();
     await moduleRef.init();
     sut = moduleRef.get(DatabaseServersService);
   });

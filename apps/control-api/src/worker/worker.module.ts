@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@helpdeskly/config';
 import { CacheModule } from '@helpdeskly/cache';
 import { DatabaseModule } from '@helpdeskly/database';
+import { SecretsModule } from '@helpdeskly/secrets';
 import { HealthModule } from '@helpdeskly/health';
 import { MailModule } from '@helpdeskly/mail';
 import { MetricsModule } from '@helpdeskly/metrics';
@@ -22,6 +23,8 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
+        // Before anything that signs, seals or connects: from Vault when VAULT_ADDR is set.
+        SecretsModule,
         DatabaseModule,
         RedisModule,
         CacheModule,

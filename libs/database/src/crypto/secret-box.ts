@@ -30,16 +30,32 @@ function deriveKey(secret: string): Buffer {
  * at leisure, then drop `v1`. The version is authenticated with the ciphertext.
  */
 export class SecretBox {
-  private readonly keys: ReadonlyMap<string, Buffer>;
+  private keys!: ReadonlyMap<string, Buffer>;
+  private currentVersion!: string;
 
   /** `keys` maps versions (`v1`, `v2`…) to configured secrets; `current` seals new values. */
-  constructor(keys: Readonly<Record<string, string>>, readonly current: string) {
+  constructor(keys: Readonly<Record<string, string>>, current: string) {
+    this.rekey(keys, current);
+  }
+
+  /** The version that seals new values. */
+  get current(): string {
+    return this.currentVersion;
+  }
+
+  /**
+   * Replaces the keys (a rotation read from Vault): values sealed with a version still present
+   * keep opening; new values are sealed with `current`. Validated first: on error nothing changes.
+   */
+  rekey(keys: Readonly<Record<string, string>>, current: string): void {
     const entries = Object.entries(keys);
     for (const [version] of entries) {
       if (!KEY_VERSION.test(version)) throw new SecretBoxError(`key version "${version}" must look like v1, v2…`);
     }
-    this.keys = new Map(entries.map(([version, secret]) => [version, deriveKey(secret)]));
-    if (!this.keys.has(current)) throw new SecretBoxError(`no key for the current version "${current}"`);
+    const derived = new Map(entries.map(([version, secret]) => [version, deriveKey(secret)]));
+    if (!derived.has(current)) throw new SecretBoxError(`no key for the current version "${current}"`);
+    this.keys = derived;
+    this.currentVersion = current;
   }
 
   /** One key, version v1: DB_ENCRYPTION_KEY as configured today. */

@@ -100,7 +100,7 @@ export class AuthE2eFixture {
    * introduces it), a refresh token hash, a recovery code hash, or a tenant database password.
    */
   async assertNoSecretsInResponses(): Promise<void> {
-    const box = SecretBox.fromKey(this.app.config.auth.dbEncryptionKey);
+    const box = this.app.app.get(SecretBox);
     const users = await this.db.user.findMany({ where: { id: { in: [...this.userIds] } } });
     const refreshTokens = await this.db.refreshToken.findMany({ where: { userId: { in: [...this.userIds] } } });
     const recoveryCodes = await this.db.recoveryCode.findMany({ where: { userId: { in: [...this.userIds] } } });

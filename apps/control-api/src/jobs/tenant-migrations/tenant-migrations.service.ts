@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { MigrationError, migrateTenantDatabase, readMigrations, schemaPaths, withDatabase } from '@helpdeskly/migrations';
 import { addJob, DEFAULT_JOB_OPTIONS, ENQUEUE_TIMEOUT_MS, jobId, QUEUES, withRedisTimeout } from '@helpdeskly/queues';
 import { LIVE_STATUSES, TenantLifecycleRepository } from '../tenant-lifecycle.repository';
+import { Secrets } from '@helpdeskly/secrets';
 
 export interface TenantMigrationJobData {
   readonly tenantId: string;
@@ -43,6 +44,7 @@ export class TenantMigrationsService {
   constructor(
     private readonly tenants: TenantLifecycleRepository,
     @InjectQueue(QUEUES.tenantMigrations) private readonly queue: Queue<TenantMigrationJobData>,
+    private readonly secrets: Secrets,
   ) {}
 
   /** A job for every live tenant whose database is behind the latest migration. */
@@ -73,7 +75,7 @@ export class TenantMigrationsService {
     if (!tenant || !LIVE_STATUSES.includes(tenant.status)) return { applied: [], skipped: true };
     const latest = latestTenantMigration();
     try {
-      const { applied } = await migrateTenantDatabase(withDatabase(tenant.databaseServer.adminUrl, tenant.databaseName));
+      const { applied } = await migrateTenantDatabase(withDatabase(await this.secrets.databaseServerUrl(tenant.databaseServer), tenant.databaseName));
       if (latest) await this.tenants.recordSchemaVersion(tenantId, latest);
       return { applied };
     } catch (error) {
