@@ -1,6 +1,9 @@
 // Migrations of the control database and of every tenant database, on Prisma's WebAssembly schema
 // engine (libs/migrations). Run as `pnpm run migrate -- <command>`; see USAGE.
-import { loadDotEnv } from '@helpdeskly/config';
+import { loadConfig, loadDotEnv } from '@helpdeskly/config';
+import { MetricsRegistry } from '@helpdeskly/metrics';
+import { CircuitBreakerRegistry, OutboundHttp } from '@helpdeskly/resilience';
+import { VaultSecrets } from '@helpdeskly/secrets';
 import {
   type FailedMigrationResolution,
   type MigrationStatus,
@@ -15,6 +18,7 @@ import {
   migrateAllTenants,
   migrationStatus,
   resolveFailedMigration,
+  type ServerUrlResolver,
   tenantsMigrationStatus,
 } from '@helpdeskly/migrations';
 
@@ -23,7 +27,8 @@ const USAGE = `Usage: pnpm run migrate -- <command>
   create <control|tenant> <name>  write the next migration of a schema from its schema file
   deploy                          apply pending control migrations to CONTROL_DATABASE_URL
   tenants                         bring every tenant database up to date
-                                  (TENANT_MIGRATION_CONCURRENCY at a time, default 4)
+                                  (TENANT_MIGRATION_CONCURRENCY at a time, default 4; with
+                                  VAULT_ADDR set, each server's credentials come from Vault)
   status [control]                applied, pending and failed migrations of the control database
                                   and, unless "control" is given, of every tenant database
   drift                           check that both schema files match their migrations
@@ -85,6 +90,7 @@ async function tenants(args: readonly string[]): Promise<number> {
   const reports = await migrateAllTenants({
     controlDatabaseUrl: requireEnv('CONTROL_DATABASE_URL'),
     concurrency: tenantConcurrency(),
+    serverUrl: await vaultServerUrl(),
     onProgress: (report, { done, total }) => {
       const outcome = report.error ? `FAILED: ${report.error}` : report.applied.length === 0 ? 'up to date' : `applied ${report.applied.join(', ')}`;
       console.log(`[${done}/${total}] ${report.slug}: ${outcome}`);
@@ -102,7 +108,7 @@ async function status(args: readonly string[]): Promise<number> {
   let upToDate = printStatus(`control (${databaseNameOf(controlUrl)})`, await migrationStatus(controlUrl, 'control'));
   if (scope === 'control') return upToDate ? 0 : 1;
 
-  for (const report of await tenantsMigrationStatus(controlUrl, tenantConcurrency())) {
+  for (const report of await tenantsMigrationStatus(controlUrl, tenantConcurrency(), { serverUrl: await vaultServerUrl() })) {
     if (report.status) upToDate = printStatus(`tenant ${report.slug}`, report.status) && upToDate;
     else {
       console.log(`tenant ${report.slug}: ERROR ${report.error}`);
@@ -148,9 +154,23 @@ function printStatus(label: string, { applied, pending, failed }: MigrationStatu
 }
 
 async function tenantDatabaseUrl(controlUrl: string, slug: string): Promise<string> {
-  const tenant = (await listTenantDatabases(controlUrl)).find((candidate) => candidate.slug === slug);
+  const tenant = (await listTenantDatabases(controlUrl, { serverUrl: await vaultServerUrl() })).find((candidate) => candidate.slug === slug);
   if (!tenant) throw new Error(`No live tenant with slug "${slug}"`);
   return tenant.databaseUrl;
+}
+
+/**
+ * With VAULT_ADDR set, database servers' credentials come from Vault as the APIs read them
+ * (database-servers/<name>; @helpdeskly/secrets), so a server whose password lives only there
+ * is migrated too. Unset: each server's admin_url as stored.
+ */
+async function vaultServerUrl(): Promise<ServerUrlResolver | undefined> {
+  if (!process.env.VAULT_ADDR) return undefined;
+  const config = loadConfig();
+  const metrics = new MetricsRegistry();
+  const breakers = new CircuitBreakerRegistry(config, metrics);
+  const secrets = await VaultSecrets.start(config, new OutboundHttp(breakers), metrics);
+  return async (server) => secrets.databaseServerUrl(server);
 }
 
 function requireEnv(name: string): string {

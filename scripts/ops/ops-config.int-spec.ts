@@ -155,6 +155,8 @@ describe('deployment files', () => {
         expect(services[name].depends_on['vault-init']).toEqual({ condition: 'service_completed_successfully' });
         expect(services[name].depends_on.migrate).toEqual({ condition: 'service_completed_successfully' });
       }
+      expect(services.migrate.environment.VAULT_ADDR).toBe('http://vault:8200');
+      expect(services.migrate.depends_on['vault-init']).toEqual({ condition: 'service_completed_successfully' });
       expect(services.vault.networks).toEqual(expect.objectContaining({ backend: expect.anything() }));
     });
 

@@ -34,7 +34,9 @@ export {
   migrateAllTenants,
   tenantsMigrationStatus,
   type MigrateAllTenantsOptions,
+  type ServerUrlResolver,
   type TenantDatabase,
+  type TenantDatabaseOptions,
   type TenantMigrationReport,
   type TenantStatusReport,
 } from './tenant-migrations';

@@ -22,7 +22,17 @@ export interface TenantMigrationReport {
   readonly error?: string;
 }
 
-export interface MigrateAllTenantsOptions extends SchemaPathOptions {
+/**
+ * The admin URL to use for a database server: its `admin_url` by default, or the same URL with
+ * credentials from a secrets store (the migrate command passes Vault's when VAULT_ADDR is set).
+ */
+export type ServerUrlResolver = (server: { readonly name: string; readonly adminUrl: string }) => Promise<string>;
+
+export interface TenantDatabaseOptions {
+  readonly serverUrl?: ServerUrlResolver;
+}
+
+export interface MigrateAllTenantsOptions extends SchemaPathOptions, TenantDatabaseOptions {
   readonly controlDatabaseUrl: string;
   /** Most tenant databases migrated at once. */
   readonly concurrency: number;
@@ -41,15 +51,15 @@ export interface TenantStatusReport {
 
 // Tenants on their way out keep their database untouched.
 const LIVE_TENANTS_SQL = `
-  SELECT t.id, t.slug, t.database_name, s.admin_url
+  SELECT t.id, t.slug, t.database_name, s.name AS server_name, s.admin_url
     FROM tenants t
     JOIN database_servers s ON s.id = t.database_server_id
    WHERE t.status IN ('ACTIVE', 'SUSPENDED')
    ORDER BY t.slug`;
 
 /** Every tenant whose database exists and is kept up to date: ACTIVE or SUSPENDED (provisioning migrates the others itself). */
-export async function listTenantDatabases(controlDatabaseUrl: string): Promise<TenantDatabase[]> {
-  return withSession(controlDatabaseUrl, (control) => readTenantDatabases(control));
+export async function listTenantDatabases(controlDatabaseUrl: string, options: TenantDatabaseOptions = {}): Promise<TenantDatabase[]> {
+  return withSession(controlDatabaseUrl, (control) => readTenantDatabases(control, options.serverUrl));
 }
 
 /**
@@ -64,7 +74,7 @@ export async function migrateAllTenants(options: MigrateAllTenantsOptions): Prom
   const latest = readMigrations(schemaPaths('tenant', options).migrationsDir).at(-1)?.name;
 
   return withSession(controlDatabaseUrl, async (control) => {
-    const tenants = await readTenantDatabases(control);
+    const tenants = await readTenantDatabases(control, options.serverUrl);
     let done = 0;
     return mapWithConcurrency(tenants, concurrency, async (tenant) => {
       const report = await migrateOneTenant(control, tenant, migrate, latest);
@@ -75,8 +85,8 @@ export async function migrateAllTenants(options: MigrateAllTenantsOptions): Prom
 }
 
 /** {@link migrationStatus} of every live tenant database, `concurrency` at a time. */
-export async function tenantsMigrationStatus(controlDatabaseUrl: string, concurrency: number, options: SchemaPathOptions = {}): Promise<TenantStatusReport[]> {
-  const tenants = await listTenantDatabases(controlDatabaseUrl);
+export async function tenantsMigrationStatus(controlDatabaseUrl: string, concurrency: number, options: SchemaPathOptions & TenantDatabaseOptions = {}): Promise<TenantStatusReport[]> {
+  const tenants = await listTenantDatabases(controlDatabaseUrl, options);
   return mapWithConcurrency(tenants, concurrency, async ({ tenantId, slug, databaseUrl }) => {
     try {
       return { tenantId, slug, status: await migrationStatus(databaseUrl, 'tenant', options) };
@@ -117,7 +127,13 @@ async function migrateOneTenant(
   return error === undefined ? { tenantId, slug, applied } : { tenantId, slug, applied, error };
 }
 
-async function readTenantDatabases(control: Client): Promise<TenantDatabase[]> {
-  const { rows } = await control.query<{ id: string; slug: string; database_name: string; admin_url: string }>(LIVE_TENANTS_SQL);
-  return rows.map((row) => ({ tenantId: row.id, slug: row.slug, databaseUrl: withDatabase(row.admin_url, row.database_name) }));
+async function readTenantDatabases(control: Client, serverUrl?: ServerUrlResolver): Promise<TenantDatabase[]> {
+  const { rows } = await control.query<{ id: string; slug: string; database_name: string; server_name: string; admin_url: string }>(LIVE_TENANTS_SQL);
+  const urls = new Map<string, Promise<string>>();
+  const urlOf = (row: (typeof rows)[number]) => {
+    if (!serverUrl) return Promise.resolve(row.admin_url);
+    if (!urls.has(row.server_name)) urls.set(row.server_name, serverUrl({ name: row.server_name, adminUrl: row.admin_url }));
+    return urls.get(row.server_name)!;
+  };
+  return Promise.all(rows.map(async (row) => ({ tenantId: row.id, slug: row.slug, databaseUrl: withDatabase(await urlOf(row), row.database_name) })));
 }

@@ -6,35 +6,34 @@ import { expect } from 'expect';
 import { Client } from 'pg';
 import { keyIdOf } from '@helpdeskly/auth';
 import { MembershipRole, SecretBox } from '@helpdeskly/database';
+import { applyMigrations, withDatabase } from '@helpdeskly/migrations';
 import { freePort, VaultStandIn, waitFor } from '@helpdeskly/testing';
 import { AppFixture } from '../../../apps/app-api/src/testing/app-fixture';
 import { uniqueSuffix } from '../../../apps/control-api/src/testing/control-fixture';
 
 const ROOT = join(__dirname, '../../..');
 const secret = (label: string) => `${label}-${randomBytes(24).toString('base64url')}`;
-/** Runs control-api's real main.ts with `env` until it exits (async: a VaultStandIn of this process must answer it). */
-function runControlApi(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
-  return freePort().then(
-    (port) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--require', '@swc-node/register', join(ROOT, 'apps/control-api/src/main.ts')], {
-          cwd: ROOT,
-          env: { ...process.env, CONTROL_PORT: String(port), ...env },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new Error(`control-api started instead of refusing:\n${stderr}`));
-        }, 60_000);
-        child.on('exit', (status) => {
-          clearTimeout(timer);
-          resolve({ status, stderr });
-        });
-      }),
-  );
+/** Runs a TypeScript entry point of the repository with `env` until it exits (async: a VaultStandIn of this process must answer it). */
+function runScript(entry: string, args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', '@swc-node/register', join(ROOT, entry), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} did not exit within 90 s:\n${stdout}${stderr}`));
+    }, 90_000);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
+
+/** control-api's real main.ts, expected to refuse to start. */
+const runControlApi = async (env: Record<string, string>) => runScript('apps/control-api/src/main.ts', [], { CONTROL_PORT: String(await freePort()), ...env });
 
 const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
 
@@ -177,5 +176,54 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
     const result = await runControlApi({ ...NO_ENV_SECRETS, VAULT_ADDR: `http://127.0.0.1:${closed}`, VAULT_TOKEN: 'hvs.any' });
     expect(result.status).toBe(69);
     expect(result.stderr).toContain(`control-api refuses to start. Vault at http://127.0.0.1:${closed} is unreachable: ECONNREFUSED`);
+  });
+
+  it('lets `migrate -- tenants` reach a database server whose credentials live only in Vault', async () => {
+    const suffix = uniqueSuffix();
+    const controlName = `helpdeskly_vault_cli_${suffix}`;
+    const tenantName = `helpdeskly_vault_cli_t_${suffix}`;
+    const server = `vault-cli-${suffix}`;
+    await postgres.query(`CREATE DATABASE ${controlName}`);
+    await postgres.query(`CREATE DATABASE ${tenantName}`);
+    const controlUrl = withDatabase(process.env.DATABASE_URL!, controlName);
+    try {
+      await applyMigrations(controlUrl, 'control');
+      const control = new Client({ connectionString: controlUrl });
+      await control.connect();
+      try {
+        // The stored admin URL names a role that does not exist: only Vault's credentials work.
+        const { rows } = await control.query<{ id: string }>(
+          `INSERT INTO database_servers (id, name, admin_url, pgbouncer_host, pgbouncer_port, updated_at)
+           VALUES (gen_random_uuid(), $1, 'postgresql://hd_no_such_role@127.0.0.1:5432/postgres', '127.0.0.1', 6432, now()) RETURNING id`,
+          [server],
+        );
+        await control.query(
+          `INSERT INTO tenants (id, slug, name, status, database_server_id, database_name, database_role, database_password_enc, updated_at)
+           VALUES (gen_random_uuid(), $1, $1, 'ACTIVE', $2, $3, $4, 'v1:x', now())`,
+          [`cli-${suffix}`, rows[0].id, tenantName, `t_cli_${suffix}`],
+        );
+      } finally {
+        await control.end();
+      }
+      const env = { ...NO_ENV_SECRETS, CONTROL_DATABASE_URL: controlUrl, VAULT_ADDR: vault.addr, VAULT_TOKEN: vault.rootToken };
+
+      const withoutCredentials = await runScript('scripts/migrate.ts', ['tenants'], env);
+      expect(withoutCredentials.status).toBe(1);
+      expect(withoutCredentials.stdout).toContain('1 tenant database(s), 1 failed');
+
+      vault.put(`helpdeskly/database-servers/${server}`, { username: 'postgres', password: 'checked-by-the-real-server' });
+      const withCredentials = await runScript('scripts/migrate.ts', ['tenants'], env);
+      expect({ status: withCredentials.status, out: withCredentials.stdout }).toEqual({ status: 0, out: expect.stringContaining('1 tenant database(s), 0 failed') });
+      const tables = new Client({ connectionString: withDatabase(process.env.DATABASE_URL!, tenantName) });
+      await tables.connect();
+      try {
+        expect((await tables.query(`SELECT to_regclass('public.tickets') IS NOT NULL AS migrated`)).rows[0].migrated).toBe(true);
+      } finally {
+        await tables.end();
+      }
+    } finally {
+      await postgres.query(`DROP DATABASE IF EXISTS ${controlName} WITH (FORCE)`);
+      await postgres.query(`DROP DATABASE IF EXISTS ${tenantName} WITH (FORCE)`);
+    }
   });
 });
