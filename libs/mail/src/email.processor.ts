@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { type Job, type Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { AppConfig } from '@helpdeskly/config';
 import { MetricsRegistry } from '@helpdeskly/metrics';
-import { QUEUES } from '@helpdeskly/queues';
+import { QueueConnections, QUEUES } from '@helpdeskly/queues';
 import { RedisClient } from '@helpdeskly/redis';
 import { BreakerOpenError } from '@helpdeskly/resilience';
 import type { EmailMessage } from './email.types';
@@ -41,6 +41,7 @@ export class EmailProcessor extends WorkerHost {
     private readonly mailer: SmtpMailer,
     private readonly metrics: MetricsRegistry,
     @InjectQueue(QUEUES.email) private readonly queue: Queue<EmailMessage>,
+    connections: QueueConnections,
   ) {
     super();
     const { emailConcurrency, lockDurationMs } = config.queues;
@@ -49,8 +50,9 @@ export class EmailProcessor extends WorkerHost {
       lockDuration: lockDurationMs,
       // A job whose worker died is taken again within about two lock durations.
       stalledInterval: lockDurationMs,
-      // The producers' connection fails fast while Redis is down; a worker just waits for it.
-      connection: { url: config.redis.url },
+      // The producers' connection fails fast while Redis is down; a worker just waits for it
+      // (REDIS_URL, or the cluster of QUEUE_REDIS_CLUSTER_NODES).
+      connection: connections.forWorker(),
     } satisfies Partial<WorkerOptions>);
   }
 

@@ -1,6 +1,7 @@
 export { addJob, ENQUEUE_TIMEOUT_MS, runSoon, withRedisTimeout } from './enqueue';
 export { DEFAULT_JOB_OPTIONS, jobId } from './job-options';
 export { maskJobData } from './mask-job-data';
+export { QueueConnections, QueueConnectionsModule, type QueueRedisNode } from './queue-connections';
 export { isQueueName, QUEUE_NAMES, QUEUES, type QueueName } from './queue-names';
 export { QueueProcessor } from './queue-processor';
 export { type QueueRedisSettings, QueueRedisSettingsCheck } from './queue-redis-settings';

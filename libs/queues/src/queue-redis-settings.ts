@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { AppConfig } from '@helpdeskly/config';
 import { ReadinessDetail } from '@helpdeskly/health';
 import { RedisClient } from '@helpdeskly/redis';
+import { QueueConnections, type QueueRedisNode } from './queue-connections';
 
 /** What the queues' Redis says of its persistence, as read with CONFIG GET. */
 export interface QueueRedisSettings {
@@ -13,10 +14,12 @@ export interface QueueRedisSettings {
   readonly warnings: readonly string[];
   /** Set when Redis refused CONFIG (managed Redis often does) or did not answer. */
   readonly unchecked?: string;
+  /** On a Redis Cluster (QUEUE_REDIS_CLUSTER_NODES): each master's settings. */
+  readonly nodes?: readonly { readonly address: string; readonly maxmemoryPolicy?: string; readonly appendonly?: string }[];
 }
 
 /**
- * Checks that REDIS_URL persists (appendonly yes) and never evicts (maxmemory-policy noeviction):
+ * Checks that REDIS_URL (or every master of QUEUE_REDIS_CLUSTER_NODES) persists (appendonly yes) and never evicts (maxmemory-policy noeviction):
  * logged once at start-up where workers run (error level in production), and shown in the
  * worker's readiness under `checks.queueRedis`. A Redis that refuses CONFIG is reported, not fatal.
  */
@@ -28,6 +31,7 @@ export class QueueRedisSettingsCheck extends ReadinessDetail implements OnApplic
   constructor(
     private readonly redis: RedisClient,
     private readonly config: AppConfig,
+    private readonly connections: QueueConnections,
   ) {
     super();
   }
@@ -47,24 +51,32 @@ export class QueueRedisSettingsCheck extends ReadinessDetail implements OnApplic
     return { ...(await this.inspect()) };
   }
 
+  /** REDIS_URL's settings, or on a cluster those of every master (each must be right). */
   async inspect(): Promise<QueueRedisSettings> {
     try {
-      const maxmemoryPolicy = await this.get('maxmemory-policy');
-      const appendonly = await this.get('appendonly');
+      const single: QueueRedisNode = { address: 'REDIS_URL', config: (parameter) => this.redis.config('GET', parameter) };
+      const nodes = await Promise.all(
+        (await this.connections.nodes(single)).map(async (node) => ({ address: node.address, maxmemoryPolicy: await get(node, 'maxmemory-policy'), appendonly: await get(node, 'appendonly') })),
+      );
       const warnings: string[] = [];
-      if (maxmemoryPolicy !== 'noeviction') warnings.push(`maxmemory-policy is ${maxmemoryPolicy ?? 'unknown'}: Redis may evict queued jobs under memory pressure`);
-      if (appendonly !== 'yes') warnings.push(`appendonly is ${appendonly ?? 'unknown'}: queued jobs since the last snapshot are lost on a restart`);
-      return { maxmemoryPolicy, appendonly, warnings };
+      for (const { address, maxmemoryPolicy, appendonly } of nodes) {
+        const where = this.connections.clustered ? ` on ${address}` : '';
+        if (maxmemoryPolicy !== 'noeviction') warnings.push(`maxmemory-policy is ${maxmemoryPolicy ?? 'unknown'}${where}: Redis may evict queued jobs under memory pressure`);
+        if (appendonly !== 'yes') warnings.push(`appendonly is ${appendonly ?? 'unknown'}${where}: queued jobs since the last snapshot are lost on a restart`);
+      }
+      if (!this.connections.clustered) return { maxmemoryPolicy: nodes[0].maxmemoryPolicy, appendonly: nodes[0].appendonly, warnings };
+      const same = (pick: (n: (typeof nodes)[number]) => string | undefined) => (new Set(nodes.map(pick)).size === 1 ? pick(nodes[0]) : 'mixed');
+      return { maxmemoryPolicy: same((n) => n.maxmemoryPolicy), appendonly: same((n) => n.appendonly), warnings, nodes };
     } catch (error) {
       return { warnings: [], unchecked: (error as Error).message };
     }
   }
+}
 
-  private async get(parameter: string): Promise<string | undefined> {
-    const reply: unknown = await this.redis.config('GET', parameter);
-    // RESP2 answers [name, value]; RESP3 a map.
-    if (Array.isArray(reply)) return reply[1] === undefined ? undefined : String(reply[1]);
-    if (reply instanceof Map) return reply.get(parameter) as string | undefined;
-    return (reply as Record<string, string> | null)?.[parameter];
-  }
+async function get(node: QueueRedisNode, parameter: string): Promise<string | undefined> {
+  const reply: unknown = await node.config(parameter);
+  // RESP2 answers [name, value]; RESP3 a map.
+  if (Array.isArray(reply)) return reply[1] === undefined ? undefined : String(reply[1]);
+  if (reply instanceof Map) return reply.get(parameter) as string | undefined;
+  return (reply as Record<string, string> | null)?.[parameter];
 }

@@ -4,6 +4,7 @@ import { WorkerHost } from '@nestjs/bullmq';
 import { type Job, Worker } from 'bullmq';
 import { AppConfig } from '@helpdeskly/config';
 import { MetricsRegistry } from '@helpdeskly/metrics';
+import { QueueConnections } from './queue-connections';
 import { QueueProcessor } from './queue-processor';
 
 /**
@@ -24,6 +25,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly discovery: DiscoveryService,
     private readonly config: AppConfig,
     private readonly metrics: MetricsRegistry,
+    private readonly connections: QueueConnections,
   ) {}
 
   /** The queues this process consumes. */
@@ -54,7 +56,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
 
   private start(processor: QueueProcessor): Worker {
     return new Worker(processor.queue, (job: Job) => processor.process(job), {
-      connection: { url: this.config.redis.url },
+      connection: this.connections.forWorker(),
       prefix: this.config.queues.prefix,
       concurrency: processor.concurrency,
       lockDuration: this.config.queues.lockDurationMs,

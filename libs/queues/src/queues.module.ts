@@ -1,12 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '@helpdeskly/config';
+import { QueueConnections, QueueConnectionsModule } from './queue-connections';
 import { QueueErrorReporter } from './queue-error-reporter';
 import { QUEUE_NAMES } from './queue-names';
 import { QueueMetrics } from './queue.metrics';
 
 /**
- * BullMQ on REDIS_URL and every queue of Helpdeskly as a producer (inject with
+ * BullMQ on REDIS_URL (or the Redis Cluster of QUEUE_REDIS_CLUSTER_NODES) and every queue of Helpdeskly as a producer (inject with
  * `@InjectQueue(QUEUES.email)`). Queues close with the application (@nestjs/bullmq).
  */
 const QUEUE_PRODUCERS = BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })));
@@ -14,10 +15,11 @@ const QUEUE_PRODUCERS = BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({
 @Global()
 @Module({
   imports: [
+    QueueConnectionsModule,
     BullModule.forRootAsync({
-      inject: [AppConfig],
-      // No offline queue: while Redis is down an add fails at once instead of piling up in memory.
-      useFactory: (config: AppConfig) => ({ prefix: config.queues.prefix, connection: { url: config.redis.url, enableOfflineQueue: false } }),
+      imports: [QueueConnectionsModule],
+      inject: [AppConfig, QueueConnections],
+      useFactory: (config: AppConfig, connections: QueueConnections) => ({ prefix: config.queues.prefix, connection: connections.forQueues() }),
     }),
     QUEUE_PRODUCERS,
   ],
