@@ -12,20 +12,27 @@
 #   BACKUP_ROLES_URL       optional superuser URL of a database server: its roles are dumped with
 #                          their password verifiers through it (else through each server's
 #                          admin URL, without passwords when that role may not read them)
+#   BACKUP_S3_BUCKET ...   offsite copy on S3-compatible storage after each backup, and its own
+#                          retention: see scripts/lib/offsite.sh for the variables
 #
 # Layout: BACKUP_DIR/<UTC timestamp>/ control.dump, tenants/<database>.dump (pg_dump custom
-# format, compressed), roles-<server>.sql.gz, manifest.tsv (slug, database, role, server).
-# scripts/restore.sh reads it. Needs pg_dump, pg_dumpall and psql of PostgreSQL 15 or later.
+# format, compressed), roles-<server>.sql.gz, manifest.tsv (slug, database, role, server),
+# SHA256SUMS. scripts/restore.sh reads it. Needs pg_dump, pg_dumpall and psql of PostgreSQL 15 or
+# later, and the AWS CLI for the offsite copy. An offsite copy that fails exits 1 (the local backup
+# stays, and no retention runs, local or remote).
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=scripts/lib/offsite.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/offsite.sh"
 
 : "${CONTROL_DATABASE_URL:?CONTROL_DATABASE_URL is not set}"
 backup_root=${BACKUP_DIR:-./backups}
 retention_days=${BACKUP_RETENTION_DAYS:-14}
 [[ "$retention_days" =~ ^[0-9]+$ ]] || fail "BACKUP_RETENTION_DAYS must be a number of days, got '$retention_days'"
 for tool in pg_dump pg_dumpall psql gzip; do have "$tool" || fail "$tool is not installed (apt-get install postgresql-client)"; done
+if offsite_enabled; then have aws || fail "BACKUP_S3_BUCKET is set but the AWS CLI is not installed (apt-get install awscli)"; fi
 
 
 
@@ -38,7 +45,7 @@ umask 077
 mkdir -p "$target/tenants"
 # A backup that fails half-way must not look complete: the folder is removed.
 complete=0
-trap '((complete == 1)) || rm -rf "$target"' EXIT
+trap '((complete == 1)) || rm -rf "$target"; offsite_cleanup' EXIT
 chmod 700 "$target"
 
 sql "$CONTROL_DATABASE_URL" -c 'SELECT 1' >/dev/null || fail "Cannot connect to the control database (CONTROL_DATABASE_URL)"
@@ -93,9 +100,19 @@ while IFS=$'\t' read -r server admin_url; do
   fi
 done <<<"$servers"
 
+write_checksums "$target"
 # shellcheck disable=SC2034 # read by the EXIT trap
 complete=1
 log "Backup complete in $(elapsed_since "$started"): $target (control + $count tenant database(s))"
+
+if offsite_enabled; then
+  if ! offsite_upload "$target"; then
+    echo "$target"
+    fail "The upload of $target to $(offsite_root)/ failed (see above): the local backup is kept, and no backup was deleted"
+  fi
+  log "Offsite copy complete: $(offsite_root)/$stamp/"
+  offsite_prune "$stamp"
+fi
 
 if ((retention_days > 0)); then
   while IFS= read -r old; do

@@ -4,6 +4,13 @@
 #
 #   bash scripts/restore.sh BACKUP_FOLDER --all --yes
 #   bash scripts/restore.sh BACKUP_FOLDER --tenant SLUG --yes
+#   bash scripts/restore.sh --from-s3 STAMP|latest (--all | --tenant SLUG) --yes
+#   bash scripts/restore.sh --list-remote
+#
+# --from-s3 downloads the offsite copy of scripts/backup.sh (BACKUP_S3_* variables, see
+# scripts/lib/offsite.sh) into a temporary folder, checks every file against its SHA256SUMS, then
+# restores from it; --list-remote lists the remote backups. A local folder with a SHA256SUMS is
+# checked against it too.
 #
 # A database being restored is dropped first (its sessions ended), hence --yes. Stop control-api,
 # app-api and the worker before restoring everything; one tenant can be restored while they run
@@ -17,12 +24,32 @@ set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=scripts/lib/offsite.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/offsite.sh"
 
-usage() { fail "usage: bash scripts/restore.sh BACKUP_FOLDER (--all | --tenant SLUG) --yes"; }
+usage() { fail "usage: bash scripts/restore.sh (BACKUP_FOLDER | --from-s3 STAMP|latest) (--all | --tenant SLUG) --yes, or --list-remote"; }
+
+if [[ "${1:-}" == --list-remote ]]; then
+  offsite_enabled || fail "BACKUP_S3_BUCKET is not set: there is no remote copy to list"
+  trap offsite_cleanup EXIT
+  stamps=$(offsite_stamps) || fail "Cannot list $(offsite_root)/ (see above)"
+  while IFS= read -r stamp; do
+    [[ -n "$stamp" ]] || continue
+    if offsite_complete "$stamp"; then printf '%s\tcomplete\n' "$stamp"; else printf '%s\tincomplete\n' "$stamp"; fi
+  done <<<"$stamps"
+  exit 0
+fi
 
 [[ $# -ge 2 ]] || usage
-folder=${1%/}
-shift
+remote=''
+if [[ "$1" == --from-s3 ]]; then
+  [[ $# -ge 3 ]] || usage
+  remote=$2
+  shift 2
+else
+  folder=${1%/}
+  shift
+fi
 mode='' slug='' confirmed=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -39,8 +66,17 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$mode" ]] || usage
 : "${CONTROL_DATABASE_URL:?CONTROL_DATABASE_URL is not set}"
-[[ -f "$folder/manifest.tsv" && -f "$folder/control.dump" ]] || fail "$folder is not a backup folder of scripts/backup.sh (no manifest.tsv or control.dump)"
 ((confirmed == 1)) || fail "Restoring drops the databases it restores: add --yes to confirm"
+if [[ -n "$remote" ]]; then
+  offsite_enabled || fail "--from-s3 needs BACKUP_S3_BUCKET (and the other BACKUP_S3_* variables of the backup)"
+  umask 077
+  download_dir=$(mktemp -d)
+  trap 'rm -rf "$download_dir"; offsite_cleanup' EXIT
+  folder=$(offsite_download "$remote" "$download_dir") || exit 1
+elif [[ -f "$folder/SHA256SUMS" ]]; then
+  verify_checksums "$folder"
+fi
+[[ -f "$folder/manifest.tsv" && -f "$folder/control.dump" ]] || fail "$folder is not a backup folder of scripts/backup.sh (no manifest.tsv or control.dump)"
 for tool in pg_restore psql gzip; do have "$tool" || fail "$tool is not installed (apt-get install postgresql-client)"; done
 
 

@@ -37,9 +37,11 @@ flush_test_redis() {
 }
 
 # Tools of the operations checks (scripts/ops/*.int-spec.ts): docker-compose validates the compose
-# files, nginx -t the proxy config, shellcheck the scripts.
+# files, nginx -t the proxy config, shellcheck the scripts, the AWS CLI uploads the offsite
+# backups to a local S3-compatible server (s3rver, a dev dependency).
 ensure_ops_tools() {
   local missing=()
+  have aws || missing+=(awscli)
   have docker-compose || missing+=(docker-compose)
   have nginx || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
   have shellcheck || missing+=(shellcheck)

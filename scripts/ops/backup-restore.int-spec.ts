@@ -1,9 +1,9 @@
 // scripts/backup.sh and scripts/restore.sh against the machine's PostgreSQL: a scratch control
 // database (migrated) listing one scratch tenant database, backed up, dropped, restored, compared.
 // Never the shared test databases: both are created here and dropped at the end.
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import { expect } from 'expect';
 import { Client } from 'pg';
 import { loadConfig } from '@helpdeskly/config';
 import { applyMigrations } from '@helpdeskly/migrations';
+import { freePort } from '@helpdeskly/testing';
 
 const ROOT = join(__dirname, '../..');
 const config = loadConfig();
@@ -44,7 +45,11 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
   const tickets = () => withClient(urlOf(tenant), async (client) => (await client.query<{ id: number; subject: string }>('SELECT id, subject FROM tickets ORDER BY id')).rows);
 
   function script(name: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    return spawnSync('bash', [join(ROOT, 'scripts', name), ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    return scriptWith({}, name, ...args);
+  }
+
+  function scriptWith(extra: Record<string, string>, name: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    return spawnSync('bash', [join(ROOT, 'scripts', name), ...args], { cwd: ROOT, env: { ...env, ...extra }, encoding: 'utf8', timeout: 60_000 });
   }
 
   before(async () => {
@@ -147,5 +152,111 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
     const unknown = script('restore.sh', folder, '--tenant', 'nobody', '--yes');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/Tenant nobody is not in/);
+  });
+
+  // Against s3rver (npm), a local S3-compatible server, through the AWS CLI as in production.
+  describe('offsite copies on S3-compatible storage (BACKUP_S3_*)', () => {
+    const bucket = 'helpdeskly-backups';
+    const s3Dir = mkdtempSync(join(tmpdir(), 'helpdeskly-s3rver-'));
+    let server: ChildProcess;
+    let offsite: Record<string, string>;
+    let uploaded: string;
+    const stampOf = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+
+    /** The AWS CLI against the local server, as the scripts call it. */
+    function aws(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+      return spawnSync('aws', ['--endpoint-url', offsite.BACKUP_S3_ENDPOINT, '--region', 'us-east-1', 's3', ...args], { env: { ...process.env, ...offsite }, encoding: 'utf8', timeout: 60_000 });
+    }
+    const remoteStamps = () => [...aws('ls', `s3://${bucket}/nightly/`).stdout.matchAll(/PRE (\S+)\//g)].map((m) => m[1]).sort();
+
+    before(async () => {
+      const port = await freePort();
+      // Its own process: the scripts run through spawnSync, which blocks this one.
+      const options = JSON.stringify({ port, address: '127.0.0.1', silent: true, directory: s3Dir, configureBuckets: [{ name: bucket }] });
+      server = spawn(process.execPath, ['-e', `new (require('s3rver'))(${options}).run().then(() => console.log('ready'))`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+        server.on('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
+      });
+      offsite = {
+        BACKUP_S3_BUCKET: bucket,
+        BACKUP_S3_PREFIX: 'nightly',
+        BACKUP_S3_ENDPOINT: `http://127.0.0.1:${port}`,
+        BACKUP_S3_REGION: 'us-east-1',
+        BACKUP_S3_RETENTION_DAYS: '30',
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      };
+    });
+
+    after(async () => {
+      server?.kill();
+      rmSync(s3Dir, { recursive: true, force: true });
+    });
+
+    it('uploads each backup with its SHA256SUMS, and deletes remote backups older than the retention only', () => {
+      const seed = join(backups, 'seed.txt');
+      writeFileSync(seed, 'an older backup');
+      const old = '20200101T000000Z';
+      const recent = stampOf(new Date(Date.now() - 2 * 86_400_000));
+      for (const stamp of [old, recent]) expect(aws('cp', '--only-show-errors', seed, `s3://${bucket}/nightly/${stamp}/manifest.tsv`).status).toBe(0);
+
+      const result = scriptWith(offsite, 'backup.sh');
+      expect(result.stderr).not.toMatch(/error|warning/i);
+      expect(result.status).toBe(0);
+      const local = result.stdout.trim().split('\n').at(-1)!;
+      uploaded = local.split('/').at(-1)!;
+
+      expect(remoteStamps()).toEqual([recent, uploaded].sort());
+      const listed = aws('ls', '--recursive', `s3://${bucket}/nightly/${uploaded}/`).stdout;
+      for (const file of ['control.dump', 'manifest.tsv', 'roles-primary.sql.gz', `tenants/${tenant}.dump`, 'SHA256SUMS']) expect(listed).toContain(`nightly/${uploaded}/${file}`);
+      const sums = readFileSync(join(local, 'SHA256SUMS'), 'utf8');
+      expect(sums).toMatch(new RegExp(`^[0-9a-f]{64}  tenants/${tenant}\\.dump$`, 'm'));
+      expect(aws('cp', `s3://${bucket}/nightly/${uploaded}/SHA256SUMS`, '-').stdout).toBe(sums);
+
+      const list = scriptWith(offsite, 'restore.sh', '--list-remote');
+      expect(list.status).toBe(0);
+      // The seeded recent one has no SHA256SUMS: an upload that never finished.
+      expect(list.stdout).toBe(`${[`${recent}\tincomplete`, `${uploaded}\tcomplete`].sort().join('\n')}\n`);
+    });
+
+    it('restores a tenant from the remote copy once the local one is gone, after checking its checksums', async () => {
+      rmSync(join(backups, uploaded), { recursive: true, force: true });
+      await withClient(urlOf(tenant), (client) => client.query("DELETE FROM tickets WHERE id > 5; UPDATE tickets SET subject = 'lost'"));
+
+      const result = scriptWith(offsite, 'restore.sh', '--from-s3', 'latest', '--tenant', 'ops-spec', '--yes');
+      expect(result.stderr).toContain(`Downloading s3://${bucket}/nightly/${uploaded}/`);
+      expect(result.status).toBe(0);
+      const rows = await tickets();
+      expect(rows.length).toBe(200);
+      expect(rows[0]).toEqual({ id: 1, subject: 'Ticket 1' });
+    });
+
+    it('refuses a remote backup that is corrupted or incomplete, touching nothing', async () => {
+      await withClient(urlOf(tenant), (client) => client.query("UPDATE tickets SET subject = 'kept' WHERE id = 1"));
+      const garbage = join(backups, 'garbage.dump');
+      writeFileSync(garbage, 'PGDMP not really');
+      expect(aws('cp', '--only-show-errors', garbage, `s3://${bucket}/nightly/${uploaded}/tenants/${tenant}.dump`).status).toBe(0);
+
+      const corrupted = scriptWith(offsite, 'restore.sh', '--from-s3', uploaded, '--tenant', 'ops-spec', '--yes');
+      expect(corrupted.status).toBe(1);
+      expect(corrupted.stderr).toMatch(new RegExp(`does not match its SHA256SUMS.*tenants/${tenant}\\.dump`));
+      const incomplete = scriptWith(offsite, 'restore.sh', '--from-s3', stampOf(new Date(Date.now() - 2 * 86_400_000)), '--all', '--yes');
+      expect(incomplete.status).toBe(1);
+      expect(incomplete.stderr).toMatch(/is not a complete backup \(no SHA256SUMS\)/);
+      expect((await tickets())[0]).toEqual({ id: 1, subject: 'kept' });
+    });
+
+    it('exits 1 when the upload fails (wrong credentials, missing bucket), keeping the local backup and every remote one', () => {
+      const before = remoteStamps();
+      for (const broken of [{ AWS_ACCESS_KEY_ID: 'NOT-A-KEY' }, { BACKUP_S3_BUCKET: 'no-such-bucket' }]) {
+        const result = scriptWith({ ...offsite, ...broken, BACKUP_S3_RETENTION_DAYS: '1' }, 'backup.sh');
+        expect({ broken, status: result.status }).toEqual({ broken, status: 1 });
+        expect(result.stderr).toMatch(/The upload of .* failed \(see above\): the local backup is kept, and no backup was deleted/);
+        const local = result.stdout.trim().split('\n').at(-1)!;
+        expect(existsSync(join(local, 'SHA256SUMS'))).toBe(true);
+      }
+      expect(remoteStamps()).toEqual(before);
+    });
   });
 });
