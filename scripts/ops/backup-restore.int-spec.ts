@@ -249,7 +249,8 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
 
     it('exits 1 when the upload fails (wrong credentials, missing bucket), keeping the local backup and every remote one', () => {
       const before = remoteStamps();
-      for (const broken of [{ AWS_ACCESS_KEY_ID: 'NOT-A-KEY' }, { BACKUP_S3_BUCKET: 'no-such-bucket' }]) {
+      const brokenSettings: Record<string, string>[] = [{ AWS_ACCESS_KEY_ID: 'NOT-A-KEY' }, { BACKUP_S3_BUCKET: 'no-such-bucket' }];
+      for (const broken of brokenSettings) {
         const result = scriptWith({ ...offsite, ...broken, BACKUP_S3_RETENTION_DAYS: '1' }, 'backup.sh');
         expect({ broken, status: result.status }).toEqual({ broken, status: 1 });
         expect(result.stderr).toMatch(/The upload of .* failed \(see above\): the local backup is kept, and no backup was deleted/);
