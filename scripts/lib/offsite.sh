@@ -78,8 +78,16 @@ offsite_upload() {
 
 # The backup stamps under the root, one per line, oldest first (folders named like 20261202T030000Z).
 offsite_stamps() {
-  local listing
-  listing=$(s3 ls "$(offsite_root)/") || return 1
+  local listing errors status=0
+  errors=$(mktemp)
+  listing=$(s3 ls "$(offsite_root)/" 2>"$errors") || status=$?
+  # `aws s3 ls` exits 1, saying nothing, when the prefix holds nothing yet: an empty list.
+  if ((status != 0)) && [[ ! (status -eq 1 && ! -s "$errors") ]]; then
+    cat "$errors" >&2
+    rm -f "$errors"
+    return 1
+  fi
+  rm -f "$errors"
   awk '$1 == "PRE" { sub("/$", "", $2); print $2 }' <<<"$listing" | grep -E '^20[0-9]{6}T[0-9]{6}Z$' | LC_ALL=C sort || true
 }
 
