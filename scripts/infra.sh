@@ -187,13 +187,14 @@ _compose_pgbouncer_running() {
 }
 
 # Random secrets for the technical users, kept across runs in .dev/pgbouncer/secrets.env. A key
-# missing from an older file (PGBOUNCER_ADMIN_PASSWORD came later) is added, the others kept.
+# missing from an older file (PGBOUNCER_ADMIN_PASSWORD, TENANT_GATEWAY_PASSWORD came later) is
+# added, the others kept.
 _pgbouncer_secrets() {
   local file="$PGBOUNCER_DIR/secrets.env" key
   (
     umask 077
     touch "$file"
-    for key in PGBOUNCER_AUTH_PASSWORD PGBOUNCER_STATS_PASSWORD PGBOUNCER_ADMIN_PASSWORD; do
+    for key in PGBOUNCER_AUTH_PASSWORD PGBOUNCER_STATS_PASSWORD PGBOUNCER_ADMIN_PASSWORD TENANT_GATEWAY_PASSWORD; do
       grep -q "^$key=." "$file" || printf '%s=%s\n' "$key" "$(random_hex 24)" >>"$file"
     done
   )
@@ -219,6 +220,70 @@ SELECT format('GRANT CONNECT ON DATABASE %I TO pgbouncer_auth', datname) FROM pg
 SQL
 }
 
+_gateway_role() { echo "${TENANT_GATEWAY_ROLE:-helpdeskly_gateway}"; }
+
+# The tenant backend budget of the server: TENANT_BACKEND_BUDGET when set, else what PostgreSQL
+# can give tenants, max_connections - superuser_reserved_connections - TENANT_BACKEND_RESERVE
+# (default 30: the control database pools of the APIs and the worker, migrations, backups,
+# monitoring). app-api refuses to start when PgBouncer's cap and the server disagree with it.
+_compute_tenant_backend_budget() {
+  local max reserved reserve=${TENANT_BACKEND_RESERVE:-30} budget
+  read -r max reserved < <(psql_admin -d postgres -Atc "SELECT current_setting('max_connections'), current_setting('superuser_reserved_connections')" | tr '|' ' ')
+  budget=${TENANT_BACKEND_BUDGET:-$((max - reserved - reserve))}
+  ((budget >= 4)) || fail "The tenant backend budget would be $budget: PostgreSQL's max_connections ($max) - superuser_reserved_connections ($reserved) - TENANT_BACKEND_RESERVE ($reserve). Raise max_connections or lower TENANT_BACKEND_RESERVE."
+  ((budget + reserve <= max - reserved)) || fail "TENANT_BACKEND_BUDGET=$budget leaves less than TENANT_BACKEND_RESERVE=$reserve of PostgreSQL's max_connections ($max, $reserved reserved for superusers)."
+  _TENANT_BACKEND_BUDGET=$budget
+}
+
+# The role every tenant request logs in as (NOINHERIT, no privilege of its own, a member of each
+# tenant role, each tenant database setting its role: ALTER ROLE ... IN DATABASE ... SET role;
+# control-api grants that per tenant). Its CONNECTION LIMIT backs PgBouncer's cap on the server,
+# with headroom for backends still exiting after PgBouncer closed them. The password is set when
+# it no longer logs in, so PgBouncer's copy of its SCRAM secret (the auth_file) stays valid.
+_ensure_gateway_role() {
+  local role limit
+  role=$(_gateway_role)
+  limit=$((_TENANT_BACKEND_BUDGET + (_TENANT_BACKEND_BUDGET / 10 > 2 ? _TENANT_BACKEND_BUDGET / 10 : 2)))
+  psql_admin -d postgres -v role="$role" -v limit="$limit" <<'SQL'
+SET client_min_messages = warning;
+SELECT format('CREATE ROLE %I LOGIN NOINHERIT', :'role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
+SELECT format('ALTER ROLE %I WITH LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT %s', :'role', :'limit') \gexec
+SQL
+  _GATEWAY_VERIFIER=$(_gateway_verifier "$role")
+  if ! _scram_matches "$_GATEWAY_VERIFIER" "$TENANT_GATEWAY_PASSWORD"; then
+    log "Setting the password of the gateway role $role"
+    psql_admin -d postgres -v role="$role" -v password="$TENANT_GATEWAY_PASSWORD" <<'SQL'
+SET password_encryption = 'scram-sha-256';
+SELECT format('ALTER ROLE %I PASSWORD %L', :'role', :'password') \gexec
+SQL
+    _GATEWAY_VERIFIER=$(_gateway_verifier "$role")
+  fi
+  [[ "$_GATEWAY_VERIFIER" == SCRAM-SHA-256\$* ]] || fail "The gateway role $role has no SCRAM secret (password_encryption must be scram-sha-256)"
+}
+
+# The role's SCRAM secret as pg_authid holds it. It goes to PgBouncer's auth_file instead of the
+# password: PgBouncer then logs in to PostgreSQL with the keys of the client's own SCRAM exchange,
+# no PBKDF2 of its own per new server connection.
+_gateway_verifier() {
+  psql_admin -d postgres -At -v role="$1" <<'SQL'
+SELECT coalesce(rolpassword, '') FROM pg_authid WHERE rolname = :'role'
+SQL
+}
+
+# True when the SCRAM-SHA-256 secret $1 was made from password $2 (RFC 5802's StoredKey), so the
+# password is set again only when it changed: a login cannot tell where pg_hba trusts loopback.
+_scram_matches() {
+  [[ "$1" == SCRAM-SHA-256\$* ]] || return 1
+  node -e '
+    const { createHash, createHmac, pbkdf2Sync } = require("node:crypto");
+    const [, iterations, salt, storedKey] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):/.exec(process.argv[1]) ?? [];
+    if (!storedKey) process.exit(1);
+    const salted = pbkdf2Sync(process.argv[2], Buffer.from(salt, "base64"), Number(iterations), 32, "sha256");
+    const key = createHash("sha256").update(createHmac("sha256", salted).update("Client Key").digest()).digest("base64");
+    process.exit(key === storedKey ? 0 : 1);
+  ' "$1" "$2"
+}
+
 # _render_pgbouncer_config DIR CONF_DIR PG_HOST LISTEN_ADDR TRUSTED_NET LOGFILE PIDFILE
 # Writes pgbouncer.ini, hba.conf and userlist.txt into DIR, naming them under CONF_DIR (the
 # path PgBouncer sees); returns 0 when a file changed.
@@ -229,12 +294,13 @@ _render_pgbouncer_config() {
     -e "s|@LISTEN_ADDR@|$listen_addr|g" -e "s|@LISTEN_PORT@|$(_pgbouncer_port)|g" \
     -e "s|@LOGFILE@|$logfile|g" -e "s|@PIDFILE@|$pidfile|g" \
     -e "s|@AUTH_FILE@|$conf_dir/userlist.txt|g" -e "s|@HBA_FILE@|$conf_dir/hba.conf|g" \
+    -e "s|@TENANT_BACKEND_BUDGET@|$_TENANT_BACKEND_BUDGET|g" \
     "$PGBOUNCER_TEMPLATE_DIR/pgbouncer.ini.template" >"$dir/pgbouncer.ini.new"
   sed -e "s|@TRUSTED_NET@|$trusted_net|g" "$PGBOUNCER_TEMPLATE_DIR/hba.conf.template" >"$dir/hba.conf.new"
   (
     umask 077
-    printf '"postgres" ""\n"pgbouncer_auth" "%s"\n"helpdeskly_stats" "%s"\n"helpdeskly_admin" "%s"\n' \
-      "$PGBOUNCER_AUTH_PASSWORD" "$PGBOUNCER_STATS_PASSWORD" "$PGBOUNCER_ADMIN_PASSWORD" >"$dir/userlist.txt.new"
+    printf '"postgres" ""\n"pgbouncer_auth" "%s"\n"helpdeskly_stats" "%s"\n"helpdeskly_admin" "%s"\n"%s" "%s"\n' \
+      "$PGBOUNCER_AUTH_PASSWORD" "$PGBOUNCER_STATS_PASSWORD" "$PGBOUNCER_ADMIN_PASSWORD" "$(_gateway_role)" "$_GATEWAY_VERIFIER" >"$dir/userlist.txt.new"
   )
   local changed=1 f
   for f in pgbouncer.ini hba.conf userlist.txt; do
@@ -300,6 +366,8 @@ ensure_pgbouncer() {
   mkdir -p "$PGBOUNCER_DIR"
   _pgbouncer_secrets
   _ensure_auth_role
+  _compute_tenant_backend_budget
+  _ensure_gateway_role
 
   local changed=1
   _render_pgbouncer_config "$PGBOUNCER_DIR" "$PGBOUNCER_DIR" "$PG_HOST" 127.0.0.1 127.0.0.1/32 \

@@ -1,6 +1,6 @@
 // Migrations of the control database and of every tenant database, on Prisma's WebAssembly schema
 // engine (libs/migrations). Run as `pnpm run migrate -- <command>`; see USAGE.
-import { loadConfig, loadDotEnv } from '@helpdeskly/config';
+import { DEFAULT_TENANT_GATEWAY_ROLE, loadConfig, loadDotEnv } from '@helpdeskly/config';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { CircuitBreakerRegistry, OutboundHttp } from '@helpdeskly/resilience';
 import { VaultSecrets } from '@helpdeskly/secrets';
@@ -26,7 +26,8 @@ const USAGE = `Usage: pnpm run migrate -- <command>
 
   create <control|tenant> <name>  write the next migration of a schema from its schema file
   deploy                          apply pending control migrations to CONTROL_DATABASE_URL
-  tenants                         bring every tenant database up to date
+  tenants                         bring every tenant database up to date and grant each ACTIVE
+                                  one to the gateway role (TENANT_GATEWAY_ROLE)
                                   (TENANT_MIGRATION_CONCURRENCY at a time, default 4; with
                                   VAULT_ADDR set, each server's credentials come from Vault)
   status [control]                applied, pending and failed migrations of the control database
@@ -91,6 +92,7 @@ async function tenants(args: readonly string[]): Promise<number> {
     controlDatabaseUrl: requireEnv('CONTROL_DATABASE_URL'),
     concurrency: tenantConcurrency(),
     serverUrl: await vaultServerUrl(),
+    gatewayRole: process.env.TENANT_GATEWAY_ROLE || DEFAULT_TENANT_GATEWAY_ROLE,
     onProgress: (report, { done, total }) => {
       const outcome = report.error ? `FAILED: ${report.error}` : report.applied.length === 0 ? 'up to date' : `applied ${report.applied.join(', ')}`;
       console.log(`[${done}/${total}] ${report.slug}: ${outcome}`);

@@ -1,24 +1,17 @@
 // infra/postgres/postgresql.conf, the config file both compose files start PostgreSQL with
 // (`postgres -c config_file=...`), on a throwaway PostgreSQL 15 cluster (initdb in a temp dir, its
 // own port): the server starts with it, reads every line without an error, and uses its values.
-import { spawnSync } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { Client } from 'pg';
 import { parse } from 'yaml';
-import { freePort } from '@helpdeskly/testing';
+import { PostgresCluster, ownedByPostgres } from '@helpdeskly/testing';
 
 const ROOT = join(__dirname, '../..');
 const CONFIG = join(ROOT, 'infra/postgres/postgresql.conf');
-const PG_BIN = existsSync('/usr/lib/postgresql') ? join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().at(-1)!, 'bin') : '';
-
-/** PostgreSQL refuses to run as root: as the postgres user when root. */
-function asPostgres(command: string, args: string[]): [string, string[]] {
-  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
-}
 
 /** `name = value` lines of the file, quotes removed. */
 function settingsOf(file: string): Map<string, string> {
@@ -27,31 +20,24 @@ function settingsOf(file: string): Map<string, string> {
 }
 
 describe('infra/postgres/postgresql.conf', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'helpdeskly-pgconf-'));
+  const dir = ownedByPostgres(mkdtempSync(join(tmpdir(), 'helpdeskly-pgconf-')));
   const config = join(dir, 'postgresql.conf');
+  let cluster: PostgresCluster;
   let client: Client;
 
   before(async () => {
-    if (!PG_BIN) throw new Error('PostgreSQL server binaries are missing (scripts/infra.sh installs them)');
-    if (process.getuid?.() === 0) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()), 0);
-    // Outside the data directory, as in the containers (/etc/postgresql/postgresql.conf).
+    // Outside the data directory, as in the containers (/etc/postgresql/postgresql.conf). Only the
+    // address and port differ from the containers' (command-line options win over the file).
     copyFileSync(CONFIG, config);
-    const port = await freePort();
-    const initdb = spawnSync(...asPostgres(join(PG_BIN, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync']), { encoding: 'utf8' });
-    expect(initdb.status).toBe(0);
-    // Only the address and port differ from the containers' (command-line options win over the file).
-    const start = spawnSync(
-      ...asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-w', '-l', join(dir, 'postgres.log'), '-o', `-c config_file=${config} -p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']),
-      { encoding: 'utf8' },
-    );
-    expect({ status: start.status, log: start.status === 0 ? '' : readFileSync(join(dir, 'postgres.log'), 'utf8') }).toEqual({ status: 0, log: '' });
-    client = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+    cluster = await PostgresCluster.start({ configFile: config, unsafeFast: false });
+    expect(cluster.log()).not.toMatch(/ERROR|FATAL|LOG:  .*invalid/);
+    client = new Client({ connectionString: cluster.url() });
     await client.connect();
   });
 
   after(async () => {
     await client?.end();
-    spawnSync(...asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']));
+    cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,7 +9,7 @@ import { type JwtKeys, JwtKeySource } from './jwt-key-source';
 
 const SECRET = 'current-secret-that-is-long-enough-0123456789';
 const OLD_SECRET = 'previous-secret-that-is-long-enough-0123456789';
-const BASE = { CONTROL_DATABASE_URL: 'postgresql://u@h/c', DATABASE_URL: 'postgresql://u@h/p', DB_ENCRYPTION_KEY: 'k'.repeat(40), JWT_ISSUER: 'helpdeskly', JWT_AUDIENCE: 'helpdeskly-api' };
+const BASE = { CONTROL_DATABASE_URL: 'postgresql://u@h/c', DATABASE_URL: 'postgresql://u@h/p', DB_ENCRYPTION_KEY: 'k'.repeat(40), TENANT_GATEWAY_PASSWORD: 'g'.repeat(40), JWT_ISSUER: 'helpdeskly', JWT_AUDIENCE: 'helpdeskly-api' };
 const service = (env: Record<string, string> = {}) => {
   const config = loadConfig({ ...BASE, JWT_SECRET: SECRET, ...env });
   return new AccessTokenService(config, new FixedKeys({ current: config.auth.jwtSecret!, previous: config.auth.jwtPreviousSecret }));

@@ -57,6 +57,10 @@ export abstract class AppConfig {
     readonly clientPoolSize: number;
     /** How long a tenant lookup or a membership is cached in process. */
     readonly cacheTtlSeconds: number;
+    /** The role all tenant traffic logs in as; PgBouncer caps its server connections (the tenant backend budget). */
+    readonly gateway: { readonly role: string; readonly password: string };
+    /** Connections of each database server kept for everything but tenant traffic. */
+    readonly backendReserve: number;
   };
   abstract readonly redis: {
     /** Queues (BullMQ): must persist (append-only) and never evict. */

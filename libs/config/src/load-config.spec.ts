@@ -11,6 +11,7 @@ const VALID = {
   DATABASE_URL: 'postgresql://u@db:5432/postgres',
   JWT_SECRET: 'a-real-secret-that-is-long-enough-0123456789',
   DB_ENCRYPTION_KEY: 'another-real-secret-long-enough-0123456789',
+  TENANT_GATEWAY_PASSWORD: 'the-gateway-role-password-0123456789',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -41,7 +42,7 @@ describe(loadConfig.name, () => {
   });
 
   it('names every missing required variable', () => {
-    expect(problemsOf({})).toEqual(['CONTROL_DATABASE_URL is required', 'DATABASE_URL is required', 'JWT_SECRET is required', 'DB_ENCRYPTION_KEY is required']);
+    expect(problemsOf({})).toEqual(['CONTROL_DATABASE_URL is required', 'DATABASE_URL is required', 'JWT_SECRET is required', 'DB_ENCRYPTION_KEY is required', 'TENANT_GATEWAY_PASSWORD is required']);
   });
 
   it('names each invalid variable once', () => {
@@ -88,8 +89,11 @@ describe(loadConfig.name, () => {
       expect(new Set([example.JWT_SECRET, example.DB_ENCRYPTION_KEY])).toEqual(EXAMPLE_SECRETS);
     });
 
-    it('is itself a valid development configuration', () => {
-      expect(loadConfig(exampleFile()).env).toBe('development');
+    it('is itself a valid development configuration, with the machine\'s gateway password', () => {
+      // The one value left empty there: scripts/infra.sh generates it per machine (.dev/pgbouncer/secrets.env).
+      expect(exampleFile().TENANT_GATEWAY_PASSWORD).toBe('');
+      expect(() => loadConfig(exampleFile())).toThrow('TENANT_GATEWAY_PASSWORD is required');
+      expect(loadConfig({ ...exampleFile(), TENANT_GATEWAY_PASSWORD: 'generated-per-machine' }).env).toBe('development');
     });
   });
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AppConfig } from './app-config';
@@ -20,9 +20,24 @@ export class ConfigError extends Error {
   }
 }
 
-/** Loads `.env` into process.env for development; variables already set win. */
+/** Where scripts/infra.sh keeps the machine's generated secrets of PgBouncer's users (development, test). */
+export const DEV_PGBOUNCER_SECRETS = '.dev/pgbouncer/secrets.env';
+
+/**
+ * Loads `.env` into process.env for development; variables already set win. The gateway role's
+ * password, when set nowhere else, is the one scripts/infra.sh generated for this machine.
+ */
 export function loadDotEnv(path = '.env'): void {
-  if (process.env.NODE_ENV !== 'production' && existsSync(path)) process.loadEnvFile(path);
+  if (process.env.NODE_ENV === 'production') return;
+  if (existsSync(path)) process.loadEnvFile(path);
+  loadDevGatewayPassword();
+}
+
+/** TENANT_GATEWAY_PASSWORD from `.dev/pgbouncer/secrets.env` (outside production, when unset). */
+export function loadDevGatewayPassword(file = DEV_PGBOUNCER_SECRETS): void {
+  if (process.env.NODE_ENV === 'production' || process.env.TENANT_GATEWAY_PASSWORD || !existsSync(file)) return;
+  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('TENANT_GATEWAY_PASSWORD='));
+  if (line) process.env.TENANT_GATEWAY_PASSWORD = line.slice('TENANT_GATEWAY_PASSWORD='.length).trim();
 }
 
 /** One message per bad variable: "X is required" when absent, else the first rule it breaks. */
@@ -91,6 +106,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       clientIdleSeconds: env.TENANT_CLIENT_IDLE_SECONDS,
       clientPoolSize: env.TENANT_CLIENT_POOL_SIZE,
       cacheTtlSeconds: env.TENANT_CACHE_TTL_SECONDS,
+      gateway: { role: env.TENANT_GATEWAY_ROLE, password: env.TENANT_GATEWAY_PASSWORD },
+      backendReserve: env.TENANT_BACKEND_RESERVE,
     },
     redis: { url: env.REDIS_URL, cacheUrl: env.REDIS_CACHE_URL ?? env.REDIS_URL, clusterNodes: clusterNodesOf(env.REDIS_CLUSTER_NODES), queueClusterNodes: clusterNodesOf(env.QUEUE_REDIS_CLUSTER_NODES) },
     cache: { redisTtlSeconds: env.CACHE_REDIS_TTL_SECONDS, l1MaxEntries: env.CACHE_L1_MAX_ENTRIES },

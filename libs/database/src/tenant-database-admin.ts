@@ -21,6 +21,14 @@ export function scramVerifier(password: string): string {
   return `SCRAM-SHA-256$4096:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
 }
 
+/** What a server can give: its max_connections, the slots only superusers may take, and one role's CONNECTION LIMIT (-1: none). */
+export interface ConnectionLimits {
+  readonly maxConnections: number;
+  readonly superuserReserved: number;
+  /** Null when the role does not exist. */
+  readonly roleLimit: number | null;
+}
+
 /** True when `error` is PostgreSQL's refusal to clone a template another session is connected to. */
 export function isTemplateInUse(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === OBJECT_IN_USE;
@@ -60,8 +68,8 @@ export class TenantDatabaseAdmin {
   }
 
   /** Runs `run` on a fresh session and closes it, whatever happens. */
-  static async use<T>(adminUrl: string, run: (admin: TenantDatabaseAdmin) => Promise<T>): Promise<T> {
-    const admin = await TenantDatabaseAdmin.connect(adminUrl);
+  static async use<T>(adminUrl: string, run: (admin: TenantDatabaseAdmin) => Promise<T>, applicationName?: string): Promise<T> {
+    const admin = await TenantDatabaseAdmin.connect(adminUrl, applicationName);
     try {
       return await run(admin);
     } finally {
@@ -147,6 +155,26 @@ export class TenantDatabaseAdmin {
   async closeDatabaseToPublic(databaseName: string): Promise<void> {
     await this.client.query(`ALTER DATABASE ${ident(databaseName)} OWNER TO CURRENT_USER`);
     await this.client.query(`REVOKE ALL ON DATABASE ${ident(databaseName)} FROM PUBLIC`);
+  }
+
+  /**
+   * Lets the gateway role serve the tenant: a member of the tenant's role (NOINHERIT, so it holds
+   * nothing itself), allowed to connect, and switched to the tenant's role by the database at every
+   * login. A query on this database through the gateway then runs as the tenant; the gateway on
+   * another database runs as that database's tenant, whose role has no privilege here. One round trip.
+   */
+  async grantGateway(databaseName: string, tenantRole: string, gatewayRole: string): Promise<void> {
+    const [db, tenant, gateway] = [ident(databaseName), ident(tenantRole), ident(gatewayRole)];
+    await this.client.query(`GRANT ${tenant} TO ${gateway}; GRANT CONNECT ON DATABASE ${db} TO ${gateway}; ALTER ROLE ${gateway} IN DATABASE ${db} SET role = ${literal(tenantRole)}`);
+  }
+
+  /** The server's connection limits and `role`'s, in one query (any role may read them). */
+  async connectionLimits(role: string): Promise<ConnectionLimits> {
+    const { rows } = await this.client.query<{ max: number; reserved: number; role_limit: number | null }>(
+      `SELECT current_setting('max_connections')::int AS max, current_setting('superuser_reserved_connections')::int AS reserved, (SELECT rolconnlimit FROM pg_roles WHERE rolname = $1) AS role_limit`,
+      [role],
+    );
+    return { maxConnections: rows[0].max, superuserReserved: rows[0].reserved, roleLimit: rows[0].role_limit };
   }
 
   async grantConnect(databaseName: string, role: string): Promise<void> {

@@ -13,6 +13,29 @@ describe(toProblem.name, () => {
     }
   });
 
+  it('answers the tenant backend budget all busy, or the database refusing or gone, with 503 and no driver message', () => {
+    const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'ERROR' });
+    const socketError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6432'), { code: 'ECONNREFUSED', syscall: 'connect' });
+    // Prisma's wrapping: a known request error whose driver adapter error names the kind.
+    const prismaWrapped = Object.assign(new Error('Too many database connections opened'), { code: 'P2037', meta: { driverAdapterError: { cause: { kind: 'TooManyConnections', cause: 'sorry, too many clients already' } } } });
+    const cases: Array<[unknown, string]> = [
+      [pgError('08P01', 'query_wait_timeout'), 'database_busy'],
+      [pgError('08P01', 'no more connections allowed (max_client_conn)'), 'database_busy'],
+      [pgError('08P01', 'server login has been failing, try again later (server_login_retry)'), 'database_busy'],
+      [pgError('53300', 'too many connections for role "helpdeskly_gateway"'), 'database_busy'],
+      [prismaWrapped, 'database_busy'],
+      [pgError('57P01', 'terminating connection due to administrator command'), 'database_unavailable'],
+      [new Error('wrapped', { cause: socketError }), 'database_unavailable'],
+    ];
+    for (const [error, code] of cases) {
+      const mapped = toProblem(error, 'req-9');
+      expect(mapped.body).toMatchObject({ status: 503, code });
+      expect(mapped.headers['retry-after']).toMatch(/^\d+$/);
+      expect(JSON.stringify(mapped.body)).not.toMatch(/ECONNREFUSED|query_wait_timeout|helpdeskly_gateway/);
+      expect(mapped.serverError).toBe(false);
+    }
+  });
+
   it('keeps any other unexpected error a 500 that says nothing of it', () => {
     const mapped = toProblem(new Error('connect ECONNREFUSED 10.0.0.5:5432 for user admin'), 'req-2');
     expect(mapped.body).toMatchObject({ status: 500, code: 'internal_error' });

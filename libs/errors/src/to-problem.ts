@@ -38,14 +38,43 @@ const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, { status: number; code: str
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The request is malformed.' },
 };
 
+/** SQLSTATEs of a server that refuses work for now: too many connections, shutting down, starting. */
+const UNAVAILABLE_SQLSTATES = new Set(['53300', '57P01', '57P02', '57P03']);
+/** Node's socket errors: the database (or PgBouncer) did not answer or went away. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+/** Prisma's driver adapter errors for the same (its `kind`), and its pool and transaction-start timeouts. */
+const ADAPTER_KINDS = new Set(['TooManyConnections', 'DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout']);
+/** What PgBouncer answers (SQLSTATE 08P01) when every backend of the budget stayed busy, or it is full. */
+const PGBOUNCER_BUSY = /^(query_wait_timeout|no more connections allowed|pgbouncer cannot connect to server|server login has been failing)/;
+
 /**
- * The database was there but had no connection free in time (a tenant's small pool saturated):
- * not a bug and not the client's fault, so 503 with Retry-After rather than 500.
+ * The database could not take the query for now: no connection free in time (the tenant backend
+ * budget or a pool saturated: `busy`), or the server or PgBouncer refusing or gone (`unavailable`).
+ * Not a bug and not the client's fault, so 503 with Retry-After rather than 500. Reads structured
+ * fields only (codes, an adapter's kind), through the causes Prisma wraps them in, never a message
+ * that merely mentions a code.
  */
-function isDatabaseSaturated(error: unknown): boolean {
-  const e = error as { message?: unknown; code?: unknown } | null;
-  // node-postgres' pool (through @prisma/adapter-pg), and Prisma's pool and transaction-start timeouts.
-  return e?.message === 'timeout exceeded when trying to connect' || e?.code === 'P2024' || e?.code === 'P2028';
+export function databaseOutage(error: unknown): 'busy' | 'unavailable' | undefined {
+  for (let e = error as Record<string, unknown> | null | undefined, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    const message = typeof e.message === 'string' ? e.message : '';
+    // node-postgres' pool, and Prisma's pool and transaction-start timeouts.
+    if (message === 'timeout exceeded when trying to connect' || code === 'P2024' || code === 'P2028') return 'busy';
+    // A PostgreSQL or PgBouncer ErrorResponse, as node-postgres hands it over (it has a severity).
+    if (code && typeof e.severity === 'string') {
+      if (code === '53300') return 'busy';
+      if (code === '08P01' && PGBOUNCER_BUSY.test(message)) return 'busy';
+      if (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08')) return 'unavailable';
+    }
+    if (code && SOCKET_CODES.has(code) && typeof e.syscall === 'string') return 'unavailable';
+    const kind = typeof e.kind === 'string' ? e.kind : undefined;
+    if (kind && ADAPTER_KINDS.has(kind)) return kind === 'TooManyConnections' ? 'busy' : 'unavailable';
+    const original = typeof e.originalCode === 'string' ? e.originalCode : undefined;
+    if (original === '53300') return 'busy';
+    if (original && (UNAVAILABLE_SQLSTATES.has(original) || original.startsWith('08'))) return kind === 'postgres' && PGBOUNCER_BUSY.test(String(e.message ?? '')) ? 'busy' : 'unavailable';
+    e = (e.cause ?? (e.meta as Record<string, unknown> | undefined)?.driverAdapterError) as Record<string, unknown> | undefined;
+  }
+  return undefined;
 }
 
 function fastifyCodeOf(error: unknown): string | undefined {
@@ -100,10 +129,18 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
     };
   }
 
-  if (isDatabaseSaturated(error)) {
+  const outage = databaseOutage(error);
+  if (outage === 'busy') {
     return {
       body: { type: problemType('database-busy'), title: 'Database busy', status: 503, detail: 'The database had no connection free in time; retry shortly.', instance, code: 'database_busy', requestId },
       headers: { 'retry-after': '1' },
+      serverError: false,
+    };
+  }
+  if (outage === 'unavailable') {
+    return {
+      body: { type: problemType('database-unavailable'), title: 'Database unavailable', status: 503, detail: 'The database is not reachable right now; retry shortly.', instance, code: 'database_unavailable', requestId },
+      headers: { 'retry-after': '5' },
       serverError: false,
     };
   }

@@ -29,6 +29,14 @@ export async function bootstrap(api: ApiDescription, moduleFor: (config: AppConf
   }
   handleShutdownSignals(app, logger, config.http.shutdownTimeoutMs);
   const port = portOf(config);
-  await app.listen({ port, host: config.http.host });
+  try {
+    await app.listen({ port, host: config.http.host });
+  } catch (error) {
+    // A start-up check found the configuration at odds with what it runs against (the tenant backend budget).
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${api.name} refuses to start. ${error.message}
+`);
+    process.exit(78);
+  }
   logger.info({ port, swagger: config.features.swagger ? `/docs` : undefined }, `${api.name} listening`);
 }

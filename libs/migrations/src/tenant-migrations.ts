@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import { type Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { mapWithConcurrency } from './concurrency';
 import { withDatabase } from './database-url';
 import { MigrationError, describeError } from './migration.errors';
@@ -10,6 +10,9 @@ import { withSession } from './pg-session';
 export interface TenantDatabase {
   readonly tenantId: string;
   readonly slug: string;
+  readonly status: 'ACTIVE' | 'SUSPENDED';
+  readonly databaseName: string;
+  readonly databaseRole: string;
   /** Direct URL of the tenant's database: its server's admin_url with the database name replaced. */
   readonly databaseUrl: string;
 }
@@ -40,6 +43,11 @@ export interface MigrateAllTenantsOptions extends SchemaPathOptions, TenantDatab
   readonly onProgress?: (report: TenantMigrationReport, progress: { readonly done: number; readonly total: number }) => void;
   /** Migrates one tenant database; defaults to {@link migrateTenantDatabase} with the same paths. */
   readonly migrate?: (databaseUrl: string) => Promise<ApplyMigrationsResult>;
+  /**
+   * The gateway role (TENANT_GATEWAY_ROLE): each ACTIVE tenant's database is granted to it after
+   * its migrations, so tenants provisioned before the gateway existed are served through it too.
+   */
+  readonly gatewayRole?: string;
 }
 
 export interface TenantStatusReport {
@@ -51,7 +59,7 @@ export interface TenantStatusReport {
 
 // Tenants on their way out keep their database untouched.
 const LIVE_TENANTS_SQL = `
-  SELECT t.id, t.slug, t.database_name, s.name AS server_name, s.admin_url
+  SELECT t.id, t.slug, t.status, t.database_name, t.database_role, s.name AS server_name, s.admin_url
     FROM tenants t
     JOIN database_servers s ON s.id = t.database_server_id
    WHERE t.status IN ('ACTIVE', 'SUSPENDED')
@@ -77,7 +85,7 @@ export async function migrateAllTenants(options: MigrateAllTenantsOptions): Prom
     const tenants = await readTenantDatabases(control, options.serverUrl);
     let done = 0;
     return mapWithConcurrency(tenants, concurrency, async (tenant) => {
-      const report = await migrateOneTenant(control, tenant, migrate, latest);
+      const report = await migrateOneTenant(control, tenant, migrate, latest, options.gatewayRole);
       onProgress?.(report, { done: ++done, total: tenants.length });
       return report;
     });
@@ -101,6 +109,7 @@ async function migrateOneTenant(
   tenant: TenantDatabase,
   migrate: (databaseUrl: string) => Promise<ApplyMigrationsResult>,
   latest: string | undefined,
+  gatewayRole: string | undefined,
 ): Promise<TenantMigrationReport> {
   const { tenantId, slug } = tenant;
   let applied: string[] = [];
@@ -113,6 +122,14 @@ async function migrateOneTenant(
     applied = failure instanceof MigrationError ? [...failure.applied] : [];
     error = describeError(failure);
     schemaVersion = applied.at(-1);
+  }
+  // A suspended tenant's database stays closed to the gateway (resuming grants it).
+  if (error === undefined && gatewayRole && tenant.status === 'ACTIVE') {
+    try {
+      await grantGateway(tenant, gatewayRole);
+    } catch (failure) {
+      error = `granting the database to the gateway role ${gatewayRole} failed: ${describeError(failure)}`;
+    }
   }
   if (schemaVersion !== undefined) {
     try {
@@ -127,13 +144,23 @@ async function migrateOneTenant(
   return error === undefined ? { tenantId, slug, applied } : { tenantId, slug, applied, error };
 }
 
+/** As TenantDatabaseAdmin.grantGateway does at provisioning (idempotent), on the tenant database's admin session. */
+async function grantGateway(tenant: TenantDatabase, gatewayRole: string): Promise<void> {
+  await withSession(tenant.databaseUrl, async (db) => {
+    const [name, role, gateway] = [escapeIdentifier(tenant.databaseName), escapeIdentifier(tenant.databaseRole), escapeIdentifier(gatewayRole)];
+    await db.query(`GRANT ${role} TO ${gateway}; GRANT CONNECT ON DATABASE ${name} TO ${gateway}; ALTER ROLE ${gateway} IN DATABASE ${name} SET role = ${escapeLiteral(tenant.databaseRole)}`);
+  });
+}
+
 async function readTenantDatabases(control: Client, serverUrl?: ServerUrlResolver): Promise<TenantDatabase[]> {
-  const { rows } = await control.query<{ id: string; slug: string; database_name: string; server_name: string; admin_url: string }>(LIVE_TENANTS_SQL);
+  const { rows } = await control.query<{ id: string; slug: string; status: 'ACTIVE' | 'SUSPENDED'; database_name: string; database_role: string; server_name: string; admin_url: string }>(LIVE_TENANTS_SQL);
   const urls = new Map<string, Promise<string>>();
   const urlOf = (row: (typeof rows)[number]) => {
     if (!serverUrl) return Promise.resolve(row.admin_url);
     if (!urls.has(row.server_name)) urls.set(row.server_name, serverUrl({ name: row.server_name, adminUrl: row.admin_url }));
     return urls.get(row.server_name)!;
   };
-  return Promise.all(rows.map(async (row) => ({ tenantId: row.id, slug: row.slug, databaseUrl: withDatabase(await urlOf(row), row.database_name) })));
+  return Promise.all(
+    rows.map(async (row) => ({ tenantId: row.id, slug: row.slug, status: row.status, databaseName: row.database_name, databaseRole: row.database_role, databaseUrl: withDatabase(await urlOf(row), row.database_name) })),
+  );
 }

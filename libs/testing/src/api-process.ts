@@ -36,12 +36,14 @@ export async function startApiProcess(app: keyof typeof ENTRIES, port: number, e
   const baseUrl = `http://127.0.0.1:${port}`;
   let gone = false;
   void exited.then(() => (gone = true));
-  await waitFor(`${app} on port ${port}`, async () => {
-    if (gone) throw new Error(`${app} exited before answering:\n${output}`);
-    return (await fetch(`${baseUrl}/health`)).ok;
-  }, 60_000, 200).catch((error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n--- ${app} output ---\n${output}`);
-  });
+  // A process that exits during start-up (a refused configuration) fails at once, not at the timeout.
+  await waitFor(`${app} on port ${port}`, async () => gone || (await fetch(`${baseUrl}/health`)).ok, 60_000, 200)
+    .then(() => {
+      if (gone) throw new Error(`${app} exited with ${child.exitCode ?? child.signalCode} before answering`);
+    })
+    .catch((error) => {
+      child.kill('SIGKILL');
+      throw new Error(`${(error as Error).message}\n--- ${app} output ---\n${output}`);
+    });
   return { child, baseUrl, output: () => output, exited };
 }

@@ -8,3 +8,5 @@ export { httpRequest, type HttpRequestOptions, type HttpResult } from './http-re
 export { RedisServer } from './redis-server';
 export { RedisCluster } from './redis-cluster';
 export { VaultStandIn, type VaultRequest } from './vault-stand-in';
+export { PG_BIN, PostgresCluster, type PostgresClusterOptions, asPostgres, ownedByPostgres } from './postgres-cluster';
+export { ProductionPgBouncer, type ProductionPgBouncerEnv } from './pgbouncer-process';

@@ -3,6 +3,10 @@
 // Variables already set win.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadDevGatewayPassword } from '@helpdeskly/config';
 
-const file = join(__dirname, '../../../.env.test');
+const root = join(__dirname, '../../..');
+const file = join(root, '.env.test');
 if (existsSync(file)) process.loadEnvFile(file);
+// The gateway role's password is this machine's (scripts/infra.sh), never committed.
+loadDevGatewayPassword(join(root, '.dev/pgbouncer/secrets.env'));

@@ -14,12 +14,6 @@ const MAX_CLIENTS = 5;
 const TENANTS = 20;
 const POOL_SIZE = 2; // PgBouncer's default_pool_size (infra/pgbouncer)
 
-/** app-api's PGBOUNCER_ADMIN_URL (admin_users: RECONNECT), as scripts/test.sh exports it. */
-function pgbouncerReconnectUrl(): string | undefined {
-  const file = join(__dirname, '../../../../.dev/pgbouncer/admin-rw.url');
-  return process.env.PGBOUNCER_ADMIN_URL || (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
-}
-
 function pgbouncerAdminUrl(): string | undefined {
   const file = join(__dirname, '../../../../.dev/pgbouncer/admin.url');
   return process.env.PGBOUNCER_ADMIN_URL ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
@@ -30,28 +24,26 @@ describe('tenant routing (app-api)', () => {
   let registry: TenantClientRegistry;
   let admin: Client;
   const tenants: TenantWithOwner[] = [];
-  const reconnectUrl = pgbouncerReconnectUrl();
   const lifecycle = () => fx.control.running.app.get(TenantsService);
 
-  /** Backends of these tenants' roles, per role, in PostgreSQL. */
-  async function backends(roles: string[]): Promise<Map<string, number>> {
-    const { rows } = await admin.query<{ usename: string; n: number }>('SELECT usename, count(*)::int AS n FROM pg_stat_activity WHERE usename = ANY($1) GROUP BY usename', [roles]);
-    return new Map(rows.map((r) => [r.usename, r.n]));
-  }
-
-  /** Idle backends of these tenants' roles, all together. */
-  async function idleBackends(roles: string[]): Promise<number> {
-    const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = ANY($1) AND state = 'idle'", [roles]);
-    return rows[0].n;
+  /** Backends in PostgreSQL on these databases, per database, and which users logged them in. */
+  async function backends(databases: string[]): Promise<{ perDatabase: Map<string, number>; users: Set<string> }> {
+    const { rows } = await admin.query<{ datname: string; usename: string; n: number }>(
+      "SELECT datname, usename, count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND backend_type = 'client backend' GROUP BY datname, usename",
+      [databases],
+    );
+    const perDatabase = new Map<string, number>();
+    for (const r of rows) perDatabase.set(r.datname, (perDatabase.get(r.datname) ?? 0) + r.n);
+    return { perDatabase, users: new Set(rows.map((r) => r.usename)) };
   }
 
   before(async () => {
-    fx = await startAppApi({ TENANT_CLIENT_MAX: String(MAX_CLIENTS), ...(reconnectUrl ? { PGBOUNCER_ADMIN_URL: reconnectUrl } : {}) });
+    fx = await startAppApi({ TENANT_CLIENT_MAX: String(MAX_CLIENTS) });
     registry = fx.app.get(TenantClientRegistry);
     admin = new Client({ connectionString: fx.running.config.database.tenantServerUrl, application_name: 'helpdeskly-tenancy-spec' });
     await admin.connect();
     for (let i = 0; i < TENANTS; i++) tenants.push(await fx.createTenantWithOwner());
-    // A row only this tenant's database holds, written through PgBouncer with the tenant's role.
+    // A row only this tenant's database holds, written through PgBouncer as the app writes.
     for (const owner of tenants) {
       await fx.asTenant(owner, (db) => db.client().setting.create({ data: { key: 'marker', value: { slug: owner.tenant.slug } } }));
     }
@@ -65,9 +57,9 @@ describe('tenant routing (app-api)', () => {
   it('answers every interleaved request of 20 tenants with its own data, with at most 5 clients open', async (t) => {
     let maxOpen = 0;
     let maxBackendsPerTenant = 0;
-    let maxBackends = 0;
-    let settleMs = 0;
-    const roles = tenants.map((t) => t.tenant.databaseRole);
+    const gateway = fx.running.config.tenancy.gateway.role;
+    const databases = tenants.map((t) => t.tenant.databaseName);
+    const users = new Set<string>();
     const sampler = setInterval(() => {
       maxOpen = Math.max(maxOpen, registry.stats().open);
     }, 1);
@@ -86,45 +78,36 @@ describe('tenant routing (app-api)', () => {
             ticketCount: 0,
           });
         }
-        const counts = await backends(roles);
-        maxBackendsPerTenant = Math.max(maxBackendsPerTenant, ...counts.values());
-        maxBackends = Math.max(maxBackends, [...counts.values()].reduce((a, b) => a + b, 0));
-        if (reconnectUrl) {
-          // RECONNECT after each eviction: evicted tenants' idle backends close within PgBouncer's
-          // janitor pass, well before server_idle_timeout (10 s); only the open clients' remain.
-          const started = Date.now();
-          let idle = -1;
-          await waitFor(
-            `idle backends of the ${TENANTS} tenants <= ${MAX_CLIENTS * POOL_SIZE}`,
-            async () => (idle = await idleBackends(roles)) <= MAX_CLIENTS * POOL_SIZE,
-            4_000,
-            50,
-          ).catch((error: Error) => {
-            throw new Error(`${error.message} (still ${idle})`);
-          });
-          settleMs = Math.max(settleMs, Date.now() - started);
-        }
+        const seen = await backends(databases);
+        maxBackendsPerTenant = Math.max(maxBackendsPerTenant, ...seen.perDatabase.values());
+        for (const user of seen.users) users.add(user);
       }
     } finally {
       clearInterval(sampler);
     }
     const stats = registry.stats();
-    t.diagnostic(`max open clients ${maxOpen}; backends max ${maxBackends} (per tenant ${maxBackendsPerTenant}); idle backends settled within ${settleMs} ms; ${JSON.stringify(stats)}`);
+    t.diagnostic(`max open clients ${maxOpen}; backends per tenant database at most ${maxBackendsPerTenant}; logged in as ${[...users].join(', ')}; ${JSON.stringify(stats)}`);
     expect(maxOpen).toBeLessThanOrEqual(MAX_CLIENTS);
     expect(stats.open).toBeLessThanOrEqual(MAX_CLIENTS);
     expect(stats.creations - before.creations).toBeGreaterThanOrEqual(TENANTS);
     expect(stats.evictions.lru).toBeGreaterThan(0);
     expect(stats.inUse).toBe(0);
-    // PgBouncer gives each tenant at most its pool; backends of evicted clients close after
-    // server_idle_timeout (10 s), so the total follows the tenants served in the last seconds.
+    // Every backend of tenant traffic is the gateway's (PgBouncer caps them all together), at most
+    // PgBouncer's pool per tenant; the tenant roles themselves never log in.
+    expect([...users]).toEqual([gateway]);
     expect(maxBackendsPerTenant).toBeLessThanOrEqual(POOL_SIZE);
-    expect(maxBackends).toBeLessThanOrEqual(POOL_SIZE * TENANTS);
-    if (reconnectUrl) {
-      expect(stats.pgbouncerReconnects).toBeGreaterThan(0);
-      expect(stats.pgbouncerReconnectFailures).toBe(0);
-    } else {
-      t.diagnostic('no PGBOUNCER_ADMIN_URL (.dev/pgbouncer/admin-rw.url): evicted backends are not checked');
-    }
+  });
+
+  it("runs every tenant's queries as the tenant's own role, which reads nothing of another tenant's database", async () => {
+    const [a, b] = [tenants[4], tenants[5]];
+    const seen = await fx.asTenant(a, (db) => db.client().$queryRaw<Array<{ current_user: string; session_user: string }>>`SELECT current_user, session_user`);
+    expect(seen).toEqual([{ current_user: a.tenant.databaseRole, session_user: fx.running.config.tenancy.gateway.role }]);
+    // Switching to another tenant's role inside A's database gives no access to A's tables.
+    const switched = await fx.asTenant(a, (db) => db.client().$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL ROLE "${b.tenant.databaseRole}"`);
+      return tx.$queryRaw`SELECT key FROM settings`;
+    })).catch((error: unknown) => error as Error);
+    expect(String((switched as Error).message)).toMatch(/permission denied for table settings/);
   });
 
   it('keeps PgBouncer client connections within the open clients\' pools', async (t) => {

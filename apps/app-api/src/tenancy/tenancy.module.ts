@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { PgBouncerAdmin } from './pgbouncer-admin';
+import { TenantBackendBudget } from './tenant-backend-budget';
 import { TenantClientFactory, TenantClientRegistry } from './tenant-client.registry';
 import { TenantContextInterceptor } from './tenant-context.interceptor';
 import { TenantDatabase } from './tenant-database';
@@ -17,8 +17,8 @@ import { TenantResolver } from './tenant.resolver';
   providers: [
     TenantResolver,
     TenantClientFactory,
-    PgBouncerAdmin,
     TenantClientRegistry,
+    TenantBackendBudget,
     TenantDatabase,
     TenantMembersService,
     { provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor },

@@ -2,7 +2,6 @@ import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import type { AppConfig } from '@helpdeskly/config';
 import type { TenantPrismaClient } from '@helpdeskly/database';
-import type { PgBouncerAdmin } from './pgbouncer-admin';
 import { TenancyErrorCode, TenancyException } from './tenancy.errors';
 import { type TenantClientFactory, TenantClientRegistry, type TenantConnection } from './tenant-client.registry';
 
@@ -153,32 +152,5 @@ describe(TenantClientRegistry.name, () => {
     expect(sut.stats()).toMatchObject({ open: 0, evictions: { shutdown: 2 } });
     b.release();
     await expect(sut.acquire(conn('a'))).rejects.toBeInstanceOf(TenancyException);
-  });
-
-  it('sends RECONNECT for the database of a client evicted (lru, idle) once it is disconnected, not at shutdown', async () => {
-    const factory = new FakeFactory();
-    const config = { tenancy: { clientMax: 1, clientIdleSeconds: 60, clientPoolSize: 2, cacheTtlSeconds: 5 } } as AppConfig;
-    const sent: Array<{ db: string; disconnected: boolean }> = [];
-    const admin = {
-      reconnect: async (db: string) => void sent.push({ db, disconnected: factory.created.find((c) => c.tenantId === db)?.disconnected ?? false }),
-      stats: () => ({ enabled: true, reconnects: sent.length, reconnectFailures: 0 }),
-    };
-    const sut = new TenantClientRegistry(config, factory as unknown as TenantClientFactory, admin as unknown as PgBouncerAdmin);
-    let clock = 1_000_000;
-    sut.now = () => clock;
-    (await sut.acquire(conn('a'))).release();
-    (await sut.acquire(conn('b'))).release(); // a evicted (lru)
-    clock += 61_000;
-    await sut.evictIdle(); // b evicted (idle)
-    await new Promise((r) => setImmediate(r));
-    expect(sent).toEqual([
-      { db: 'a', disconnected: true },
-      { db: 'b', disconnected: true },
-    ]);
-    expect(sut.stats()).toMatchObject({ pgbouncerReconnects: 2, pgbouncerReconnectFailures: 0 });
-    (await sut.acquire(conn('c'))).release();
-    await sut.onApplicationShutdown();
-    await new Promise((r) => setImmediate(r));
-    expect(sent.map((s) => s.db)).toEqual(['a', 'b']);
   });
 });

@@ -3,7 +3,6 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { AppConfig } from '@helpdeskly/config';
 import { queryDurationExtension, TenantPrismaClient } from '@helpdeskly/database';
 import { MetricsRegistry } from '@helpdeskly/metrics';
-import { PgBouncerAdmin } from './pgbouncer-admin';
 import { TenancyErrorCode, TenancyException } from './tenancy.errors';
 
 /** How to reach a tenant's database; `version` changes when the credentials or address do. */
@@ -37,9 +36,6 @@ export interface TenantClientRegistryStats {
   readonly evictions: Readonly<Record<EvictionReason, number>>;
   /** Acquisitions that had to wait for a free slot. */
   readonly waits: number;
-  /** RECONNECTs sent to PgBouncer after disconnecting an evicted client (lru, idle), and failed ones. */
-  readonly pgbouncerReconnects: number;
-  readonly pgbouncerReconnectFailures: number;
 }
 
 /** Builds the Prisma client of one tenant: adapter-pg through PgBouncer, a small pool, no session state. */
@@ -57,24 +53,12 @@ export class TenantClientFactory {
 
 interface Entry {
   readonly tenantId: string;
-  /** The database of the connection URL: PgBouncer's pool name for RECONNECT. */
-  readonly databaseName: string;
   readonly version: string;
   readonly ready: Promise<TenantPrismaClient>;
   refs: number;
   lastUsedAt: number;
   retired: boolean;
-  /** Evicted for another tenant or idleness: RECONNECT its database once disconnected. */
-  reconnectAfterClose?: boolean;
   closing?: Promise<void>;
-}
-
-function databaseOf(url: string): string {
-  try {
-    return decodeURIComponent(new URL(url).pathname.slice(1));
-  } catch {
-    return '';
-  }
 }
 
 /** How long a request waits for a free client slot before a 503. */
@@ -110,7 +94,6 @@ export class TenantClientRegistry implements OnApplicationShutdown {
   constructor(
     config: AppConfig,
     private readonly factory: TenantClientFactory,
-    @Optional() private readonly pgbouncer?: PgBouncerAdmin,
     @Optional() private readonly metrics?: MetricsRegistry,
   ) {
     this.max = config.tenancy.clientMax;
@@ -192,8 +175,6 @@ export class TenantClientRegistry implements OnApplicationShutdown {
       creationFailures: this.counters.creationFailures,
       evictions: { ...this.evictions },
       waits: this.counters.waits,
-      pgbouncerReconnects: this.pgbouncer?.stats().reconnects ?? 0,
-      pgbouncerReconnectFailures: this.pgbouncer?.stats().reconnectFailures ?? 0,
     };
   }
 
@@ -229,7 +210,7 @@ export class TenantClientRegistry implements OnApplicationShutdown {
 
   private create(connection: TenantConnection): Entry {
     this.counters.creations++;
-    const entry: Entry = { tenantId: connection.tenantId, databaseName: databaseOf(connection.url), version: connection.version, ready: this.factory.create(connection), refs: 0, lastUsedAt: this.now(), retired: false };
+    const entry: Entry = { tenantId: connection.tenantId, version: connection.version, ready: this.factory.create(connection), refs: 0, lastUsedAt: this.now(), retired: false };
     this.live.set(connection.tenantId, entry);
     entry.ready.then(() => this.createdListeners.forEach((listener) => listener(connection.tenantId)), () => undefined);
     this.recordOpen();
@@ -294,7 +275,6 @@ export class TenantClientRegistry implements OnApplicationShutdown {
     this.evictions[reason]++;
     this.metrics?.tenantClientEvictions.inc({ reason });
     if (this.live.get(entry.tenantId) === entry) this.live.delete(entry.tenantId);
-    entry.reconnectAfterClose = reason === 'lru' || reason === 'idle';
     this.retiring.add(entry);
     this.recordOpen();
     return entry.refs === 0 || reason === 'shutdown' ? this.close(entry) : Promise.resolve();
@@ -304,11 +284,6 @@ export class TenantClientRegistry implements OnApplicationShutdown {
     entry.closing ??= entry.ready
       .then((client) => client.$disconnect())
       .catch((error: unknown) => this.logger.warn({ err: error, tenantId: entry.tenantId }, 'disconnecting a tenant client failed'))
-      // Its server connections are released now: PgBouncer closes them instead of keeping them
-      // for server_idle_timeout (never throws). Not waited for: the slot is free already.
-      .then(() => {
-        if (entry.reconnectAfterClose && entry.databaseName && this.pgbouncer) void this.pgbouncer.reconnect(entry.databaseName);
-      })
       .finally(() => {
         this.retiring.delete(entry);
         this.recordOpen();

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AuthContext, MembershipRoleName } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache, membershipKey } from '@helpdeskly/cache';
-import { ControlDatabase, SecretBox, TenantStatus, tenantPgBouncerUrl } from '@helpdeskly/database';
+import { AppConfig } from '@helpdeskly/config';
+import { ControlDatabase, TenantStatus, tenantPgBouncerUrl } from '@helpdeskly/database';
 import type { TenantConnection } from './tenant-client.registry';
 import type { TenantContext } from './tenant-context';
 import { TenancyErrorCode, TenancyException } from './tenancy.errors';
@@ -18,8 +19,8 @@ export interface ResolvedTenant {
 }
 
 /**
- * What the shared cache holds of a tenant (JSON, in Redis too): the password stays sealed, so
- * Redis never sees a usable credential; it is opened in process.
+ * What the shared cache holds of a tenant (JSON, in Redis too): no credential at all, since every
+ * tenant is reached as the gateway role, whose password is configuration.
  */
 export interface CachedTenant {
   readonly id: string;
@@ -28,8 +29,6 @@ export interface CachedTenant {
   readonly status: TenantStatus;
   readonly settings: Record<string, unknown>;
   readonly databaseName: string;
-  readonly databaseRole: string;
-  readonly databasePasswordEnc: string;
   readonly pgbouncerHost: string;
   readonly pgbouncerPort: number;
 }
@@ -46,10 +45,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class TenantResolver {
   private readonly tenants: CacheNamespace<CachedTenant>;
   private readonly memberships: CacheNamespace<MembershipRoleName>;
-  /** Opened tenants by cached row: the password is decrypted once per row the cache holds, not per request. */
+  /** Resolved tenants by cached row: the URL is built once per row the cache holds, not per request. */
   private readonly opened = new WeakMap<CachedTenant, ResolvedTenant>();
 
-  constructor(private readonly control: ControlDatabase, private readonly box: SecretBox, cache: SharedCache) {
+  constructor(private readonly control: ControlDatabase, private readonly config: AppConfig, cache: SharedCache) {
     this.tenants = cache.namespace<CachedTenant>(CACHE_NAMESPACES.tenant);
     this.memberships = cache.namespace<MembershipRoleName>(CACHE_NAMESPACES.membership);
   }
@@ -88,21 +87,19 @@ export class TenantResolver {
       status: row.status,
       settings,
       databaseName: row.databaseName,
-      databaseRole: row.databaseRole,
-      databasePasswordEnc: row.databasePasswordEnc,
       pgbouncerHost: row.databaseServer.pgbouncerHost,
       pgbouncerPort: row.databaseServer.pgbouncerPort,
     };
   }
 
-  /** The ACTIVE tenant with its connection (only an ACTIVE tenant needs its password opened). */
+  /** The ACTIVE tenant with its connection. */
   private open(cached: CachedTenant): ResolvedTenant {
     let tenant = this.opened.get(cached);
     if (!tenant) {
       const server = { pgbouncerHost: cached.pgbouncerHost, pgbouncerPort: cached.pgbouncerPort };
-      const url = tenantPgBouncerUrl(cached, server, this.box.open(cached.databasePasswordEnc));
-      // A new sealed password (rotation) or a move to another server gives a new client.
-      const version = createHash('sha256').update(`${cached.databasePasswordEnc}\n${cached.databaseName}\n${cached.pgbouncerHost}:${cached.pgbouncerPort}`).digest('hex').slice(0, 16);
+      const url = tenantPgBouncerUrl(cached, server, this.config.tenancy.gateway);
+      // A move to another server (or PgBouncer) gives a new client.
+      const version = createHash('sha256').update(`${cached.databaseName}\n${cached.pgbouncerHost}:${cached.pgbouncerPort}`).digest('hex').slice(0, 16);
       tenant = { id: cached.id, slug: cached.slug, name: cached.name, status: cached.status, settings: cached.settings, connection: { tenantId: cached.id, version, url } };
       this.opened.set(cached, tenant);
     }

@@ -47,11 +47,11 @@ describe(DatabaseServersService.name, () => {
 });
 
 describe(tenantPgBouncerUrl.name, () => {
-  it("reaches the tenant's database through its server's PgBouncer as the tenant's role", () => {
-    const url = new URL(tenantPgBouncerUrl({ databaseName: 'tenant_abc', databaseRole: 'tenant_abc' }, { pgbouncerHost: '10.0.0.5', pgbouncerPort: 6432 }, 'p@ss/w:rd'));
+  it("reaches the tenant's database through its server's PgBouncer as the gateway role", () => {
+    const url = new URL(tenantPgBouncerUrl({ databaseName: 'tenant_abc' }, { pgbouncerHost: '10.0.0.5', pgbouncerPort: 6432 }, { role: 'helpdeskly_gateway', password: 'p@ss/w:rd' }));
     expect(url.hostname).toBe('10.0.0.5');
     expect(url.port).toBe('6432');
-    expect(url.username).toBe('tenant_abc');
+    expect(url.username).toBe('helpdeskly_gateway');
     expect(decodeURIComponent(url.password)).toBe('p@ss/w:rd');
     expect(url.pathname).toBe('/tenant_abc');
   });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@helpdeskly/config';
 import { type DatabaseServer, SecretBox, type Tenant, TenantDatabaseAdmin } from '@helpdeskly/database';
 import { Secrets } from '@helpdeskly/secrets';
 import { ProvisioningHooks } from './provisioning.hooks';
@@ -28,7 +29,12 @@ export class TenantProvisionerService {
     private readonly box: SecretBox,
     private readonly hooks: ProvisioningHooks,
     private readonly secrets: Secrets,
+    private readonly config: AppConfig,
   ) {}
+
+  private get gatewayRole(): string {
+    return this.config.tenancy.gateway.role;
+  }
 
   /**
    * Runs `run` on an admin session of the tenant's server that holds the tenant's lock for its whole
@@ -58,6 +64,10 @@ export class TenantProvisionerService {
     const method = await this.template.createDatabase(admin, tenant.databaseName);
     await this.hooks.afterStep('database_created', tenant);
     await admin.applyTenantPrivileges(tenant.databaseName, tenant.databaseRole);
+    if (!(await admin.roleExists(this.gatewayRole))) {
+      throw new Error(`the gateway role ${this.gatewayRole} does not exist on this server (scripts/infra.sh creates it in development, init-db-prod.sql in production)`);
+    }
+    await admin.grantGateway(tenant.databaseName, tenant.databaseRole, this.gatewayRole);
     await this.hooks.afterStep('privileges_applied', tenant);
     return { method, schemaVersion: await admin.latestAppliedMigration(tenant.databaseName) };
   }
@@ -83,15 +93,20 @@ export class TenantProvisionerService {
     }
   }
 
-  /** Closes the tenant's database to its own role (suspension) and ends the sessions it has open. */
+  /** Closes the tenant's database to the gateway and its own role (suspension) and ends the sessions they have open. */
   async blockAccess(server: DatabaseServer, tenant: Tenant): Promise<void> {
     await TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(server), async (admin) => {
-      await admin.revokeConnect(tenant.databaseName, tenant.databaseRole);
-      await admin.terminateSessions(tenant.databaseName, tenant.databaseRole);
+      for (const role of [this.gatewayRole, tenant.databaseRole]) {
+        await admin.revokeConnect(tenant.databaseName, role);
+        await admin.terminateSessions(tenant.databaseName, role);
+      }
     });
   }
 
   async allowAccess(server: DatabaseServer, tenant: Tenant): Promise<void> {
-    await TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(server), (admin) => admin.grantConnect(tenant.databaseName, tenant.databaseRole));
+    await TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(server), async (admin) => {
+      await admin.grantConnect(tenant.databaseName, tenant.databaseRole);
+      await admin.grantGateway(tenant.databaseName, tenant.databaseRole, this.gatewayRole);
+    });
   }
 }

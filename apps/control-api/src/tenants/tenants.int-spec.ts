@@ -12,7 +12,7 @@ import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { withDatabase } from '@helpdeskly/migrations';
 import { RedisModule } from '@helpdeskly/redis';
-import { testConfig } from '@helpdeskly/testing';
+import { testConfig, waitFor } from '@helpdeskly/testing';
 import { AuditModule } from '../audit/audit.module';
 import { DatabaseServersService, PRIMARY_SERVER_NAME } from './database-servers.service';
 import { type ProvisioningStep, ProvisioningHooks } from './provisioning.hooks';
@@ -73,6 +73,7 @@ describe(TenantsService.name, () => {
   const password = (tenant: Tenant) => box.open(tenant.databasePasswordEnc);
   const viaBouncer = (tenant: Tenant, database = tenant.databaseName) => ({ host: bouncer.host, port: bouncer.port, user: tenant.databaseRole, password: password(tenant), database });
   const direct = (tenant: Tenant, database = tenant.databaseName) => ({ ...viaBouncer(tenant, database), host: '127.0.0.1', port: 5432 });
+  const viaGateway = (tenant: Tenant, database = tenant.databaseName) => ({ host: bouncer.host, port: bouncer.port, user: config.tenancy.gateway.role, password: config.tenancy.gateway.password, database });
   const exists = (tenant: Tenant) =>
     TenantDatabaseAdmin.use(adminUrl, async (admin) => ({ database: await admin.databaseExists(tenant.databaseName), role: await admin.roleExists(tenant.databaseRole) }));
   const auditActions = async (tenantId: string) => (await db.auditLog.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } })).map((entry) => entry.action);
@@ -117,20 +118,32 @@ describe(TenantsService.name, () => {
     expect(await auditActions(tenant.id)).toEqual(['tenant.created', 'tenant.provisioning.started', 'tenant.provisioning.succeeded']);
   });
 
-  it('gives the role a login through PgBouncer, with its decrypted password, that reads and writes the tenant tables', async () => {
+  it("reaches the tenant's database through PgBouncer as the gateway role, which the database runs as the tenant's role", async () => {
     const tenant = await create('bouncer');
     const url = new URL(await sut.pgBouncerUrl(tenant.id));
     expect(url.port).toBe(String(bouncer.port));
+    expect(url.username).toBe(config.tenancy.gateway.role);
 
-    const rows = await withClient({ connectionString: url.toString() }, async (c) => {
+    const { who, rows } = await withClient({ connectionString: url.toString() }, async (c) => {
       await c.query(`INSERT INTO settings (key, value, updated_at) VALUES ('sla', '{"hours": 4}', now())`);
       await c.query(`UPDATE settings SET value = '{"hours": 8}', updated_at = now() WHERE key = 'sla'`);
-      return (await c.query<{ key: string; value: unknown }>('SELECT key, value FROM settings')).rows;
+      return {
+        who: (await c.query<{ current_user: string; session_user: string }>('SELECT current_user, session_user')).rows[0],
+        rows: (await c.query<{ key: string; value: unknown }>('SELECT key, value FROM settings')).rows,
+      };
     });
+    expect(who).toEqual({ current_user: tenant.databaseRole, session_user: config.tenancy.gateway.role });
     expect(rows).toEqual([{ key: 'sla', value: { hours: 8 } }]);
 
-    const wrongPassword = await failureOf({ ...viaBouncer(tenant), password: 'not-the-password' });
+    const wrongPassword = await failureOf({ ...viaGateway(tenant), password: 'not-the-password' });
     expect(wrongPassword?.message).toMatch(/authentication failed/);
+    // Without its own privileges, the gateway reads nothing once it is not the tenant's role.
+    const reset = await failureOf(viaGateway(tenant), async (c) => {
+      await c.query('BEGIN');
+      await c.query('SET LOCAL ROLE NONE');
+      await c.query('SELECT * FROM settings');
+    });
+    expect(reset?.message).toMatch(/permission denied for table settings/);
   });
 
   it("keeps a tenant's role out of another tenant's database, directly and through PgBouncer, and away from DDL and migrations", async () => {
@@ -140,6 +153,15 @@ describe(TenantsService.name, () => {
     expect(directly?.message).toMatch(/permission denied for database/);
     const pooled = await failureOf(viaBouncer(a, b.databaseName));
     expect(pooled?.message).toMatch(/permission denied for database/);
+    // The gateway reaches every tenant's database, each time as that tenant: B's rows only, never A's.
+    const asB = await withClient(viaGateway(a, b.databaseName), async (c) => (await c.query<{ current_user: string }>('SELECT current_user')).rows[0].current_user);
+    expect(asB).toBe(b.databaseRole);
+    const roleOfA = await failureOf(viaGateway(b), async (c) => {
+      await c.query('BEGIN');
+      await c.query(`SET LOCAL ROLE "${a.databaseRole}"`);
+      await c.query('SELECT * FROM settings');
+    });
+    expect(roleOfA?.message).toMatch(/permission denied for table settings/);
 
     const drop = await failureOf(viaBouncer(a), (c) => c.query('DROP TABLE settings'));
     expect(drop?.message).toMatch(/must be owner of table settings/);
@@ -219,13 +241,23 @@ describe(TenantsService.name, () => {
     expect(await db.tenant.count({ where: { slug: slug('same') } })).toBe(1);
   });
 
-  it('suspends (the role can no longer connect) and resumes', async () => {
+  it('suspends (neither the gateway nor the role can connect, open sessions end) and resumes', async () => {
     const tenant = await create('suspend');
+    const open = new Client(viaGateway(tenant));
+    open.on('error', () => undefined);
+    await open.connect();
+    await open.query('SELECT 1');
 
     expect((await sut.suspend(tenant.id)).status).toBe('SUSPENDED');
     expect((await failureOf(direct(tenant)))?.message).toMatch(/permission denied for database/);
+    // PostgreSQL refuses the gateway's login; PgBouncer answers its client once it stops retrying.
+    expect((await failureOf(viaGateway(tenant)))?.message).toMatch(/permission denied for database|query_wait_timeout/);
+    await expect(open.query('SELECT 1')).rejects.toThrow();
+    await open.end().catch(() => undefined);
     expect((await sut.resume(tenant.id)).status).toBe('ACTIVE');
     expect(await failureOf(direct(tenant))).toBeUndefined();
+    // PgBouncer holds a failed server login against the pool for server_login_retry (1 s).
+    await waitFor('the gateway to log in again', async () => (await failureOf(viaGateway(tenant))) === undefined, 5_000, 200);
 
     await sut.deleteTenant(tenant.id);
     await expect(sut.suspend(tenant.id)).rejects.toMatchObject({ code: TenantsErrorCode.StateConflict, status: 409 });

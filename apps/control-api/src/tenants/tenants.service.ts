@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
+import { AppConfig } from '@helpdeskly/config';
 import { type DatabaseServer, SecretBox, type Tenant, TenantStatus, tenantPgBouncerUrl } from '@helpdeskly/database';
 import { AuditService } from '../audit/audit.service';
 import { DatabaseServersService } from './database-servers.service';
@@ -42,6 +43,7 @@ export class TenantsService {
     private readonly audit: AuditService,
     private readonly hooks: ProvisioningHooks,
     private readonly jobs: TenantJobs,
+    private readonly config: AppConfig,
     cache: SharedCache,
   ) {
     this.cached = cache.namespace(CACHE_NAMESPACES.tenant);
@@ -172,10 +174,10 @@ export class TenantsService {
     return this.tenants.findBySlug(slug);
   }
 
-  /** URL by which app-api reaches the tenant's database: through PgBouncer, as its own role, with its decrypted password. */
+  /** URL by which app-api reaches the tenant's database: through PgBouncer, as the gateway role (switched to the tenant's at login). */
   async pgBouncerUrl(tenantId: string): Promise<string> {
     const { databaseServer: server, ...tenant } = await this.getWithServer(tenantId);
-    return tenantPgBouncerUrl(tenant, server, this.box.open(tenant.databasePasswordEnc));
+    return tenantPgBouncerUrl(tenant, server, this.config.tenancy.gateway);
   }
 
   /** FAILED with the reason, nothing left on the server, audited; returns the error to throw. */

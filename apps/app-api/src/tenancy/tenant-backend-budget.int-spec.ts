@@ -1,0 +1,148 @@
+// The tenant backend budget on a PostgreSQL cluster of its own, started with max_connections = 50
+// and set up as production sets one up (init-db-prod.sql: the application role, the lookup role,
+// the gateway role; PgBouncer rendered by infra/pgbouncer/docker-entrypoint.sh): app-api serves 60
+// tenants at once, two requests in flight each, with zero errors, and never holds more backends
+// than the budget; a PgBouncer whose cap does not fit the server makes app-api refuse to start.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { Client } from 'pg';
+import { MembershipRole } from '@helpdeskly/database';
+import { applyMigrations } from '@helpdeskly/migrations';
+import { PostgresCluster, ProductionPgBouncer, type ProductionPgBouncerEnv, freePort, startApiProcess } from '@helpdeskly/testing';
+import { AppFixture, type TenantWithOwner } from '../testing/app-fixture';
+
+const ROOT = join(__dirname, '../../../..');
+const MAX_CONNECTIONS = 50;
+const RESERVE = 23;
+// What scripts/infra.sh would compute: max_connections - superuser_reserved_connections (3) - reserve.
+const BUDGET = MAX_CONNECTIONS - 3 - RESERVE;
+const TENANTS = 60;
+const IN_FLIGHT_PER_TENANT = 2;
+const ROUNDS = 5;
+const PASSWORD = { app: 'app-password-0123456789', auth: 'auth-password-0123456789', stats: 'stats-password-0123456789', admin: 'admin-password-0123456789', gateway: 'gateway-password-0123456789' };
+
+describe('tenant backend budget (a server of its own with max_connections = 50)', () => {
+  let cluster: PostgresCluster;
+  let bouncer: ProductionPgBouncer;
+  let fx: AppFixture;
+  let admin: Client;
+  const owners: TenantWithOwner[] = [];
+  const bouncerEnv = (budget: number): ProductionPgBouncerEnv => ({
+    PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,
+    PGBOUNCER_STATS_PASSWORD: PASSWORD.stats,
+    PGBOUNCER_ADMIN_PASSWORD: PASSWORD.admin,
+    TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
+    TENANT_BACKEND_BUDGET: String(budget),
+  });
+  /** The environment of the APIs on this server instead of the machine's. */
+  const env = (pgbouncer: ProductionPgBouncer) => ({
+    CONTROL_DATABASE_URL: cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app),
+    DATABASE_URL: cluster.url('postgres', 'helpdeskly', PASSWORD.app),
+    PGBOUNCER_HOST: '127.0.0.1',
+    PGBOUNCER_PORT: String(pgbouncer.port),
+    PGBOUNCER_ADMIN_URL: pgbouncer.adminUrl(),
+    TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
+    TENANT_BACKEND_RESERVE: String(RESERVE),
+    TENANT_TEMPLATE_DATABASE: 'helpdeskly_tenant_template',
+    TENANT_CLIENT_POOL_SIZE: '2',
+  });
+
+  before(async () => {
+    cluster = await PostgresCluster.start({ settings: { max_connections: String(MAX_CONNECTIONS) } });
+    const init = spawnSync('psql', ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', join(ROOT, 'init-db-prod.sql')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HELPDESKLY_DB_PASSWORD: PASSWORD.app, PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth, TENANT_GATEWAY_PASSWORD: PASSWORD.gateway, TENANT_BACKEND_BUDGET: String(BUDGET) },
+    });
+    expect(`${init.stdout}${init.stderr}`).toBe('');
+    bouncer = await ProductionPgBouncer.start(cluster.port, bouncerEnv(BUDGET));
+    await applyMigrations(cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app), 'control');
+    fx = await AppFixture.start(env(bouncer));
+    admin = new Client({ connectionString: cluster.url() });
+    await admin.connect();
+    for (let i = 0; i < TENANTS; i++) owners.push(await fx.createTenantWithOwner());
+    // A row only this tenant's database holds, written directly (no tenant backend held after).
+    for (const owner of owners) {
+      const db = new Client({ connectionString: cluster.url(owner.tenant.databaseName) });
+      await db.connect();
+      await db.query(`INSERT INTO settings (key, value, updated_at) VALUES ('marker', $1, now())`, [JSON.stringify({ slug: owner.tenant.slug })]);
+      await db.end();
+    }
+  });
+
+  after(async () => {
+    await admin?.end();
+    // The whole cluster goes: stop the apps without deleting each tenant first.
+    await fx?.running.close();
+    await fx?.control.running.close();
+    await bouncer?.stop();
+    cluster?.stop();
+  });
+
+  it(`serves ${TENANTS} tenants at once with zero errors, within ${BUDGET} backends`, async (t) => {
+    let peak = { gateway: 0, all: 0 };
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await admin.query<{ gateway: number; all: number }>(
+          "SELECT count(*) FILTER (WHERE usename = 'helpdeskly_gateway')::int AS gateway, count(*)::int AS all FROM pg_stat_activity WHERE backend_type = 'client backend'",
+        );
+        peak = { gateway: Math.max(peak.gateway, rows[0].gateway), all: Math.max(peak.all, rows[0].all) };
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const failures: string[] = [];
+    let answered = 0;
+    const started = performance.now();
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const calls = owners.flatMap((owner) => Array.from({ length: IN_FLIGHT_PER_TENANT }, () => owner)).sort(() => Math.random() - 0.5);
+        await Promise.all(
+          calls.map(async (owner) => {
+            const res = await fx.request('GET', '/v1/helpdesk', { token: owner.token });
+            answered++;
+            if (res.status !== 200) failures.push(`${res.status} ${res.body?.code}`);
+            else if (res.body.settings?.marker?.slug !== owner.tenant.slug) failures.push(`tenant ${owner.tenant.slug} got ${JSON.stringify(res.body.settings)}`);
+          }),
+        );
+      }
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    t.diagnostic(`${answered} requests in ${seconds.toFixed(1)} s, ${TENANTS * IN_FLIGHT_PER_TENANT} in flight; peak backends: gateway ${peak.gateway} (budget ${BUDGET}), all client backends ${peak.all} of ${MAX_CONNECTIONS}`);
+    expect(failures).toEqual([]);
+    expect(answered).toBe(TENANTS * IN_FLIGHT_PER_TENANT * ROUNDS);
+    expect(peak.gateway).toBeGreaterThan(0);
+    expect(peak.gateway).toBeLessThanOrEqual(BUDGET);
+    expect(peak.all).toBeLessThan(MAX_CONNECTIONS - 3);
+  });
+
+  it('answers a tenant of another role, in the same databases, with its own data only', async () => {
+    const [a, b] = [owners[0], owners[1]];
+    const forged = await fx.request('GET', '/v1/helpdesk', { token: fx.tokenFor(b.user, a.tenant, MembershipRole.OWNER) });
+    expect(forged.status).toBe(401);
+    const own = await fx.request('GET', '/v1/helpdesk', { token: b.token });
+    expect(own.body.settings.marker).toEqual({ slug: b.tenant.slug });
+  });
+
+  it('refuses to start app-api when PgBouncer may open more backends than the server gives tenants', async () => {
+    const greedy = await ProductionPgBouncer.start(cluster.port, bouncerEnv(BUDGET + 10));
+    try {
+      const port = await freePort();
+      const started = await startApiProcess('app-api', port, env(greedy)).then(
+        async (process) => {
+          process.child.kill('SIGKILL');
+          return `started: ${process.output()}`;
+        },
+        (error: Error) => error.message,
+      );
+      expect(started).toContain('app-api refuses to start');
+      expect(started).toContain(`PgBouncer lets tenant traffic open ${BUDGET + 10} backends (max_user_connections), more than the server can give: max_connections ${MAX_CONNECTIONS} - superuser_reserved_connections 3 - TENANT_BACKEND_RESERVE ${RESERVE} = ${BUDGET}`);
+    } finally {
+      await greedy.stop();
+    }
+  });
+});
