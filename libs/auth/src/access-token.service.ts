@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { type KeyObject, createHash, createSecretKey, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { sign as signJwt, verify as verifyJwt } from 'jsonwebtoken';
 import { AppConfig } from '@helpdeskly/config';
 import { type AuthContext, MEMBERSHIP_ROLES, type MembershipRoleName } from './auth-context';
 import { AuthErrorCode, AuthException } from './auth.errors';
@@ -39,6 +39,18 @@ export function durationSeconds(value: string): number {
 /** Short, stable id of a secret, so a token says which key signed it without revealing it. */
 export const keyIdOf = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 16);
 
+/** The `alg` and `kid` of a JWT's header, without decoding its payload (undefined when malformed). */
+function headerOf(token: string): { alg?: unknown; kid?: unknown } | undefined {
+  const end = token.indexOf('.');
+  if (end <= 0) return undefined;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, end), 'base64url').toString('utf8'));
+    return header && typeof header === 'object' ? (header as { alg?: unknown; kid?: unknown }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Signs and verifies Helpdeskly's JWTs (HS256 only; iss, aud, exp and the purpose checked). A
  * rotation of the signing secret logs nobody out: tokens carry the signing key's id (`kid`), and
@@ -48,21 +60,23 @@ export const keyIdOf = (secret: string) => createHash('sha256').update(secret).d
  */
 @Injectable()
 export class AccessTokenService {
-  private readonly jwt = new JwtService();
   private readonly accessTtl: number;
-  private keyring?: { readonly source: JwtKeys; readonly keys: ReadonlyMap<string, string>; readonly currentKeyId: string };
+  // HMAC keys as KeyObjects, made once per key: given a string, jsonwebtoken tries to parse it as a
+  // public key on every verify (crypto.createPublicKey, ~6 % of a request's CPU).
+  private keyring?: { readonly source: JwtKeys; readonly keys: ReadonlyMap<string, KeyObject>; readonly currentKeyId: string };
 
   constructor(private readonly config: AppConfig, private readonly secrets: JwtKeySource) {
     this.accessTtl = durationSeconds(config.auth.jwtExpiresIn);
   }
 
   /** The keys by id, rebuilt only when the source hands out new ones. */
-  private keysNow(): { readonly keys: ReadonlyMap<string, string>; readonly currentKeyId: string } {
+  private keysNow(): { readonly keys: ReadonlyMap<string, KeyObject>; readonly currentKeyId: string } {
     const source = this.secrets.jwtKeys();
     if (this.keyring?.source !== source) {
       const currentKeyId = keyIdOf(source.current);
-      const verifying = [source.previous, source.next].filter((key): key is string => key !== undefined).map((key) => [keyIdOf(key), key] as const);
-      this.keyring = { source, keys: new Map([...verifying, [currentKeyId, source.current]]), currentKeyId };
+      const entry = (key: string) => [keyIdOf(key), createSecretKey(Buffer.from(key, 'utf8'))] as const;
+      const verifying = [source.previous, source.next].filter((key): key is string => key !== undefined).map(entry);
+      this.keyring = { source, keys: new Map([...verifying, entry(source.current)]), currentKeyId };
     }
     return this.keyring;
   }
@@ -91,10 +105,10 @@ export class AccessTokenService {
   private sign(claims: Omit<Claims, 'typ' | 'jti'>, purpose: TokenPurpose, ttlSeconds: number): SignedToken {
     const tokenId = randomUUID();
     const { keys, currentKeyId } = this.keysNow();
-    const token = this.jwt.sign(
+    const token = signJwt(
       { ...claims, typ: purpose },
+      keys.get(currentKeyId)!,
       {
-        secret: keys.get(currentKeyId)!,
         algorithm: ALGORITHM,
         keyid: currentKeyId,
         expiresIn: ttlSeconds,
@@ -107,13 +121,13 @@ export class AccessTokenService {
   }
 
   private verify(token: string, purpose: TokenPurpose): Claims {
-    const header = this.jwt.decode<{ header?: { kid?: unknown; alg?: unknown } } | null>(token, { complete: true })?.header;
+    const header = headerOf(token);
     if (!header || header.alg !== ALGORITHM) throw new AuthException(AuthErrorCode.InvalidToken, 'The token is malformed or not signed with the expected algorithm.');
     const secret = typeof header.kid === 'string' ? this.keysNow().keys.get(header.kid) : undefined;
     if (!secret) throw new AuthException(AuthErrorCode.InvalidToken, 'The token was signed with an unknown key.');
     let claims: Claims;
     try {
-      claims = this.jwt.verify<Claims>(token, { secret, algorithms: [ALGORITHM], issuer: this.config.auth.jwtIssuer, audience: this.config.auth.jwtAudience });
+      claims = verifyJwt(token, secret, { algorithms: [ALGORITHM], issuer: this.config.auth.jwtIssuer, audience: this.config.auth.jwtAudience }) as Claims;
     } catch (error) {
       if ((error as Error).name === 'TokenExpiredError') throw new AuthException(AuthErrorCode.TokenExpired, 'The token has expired.');
       throw new AuthException(AuthErrorCode.InvalidToken, 'The token could not be verified.');

@@ -3,3 +3,4 @@ export { createApp, type CreateAppOptions } from './create-app';
 export { buildOpenApiDocument, type ApiDescription } from './openapi';
 export { REQUEST_ID_HEADER, requestIdFor } from './request-id';
 export { handleShutdownSignals } from './shutdown';
+export { type JsonText, JsonTextResponse, jsonText } from './json-text';

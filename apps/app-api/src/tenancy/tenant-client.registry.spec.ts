@@ -1,15 +1,14 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import type { AppConfig } from '@helpdeskly/config';
-import type { TenantPrismaClient } from '@helpdeskly/database';
 import { TenancyErrorCode, TenancyException } from './tenancy.errors';
-import { type TenantClientFactory, TenantClientRegistry, type TenantConnection } from './tenant-client.registry';
+import { type TenantClient, type TenantClientFactory, TenantClientRegistry, type TenantConnection } from './tenant-client.registry';
 
 interface FakeClient {
   readonly tenantId: string;
   readonly version: string;
   disconnected: boolean;
-  $disconnect(): Promise<void>;
+  disconnect(): Promise<void>;
 }
 
 /** Counts creations; each creation resolves when `gate` does (immediately by default). */
@@ -18,14 +17,14 @@ class FakeFactory {
   gate: Promise<void> = Promise.resolve();
   failNext = false;
 
-  async create(connection: TenantConnection): Promise<TenantPrismaClient> {
+  async create(connection: TenantConnection): Promise<TenantClient> {
     const fail = this.failNext;
     this.failNext = false;
-    const client: FakeClient = { tenantId: connection.tenantId, version: connection.version, disconnected: false, $disconnect: async () => void (client.disconnected = true) };
+    const client: FakeClient = { tenantId: connection.tenantId, version: connection.version, disconnected: false, disconnect: async () => void (client.disconnected = true) };
     this.created.push(client);
     await this.gate;
     if (fail) throw new Error('cannot connect');
-    return client as unknown as TenantPrismaClient;
+    return client as unknown as TenantClient;
   }
 }
 
@@ -40,7 +39,7 @@ function setup(options: { max?: number; idleSeconds?: number } = {}) {
   return { sut, factory, advance: (ms: number) => (clock += ms) };
 }
 
-const fake = (client: TenantPrismaClient) => client as unknown as FakeClient;
+const fake = (client: TenantClient) => client as unknown as FakeClient;
 
 describe(TenantClientRegistry.name, () => {
   it('creates one client for concurrent first uses of a tenant', async () => {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { AppConfig } from '@helpdeskly/config';
 import { queryDurationExtension, TenantPrismaClient } from '@helpdeskly/database';
 import { MetricsRegistry } from '@helpdeskly/metrics';
@@ -13,9 +14,28 @@ export interface TenantConnection {
   readonly url: string;
 }
 
+/**
+ * One tenant's database connections: a node-postgres pool, used by Prisma (the ORM, for most
+ * work) and directly by the hot paths, which answer in one SQL statement.
+ */
+export class TenantClient {
+  constructor(
+    readonly prisma: TenantPrismaClient,
+    readonly pool: Pool,
+  ) {}
+
+  async disconnect(): Promise<void> {
+    try {
+      await this.prisma.$disconnect();
+    } finally {
+      await this.pool.end();
+    }
+  }
+}
+
 /** A client held for the duration of a request or a job; release() exactly once when done. */
 export interface TenantClientLease {
-  readonly client: TenantPrismaClient;
+  readonly client: TenantClient;
   release(): void;
 }
 
@@ -43,18 +63,23 @@ export interface TenantClientRegistryStats {
 export class TenantClientFactory {
   constructor(private readonly config: AppConfig, private readonly metrics: MetricsRegistry) {}
 
-  async create(connection: TenantConnection): Promise<TenantPrismaClient> {
+  async create(connection: TenantConnection): Promise<TenantClient> {
     const { clientPoolSize, clientIdleSeconds } = this.config.tenancy;
-    const adapter = new PrismaPg({ connectionString: connection.url, max: clientPoolSize, idleTimeoutMillis: clientIdleSeconds * 1000, connectionTimeoutMillis: 5_000, application_name: 'helpdeskly-app' });
+    const pool = new Pool({ connectionString: connection.url, max: clientPoolSize, idleTimeoutMillis: clientIdleSeconds * 1000, connectionTimeoutMillis: 5_000, application_name: 'helpdeskly-app' });
+    // An idle connection PgBouncer closed: the pool drops it, the next query opens another.
+    pool.on('error', () => undefined);
+    // The pool is the client's, ended by TenantClient.disconnect().
+    const adapter = new PrismaPg(pool, { disposeExternalPool: false });
     // Every operation timed by model and operation, labelled `tenant` only: no label per tenant.
-    return new TenantPrismaClient({ adapter }).$extends(queryDurationExtension('tenant', this.metrics.dbQueryDuration)) as unknown as TenantPrismaClient;
+    const prisma = new TenantPrismaClient({ adapter }).$extends(queryDurationExtension('tenant', this.metrics.dbQueryDuration)) as unknown as TenantPrismaClient;
+    return new TenantClient(prisma, pool);
   }
 }
 
 interface Entry {
   readonly tenantId: string;
   readonly version: string;
-  readonly ready: Promise<TenantPrismaClient>;
+  readonly ready: Promise<TenantClient>;
   refs: number;
   lastUsedAt: number;
   retired: boolean;
@@ -153,7 +178,7 @@ export class TenantClientRegistry implements OnApplicationShutdown {
     entry.refs++;
     this.counters.inUse++;
     try {
-      return await fn(await entry.ready);
+      return await fn((await entry.ready).prisma);
     } finally {
       entry.refs--;
       this.counters.inUse--;
@@ -236,7 +261,7 @@ export class TenantClientRegistry implements OnApplicationShutdown {
       this.live.delete(entry.tenantId);
       this.live.set(entry.tenantId, entry);
     }
-    let client: TenantPrismaClient;
+    let client: TenantClient;
     try {
       client = await entry.ready;
     } catch (error) {
@@ -282,7 +307,7 @@ export class TenantClientRegistry implements OnApplicationShutdown {
 
   private close(entry: Entry): Promise<void> {
     entry.closing ??= entry.ready
-      .then((client) => client.$disconnect())
+      .then((client) => client.disconnect())
       .catch((error: unknown) => this.logger.warn({ err: error, tenantId: entry.tenantId }, 'disconnecting a tenant client failed'))
       .finally(() => {
         this.retiring.delete(entry);

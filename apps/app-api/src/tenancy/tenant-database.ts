@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import type { Sql } from '@prisma/client/runtime/client';
+import type { QueryResultRow } from 'pg';
 import type { TenantPrismaClient } from '@helpdeskly/database';
+import { MetricsRegistry } from '@helpdeskly/metrics';
 import type { TenantContext } from './tenant-context';
 import { TenantClientRegistry, type TenantClientLease } from './tenant-client.registry';
 import { TenantResolver } from './tenant.resolver';
@@ -19,13 +22,37 @@ export interface TenantScope {
 export class TenantDatabase {
   private readonly storage = new AsyncLocalStorage<TenantScope>();
 
-  constructor(private readonly registry: TenantClientRegistry, private readonly resolver: TenantResolver) {}
+  constructor(
+    private readonly registry: TenantClientRegistry,
+    private readonly resolver: TenantResolver,
+    private readonly metrics: MetricsRegistry,
+  ) {}
 
   /** The Prisma client of the current tenant; throws outside a tenant context. */
   client(): TenantPrismaClient {
+    return this.scope('client').lease.client.prisma;
+  }
+
+  /**
+   * Runs one SQL statement on the current tenant's pool, without the ORM: the hot paths answer in
+   * one statement (one PgBouncer transaction) that builds the JSON of the answer. `statement` is a
+   * Prisma `sql` template, so every value is a bind parameter. Timed like Prisma's operations,
+   * under model `sql` and the given operation name.
+   */
+  async query<R extends QueryResultRow>(statement: Sql, operation: string): Promise<R[]> {
+    const pool = this.scope('query').lease.client.pool;
+    const end = this.metrics.dbQueryDuration.startTimer({ database: 'tenant', model: 'sql', operation });
+    try {
+      return (await pool.query<R>(statement.text, statement.values as unknown[])).rows;
+    } finally {
+      end();
+    }
+  }
+
+  private scope(method: string): TenantScope {
     const scope = this.storage.getStore();
-    if (!scope) throw new Error('TenantDatabase.client() called outside a tenant context');
-    return scope.lease.client;
+    if (!scope) throw new Error(`TenantDatabase.${method}() called outside a tenant context`);
+    return scope;
   }
 
   /** The current tenant context, or undefined outside one. */

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type JsonText, JsonTextResponse } from '@helpdeskly/http';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import { TicketListQueryDto } from './dto/ticket-list-query.dto';
 import { TicketCountsDto, TicketListPageDto } from './dto/ticket-summary.dto';
@@ -18,7 +19,8 @@ export class TicketSearchController {
   })
   @ApiOkResponse({ type: TicketListPageDto })
   @ApiBadRequestResponse({ description: '`validation_failed`: an invalid filter, sort, limit or cursor' })
-  list(@CurrentTenant() tenant: TenantContext, @Query() query: TicketListQueryDto): Promise<TicketListPageDto> {
+  @JsonTextResponse()
+  list(@CurrentTenant() tenant: TenantContext, @Query() query: TicketListQueryDto): Promise<JsonText<TicketListPageDto>> {
     return this.search.list(tenant, query);
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { empty, join, raw, type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import { TicketPriority, TicketStatus } from '@helpdeskly/database';
 import { TenantDatabase } from '../tenancy/tenant-database';
+import { isoInstant, jsonArray, ticketJson } from '../tickets/ticket-json.sql';
 import type { CursorValue, SortDirection, TicketCursor, TicketSortKey } from './ticket-cursor';
 
 /** Filters of a ticket list, already resolved (`assignee: me` is the caller's id here). */
@@ -29,86 +30,78 @@ export interface TicketListQuery {
   readonly limit: number;
 }
 
-/** One row of a page: its id, the value it is sorted by (for the next cursor), and its rank when searching. */
-export interface TicketPageRow {
-  readonly id: string;
-  readonly sortValue: CursorValue;
-  readonly rank: number | null;
+/** One page as TicketSearchService answers it: the items' JSON, and where the next page starts. */
+export interface TicketPage {
+  /** A JSON array of TicketSummaryDto (with `rank` when searching), as PostgreSQL wrote it. */
+  readonly itemsJson: string;
+  /** The (sort value, id) of the page's last row when another page follows; undefined on the last page. */
+  readonly next?: { readonly sortValue: CursorValue; readonly id: string };
 }
 
 /** Must match the configuration of the search triggers (migration `ticket_search`). */
 const SEARCH_CONFIG = sql`'english'::regconfig`;
 const UNRESOLVED = sql`t.status NOT IN ('SOLVED'::"TicketStatus", 'CLOSED'::"TicketStatus")`;
 
-const summarySelect = {
-  id: true,
-  number: true,
-  subject: true,
-  status: true,
-  priority: true,
-  type: true,
-  requesterId: true,
-  assigneeId: true,
-  createdById: true,
-  version: true,
-  firstResponseDueAt: true,
-  resolutionDueAt: true,
-  firstRespondedAt: true,
-  solvedAt: true,
-  closedAt: true,
-  createdAt: true,
-  updatedAt: true,
-  requester: { select: { id: true, name: true, email: true } },
-  tags: { select: { tag: { select: { name: true } } } },
-} as const;
-
 /**
- * Reads ticket lists. The page of ids is one SQL query (tagged templates only, every value a bind
+ * Reads ticket lists in one SQL statement per page (tagged templates only, every value a bind
  * parameter): keyset pagination on (sort value, id) needs row comparisons, NULLS LAST and ts_rank,
- * which Prisma's query API cannot express; the rows themselves are then loaded with Prisma.
+ * which Prisma's query API cannot express, and the page's JSON is built by PostgreSQL
+ * ({@link ticketJson}) so that a page costs one round trip and no row parsing.
  */
 @Injectable()
 export class TicketSearchRepository {
   constructor(private readonly db: TenantDatabase) {}
 
-  async findPage(query: TicketListQuery): Promise<TicketPageRow[]> {
-    const rows = await this.db.client().$queryRaw<Array<{ id: string; sort_value: Date | string | number | null; rank: number | null }>>(ticketPageSql(query));
-    return rows.map((r) => ({ id: r.id, sortValue: r.sort_value instanceof Date ? r.sort_value.toISOString() : r.sort_value, rank: r.rank }));
-  }
-
-  /** The listed tickets' rows, in the order of `ids`. */
-  async loadSummaries(ids: readonly string[]) {
-    const rows = await this.db.client().ticket.findMany({ where: { id: { in: [...ids] } }, select: summarySelect });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [{ ...row, tags: row.tags.map((t) => t.tag.name).sort() }] : [];
-    });
+  async findPage(query: TicketListQuery): Promise<TicketPage> {
+    const [row] = await this.db.query<{ items: string; next_id: string | null; next_sort: string | null }>(ticketPageSql(query), query.filters.q === undefined ? 'ticketList' : 'ticketSearch');
+    if (row.next_id === null) return { itemsJson: row.items };
+    return { itemsJson: row.items, next: { id: row.next_id, sortValue: cursorValueOf(query.key, row.next_sort) } };
   }
 
   /** Non-trashed tickets per status, and the caller's, unassigned and overdue unresolved ones, in one scan. */
   async counts(userId: string) {
-    const [row] = await this.db.client().$queryRaw<Array<Record<string, bigint>>>(ticketCountsSql(userId));
+    const [row] = await this.db.query<Record<string, string>>(ticketCountsSql(userId), 'ticketCounts');
     return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
   }
 }
 
+/** The sort value of the next cursor, from its text: an ISO instant, a priority, a rank, or null. */
+function cursorValueOf(key: TicketSortKey, text: string | null): CursorValue {
+  if (text === null) return null;
+  return key === 'relevance' ? Number(text) : text;
+}
+
 /**
- * The query of one page of ids (one row more than the page, to know whether another follows); also
- * explained by bench/ticket-search.explain.ts. NULLS LAST only on the one nullable key (due): on the
- * NOT NULL keys it would stop a descending order from scanning a plain btree index backwards.
+ * One page of a list: the rows of the page (one more than the page, to know whether another
+ * follows) in a materialized CTE, then their JSON in order and the (sort value, id) of the page's
+ * last row when the extra one exists; also explained by bench/ticket-search.explain.ts. NULLS LAST
+ * only on the one nullable key (due): on the NOT NULL keys it would stop a descending order from
+ * scanning a plain btree index backwards.
  */
 export function ticketPageSql(query: TicketListQuery): Sql {
   const tsQuery = query.filters.q === undefined ? undefined : sql`websearch_to_tsquery(${SEARCH_CONFIG}, ${query.filters.q})`;
   const sortExpr = sortExpression(query.key, tsQuery);
   const conditions = [...filterConditions(query.filters, tsQuery), ...(query.after ? [keysetCondition(sortExpr, query.key, query.direction, query.after)] : [])];
   const order = query.direction === 'asc' ? sql`ASC` : sql`DESC`;
+  const ordering = sql`${sortExpr} ${order}${query.key === 'due' ? sql` NULLS LAST` : empty}, t.id ${order}`;
+  const nextSort = query.key === 'relevance' || query.key === 'priority' ? sql`p.sort_value::text` : isoInstant(sql`p.sort_value`);
   return sql`
-    SELECT t.id, ${sortExpr} AS sort_value, ${tsQuery ? sql`ts_rank(t.search_vector, ${tsQuery})::float8` : sql`NULL::float8`} AS rank
-    FROM tickets t
-    WHERE ${join(conditions, ' AND ')}
-    ORDER BY ${sortExpr} ${order}${query.key === 'due' ? sql` NULLS LAST` : empty}, t.id ${order}
-    LIMIT ${query.limit + 1}`;
+    WITH page AS MATERIALIZED (
+      SELECT t.id, ${sortExpr} AS sort_value, ${tsQuery ? sql`ts_rank(t.search_vector, ${tsQuery})::float8` : sql`NULL::float8`} AS rank,
+             row_number() OVER (ORDER BY ${ordering}) AS pos
+      FROM tickets t
+      WHERE ${join(conditions, ' AND ')}
+      ORDER BY ${ordering}
+      LIMIT ${query.limit + 1}
+    )
+    SELECT
+      ${jsonArray(
+        ticketJson('t', 'c', { description: false, extra: tsQuery ? [sql`coalesce(p.rank, 0) AS rank`] : [] }),
+        sql`page p JOIN tickets t ON t.id = p.id JOIN contacts c ON c.id = t.requester_id WHERE p.pos <= ${query.limit}`,
+        sql`p.pos`,
+      )}::text AS items,
+      (SELECT p.id FROM page p WHERE p.pos = ${query.limit} AND EXISTS (SELECT 1 FROM page q WHERE q.pos > ${query.limit})) AS next_id,
+      (SELECT ${nextSort} FROM page p WHERE p.pos = ${query.limit}) AS next_sort`;
 }
 
 /** The inbox counters in one scan of the tickets outside the trash. */

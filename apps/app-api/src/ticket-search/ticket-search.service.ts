@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Page } from '@helpdeskly/database';
+import { type JsonText, jsonText } from '@helpdeskly/http';
 import type { TenantContext } from '../tenancy/tenant-context';
 import type { TicketListQueryDto } from './dto/ticket-list-query.dto';
-import type { TicketCountsDto, TicketSummaryDto } from './dto/ticket-summary.dto';
+import type { TicketCountsDto, TicketListPageDto } from './dto/ticket-summary.dto';
 import { decodeTicketCursor, encodeTicketCursor, type SortDirection, type TicketSortKey } from './ticket-cursor';
 import { type TicketFilters, TicketSearchRepository } from './ticket-search.repository';
 
@@ -11,16 +11,13 @@ import { type TicketFilters, TicketSearchRepository } from './ticket-search.repo
 export class TicketSearchService {
   constructor(private readonly tickets: TicketSearchRepository) {}
 
-  async list(tenant: TenantContext, query: TicketListQueryDto): Promise<Page<TicketSummaryDto>> {
+  /** The page as JSON text (TicketListPageDto): PostgreSQL wrote the items, this adds the cursor. */
+  async list(tenant: TenantContext, query: TicketListQueryDto): Promise<JsonText<TicketListPageDto>> {
     const { key, direction } = sortOf(query);
     const after = query.cursor === undefined ? undefined : decodeTicketCursor(query.cursor, key, direction);
-    const rows = await this.tickets.findPage({ filters: filtersOf(tenant, query), key, direction, after, limit: query.limit });
-    const pageRows = rows.slice(0, query.limit);
-    const summaries = await this.tickets.loadSummaries(pageRows.map((r) => r.id));
-    const rankOf = new Map(pageRows.map((r) => [r.id, r.rank]));
-    const items = summaries.map((s) => (query.q === undefined ? s : { ...s, rank: rankOf.get(s.id) ?? 0 }));
-    const last = pageRows[pageRows.length - 1];
-    return { items, nextCursor: rows.length > query.limit ? encodeTicketCursor({ key, direction, value: last.sortValue, id: last.id }) : null };
+    const page = await this.tickets.findPage({ filters: filtersOf(tenant, query), key, direction, after, limit: query.limit });
+    const nextCursor = page.next ? encodeTicketCursor({ key, direction, value: page.next.sortValue, id: page.next.id }) : null;
+    return jsonText(`{"items":${page.itemsJson},"nextCursor":${JSON.stringify(nextCursor)}}`);
   }
 
   async counts(tenant: TenantContext): Promise<TicketCountsDto> {

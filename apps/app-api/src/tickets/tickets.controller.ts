@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiGoneResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse,
   ApiOperation, ApiPreconditionFailedResponse, ApiResponse, ApiTags, ApiUnprocessableEntityResponse,
@@ -6,7 +6,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { type AuthContext, CurrentAuth, Roles } from '@helpdeskly/auth';
 import { BulkResultDto, BulkUpdateDto } from './dto/bulk.dto';
-import { CreateTicketDto, TicketDto, TicketNumberParamsDto, TicketParamsDto, UpdateTicketDto } from './dto/ticket.dto';
+import { type JsonText, JsonTextResponse } from '@helpdeskly/http';
+import { CreateTicketDto, TicketDto, TicketIncludeQueryDto, TicketNumberParamsDto, TicketParamsDto, TicketWithCommentsDto, UpdateTicketDto } from './dto/ticket.dto';
 import { TicketEventListDto } from './dto/ticket-event.dto';
 import { BulkUpdateService } from './bulk-update.service';
 import { etagOf } from './etag';
@@ -61,11 +62,14 @@ export class TicketsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A ticket' })
-  @ApiOkResponse({ type: TicketDto, headers: { ETag: { description: 'W/"<version>"' } } })
+  @ApiOperation({ summary: 'A ticket', description: 'With `include=comments`, also the first page of its comments (oldest first, 50), so a client opening a ticket needs one request.' })
+  @ApiOkResponse({ type: TicketWithCommentsDto, headers: { ETag: { description: 'W/"<version>"' } } })
   @ApiNotFoundResponse({ description: '`ticket_not_found` (also for a ticket in the trash)' })
-  async get(@Param() params: TicketParamsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketDto> {
-    return withEtag(reply, await this.tickets.get(params.id));
+  @JsonTextResponse()
+  async get(@Param() params: TicketParamsDto, @Query() query: TicketIncludeQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonText<TicketWithCommentsDto>> {
+    const { json, version } = await this.tickets.get(params.id, query.include);
+    reply.header('etag', etagOf(version));
+    return json;
   }
 
   @Patch(':id')

@@ -164,6 +164,35 @@ describe('TicketsController (e2e)', () => {
       expect(byNumber.headers.get('etag')).toBe('W/"1"');
       expectProblem(await get(UNKNOWN_ID), 404, 'ticket_not_found');
       expectProblem(await fx.request('GET', '/v1/tickets/number/999999', { token: agent.token }), 404, 'ticket_not_found');
+      expect(byId.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    });
+
+    it('reads a ticket with the first page of its comments in one request, as GET /comments pages them', async () => {
+      const { body: t } = await create({ tags: ['thread'] });
+      const bare = await fx.request('GET', `/v1/tickets/${t.id}?include=comments`, { token: agent.token });
+      expect(bare.status).toBe(200);
+      expect(bare.body).toEqual({ ...t, comments: { items: [], nextCursor: null } });
+      for (let i = 0; i < 52; i++) {
+        const body = i === 0 ? 'First <b>reply</b> "quoted" \u00e9\u{1F600}' : `Reply ${i}`;
+        const posted = await fx.request('POST', `/v1/tickets/${t.id}/comments`, { token: agent.token, body: { body, visibility: i % 2 ? 'INTERNAL' : 'PUBLIC' } });
+        expect(posted.status).toBe(201);
+      }
+      const [withComments, comments, ticket] = await Promise.all([
+        fx.request('GET', `/v1/tickets/${t.id}?include=comments`, { token: agent.token }),
+        fx.request('GET', `/v1/tickets/${t.id}/comments`, { token: agent.token }),
+        get(t.id),
+      ]);
+      expect(withComments.status).toBe(200);
+      expect(withComments.headers.get('etag')).toBe(`W/"${ticket.body.version}"`);
+      expect(withComments.body).toEqual({ ...ticket.body, comments: comments.body });
+      expect(withComments.body.comments.items).toHaveLength(50);
+      expect(withComments.body.comments.items[0].body).toBe('First <b>reply</b> "quoted" \u00e9\u{1F600}');
+      expect(withComments.body.comments.nextCursor).toBe(withComments.body.comments.items[49].id);
+      const rest = await fx.request('GET', `/v1/tickets/${t.id}/comments?cursor=${withComments.body.comments.nextCursor}`, { token: agent.token });
+      expect(rest.body.items.map((c: { body: string }) => c.body)).toEqual(['Reply 50', 'Reply 51']);
+
+      expectProblem(await fx.request('GET', `/v1/tickets/${t.id}?include=events`, { token: agent.token }), 400, 'validation_failed');
+      expectProblem(await fx.request('GET', `/v1/tickets/${t.id}?include=comments`, { token: stranger.token }), 404, 'ticket_not_found');
     });
   });
 
@@ -324,6 +353,7 @@ describe('TicketsController (e2e)', () => {
       const { body: t } = await create({ subject: 'Secret subject' });
       const tries: [string, string, object?, Record<string, string>?][] = [
         ['GET', `/v1/tickets/${t.id}`],
+        ['GET', `/v1/tickets/${t.id}?include=comments`],
         ['GET', `/v1/tickets/number/${t.number}`],
         ['GET', `/v1/tickets/${t.id}/events`],
         ['PATCH', `/v1/tickets/${t.id}`, { subject: 'Hacked' }, { 'if-match': 'W/"1"' }],

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import { type Page, pageArgs, type TenantPrisma, type TicketPriority, type TicketStatus, type TicketType, toPage } from '@helpdeskly/database';
 import { TenantDatabase } from '../tenancy/tenant-database';
+import { commentJson, jsonArray, ticketJson } from './ticket-json.sql';
 
 export const TICKET_INCLUDE = {
   requester: { select: { id: true, name: true, email: true } },
@@ -51,6 +53,15 @@ export class TicketsRepository {
 
   findById(id: string, tx?: Tx): Promise<TicketRecord | null> {
     return (tx ?? this.db.client()).ticket.findFirst({ where: { id, deletedAt: null }, include: TICKET_INCLUDE });
+  }
+
+  /**
+   * GET /v1/tickets/:id in one statement: the TicketDto's JSON, with the first `commentsLimit`
+   * comments (CommentPageDto) when asked, and the version for the ETag. Null outside the trash only.
+   */
+  async findJson(id: string, commentsLimit?: number): Promise<{ json: string; version: number } | null> {
+    const rows = await this.db.query<{ json: string; version: number }>(ticketJsonSql(id, commentsLimit), commentsLimit ? 'ticketWithComments' : 'ticket');
+    return rows[0] ?? null;
   }
 
   findByNumber(number: number): Promise<TicketRecord | null> {
@@ -113,4 +124,28 @@ export class TicketsRepository {
     const { count } = await this.db.client().ticket.deleteMany({ where: { id, deletedAt: { not: null } } });
     return count === 1;
   }
+}
+
+/** The statement of {@link TicketsRepository.findJson}: comments oldest first, the next cursor as GET /comments pages them. */
+export function ticketJsonSql(id: string, commentsLimit?: number): Sql {
+  if (!commentsLimit) {
+    return sql`
+      SELECT ${ticketJson('t', 'c', { description: true })}::text AS json, t.version
+      FROM tickets t JOIN contacts c ON c.id = t.requester_id
+      WHERE t.id = ${id}::uuid AND t.deleted_at IS NULL`;
+  }
+  // One more comment than the page tells whether another page follows.
+  const comments = sql`(SELECT row_to_json(cp) FROM (SELECT
+      ${jsonArray(commentJson('m'), sql`page m WHERE m.pos <= ${commentsLimit}`, sql`m.pos`)} AS items,
+      (SELECT m.id FROM page m WHERE m.pos = ${commentsLimit} AND EXISTS (SELECT 1 FROM page n WHERE n.pos > ${commentsLimit})) AS "nextCursor"
+    ) cp) AS comments`;
+  return sql`
+    WITH page AS MATERIALIZED (
+      SELECT m.*, row_number() OVER (ORDER BY m.created_at, m.id) AS pos
+      FROM comments m WHERE m.ticket_id = ${id}::uuid
+      ORDER BY m.created_at, m.id LIMIT ${commentsLimit + 1}
+    )
+    SELECT ${ticketJson('t', 'c', { description: true, extra: [comments] })}::text AS json, t.version
+    FROM tickets t JOIN contacts c ON c.id = t.requester_id
+    WHERE t.id = ${id}::uuid AND t.deleted_at IS NULL`;
 }

@@ -9,7 +9,9 @@ import type { PageQueryDto } from '../contacts/dto/contact.dto';
 import { dueTimes } from '../settings/sla';
 import { SlaSettingsService } from '../settings/sla-settings.service';
 import { TenantMembersService } from '../tenancy/tenant-members.service';
-import { type CreateTicketDto, type TicketDto, type TicketPageDto, toTicketDto, type UpdateTicketDto } from './dto/ticket.dto';
+import { type JsonText, jsonText } from '@helpdeskly/http';
+import { COMMENT_PAGE_SIZE } from '../comments/dto/comment.dto';
+import { type CreateTicketDto, type TicketDto, type TicketInclude, type TicketPageDto, type TicketWithCommentsDto, toTicketDto, type UpdateTicketDto } from './dto/ticket.dto';
 import { type TicketEventListDto, toTicketEventDto } from './dto/ticket-event.dto';
 import { parseIfMatch, versionMismatch } from './etag';
 import { IDEMPOTENCY_TTL_MS, IDEMPOTENCY_WAIT_MS, requestHash } from './idempotency';
@@ -90,8 +92,11 @@ export class TicketsService {
     }
   }
 
-  async get(id: string): Promise<TicketDto> {
-    return toTicketDto(await this.require(id));
+  /** GET /v1/tickets/:id: the ticket's JSON as PostgreSQL wrote it (with its first comments when included), and its version. */
+  async get(id: string, include: readonly TicketInclude[] = []): Promise<{ json: JsonText<TicketWithCommentsDto>; version: number }> {
+    const found = await this.tickets.findJson(id, include.includes('comments') ? COMMENT_PAGE_SIZE : undefined);
+    if (!found) throw new TicketsException(TicketsErrorCode.TicketNotFound);
+    return { json: jsonText(found.json), version: found.version };
   }
 
   async getByNumber(number: number): Promise<TicketDto> {

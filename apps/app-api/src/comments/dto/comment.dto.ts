@@ -4,6 +4,8 @@ import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Mi
 import { type Comment, CommentFormat, CommentVisibility } from '@helpdeskly/database';
 
 export const COMMENT_BODY_MAX = 65_536;
+/** A page of comments unless the client asks for another size. */
+export const COMMENT_PAGE_SIZE = 50;
 
 export class CreateCommentDto {
   @ApiProperty({ minLength: 1, maxLength: COMMENT_BODY_MAX, description: 'Stored exactly as written. Never rendered by the API: clients display TEXT as text and render MARKDOWN with a sanitizing renderer (no raw HTML).', example: 'Could you send us a screenshot?' })
@@ -28,9 +30,9 @@ export class CommentListQueryDto {
   @IsOptional() @IsUUID()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: COMMENT_PAGE_SIZE })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  limit: number = 50;
+  limit: number = COMMENT_PAGE_SIZE;
 }
 
 export class CommentDto {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsEnum, IsInt, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, registerDecorator, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, registerDecorator, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
+import { CommentPageDto } from '../../comments/dto/comment.dto';
 import { TicketPriority, TicketStatus, TicketType } from '@helpdeskly/database';
 import { Nullable, Optional, Trim } from '../../contacts/dto/validation';
 import type { TicketRecord } from '../tickets.repository';
@@ -110,6 +111,16 @@ export class TicketParamsDto {
   id: string;
 }
 
+export const TICKET_INCLUDES = ['comments'] as const;
+export type TicketInclude = (typeof TICKET_INCLUDES)[number];
+
+/** `?include=comments`: what GET /v1/tickets/:id answers along with the ticket. */
+export class TicketIncludeQueryDto {
+  @ApiPropertyOptional({ enum: TICKET_INCLUDES, isArray: true, description: 'Comma-separated. `comments`: the first page of its comments (oldest first), as GET /v1/tickets/:id/comments answers it' })
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value)) @IsArray() @ArrayMaxSize(TICKET_INCLUDES.length) @IsIn(TICKET_INCLUDES, { each: true })
+  include?: TicketInclude[];
+}
+
 export class TicketNumberParamsDto {
   @ApiProperty({ minimum: 1, example: 42 })
   @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
@@ -143,6 +154,11 @@ export class TicketDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: Date | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: Date;
+}
+
+/** GET /v1/tickets/:id?include=comments: the ticket and the first page of its conversation, in one answer. */
+export class TicketWithCommentsDto extends TicketDto {
+  @ApiPropertyOptional({ type: CommentPageDto, description: 'Only with `include=comments`' }) comments?: CommentPageDto;
 }
 
 export class TicketPageDto {
