@@ -62,7 +62,7 @@ describe('app-api metrics (e2e)', () => {
 
   it('times database operations of the control and the tenant databases by model and operation', async () => {
     const { samples } = await scrape();
-    expect(sampleSum(samples, 'helpdeskly_db_query_duration_seconds_count', { database: 'tenant', model: 'Ticket', operation: 'create' })).toBe(3);
+    expect(sampleSum(samples, 'helpdeskly_db_query_duration_seconds_count', { database: 'tenant', model: 'sql', operation: 'ticketCreate' })).toBe(3);
     expect(sampleSum(samples, 'helpdeskly_db_query_duration_seconds_count', { database: 'control' })).toBeGreaterThan(0);
     expect(sampleSum(samples, 'helpdeskly_db_query_duration_seconds_sum', { database: 'tenant' })).toBeGreaterThan(0);
     const databases = new Set(samples.filter((s) => s.name === 'helpdeskly_db_query_duration_seconds_count').map((s) => s.labels.database));

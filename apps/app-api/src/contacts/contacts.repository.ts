@@ -43,15 +43,6 @@ export class ContactsRepository {
       throw error;
     }
   }
-
-  /**
-   * The contact of `email`, created when new, inside the caller's transaction. Safe under
-   * concurrency: ON CONFLICT DO NOTHING, then read.
-   */
-  async findOrCreate(tx: TenantPrisma.TransactionClient, data: ContactData): Promise<Contact> {
-    await tx.contact.createMany({ data: [data], skipDuplicates: true });
-    return tx.contact.findUniqueOrThrow({ where: { email: data.email } });
-  }
 }
 
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;

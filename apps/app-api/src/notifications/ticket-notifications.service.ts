@@ -6,7 +6,7 @@ import type { TenantContext } from '../tenancy/tenant-context';
 import { TenantDatabase } from '../tenancy/tenant-database';
 import { type TenantMember, TenantMembersService } from '../tenancy/tenant-members.service';
 import { OutboxRelay } from './outbox.relay';
-import { OutboxRepository, type OutboxRow } from './outbox.repository';
+import { type NewOutboxRow, OutboxRepository, type OutboxRow } from './outbox.repository';
 
 type Tx = TenantPrisma.TransactionClient;
 
@@ -40,9 +40,22 @@ export class TicketNotifications {
     private readonly db: TenantDatabase,
   ) {}
 
-  /** The acknowledgement to the requester. */
-  ticketCreated(tx: Tx, ticket: NotifiedTicket): Promise<OutboxRow[]> {
-    return this.write(tx, [{ template: 'ticket-created', to: ticket.requester.email, data: { ticket: ref(ticket), requesterName: ticket.requester.name } }]);
+  /**
+   * The rows a new ticket writes to the outbox, for {@link TicketsRepository.insert}, which fills
+   * in what only the inserted rows know: the ticket's reference (`data.ticket`) and, for the
+   * acknowledgement to the requester (no `to`), the requester's address and name; the assignment
+   * email as {@link ticketAssigned} writes it.
+   */
+  async newTicketDrafts(actorUserId: string, draft: { readonly subject: string; readonly assigneeId: string | null }): Promise<NewOutboxRow[]> {
+    // Replaced by the ticket's reference once it is inserted.
+    const ticket: TicketRef = { ticketId: '', number: 0, subject: draft.subject };
+    const messages: Array<{ template: EmailMessage['template']; to?: string; data: Record<string, unknown> }> = [{ template: 'ticket-created', data: { ticket } }];
+    if (draft.assigneeId && draft.assigneeId !== actorUserId) {
+      const [assignee, actor] = await this.membersById(draft.assigneeId, actorUserId);
+      if (assignee) messages.push({ template: 'ticket-assigned', to: assignee.email, data: { ticket, assigneeName: assignee.name, assignedByName: actor?.name ?? null } });
+    }
+    const senderName = senderNameOf(this.tenant());
+    return messages.map((m) => ({ queue: QUEUES.email, name: m.template, payload: { ...m, senderName } as TenantPrisma.InputJsonValue }));
   }
 
   /** To the ticket's (new) assignee, unless they assigned it to themselves. */

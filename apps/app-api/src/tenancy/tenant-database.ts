@@ -1,12 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import type { Sql } from '@prisma/client/runtime/client';
-import type { QueryResultRow } from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
 import type { TenantPrismaClient } from '@helpdeskly/database';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import type { TenantContext } from './tenant-context';
 import { TenantClientRegistry, type TenantClientLease } from './tenant-client.registry';
 import { TenantResolver } from './tenant.resolver';
+
+/** Runs SQL statements (Prisma `sql` templates, every value a bind parameter) on one tenant database. */
+export interface SqlSession {
+  query<R extends QueryResultRow>(statement: Sql, operation: string): Promise<R[]>;
+}
 
 /** What AsyncLocalStorage holds for the duration of a request (or of run()). */
 export interface TenantScope {
@@ -39,11 +44,34 @@ export class TenantDatabase {
    * Prisma `sql` template, so every value is a bind parameter. Timed like Prisma's operations,
    * under model `sql` and the given operation name.
    */
-  async query<R extends QueryResultRow>(statement: Sql, operation: string): Promise<R[]> {
-    const pool = this.scope('query').lease.client.pool;
+  query<R extends QueryResultRow>(statement: Sql, operation: string): Promise<R[]> {
+    return this.timed(this.scope('query').lease.client.pool, statement, operation);
+  }
+
+  /**
+   * Runs `fn` in one transaction on one connection of the current tenant's pool, without the ORM:
+   * committed when it resolves, rolled back when it throws (a connection that failed is dropped).
+   */
+  async transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
+    const connection = await this.scope('transaction').lease.client.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await connection.query('BEGIN');
+      const result = await fn({ query: (statement, operation) => this.timed(connection, statement, operation) });
+      await connection.query('COMMIT');
+      return result;
+    } catch (error) {
+      await connection.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    } finally {
+      connection.release(broken);
+    }
+  }
+
+  private async timed<R extends QueryResultRow>(db: Pick<PoolClient, 'query'>, statement: Sql, operation: string): Promise<R[]> {
     const end = this.metrics.dbQueryDuration.startTimer({ database: 'tenant', model: 'sql', operation });
     try {
-      return (await pool.query<R>(statement.text, statement.values as unknown[])).rows;
+      return (await db.query<R>(statement.text, statement.values as unknown[])).rows;
     } finally {
       end();
     }

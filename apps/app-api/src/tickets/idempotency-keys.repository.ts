@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { IdempotencyKey, TenantPrisma } from '@helpdeskly/database';
+import { sqltag as sql } from '@prisma/client/runtime/client';
+import type { SqlSession } from '../tenancy/tenant-database';
 
-type Tx = TenantPrisma.TransactionClient;
+/** The key of an earlier request: what it asked (hashed) and, once it finished, what it answered. */
+export interface EarlierRequest {
+  readonly requestHash: string;
+  /** Null while the first request is still running. */
+  readonly responseStatus: number | null;
+  /** The answer's JSON text. */
+  readonly responseBody: string | null;
+}
 
 /**
  * Idempotency keys, used as a lock: the first request inserts the key in the transaction that does
@@ -15,22 +23,31 @@ export class IdempotencyKeysRepository {
    * claimed, or the existing key of an earlier request. Waits at most `waitMs` for a request
    * holding the key: PostgreSQL then fails with lock_not_available (55P03).
    */
-  async claim(tx: Tx, data: { userId: string; key: string; requestHash: string; expiresAt: Date }, waitMs: number): Promise<IdempotencyKey | null> {
-    await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Math.max(1, Math.trunc(waitMs))}`);
-    const claimed = await tx.$queryRaw<unknown[]>`
-      INSERT INTO idempotency_keys (user_id, key, request_hash, created_at, expires_at)
-      VALUES (${data.userId}::uuid, ${data.key}, ${data.requestHash}, now(), ${data.expiresAt})
-      ON CONFLICT (user_id, key) DO UPDATE
-        SET request_hash = EXCLUDED.request_hash, response_status = NULL, response_body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
-        WHERE idempotency_keys.expires_at <= now()
-      RETURNING user_id`;
+  async claim(tx: SqlSession, data: { userId: string; key: string; requestHash: string; expiresAt: Date }, waitMs: number): Promise<EarlierRequest | null> {
+    // SET LOCAL, with the value as a bind parameter.
+    await tx.query(sql`SELECT set_config('lock_timeout', ${`${Math.max(1, Math.trunc(waitMs))}ms`}, true)`, 'idempotencyLockTimeout');
+    const claimed = await tx.query(
+      sql`
+        INSERT INTO idempotency_keys (user_id, key, request_hash, created_at, expires_at)
+        VALUES (${data.userId}::uuid, ${data.key}, ${data.requestHash}, now(), ${data.expiresAt}::timestamptz)
+        ON CONFLICT (user_id, key) DO UPDATE
+          SET request_hash = EXCLUDED.request_hash, response_status = NULL, response_body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+          WHERE idempotency_keys.expires_at <= now()
+        RETURNING user_id`,
+      'idempotencyClaim',
+    );
     if (claimed.length === 1) return null;
-    return tx.idempotencyKey.findUniqueOrThrow({ where: { userId_key: { userId: data.userId, key: data.key } } });
+    // The body is stored as a JSON string (the answer's exact text): #>> '{}' reads it back as text.
+    const [earlier] = await tx.query<{ request_hash: string; response_status: number | null; response_body: string | null }>(
+      sql`SELECT request_hash, response_status, response_body #>> '{}' AS response_body FROM idempotency_keys WHERE user_id = ${data.userId}::uuid AND key = ${data.key}`,
+      'idempotencyRead',
+    );
+    return { requestHash: earlier.request_hash, responseStatus: earlier.response_status, responseBody: earlier.response_body };
   }
 
-  /** Stores the answer to replay (its JSON text), in the transaction of the work. */
-  async complete(tx: Tx, userId: string, key: string, responseStatus: number, responseBody: string): Promise<void> {
-    await tx.idempotencyKey.update({ where: { userId_key: { userId, key } }, data: { responseStatus, responseBody } });
+  /** Stores the answer to replay (its JSON text, kept as a JSON string: jsonb would reorder its keys), in the transaction of the work. */
+  async complete(tx: SqlSession, userId: string, key: string, responseStatus: number, responseBody: string): Promise<void> {
+    await tx.query(sql`UPDATE idempotency_keys SET response_status = ${responseStatus}, response_body = to_jsonb(${responseBody}::text) WHERE user_id = ${userId}::uuid AND key = ${key}`, 'idempotencyComplete');
   }
 }
 

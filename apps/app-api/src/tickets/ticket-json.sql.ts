@@ -21,6 +21,8 @@ export interface TicketJsonOptions {
   readonly description: boolean;
   /** Extra members after the ticket's, e.g. the rank of a search (`sql\`p.rank AS rank\``). */
   readonly extra?: readonly Sql[];
+  /** The tags' JSON array when ticket_tags cannot show them yet (rows written by the same statement). */
+  readonly tags?: Sql;
 }
 
 /**
@@ -41,7 +43,7 @@ export function ticketJson(t: string, c: string, options: TicketJsonOptions): Sq
     sql`(SELECT row_to_json(r) FROM (SELECT ${C}.id, ${C}.name, ${C}.email) r) AS requester`,
     sql`${T}.assignee_id AS "assigneeId"`,
     sql`${T}.created_by_id AS "createdById"`,
-    sql`${tagsOf(T)} AS tags`,
+    sql`${options.tags ?? tagsOf(T)} AS tags`,
     sql`${T}.version`,
     sql`${isoInstant(sql`${T}.first_response_due_at`)} AS "firstResponseDueAt"`,
     sql`${isoInstant(sql`${T}.resolution_due_at`)} AS "resolutionDueAt"`,

@@ -36,11 +36,12 @@ export class TicketsController {
   @ApiCreatedResponse({ type: TicketDto, description: 'Created (or the replay of the first answer to this Idempotency-Key, with `Idempotent-Replayed: true`)' })
   @ApiConflictResponse({ description: '`idempotency_key_in_progress`: the first request with this key is still running' })
   @ApiUnprocessableEntityResponse({ description: '`assignee_not_member`, `requester_not_found`, `idempotency_key_reused`' })
-  async create(@CurrentAuth() auth: AuthContext, @Body() dto: CreateTicketDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketDto> {
+  @JsonTextResponse()
+  async create(@CurrentAuth() auth: AuthContext, @Body() dto: CreateTicketDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonText<TicketDto>> {
     const result = await this.tickets.create(auth, dto, idempotencyKeyOf(key));
-    reply.status(result.status);
+    reply.status(result.status).header('etag', etagOf(result.version));
     if (result.replayed) reply.header('idempotent-replayed', 'true');
-    return withEtag(reply, result.body);
+    return result.body;
   }
 
   @Post('bulk')

@@ -78,6 +78,21 @@ describe('TicketsController (e2e)', () => {
       expect(new Set(numbers).size).toBe(50);
       expect(numbers.every((n) => Number.isInteger(n) && n > 0)).toBe(true);
     });
+
+    it('gives concurrent creates by one new requester with the same new tags one contact and every tag', async () => {
+      const email = `racer-${Date.now()}@example.com`;
+      const tag = `race-${Date.now()}`;
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => create({ requester: { email, name: `Racer ${i}` }, tags: [tag, 'shared-race'] })));
+      expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+      expect(new Set(results.map((r) => r.body.requesterId)).size).toBe(1);
+      for (const r of results) expect(r.body.tags).toEqual([tag, 'shared-race'].sort());
+      // The first writer named the contact; later ones left it as it was.
+      const contact = await fx.request('GET', `/v1/contacts/${results[0].body.requesterId}`, { token: agent.token });
+      expect(contact.body.email).toBe(email);
+      expect(results.map((r) => r.body.requester.name).every((name: string) => name === contact.body.name)).toBe(true);
+      const listed = await fx.request('GET', `/v1/tickets?tag=${tag}&limit=100`, { token: agent.token });
+      expect(listed.body.items).toHaveLength(20);
+    });
   });
 
   describe('Idempotency-Key', () => {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import { type Page, pageArgs, type TenantPrisma, type TicketPriority, type TicketStatus, type TicketType, toPage } from '@helpdeskly/database';
-import { TenantDatabase } from '../tenancy/tenant-database';
+import type { NewOutboxRow, OutboxRow } from '../notifications/outbox.repository';
+import { type SqlSession, TenantDatabase } from '../tenancy/tenant-database';
 import { commentJson, jsonArray, ticketJson } from './ticket-json.sql';
 
 export const TICKET_INCLUDE = {
@@ -28,6 +29,38 @@ export interface NewTicket {
   readonly createdAt: Date;
 }
 
+/** Who asked: an existing contact, or an email whose contact is created when new (its name is kept when not). */
+export type RequesterInput = { readonly id: string } | { readonly email: string; readonly name: string };
+
+/** An event of a new ticket; `created` gets `#<number>` and `requesterId` the requester's id, known once inserted. */
+export interface NewTicketEvent {
+  readonly id: string;
+  readonly field: string;
+  readonly toValue: string | null;
+}
+
+export interface TicketInsert {
+  readonly ticket: NewTicket;
+  readonly requester: RequesterInput;
+  /** Lower-cased, unique, sorted (the order of TicketDto.tags). */
+  readonly tags: readonly string[];
+  readonly actorUserId: string;
+  readonly events: readonly NewTicketEvent[];
+  /**
+   * Outbox rows of the new ticket: `data.ticket` is set to the ticket's reference, and a payload
+   * without a `to` is addressed to the requester (`to`, `data.requesterName`).
+   */
+  readonly outbox: readonly NewOutboxRow[];
+}
+
+export interface InsertedTicket {
+  /** The TicketDto's JSON, as PostgreSQL wrote it. */
+  readonly json: string;
+  readonly id: string;
+  readonly version: number;
+  readonly outbox: OutboxRow[];
+}
+
 /** Fields a change may set; the version is incremented by {@link TicketsRepository.updateIfVersion}. */
 export type TicketChanges = Partial<Pick<TicketRecord, 'subject' | 'description' | 'status' | 'priority' | 'type' | 'assigneeId' | 'firstResponseDueAt' | 'resolutionDueAt' | 'solvedAt' | 'closedAt'>>;
 
@@ -39,16 +72,25 @@ const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
 export class TicketsRepository {
   constructor(private readonly db: TenantDatabase) {}
 
+  /** Runs `fn` in one transaction of SQL statements (no ORM) on the tenant's database. */
+  sqlTransaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
   /** Runs `fn` in one transaction of the tenant's database; repositories take the `tx` it gets. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.client().$transaction(fn, TX_OPTIONS);
   }
 
-  /** Inserted with the next number of the tenant's sequence. */
-  async create(tx: Tx, data: NewTicket, tagNames: readonly string[]): Promise<TicketRecord> {
-    const ticket = await tx.ticket.create({ data: { ...data } });
-    await this.addTags(tx, ticket.id, tagNames);
-    return tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: TICKET_INCLUDE });
+  /**
+   * Creates the ticket with its requester (when new), tags, events and outbox rows in one
+   * statement, so one round trip, atomic by itself (or inside `db`'s transaction). Null when the
+   * requester id names no contact.
+   */
+  async insert(input: TicketInsert, db: SqlSession = this.db): Promise<InsertedTicket | null> {
+    const [row] = await db.query<{ json: string; id: string; version: number; outbox: string }>(ticketInsertSql(input), 'ticketCreate');
+    if (!row) return null;
+    return { json: row.json, id: row.id, version: row.version, outbox: JSON.parse(row.outbox) as OutboxRow[] };
   }
 
   findById(id: string, tx?: Tx): Promise<TicketRecord | null> {
@@ -148,4 +190,60 @@ export function ticketJsonSql(id: string, commentsLimit?: number): Sql {
     SELECT ${ticketJson('t', 'c', { description: true, extra: [comments] })}::text AS json, t.version
     FROM tickets t JOIN contacts c ON c.id = t.requester_id
     WHERE t.id = ${id}::uuid AND t.deleted_at IS NULL`;
+}
+
+/**
+ * The statement of {@link TicketsRepository.insert}: data-modifying CTEs, each value a bind
+ * parameter. Contacts and tags are upserted with a no-op update, which returns the row whether it
+ * was inserted or existed and waits for a concurrent insert of the same email or name to commit,
+ * so no ticket misses its requester or a tag. The answer is built from the CTEs' rows: a
+ * statement does not see what it inserts in the tables themselves.
+ */
+export function ticketInsertSql(input: TicketInsert): Sql {
+  const { ticket: t, requester } = input;
+  const now = sql`${t.createdAt}::timestamptz`;
+  const requesterCte =
+    'id' in requester
+      ? sql`SELECT c.id, c.name, c.email FROM contacts c WHERE c.id = ${requester.id}::uuid`
+      : sql`INSERT INTO contacts (id, name, email, created_at, updated_at) VALUES (gen_random_uuid(), ${requester.name}, ${requester.email}, ${now}, ${now})
+            ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email
+            RETURNING id, name, email`;
+  const tags = sql`${[...input.tags]}::text[]`;
+  return sql`
+    WITH rq AS (${requesterCte}),
+    ticket AS (
+      INSERT INTO tickets (id, subject, description, status, priority, type, requester_id, assignee_id, created_by_id, first_response_due_at, resolution_due_at, created_at, updated_at)
+      SELECT gen_random_uuid(), ${t.subject}, ${t.description}, ${t.status}::"TicketStatus", ${t.priority}::"TicketPriority", ${t.type}::"TicketType", rq.id,
+             ${t.assigneeId}::uuid, ${t.createdById}::uuid, ${t.firstResponseDueAt}::timestamptz, ${t.resolutionDueAt}::timestamptz, ${now}, ${now}
+      FROM rq
+      RETURNING *
+    ),
+    tag AS (
+      INSERT INTO tags (id, name, created_at) SELECT gen_random_uuid(), n, ${now} FROM unnest(${tags}) n
+      ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+      RETURNING id
+    ),
+    link AS (
+      INSERT INTO ticket_tags (ticket_id, tag_id, created_at) SELECT ticket.id, tag.id, ${now} FROM ticket, tag
+    ),
+    event AS (
+      INSERT INTO ticket_events (id, ticket_id, actor_user_id, field, to_value, created_at)
+      SELECT e.id, ticket.id, ${input.actorUserId}::uuid, e.field,
+             CASE e.field WHEN 'created' THEN '#' || ticket.number WHEN 'requesterId' THEN ticket.requester_id::text ELSE e.value END, ${now}
+      FROM ticket, unnest(${input.events.map((e) => e.id)}::uuid[], ${input.events.map((e) => e.field)}::text[], ${input.events.map((e) => e.toValue)}::text[]) AS e(id, field, value)
+    ),
+    outbox AS (
+      INSERT INTO outbox_messages (id, queue, name, payload, created_at)
+      SELECT gen_random_uuid(), m.queue, m.name,
+             jsonb_set(
+               CASE WHEN m.payload ? 'to' THEN m.payload
+                    ELSE m.payload || jsonb_build_object('to', rq.email, 'data', coalesce(m.payload -> 'data', '{}'::jsonb) || jsonb_build_object('requesterName', rq.name)) END,
+               '{data,ticket}', jsonb_build_object('ticketId', ticket.id, 'number', ticket.number, 'subject', ticket.subject)),
+             ${now}
+      FROM ticket, rq, jsonb_to_recordset(${JSON.stringify(input.outbox)}::jsonb) AS m(queue text, name text, payload jsonb)
+      RETURNING id, queue, name, payload
+    )
+    SELECT ${ticketJson('ticket', 'rq', { description: true, tags: sql`to_json(${tags})` })}::text AS json, ticket.id, ticket.version,
+           (SELECT coalesce(json_agg(outbox), '[]'::json) FROM outbox)::text AS outbox
+    FROM ticket, rq`;
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
 import { type TenantPrisma, TicketPriority, TicketStatus, TicketType } from '@helpdeskly/database';
-import { ContactsRepository } from '../contacts/contacts.repository';
 import type { OutboxRow } from '../notifications/outbox.repository';
 import { TicketNotifications } from '../notifications/ticket-notifications.service';
 import { ContactsService, DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
@@ -15,16 +14,19 @@ import { type CreateTicketDto, type TicketDto, type TicketInclude, type TicketPa
 import { type TicketEventListDto, toTicketEventDto } from './dto/ticket-event.dto';
 import { parseIfMatch, versionMismatch } from './etag';
 import { IDEMPOTENCY_TTL_MS, IDEMPOTENCY_WAIT_MS, requestHash } from './idempotency';
-import { IdempotencyKeysRepository, isLockTimeout } from './idempotency-keys.repository';
+import { type EarlierRequest, IdempotencyKeysRepository, isLockTimeout } from './idempotency-keys.repository';
+import { eventId } from './event-id';
 import { planChanges } from './ticket-changes';
 import { TicketEventsRepository } from './ticket-events.repository';
 import { TicketsErrorCode, TicketsException } from './tickets.errors';
-import { type TicketRecord, TicketsRepository } from './tickets.repository';
+import { type InsertedTicket, type RequesterInput, type TicketInsert, type TicketRecord, TicketsRepository } from './tickets.repository';
 
 /** The answer to POST /tickets, or the replay of the first answer to the same Idempotency-Key. */
 export interface CreatedTicket {
   readonly status: number;
-  readonly body: TicketDto;
+  /** The TicketDto's JSON text: a replay is the very same document. */
+  readonly body: JsonText<TicketDto>;
+  readonly version: number;
   readonly replayed: boolean;
 }
 
@@ -35,7 +37,6 @@ export class TicketsService {
   constructor(
     private readonly tickets: TicketsRepository,
     private readonly ticketEvents: TicketEventsRepository,
-    private readonly contacts: ContactsRepository,
     private readonly contactsService: ContactsService,
     private readonly idempotencyKeys: IdempotencyKeysRepository,
     private readonly sla: SlaSettingsService,
@@ -44,52 +45,58 @@ export class TicketsService {
   ) {}
 
   /**
-   * Creates the ticket (and its requester when the email is new), its tags and its events in one
-   * transaction. With an Idempotency-Key, the key is claimed in that same transaction: a retry
-   * waits for the first request and replays its answer, and creates nothing. Its emails
-   * (acknowledgement, assignment) are written to the outbox in that transaction too.
+   * Creates the ticket (and its requester when the email is new), its tags, its events and the
+   * outbox rows of its emails (acknowledgement, assignment) in one statement. With an
+   * Idempotency-Key, the key is claimed in the same transaction: a retry waits for the first
+   * request and replays its answer, and creates nothing.
    */
   async create(auth: AuthContext, dto: CreateTicketDto, idempotencyKey?: string): Promise<CreatedTicket> {
-    if (dto.assigneeId) await this.assertAssignable(auth, dto.assigneeId);
-    const sla = await this.sla.get();
-    const hash = requestHash('POST', CREATE_ROUTE, dto);
-    let outbox: OutboxRow[] = [];
-    try {
-      const created = await this.tickets.transaction(async (tx) => {
-        const now = new Date();
-        if (idempotencyKey) {
+    const assigneeId = dto.assigneeId ?? null;
+    const [sla] = await Promise.all([this.sla.get(), assigneeId ? this.assertAssignable(auth, assigneeId) : undefined]);
+    const now = new Date();
+    const priority = dto.priority ?? TicketPriority.NORMAL;
+    const type = dto.type ?? TicketType.QUESTION;
+    // Assigned on creation means someone works on it already.
+    const status = assigneeId ? TicketStatus.OPEN : TicketStatus.NEW;
+    const tags = [...new Set(dto.tags ?? [])].sort();
+    const requester = dto.requesterId ? { id: dto.requesterId } : requesterOf(dto.requester!);
+    // `created` and `requesterId` get the number and the contact once inserted.
+    const initial = { subject: dto.subject, status, priority, type, requesterId: '', assigneeId, tags: tags.length > 0 ? tags.join(', ') : null };
+    const events = [{ field: 'created', toValue: null }, ...Object.entries(initial).filter(([, v]) => v !== null).map(([field, v]) => ({ field, toValue: field === 'requesterId' ? null : v }))].map((e) => ({ id: eventId(), ...e }));
+    const input: TicketInsert = {
+      ticket: { subject: dto.subject, description: dto.description, status, priority, type, requesterId: '', assigneeId, createdById: auth.userId, createdAt: now, ...dueTimes(sla, priority, now) },
+      requester,
+      tags,
+      actorUserId: auth.userId,
+      events,
+      outbox: await this.notifications.newTicketDrafts(auth.userId, { subject: dto.subject, assigneeId }),
+    };
+
+    let created: InsertedTicket | null;
+    if (!idempotencyKey) {
+      created = await this.tickets.insert(input);
+    } else {
+      const hash = requestHash('POST', CREATE_ROUTE, dto);
+      const outcome = await this.tickets
+        .sqlTransaction(async (tx) => {
           const earlier = await this.idempotencyKeys.claim(tx, { userId: auth.userId, key: idempotencyKey, requestHash: hash, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) }, IDEMPOTENCY_WAIT_MS);
-          if (earlier) {
-            if (earlier.requestHash !== hash) throw new TicketsException(TicketsErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was used with another request; use a new key.');
-            if (earlier.responseStatus === null) throw new TicketsException(TicketsErrorCode.IdempotencyKeyInProgress);
-            return { status: earlier.responseStatus, body: JSON.parse(earlier.responseBody as string) as TicketDto, replayed: true };
-          }
-        }
-        const requesterId = await this.requesterOf(tx, dto);
-        const priority = dto.priority ?? TicketPriority.NORMAL;
-        const type = dto.type ?? TicketType.QUESTION;
-        const assigneeId = dto.assigneeId ?? null;
-        // Assigned on creation means someone works on it already.
-        const status = assigneeId ? TicketStatus.OPEN : TicketStatus.NEW;
-        const tags = [...new Set(dto.tags ?? [])].sort();
-        const ticket = await this.tickets.create(tx, { subject: dto.subject, description: dto.description, status, priority, type, requesterId, assigneeId, createdById: auth.userId, createdAt: now, ...dueTimes(sla, priority, now) }, tags);
-        const initial = { subject: ticket.subject, status, priority, type, requesterId, assigneeId, tags: tags.length > 0 ? tags.join(', ') : null };
-        await this.ticketEvents.recordMany(tx, [
-          { ticketId: ticket.id, actorUserId: auth.userId, field: 'created', toValue: `#${ticket.number}` },
-          ...Object.entries(initial).filter(([, v]) => v !== null).map(([field, toValue]) => ({ ticketId: ticket.id, actorUserId: auth.userId, field, toValue })),
-        ]);
-        outbox = [...(await this.notifications.ticketCreated(tx, ticket)), ...(await this.notifications.ticketAssigned(tx, auth.userId, ticket))];
-        const body = toTicketDto(ticket);
-        // Kept as a JSON string: jsonb would reorder the keys, and a replay must be the same document.
-        if (idempotencyKey) await this.idempotencyKeys.complete(tx, auth.userId, idempotencyKey, 201, JSON.stringify(body));
-        return { status: 201, body, replayed: false };
-      });
-      await this.notifications.dispatch(outbox);
-      return created;
-    } catch (error) {
-      if (isLockTimeout(error)) throw new TicketsException(TicketsErrorCode.IdempotencyKeyInProgress, 'The first request with this Idempotency-Key is still running; retry later.');
-      throw error;
+          if (earlier) return { earlier };
+          const inserted = await this.tickets.insert(input, tx);
+          // Nothing to keep: the key is released with the rollback.
+          if (!inserted) throw new TicketsException(TicketsErrorCode.RequesterNotFound, `No contact ${dto.requesterId}.`);
+          await this.idempotencyKeys.complete(tx, auth.userId, idempotencyKey, 201, inserted.json);
+          return { inserted };
+        })
+        .catch((error: unknown) => {
+          if (isLockTimeout(error)) throw new TicketsException(TicketsErrorCode.IdempotencyKeyInProgress, 'The first request with this Idempotency-Key is still running; retry later.');
+          throw error;
+        });
+      if (outcome.earlier) return replayOf(outcome.earlier, hash);
+      created = outcome.inserted;
     }
+    if (!created) throw new TicketsException(TicketsErrorCode.RequesterNotFound, `No contact ${dto.requesterId}.`);
+    await this.notifications.dispatch(created.outbox);
+    return { status: 201, body: jsonText(created.json), version: created.version, replayed: false };
   }
 
   /** GET /v1/tickets/:id: the ticket's JSON as PostgreSQL wrote it (with its first comments when included), and its version. */
@@ -156,14 +163,18 @@ export class TicketsService {
     if (!(await this.members.isMember(auth.tenantId, userId))) throw new TicketsException(TicketsErrorCode.AssigneeNotMember, `User ${userId} is not a member of this tenant.`);
   }
 
-  /** The requester's contact id: the given contact, or the contact of the email (created when new). */
-  private async requesterOf(tx: TenantPrisma.TransactionClient, dto: CreateTicketDto): Promise<string> {
-    if (dto.requesterId) {
-      const existing = await this.contacts.findById(dto.requesterId, tx);
-      if (!existing) throw new TicketsException(TicketsErrorCode.RequesterNotFound, `No contact ${dto.requesterId}.`);
-      return existing.id;
-    }
-    const email = dto.requester!.email.toLowerCase();
-    return (await this.contacts.findOrCreate(tx, { email, name: dto.requester!.name ?? email.split('@')[0] })).id;
-  }
+}
+
+/** A new contact's email lower-cased, and its name (default: the part of the email before @). */
+function requesterOf(input: { readonly email: string; readonly name?: string }): RequesterInput {
+  const email = input.email.toLowerCase();
+  return { email, name: input.name ?? email.split('@')[0] };
+}
+
+/** The first answer to the same Idempotency-Key, or why it cannot be replayed. */
+function replayOf(earlier: EarlierRequest, hash: string): CreatedTicket {
+  if (earlier.requestHash !== hash) throw new TicketsException(TicketsErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was used with another request; use a new key.');
+  if (earlier.responseStatus === null || earlier.responseBody === null) throw new TicketsException(TicketsErrorCode.IdempotencyKeyInProgress);
+  const body = jsonText<TicketDto>(earlier.responseBody);
+  return { status: earlier.responseStatus, body, version: (JSON.parse(earlier.responseBody) as { version: number }).version, replayed: true };
 }
