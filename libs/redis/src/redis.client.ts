@@ -16,7 +16,7 @@ const OPTIONS = {
 abstract class ManagedRedis extends Redis implements OnApplicationShutdown {
   private readonly logger = new Logger(this.constructor.name);
 
-  protected constructor(url: string, options: { enableOfflineQueue?: boolean; maxRetriesPerRequest?: number } = {}) {
+  protected constructor(url: string, options: { enableOfflineQueue?: boolean; maxRetriesPerRequest?: number; enableAutoPipelining?: boolean } = {}) {
     super(url, { ...OPTIONS, ...options });
     manage(this, this.logger);
   }
@@ -53,12 +53,13 @@ export class RedisClient extends ManagedRedis {
 /**
  * The connection to the Redis of the shared cache and rate limits (REDIS_CACHE_URL, or REDIS_URL
  * when unset) unless REDIS_CLUSTER_NODES is set (see {@link CACHE_REDIS}). Commands fail at once while it is down (no offline queue), so callers fall back
- * (to the database, to the in-process limiter) instead of waiting.
+ * (to the database, to the in-process limiter) instead of waiting. Every request sends a rate-limit
+ * script call: auto-pipelining writes the calls of one event-loop turn in one socket write.
  */
 @Injectable()
 export class CacheRedisClient extends ManagedRedis {
   constructor(config: AppConfig) {
-    super(config.redis.cacheUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    super(config.redis.cacheUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true });
   }
 }
 
@@ -76,6 +77,7 @@ export class CacheRedisCluster extends Cluster implements OnApplicationShutdown 
       {
         lazyConnect: true,
         enableOfflineQueue: false,
+        enableAutoPipelining: true,
         clusterRetryStrategy: OPTIONS.retryStrategy,
         redisOptions: { connectTimeout: OPTIONS.connectTimeout, maxRetriesPerRequest: 1 },
       },

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantPrisma, TenantPrismaClient } from '@helpdeskly/database';
-import { TenantDatabase } from '../tenancy/tenant-database';
-
-type Db = TenantPrismaClient | TenantPrisma.TransactionClient;
+import { sqltag as sql } from '@prisma/client/runtime/client';
+import type { TenantPrisma } from '@helpdeskly/database';
+import { type SqlSession, TenantDatabase } from '../tenancy/tenant-database';
 
 /** A job to enqueue once the transaction that wrote it has committed. */
 export interface OutboxRow {
@@ -22,8 +21,8 @@ const ROW = { id: true, queue: true, name: true, payload: true } as const;
 
 /**
  * The tenant's transactional outbox (outbox_messages). Rows are written in the transaction of the
- * change that causes them; the relay enqueues and deletes them. Methods take the client to use:
- * a transaction's, or the sweeper's, which runs outside any request.
+ * change that causes them; the relay enqueues and deletes them. Methods take the session to use:
+ * the request's (the default), or the sweeper's, which runs outside any request.
  */
 @Injectable()
 export class OutboxRepository {
@@ -35,16 +34,16 @@ export class OutboxRepository {
   }
 
   /** The oldest rows written before `before`: those no relay after their commit took care of. */
-  olderThan(before: Date, limit: number, db: Db = this.db.client()): Promise<OutboxRow[]> {
-    return db.outboxMessage.findMany({ where: { createdAt: { lt: before } }, orderBy: { createdAt: 'asc' }, take: limit, select: ROW });
+  olderThan(before: Date, limit: number, db: SqlSession = this.db): Promise<OutboxRow[]> {
+    return db.query<OutboxRow>(sql`SELECT id, queue, name, payload FROM outbox_messages WHERE created_at < ${before}::timestamptz ORDER BY created_at LIMIT ${limit}`, 'outboxOlderThan');
   }
 
-  async delete(ids: readonly string[], db: Db = this.db.client()): Promise<void> {
-    if (ids.length > 0) await db.outboxMessage.deleteMany({ where: { id: { in: [...ids] } } });
+  async delete(ids: readonly string[], db: SqlSession = this.db): Promise<void> {
+    if (ids.length > 0) await db.query(sql`DELETE FROM outbox_messages WHERE id = ANY(${[...ids]}::uuid[])`, 'outboxDelete');
   }
 
   /** Counts a failed relay of the rows (for whoever looks at a row that keeps waiting). */
-  async markFailed(ids: readonly string[], db: Db = this.db.client()): Promise<void> {
-    if (ids.length > 0) await db.outboxMessage.updateMany({ where: { id: { in: [...ids] } }, data: { attempts: { increment: 1 } } });
+  async markFailed(ids: readonly string[], db: SqlSession = this.db): Promise<void> {
+    if (ids.length > 0) await db.query(sql`UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = ANY(${[...ids]}::uuid[])`, 'outboxMarkFailed');
   }
 }

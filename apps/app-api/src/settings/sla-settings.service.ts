@@ -1,18 +1,29 @@
 import { Injectable } from '@nestjs/common';
+import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
 import { TicketPriority } from '@helpdeskly/database';
+import { TenantDatabase } from '../tenancy/tenant-database';
 import { SettingsErrorCode, SettingsException } from './settings.errors';
 import { SettingsRepository } from './settings.repository';
 import { type SlaTargets, slaFromStored } from './sla';
 
 const SLA_KEY = 'sla';
 
-/** The tenant's SLA targets per priority; tickets read them to compute their due times. */
+/**
+ * The tenant's SLA targets per priority; tickets read them to compute their due times. Every create
+ * needs them, so they are read through the shared cache (in process, then Redis), and a change
+ * invalidates them on every instance.
+ */
 @Injectable()
 export class SlaSettingsService {
-  constructor(private readonly settings: SettingsRepository) {}
+  private readonly cache: CacheNamespace<SlaTargets>;
+
+  constructor(private readonly settings: SettingsRepository, private readonly db: TenantDatabase, cache: SharedCache) {
+    this.cache = cache.namespace<SlaTargets>(CACHE_NAMESPACES.tenantSla);
+  }
 
   async get(): Promise<SlaTargets> {
-    return slaFromStored(await this.settings.get(SLA_KEY));
+    const targets = await this.cache.getOrLoad(this.tenantId(), async () => slaFromStored(await this.settings.get(SLA_KEY)));
+    return targets ?? slaFromStored(undefined);
   }
 
   async put(sla: SlaTargets): Promise<SlaTargets> {
@@ -22,6 +33,13 @@ export class SlaSettingsService {
     if (errors.length > 0) throw new SettingsException(SettingsErrorCode.InvalidSla, 'A first-response target is longer than its resolution target.', errors);
     const value = Object.fromEntries(Object.values(TicketPriority).map((p) => [p, { firstResponseMinutes: sla[p].firstResponseMinutes, resolutionMinutes: sla[p].resolutionMinutes }]));
     await this.settings.put(SLA_KEY, value);
+    await this.cache.invalidate(this.tenantId());
     return slaFromStored(value);
+  }
+
+  private tenantId(): string {
+    const tenant = this.db.current();
+    if (!tenant) throw new Error('SlaSettingsService used outside a tenant context');
+    return tenant.tenantId;
   }
 }

@@ -15,18 +15,27 @@ export interface TenantConnection {
 }
 
 /**
- * One tenant's database connections: a node-postgres pool, used by Prisma (the ORM, for most
- * work) and directly by the hot paths, which answer in one SQL statement.
+ * One tenant's database connections: a node-postgres pool, used directly by the hot paths (one SQL
+ * statement each) and by Prisma for the rest. The Prisma client is made on first use: each one
+ * holds its own query compiler (megabytes), and most tenants served at a time only ever list and
+ * read tickets, so a registry of hundreds of open tenants stays small.
  */
 export class TenantClient {
+  private prismaClient?: TenantPrismaClient;
+
   constructor(
-    readonly prisma: TenantPrismaClient,
     readonly pool: Pool,
+    private readonly makePrisma: (pool: Pool) => TenantPrismaClient,
   ) {}
+
+  get prisma(): TenantPrismaClient {
+    this.prismaClient ??= this.makePrisma(this.pool);
+    return this.prismaClient;
+  }
 
   async disconnect(): Promise<void> {
     try {
-      await this.prisma.$disconnect();
+      await this.prismaClient?.$disconnect();
     } finally {
       await this.pool.end();
     }
@@ -58,7 +67,7 @@ export interface TenantClientRegistryStats {
   readonly waits: number;
 }
 
-/** Builds the Prisma client of one tenant: adapter-pg through PgBouncer, a small pool, no session state. */
+/** Builds the client of one tenant: a small pool through PgBouncer, no session state, and Prisma on it when first used. */
 @Injectable()
 export class TenantClientFactory {
   constructor(private readonly config: AppConfig, private readonly metrics: MetricsRegistry) {}
@@ -68,11 +77,12 @@ export class TenantClientFactory {
     const pool = new Pool({ connectionString: connection.url, max: clientPoolSize, idleTimeoutMillis: clientIdleSeconds * 1000, connectionTimeoutMillis: 5_000, application_name: 'helpdeskly-app' });
     // An idle connection PgBouncer closed: the pool drops it, the next query opens another.
     pool.on('error', () => undefined);
-    // The pool is the client's, ended by TenantClient.disconnect().
-    const adapter = new PrismaPg(pool, { disposeExternalPool: false });
-    // Every operation timed by model and operation, labelled `tenant` only: no label per tenant.
-    const prisma = new TenantPrismaClient({ adapter }).$extends(queryDurationExtension('tenant', this.metrics.dbQueryDuration)) as unknown as TenantPrismaClient;
-    return new TenantClient(prisma, pool);
+    return new TenantClient(pool, (shared) => {
+      // The pool is the client's, ended by TenantClient.disconnect().
+      const adapter = new PrismaPg(shared, { disposeExternalPool: false });
+      // Every operation timed by model and operation, labelled `tenant` only: no label per tenant.
+      return new TenantPrismaClient({ adapter }).$extends(queryDurationExtension('tenant', this.metrics.dbQueryDuration)) as unknown as TenantPrismaClient;
+    });
   }
 }
 
@@ -172,13 +182,13 @@ export class TenantClientRegistry implements OnApplicationShutdown {
    * Runs `fn` with the tenant's client when one is open, without counting as a use, so background
    * work (the outbox sweeper) never keeps an idle client from being evicted; undefined when none is.
    */
-  async withOpenClient<T>(tenantId: string, fn: (client: TenantPrismaClient) => Promise<T>): Promise<T | undefined> {
+  async withOpenClient<T>(tenantId: string, fn: (client: TenantClient) => Promise<T>): Promise<T | undefined> {
     const entry = this.live.get(tenantId);
     if (!entry || entry.retired) return undefined;
     entry.refs++;
     this.counters.inUse++;
     try {
-      return await fn((await entry.ready).prisma);
+      return await fn(await entry.ready);
     } finally {
       entry.refs--;
       this.counters.inUse--;

@@ -5,7 +5,7 @@ import type { PoolClient, QueryResultRow } from 'pg';
 import type { TenantPrismaClient } from '@helpdeskly/database';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import type { TenantContext } from './tenant-context';
-import { TenantClientRegistry, type TenantClientLease } from './tenant-client.registry';
+import { type TenantClient, TenantClientRegistry, type TenantClientLease } from './tenant-client.registry';
 import { TenantResolver } from './tenant.resolver';
 
 /** Runs SQL statements (Prisma `sql` templates, every value a bind parameter) on one tenant database. */
@@ -46,6 +46,11 @@ export class TenantDatabase {
    */
   query<R extends QueryResultRow>(statement: Sql, operation: string): Promise<R[]> {
     return this.timed(this.scope('query').lease.client.pool, statement, operation);
+  }
+
+  /** Statements on `client`'s pool outside a tenant context (background work holding the client, e.g. the outbox sweeper). */
+  sessionOf(client: TenantClient): SqlSession {
+    return { query: (statement, operation) => this.timed(client.pool, statement, operation) };
   }
 
   /**
