@@ -186,34 +186,41 @@ export class TenantDatabaseAdmin {
   }
 
   /**
-   * The whole privilege model on a tenant database whose tables exist: database ACL, then, inside
-   * the database, DML on the tables and sequences of today and (default privileges, which are
-   * per-database and so must be set again in a clone) of later migrations. Idempotent.
+   * The whole privilege model on a tenant database whose tables exist: database ACL (closed to
+   * PUBLIC, CONNECT for the tenant's role, PgBouncer's lookup role and the gateway), the gateway's
+   * membership and per-database role ({@link grantGateway}), then, inside the database, DML on the
+   * tables and sequences of today and (default privileges, which are per-database and so must be
+   * set again in a clone) of later migrations, nothing on `_prisma_migrations`. Each part is one
+   * multi-statement round trip, so one transaction and one WAL flush. Idempotent. Returns the last
+   * migration the database records as applied.
    */
-  async applyTenantPrivileges(databaseName: string, role: string): Promise<void> {
-    await this.closeDatabaseToPublic(databaseName);
-    await this.grantConnect(databaseName, role);
-    if (await this.roleExists(PGBOUNCER_AUTH_ROLE)) await this.grantConnect(databaseName, PGBOUNCER_AUTH_ROLE);
-    await this.inDatabase(databaseName, async (db) => {
-      const r = ident(role);
-      await db.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${r}`);
-      await db.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${r}`);
-      await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`);
-      await db.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
-      const { rows } = await db.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [`public.${MIGRATIONS_TABLE}`]);
-      if (rows[0].present) await db.query(`REVOKE ALL ON TABLE public.${ident(MIGRATIONS_TABLE)} FROM ${r}`);
-    });
-  }
-
-  /** Name of the last migration recorded as applied in the database, or null. */
-  async latestAppliedMigration(databaseName: string): Promise<string | null> {
-    return this.inDatabase(databaseName, async (db) => {
-      const { rows } = await db.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [`public.${MIGRATIONS_TABLE}`]);
-      if (!rows[0].present) return null;
-      const result = await db.query<{ name: string }>(
-        `SELECT migration_name AS name FROM ${ident(MIGRATIONS_TABLE)} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name DESC LIMIT 1`,
+  async applyTenantPrivileges(databaseName: string, role: string, gatewayRole?: string): Promise<{ schemaVersion: string | null }> {
+    const [db, r] = [ident(databaseName), ident(role)];
+    const { rows } = await this.client.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [[PGBOUNCER_AUTH_ROLE, ...(gatewayRole ? [gatewayRole] : [])]]);
+    const present = new Set(rows.map((row) => row.rolname));
+    if (gatewayRole && !present.has(gatewayRole)) throw new Error(`the gateway role ${gatewayRole} does not exist on this server (scripts/infra.sh creates it in development, init-db-prod.sql in production)`);
+    const connecting = [r, ...[PGBOUNCER_AUTH_ROLE, gatewayRole].filter((name): name is string => !!name && present.has(name)).map(ident)];
+    await this.client.query(
+      [
+        `ALTER DATABASE ${db} OWNER TO CURRENT_USER`,
+        `REVOKE ALL ON DATABASE ${db} FROM PUBLIC`,
+        `GRANT CONNECT ON DATABASE ${db} TO ${connecting.join(', ')}`,
+        ...(gatewayRole ? [`GRANT ${r} TO ${ident(gatewayRole)}`, `ALTER ROLE ${ident(gatewayRole)} IN DATABASE ${db} SET role = ${literal(role)}`] : []),
+      ].join('; '),
+    );
+    return this.inDatabase(databaseName, async (tenantDb) => {
+      const { rows: tables } = await tenantDb.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [`public.${MIGRATIONS_TABLE}`]);
+      const migrated = tables[0].present;
+      await tenantDb.query(
+        [
+          `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${r}`,
+          `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${r}`,
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`,
+          `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${r}`,
+          ...(migrated ? [`REVOKE ALL ON TABLE public.${ident(MIGRATIONS_TABLE)} FROM ${r}`] : []),
+        ].join('; '),
       );
-      return result.rows[0]?.name ?? null;
+      return { schemaVersion: migrated ? await latestMigrationOf(tenantDb) : null };
     });
   }
 
@@ -247,4 +254,12 @@ export class TenantDatabaseAdmin {
       await db.end().catch(() => undefined);
     }
   }
+}
+
+/** The last migration `db` records as applied (its `_prisma_migrations` exists), or null. */
+async function latestMigrationOf(db: Client): Promise<string | null> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT migration_name AS name FROM ${ident(MIGRATIONS_TABLE)} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name DESC LIMIT 1`,
+  );
+  return rows[0]?.name ?? null;
 }

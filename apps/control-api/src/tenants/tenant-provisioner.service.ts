@@ -63,13 +63,10 @@ export class TenantProvisionerService {
     await this.hooks.afterStep('role_created', tenant);
     const method = await this.template.createDatabase(admin, tenant.databaseName);
     await this.hooks.afterStep('database_created', tenant);
-    await admin.applyTenantPrivileges(tenant.databaseName, tenant.databaseRole);
-    if (!(await admin.roleExists(this.gatewayRole))) {
-      throw new Error(`the gateway role ${this.gatewayRole} does not exist on this server (scripts/infra.sh creates it in development, init-db-prod.sql in production)`);
-    }
-    await admin.grantGateway(tenant.databaseName, tenant.databaseRole, this.gatewayRole);
+    // With the gateway's grants: a tenant is reachable once ACTIVE.
+    const { schemaVersion } = await admin.applyTenantPrivileges(tenant.databaseName, tenant.databaseRole, this.gatewayRole);
     await this.hooks.afterStep('privileges_applied', tenant);
-    return { method, schemaVersion: await admin.latestAppliedMigration(tenant.databaseName) };
+    return { method, schemaVersion };
   }
 
   /** Drops the tenant's database (closing its sessions) and then its role; each step is a no-op when already done. */
