@@ -71,13 +71,12 @@ async function main(): Promise<void> {
     const members: FixtureMember[] = [];
     for (let i = 0; i < tenantCount; i++) members.push(await control.member(await control.createTenant(), MembershipRole.OWNER));
     console.log(`provisioned ${tenantCount} tenants in ${((performance.now() - started) / 1000).toFixed(1)} s; max clients ${maxClients}, pool ${poolSize} each, ${CONCURRENCY} concurrent requests`);
-    const roles = members.map((m) => m.tenant.databaseRole);
     const databases = new Set(members.map((m) => m.tenant.databaseName));
 
     let peak = { open: 0, pools: 0, serverConnections: 0, backends: 0, rssMb: 0 };
     const sample = async (label: string, collect = false) => {
       const { open } = registry.stats();
-      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = ANY($1)', [roles]);
+      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1)', [[...databases]]);
       let pools = 0;
       let serverConnections = 0;
       if (pgbouncer) {

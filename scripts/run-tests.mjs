@@ -39,7 +39,7 @@ if (!tiers.every((t) => t in TIERS)) {
 let failed = false;
 for (const name of tiers) {
   const { suffix, concurrency } = TIERS[name];
-  const roots = paths.length > 0 ? paths : ['apps', 'libs', 'scripts'];
+  const roots = paths.length > 0 ? paths : ['apps', 'libs', 'scripts', 'bench'];
   const files = roots.flatMap((p) => (statSync(join(root, p)).isDirectory() ? find(join(root, p), suffix) : p.endsWith(suffix) ? [p] : [])).sort();
   if (files.length === 0) continue;
   console.log(`\n=== ${name}: ${files.length} file(s) ===`);
