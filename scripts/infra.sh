@@ -274,6 +274,7 @@ SQL
 # password is set again only when it changed: a login cannot tell where pg_hba trusts loopback.
 _scram_matches() {
   [[ "$1" == SCRAM-SHA-256\$* ]] || return 1
+  # shellcheck disable=SC2016 # JavaScript, not shell: nothing to expand
   node -e '
     const { createHash, createHmac, pbkdf2Sync } = require("node:crypto");
     const [, iterations, salt, storedKey] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):/.exec(process.argv[1]) ?? [];

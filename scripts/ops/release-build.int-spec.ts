@@ -62,6 +62,7 @@ describe('the release of scripts/build-release.sh', () => {
         PGBOUNCER_PORT: '9',
         JWT_SECRET: 'release-check-jwt-secret-0123456789abcdef',
         DB_ENCRYPTION_KEY: 'release-check-encryption-key-0123456789ab',
+        TENANT_GATEWAY_PASSWORD: 'release-check-gateway-password-0123456789',
         RUN_WORKERS: 'false',
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: '9',

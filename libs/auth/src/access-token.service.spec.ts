@@ -121,4 +121,24 @@ describe(AccessTokenService.name, () => {
     expect(codeOf(() => sut.verifyAccess(old))).toBe(AuthErrorCode.InvalidToken);
     expect(codeOf(() => sut.verifyAccess(signedNow))).toBe('accepted');
   });
+
+  it('verifies a token once, then remembers it until its exp, and only with the keys it was verified with', () => {
+    const keys = new FixedKeys({ current: SECRET });
+    const sut = new AccessTokenService(loadConfig({ ...BASE, JWT_SECRET: SECRET, JWT_EXPIRES_IN: '2s' }), keys);
+    const token = sut.signAccess(subject).token;
+    const first = sut.verifyAccess(token);
+    expect(sut.verifyAccess(token)).toBe(first);
+    // The keys change (a rotation that retires this one): the remembered answer is not used.
+    keys.keys = { current: OLD_SECRET };
+    expect(codeOf(() => sut.verifyAccess(token))).toBe(AuthErrorCode.InvalidToken);
+    keys.keys = { current: SECRET };
+    expect(sut.verifyAccess(token)).toEqual(first);
+    const realNow = Date.now;
+    try {
+      Date.now = () => realNow() + 3_000;
+      expect(codeOf(() => sut.verifyAccess(token))).toBe(AuthErrorCode.TokenExpired);
+    } finally {
+      Date.now = realNow;
+    }
+  });
 });

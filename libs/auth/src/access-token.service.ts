@@ -28,6 +28,15 @@ interface Claims {
   jti: string;
 }
 
+interface Keyring {
+  readonly source: JwtKeys;
+  readonly keys: ReadonlyMap<string, KeyObject>;
+  readonly currentKeyId: string;
+}
+
+/** Most verified access tokens remembered per process (about 200 bytes each). */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 /** `15m`, `900s`, `900` → seconds. */
 export function durationSeconds(value: string): number {
   const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value);
@@ -63,14 +72,16 @@ export class AccessTokenService {
   private readonly accessTtl: number;
   // HMAC keys as KeyObjects, made once per key: given a string, jsonwebtoken tries to parse it as a
   // public key on every verify (crypto.createPublicKey, ~6 % of a request's CPU).
-  private keyring?: { readonly source: JwtKeys; readonly keys: ReadonlyMap<string, KeyObject>; readonly currentKeyId: string };
+  private keyring?: Keyring;
+  /** Access tokens already verified, oldest first (see verifyAccess). */
+  private readonly verified = new Map<string, { readonly auth: AuthContext; readonly keyring: Keyring; readonly expiresAtMs: number }>();
 
   constructor(private readonly config: AppConfig, private readonly secrets: JwtKeySource) {
     this.accessTtl = durationSeconds(config.auth.jwtExpiresIn);
   }
 
   /** The keys by id, rebuilt only when the source hands out new ones. */
-  private keysNow(): { readonly keys: ReadonlyMap<string, KeyObject>; readonly currentKeyId: string } {
+  private keysNow(): Keyring {
     const source = this.secrets.jwtKeys();
     if (this.keyring?.source !== source) {
       const currentKeyId = keyIdOf(source.current);
@@ -91,10 +102,22 @@ export class AccessTokenService {
     return this.sign(claims, purpose, ttlSeconds);
   }
 
+  /**
+   * The caller of a valid access token. A client sends the same token with every request for its
+   * lifetime, so a token verified once is remembered (bounded, until its `exp`, and only while the
+   * keys it was verified with are the keys in use): the signature check is done once per token,
+   * not per request. Invalid tokens are never remembered.
+   */
   verifyAccess(token: string): AuthContext {
-    const claims = this.verify(token, 'access');
+    const keyring = this.keysNow();
+    const known = this.verified.get(token);
+    if (known && known.keyring === keyring && known.expiresAtMs > Date.now()) return known.auth;
+    const claims = this.verify(token, 'access') as Claims & { exp: number };
     if (!claims.tid || !MEMBERSHIP_ROLES.includes(claims.role as MembershipRoleName)) throw new AuthException(AuthErrorCode.InvalidToken, 'The token lacks its tenant or role.');
-    return { userId: claims.sub, tenantId: claims.tid, role: claims.role as MembershipRoleName, isPlatformAdmin: claims.pa === true, tokenId: claims.jti };
+    const auth: AuthContext = Object.freeze({ userId: claims.sub, tenantId: claims.tid, role: claims.role as MembershipRoleName, isPlatformAdmin: claims.pa === true, tokenId: claims.jti });
+    if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { auth, keyring, expiresAtMs: claims.exp * 1000 });
+    return auth;
   }
 
   verifyPurpose(token: string, purpose: Exclude<TokenPurpose, 'access'>): { userId: string; tenantId?: string; tokenId: string; expiresAt: Date } {

@@ -185,6 +185,8 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
     const server = `vault-cli-${suffix}`;
     await postgres.query(`CREATE DATABASE ${controlName}`);
     await postgres.query(`CREATE DATABASE ${tenantName}`);
+    // Its role too: migrate -- tenants grants every ACTIVE tenant's database to the gateway role.
+    await postgres.query(`CREATE ROLE t_cli_${suffix} NOLOGIN`);
     const controlUrl = withDatabase(process.env.DATABASE_URL!, controlName);
     try {
       await applyMigrations(controlUrl, 'control');
@@ -218,12 +220,14 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
       await tables.connect();
       try {
         expect((await tables.query(`SELECT to_regclass('public.tickets') IS NOT NULL AS migrated`)).rows[0].migrated).toBe(true);
+        expect((await tables.query(`SELECT has_database_privilege('helpdeskly_gateway', current_database(), 'CONNECT') AS gateway`)).rows[0].gateway).toBe(true);
       } finally {
         await tables.end();
       }
     } finally {
       await postgres.query(`DROP DATABASE IF EXISTS ${controlName} WITH (FORCE)`);
       await postgres.query(`DROP DATABASE IF EXISTS ${tenantName} WITH (FORCE)`);
+      await postgres.query(`DROP ROLE IF EXISTS t_cli_${suffix}`);
     }
   });
 });
