@@ -39,6 +39,11 @@ export abstract class AppConfig {
     readonly jwtAudience: string;
     readonly refreshTokenDays: number;
     readonly bcryptRounds: number;
+    /**
+     * bcrypt hashes running at once in this process (BCRYPT_CONCURRENCY; by default one fewer than
+     * the CPUs), so a login storm leaves a core to the event loop; further logins queue.
+     */
+    readonly bcryptConcurrency: number;
     /** DB_ENCRYPTION_KEY; read through Secrets, which may take it from Vault instead. */
     readonly dbEncryptionKey?: string;
     /** Failed logins before the account locks; each further failure doubles the lock. */

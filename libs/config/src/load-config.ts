@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
@@ -94,6 +95,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       jwtAudience: env.JWT_AUDIENCE,
       refreshTokenDays: env.REFRESH_TOKEN_DAYS,
       bcryptRounds: env.BCRYPT_ROUNDS,
+      bcryptConcurrency: env.BCRYPT_CONCURRENCY || Math.max(1, availableParallelism() - 1),
       dbEncryptionKey: env.DB_ENCRYPTION_KEY,
       loginMaxFailures: env.LOGIN_MAX_FAILURES,
       loginLockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,

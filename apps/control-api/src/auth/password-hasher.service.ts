@@ -1,20 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import * as bcrypt from 'bcrypt';
 import { AppConfig } from '@helpdeskly/config';
+import { ConcurrencyLimit } from '@helpdeskly/resilience';
 
-/** bcrypt with BCRYPT_ROUNDS, through the async API so hashing runs on libuv's thread pool. */
+/**
+ * bcrypt with BCRYPT_ROUNDS, through the async API so hashing runs on libuv's thread pool.
+ *
+ * At most `auth.bcryptConcurrency` hashes run at once (by default one fewer than the CPUs): libuv
+ * runs four threads, and four CPU-bound hashes on two cores leave the event loop a fraction of a
+ * core, so every other request of the process (health checks, refreshes) waits behind a login
+ * storm. Logins past the limit wait their turn; bcrypt throughput is bound by the cores anyway.
+ */
 @Injectable()
 export class PasswordHasher {
   private dummy?: Promise<string>;
+  private readonly limit: ConcurrencyLimit;
 
-  constructor(private readonly config: AppConfig) {}
-
-  hash(password: string): Promise<string> {
-    return bcrypt.hash(password, this.config.auth.bcryptRounds);
+  constructor(private readonly config: AppConfig) {
+    this.limit = new ConcurrencyLimit(config.auth.bcryptConcurrency);
   }
 
-  async verify(password: string, hash: string): Promise<boolean> {
-    return bcrypt.compare(password, hash);
+  hash(password: string): Promise<string> {
+    return this.limit.run(() => bcrypt.hash(password, this.config.auth.bcryptRounds));
+  }
+
+  verify(password: string, hash: string): Promise<boolean> {
+    return this.limit.run(() => bcrypt.compare(password, hash));
   }
 
   /**
@@ -22,8 +33,8 @@ export class PasswordHasher {
    * unknown: the answer time must not tell whether an account exists.
    */
   async verifyAgainstDummy(password: string): Promise<false> {
-    this.dummy ??= bcrypt.hash('helpdeskly-dummy-password-never-matches', this.config.auth.bcryptRounds);
-    await bcrypt.compare(password, await this.dummy);
+    this.dummy ??= this.hash('helpdeskly-dummy-password-never-matches');
+    await this.verify(password, await this.dummy);
     return false;
   }
 }
