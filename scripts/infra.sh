@@ -175,6 +175,20 @@ _as_pgbouncer_user() {
   if is_root; then runuser -u "$(_pgbouncer_user)" -- "$@"; else "$@"; fi
 }
 
+# The folder of the files PgBouncer itself reads and writes (pgbouncer.ini, hba.conf,
+# userlist.txt, its log and pid file). Run by root, PgBouncer runs as postgres, who cannot enter a
+# checkout under /root or a `mktemp -d`: then they live under /run (per checkout), .dev/pgbouncer
+# keeps links to the log and the pid file, and nobody has to open their home to other users.
+_pgbouncer_run_dir() {
+  if is_root && ! runuser -u "$(_pgbouncer_user)" -- test -x "$PGBOUNCER_DIR" 2>/dev/null; then
+    local base=/run/helpdeskly-pgbouncer
+    [[ -d /run && -w /run ]] || base=/var/tmp/helpdeskly-pgbouncer
+    echo "$base/$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-12)"
+  else
+    echo "$PGBOUNCER_DIR"
+  fi
+}
+
 _pgbouncer_pid() {
   local pid
   [[ -f "$PGBOUNCER_DIR/pgbouncer.pid" ]] || return 1
@@ -343,7 +357,7 @@ _stop_other_checkout_pgbouncer() {
   local pid
   pid=$(ss -ltnpH "sport = :$(_pgbouncer_port)" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
   [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE '^pgbouncer .*/\.dev/pgbouncer/pgbouncer\.ini' || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE '^pgbouncer .*(/\.dev/pgbouncer|/helpdeskly-pgbouncer/[0-9a-f]+)/pgbouncer\.ini' || return 1
   warn "Stopping another checkout's PgBouncer on port $(_pgbouncer_port) ($(_port_owner "$(_pgbouncer_port)"))"
   kill -TERM "$pid" 2>/dev/null || return 1
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
@@ -351,13 +365,14 @@ _stop_other_checkout_pgbouncer() {
 }
 
 _start_local_pgbouncer() {
-  local user ini="$PGBOUNCER_DIR/pgbouncer.ini"
+  local user run ini
   user=$(_pgbouncer_user)
-  chown -R "$user" "$PGBOUNCER_DIR"
-  _as_pgbouncer_user test -r "$ini" ||
-    fail "PgBouncer runs as '$user', who cannot read $ini: make the path to the repository traversable (chmod o+x on its parent directories)"
-  log "Starting PgBouncer on 127.0.0.1:$(_pgbouncer_port) as '$user' (log: ${PGBOUNCER_DIR#"$REPO_ROOT"/}/pgbouncer.log)"
-  : >"$PGBOUNCER_DIR/pgbouncer.log" && chown "$user" "$PGBOUNCER_DIR/pgbouncer.log"
+  run=$(_pgbouncer_run_dir)
+  ini="$run/pgbouncer.ini"
+  if is_root; then chown -R "$user" "$run"; fi
+  _as_pgbouncer_user test -r "$ini" || fail "PgBouncer runs as '$user', who cannot read $ini"
+  log "Starting PgBouncer on 127.0.0.1:$(_pgbouncer_port) as '$user' (config: $run, log: ${PGBOUNCER_DIR#"$REPO_ROOT"/}/pgbouncer.log)"
+  : >"$run/pgbouncer.log" && if is_root; then chown "$user" "$run/pgbouncer.log"; fi
   _as_pgbouncer_user pgbouncer -d "$ini" ||
     fail "PgBouncer did not start:
 $(tail -n 20 "$PGBOUNCER_DIR/pgbouncer.log" 2>/dev/null)"
@@ -370,9 +385,16 @@ ensure_pgbouncer() {
   _compute_tenant_backend_budget
   _ensure_gateway_role
 
-  local changed=1
-  _render_pgbouncer_config "$PGBOUNCER_DIR" "$PGBOUNCER_DIR" "$PG_HOST" 127.0.0.1 127.0.0.1/32 \
-    "$PGBOUNCER_DIR/pgbouncer.log" "$PGBOUNCER_DIR/pgbouncer.pid" && changed=0
+  local changed=1 run
+  run=$(_pgbouncer_run_dir)
+  _render_pgbouncer_config "$run" "$run" "$PG_HOST" 127.0.0.1 127.0.0.1/32 \
+    "$run/pgbouncer.log" "$run/pgbouncer.pid" && changed=0
+  if [[ "$run" != "$PGBOUNCER_DIR" ]]; then
+    # Where people and scripts look for them; the config files stay where PgBouncer can read them.
+    ln -sfn "$run/pgbouncer.log" "$PGBOUNCER_DIR/pgbouncer.log"
+    ln -sfn "$run/pgbouncer.pid" "$PGBOUNCER_DIR/pgbouncer.pid"
+    rm -f "$PGBOUNCER_DIR/pgbouncer.ini" "$PGBOUNCER_DIR/hba.conf" "$PGBOUNCER_DIR/userlist.txt"
+  fi
   (
     umask 077
     echo "postgresql://helpdeskly_stats:${PGBOUNCER_STATS_PASSWORD}@127.0.0.1:$(_pgbouncer_port)/pgbouncer" >"$PGBOUNCER_DIR/admin.url"
@@ -386,7 +408,7 @@ ensure_pgbouncer() {
     if ((changed == 0)); then
       log "PgBouncer config changed: reloading (pid $pid)"
       # The files were just rewritten by this user; PgBouncer's user must read them (userlist.txt is 0600).
-      if is_root; then chown -R "$(_pgbouncer_user)" "$PGBOUNCER_DIR"; fi
+      if is_root; then chown -R "$(_pgbouncer_user)" "$run"; fi
       kill -HUP "$pid"
     fi
     log "PgBouncer is up on 127.0.0.1:$(_pgbouncer_port) (pid $pid)"
