@@ -53,8 +53,10 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
   loadDotEnv();
-  const count = Number(process.argv[2] ?? 10);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`N must be a positive integer, got ${process.argv[2]}`);
+  // pnpm 12 passes the `--` of `pnpm run bench:provisioning -- 20` on to the script.
+  const [arg] = process.argv.slice(2).filter((a) => a !== '--');
+  const count = Number(arg ?? 10);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`N must be a positive integer, got ${arg}`);
   const run = randomBytes(3).toString('hex');
   const modules = { template: await context('template'), empty: await context('empty') };
   const created: Array<{ tenants: TenantsService; tenant: Tenant }> = [];

@@ -42,7 +42,7 @@ async function drive(baseUrl: string, members: FixtureMember[], total: number): 
 
 async function main() {
   loadDotEnv();
-  const [perRound = 3000, rounds = 4] = process.argv.slice(2).map(Number);
+  const [perRound = 3000, rounds = 4] = process.argv.slice(2).filter((a) => a !== '--').map(Number);
   const common = { LOG_LEVEL: 'fatal', RATE_LIMIT_PLAN_MULTIPLIER: '10000', TENANT_CLIENT_POOL_SIZE: '4' };
   const control = await ControlFixture.start(common);
   const instances = { on: await startAppApi({ ...common, RATE_LIMIT_ENABLED: 'true' }), off: await startAppApi({ ...common, RATE_LIMIT_ENABLED: 'false' }) };

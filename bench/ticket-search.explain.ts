@@ -95,7 +95,7 @@ async function explain(client: Client, title: string, query: Sql): Promise<strin
 
 async function main() {
   loadDotEnv();
-  const n = Number(process.argv[2] ?? 20_000);
+  const n = Number(process.argv.slice(2).filter((a) => a !== '--')[0] ?? 20_000);
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) throw new Error('DATABASE_URL is required');
   const url = new URL(adminUrl);

@@ -152,6 +152,7 @@ main() {
   export_env_file .env
   [[ "$NODE_ENV" != production ]] || fail "scripts/dev.sh is for development; NODE_ENV=production"
 
+  ensure_pnpm_on_path
   install_dependencies
   ensure_infra
   export_pgbouncer_admin_url

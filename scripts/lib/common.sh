@@ -36,6 +36,20 @@ run_pnpm() {
   fi
 }
 
+# Puts pnpm on the PATH when it is missing (`npm install -g`, as root or where npm's prefix is
+# writable), so the README's `pnpm run ...` commands work as written after scripts/dev.sh. Where
+# that is not possible, says how to run them instead; the scripts themselves never need it.
+ensure_pnpm_on_path() {
+  have pnpm && return 0
+  local prefix
+  prefix=$(npm prefix -g 2>/dev/null) || prefix=""
+  if is_root || { [[ -n "$prefix" ]] && [[ -w "$prefix/bin" || -w "$prefix" ]]; }; then
+    log "Installing pnpm ${PNPM_VERSION} on the PATH (npm install -g pnpm@${PNPM_VERSION})"
+    if npm install -g --no-fund --no-audit "pnpm@${PNPM_VERSION}" >/dev/null 2>&1 && have pnpm; then return 0; fi
+  fi
+  warn "pnpm is not on the PATH: run the README's pnpm commands as npx -y pnpm@${PNPM_VERSION} <command>"
+}
+
 # Installs the lockfile's dependencies exactly; fails when pnpm-lock.yaml is out of date.
 install_dependencies() {
   log "Installing dependencies (pnpm install --frozen-lockfile)"
