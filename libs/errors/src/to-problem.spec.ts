@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { BadRequestException } from '@nestjs/common';
-import { toProblem } from './to-problem';
+import { databaseInputError, toProblem } from './to-problem';
 
 describe(toProblem.name, () => {
   it('answers a saturated database pool with 503 and Retry-After, not 500', () => {
@@ -45,5 +45,34 @@ describe(toProblem.name, () => {
 
   it('keeps client errors as they are', () => {
     expect(toProblem(new BadRequestException('Validation failed (uuid is expected)'), 'req-3').body).toMatchObject({ status: 400, code: 'bad_request', detail: 'Validation failed (uuid is expected)' });
+  });
+
+  it('answers input the database refused with 400, never 500 nor the driver message', () => {
+    const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'ERROR' });
+    // Prisma's wrapping of a driver adapter error (adapter-pg keeps the SQLSTATE as originalCode).
+    const prismaWrapped = (code: string) => Object.assign(new Error('Invalid `prisma.ticket.create()` invocation'), { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', originalCode: code, originalMessage: 'invalid byte sequence for encoding "UTF8": 0x00' } } } });
+    const cases: Array<[unknown, string]> = [
+      [pgError('22021', 'invalid byte sequence for encoding "UTF8": 0x00'), 'invalid_text'],
+      [pgError('22P05', 'unsupported Unicode escape sequence'), 'invalid_text'],
+      [prismaWrapped('22021'), 'invalid_text'],
+      [new Error('query failed', { cause: pgError('22P05', 'unsupported Unicode escape sequence') }), 'invalid_text'],
+      [pgError('54000', 'string is too long for tsvector (1048576 bytes, max 1048575 bytes)'), 'invalid_input'],
+      [pgError('22P02', 'invalid input syntax for type uuid: "x"'), 'invalid_input'],
+      [prismaWrapped('2201W'), 'invalid_input'],
+    ];
+    for (const [error, code] of cases) {
+      const mapped = toProblem(error, 'req-5');
+      expect(mapped.body).toMatchObject({ status: 400, code, requestId: 'req-5' });
+      expect(JSON.stringify(mapped.body)).not.toMatch(/UTF8|tsvector|uuid|Unicode escape|prisma/);
+      expect(mapped.serverError).toBe(false);
+      expect(mapped.warning).toBe(true);
+    }
+  });
+
+  it('leaves other database errors alone, and ignores a code merely mentioned in a message', () => {
+    expect(databaseInputError(Object.assign(new Error('deadlock detected'), { code: '40P01', severity: 'ERROR' }))).toBeUndefined();
+    expect(databaseInputError(new Error('SQLSTATE 22021'))).toBeUndefined();
+    expect(databaseInputError(Object.assign(new Error('not from the database'), { code: '22021' }))).toBeUndefined();
+    expect(toProblem(Object.assign(new Error('division by zero'), { code: '22012', severity: 'ERROR' }), 'r').body.status).toBe(500);
   });
 });

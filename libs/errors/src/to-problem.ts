@@ -7,6 +7,8 @@ export interface MappedProblem {
   readonly body: ProblemDetails;
   readonly headers: Readonly<Record<string, string>>;
   readonly serverError: boolean;
+  /** A client's mistake that our validation should have caught: logged as a warning to fix it there. */
+  readonly warning?: boolean;
 }
 
 const TITLES: Readonly<Record<number, [code: string, title: string]>> = {
@@ -72,6 +74,30 @@ export function databaseOutage(error: unknown): 'busy' | 'unavailable' | undefin
     const original = typeof e.originalCode === 'string' ? e.originalCode : undefined;
     if (original === '53300') return 'busy';
     if (original && (UNAVAILABLE_SQLSTATES.has(original) || original.startsWith('08'))) return kind === 'postgres' && PGBOUNCER_BUSY.test(String(e.message ?? '')) ? 'busy' : 'unavailable';
+    e = (e.cause ?? (e.meta as Record<string, unknown> | undefined)?.driverAdapterError) as Record<string, unknown> | undefined;
+  }
+  return undefined;
+}
+
+/** SQLSTATEs of text the database cannot store: NUL (22021) or a character its encoding lacks (22P05). */
+const INVALID_TEXT_SQLSTATES = new Set(['22021', '22P05']);
+/**
+ * Other values a client sent that the database refused: too long (22001), out of range (22003),
+ * not of the column's type (22P02, 22007, 22008), a bad LIMIT/OFFSET (2201W, 2201X), or too large
+ * for an index or a tsvector (54000).
+ */
+const INVALID_INPUT_SQLSTATES = new Set(['22001', '22003', '22P02', '22007', '22008', '2201W', '2201X', '54000']);
+
+/**
+ * The SQLSTATE of an error the database raised over the client's input, found the way
+ * {@link databaseOutage} finds an outage: node-postgres' error (it has a severity) or Prisma's
+ * driver adapter error (`originalCode`), through the causes Prisma wraps them in.
+ */
+export function databaseInputError(error: unknown): 'invalid_text' | 'invalid_input' | undefined {
+  for (let e = error as Record<string, unknown> | null | undefined, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const sqlState = typeof e.code === 'string' && typeof e.severity === 'string' ? e.code : typeof e.originalCode === 'string' ? e.originalCode : undefined;
+    if (sqlState && INVALID_TEXT_SQLSTATES.has(sqlState)) return 'invalid_text';
+    if (sqlState && INVALID_INPUT_SQLSTATES.has(sqlState)) return 'invalid_input';
     e = (e.cause ?? (e.meta as Record<string, unknown> | undefined)?.driverAdapterError) as Record<string, unknown> | undefined;
   }
   return undefined;
@@ -143,6 +169,13 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
       headers: { 'retry-after': '5' },
       serverError: false,
     };
+  }
+
+  // Defence in depth behind the input checks: never a 500 (nor the driver's message) for input the database refused.
+  const refused = databaseInputError(error);
+  if (refused) {
+    const [title, detail] = refused === 'invalid_text' ? ['Invalid text', 'The request carries text that cannot be stored (NUL or an unpaired surrogate).'] : ['Invalid input', 'A value of the request is out of the range the database accepts.'];
+    return { body: { type: problemType(refused.replace(/_/g, '-')), title, status: 400, detail, instance, code: refused, requestId }, headers: {}, serverError: false, warning: true };
   }
 
   if (error instanceof HttpException) {

@@ -5,8 +5,10 @@ import { SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@helpdeskly/config';
-import { ProblemExceptionFilter, sendProblem, ValidationPipe } from '@helpdeskly/errors';
+import { ProblemException, ProblemExceptionFilter, sendProblem, ValidationPipe } from '@helpdeskly/errors';
 import { createLogger, type Logger as PinoLogger, NestPinoLogger, registerRequestLogging } from '@helpdeskly/logging';
+import { clientErrorHandler, MAX_URL_LENGTH } from './client-error';
+import { invalidTextProblem } from './invalid-text';
 import { type ApiDescription, buildOpenApiDocument } from './openapi';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
 
@@ -38,13 +40,29 @@ export async function createApp(module: DynamicModule, options: CreateAppOptions
     // Errors the router raises before any hook or Nest sees the request (bad percent-encoding,
     // an over-long path parameter) get the same problem details.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply, new Logger('Errors')),
+    // Node's parser refuses oversized headers (431) and broken HTTP before Fastify has a request.
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
   const fastify = app.getHttpAdapter().getInstance();
 
-  fastify.addHook('onRequest', (request, reply, done) => {
+  const errorsLogger = new Logger('Errors');
+  fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
-    done();
+    if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) {
+      const detail = `The URL is longer than ${MAX_URL_LENGTH} characters.`;
+      sendProblem(new ProblemException({ status: 414, code: 'uri_too_long', title: 'URI too long', detail }), request, reply, errorsLogger);
+      return reply;
+    }
+  });
+  // The one place every route's input passes before our code: text PostgreSQL cannot store
+  // (NUL, unpaired surrogates) in a header, path parameter, query value or body is refused here.
+  fastify.addHook('preValidation', async (request, reply) => {
+    const problem = invalidTextProblem(request);
+    if (problem) {
+      sendProblem(problem, request, reply, errorsLogger);
+      return reply;
+    }
   });
   // Fastify's own errors (malformed JSON, body limit) reach the global filter too: Nest installs
   // its exception layer as Fastify's error handler.
