@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { Body, Controller, Get, HttpStatus, Module, Param, ParseUUIDPipe, Post, Query, UnauthorizedException } from '@nestjs/common';
@@ -186,6 +187,66 @@ describe('Error format (RFC 9457) over HTTP', () => {
     );
     const wrong = answers.filter((a) => a.status < 400 || a.status >= 500 || !a.type?.startsWith(PROBLEM_CONTENT_TYPE));
     expect(wrong).toEqual([]);
+  });
+
+  describe('input refused before our code runs', () => {
+    /** One raw HTTP/1.1 exchange, for requests fetch refuses to send. */
+    const raw = (request: string) =>
+      new Promise<{ status: number; headers: string; body: string }>((resolve, reject) => {
+        const url = new URL(running.baseUrl);
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(request));
+        let text = '';
+        socket.on('data', (d) => (text += d.toString('utf8')));
+        socket.on('error', reject);
+        socket.on('close', () => {
+          const [head, body = ''] = text.split('\r\n\r\n');
+          resolve({ status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body });
+        });
+      });
+
+    it('refuses NUL and lone surrogates in a body with 400 invalid_text, naming nested fields', async () => {
+      const body = await expectProblem(await post('{"email":"a@example.com","name":"a\\u0000b","address":{"city":"\\ud800x"}}'), 400, 'invalid_text');
+      expect(body.errors!.map((e) => e.field)).toEqual(['body.name', 'body.address.city']);
+      await expectProblem(await post(JSON.stringify({ email: '\ud800@example.com', name: 'ok' })), 400, 'invalid_text');
+    });
+
+    it('refuses them in query values and path parameters, repeated values too', async () => {
+      expect((await expectProblem(await fetch(`${running.baseUrl}/v1/things?limit=%00`), 400, 'invalid_text')).errors![0].field).toBe('query.limit');
+      expect((await expectProblem(await fetch(`${running.baseUrl}/v1/things?limit=1&limit=%00`), 400, 'invalid_text')).errors![0].field).toBe('query.limit.1');
+      expect((await expectProblem(await fetch(`${running.baseUrl}/v1/things/%00`), 400, 'invalid_text')).errors![0].field).toBe('params.id');
+    });
+
+    it('refuses a body nested deeper than any DTO with 400, without exhausting the stack', async () => {
+      await expectProblem(await post(`{"email":"a@example.com","name":"x","address":${'['.repeat(900)}${']'.repeat(900)}}`), 400, 'input_too_deep');
+    });
+
+    it('answers a 20 KB URL with 431 problem details, written before Fastify has a request', async () => {
+      const response = await fetch(`${running.baseUrl}/v1/things?q=${'x'.repeat(20_000)}`);
+      expect(response.status).toBe(431);
+      expect(response.headers.get('content-type')).toBe(PROBLEM_CONTENT_TYPE);
+      const body = (await response.json()) as ProblemDetails;
+      expect(body).toMatchObject({ status: 431, code: 'request_header_fields_too_large', type: 'https://helpdeskly.dev/problems/request-header-fields-too-large' });
+      expect(typeof body.title).toBe('string');
+      expect(typeof body.detail).toBe('string');
+      expect(body.requestId).toBe(response.headers.get('x-request-id'));
+    });
+
+    it('answers a URL over 8 KiB with 414 problem details', async () => {
+      await expectProblem(await fetch(`${running.baseUrl}/v1/things?q=${'x'.repeat(9000)}`), 414, 'uri_too_long');
+    });
+
+    it('answers broken HTTP (a NUL in a header) with 400 problem details on the raw socket', async () => {
+      const answer = await raw('GET /v1/things HTTP/1.1\r\nHost: x\r\nIdempotency-Key: a\u0000b\r\n\r\n');
+      expect(answer.status).toBe(400);
+      expect(answer.headers).toContain(`content-type: ${PROBLEM_CONTENT_TYPE}`);
+      expect(JSON.parse(answer.body)).toMatchObject({ status: 400, code: 'bad_request' });
+    });
+
+    it('answers 413, 415 and malformed JSON as problem details', async () => {
+      await expectProblem(await post(JSON.stringify({ email: 'a@example.com', name: 'x'.repeat(5000) })), 413, 'payload_too_large');
+      await expectProblem(await post('<x/>', { 'content-type': 'application/xml' }), 415, 'unsupported_media_type');
+      await expectProblem(await post('{"email":', { 'content-type': 'application/json' }), 400, 'malformed_json');
+    });
   });
 
   describe('X-Request-Id', () => {
