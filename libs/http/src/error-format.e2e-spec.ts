@@ -223,7 +223,7 @@ describe('Error format (RFC 9457) over HTTP', () => {
     it('answers a 20 KB URL with 431 problem details, written before Fastify has a request', async () => {
       const response = await fetch(`${running.baseUrl}/v1/things?q=${'x'.repeat(20_000)}`);
       expect(response.status).toBe(431);
-      expect(response.headers.get('content-type')).toBe(PROBLEM_CONTENT_TYPE);
+      expect(response.headers.get('content-type')).toBe(`${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
       const body = (await response.json()) as ProblemDetails;
       expect(body).toMatchObject({ status: 431, code: 'request_header_fields_too_large', type: 'https://helpdeskly.dev/problems/request-header-fields-too-large' });
       expect(typeof body.title).toBe('string');
