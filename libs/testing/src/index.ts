@@ -10,3 +10,4 @@ export { RedisCluster } from './redis-cluster';
 export { VaultStandIn, type VaultRequest } from './vault-stand-in';
 export { PG_BIN, PostgresCluster, type PostgresClusterOptions, asPostgres, ownedByPostgres } from './postgres-cluster';
 export { ProductionPgBouncer, type ProductionPgBouncerEnv } from './pgbouncer-process';
+export { answerProblem, type FuzzAnswer, type FuzzFailure, type FuzzIdentity, type FuzzOperation, type FuzzReport, type FuzzRequest, fuzzOpenApi, fuzzSettings, type OpenApiDocument, operationsOf } from './openapi-fuzz';
