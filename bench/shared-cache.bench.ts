@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const modules: Partial<Record<Level, TestingModule>> = {};
   try {
     const owner = await control.member(await control.createTenant());
-    const auth: AuthContext = { userId: owner.user.id, tenantId: owner.tenant.id, role: owner.role, isPlatformAdmin: false, tokenId: 'bench' };
+    const auth: AuthContext = { userId: owner.user.id, tenantId: owner.tenant.id, role: owner.role, isPlatformAdmin: false, tokenId: 'bench', sessionId: 'bench', issuedAt: 0 };
     modules.l1 = await resolverModule({ ...quiet, TENANT_CACHE_TTL_SECONDS: '300' });
     modules.redis = await resolverModule({ ...quiet, TENANT_CACHE_TTL_SECONDS: '0' });
     modules.database = await resolverModule({ ...quiet, TENANT_CACHE_TTL_SECONDS: '0', REDIS_CACHE_URL: `redis://127.0.0.1:${await freePort()}/0` });

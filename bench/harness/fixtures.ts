@@ -5,7 +5,7 @@
 // users and memberships are inserted with SQL, one precomputed bcrypt hash for every agent.
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import * as bcrypt from 'bcrypt';
@@ -344,7 +344,7 @@ export async function prepareBenchData(control: ControlContext, controlDb: Pool,
   const ids = await ensureAgents(controlDb, [...mainEmails, ...manyEmails], [...mainEmails.map(() => main.id), ...many.map((r) => r.id)], agentHash);
   await ensureStormUser(controlDb, main.id, stormEmail(options), stormPassword, options.stormCost);
 
-  const tokenFor = (email: string, tenantId: string) => control.tokens.signAccess({ userId: ids.get(email)!, tenantId, role: MembershipRole.AGENT, isPlatformAdmin: false }).token;
+  const tokenFor = (email: string, tenantId: string) => control.tokens.signAccess({ userId: ids.get(email)!, tenantId, role: MembershipRole.AGENT, isPlatformAdmin: false, sessionId: randomUUID() }).token;
   const benchTenant = async (row: TenantRow, emails: string[]): Promise<BenchTenant> => ({
     id: row.id,
     slug: row.slug,

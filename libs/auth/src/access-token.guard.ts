@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AccessTokenService } from './access-token.service';
 import type { MembershipRoleName } from './auth-context';
+import { SessionRevocations } from './session-revocations';
 import { PLATFORM_ADMIN_ONLY, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
 import { AuthErrorCode, AuthException } from './auth.errors';
 
@@ -10,14 +11,14 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
 /**
  * Deny by default: installed as each API's global guard, it lets a request through only with a
- * valid access token (or on a @Public() route), puts the caller on the request once, and checks
- * @Roles() and @PlatformAdmin().
+ * valid access token (or on a @Public() route) whose session was not revoked, puts the caller on
+ * the request once, and checks @Roles() and @PlatformAdmin().
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly tokens: AccessTokenService) {}
+  constructor(private readonly reflector: Reflector, private readonly tokens: AccessTokenService, private readonly revocations: SessionRevocations) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
@@ -28,6 +29,8 @@ export class AccessTokenGuard implements CanActivate {
     if (!match) throw new AuthException(AuthErrorCode.InvalidToken, 'The Authorization header must be "Bearer <token>".');
 
     const auth = this.tokens.verifyAccess(match[1]);
+    // Every request, remembered verification or not: a logout must end the token at once.
+    await this.revocations.assertActive(auth);
     request.auth = auth;
     request.logContext = { ...request.logContext, tenantId: auth.tenantId, userId: auth.userId };
 

@@ -24,7 +24,7 @@ class FixedKeys extends JwtKeySource {
     return this.keys;
   }
 }
-const subject = { userId: 'u-1', tenantId: 't-1', role: 'ADMIN' as const, isPlatformAdmin: false };
+const subject = { userId: 'u-1', tenantId: 't-1', role: 'ADMIN' as const, isPlatformAdmin: false, sessionId: 's-1' };
 
 function codeOf(fn: () => unknown): AuthErrorCode | 'accepted' {
   try {
@@ -39,14 +39,17 @@ function codeOf(fn: () => unknown): AuthErrorCode | 'accepted' {
 /** Signs a token the way an attacker or a misconfigured peer might. */
 const forge = (payload: object, secret: jsonwebtoken.Secret, options: jsonwebtoken.SignOptions) =>
   jsonwebtoken.sign({ exp: Math.floor(Date.now() / 1000) + 60, ...payload }, secret, { issuer: 'helpdeskly', audience: 'helpdeskly-api', jwtid: 'j', keyid: keyIdOf(SECRET), ...options });
-const claims = { sub: 'u-1', tid: 't-1', role: 'ADMIN', typ: 'access' };
+const claims = { sub: 'u-1', tid: 't-1', role: 'ADMIN', typ: 'access', sid: 's-1' };
 
 describe(AccessTokenService.name, () => {
   it('signs an access token that verifies into the caller', () => {
     const sut = service();
     const signed = sut.signAccess(subject);
     expect(signed.expiresIn).toBe(900);
-    expect(sut.verifyAccess(signed.token)).toEqual({ ...subject, tokenId: signed.tokenId });
+    const payload = JSON.parse(Buffer.from(signed.token.split('.')[1], 'base64url').toString());
+    expect(payload).toMatchObject({ sub: 'u-1', tid: 't-1', sid: 's-1', typ: 'access' });
+    expect(payload.exp - payload.iat).toBe(900);
+    expect(sut.verifyAccess(signed.token)).toEqual({ ...subject, tokenId: signed.tokenId, issuedAt: payload.iat });
     const header = JSON.parse(Buffer.from(signed.token.split('.')[0], 'base64url').toString());
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT', kid: keyIdOf(SECRET) });
   });
@@ -74,6 +77,31 @@ describe(AccessTokenService.name, () => {
     expect(codeOf(() => sut.verifyAccess(forge(claims, 'another-secret-entirely-0123456789abcdef', { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
     expect(codeOf(() => sut.verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', issuer: 'evil' })))).toBe(AuthErrorCode.InvalidToken);
     expect(codeOf(() => sut.verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', audience: 'other-api' })))).toBe(AuthErrorCode.InvalidToken);
+  });
+
+  it('rejects a token without exp, as it would never expire', () => {
+    const { exp: _exp, ...payload } = { ...claims, exp: 0 };
+    const forever = jsonwebtoken.sign(payload, SECRET, { algorithm: 'HS256', issuer: 'helpdeskly', audience: 'helpdeskly-api', jwtid: 'j', keyid: keyIdOf(SECRET) });
+    expect(JSON.parse(Buffer.from(forever.split('.')[1], 'base64url').toString())).not.toHaveProperty('exp');
+    expect(codeOf(() => service().verifyAccess(forever))).toBe(AuthErrorCode.InvalidToken);
+  });
+
+  it('rejects a token without iat, or issued in the future', () => {
+    expect(codeOf(() => service().verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', noTimestamp: true })))).toBe(AuthErrorCode.InvalidToken);
+    const now = Math.floor(Date.now() / 1000);
+    expect(codeOf(() => service().verifyAccess(forge({ ...claims, iat: now + 3600, exp: now + 3900 }, SECRET, { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
+  });
+
+  it('rejects a token living longer than JWT_EXPIRES_IN, and accepts one living exactly that long', () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(codeOf(() => service().verifyAccess(forge({ ...claims, iat: now, exp: now + 901 }, SECRET, { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
+    expect(codeOf(() => service().verifyAccess(forge({ ...claims, iat: now - 10, exp: now + 365 * 86_400 }, SECRET, { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
+    expect(codeOf(() => service().verifyAccess(forge({ ...claims, iat: now, exp: now + 900 }, SECRET, { algorithm: 'HS256' })))).toBe('accepted');
+  });
+
+  it('rejects an access token without its session (sid)', () => {
+    const { sid: _sid, ...withoutSession } = claims;
+    expect(codeOf(() => service().verifyAccess(forge(withoutSession, SECRET, { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
   });
 
   it('rejects an expired token as expired', () => {

@@ -24,9 +24,16 @@ interface Claims {
   tid?: string;
   role?: string;
   pa?: boolean;
+  /** Access tokens: the refresh token family (session) they belong to. */
+  sid?: string;
   typ: TokenPurpose;
   jti: string;
+  iat: number;
+  exp: number;
 }
+
+/** How far ahead of this clock another instance's clock may be when it signs (`iat` in the future). */
+const CLOCK_SKEW_SECONDS = 60;
 
 interface Keyring {
   readonly source: JwtKeys;
@@ -92,9 +99,14 @@ export class AccessTokenService {
     return this.keyring;
   }
 
-  /** An access token for a user acting in one tenant with one role. */
-  signAccess(subject: { userId: string; tenantId: string; role: MembershipRoleName; isPlatformAdmin: boolean }): SignedToken {
-    return this.sign({ sub: subject.userId, tid: subject.tenantId, role: subject.role, pa: subject.isPlatformAdmin || undefined }, 'access', this.accessTtl);
+  /** Seconds an access token lives (JWT_EXPIRES_IN): no token living longer is accepted. */
+  get accessTokenTtlSeconds(): number {
+    return this.accessTtl;
+  }
+
+  /** An access token for a user acting in one tenant with one role, within session `sessionId` (a refresh token family). */
+  signAccess(subject: { userId: string; tenantId: string; role: MembershipRoleName; isPlatformAdmin: boolean; sessionId: string }): SignedToken {
+    return this.sign({ sub: subject.userId, tid: subject.tenantId, role: subject.role, pa: subject.isPlatformAdmin || undefined, sid: subject.sessionId }, 'access', this.accessTtl);
   }
 
   /** A short-lived token for another purpose (e.g. the second step of a 2FA login). */
@@ -106,26 +118,38 @@ export class AccessTokenService {
    * The caller of a valid access token. A client sends the same token with every request for its
    * lifetime, so a token verified once is remembered (bounded, until its `exp`, and only while the
    * keys it was verified with are the keys in use): the signature check is done once per token,
-   * not per request. Invalid tokens are never remembered.
+   * not per request. Invalid tokens are never remembered. Whether its session was revoked is
+   * not this method's business: {@link SessionRevocations} answers that on every request.
    */
   verifyAccess(token: string): AuthContext {
     const keyring = this.keysNow();
     const known = this.verified.get(token);
     if (known && known.keyring === keyring && known.expiresAtMs > Date.now()) return known.auth;
-    const claims = this.verify(token, 'access') as Claims & { exp: number };
+    const claims = this.verify(token, 'access');
     if (!claims.tid || !MEMBERSHIP_ROLES.includes(claims.role as MembershipRoleName)) throw new AuthException(AuthErrorCode.InvalidToken, 'The token lacks its tenant or role.');
-    const auth: AuthContext = Object.freeze({ userId: claims.sub, tenantId: claims.tid, role: claims.role as MembershipRoleName, isPlatformAdmin: claims.pa === true, tokenId: claims.jti });
+    if (typeof claims.sid !== 'string' || claims.sid.length === 0 || claims.sid.length > 64) throw new AuthException(AuthErrorCode.InvalidToken, 'The token lacks its session.');
+    // A token minted to outlive JWT_EXPIRES_IN (a leaked key, a misconfigured peer) is not ours to honour.
+    if (claims.exp - claims.iat > this.accessTtl) throw new AuthException(AuthErrorCode.InvalidToken, 'The token lives longer than access tokens may.');
+    const auth: AuthContext = Object.freeze({
+      userId: claims.sub,
+      tenantId: claims.tid,
+      role: claims.role as MembershipRoleName,
+      isPlatformAdmin: claims.pa === true,
+      tokenId: claims.jti,
+      sessionId: claims.sid,
+      issuedAt: claims.iat,
+    });
     if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, { auth, keyring, expiresAtMs: claims.exp * 1000 });
     return auth;
   }
 
   verifyPurpose(token: string, purpose: Exclude<TokenPurpose, 'access'>): { userId: string; tenantId?: string; tokenId: string; expiresAt: Date } {
-    const claims = this.verify(token, purpose) as Claims & { exp: number };
+    const claims = this.verify(token, purpose);
     return { userId: claims.sub, tenantId: claims.tid, tokenId: claims.jti, expiresAt: new Date(claims.exp * 1000) };
   }
 
-  private sign(claims: Omit<Claims, 'typ' | 'jti'>, purpose: TokenPurpose, ttlSeconds: number): SignedToken {
+  private sign(claims: Omit<Claims, 'typ' | 'jti' | 'iat' | 'exp'>, purpose: TokenPurpose, ttlSeconds: number): SignedToken {
     const tokenId = randomUUID();
     const { keys, currentKeyId } = this.keysNow();
     const token = signJwt(
@@ -156,6 +180,9 @@ export class AccessTokenService {
       throw new AuthException(AuthErrorCode.InvalidToken, 'The token could not be verified.');
     }
     if (claims.typ !== purpose || typeof claims.sub !== 'string' || typeof claims.jti !== 'string') throw new AuthException(AuthErrorCode.InvalidToken, 'The token is not valid for this use.');
+    // jsonwebtoken checks exp only when present: a token without it would never expire.
+    if (!Number.isInteger(claims.exp) || !Number.isInteger(claims.iat)) throw new AuthException(AuthErrorCode.InvalidToken, 'The token must say when it was issued and when it expires (iat, exp).');
+    if (claims.iat > Math.floor(Date.now() / 1000) + CLOCK_SKEW_SECONDS || claims.exp <= claims.iat) throw new AuthException(AuthErrorCode.InvalidToken, 'The token\'s issue and expiry times are not plausible.');
     return claims;
   }
 }

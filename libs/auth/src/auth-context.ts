@@ -7,8 +7,12 @@ export interface AuthContext {
   readonly tenantId: string;
   readonly role: MembershipRoleName;
   readonly isPlatformAdmin: boolean;
-  /** The token's id, for audit lines and revocation lists. */
+  /** The token's id, for audit lines. */
   readonly tokenId: string;
+  /** The session (refresh token family) the token was issued for (`sid`): what logout revokes. */
+  readonly sessionId: string;
+  /** When the token was issued, in seconds since the epoch (`iat`). */
+  readonly issuedAt: number;
 }
 
 declare module 'fastify' {

@@ -5,3 +5,4 @@ export { type AuthContext, MEMBERSHIP_ROLES, type MembershipRoleName } from './a
 export { CurrentAuth, PLATFORM_ADMIN_ONLY, PlatformAdmin, Public, PUBLIC_ROUTE, REQUIRED_ROLES, Roles, SKIP_RATE_LIMIT, SkipRateLimit } from './auth.decorators';
 export { AuthErrorCode, AuthException } from './auth.errors';
 export { AuthModule } from './auth.module';
+export { RevokedSessionsSource, revokedSessionKey, SessionRevocations } from './session-revocations';

@@ -37,7 +37,10 @@ export abstract class AppConfig {
     readonly jwtExpiresIn: string;
     readonly jwtIssuer: string;
     readonly jwtAudience: string;
+    /** A session's absolute lifetime in days, from the login (REFRESH_TOKEN_DAYS). */
     readonly refreshTokenDays: number;
+    /** Days without a refresh after which a session ends; 0: never (REFRESH_TOKEN_IDLE_DAYS). */
+    readonly refreshTokenIdleDays: number;
     readonly bcryptRounds: number;
     /**
      * bcrypt hashes running at once in this process (BCRYPT_CONCURRENCY; by default one fewer than
@@ -50,6 +53,8 @@ export abstract class AppConfig {
     readonly loginMaxFailures: number;
     readonly loginLockoutSeconds: number;
     readonly passwordMinLength: number;
+    /** Lowest zxcvbn score (0-4) of a new password (PASSWORD_MIN_SCORE). */
+    readonly passwordMinScore: number;
     readonly invitationTtlHours: number;
     readonly passwordResetTtlMinutes: number;
   };

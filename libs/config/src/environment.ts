@@ -67,8 +67,13 @@ export class Environment {
   @IsString() @IsNotEmpty()
   JWT_AUDIENCE = 'helpdeskly-api';
 
+  /** A session's absolute lifetime, counted from the login: refreshing never extends it. */
   @Type(() => Number) @IsInt() @Min(1) @Max(90)
   REFRESH_TOKEN_DAYS = 7;
+
+  /** A session not refreshed for this many days ends (idle timeout); 0: no idle timeout. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(90)
+  REFRESH_TOKEN_IDLE_DAYS = 0;
 
   @Type(() => Number) @IsInt() @Min(4) @Max(15)
   BCRYPT_ROUNDS = 12;
@@ -83,8 +88,12 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
   LOGIN_LOCKOUT_SECONDS = 60;
 
-  @Type(() => Number) @IsInt() @Min(8) @Max(128)
+  @Type(() => Number) @IsInt() @Min(8) @Max(72)
   PASSWORD_MIN_LENGTH = 10;
+
+  /** Lowest zxcvbn score (0 to 4) a new password must reach. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(4)
+  PASSWORD_MIN_SCORE = 3;
 
   @Type(() => Number) @IsInt() @Min(1) @Max(720)
   INVITATION_TTL_HOURS = 72;

@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { RevokedSessionsSource } from '@helpdeskly/auth';
+import { RevokedSessionsRepository } from './revoked-sessions.repository';
 import { TenantBackendBudget } from './tenant-backend-budget';
 import { TenantClientFactory, TenantClientRegistry } from './tenant-client.registry';
 import { TenantContextInterceptor } from './tenant-context.interceptor';
@@ -21,6 +23,8 @@ import { TenantResolver } from './tenant.resolver';
     TenantBackendBudget,
     TenantDatabase,
     TenantMembersService,
+    // The session deny-list's answer while Redis is down.
+    { provide: RevokedSessionsSource, useClass: RevokedSessionsRepository },
     { provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor },
   ],
   exports: [TenantDatabase, TenantMembersService, TenantClientRegistry, TenantResolver],

@@ -5,7 +5,7 @@ import type { User } from '@helpdeskly/database';
 import type { UsersRepository } from '../users/users.repository';
 import { PlatformAdminCheck } from './platform-admin.check';
 
-const auth = (isPlatformAdmin: boolean): AuthContext => ({ userId: 'u-1', tenantId: 't-1', role: 'AGENT', isPlatformAdmin, tokenId: 'tok-1' });
+const auth = (isPlatformAdmin: boolean): AuthContext => ({ userId: 'u-1', tenantId: 't-1', role: 'AGENT', isPlatformAdmin, tokenId: 'tok-1', sessionId: 's-1', issuedAt: 0 });
 
 function checkWith(user: Partial<User> | null): PlatformAdminCheck {
   const users = { findById: async () => (user ? ({ id: 'u-1', ...user } as User) : null) } as unknown as UsersRepository;

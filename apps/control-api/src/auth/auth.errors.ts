@@ -3,6 +3,7 @@ import { DomainException, type FieldError } from '@helpdeskly/errors';
 export enum AuthenticationErrorCode {
   EmailTaken = 'email_taken',
   WeakPassword = 'weak_password',
+  PasswordTooLong = 'password_too_long',
   InvalidCredentials = 'invalid_credentials',
   TenantRequired = 'tenant_required',
   NotAMember = 'not_a_member',
@@ -17,6 +18,7 @@ export enum AuthenticationErrorCode {
 const AUTHENTICATION_ERRORS: Readonly<Record<AuthenticationErrorCode, { status: number; title: string }>> = {
   [AuthenticationErrorCode.EmailTaken]: { status: 409, title: 'Email already registered' },
   [AuthenticationErrorCode.WeakPassword]: { status: 422, title: 'Password too weak' },
+  [AuthenticationErrorCode.PasswordTooLong]: { status: 400, title: 'Password too long' },
   [AuthenticationErrorCode.InvalidCredentials]: { status: 401, title: 'Invalid credentials' },
   [AuthenticationErrorCode.TenantRequired]: { status: 422, title: 'Tenant required' },
   [AuthenticationErrorCode.NotAMember]: { status: 403, title: 'Not a member of this tenant' },

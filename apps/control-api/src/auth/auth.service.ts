@@ -19,7 +19,7 @@ import type { MeDto, SessionDto, TwoFactorChallengeDto } from './dto/session.dto
 import type { SignupDto } from './dto/signup.dto';
 import { LoginLockoutService } from './login-lockout.service';
 import { PasswordHasher } from './password-hasher.service';
-import { assertAcceptablePassword } from './password-policy';
+import { assertPasswordFits, PasswordPolicy } from './password-policy';
 import { type ClientInfo, type IssuedRefreshToken, RefreshTokensService } from './sessions/refresh-tokens.service';
 
 const CHALLENGE_TTL_SECONDS = 300;
@@ -29,6 +29,15 @@ const ADMIN_ROLES: readonly MembershipRole[] = [MembershipRole.OWNER, Membership
 const INVALID_CREDENTIALS = 'The email or password is wrong, or the account is temporarily locked after too many failed attempts.';
 
 type LoginMethod = 'password' | SecondFactorMethod;
+/** What a refresh token looks like (opaque-token.ts makes 43 characters; older ones were 20 to 128). */
+const OPAQUE_REFRESH_TOKEN = /^[A-Za-z0-9_-]{20,128}$/;
+
+/** 401 for anything that cannot be a refresh token, an access token (a JWT) above all: it is the wrong credential, not a malformed request. */
+function assertRefreshTokenShape(token: string): void {
+  if (OPAQUE_REFRESH_TOKEN.test(token)) return;
+  const jwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
+  throw new AuthenticationException(AuthenticationErrorCode.InvalidRefreshToken, jwt ? 'This is an access token: send the refresh token of the session.' : 'The refresh token is not valid.');
+}
 /** Why a login failed: the label of helpdeskly_login_failures_total, so a closed set. */
 type LoginFailureReason = 'unknown_email' | 'account_locked' | 'wrong_password' | 'wrong_second_factor';
 
@@ -43,6 +52,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly memberships: MembershipsRepository,
     private readonly hasher: PasswordHasher,
+    private readonly passwords: PasswordPolicy,
     private readonly refreshTokens: RefreshTokensService,
     private readonly tokens: AccessTokenService,
     private readonly tenants: TenantsService,
@@ -57,7 +67,7 @@ export class AuthService {
 
   /** A user, their tenant (with its database) and their OWNER membership; signed in. */
   async signup(dto: SignupDto, client: ClientInfo): Promise<SessionDto> {
-    assertAcceptablePassword(dto.password, this.config.auth.passwordMinLength, { email: dto.email, name: dto.name });
+    this.passwords.assertAcceptable(dto.password, { email: dto.email, name: dto.name });
     // Checked first so a taken email does not cost a tenant; the unique index still decides races.
     if (await this.users.findByEmail(dto.email)) throw this.emailTaken();
     const user = (await this.users.create({ email: dto.email, name: dto.name, passwordHash: await this.hasher.hash(dto.password) })) ?? this.emailTaken();
@@ -78,6 +88,8 @@ export class AuthService {
 
   /** Tokens, or a 2FA challenge when the user has 2FA on. */
   async login(dto: LoginDto, client: ClientInfo): Promise<SessionDto | TwoFactorChallengeDto> {
+    // Before any lookup: bcrypt would check only the first 72 bytes, and the answer says nothing of the account.
+    assertPasswordFits(dto.password);
     const user = await this.users.findByEmail(dto.email);
     if (!user) {
       // The same bcrypt work as for a real account, so timing does not reveal which emails exist.
@@ -133,6 +145,7 @@ export class AuthService {
 
   /** Rotates the refresh token; the new access token carries the membership's current role. */
   async refresh(refreshToken: string, client: ClientInfo): Promise<SessionDto> {
+    assertRefreshTokenShape(refreshToken);
     const rotated = await this.refreshTokens.rotate(refreshToken, client);
     const [user, membership] = await Promise.all([this.users.findById(rotated.userId), this.memberships.find(rotated.userId, rotated.tenantId)]);
     try {
@@ -140,21 +153,22 @@ export class AuthService {
       this.assertTenantActive(membership);
       this.assertTwoFactorRule(user, membership);
     } catch (error) {
-      await this.refreshTokens.revokeFamily(rotated.familyId, 'access_lost');
+      await this.refreshTokens.revokeFamily(rotated.familyId, 'access_lost', { bestEffort: true });
       throw error;
     }
-    return this.session(user, membership, this.signAccess(user, membership), rotated);
+    return this.session(user, membership, this.signAccess(user, membership, rotated.familyId), rotated);
   }
 
-  /** Ends the session of this refresh token (its whole family). Unknown tokens are ignored. */
+  /** Ends the session of this refresh token (its whole family), access tokens included. Unknown tokens are ignored. */
   async logout(refreshToken: string, client: ClientInfo): Promise<void> {
+    if (!OPAQUE_REFRESH_TOKEN.test(refreshToken)) return;
     const family = await this.refreshTokens.familyOf(refreshToken);
     if (!family) return;
     await this.refreshTokens.revokeFamily(family.familyId, 'logout');
     await this.audit.record({ action: 'auth.logout', tenantId: family.tenantId, actorUserId: family.userId, targetType: 'refresh_token_family', targetId: family.familyId, ip: client.ip, userAgent: client.userAgent });
   }
 
-  /** Ends every session of the caller. Access tokens already issued live until they expire. */
+  /** Ends every session of the caller, access tokens included (the caller's own too). */
   async logoutAll(auth: AuthContext, client: ClientInfo): Promise<void> {
     const families = await this.refreshTokens.revokeAllForUser(auth.userId, 'logout_all');
     await this.audit.record({ action: 'auth.logout_all', tenantId: auth.tenantId, actorUserId: auth.userId, targetType: 'user', targetId: auth.userId, ip: client.ip, userAgent: client.userAgent, metadata: { families } });
@@ -229,11 +243,11 @@ export class AuthService {
 
   private async issueSession(user: User, membership: MembershipWithTenant, client: ClientInfo): Promise<SessionDto> {
     const refresh = await this.refreshTokens.issue(user.id, membership.tenantId, client);
-    return this.session(user, membership, this.signAccess(user, membership), refresh);
+    return this.session(user, membership, this.signAccess(user, membership, refresh.familyId), refresh);
   }
 
-  private signAccess(user: User, membership: MembershipWithTenant): SignedToken {
-    return this.tokens.signAccess({ userId: user.id, tenantId: membership.tenantId, role: membership.role, isPlatformAdmin: user.isPlatformAdmin });
+  private signAccess(user: User, membership: MembershipWithTenant, sessionId: string): SignedToken {
+    return this.tokens.signAccess({ userId: user.id, tenantId: membership.tenantId, role: membership.role, isPlatformAdmin: user.isPlatformAdmin, sessionId });
   }
 
   private session(user: User, membership: MembershipWithTenant, access: SignedToken, refresh: IssuedRefreshToken): SessionDto {

@@ -1,19 +1,30 @@
 import { Global, Module } from '@nestjs/common';
+import { RevokedSessionsSource } from '@helpdeskly/auth';
 import { TenantsModule } from '../tenants/tenants.module';
 import { TwoFactorModule } from '../two-factor/two-factor.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLockoutService } from './login-lockout.service';
 import { PasswordHasher } from './password-hasher.service';
+import { PasswordPolicy } from './password-policy';
 import { RefreshTokensRepository } from './sessions/refresh-tokens.repository';
 import { RefreshTokensService } from './sessions/refresh-tokens.service';
 
-/** Sign-up, login, sessions (refresh tokens); exports the password hasher and the sessions. */
+/** Sign-up, login, sessions (refresh tokens); exports the password hasher and policy, and the sessions. */
 @Global()
 @Module({
   imports: [TenantsModule, TwoFactorModule],
   controllers: [AuthController],
-  providers: [PasswordHasher, RefreshTokensRepository, RefreshTokensService, LoginLockoutService, AuthService],
-  exports: [PasswordHasher, RefreshTokensService],
+  providers: [
+    PasswordHasher,
+    PasswordPolicy,
+    RefreshTokensRepository,
+    // The deny-list's answer while Redis is down: the refresh token rows.
+    { provide: RevokedSessionsSource, useExisting: RefreshTokensRepository },
+    RefreshTokensService,
+    LoginLockoutService,
+    AuthService,
+  ],
+  exports: [PasswordHasher, PasswordPolicy, RefreshTokensService],
 })
 export class AuthenticationModule {}

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokenService, type AuthContext, AuthErrorCode, AuthException } from '@helpdeskly/auth';
+import { AccessTokenService, type AuthContext, AuthErrorCode, AuthException, SessionRevocations } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, SharedCache, membershipKey } from '@helpdeskly/cache';
 import { AppConfig } from '@helpdeskly/config';
 import { type Membership, MembershipRole, TenantStatus } from '@helpdeskly/database';
 import { EmailOutbox, frontendLink } from '@helpdeskly/mail';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from '../auth/password-hasher.service';
-import { assertAcceptablePassword } from '../auth/password-policy';
+import { assertPasswordFits, PasswordPolicy } from '../auth/password-policy';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token';
 import { toTenantSummaryDto } from '../users/dto/user.dto';
@@ -34,7 +34,9 @@ export class InvitationsService {
     private readonly memberships: MembershipsRepository,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
     private readonly tokens: AccessTokenService,
+    private readonly revocations: SessionRevocations,
     private readonly outbox: EmailOutbox,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -79,6 +81,7 @@ export class InvitationsService {
   }
 
   async accept(dto: AcceptInvitationDto, authorization: string | undefined, client: ClientInfo): Promise<AcceptedInvitationDto> {
+    if (dto.password !== undefined) assertPasswordFits(dto.password);
     const invitation = await this.invitations.findByTokenHash(hashOpaqueToken(dto.token));
     if (!invitation) throw new MembersException(MembersErrorCode.InvitationNotFound, 'This invitation link is not valid.');
     this.assertAcceptable(invitation);
@@ -86,7 +89,7 @@ export class InvitationsService {
     const existing = await this.users.findByEmail(invitation.email);
     let account: InvitationAccount;
     if (existing) {
-      const caller = this.callerOf(authorization);
+      const caller = await this.callerOf(authorization);
       if (caller.userId !== existing.id) throw new MembersException(MembersErrorCode.InvitationEmailMismatch, 'This invitation is for another email than the one you are logged in with.');
       account = { userId: existing.id };
     } else {
@@ -120,11 +123,14 @@ export class InvitationsService {
   }
 
   /** The user proven by the request's access token (the route is public: new users have none). */
-  private callerOf(authorization: string | undefined): AuthContext {
+  private async callerOf(authorization: string | undefined): Promise<AuthContext> {
     if (!authorization) throw new MembersException(MembersErrorCode.InvitationLoginRequired, 'This email already has an account: log in and accept with its access token (Authorization: Bearer <token>).', { headers: { 'www-authenticate': 'Bearer' } });
     const match = BEARER.exec(authorization);
     if (!match) throw new AuthException(AuthErrorCode.InvalidToken, 'The Authorization header must be "Bearer <token>".');
-    return this.tokens.verifyAccess(match[1]);
+    const caller = this.tokens.verifyAccess(match[1]);
+    // As AccessTokenGuard does: a logged-out session proves nothing.
+    await this.revocations.assertActive(caller);
+    return caller;
   }
 
   private async newAccountPasswordHash(dto: AcceptInvitationDto, email: string): Promise<string> {
@@ -134,7 +140,7 @@ export class InvitationsService {
         errors: missing.map((f) => ({ field: `body.${f}`, code: 'isDefined', message: `${f} is required to create the account` })),
       });
     }
-    assertAcceptablePassword(dto.password!, this.config.auth.passwordMinLength, { email, name: dto.name });
+    this.policy.assertAcceptable(dto.password!, { email, name: dto.name });
     return this.hasher.hash(dto.password!);
   }
 

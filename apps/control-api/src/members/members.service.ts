@@ -3,7 +3,7 @@ import type { AuthContext } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache, membershipKey } from '@helpdeskly/cache';
 import { type Membership, MembershipRole } from '@helpdeskly/database';
 import { AuditService } from '../audit/audit.service';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { type ClientInfo, RefreshTokensService } from '../auth/sessions/refresh-tokens.service';
 import { MembershipsRepository } from '../users/memberships.repository';
 import { type MemberDto, type MemberListDto, toMemberDto } from './dto/member.dto';
 import { MembersErrorCode, MembersException } from './members.errors';
@@ -24,6 +24,7 @@ export class MembersService {
   constructor(
     private readonly memberships: MembershipsRepository,
     private readonly audit: AuditService,
+    private readonly sessions: RefreshTokensService,
     cache: SharedCache,
   ) {
     this.cachedRoles = cache.namespace(CACHE_NAMESPACES.membership);
@@ -52,7 +53,11 @@ export class MembersService {
     return toMemberDto(changed.after);
   }
 
-  /** An OWNER or ADMIN removes a member (an ADMIN not an OWNER); anyone may leave. Their refresh tokens of the tenant are revoked. */
+  /**
+   * An OWNER or ADMIN removes a member (an ADMIN not an OWNER); anyone may leave. Their sessions
+   * of the tenant end at once: refresh tokens revoked with the membership, then their access
+   * tokens denied on both APIs (a 503 when Redis cannot take it: the removal stands).
+   */
   async remove(auth: AuthContext, userId: string, client: ClientInfo): Promise<void> {
     const leaving = userId === auth.userId;
     const actor = await this.actor(auth);
@@ -69,6 +74,7 @@ export class MembersService {
     if (!removed) throw this.notFound(userId);
     await this.cachedRoles.invalidate(membershipKey(auth.tenantId, userId));
     await this.record('membership.removed', auth, userId, client, { before: removed.removed.role, after: null, left: leaving, revokedSessions: removed.revokedSessions });
+    await this.sessions.denyRecentlyRevoked(userId, auth.tenantId);
   }
 
   /** The caller's membership as the database has it now. */

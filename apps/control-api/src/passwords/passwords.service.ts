@@ -5,6 +5,7 @@ import type { User } from '@helpdeskly/database';
 import { EmailOutbox, frontendLink } from '@helpdeskly/mail';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from '../auth/password-hasher.service';
+import { assertPasswordFits, PasswordPolicy } from '../auth/password-policy';
 import { type ClientInfo, RefreshTokensService } from '../auth/sessions/refresh-tokens.service';
 import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token';
 import { MembershipsRepository } from '../users/memberships.repository';
@@ -13,7 +14,6 @@ import type { ChangePasswordDto } from './dto/change-password.dto';
 import type { ForgotPasswordAcceptedDto } from './dto/forgot-password.dto';
 import type { PasswordChangedDto } from './dto/password-changed.dto';
 import type { PasswordResetDto, ResetPasswordDto } from './dto/reset-password.dto';
-import { assertAcceptableNewPassword } from './new-password';
 import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
 import { PasswordsErrorCode, PasswordsException } from './passwords.errors';
 
@@ -35,6 +35,7 @@ export class PasswordsService implements BeforeApplicationShutdown {
     private readonly memberships: MembershipsRepository,
     private readonly resets: PasswordResetTokensRepository,
     private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
     private readonly sessions: RefreshTokensService,
     private readonly tokens: AccessTokenService,
     private readonly outbox: EmailOutbox,
@@ -43,23 +44,25 @@ export class PasswordsService implements BeforeApplicationShutdown {
   ) {}
 
   /**
-   * The access token does not say which refresh token family is the caller's, so every family is
-   * revoked and the caller gets a new pair for the token's tenant: other devices are logged out,
-   * this one carries on.
+   * Every session of the user is revoked, access tokens included (the caller's as well), and the
+   * caller gets a new session for the token's tenant: other devices are logged out, this one
+   * carries on with the new tokens.
    */
   async change(auth: AuthContext, dto: ChangePasswordDto, client: ClientInfo): Promise<PasswordChangedDto> {
     const [user, membership] = await Promise.all([this.users.findById(auth.userId), this.memberships.find(auth.userId, auth.tenantId)]);
     if (!user || !membership) throw new AuthException(AuthErrorCode.InvalidToken, 'The account or membership of this token no longer exists.');
+    assertPasswordFits(dto.currentPassword, 'body.currentPassword');
+    assertPasswordFits(dto.newPassword, 'body.newPassword');
     if (!(await this.hasher.verify(dto.currentPassword, user.passwordHash))) {
       await this.record('auth.password.change_failed', user.id, auth.tenantId, client, { reason: 'wrong_current_password' }, false);
       throw new PasswordsException(PasswordsErrorCode.InvalidCurrentPassword, 'The current password is wrong.');
     }
-    assertAcceptableNewPassword(dto.newPassword, this.config.auth.passwordMinLength, user);
+    this.policy.assertAcceptable(dto.newPassword, user, 'body.newPassword');
     await this.users.updatePassword(user.id, await this.hasher.hash(dto.newPassword));
     await this.resets.consumeAllForUser(user.id, new Date());
     const revokedSessions = await this.sessions.revokeAllForUser(user.id, 'password_changed');
-    const access = this.tokens.signAccess({ userId: user.id, tenantId: auth.tenantId, role: membership.role, isPlatformAdmin: user.isPlatformAdmin });
     const refresh = await this.sessions.issue(user.id, auth.tenantId, client);
+    const access = this.tokens.signAccess({ userId: user.id, tenantId: auth.tenantId, role: membership.role, isPlatformAdmin: user.isPlatformAdmin, sessionId: refresh.familyId });
     await this.record('auth.password.changed', user.id, auth.tenantId, client, { revokedSessions });
     return { tokenType: 'Bearer', accessToken: access.token, expiresIn: access.expiresIn, refreshToken: refresh.token, refreshTokenExpiresAt: refresh.expiresAt, revokedSessions };
   }
@@ -78,13 +81,14 @@ export class PasswordsService implements BeforeApplicationShutdown {
   }
 
   async reset(dto: ResetPasswordDto, client: ClientInfo): Promise<PasswordResetDto> {
+    assertPasswordFits(dto.newPassword, 'body.newPassword');
     const token = await this.resets.findByHash(hashOpaqueToken(dto.token));
     if (!token) throw new PasswordsException(PasswordsErrorCode.InvalidResetToken, 'This password reset link is not valid.');
     if (token.usedAt) throw new PasswordsException(PasswordsErrorCode.ResetTokenUsed, 'This password reset link was already used; ask for a new one.');
     if (token.expiresAt.getTime() <= Date.now()) throw new PasswordsException(PasswordsErrorCode.ResetTokenExpired, 'This password reset link has expired; ask for a new one.');
     const user = await this.users.findById(token.userId);
     if (!user) throw new PasswordsException(PasswordsErrorCode.InvalidResetToken, 'This password reset link is not valid.');
-    assertAcceptableNewPassword(dto.newPassword, this.config.auth.passwordMinLength, user);
+    this.policy.assertAcceptable(dto.newPassword, user, 'body.newPassword');
     const passwordHash = await this.hasher.hash(dto.newPassword);
     const now = new Date();
     // The atomic spend decides between two concurrent uses of one link.

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { AccessTokenService } from '@helpdeskly/auth';
@@ -101,8 +101,9 @@ export class ControlFixture {
     return this.addMember(await this.createUser(options), tenant, role);
   }
 
+  /** A token of a session of its own (a new `sid`, with no refresh token behind it). */
   tokenFor(user: User, tenant: Tenant, role: MembershipRole, isPlatformAdmin = user.isPlatformAdmin): string {
-    return this.running.app.get(AccessTokenService).signAccess({ userId: user.id, tenantId: tenant.id, role, isPlatformAdmin }).token;
+    return this.running.app.get(AccessTokenService).signAccess({ userId: user.id, tenantId: tenant.id, role, isPlatformAdmin, sessionId: randomUUID() }).token;
   }
 
   request<T = any>(method: string, path: string, options: HttpRequestOptions = {}): Promise<HttpResult<T>> {

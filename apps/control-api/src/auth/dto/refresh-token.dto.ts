@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
+/** Any string up to 4 KiB: one that is not a refresh token (an access token, say) is a 401, not a 400. */
 export class RefreshTokenDto {
-  @ApiProperty({ description: 'The opaque refresh token of the session' })
-  @IsString() @Matches(/^[A-Za-z0-9_-]{20,128}$/, { message: 'refreshToken must be a refresh token' })
+  @ApiProperty({ description: 'The opaque refresh token of the session (43 base64url characters)', maxLength: 4096 })
+  @IsString() @IsNotEmpty() @MaxLength(4096)
   refreshToken: string;
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { RevokedSessionsSource } from '@helpdeskly/auth';
 import { ControlDatabase, type RefreshToken } from '@helpdeskly/database';
 
 export interface NewRefreshToken {
@@ -15,7 +16,7 @@ export interface NewRefreshToken {
 
 /** Refresh token rows (hashes only, never the token itself). */
 @Injectable()
-export class RefreshTokensRepository {
+export class RefreshTokensRepository implements RevokedSessionsSource {
   constructor(private readonly db: ControlDatabase) {}
 
   findByHash(tokenHash: string): Promise<RefreshToken | null> {
@@ -56,4 +57,21 @@ export class RefreshTokensRepository {
       return families.length;
     });
   }
+
+  /** Whether the family (session) was revoked: the deny-list's answer while Redis is down. */
+  async isSessionRevoked(familyId: string): Promise<boolean> {
+    if (!UUID.test(familyId)) return false;
+    return (await this.db.refreshToken.findFirst({ where: { familyId, revokedAt: { not: null } }, select: { id: true } })) !== null;
+  }
+
+  /**
+   * Families of the user (in one tenant, when given) revoked at or after `since`: the sessions
+   * whose access tokens may still be alive. Asked after revoking, so a repeated request denies them again.
+   */
+  async familiesRevokedSince(userId: string, since: Date, tenantId?: string): Promise<string[]> {
+    const rows = await this.db.refreshToken.findMany({ where: { userId, ...(tenantId ? { tenantId } : {}), revokedAt: { gte: since } }, distinct: ['familyId'], select: { familyId: true } });
+    return rows.map((row) => row.familyId);
+  }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
