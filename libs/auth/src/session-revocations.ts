@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { RedisClient } from '@helpdeskly/redis';
-import { withTimeout } from '@helpdeskly/resilience';
 import { AccessTokenService } from './access-token.service';
 import type { AuthContext } from './auth-context';
 import { AuthErrorCode, AuthException } from './auth.errors';
@@ -97,8 +96,17 @@ export class SessionRevocations {
     return this.fallback;
   }
 
+  /**
+   * `command`, or a rejection past {@link REVOCATION_REDIS_TIMEOUT_MS}. Not @helpdeskly/resilience's
+   * withTimeout: that library imports metrics, which imports this one (a require cycle).
+   */
   private bounded<T>(command: Promise<T>): Promise<T> {
-    return withTimeout(command, REVOCATION_REDIS_TIMEOUT_MS, () => new Error(`Redis took over ${REVOCATION_REDIS_TIMEOUT_MS} ms`));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis took over ${REVOCATION_REDIS_TIMEOUT_MS} ms`)), REVOCATION_REDIS_TIMEOUT_MS);
+    });
+    command.catch(() => undefined);
+    return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** One warning per outage, not one per request. */

@@ -227,7 +227,11 @@ describe('auth (e2e)', () => {
       expect(expired.status).toBe(401);
       expect(expired.body.code).toBe('invalid_refresh_token');
 
-      const malformed = await api.post('/v1/auth/refresh', { refreshToken: 'x' });
+      // Not a refresh token: the wrong credential (401); not a string at all: a malformed request (400).
+      const notAToken = await api.post('/v1/auth/refresh', { refreshToken: 'x' });
+      expect(notAToken.status).toBe(401);
+      expect(notAToken.body.code).toBe('invalid_refresh_token');
+      const malformed = await api.post('/v1/auth/refresh', { refreshToken: 42 });
       expect(malformed.status).toBe(400);
       expect(malformed.body.errors[0].field).toBe('body.refreshToken');
     });
