@@ -149,8 +149,12 @@ const NASTY_STRINGS: readonly string[] = [
   'b'.repeat(70_000),
 ];
 
+/** What PostgreSQL cannot store: the class of bug that has reached production as 500s. */
+const UNSTORABLE_STRINGS = ['\u0000', 'a\u0000b', '\ud800', '\udc00x', '\ud800@example.com', 'x\ud83d'];
+
 const nastyString = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...NASTY_STRINGS) },
+  { weight: 3, arbitrary: fc.constantFrom(...UNSTORABLE_STRINGS) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ maxLength: 20 }) },
   { weight: 1, arbitrary: fc.constant(MEGABYTE) },
@@ -179,7 +183,7 @@ function resolve(document: OpenApiDocument, schema: Schema | undefined, seen = 0
   return schema;
 }
 
-/** A value the schema accepts, more or less: the shape right, the content plausible. */
+/** A value the schema accepts, more or less: the shape right, the content plausible (so cases get past validation to the handler). */
 function plausible(document: OpenApiDocument, raw: Schema | undefined, depth: number): fc.Arbitrary<unknown> {
   const schema = resolve(document, raw);
   if (schema.enum?.length) return fc.constantFrom(...schema.enum);
@@ -209,24 +213,28 @@ function plausible(document: OpenApiDocument, raw: Schema | undefined, depth: nu
     case 'array':
       return depth > 3 ? fc.constant([]) : fc.array(plausible(document, schema.items, depth + 1), { maxLength: 3 });
     default:
-      if (schema.properties) return depth > 3 ? fc.constant({}) : objectOf(document, schema, depth);
+      if (schema.properties) return depth > 3 ? fc.constant({}) : objectOf(document, schema, depth, true);
       return fc.oneof(...examples, fc.jsonValue({ maxDepth: 2 }));
   }
 }
 
 /** Mostly plausible, sometimes nasty text or a value of the wrong type. */
-function fuzzed(document: OpenApiDocument, schema: Schema | undefined, depth: number): fc.Arbitrary<unknown> {
+function fuzzed(document: OpenApiDocument, raw: Schema | undefined, depth: number): fc.Arbitrary<unknown> {
+  const schema = resolve(document, raw);
+  // An object's own fields are fuzzed one by one, so a nasty value sits beside plausible ones.
+  if (schema.properties && depth <= 3) return fc.oneof({ weight: 6, arbitrary: objectOf(document, schema, depth, false) }, { weight: 1, arbitrary: wrongType });
   return fc.oneof({ weight: 5, arbitrary: plausible(document, schema, depth) }, { weight: 2, arbitrary: nastyString }, { weight: 1, arbitrary: wrongType });
 }
 
-function objectOf(document: OpenApiDocument, schema: Schema, depth: number): fc.Arbitrary<Record<string, unknown>> {
+/** Required fields usually there (always when `strict`), optional ones half the time; fuzzed values and an unknown field unless `strict`. */
+function objectOf(document: OpenApiDocument, schema: Schema, depth: number, strict: boolean): fc.Arbitrary<Record<string, unknown>> {
   const properties = Object.entries(schema.properties ?? {});
   const required = new Set(schema.required ?? []);
-  // Required fields are usually there (and sometimes missing); optional ones half the time.
+  const value = strict ? plausible : fuzzed;
   const fields = properties.map(([name, property]) =>
-    sometimes(fuzzed(document, property, depth + 1).map((value) => [name, value] as const), required.has(name) ? 11 : 1, 1),
+    sometimes(value(document, property, depth + 1).map((v) => [name, v] as const), required.has(name) ? 11 : 1, required.has(name) ? (strict ? 0 : 1) : 2),
   );
-  const unknown = sometimes(fc.tuple(fc.constantFrom('isAdmin', 'tenantId', 'id', '__proto__', 'a\u0000', 'x'.repeat(300)), wrongType), 1, 5);
+  const unknown = strict ? fc.constant(undefined) : sometimes(fc.tuple(fc.constantFrom('isAdmin', 'tenantId', 'id', '__proto__', 'a\u0000', 'x'.repeat(300)), wrongType), 1, 5);
   return fc.tuple(fc.tuple(...fields), unknown).map(([present, extra]) => {
     const object: Record<string, unknown> = {};
     for (const entry of present) if (entry) object[entry[0]] = entry[1];
@@ -235,9 +243,27 @@ function objectOf(document: OpenApiDocument, schema: Schema, depth: number): fc.
   });
 }
 
+/** `value` with one of its strings (at any depth) replaced by `replacement`: one mistake in an otherwise valid body. */
+function withOneString(value: unknown, replacement: unknown, pick: number): unknown {
+  const slots: Array<[Record<string, unknown> | unknown[], string | number]> = [];
+  const visit = (node: unknown) => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, item] of Object.entries(node)) {
+      if (typeof item === 'string') slots.push([node as Record<string, unknown>, Array.isArray(node) ? Number(key) : key]);
+      else visit(item);
+    }
+  };
+  const copy = structuredClone(value);
+  visit(copy);
+  if (slots.length === 0) return copy;
+  const [holder, key] = slots[pick % slots.length];
+  (holder as Record<string | number, unknown>)[key] = replacement;
+  return copy;
+}
+
 /** Query values as a client could send them: the value, repeated, bracketed, or as a huge string. */
 function queryPart(document: OpenApiDocument, parameter: Parameter): fc.Arbitrary<readonly string[]> {
-  const text = fuzzed(document, parameter.schema, 1).map((v) => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : JSON.stringify(v) ?? ''));
+  const text = fc.oneof(plausible(document, parameter.schema, 1), nastyString, wrongType).map((v) => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : JSON.stringify(v) ?? ''));
   const name = parameter.name;
   return fc.oneof(
     { weight: 6, arbitrary: text.map((v) => [`${name}=${encode(v.slice(0, 20_000))}`]) },
@@ -279,7 +305,12 @@ function caseArbitrary(document: OpenApiDocument, op: FuzzOperation, identity: F
   );
   const jsonSchema = op.operation.requestBody?.content?.['application/json']?.schema;
   const body = fc.oneof(
-    { weight: op.operation.requestBody ? 10 : 1, arbitrary: (jsonSchema ? fuzzed(document, jsonSchema, 0) : fc.constant({})).map((v) => ({ text: JSON.stringify(v), json: true })) },
+    { weight: op.operation.requestBody ? 4 : 0, arbitrary: (jsonSchema ? plausible(document, jsonSchema, 0) : fc.constant({})).map((v) => ({ text: JSON.stringify(v), json: true })) },
+    {
+      weight: op.operation.requestBody ? 4 : 0,
+      arbitrary: fc.tuple(jsonSchema ? plausible(document, jsonSchema, 0) : fc.constant({}), fc.oneof(nastyString, wrongType), fc.nat()).map(([v, nasty, pick]) => ({ text: JSON.stringify(withOneString(v, nasty, pick)), json: true })),
+    },
+    { weight: op.operation.requestBody ? 4 : 1, arbitrary: (jsonSchema ? fuzzed(document, jsonSchema, 0) : fc.constant({})).map((v) => ({ text: JSON.stringify(v), json: true })) },
     { weight: 1, arbitrary: wrongType.map((v) => ({ text: JSON.stringify(v) ?? 'null', json: true })) },
     { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_BODIES).map((text) => ({ text, json: true })) },
     { weight: 1, arbitrary: fc.constant({ text: '', json: true }) },
@@ -383,7 +414,7 @@ export async function fuzzOpenApi(options: FuzzOptions): Promise<FuzzReport> {
 }
 
 /** FUZZ_SEED and FUZZ_RUNS, or the fixed defaults of CI. */
-export function fuzzSettings(env: NodeJS.ProcessEnv = process.env, defaults = { seed: 13013, runs: 30 }): { seed: number; runs: number } {
+export function fuzzSettings(env: NodeJS.ProcessEnv = process.env, defaults = { seed: 13013, runs: 50 }): { seed: number; runs: number } {
   const seed = env.FUZZ_SEED ? Number(env.FUZZ_SEED) : defaults.seed;
   const runs = env.FUZZ_RUNS ? Number(env.FUZZ_RUNS) : defaults.runs;
   if (!Number.isInteger(seed) || !Number.isInteger(runs) || runs < 1) throw new Error(`FUZZ_SEED must be an integer and FUZZ_RUNS a positive integer (got ${env.FUZZ_SEED}, ${env.FUZZ_RUNS})`);
