@@ -7,7 +7,7 @@ export class LoginDto {
   @Trim() @IsEmail() @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'Analytical-Engine-1843' })
+  @ApiProperty({ description: 'At most 72 bytes (UTF-8): a longer one is refused (400 password_too_long), never cut short', example: 'Analytical-Engine-1843' })
   @IsString() @IsNotEmpty() @MaxLength(256)
   password: string;
 

@@ -7,7 +7,7 @@ export class SignupDto {
   @Trim() @IsEmail() @MaxLength(254)
   email: string;
 
-  @ApiProperty({ description: 'At least PASSWORD_MIN_LENGTH characters, at most 72 bytes, not a common password, not the email or name', example: 'Analytical-Engine-1843' })
+  @ApiProperty({ description: 'At least PASSWORD_MIN_LENGTH characters and at most 72 bytes (UTF-8), with a zxcvbn strength score of at least PASSWORD_MIN_SCORE (the email and name count against it)', example: 'Analytical-Engine-1843' })
   @IsString() @MaxLength(256)
   password: string;
 

@@ -43,7 +43,7 @@ export class AcceptInvitationDto {
   @IsOptional() @Trim() @IsString() @Length(1, 100)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Required when the invited email has no account yet (the password policy applies); ignored otherwise', example: 'Compiler-A-0-1952' })
+  @ApiPropertyOptional({ description: 'Required when the invited email has no account yet (the password policy of sign-up applies: at most 72 bytes, zxcvbn score); ignored otherwise', example: 'Compiler-A-0-1952' })
   @IsOptional() @IsString() @MaxLength(256)
   password?: string;
 }

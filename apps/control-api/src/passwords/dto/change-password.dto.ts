@@ -6,7 +6,7 @@ export class ChangePasswordDto {
   @IsString() @IsNotEmpty() @MaxLength(256)
   currentPassword: string;
 
-  @ApiProperty({ description: 'At least PASSWORD_MIN_LENGTH characters, not a common password, not the email or name', example: 'Difference-Engine-1822' })
+  @ApiProperty({ description: 'At least PASSWORD_MIN_LENGTH characters and at most 72 bytes (UTF-8), with a zxcvbn strength score of at least PASSWORD_MIN_SCORE (the email and name count against it)', example: 'Difference-Engine-1822' })
   @IsString() @MaxLength(256)
   newPassword: string;
 }
