@@ -26,26 +26,48 @@ export interface ProductionPgBouncerEnv {
 export class ProductionPgBouncer {
   private output = '';
 
+  private child!: ChildProcess;
+
   private constructor(
     readonly port: number,
-    private readonly child: ChildProcess,
+    private readonly pgPort: number,
     private readonly confDir: string,
     private readonly env: ProductionPgBouncerEnv,
-  ) {
-    child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-  }
+  ) {}
 
   /** Starts it; resolves once its admin console answers (or rejects with what it printed). */
   static async start(pgPort: number, env: ProductionPgBouncerEnv): Promise<ProductionPgBouncer> {
-    const port = await freePort();
-    const confDir = ownedByPostgres(mkdtempSync(join(tmpdir(), 'helpdeskly-pgbouncer-')));
-    const vars = { PATH: process.env.PATH!, PGBOUNCER_TEMPLATES: join(ROOT, 'infra/pgbouncer'), PGBOUNCER_CONF_DIR: join(confDir, 'conf'), POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: String(pgPort), PGBOUNCER_PORT: String(port), ...env };
+    const bouncer = new ProductionPgBouncer(await freePort(), pgPort, ownedByPostgres(mkdtempSync(join(tmpdir(), 'helpdeskly-pgbouncer-'))), env);
+    await bouncer.run();
+    return bouncer;
+  }
+
+  /**
+   * Stops it at once (an outage: every client connection drops), keeping its port for
+   * {@link startServer}. SIGTERM is PgBouncer's immediate shutdown, and runuser passes it on.
+   */
+  async stopServer(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+
+  /** Starts it again after {@link stopServer}, on the same port. */
+  async startServer(): Promise<void> {
+    await this.run();
+  }
+
+  private async run(): Promise<void> {
+    const vars = { PATH: process.env.PATH!, PGBOUNCER_TEMPLATES: join(ROOT, 'infra/pgbouncer'), PGBOUNCER_CONF_DIR: join(this.confDir, 'conf'), POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: String(this.pgPort), PGBOUNCER_PORT: String(this.port), ...this.env };
     const [command, args] = asPostgres('env', [...Object.entries(vars).map(([key, value]) => `${key}=${value}`), 'sh', join(ROOT, 'infra/pgbouncer/docker-entrypoint.sh')]);
-    const bouncer = new ProductionPgBouncer(port, spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }), confDir, env);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     await waitFor('the production PgBouncer', async () => {
-      if (bouncer.child.exitCode !== null) throw new Error(`PgBouncer exited (${bouncer.child.exitCode}):\n${bouncer.output}`);
-      const client = new Client({ connectionString: bouncer.adminUrl(), connectionTimeoutMillis: 1_000 });
+      if (child.exitCode !== null) throw new Error(`PgBouncer exited (${child.exitCode}):\n${this.output}`);
+      const client = new Client({ connectionString: this.adminUrl(), connectionTimeoutMillis: 1_000 });
       try {
         await client.connect();
         await client.query('SHOW VERSION');
@@ -56,10 +78,9 @@ export class ProductionPgBouncer {
         await client.end().catch(() => undefined);
       }
     }, 10_000, 100).catch((error: Error) => {
-      bouncer.child.kill('SIGKILL');
-      throw new Error(`${error.message}\n${bouncer.output}`);
+      child.kill('SIGKILL');
+      throw new Error(`${error.message}\n${this.output}`);
     });
-    return bouncer;
   }
 
   /** The admin console as app-api's PGBOUNCER_ADMIN_URL. */
@@ -77,7 +98,7 @@ export class ProductionPgBouncer {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null) {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGTERM');
       await new Promise((resolve) => this.child.once('exit', resolve));
     }

@@ -36,6 +36,7 @@ export class PostgresCluster {
   private constructor(
     readonly port: number,
     readonly dir: string,
+    private readonly flags: string,
   ) {}
 
   static async start(options: PostgresClusterOptions = {}): Promise<PostgresCluster> {
@@ -46,8 +47,8 @@ export class PostgresCluster {
     if (initdb.status !== 0) throw new Error(`initdb failed: ${initdb.stderr}`);
     const settings = { listen_addresses: '127.0.0.1', ...(options.unsafeFast === false ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }), ...options.settings };
     const flags = [...(options.configFile ? [`-c config_file=${options.configFile}`] : []), `-p ${port}`, `-k ${dir}`, ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`)].join(' ');
-    const start = spawnSync(...asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-w', '-l', join(dir, 'postgres.log'), '-o', flags, 'start']), { encoding: 'utf8' });
-    const cluster = new PostgresCluster(port, dir);
+    const cluster = new PostgresCluster(port, dir, flags);
+    const start = cluster.pgCtlStart();
     if (start.status !== 0) {
       const log = cluster.log();
       rmSync(dir, { recursive: true, force: true });
@@ -67,6 +68,22 @@ export class PostgresCluster {
   log(): string {
     const file = join(this.dir, 'postgres.log');
     return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  }
+
+  /** Stops the server at once (an outage), keeping its files for {@link startServer}. */
+  stopServer(): void {
+    const stop = spawnSync(...asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-m', 'immediate', '-w', 'stop']), { encoding: 'utf8' });
+    if (stop.status !== 0) throw new Error(`pg_ctl stop failed (${stop.status}): ${stop.stderr}`);
+  }
+
+  /** Starts a server stopped by {@link stopServer} again, on the same port and data. */
+  startServer(): void {
+    const start = this.pgCtlStart();
+    if (start.status !== 0) throw new Error(`pg_ctl start failed (${start.status}): ${start.stderr}\n${this.log()}`);
+  }
+
+  private pgCtlStart() {
+    return spawnSync(...asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-w', '-l', join(this.dir, 'postgres.log'), '-o', this.flags, 'start']), { encoding: 'utf8' });
   }
 
   /** Stops the server at once and removes its files. */

@@ -37,6 +37,16 @@ export class RedisServer {
     await this.run();
   }
 
+  /** Kills it (an outage), keeping its port for {@link startServer}. */
+  async stopServer(): Promise<void> {
+    await this.kill();
+  }
+
+  /** Starts it again after {@link stopServer}, on the same port. */
+  async startServer(): Promise<void> {
+    await this.run();
+  }
+
   /** Freezes the process (SIGSTOP): connections stay open and nothing answers. */
   pause(): void {
     if (this.child?.pid) process.kill(this.child.pid, 'SIGSTOP');

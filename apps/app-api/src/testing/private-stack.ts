@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect } from 'expect';
+import { applyMigrations } from '@helpdeskly/migrations';
+import { PostgresCluster, ProductionPgBouncer, RedisServer } from '@helpdeskly/testing';
+import { AppFixture } from './app-fixture';
+
+const ROOT = join(__dirname, '../../../..');
+const PASSWORD = { app: 'app-password-0123456789', auth: 'auth-password-0123456789', stats: 'stats-password-0123456789', admin: 'admin-password-0123456789', gateway: 'gateway-password-0123456789' };
+
+export interface PrivateStackOptions {
+  /** PostgreSQL's max_connections (default 100). */
+  readonly maxConnections?: number;
+  /** TENANT_BACKEND_RESERVE; the budget is max_connections - 3 - reserve (default 30). */
+  readonly reserve?: number;
+  /** More variables of the APIs (TENANT_CLIENT_MAX, ...). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * PostgreSQL, PgBouncer and Redis of a test's own, on ports of their own, set up as production
+ * sets them up (init-db-prod.sql, infra/pgbouncer's entrypoint), with app-api and control-api
+ * (AppFixture) pointed at them: a test may stop and restart any of them without touching the
+ * machine's shared services.
+ */
+export class PrivateStack {
+  private constructor(
+    readonly cluster: PostgresCluster,
+    readonly bouncer: ProductionPgBouncer,
+    readonly redis: RedisServer,
+    readonly fx: AppFixture,
+    readonly budget: number,
+  ) {}
+
+  static async start(options: PrivateStackOptions = {}): Promise<PrivateStack> {
+    const maxConnections = options.maxConnections ?? 100;
+    const reserve = options.reserve ?? 30;
+    const budget = maxConnections - 3 - reserve;
+    const cluster = await PostgresCluster.start({ settings: { max_connections: String(maxConnections) } });
+    const init = spawnSync('psql', ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', join(ROOT, 'init-db-prod.sql')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HELPDESKLY_DB_PASSWORD: PASSWORD.app, PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth, TENANT_GATEWAY_PASSWORD: PASSWORD.gateway, TENANT_BACKEND_BUDGET: String(budget) },
+    });
+    expect(`${init.stdout}${init.stderr}`).toBe('');
+    const bouncer = await ProductionPgBouncer.start(cluster.port, {
+      PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,
+      PGBOUNCER_STATS_PASSWORD: PASSWORD.stats,
+      PGBOUNCER_ADMIN_PASSWORD: PASSWORD.admin,
+      TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
+      TENANT_BACKEND_BUDGET: String(budget),
+    });
+    const redis = await RedisServer.start();
+    await applyMigrations(cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app), 'control');
+    const fx = await AppFixture.start({
+      CONTROL_DATABASE_URL: cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app),
+      DATABASE_URL: cluster.url('postgres', 'helpdeskly', PASSWORD.app),
+      PGBOUNCER_HOST: '127.0.0.1',
+      PGBOUNCER_PORT: String(bouncer.port),
+      PGBOUNCER_ADMIN_URL: bouncer.adminUrl(),
+      TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
+      TENANT_BACKEND_RESERVE: String(reserve),
+      TENANT_TEMPLATE_DATABASE: 'helpdeskly_tenant_template',
+      REDIS_URL: `${redis.url}/1`,
+      REDIS_CACHE_URL: `${redis.url}/2`,
+      ...options.env,
+    });
+    return new PrivateStack(cluster, bouncer, redis, fx, budget);
+  }
+
+  /** The superuser's URL of a database of the cluster (direct, not through PgBouncer). */
+  url(database = 'postgres'): string {
+    return this.cluster.url(database);
+  }
+
+  /** Stops the apps and the servers; the whole cluster goes, so tenants are not deleted one by one. */
+  async close(): Promise<void> {
+    await this.fx.running.close().catch(() => undefined);
+    await this.fx.control.running.close().catch(() => undefined);
+    await this.bouncer.stop();
+    await this.redis.stop();
+    this.cluster.stop();
+  }
+}
