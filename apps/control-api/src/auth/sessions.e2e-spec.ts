@@ -178,6 +178,10 @@ describe('sessions (e2e, control-api and app-api)', () => {
       expect(await statuses(user.accessToken)).toEqual(live);
       expect((await api.post('/v1/auth/logout', { refreshToken: user.refreshToken })).status).toBe(204);
       await expectRevoked(user.accessToken);
+      // The 2FA routes, which verify tokens themselves (they also take enrolment tokens), refuse it too.
+      const setup = await api.post('/v1/auth/2fa/setup', undefined, user.accessToken);
+      expect(setup.status).toBe(401);
+      expect(setup.body.code).toBe('session_revoked');
       expect(await statuses(other.body.accessToken)).toEqual(live);
       // Logging out again (a retry) is harmless and keeps it revoked.
       expect((await api.post('/v1/auth/logout', { refreshToken: user.refreshToken })).status).toBe(204);

@@ -1,6 +1,6 @@
 import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AccessTokenService, AuthErrorCode, AuthException } from '@helpdeskly/auth';
+import { AccessTokenService, AuthErrorCode, AuthException, SessionRevocations } from '@helpdeskly/auth';
 import type { TwoFactorActor } from './two-factor.service';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
@@ -18,23 +18,23 @@ declare module 'fastify' {
  */
 @Injectable()
 export class TwoFactorActorGuard implements CanActivate {
-  constructor(private readonly tokens: AccessTokenService) {}
+  constructor(private readonly tokens: AccessTokenService, private readonly revocations: SessionRevocations) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers.authorization;
     if (!header) throw new AuthException(AuthErrorCode.MissingToken, 'Send an access token or an enrolment token: Authorization: Bearer <token>.');
     const match = BEARER.exec(header);
     if (!match) throw new AuthException(AuthErrorCode.InvalidToken, 'The Authorization header must be "Bearer <token>".');
-    request.twoFactorActor = this.actorOf(match[1]);
+    request.twoFactorActor = await this.actorOf(match[1]);
     request.logContext = { ...request.logContext, tenantId: request.twoFactorActor.tenantId, userId: request.twoFactorActor.userId };
     return true;
   }
 
-  private actorOf(token: string): TwoFactorActor {
+  private async actorOf(token: string): Promise<TwoFactorActor> {
+    let auth;
     try {
-      const auth = this.tokens.verifyAccess(token);
-      return { userId: auth.userId, tenantId: auth.tenantId };
+      auth = this.tokens.verifyAccess(token);
     } catch (accessError) {
       try {
         const enrollment = this.tokens.verifyPurpose(token, '2fa_enrollment');
@@ -43,6 +43,9 @@ export class TwoFactorActorGuard implements CanActivate {
         throw accessError;
       }
     }
+    // As AccessTokenGuard does: an access token of an ended session is refused.
+    await this.revocations.assertActive(auth);
+    return { userId: auth.userId, tenantId: auth.tenantId };
   }
 }
 
