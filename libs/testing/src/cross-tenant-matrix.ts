@@ -1,4 +1,4 @@
-import { httpRequest, type HttpResult } from './http-request';
+import { httpRequest, type HttpRequestOptions, type HttpResult } from './http-request';
 import { type FuzzOperation, type OpenApiDocument, operationsOf } from './openapi-fuzz';
 
 /**
@@ -40,6 +40,8 @@ export interface CrossTenantMatrixOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** The file to edit, for the messages that say what to add. */
   readonly fixtureFile: string;
+  /** How a request is sent; httpRequest to `baseUrl` unless given (the unit test's fake API). */
+  readonly send?: (method: string, path: string, options: HttpRequestOptions) => Promise<HttpResult>;
 }
 
 export interface CrossTenantCase {
@@ -149,8 +151,9 @@ export async function crossTenantMatrix(options: CrossTenantMatrixOptions): Prom
   const prepared = idOperationsOf(options.document).flatMap((op) => prepare(options, op, missing) ?? []);
   const cases: CrossTenantCase[] = [];
   const failures: string[] = [];
+  const transport = options.send ?? ((method: string, path: string, init: HttpRequestOptions) => httpRequest(options.baseUrl, method, path, init));
   for (const request of prepared) {
-    const send = (path: string) => httpRequest(options.baseUrl, request.operation.method, path, { token: options.token, body: request.body, headers: request.headers });
+    const send = (path: string) => transport(request.operation.method, path, { token: options.token, body: request.body, headers: request.headers });
     const absent = await send(request.absent);
     const real = await send(request.real);
     const id = `${options.api} ${request.operation.id}`;
