@@ -55,6 +55,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     invitation: string;
     tags: [string, string];
     bTicket: { id: string; version: number };
+    idempotent: { key: string; body: unknown; ticketId: string };
   };
 
   const app = (method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>) => fx.request(method, path, { token, body, headers });
@@ -89,6 +90,8 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     const doomed = (await created('ticket', app('POST', '/v1/tickets', a.token, { subject: 'Spam', description: 'Buy now.', requester: { email: `spam-${suffix}@example.com` }, tags: [ids.tags[1]] }))).body;
     await created('trash', app('DELETE', `/v1/tickets/${doomed.id}`, a.token), 204);
     ids.trashed = doomed.id;
+    const idempotent = { key: `order-${suffix}`, body: { subject: 'Retried', description: 'Sent twice.', requester: { email: `retry-${suffix}@example.com` } } };
+    ids.idempotent = { ...idempotent, ticketId: (await created('idempotent ticket', fx.request('POST', '/v1/tickets', { token: a.token, body: idempotent.body, headers: { 'idempotency-key': idempotent.key } }))).body.id };
     ids.invitation = (await created('invitation', control('POST', '/v1/invitations', a.token, { email: `invitee-${suffix}@example.com`, role: 'AGENT' }))).body.id;
 
     // Tenant B has a ticket and a tag of its own: its database is not empty, and its ticket numbers start at 1 too.
@@ -230,6 +233,9 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     }
     console.log(`cross-tenant ids in bodies and queries: ${answered.join('; ')}`);
     expect(failures).toEqual([]);
+    // Tenant A's Idempotency-Key is no key of B's: B's request creates B's ticket, it replays nothing of A's.
+    const replay = await fx.request('POST', '/v1/tickets', { token: b.token, body: ids.idempotent.body, headers: { 'idempotency-key': ids.idempotent.key } });
+    expect({ status: replay.status, replayed: replay.headers.get('idempotent-replayed'), isA: replay.body.id === ids.idempotent.ticketId }).toEqual({ status: 201, replayed: null, isA: false });
     expect(await snapshotOfA()).toEqual(before);
   });
 });
