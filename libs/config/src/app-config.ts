@@ -43,8 +43,9 @@ export abstract class AppConfig {
     readonly refreshTokenIdleDays: number;
     readonly bcryptRounds: number;
     /**
-     * bcrypt hashes running at once in this process (BCRYPT_CONCURRENCY; by default one fewer than
-     * the CPUs), so a login storm leaves a core to the event loop; further logins queue.
+     * bcrypt hashes running at once in this process (BCRYPT_CONCURRENCY; by default as many as the
+     * CPUs, not libuv's four threads), so a login storm leaves the event loop its share; further
+     * logins queue.
      */
     readonly bcryptConcurrency: number;
     /** DB_ENCRYPTION_KEY; read through Secrets, which may take it from Vault instead. */

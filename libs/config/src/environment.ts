@@ -78,7 +78,7 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(4) @Max(15)
   BCRYPT_ROUNDS = 12;
 
-  /** bcrypt hashes at once per process; 0 means one fewer than the CPUs (at least 1). */
+  /** bcrypt hashes at once per process; 0 means as many as the CPUs. */
   @Type(() => Number) @IsInt() @Min(0) @Max(64)
   BCRYPT_CONCURRENCY = 0;
 

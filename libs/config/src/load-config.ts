@@ -96,7 +96,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       refreshTokenDays: env.REFRESH_TOKEN_DAYS,
       refreshTokenIdleDays: env.REFRESH_TOKEN_IDLE_DAYS,
       bcryptRounds: env.BCRYPT_ROUNDS,
-      bcryptConcurrency: env.BCRYPT_CONCURRENCY || Math.max(1, availableParallelism() - 1),
+      bcryptConcurrency: env.BCRYPT_CONCURRENCY || availableParallelism(),
       dbEncryptionKey: env.DB_ENCRYPTION_KEY,
       loginMaxFailures: env.LOGIN_MAX_FAILURES,
       loginLockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
