@@ -21,6 +21,12 @@ export interface CreateAppOptions {
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
 
+/** What a browser app on an allowed origin may do across origins (the preflight's answer). */
+export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', REQUEST_ID_HEADER] as const;
+/** The answer headers its scripts may read: versions, created resources, replays, limits. */
+export const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'etag', 'location', 'idempotent-replayed', 'retry-after', 'ratelimit', 'ratelimit-policy'] as const;
+
 /**
  * Builds an API the way both apps run it: Fastify with the body limit and request ids, URI
  * versioning (`/v1`; health, metrics and docs are version-neutral), the global validation pipe and
@@ -74,7 +80,11 @@ export async function createApp(module: DynamicModule, options: CreateAppOptions
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : [config.http.frontendUrl],
     credentials: true,
-    exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'ratelimit', 'ratelimit-policy'],
+    // @fastify/cors defaults to GET,HEAD,POST: a browser app could not PATCH, PUT or DELETE.
+    methods: [...CORS_METHODS],
+    allowedHeaders: [...CORS_ALLOWED_HEADERS],
+    exposedHeaders: [...CORS_EXPOSED_HEADERS],
+    maxAge: 600,
   });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(new ValidationPipe());
