@@ -75,4 +75,16 @@ describe('gcra', () => {
     const second = gcra(first.tats, limits, 0);
     expect(second).toMatchObject({ allowed: false, refused: 1, retryAfterMs: MINUTE });
   });
+
+  it('never reports more remaining than the quota, even when the interval is below the float precision', () => {
+    // 100,000,000 per minute: an interval of 0.0006 ms, finer than a double holds at epoch ms.
+    const now = 1_764_000_000_000;
+    let tat: number | undefined;
+    for (let i = 0; i < 20; i++) {
+      const d = gcra([tat], [{ limit: 100_000_000, windowMs: MINUTE }], now + i * 0.0001);
+      expect(d.allowed).toBe(true);
+      expect(d.states[0].remaining).toBeLessThanOrEqual(100_000_000 - 1);
+      tat = d.tats[0];
+    }
+  });
 });

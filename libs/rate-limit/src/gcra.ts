@@ -46,7 +46,10 @@ export function gcra(tats: readonly (number | undefined)[], limits: readonly Gcr
   const next = allowed ? base.map((tat, i) => tat + limits[i].windowMs / limits[i].limit) : base;
   const states = limits.map((l, i) => {
     const interval = l.windowMs / l.limit;
-    return { remaining: Math.max(0, Math.floor((l.windowMs - (next[i] - now) + TOLERANCE_MS) / interval)), resetMs: Math.max(0, Math.ceil(next[i] - now - TOLERANCE_MS)) };
+    // Never more than the quota (less the unit just consumed): with a huge limit the interval is
+    // far below TOLERANCE_MS and the float precision of epoch milliseconds, which alone added units
+    // (100,000,000 per minute showed r=100000015).
+    return { remaining: Math.min(allowed ? l.limit - 1 : l.limit, Math.max(0, Math.floor((l.windowMs - (next[i] - now) + TOLERANCE_MS) / interval))), resetMs: Math.max(0, Math.ceil(next[i] - now - TOLERANCE_MS)) };
   });
   return { allowed, refused, retryAfterMs: Math.ceil(retryAfterMs), states, tats: next };
 }
@@ -62,14 +65,14 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local n = #KEYS
 local peek = ARGV[2 * n + 1] == 'peek'
-local tats, intervals, windows = {}, {}, {}
+local tats, intervals, windows, limits = {}, {}, {}, {}
 local refused, retry = 0, 0
 for i = 1, n do
   local window = tonumber(ARGV[2 * i])
   local interval = window / tonumber(ARGV[2 * i - 1])
   local tat = tonumber(redis.call('GET', KEYS[i])) or now
   if tat < now then tat = now end
-  tats[i], intervals[i], windows[i] = tat, interval, window
+  tats[i], intervals[i], windows[i], limits[i] = tat, interval, window, tonumber(ARGV[2 * i - 1])
   local allow_at = tat + interval - window
   if allow_at - now > 0.01 and allow_at - now > retry then
     refused = i
@@ -85,6 +88,9 @@ for i = 1, n do
   end
   local remaining = math.floor((windows[i] - (tat - now) + 0.01) / intervals[i])
   if remaining < 0 then remaining = 0 end
+  local cap = limits[i]
+  if refused == 0 and not peek then cap = cap - 1 end
+  if remaining > cap then remaining = cap end
   out[#out + 1] = remaining
   out[#out + 1] = math.max(0, math.ceil(tat - now - 0.01))
 end

@@ -50,6 +50,18 @@ describe(RedisRateLimiter.name, () => {
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
+  it('never answers more remaining than the quota, also right after a limit was raised a millionfold', async () => {
+    const key = `rl:test:${unique()}`;
+    for (let i = 0; i < 3; i++) await sut.check([check(key, 100)]);
+    for (let i = 0; i < 20; i++) {
+      const decision = await sut.check([check(key, 100_000_000)]);
+      expect(decision.allowed).toBe(true);
+      expect(decision.states[0].remaining).toBeLessThanOrEqual(100_000_000 - 1);
+    }
+    const fresh = await sut.check([check(`rl:test:${unique()}`, 100_000_000)]);
+    expect(fresh.states[0].remaining).toBe(100_000_000 - 1);
+  });
+
   it('is atomic: 200 concurrent requests against a limit of 50 let exactly 50 through', async () => {
     const key = `rl:test:${unique()}`;
     // A generous timeout: this is about atomicity, and 200 calls at once on a busy machine take a while.
