@@ -31,7 +31,7 @@ describe('passwords', () => {
     seen.push(row.id);
     const job = await eventually('the reset email job', () => fx.emailQueue.getJob(emailJobId('password-reset', row.id)));
     expect(job.data).toMatchObject({ template: 'password-reset', to: member.user.email, data: { name: member.user.name } });
-    expect(job.opts).toMatchObject({ attempts: 5, backoff: { type: 'exponential' }, removeOnFail: false });
+    expect(job.opts).toMatchObject({ attempts: 5, backoff: { type: 'exponential' }, removeOnFail: { age: 14 * 86_400, count: 10_000 } });
     const link = new URL((job.data.data as { link: string }).link);
     return { token: link.searchParams.get('token')!, link, resetId: row.id };
   }
