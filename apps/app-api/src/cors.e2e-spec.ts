@@ -70,7 +70,7 @@ describe('CORS in a real browser', () => {
               headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': key },
               body: JSON.stringify({ subject: 'Sent from the browser', description: 'CORS', requester: { email: 'browser@example.com' } }),
             });
-            const ticket = await createdRes.json();
+            const ticket = (await createdRes.json()) as { id: string };
             // The same request again: the replay says so in a header the page must be able to read.
             const replayRes = await fetch(`${api}/v1/tickets`, {
               method: 'POST',
@@ -83,7 +83,7 @@ describe('CORS in a real browser', () => {
               headers: { ...auth, 'content-type': 'application/json', 'if-match': created.etag ?? '' },
               body: JSON.stringify({ priority: 'HIGH' }),
             });
-            const patched = { status: patchedRes.status, etag: patchedRes.headers.get('etag'), priority: (await patchedRes.json()).priority };
+            const patched = { status: patchedRes.status, etag: patchedRes.headers.get('etag'), priority: ((await patchedRes.json()) as { priority: string }).priority };
             const deleted = (await fetch(`${api}/v1/tickets/${ticket.id}`, { method: 'DELETE', headers: auth })).status;
             return { created, patched, deleted };
           } catch (error) {

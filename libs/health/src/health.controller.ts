@@ -1,14 +1,15 @@
 import { Public, SkipRateLimit } from '@helpdeskly/auth';
-import { Controller, Get, Optional, VERSION_NEUTRAL } from '@nestjs/common';
+import { Controller, Get, Logger, Optional, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { ControlDatabase } from '@helpdeskly/database';
 import { ProblemException } from '@helpdeskly/errors';
 import { RedisClient } from '@helpdeskly/redis';
-import { CircuitBreakerRegistry } from '@helpdeskly/resilience';
+import { CircuitBreakerRegistry, withTimeout } from '@helpdeskly/resilience';
 import { Secrets, type SecretsStatus } from '@helpdeskly/secrets';
 import { PgBouncerProbe } from './pgbouncer.probe';
 import { ReadinessDetail } from './readiness-detail';
+import { ReadinessTimeout, readinessReason } from './readiness-reason';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -17,6 +18,8 @@ const CHECK_TIMEOUT_MS = 2_000;
 @ApiTags('health')
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
+  private readonly logger = new Logger('Readiness');
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
@@ -47,7 +50,19 @@ export class HealthController {
   @ApiOkResponse({ description: 'Every dependency answers' })
   @ApiServiceUnavailableResponse({ description: 'Problem details naming the components that are down, in `down` and `checks`' })
   async ready() {
-    const check = (key: string, fn: () => Promise<unknown>) => () => this.indicator.check(key).attempt(async () => void (await fn())).withTimeout(CHECK_TIMEOUT_MS);
+    // Unauthenticated: a component that is down shows a reason code (readinessReason), never the
+    // driver's message, which goes to the log.
+    const check = (key: string, fn: () => Promise<unknown>) => async () => {
+      const indicator = this.indicator.check(key);
+      try {
+        await withTimeout(fn(), CHECK_TIMEOUT_MS, () => new ReadinessTimeout(CHECK_TIMEOUT_MS));
+        return indicator.up();
+      } catch (error) {
+        const reason = readinessReason(error);
+        this.logger.warn({ err: error, component: key, reason }, `Readiness: ${key} is down (${reason})`);
+        return indicator.down({ reason });
+      }
+    };
     let result: HealthCheckResult;
     const secrets = this.secretsStatus();
     try {
@@ -77,9 +92,12 @@ export class HealthController {
   private async secretsStatus(): Promise<SecretsStatus | undefined> {
     if (!this.secrets) return undefined;
     try {
-      return await this.secrets.status();
+      const status = await this.secrets.status();
+      if (status.error) this.logger.warn({ error: status.error }, 'Readiness: the secrets provider is down');
+      return status.error ? { ...status, error: readinessReason(new Error(status.error)) } : status;
     } catch (error) {
-      return { provider: 'vault', status: 'down', error: (error as Error).message };
+      this.logger.warn({ err: error }, 'Readiness: the secrets provider did not answer');
+      return { provider: 'vault', status: 'down', error: readinessReason(error) };
     }
   }
 

@@ -66,6 +66,9 @@ export function apiFoundationSuite(subject: ApiUnderTest): void {
           expect(body.code).toBe('not_ready');
           expect(body.down).toEqual([component]);
           expect(body.detail).toBe(`Unavailable: ${component}`);
+          // A reason code, never the driver's text (hosts, ports, users): the route is public.
+          expect(body.checks[component]).toEqual({ status: 'down', reason: 'unreachable' });
+          expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|postgres|Error/);
           expect((await get(running.baseUrl, '/health')).status).toBe(200);
         } finally {
           await running.close();

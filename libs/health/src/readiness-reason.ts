@@ -1,0 +1,30 @@
+/**
+ * A short, stable reason for a failed readiness check, for an unauthenticated answer: never the
+ * driver's message (hosts, users, database names), which goes to the log only.
+ */
+export type ReadinessReason = 'timeout' | 'unreachable' | 'auth_failed' | 'too_many_connections' | 'shutting_down' | 'error';
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN', 'P1001', 'P1002', 'P1017']);
+const AUTH = new Set(['28P01', '28000', 'P1000', 'NOAUTH', 'WRONGPASS']);
+const SHUTTING_DOWN = new Set(['57P01', '57P02', '57P03']);
+
+export class ReadinessTimeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+/** Walks the error and its causes (Prisma and pg wrap the driver's error) for a known code. */
+export function readinessReason(error: unknown): ReadinessReason {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof ReadinessTimeout) return 'timeout';
+    const code = String((e as { code?: unknown }).code ?? (e as { errorCode?: unknown }).errorCode ?? '');
+    const message = String((e as { message?: unknown }).message ?? '');
+    if (UNREACHABLE.has(code) || /Connection is closed|connect ECONNREFUSED|Can't reach database server|does not answer/i.test(message)) return 'unreachable';
+    if (AUTH.has(code) || /^(NOAUTH|WRONGPASS)/.test(message)) return 'auth_failed';
+    if (code === '53300' || /too many (clients|connections)|no more connections allowed/i.test(message)) return 'too_many_connections';
+    if (SHUTTING_DOWN.has(code)) return 'shutting_down';
+    if (code === 'ETIMEDOUT' || code === 'P1008' || /timeout|timed out/i.test(message)) return 'timeout';
+  }
+  return 'error';
+}
