@@ -20,7 +20,7 @@ export function readinessReason(error: unknown): ReadinessReason {
     if (e instanceof ReadinessTimeout) return 'timeout';
     const code = String((e as { code?: unknown }).code ?? (e as { errorCode?: unknown }).errorCode ?? '');
     const message = String((e as { message?: unknown }).message ?? '');
-    if (UNREACHABLE.has(code) || /Connection is closed|connect ECONNREFUSED|Can't reach database server|does not answer/i.test(message)) return 'unreachable';
+    if (UNREACHABLE.has(code) || /Connection is closed|connect ECONNREFUSED|Can't reach database server|does not answer|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(message)) return 'unreachable';
     if (AUTH.has(code) || /^(NOAUTH|WRONGPASS)/.test(message)) return 'auth_failed';
     if (code === '53300' || /too many (clients|connections)|no more connections allowed/i.test(message)) return 'too_many_connections';
     if (SHUTTING_DOWN.has(code)) return 'shutting_down';
