@@ -16,6 +16,7 @@ import { UsersModule } from './users/users.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { MembersModule } from './members/members.module';
+import { TenantSettingsModule } from './settings/tenant-settings.module';
 import { AdminModule } from './admin/admin.module';
 import { WorkersModule } from './worker/workers.module';
 
@@ -45,6 +46,7 @@ export class ControlApiModule {
         TenantsModule,
         PasswordsModule,
         MembersModule,
+        TenantSettingsModule,
         AdminModule,
         WorkersModule.forRoot(config),
       ],

@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthContext, CurrentAuth, Roles } from '@helpdeskly/auth';
+import { Client } from '../auth/client-info.decorator';
+import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { TenantSettingsDto, UpdateTenantSettingsDto } from './dto/tenant-settings.dto';
+import { TenantSettingsService } from './tenant-settings.service';
+
+@ApiTags('settings')
+@ApiBearerAuth()
+@Controller('settings')
+export class TenantSettingsController {
+  constructor(private readonly settings: TenantSettingsService) {}
+
+  @Get()
+  @Roles('OWNER', 'ADMIN')
+  @ApiOperation({ summary: "The token's tenant's account settings", description: 'The helpdesk settings (SLA targets) are app-api\'s /v1/settings/sla.' })
+  @ApiOkResponse({ type: TenantSettingsDto })
+  @ApiForbiddenResponse({ description: '`insufficient_role`' })
+  get(@CurrentAuth() auth: AuthContext): Promise<TenantSettingsDto> {
+    return this.settings.get(auth);
+  }
+
+  @Patch()
+  @Roles('OWNER')
+  @ApiOperation({ summary: "Change the token's tenant's account settings", description: 'Fields left out are kept. Audited (tenant.settings.updated, with before and after); app-api applies the change at once.' })
+  @ApiOkResponse({ type: TenantSettingsDto })
+  @ApiForbiddenResponse({ description: '`insufficient_role`' })
+  update(@CurrentAuth() auth: AuthContext, @Body() dto: UpdateTenantSettingsDto, @Client() client: ClientInfo): Promise<TenantSettingsDto> {
+    return this.settings.update(auth, dto, client);
+  }
+}
