@@ -3,8 +3,8 @@ export { DatabaseModule } from './database.module';
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export { type ConnectionLimits, PGBOUNCER_AUTH_ROLE, TenantDatabaseAdmin, isTemplateInUse, scramVerifier } from './tenant-database-admin';
 // The control schema's types and enums, for repositories and services of control-api.
-export { MembershipRole, TenantStatus } from './generated/control/enums';
-export type { AuditLog, DatabaseServer, Invitation, Membership, PasswordResetToken, Prisma as ControlPrisma, RecoveryCode, RefreshToken, Tenant, User } from './generated/control/client';
+export { EmailDeliveryState, MembershipRole, TenantStatus } from './generated/control/enums';
+export type { AuditLog, DatabaseServer, EmailDelivery, Invitation, Membership, PasswordResetToken, Prisma as ControlPrisma, RecoveryCode, RefreshToken, Tenant, User } from './generated/control/client';
 export { type Page, pageArgs, toPage } from './pagination';
 export { type GatewayCredentials, tenantPgBouncerUrl } from './tenant-database-url';
 // The tenant schema's client, types and enums, for app-api's repositories.

@@ -1,20 +1,20 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { type Job, type Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
+import { DelayedError, type Job, type Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { AppConfig } from '@helpdeskly/config';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { QueueConnections, QUEUES } from '@helpdeskly/queues';
-import { RedisClient } from '@helpdeskly/redis';
 import { BreakerOpenError } from '@helpdeskly/resilience';
+import { EmailDeliveryRepository } from './email-delivery.repository';
 import type { EmailMessage } from './email.types';
 import { isPermanentRejection, isSmtpUnreachable, SmtpMailer } from './smtp-mailer';
 import { renderEmail } from './templates/render';
 
-/** Marks a job whose message the SMTP server accepted, so a retry of it never sends it again. */
-export const sentKey = (jobId: string) => `email:sent:${jobId}`;
-const SENT_TTL_SECONDS = 7 * 86_400;
 /** Shortest wait of the queue after the SMTP server could not be reached. */
 const MIN_WAIT_MS = 1_000;
+/** Marking an accepted email SENT is retried this often, a second apart, before the attempt fails. */
+const MARK_SENT_TRIES = 5;
+const MARK_SENT_RETRY_MS = 1_000;
 
 /**
  * @nestjs/bullmq takes worker options from the decorator only, and creates the worker in
@@ -24,20 +24,36 @@ const MIN_WAIT_MS = 1_000;
 const WORKER_OPTIONS: Partial<WorkerOptions> = {};
 
 /**
- * Renders and sends the jobs of the queue `email`. Towards the SMTP server each job is sent
- * once as far as it can be: a job whose message was accepted is marked in Redis right away and a
- * retry (worker killed after the server's answer, lock lost) skips it; the Message-ID is the job's,
- * so a receiver can still drop the rare duplicate. While the server is unreachable (or its breaker
+ * Renders and sends the jobs of the queue `email`. While the server is unreachable (or its breaker
  * open) the whole queue waits (BullMQ rate limit) without spending attempts; a permanent rejection
  * (5xx) fails the job at once; a transient one is retried with backoff.
+ *
+ * Never twice the same Message-ID. The Message-ID is the job's (`<job id@helpdeskly>`), and the
+ * job id is fixed when the email is enqueued (app-api: its outbox row's id; control-api: template
+ * and key), so every attempt of an email carries the same one. Its send is recorded in the control
+ * database (email_deliveries), which a Redis outage does not touch:
+ * - before talking to the server an attempt claims the row for one lock duration. Already SENT:
+ *   the job completes without sending (logged, `helpdeskly_emails_total{outcome="duplicate"}`).
+ *   Claimed by an attempt that may still be sending (a job retaken after its lock was lost): the
+ *   job waits until that claim ends. PostgreSQL unreachable: the attempt fails and is retried
+ *   with backoff, and nothing is sent without a record;
+ * - once the server accepted the message the row is marked SENT, before the job completes; a
+ *   failed send releases the claim.
+ * SMTP has no exactly-once. An accept that was recorded is never sent again, whatever happens to
+ * Redis or the worker after it. When the outcome is unknown (worker killed between the accept and
+ * the record, the answer to DATA lost or timed out, PostgreSQL lost for longer than the mark's
+ * retries) the row stays SENDING and the next attempt sends again, with the same Message-ID,
+ * which receivers use to drop the duplicate: we prefer that rare duplicate to losing an email
+ * such as a password-reset link.
  */
 @Processor(QUEUES.email, WORKER_OPTIONS)
 export class EmailProcessor extends WorkerHost {
   private readonly logger = new Logger(EmailProcessor.name);
+  private readonly claimMs: number;
 
   constructor(
     private readonly config: AppConfig,
-    private readonly redis: RedisClient,
+    private readonly deliveries: EmailDeliveryRepository,
     private readonly mailer: SmtpMailer,
     private readonly metrics: MetricsRegistry,
     @InjectQueue(QUEUES.email) private readonly queue: Queue<EmailMessage>,
@@ -45,6 +61,8 @@ export class EmailProcessor extends WorkerHost {
   ) {
     super();
     const { emailConcurrency, lockDurationMs } = config.queues;
+    // As long as BullMQ's own lock: an attempt still sending past it may have lost its job too.
+    this.claimMs = lockDurationMs;
     Object.assign(WORKER_OPTIONS, {
       concurrency: emailConcurrency,
       lockDuration: lockDurationMs,
@@ -56,22 +74,59 @@ export class EmailProcessor extends WorkerHost {
     } satisfies Partial<WorkerOptions>);
   }
 
-  async process(job: Job<EmailMessage>): Promise<{ messageId: string; skipped?: true }> {
+  async process(job: Job<EmailMessage>, token?: string): Promise<{ messageId: string; skipped?: true }> {
     const message = job.data;
-    const id = job.id!;
-    const rendered = renderEmail(message, id, { frontendUrl: this.config.http.frontendUrl, senderName: message.senderName ?? this.config.mail.fromName });
-    if (await this.redis.exists(sentKey(id))) {
-      this.metrics.emails.inc({ template: message.template, outcome: 'duplicate' });
-      return { messageId: rendered.messageId, skipped: true };
+    const { template } = message;
+    const senderName = message.senderName ?? this.config.mail.fromName;
+    const rendered = renderEmail(message, job.id!, { frontendUrl: this.config.http.frontendUrl, senderName });
+    const { messageId } = rendered;
+
+    const claim = await this.deliveries.claim(messageId, template, this.claimMs).catch((error: unknown) => {
+      throw this.unrecorded(job, error, 'PostgreSQL did not record the attempt: the email is not sent, and the job retries with backoff');
+    });
+    if (claim.kind === 'sent') {
+      this.logger.log({ jobId: job.id, template, messageId, sentAt: claim.sentAt }, 'email already sent; the job completes without sending it again');
+      this.metrics.emails.inc({ template, outcome: 'duplicate' });
+      return { messageId, skipped: true };
     }
+    if (claim.kind === 'busy') {
+      this.logger.warn({ jobId: job.id, template, messageId, claimedUntil: claim.claimedUntil }, 'another attempt may still be sending the email; the job waits for its claim to end');
+      await job.moveToDelayed(claim.claimedUntil.getTime(), token);
+      throw new DelayedError();
+    }
+
+    let response: string;
     try {
-      await this.mailer.send({ ...rendered, to: message.to, senderName: message.senderName ?? this.config.mail.fromName });
+      response = await this.mailer.send({ ...rendered, to: message.to, senderName });
     } catch (error) {
+      await this.deliveries.release(messageId, (error as Error).message).catch((e: unknown) => this.logger.debug({ err: e, messageId }, 'claim not released; it ends with its lease'));
       throw await this.failure(job, error);
     }
-    await this.redis.set(sentKey(id), rendered.messageId, 'EX', SENT_TTL_SECONDS);
-    this.metrics.emails.inc({ template: message.template, outcome: 'sent' });
-    return { messageId: rendered.messageId };
+    this.metrics.emails.inc({ template, outcome: 'sent' });
+    await this.markSent(messageId, response).catch((error: unknown) => {
+      throw this.unrecorded(job, error, 'the SMTP server accepted the email but PostgreSQL did not record it: the retry sends it again');
+    });
+    return { messageId };
+  }
+
+  private async markSent(messageId: string, response: string): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.deliveries.markSent(messageId, response);
+      } catch (error) {
+        if (tries >= MARK_SENT_TRIES) throw error;
+        await new Promise((r) => setTimeout(r, MARK_SENT_RETRY_MS));
+      }
+    }
+  }
+
+  /** What to throw when the send record could not be read or written: the attempt fails and is retried. */
+  private unrecorded(job: Job<EmailMessage>, error: unknown, what: string): Error {
+    const { template } = job.data;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (lastAttempt) this.metrics.emails.inc({ template, outcome: 'failed' });
+    this.logger[lastAttempt ? 'error' : 'warn']({ err: error, jobId: job.id, template, attempt: job.attemptsMade + 1 }, what);
+    return error as Error;
   }
 
   /** What to throw for a failed send: wait for the server, fail for good, or retry later. */

@@ -1,6 +1,5 @@
 export { EmailDeliveryModule } from './email-delivery.module';
 export { EmailOutbox, emailJobId, type EmailRequest } from './email-outbox';
-export { sentKey } from './email.processor';
 export { EMAIL_TEMPLATES, type EmailMessage, type EmailTemplate, type EmailTemplates, type TicketRef } from './email.types';
 export { frontendLink, ticketLink } from './links';
 export { MailErrorCode, MailException } from './mail.errors';

@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type NodemailerError, type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { AppConfig } from '@helpdeskly/config';
 import { CircuitBreakerRegistry } from '@helpdeskly/resilience';
 import type { RenderedEmail } from './templates/render';
@@ -38,7 +39,7 @@ export const isPermanentRejection = (error: unknown) => (error as NodemailerErro
  */
 @Injectable()
 export class SmtpMailer implements OnApplicationShutdown {
-  private readonly transport: Transporter;
+  private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
 
   constructor(private readonly config: AppConfig, private readonly breakers: CircuitBreakerRegistry) {
     const { smtp } = config.mail;
@@ -53,9 +54,9 @@ export class SmtpMailer implements OnApplicationShutdown {
     });
   }
 
-  /** Resolves once the server accepted the message; rejects with nodemailer's error or BreakerOpenError. */
-  async send(email: OutgoingEmail): Promise<void> {
-    await this.breakers.execute(
+  /** Resolves with the server's answer once it accepted the message; rejects with nodemailer's error or BreakerOpenError. */
+  async send(email: OutgoingEmail): Promise<string> {
+    const info = await this.breakers.execute(
       SMTP_BREAKER,
       () =>
         this.transport.sendMail({
@@ -69,6 +70,7 @@ export class SmtpMailer implements OnApplicationShutdown {
         }),
       { isFailure: isSmtpOutage },
     );
+    return info.response;
   }
 
   onApplicationShutdown(): void {

@@ -46,7 +46,8 @@ const addresses = (value: AddressObject | AddressObject[] | undefined) => (Array
  * to `dir`, and lists what it got over HTTP (GET / for people, GET /messages as JSON,
  * GET /messages/<id>.eml raw, GET /messages/<id> the HTML part or the text). Tests can make it
  * stall the next messages (hold the answer to DATA), reject them, refuse connections (421), or
- * stop and start it again on the same port; it counts every connection.
+ * stop and start it again on the same port, or run a hook between storing a message and
+ * answering it; it counts every connection.
  */
 export class MailCatcher {
   /** SMTP connections opened so far, refused ones included. */
@@ -59,6 +60,7 @@ export class MailCatcher {
   private held: Held[] = [];
   private rejections: Array<{ code: number; message: string }> = [];
   private refusing = false;
+  private beforeNextAnswer?: () => Promise<void> | void;
   private readonly parsed = new Map<string, Promise<CaughtMessage>>();
 
   private constructor(private readonly options: MailCatcherOptions) {}
@@ -83,6 +85,14 @@ export class MailCatcher {
   /** Answers DATA of the next `count` messages with `code` (4xx transient, 5xx permanent). */
   rejectNext(count: number, code = 550, message = 'Mailbox unavailable'): void {
     for (let i = 0; i < count; i++) this.rejections.push({ code, message });
+  }
+
+  /**
+   * Runs `hook` once the next message is stored, and answers 250 only after it settled: a test
+   * cuts a dependency of the sender at the moment its message was accepted.
+   */
+  onNextAccept(hook: () => Promise<void> | void): void {
+    this.beforeNextAnswer = hook;
   }
 
   /** Answers every new connection with 421 "service not available" until called with false. */
@@ -160,7 +170,17 @@ export class MailCatcher {
       const raw = Buffer.concat(chunks);
       const rejection = this.rejections.shift();
       if (rejection) return callback(smtpError(rejection.code, rejection.message));
-      const accept = () => void this.store(raw).then(() => callback(), (error: Error) => callback(smtpError(451, error.message)));
+      const accept = () =>
+        void this.store(raw).then(
+          async () => {
+            const hook = this.beforeNextAnswer;
+            this.beforeNextAnswer = undefined;
+            // A failing hook must not leave the client waiting for its answer.
+            await Promise.resolve(hook?.()).catch(() => undefined);
+            callback();
+          },
+          (error: Error) => callback(smtpError(451, error.message)),
+        );
       if (this.stalls > 0) {
         this.stalls--;
         this.held.push({ session: session.id, raw, accept });

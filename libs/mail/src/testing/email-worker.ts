@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type AppConfig, ConfigModule, loadConfig } from '@helpdeskly/config';
+import { DatabaseModule } from '@helpdeskly/database';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { QueuesModule } from '@helpdeskly/queues';
 import { RedisModule } from '@helpdeskly/redis';
+import { SecretsModule } from '@helpdeskly/secrets';
 import { EmailDeliveryModule } from '../email-delivery.module';
 import { MailModule } from '../mail.module';
 
@@ -13,7 +15,7 @@ const ROOT = join(__dirname, '../../../..');
 
 /** The modules the email processor needs, and nothing else: what a worker process runs for the queue `email`. */
 export function emailWorkerModule(config: AppConfig) {
-  @Module({ imports: [ConfigModule.forRoot(config), RedisModule, QueuesModule, MetricsModule.forRoot(false), MailModule, EmailDeliveryModule] })
+  @Module({ imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, QueuesModule, MetricsModule.forRoot(false), MailModule, EmailDeliveryModule] })
   class EmailWorkerModule {}
   return EmailWorkerModule;
 }
