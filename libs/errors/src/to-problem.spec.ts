@@ -21,11 +21,15 @@ describe(toProblem.name, () => {
     const cases: Array<[unknown, string]> = [
       [pgError('08P01', 'query_wait_timeout'), 'database_busy'],
       [pgError('08P01', 'no more connections allowed (max_client_conn)'), 'database_busy'],
-      [pgError('08P01', 'server login has been failing, try again later (server_login_retry)'), 'database_busy'],
+      [pgError('08P01', 'server login has been failing, try again later (server_login_retry)'), 'service_unavailable'],
+      [pgError('08P01', 'pgbouncer cannot connect to server'), 'service_unavailable'],
       [pgError('53300', 'too many connections for role "helpdeskly_gateway"'), 'database_busy'],
       [prismaWrapped, 'database_busy'],
-      [pgError('57P01', 'terminating connection due to administrator command'), 'database_unavailable'],
-      [new Error('wrapped', { cause: socketError }), 'database_unavailable'],
+      [pgError('57P01', 'terminating connection due to administrator command'), 'service_unavailable'],
+      [new Error('wrapped', { cause: socketError }), 'service_unavailable'],
+      // node-postgres when the server went away under a query, and for the client it left broken.
+      [new Error('Connection terminated unexpectedly'), 'service_unavailable'],
+      [new Error('Client has encountered a connection error and is not queryable'), 'service_unavailable'],
     ];
     for (const [error, code] of cases) {
       const mapped = toProblem(error, 'req-9');

@@ -46,8 +46,24 @@ const UNAVAILABLE_SQLSTATES = new Set(['53300', '57P01', '57P02', '57P03']);
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 /** Prisma's driver adapter errors for the same (its `kind`), and its pool and transaction-start timeouts. */
 const ADAPTER_KINDS = new Set(['TooManyConnections', 'DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout']);
-/** What PgBouncer answers (SQLSTATE 08P01) when every backend of the budget stayed busy, or it is full. */
-const PGBOUNCER_BUSY = /^(query_wait_timeout|no more connections allowed|pgbouncer cannot connect to server|server login has been failing)/;
+/**
+ * What PgBouncer answers (SQLSTATE 08P01) when every backend of the budget stayed busy, or it is
+ * full. Its other 08P01s ("pgbouncer cannot connect to server", "server login has been failing")
+ * mean the server is down or refusing logins: unavailable, not busy.
+ */
+const PGBOUNCER_BUSY = /^(query_wait_timeout|no more connections allowed)/;
+
+/**
+ * node-postgres' own errors for a connection lost under a query or a client left broken by it:
+ * plain Errors with no code, recognised by their exact, fixed messages (pg/lib/client.js).
+ */
+const PG_CONNECTION_LOST = new Set([
+  'Connection terminated unexpectedly',
+  'Connection terminated',
+  'Connection terminated due to connection timeout',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+]);
 
 /**
  * The database could not take the query for now: no connection free in time (the tenant backend
@@ -62,6 +78,7 @@ export function databaseOutage(error: unknown): 'busy' | 'unavailable' | undefin
     const message = typeof e.message === 'string' ? e.message : '';
     // node-postgres' pool, and Prisma's pool and transaction-start timeouts.
     if (message === 'timeout exceeded when trying to connect' || code === 'P2024' || code === 'P2028') return 'busy';
+    if (code === undefined && PG_CONNECTION_LOST.has(message)) return 'unavailable';
     // A PostgreSQL or PgBouncer ErrorResponse, as node-postgres hands it over (it has a severity).
     if (code && typeof e.severity === 'string') {
       if (code === '53300') return 'busy';
@@ -165,7 +182,7 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   }
   if (outage === 'unavailable') {
     return {
-      body: { type: problemType('database-unavailable'), title: 'Database unavailable', status: 503, detail: 'The database is not reachable right now; retry shortly.', instance, code: 'database_unavailable', requestId },
+      body: { type: problemType('service-unavailable'), title: 'Service unavailable', status: 503, detail: 'The database is not reachable right now; retry shortly.', instance, code: 'service_unavailable', requestId, dependency: 'database' },
       headers: { 'retry-after': '5' },
       serverError: false,
     };
