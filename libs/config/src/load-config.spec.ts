@@ -31,6 +31,18 @@ const exampleFile = () => Object.fromEntries(
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
 
+const declaredVariables = () =>
+  [...new Set(getMetadataStorage().getTargetValidationMetadatas(Environment, '', true, false).map((m) => m.propertyName))].sort();
+
+/** The names in the first column of docs/configuration.md's table (a row may name several). */
+const documentedVariables = () =>
+  [...new Set(
+    readFileSync(join(__dirname, '../../../docs/configuration.md'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('| `'))
+      .flatMap((l) => [...l.split('|')[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1])),
+  )].sort();
+
 describe(loadConfig.name, () => {
   it('parses a minimal environment into typed values with documented defaults', () => {
     const config = loadConfig({ ...VALID, CONTROL_PORT: '7000', ENABLE_SWAGGER: 'true', CORS_ORIGINS: 'https://a.example, https://b.example' });
@@ -80,8 +92,7 @@ describe(loadConfig.name, () => {
 
   describe('.env.example', () => {
     it('documents every variable the APIs read', () => {
-      const declared = getMetadataStorage().getTargetValidationMetadatas(Environment, '', true, false).map((m) => m.propertyName);
-      expect(Object.keys(exampleFile()).sort()).toEqual([...new Set(declared)].sort());
+      expect(Object.keys(exampleFile()).sort()).toEqual(declaredVariables());
     });
 
     it('holds exactly the example secrets that production refuses', () => {
@@ -94,6 +105,12 @@ describe(loadConfig.name, () => {
       expect(exampleFile().TENANT_GATEWAY_PASSWORD).toBe('');
       expect(() => loadConfig(exampleFile())).toThrow('TENANT_GATEWAY_PASSWORD is required');
       expect(loadConfig({ ...exampleFile(), TENANT_GATEWAY_PASSWORD: 'generated-per-machine' }).env).toBe('development');
+    });
+  });
+
+  describe('docs/configuration.md', () => {
+    it('documents every variable the APIs read, and no other', () => {
+      expect(documentedVariables()).toEqual(declaredVariables());
     });
   });
 
