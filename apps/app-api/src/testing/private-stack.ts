@@ -15,6 +15,12 @@ export interface PrivateStackOptions {
   readonly reserve?: number;
   /** More variables of the APIs (TENANT_CLIENT_MAX, ...). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Durable as production runs them, for tests that crash the servers: PostgreSQL with fsync and
+   * synchronous commit on (a committed ticket survives a crash), Redis with an append-only file
+   * (queued jobs survive its restart). Off, PostgreSQL runs fsync-free and Redis in memory.
+   */
+  readonly durable?: boolean;
 }
 
 /**
@@ -30,13 +36,15 @@ export class PrivateStack {
     readonly redis: RedisServer,
     readonly fx: AppFixture,
     readonly budget: number,
+    /** The variables the APIs were started with, for a worker of the same stack. */
+    readonly env: Readonly<Record<string, string>>,
   ) {}
 
   static async start(options: PrivateStackOptions = {}): Promise<PrivateStack> {
     const maxConnections = options.maxConnections ?? 100;
     const reserve = options.reserve ?? 30;
     const budget = maxConnections - 3 - reserve;
-    const cluster = await PostgresCluster.start({ settings: { max_connections: String(maxConnections) } });
+    const cluster = await PostgresCluster.start({ settings: { max_connections: String(maxConnections) }, unsafeFast: !options.durable });
     const init = spawnSync('psql', ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', join(ROOT, 'init-db-prod.sql')], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, HELPDESKLY_DB_PASSWORD: PASSWORD.app, PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth, TENANT_GATEWAY_PASSWORD: PASSWORD.gateway, TENANT_BACKEND_BUDGET: String(budget) },
@@ -49,9 +57,9 @@ export class PrivateStack {
       TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
       TENANT_BACKEND_BUDGET: String(budget),
     });
-    const redis = await RedisServer.start();
+    const redis = await RedisServer.start({ persistent: options.durable });
     await applyMigrations(cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app), 'control');
-    const fx = await AppFixture.start({
+    const env: Record<string, string> = {
       CONTROL_DATABASE_URL: cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app),
       DATABASE_URL: cluster.url('postgres', 'helpdeskly', PASSWORD.app),
       PGBOUNCER_HOST: '127.0.0.1',
@@ -63,8 +71,9 @@ export class PrivateStack {
       REDIS_URL: `${redis.url}/1`,
       REDIS_CACHE_URL: `${redis.url}/2`,
       ...options.env,
-    });
-    return new PrivateStack(cluster, bouncer, redis, fx, budget);
+    };
+    const fx = await AppFixture.start(env);
+    return new PrivateStack(cluster, bouncer, redis, fx, budget, env);
   }
 
   /** The superuser's URL of a database of the cluster (direct, not through PgBouncer). */
