@@ -60,6 +60,10 @@ export class TenantDatabase {
   async transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
     const connection = await this.scope('transaction').lease.client.pool.connect();
     let broken: Error | undefined;
+    // A connection lost between two statements emits 'error' on the client, which the pool only
+    // listens to while the client is idle: unheard, it would be an uncaught exception.
+    const lost = (error: Error) => (broken = error);
+    connection.on('error', lost);
     try {
       await connection.query('BEGIN');
       const result = await fn({ query: (statement, operation) => this.timed(connection, statement, operation) });
@@ -69,6 +73,7 @@ export class TenantDatabase {
       await connection.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
+      connection.removeListener('error', lost);
       connection.release(broken);
     }
   }
