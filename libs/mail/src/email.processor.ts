@@ -12,9 +12,8 @@ import { renderEmail } from './templates/render';
 
 /** Shortest wait of the queue after the SMTP server could not be reached. */
 const MIN_WAIT_MS = 1_000;
-/** Marking an accepted email SENT is retried this often, a second apart, before the attempt fails. */
-const MARK_SENT_TRIES = 5;
-const MARK_SENT_RETRY_MS = 1_000;
+/** Marking an accepted email SENT is retried until it lands (or the worker closes), at most this far apart. */
+const MARK_SENT_MAX_WAIT_MS = 2_000;
 
 /**
  * @nestjs/bullmq takes worker options from the decorator only, and creates the worker in
@@ -37,12 +36,15 @@ const WORKER_OPTIONS: Partial<WorkerOptions> = {};
  *   Claimed by an attempt that may still be sending (a job retaken after its lock was lost): the
  *   job waits until that claim ends. PostgreSQL unreachable: the attempt fails and is retried
  *   with backoff, and nothing is sent without a record;
- * - once the server accepted the message the row is marked SENT, before the job completes; a
+ * - once the server accepted the message the row is marked SENT, before the job completes; while
+ *   PostgreSQL is unreachable the mark is retried until it lands (the job stays active, its lock
+ *   renewed), and the accept is remembered in the process, so that an attempt of the same email
+ *   taken here meanwhile (its lock lost to a Redis outage) records it instead of sending it. A
  *   failed send releases the claim.
- * SMTP has no exactly-once. An accept that was recorded is never sent again, whatever happens to
- * Redis or the worker after it. When the outcome is unknown (worker killed between the accept and
- * the record, the answer to DATA lost or timed out, PostgreSQL lost for longer than the mark's
- * retries) the row stays SENDING and the next attempt sends again, with the same Message-ID,
+ * SMTP has no exactly-once. An accept that was recorded, or that this process remembers, is never
+ * sent again, whatever happens to Redis or PostgreSQL after it. When the outcome is unknown (the
+ * worker killed or closed between the accept and the record, the answer to DATA lost or timed
+ * out) the row stays SENDING and the next attempt sends again, with the same Message-ID,
  * which receivers use to drop the duplicate: we prefer that rare duplicate to losing an email
  * such as a password-reset link.
  */
@@ -50,6 +52,8 @@ const WORKER_OPTIONS: Partial<WorkerOptions> = {};
 export class EmailProcessor extends WorkerHost {
   private readonly logger = new Logger(EmailProcessor.name);
   private readonly claimMs: number;
+  /** Message-IDs the server accepted whose SENT mark has not landed yet, with the server's answer. */
+  private readonly acceptedUnrecorded = new Map<string, string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -81,6 +85,16 @@ export class EmailProcessor extends WorkerHost {
     const rendered = renderEmail(message, job.id!, { frontendUrl: this.config.http.frontendUrl, senderName });
     const { messageId } = rendered;
 
+    const accepted = this.acceptedUnrecorded.get(messageId);
+    if (accepted !== undefined) {
+      await this.markSent(messageId, accepted).catch((error: unknown) => {
+        throw this.unrecorded(job, error, 'an earlier attempt had the email accepted but PostgreSQL has not recorded it yet: the job retries');
+      });
+      this.logger.log({ jobId: job.id, template, messageId }, 'email accepted by an earlier attempt; recorded, not sent again');
+      this.metrics.emails.inc({ template, outcome: 'duplicate' });
+      return { messageId, skipped: true };
+    }
+
     const claim = await this.deliveries.claim(messageId, template, this.claimMs).catch((error: unknown) => {
       throw this.unrecorded(job, error, 'PostgreSQL did not record the attempt: the email is not sent, and the job retries with backoff');
     });
@@ -103,19 +117,24 @@ export class EmailProcessor extends WorkerHost {
       throw await this.failure(job, error);
     }
     this.metrics.emails.inc({ template, outcome: 'sent' });
+    this.acceptedUnrecorded.set(messageId, response);
     await this.markSent(messageId, response).catch((error: unknown) => {
-      throw this.unrecorded(job, error, 'the SMTP server accepted the email but PostgreSQL did not record it: the retry sends it again');
+      throw this.unrecorded(job, error, 'the SMTP server accepted the email but the worker closed before PostgreSQL recorded it: the retry sends it again');
     });
     return { messageId };
   }
 
+  /** Records the accept, retrying while PostgreSQL is unreachable, until it lands or the worker closes. */
   private async markSent(messageId: string, response: string): Promise<void> {
     for (let tries = 1; ; tries++) {
       try {
-        return await this.deliveries.markSent(messageId, response);
+        await this.deliveries.markSent(messageId, response);
+        this.acceptedUnrecorded.delete(messageId);
+        return;
       } catch (error) {
-        if (tries >= MARK_SENT_TRIES) throw error;
-        await new Promise((r) => setTimeout(r, MARK_SENT_RETRY_MS));
+        if (this.worker.closing) throw error;
+        if (tries === 1) this.logger.warn({ err: error, messageId }, 'the accepted email is not recorded yet; retrying until PostgreSQL answers');
+        await new Promise((r) => setTimeout(r, Math.min(MARK_SENT_MAX_WAIT_MS, 250 * tries)));
       }
     }
   }
