@@ -1,4 +1,4 @@
-import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConnectionOptions } from 'bullmq';
 import { Cluster } from 'ioredis';
 import { AppConfig } from '@helpdeskly/config';
@@ -17,10 +17,18 @@ export interface QueueRedisNode {
  * and workers (its module is deeper in the import graph, so it shuts down later).
  */
 @Injectable()
-export class QueueConnections implements OnApplicationShutdown {
+export class QueueConnections implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(QueueConnections.name);
   private readonly clusters: Cluster[] = [];
   private inspection?: Cluster;
+  private shuttingDown = false;
+  /**
+   * ioredis' own backoff, until the app shuts down. BullMQ closes a producer's connection with
+   * QUIT, which a connection without an offline queue refuses while it is reconnecting; BullMQ
+   * then marks it ended and drops its listeners, and ioredis went on reconnecting for ever,
+   * keeping the process alive and printing "Unhandled error event".
+   */
+  private readonly retryStrategy = (attempt: number): number | null => (this.shuttingDown ? null : Math.min(attempt * 50, 2_000));
 
   constructor(private readonly config: AppConfig) {}
 
@@ -30,12 +38,12 @@ export class QueueConnections implements OnApplicationShutdown {
 
   /** Producers: without an offline queue an add fails at once while Redis is down, instead of piling up in memory. */
   forQueues(): ConnectionOptions {
-    return this.clustered ? this.cluster(false) : { url: this.config.redis.url, enableOfflineQueue: false };
+    return this.clustered ? this.cluster(false) : { url: this.config.redis.url, enableOfflineQueue: false, retryStrategy: this.retryStrategy };
   }
 
   /** A worker's own connection (BullMQ duplicates it for the blocking one). */
   forWorker(): ConnectionOptions {
-    return this.clustered ? this.cluster(true) : { url: this.config.redis.url };
+    return this.clustered ? this.cluster(true) : { url: this.config.redis.url, retryStrategy: this.retryStrategy };
   }
 
   /** Every master of the cluster (or the one Redis of REDIS_URL through `single`), for CONFIG GET. */
@@ -45,6 +53,11 @@ export class QueueConnections implements OnApplicationShutdown {
     const cluster = this.inspection;
     await waitReady(cluster);
     return cluster.nodes('master').map((node) => ({ address: `${node.options.host}:${node.options.port}`, config: (parameter: string) => node.config('GET', parameter) }));
+  }
+
+  /** Before the queues and workers close: a connection that is down stops retrying. */
+  beforeApplicationShutdown(): void {
+    this.shuttingDown = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
