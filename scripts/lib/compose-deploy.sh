@@ -4,7 +4,7 @@
 
 ENV_FILE=${ENV_FILE:-$REPO_ROOT/.env.production}
 PROD_COMPOSE_FILE=${PROD_COMPOSE_FILE:-$REPO_ROOT/docker-compose.prod.yml}
-# Added when .env.production sets VAULT_ROLE_ID: the secrets then come from Vault (README).
+# Added when .env.production sets VAULT_ROLE_ID: the secrets then come from Vault (docs/vault.md).
 VAULT_COMPOSE_FILE=${VAULT_COMPOSE_FILE:-$REPO_ROOT/docker-compose.vault.yml}
 DEPLOY_STATE_DIR=${DEPLOY_STATE_DIR:-$REPO_ROOT/.deploy}
 # Extra compose profiles, space-separated: "proxy" (nginx), "tools" (pgAdmin, backups).

@@ -1,4 +1,4 @@
-/** Base of every problem type URI; each type is documented in the README under "Errors". */
+/** Base of every problem type URI; each type is documented in docs/errors.md. */
 export const PROBLEM_BASE = 'https://helpdeskly.dev/problems/';
 
 export interface FieldError {

@@ -88,7 +88,7 @@ export class UpdateTicketDto {
   @Optional() @IsString() @Length(1, 50_000)
   description?: string;
 
-  @ApiPropertyOptional({ enum: TicketStatus, description: 'Allowed transitions: see the README of app-api tickets (422 `invalid_transition`)' })
+  @ApiPropertyOptional({ enum: TicketStatus, description: 'Allowed transitions: see docs/helpdesk.md (422 `invalid_transition`)' })
   @Optional() @IsEnum(TicketStatus)
   status?: TicketStatus;
 
