@@ -107,6 +107,8 @@ export abstract class AppConfig {
     readonly smtp: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly password?: string; readonly timeoutMs: number };
     readonly from: string;
     readonly fromName: string;
+    /** Days a send record (email_deliveries) is kept (EMAIL_DELIVERY_RETENTION_DAYS). */
+    readonly deliveryRetentionDays: number;
   };
   abstract readonly breaker: { readonly resetMs: number };
   /** Set when VAULT_ADDR is: secrets come from HashiCorp Vault's KV v2 engine (@helpdeskly/secrets). */

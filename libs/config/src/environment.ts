@@ -255,6 +255,13 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1) @Max(1_200)
   AUDIT_RETENTION_MONTHS = 24;
 
+  /**
+   * Days a send record (email_deliveries) is kept. Longer than failed jobs are kept (14 days), so
+   * a job retried from the dead letters still finds its record and is not sent twice.
+   */
+  @Type(() => Number) @IsInt() @Min(15, { message: 'EMAIL_DELIVERY_RETENTION_DAYS must be at least 15: failed email jobs are kept 14 days and a retried one must find its send record' }) @Max(3_650)
+  EMAIL_DELIVERY_RETENTION_DAYS = 30;
+
   /** Prefix of every BullMQ key; one per environment sharing a Redis (and per test file). */
   @IsString() @Matches(/^[A-Za-z0-9_{}-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1 to 64 letters, digits, _ - { }' })
   QUEUE_PREFIX = 'helpdeskly';

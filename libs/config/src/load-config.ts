@@ -127,6 +127,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       smtp: { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER || undefined, password: env.SMTP_PASSWORD || undefined, timeoutMs: env.SMTP_TIMEOUT_MS },
       from: env.MAIL_FROM,
       fromName: env.MAIL_FROM_NAME,
+      deliveryRetentionDays: env.EMAIL_DELIVERY_RETENTION_DAYS,
     },
     breaker: { resetMs: env.BREAKER_RESET_MS },
     vault: env.VAULT_ADDR

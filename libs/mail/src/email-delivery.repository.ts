@@ -39,6 +39,23 @@ export class EmailDeliveryRepository {
     await this.db.emailDelivery.update({ where: { messageId }, data: { state: EmailDeliveryState.SENT, sentAt: new Date(), claimedUntil: null, smtpResponse } });
   }
 
+  /**
+   * Deletes the records created before `cutoff` that no attempt holds, `batch` rows per statement
+   * so a backlog never holds a long lock; answers how many went.
+   */
+  async purgeCreatedBefore(cutoff: Date, batch = 5_000): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const count = await this.db.$executeRaw`
+        DELETE FROM email_deliveries WHERE message_id IN (
+          SELECT message_id FROM email_deliveries
+           WHERE created_at < ${cutoff} AND (claimed_until IS NULL OR claimed_until <= now())
+           LIMIT ${batch})`;
+      deleted += count;
+      if (count < batch) return deleted;
+    }
+  }
+
   /** The attempt is over without an accept: the next one may claim it at once. */
   async release(messageId: string, reason: string): Promise<void> {
     await this.db.emailDelivery.updateMany({ where: { messageId, state: EmailDeliveryState.SENDING }, data: { claimedUntil: null, smtpResponse: reason } });

@@ -1,4 +1,5 @@
 export { EmailDeliveryModule } from './email-delivery.module';
+export { EmailDeliveryRepository } from './email-delivery.repository';
 export { EmailOutbox, emailJobId, type EmailRequest } from './email-outbox';
 export { EMAIL_TEMPLATES, type EmailMessage, type EmailTemplate, type EmailTemplates, type TicketRef } from './email.types';
 export { frontendLink, ticketLink } from './links';

@@ -66,13 +66,35 @@ describe('tenant jobs', () => {
 
   it('registers the maintenance schedules once, whatever the number of starts', async () => {
     const maintenance = queue(QUEUES.maintenance);
-    await waitFor('the schedules', async () => (await maintenance.getJobSchedulersCount()) === 3, 10_000, 100);
+    await waitFor('the schedules', async () => (await maintenance.getJobSchedulersCount()) === 4, 10_000, 100);
     const schedulers = await maintenance.getJobSchedulers();
     expect(schedulers.map((s) => ({ key: s.key, every: s.every, pattern: s.pattern })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
       { key: 'audit-partitions', every: undefined, pattern: '15 2 * * *' },
+      { key: 'purge-email-deliveries', every: undefined, pattern: '45 3 * * *' },
       { key: 'purge-trash', every: undefined, pattern: '30 3 * * *' },
       { key: 'reconcile-tenants', every: 300_000, pattern: undefined },
     ]);
+  });
+
+  it('purges email send records older than EMAIL_DELIVERY_RETENTION_DAYS that no attempt holds, and nothing else', async () => {
+    const id = (name: string) => `<${name}-${uniqueSuffix()}@helpdeskly>`;
+    const ids = { oldSent: id('old-sent'), oldReleased: id('old-released'), oldClaimed: id('old-claimed'), recent: id('recent'), edge: id('edge') };
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await fx.db.emailDelivery.createMany({
+      data: [
+        { messageId: ids.oldSent, template: 'ticket-created', state: 'SENT', sentAt: daysAgo(31), createdAt: daysAgo(31) },
+        { messageId: ids.oldReleased, template: 'ticket-created', createdAt: daysAgo(40), claimedUntil: null },
+        // Held by an attempt right now: kept whatever its age.
+        { messageId: ids.oldClaimed, template: 'ticket-created', createdAt: daysAgo(40), claimedUntil: new Date(Date.now() + 60_000) },
+        { messageId: ids.recent, template: 'ticket-created', state: 'SENT', createdAt: daysAgo(2) },
+        { messageId: ids.edge, template: 'ticket-created', state: 'SENT', createdAt: daysAgo(29) },
+      ],
+    });
+    const job = await queue(QUEUES.maintenance).add(MAINTENANCE_JOBS.purgeEmailDeliveries, {}, { jobId: `purge-deliveries-${uniqueSuffix()}` });
+    await waitFor('the purge done', async () => (await job.getState()) === 'completed', 15_000, 100);
+    const left = await fx.db.emailDelivery.findMany({ where: { messageId: { in: Object.values(ids) } }, select: { messageId: true } });
+    expect(left.map((r) => r.messageId).sort()).toEqual([ids.oldClaimed, ids.recent, ids.edge].sort());
+    expect(((await queue(QUEUES.maintenance).getJob(job.id!))!.returnvalue as { deleted: number }).deleted).toBeGreaterThanOrEqual(2);
   });
 
   it('purges tickets in the trash for more than 30 days and expired idempotency keys, and nothing else', async () => {

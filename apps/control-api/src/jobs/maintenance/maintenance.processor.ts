@@ -1,12 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
+import { AppConfig } from '@helpdeskly/config';
+import { EmailDeliveryRepository } from '@helpdeskly/mail';
 import { DEFAULT_JOB_OPTIONS, QUEUES, QueueProcessor } from '@helpdeskly/queues';
 import { AuditPartitionsService } from '../../audit/audit-partitions.service';
 import { TenantReconcilerService } from './tenant-reconciler.service';
 import { TrashPurgeService } from './trash-purge.service';
 
-export const MAINTENANCE_JOBS = { reconcileTenants: 'reconcile-tenants', purgeTrash: 'purge-trash', auditPartitions: 'audit-partitions' } as const;
+export const MAINTENANCE_JOBS = { reconcileTenants: 'reconcile-tenants', purgeTrash: 'purge-trash', auditPartitions: 'audit-partitions', purgeEmailDeliveries: 'purge-email-deliveries' } as const;
 export type MaintenanceJobName = (typeof MAINTENANCE_JOBS)[keyof typeof MAINTENANCE_JOBS];
 
 /**
@@ -24,6 +26,8 @@ export class MaintenanceProcessor extends QueueProcessor<Record<string, never>, 
     private readonly reconciler: TenantReconcilerService,
     private readonly trash: TrashPurgeService,
     private readonly auditPartitions: AuditPartitionsService,
+    private readonly emailDeliveries: EmailDeliveryRepository,
+    private readonly config: AppConfig,
     @InjectQueue(QUEUES.maintenance) private readonly schedule: Queue,
   ) {
     super();
@@ -44,6 +48,8 @@ export class MaintenanceProcessor extends QueueProcessor<Record<string, never>, 
     await this.schedule.upsertJobScheduler(MAINTENANCE_JOBS.purgeTrash, { pattern: '30 3 * * *', tz: 'UTC' }, { name: MAINTENANCE_JOBS.purgeTrash, opts: DEFAULT_JOB_OPTIONS });
     // Daily at 02:15 UTC: the next months' partitions exist months ahead, so a missed day is harmless.
     await this.schedule.upsertJobScheduler(MAINTENANCE_JOBS.auditPartitions, { pattern: '15 2 * * *', tz: 'UTC' }, { name: MAINTENANCE_JOBS.auditPartitions, opts: DEFAULT_JOB_OPTIONS });
+    // Daily at 03:45 UTC, after the trash.
+    await this.schedule.upsertJobScheduler(MAINTENANCE_JOBS.purgeEmailDeliveries, { pattern: '45 3 * * *', tz: 'UTC' }, { name: MAINTENANCE_JOBS.purgeEmailDeliveries, opts: DEFAULT_JOB_OPTIONS });
     this.logger.log({ schedulers: Object.values(MAINTENANCE_JOBS) }, 'maintenance schedules registered');
   }
 
@@ -55,8 +61,18 @@ export class MaintenanceProcessor extends QueueProcessor<Record<string, never>, 
         return this.trash.purgeAll();
       case MAINTENANCE_JOBS.auditPartitions:
         return this.auditPartitions.maintain();
+      case MAINTENANCE_JOBS.purgeEmailDeliveries:
+        return this.purgeEmailDeliveries();
       default:
         throw new Error(`unknown maintenance job ${job.name}`);
     }
+  }
+
+  /** Send records older than EMAIL_DELIVERY_RETENTION_DAYS: their jobs are long gone, failed ones included. */
+  private async purgeEmailDeliveries(): Promise<{ deleted: number }> {
+    const cutoff = new Date(Date.now() - this.config.mail.deliveryRetentionDays * 86_400_000);
+    const deleted = await this.emailDeliveries.purgeCreatedBefore(cutoff);
+    this.logger.log({ deleted, cutoff }, 'email send records purged');
+    return { deleted };
   }
 }
