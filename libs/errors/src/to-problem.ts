@@ -18,12 +18,14 @@ const TITLES: Readonly<Record<number, [code: string, title: string]>> = {
   404: ['not_found', 'Not found'],
   405: ['method_not_allowed', 'Method not allowed'],
   406: ['not_acceptable', 'Not acceptable'],
+  408: ['request_timeout', 'Request timeout'],
   409: ['conflict', 'Conflict'],
   413: ['payload_too_large', 'Request body too large'],
   414: ['uri_too_long', 'URI too long'],
   415: ['unsupported_media_type', 'Unsupported media type'],
   422: ['unprocessable_entity', 'Unprocessable entity'],
   429: ['too_many_requests', 'Too many requests'],
+  431: ['request_header_fields_too_large', 'Request header fields too large'],
   503: ['service_unavailable', 'Service unavailable'],
 };
 
@@ -125,7 +127,8 @@ function fastifyCodeOf(error: unknown): string | undefined {
   return typeof code === 'string' && code in FASTIFY_CLIENT_ERRORS ? code : undefined;
 }
 
-function fromStatus(status: number, detail: string | undefined, requestId: string, instance?: string, errors?: readonly FieldError[]): ProblemDetails {
+/** The problem details of a bare HTTP status: its code and title from one table, and `detail`. */
+export function problemFromStatus(status: number, detail: string | undefined, requestId: string, instance?: string, errors?: readonly FieldError[]): ProblemDetails {
   const [code, title] = TITLES[status] ?? (status >= 500 ? ['internal_error', 'Internal server error'] : ['bad_request', 'Bad request']);
   return { type: problemType(code.replace(/_/g, '-')), title, status, detail, instance, code, requestId, ...(errors ? { errors } : {}) };
 }
@@ -199,16 +202,16 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
     const status = error.getStatus();
     if (status < 500) {
       const detail = status === HttpStatus.NOT_FOUND && /^Cannot [A-Z]+ /.test(httpExceptionDetail(error) ?? '') ? 'No route matches this method and path.' : httpExceptionDetail(error);
-      return { body: fromStatus(status, detail, requestId, instance), headers: {}, serverError: false };
+      return { body: problemFromStatus(status, detail, requestId, instance), headers: {}, serverError: false };
     }
-    return { body: fromStatus(status, status === 503 ? httpExceptionDetail(error) : `An unexpected error occurred. Quote request id ${requestId} when reporting it.`, requestId, instance), headers: {}, serverError: status !== 503 };
+    return { body: problemFromStatus(status, status === 503 ? httpExceptionDetail(error) : `An unexpected error occurred. Quote request id ${requestId} when reporting it.`, requestId, instance), headers: {}, serverError: status !== 503 };
   }
 
   // Any other framework error that carries a 4xx status is the client's (e.g. a bad header).
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return { body: fromStatus(statusCode, undefined, requestId, instance), headers: {}, serverError: false };
+    return { body: problemFromStatus(statusCode, undefined, requestId, instance), headers: {}, serverError: false };
   }
 
-  return { body: fromStatus(500, `An unexpected error occurred. Quote request id ${requestId} when reporting it.`, requestId, instance), headers: {}, serverError: true };
+  return { body: problemFromStatus(500, `An unexpected error occurred. Quote request id ${requestId} when reporting it.`, requestId, instance), headers: {}, serverError: true };
 }

@@ -13,7 +13,9 @@ describe('readinessReason', () => {
     expect(readinessReason(withCode('28P01'))).toBe('auth_failed');
     expect(readinessReason(new Error('WRONGPASS invalid username-password pair'))).toBe('auth_failed');
     expect(readinessReason(withCode('53300'))).toBe('too_many_connections');
-    expect(readinessReason(new Error('no more connections allowed (max_client_conn)'))).toBe('too_many_connections');
+    // PgBouncer's refusal as node-postgres hands it over, and the server gone under a query.
+    expect(readinessReason(Object.assign(new Error('no more connections allowed (max_client_conn)'), { code: '08P01', severity: 'FATAL' }))).toBe('too_many_connections');
+    expect(readinessReason(new Error('Connection terminated unexpectedly'))).toBe('unreachable');
     expect(readinessReason(withCode('57P01'))).toBe('shutting_down');
     expect(readinessReason(new Error('Connection is closed.'))).toBe('unreachable');
   });

@@ -1,25 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { PROBLEM_CONTENT_TYPE, type ProblemDetails, problemType } from '@helpdeskly/errors';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails, problemFromStatus } from '@helpdeskly/errors';
 
 /** Longer URLs are refused with 414 (nginx's default buffer); past Node's 16 KiB header limit it is 431. */
 export const MAX_URL_LENGTH = 8192;
-
-function problem(status: number, code: string, title: string, detail: string, requestId: string): ProblemDetails {
-  return { type: problemType(code.replace(/_/g, '-')), title, status, detail, code, requestId };
-}
 
 /** What to answer for an error of Node's HTTP parser, which fails before Fastify builds a request. */
 export function clientErrorProblem(error: { code?: string }, requestId: string): ProblemDetails {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return problem(431, 'request_header_fields_too_large', 'Request header fields too large', 'The request line and headers are larger than the server accepts.', requestId);
+      return problemFromStatus(431, 'The request line and headers are larger than the server accepts.', requestId);
     case 'ERR_HTTP_REQUEST_TIMEOUT':
     case 'ERR_HTTP_REQUEST_HEADERS_TIMEOUT':
-      return problem(408, 'request_timeout', 'Request timeout', 'The request was not received in time.', requestId);
+      return problemFromStatus(408, 'The request was not received in time.', requestId);
     default:
-      return problem(400, 'bad_request', 'Bad request', 'The request is not valid HTTP/1.1.', requestId);
+      return problemFromStatus(400, 'The request is not valid HTTP/1.1.', requestId);
   }
 }
 
