@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { withTimeout } from '@helpdeskly/async';
 import { RedisClient } from '@helpdeskly/redis';
 import { AccessTokenService } from './access-token.service';
 import type { AuthContext } from './auth-context';
@@ -7,6 +8,7 @@ import { AuthErrorCode, AuthException } from './auth.errors';
 
 /** Longest wait for Redis on the request path; past it the database decides. */
 export const REVOCATION_REDIS_TIMEOUT_MS = 150;
+const redisTimeout = () => new Error(`Redis took over ${REVOCATION_REDIS_TIMEOUT_MS} ms`);
 /** Deny-list entries outlive the tokens they deny by this much (clock differences between instances). */
 const TTL_MARGIN_SECONDS = 60;
 
@@ -49,7 +51,7 @@ export class SessionRevocations {
     try {
       const pipeline = this.redis.pipeline();
       for (const id of new Set(sessionIds)) pipeline.set(revokedSessionKey(id), '1', 'EX', this.ttlSeconds);
-      const results = (await this.bounded(pipeline.exec())) ?? [];
+      const results = (await withTimeout(pipeline.exec(), REVOCATION_REDIS_TIMEOUT_MS, redisTimeout)) ?? [];
       const failed = results.find(([error]) => error);
       if (failed) throw failed[0];
     } catch (error) {
@@ -66,7 +68,7 @@ export class SessionRevocations {
   private async isRevoked(sessionId: string): Promise<boolean> {
     if (this.redis.status === 'ready') {
       try {
-        const revoked = (await this.bounded(this.redis.exists(revokedSessionKey(sessionId)))) === 1;
+        const revoked = (await withTimeout(this.redis.exists(revokedSessionKey(sessionId)), REVOCATION_REDIS_TIMEOUT_MS, redisTimeout)) === 1;
         this.answered();
         return revoked;
       } catch (error) {
@@ -94,19 +96,6 @@ export class SessionRevocations {
       }
     }
     return this.fallback;
-  }
-
-  /**
-   * `command`, or a rejection past {@link REVOCATION_REDIS_TIMEOUT_MS}. Not @helpdeskly/resilience's
-   * withTimeout: that library imports metrics, which imports this one (a require cycle).
-   */
-  private bounded<T>(command: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis took over ${REVOCATION_REDIS_TIMEOUT_MS} ms`)), REVOCATION_REDIS_TIMEOUT_MS);
-    });
-    command.catch(() => undefined);
-    return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** One warning per outage, not one per request. */

@@ -3,7 +3,7 @@ import { Cluster, type Redis } from 'ioredis';
 import { AppConfig } from '@helpdeskly/config';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { CACHE_REDIS, type CacheRedis } from '@helpdeskly/redis';
-import { withTimeout } from '@helpdeskly/resilience';
+import { withTimeout } from '@helpdeskly/async';
 import { TtlCache } from './ttl-cache';
 
 export interface CacheNamespaceOptions {

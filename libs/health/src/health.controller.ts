@@ -5,7 +5,8 @@ import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } fr
 import { ControlDatabase } from '@helpdeskly/database';
 import { ProblemException } from '@helpdeskly/errors';
 import { RedisClient } from '@helpdeskly/redis';
-import { CircuitBreakerRegistry, withTimeout } from '@helpdeskly/resilience';
+import { withTimeout } from '@helpdeskly/async';
+import { CircuitBreakerRegistry } from '@helpdeskly/resilience';
 import { Secrets, type SecretsStatus } from '@helpdeskly/secrets';
 import { PgBouncerProbe } from './pgbouncer.probe';
 import { ReadinessDetail } from './readiness-detail';

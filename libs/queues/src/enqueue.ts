@@ -1,5 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import { withTimeout } from '@helpdeskly/resilience';
+import { withTimeout } from '@helpdeskly/async';
 
 // BullMQ waits for a Redis it never reached, without a limit; a request must not.
 export const ENQUEUE_TIMEOUT_MS = 2_000;

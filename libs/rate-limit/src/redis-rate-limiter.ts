@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
 import { GCRA_SCRIPT } from './gcra';
 import { type LimitCheck, type LimitDecision, toDecision } from './rate-limit.types';
-import { withTimeout } from '@helpdeskly/resilience';
+import { withTimeout } from '@helpdeskly/async';
 
 /** Longest wait for Redis on a request: past it the in-process limiter decides instead. */
 export const REDIS_LIMIT_TIMEOUT_MS = 150;

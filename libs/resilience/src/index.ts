@@ -1,5 +1,3 @@
 export { BreakerOpenError, type BreakerOptions, type BreakerState, CircuitBreakerRegistry } from './circuit-breaker.registry';
-export { ConcurrencyLimit } from './concurrency-limit';
 export { type OutboundRequestInit, OutboundHttp, UpstreamError } from './outbound-http';
 export { ResilienceModule } from './resilience.module';
-export { withTimeout } from './with-timeout';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import * as bcrypt from 'bcrypt';
 import { AppConfig } from '@helpdeskly/config';
-import { ConcurrencyLimit } from '@helpdeskly/resilience';
+import { ConcurrencyLimit } from '@helpdeskly/async';
 
 /**
  * bcrypt with BCRYPT_ROUNDS, through the async API so hashing runs on libuv's thread pool.
