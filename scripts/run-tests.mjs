@@ -2,11 +2,13 @@
 // Runs one tier of the test suite with Node's own test runner (node:test). Jest cannot load
 // NestJS 12, which ships as ES modules, on Node 20; Node itself can (require(esm)).
 //
-//   node scripts/run-tests.mjs unit|integration|e2e|all [file-or-folder ...]
+//   node scripts/run-tests.mjs unit|integration|e2e|faults|all [file-or-folder ...]
 //
 // Tiers (STYLE.md): unit specs next to the code (*.spec.ts, no I/O), integration specs against the
 // machine's real PostgreSQL, PgBouncer and Redis (*.int-spec.ts), end-to-end specs over HTTP
-// (*.e2e-spec.ts). TypeScript is compiled on the fly by @swc-node/register.
+// (*.e2e-spec.ts), and fault specs (*.fault-spec.ts) that stop servers of their own under load,
+// run one at a time so that no other file's load skews what they check. TypeScript is compiled on
+// the fly by @swc-node/register.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -16,6 +18,7 @@ const TIERS = {
   unit: { suffix: '.spec.ts', concurrency: 2 },
   integration: { suffix: '.int-spec.ts', concurrency: 2 },
   e2e: { suffix: '.e2e-spec.ts', concurrency: 2 },
+  faults: { suffix: '.fault-spec.ts', concurrency: 1 },
 };
 const SKIP = new Set(['node_modules', 'dist', '.git', '.dev', 'generated']);
 
@@ -32,7 +35,7 @@ function find(dir, suffix, out = []) {
 const [tier = 'all', ...paths] = process.argv.slice(2);
 const tiers = tier === 'all' ? Object.keys(TIERS) : [tier];
 if (!tiers.every((t) => t in TIERS)) {
-  console.error(`usage: run-tests.mjs unit|integration|e2e|all [paths...]`);
+  console.error(`usage: run-tests.mjs unit|integration|e2e|faults|all [paths...]`);
   process.exit(2);
 }
 

@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/infra.sh"
 cd "$REPO_ROOT"
 
 LOG_DIR="$REPO_ROOT/.dev/logs"
-TIERS=(unit integration e2e)
+TIERS=(unit integration e2e faults)
 
 recreate_test_control_database() {
   local name
