@@ -63,6 +63,14 @@ describe(loadConfig.name, () => {
     for (const name of ['CONTROL_PORT', 'REDIS_URL', 'LOG_LEVEL', 'ENABLE_METRICS', 'JWT_EXPIRES_IN']) expect(problems.some((p) => p.startsWith(name))).toBe(true);
   });
 
+  it('keeps email send records EMAIL_DELIVERY_RETENTION_DAYS, 30 by default, and refuses fewer than 15', () => {
+    expect(loadConfig(VALID).mail.deliveryRetentionDays).toBe(30);
+    expect(loadConfig({ ...VALID, EMAIL_DELIVERY_RETENTION_DAYS: '15' }).mail.deliveryRetentionDays).toBe(15);
+    expect(problemsOf({ ...VALID, EMAIL_DELIVERY_RETENTION_DAYS: '14' })).toEqual([
+      'EMAIL_DELIVERY_RETENTION_DAYS must be at least 15: failed email jobs are kept 14 days and a retried one must find its send record',
+    ]);
+  });
+
   describe('in production', () => {
     const prod = { ...VALID, NODE_ENV: 'production' };
 

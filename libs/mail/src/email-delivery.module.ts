@@ -9,5 +9,5 @@ import { SmtpMailer } from './smtp-mailer';
  * worker process, control-api with RUN_WORKERS=true), next to ConfigModule, DatabaseModule (the
  * send records of email_deliveries), RedisModule, QueuesModule and MetricsModule.
  */
-@Module({ imports: [ResilienceModule], providers: [SmtpMailer, EmailDeliveryRepository, EmailProcessor], exports: [EmailDeliveryRepository] })
+@Module({ imports: [ResilienceModule], providers: [SmtpMailer, EmailDeliveryRepository, EmailProcessor] })
 export class EmailDeliveryModule {}

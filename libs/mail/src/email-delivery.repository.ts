@@ -40,17 +40,21 @@ export class EmailDeliveryRepository {
   }
 
   /**
-   * Deletes the records created before `cutoff` that no attempt holds, `batch` rows per statement
-   * so a backlog never holds a long lock; answers how many went.
+   * Deletes the records created before `cutoff` that no attempt holds (SENT, or SENDING with no
+   * live claim), `batch` rows per statement so a backlog never holds a long lock; answers how many
+   * went. Locking the rows (FOR UPDATE) checks a row an attempt claimed meanwhile again, so it
+   * stays; one an attempt is claiming right now is skipped, for the next run.
    */
   async purgeCreatedBefore(cutoff: Date, batch = 5_000): Promise<number> {
     let deleted = 0;
     for (;;) {
       const count = await this.db.$executeRaw`
-        DELETE FROM email_deliveries WHERE message_id IN (
-          SELECT message_id FROM email_deliveries
-           WHERE created_at < ${cutoff} AND (claimed_until IS NULL OR claimed_until <= now())
-           LIMIT ${batch})`;
+        DELETE FROM email_deliveries
+         WHERE message_id IN (
+                 SELECT message_id FROM email_deliveries
+                  WHERE created_at < ${cutoff} AND (state = 'SENT' OR claimed_until IS NULL OR claimed_until <= now())
+                  LIMIT ${batch}::int
+                    FOR UPDATE SKIP LOCKED)`;
       deleted += count;
       if (count < batch) return deleted;
     }

@@ -15,6 +15,3 @@ CREATE TABLE "email_deliveries" (
 
     CONSTRAINT "email_deliveries_pkey" PRIMARY KEY ("message_id")
 );
-
--- CreateIndex
-CREATE INDEX "email_deliveries_created_at_idx" ON "email_deliveries"("created_at");

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { EmailDeliveryModule } from '@helpdeskly/mail';
+import { EmailDeliveryRepository } from '@helpdeskly/mail';
 import { TenantsModule } from '../../tenants/tenants.module';
 import { TenantLifecycleRepository } from '../tenant-lifecycle.repository';
+import { EmailDeliveryPurgeService } from './email-delivery-purge.service';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { TenantHousekeepingRepository } from './tenant-housekeeping.repository';
 import { TenantReconcilerService } from './tenant-reconciler.service';
@@ -9,8 +10,8 @@ import { TrashPurgeService } from './trash-purge.service';
 
 /** The consumer of the queue `maintenance` and its schedules (where workers run). */
 @Module({
-  imports: [TenantsModule, EmailDeliveryModule],
-  providers: [TenantLifecycleRepository, TenantHousekeepingRepository, TenantReconcilerService, TrashPurgeService, MaintenanceProcessor],
+  imports: [TenantsModule],
+  providers: [TenantLifecycleRepository, TenantHousekeepingRepository, TenantReconcilerService, TrashPurgeService, EmailDeliveryRepository, EmailDeliveryPurgeService, MaintenanceProcessor],
   exports: [TrashPurgeService, TenantReconcilerService],
 })
 export class MaintenanceJobsModule {}

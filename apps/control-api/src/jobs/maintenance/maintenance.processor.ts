@@ -1,10 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { AppConfig } from '@helpdeskly/config';
-import { EmailDeliveryRepository } from '@helpdeskly/mail';
 import { DEFAULT_JOB_OPTIONS, QUEUES, QueueProcessor } from '@helpdeskly/queues';
 import { AuditPartitionsService } from '../../audit/audit-partitions.service';
+import { EmailDeliveryPurgeService } from './email-delivery-purge.service';
 import { TenantReconcilerService } from './tenant-reconciler.service';
 import { TrashPurgeService } from './trash-purge.service';
 
@@ -26,8 +25,7 @@ export class MaintenanceProcessor extends QueueProcessor<Record<string, never>, 
     private readonly reconciler: TenantReconcilerService,
     private readonly trash: TrashPurgeService,
     private readonly auditPartitions: AuditPartitionsService,
-    private readonly emailDeliveries: EmailDeliveryRepository,
-    private readonly config: AppConfig,
+    private readonly emailDeliveries: EmailDeliveryPurgeService,
     @InjectQueue(QUEUES.maintenance) private readonly schedule: Queue,
   ) {
     super();
@@ -62,17 +60,9 @@ export class MaintenanceProcessor extends QueueProcessor<Record<string, never>, 
       case MAINTENANCE_JOBS.auditPartitions:
         return this.auditPartitions.maintain();
       case MAINTENANCE_JOBS.purgeEmailDeliveries:
-        return this.purgeEmailDeliveries();
+        return this.emailDeliveries.purge();
       default:
         throw new Error(`unknown maintenance job ${job.name}`);
     }
-  }
-
-  /** Send records older than EMAIL_DELIVERY_RETENTION_DAYS: their jobs are long gone, failed ones included. */
-  private async purgeEmailDeliveries(): Promise<{ deleted: number }> {
-    const cutoff = new Date(Date.now() - this.config.mail.deliveryRetentionDays * 86_400_000);
-    const deleted = await this.emailDeliveries.purgeCreatedBefore(cutoff);
-    this.logger.log({ deleted, cutoff }, 'email send records purged');
-    return { deleted };
   }
 }
