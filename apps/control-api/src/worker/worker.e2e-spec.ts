@@ -56,7 +56,10 @@ describe('worker process', () => {
 
     worker = await startApiProcess('worker', await freePort(), { REDIS_URL: redis.url, REDIS_CACHE_URL: redis.url, QUEUE_PREFIX: prefix });
     await waitFor('the stranded tenants ACTIVE', async () => (await Promise.all(stranded.map((t) => rows.status(t.id)))).every((s) => s === TenantStatus.ACTIVE), 30_000, 200);
-    expect(await Promise.all(ids.map((id) => afterCrash.getJobState(id)))).toEqual(['completed', 'completed', 'completed']);
+    // The tenant is ACTIVE before the worker marks its job completed in Redis: wait for that too.
+    const states = () => Promise.all(ids.map((id) => afterCrash.getJobState(id)));
+    await waitFor('the jobs completed', async () => (await states()).every((state) => state === 'completed'), 10_000, 100).catch(() => undefined);
+    expect(await states()).toEqual(['completed', 'completed', 'completed']);
     const metrics = await (await fetch(`${worker.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/helpdeskly_queue_jobs_processed_total\{queue="provisioning",outcome="completed"\} 3/);
   });
