@@ -12,3 +12,4 @@ export { PrismaClient as TenantPrismaClient } from './generated/tenant/client';
 export { CommentFormat, CommentVisibility, TicketPriority, TicketStatus, TicketType } from './generated/tenant/enums';
 export type { Comment, Contact, IdempotencyKey, Prisma as TenantPrisma, Setting, Tag, Ticket, TicketEvent, TicketTag } from './generated/tenant/client';
 export { type DatabaseKind, queryDurationExtension } from './query-duration.extension';
+export { applySettingsChange, type StoredSettings, storedSettingsOf, type TenantSettings, type TenantSettingsChange, tenantSettingsOf } from './tenant-settings';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantPrisma } from '@helpdeskly/database';
+import { type TenantPrisma, tenantSettingsOf } from '@helpdeskly/database';
 import type { EmailMessage, TicketRef } from '@helpdeskly/mail';
 import { QUEUES } from '@helpdeskly/queues';
 import type { TenantContext } from '../tenancy/tenant-context';
@@ -108,6 +108,5 @@ const ref = (ticket: NotifiedTicket): TicketRef => ({ ticketId: ticket.id, numbe
 
 /** The tenant's `emailSenderName` setting when set, else the tenant's name. */
 export function senderNameOf(tenant: TenantContext): string {
-  const configured = tenant.settings.emailSenderName;
-  return typeof configured === 'string' && configured.trim() !== '' ? configured.trim() : tenant.name;
+  return tenantSettingsOf(tenant.settings).emailSenderName ?? tenant.name;
 }

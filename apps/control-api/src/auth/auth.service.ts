@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessTokenService, type AuthContext, AuthErrorCode, AuthException, type SignedToken } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, SharedCache, membershipKey } from '@helpdeskly/cache';
 import { AppConfig } from '@helpdeskly/config';
-import { MembershipRole, type Tenant, TenantStatus, type User } from '@helpdeskly/database';
+import { MembershipRole, storedSettingsOf, type Tenant, TenantStatus, tenantSettingsOf, type User } from '@helpdeskly/database';
 import { ValidationProblem } from '@helpdeskly/errors';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { RedisClient } from '@helpdeskly/redis';
@@ -225,8 +225,7 @@ export class AuthService {
 
   /** A tenant requiring 2FA for OWNER and ADMIN gives them no tokens before they enrol. */
   private assertTwoFactorRule(user: User, membership: MembershipWithTenant): void {
-    const settings = membership.tenant.settings as { require2faForAdmins?: unknown } | null;
-    if (settings?.require2faForAdmins !== true || !ADMIN_ROLES.includes(membership.role) || user.totpEnabledAt) return;
+    if (!tenantSettingsOf(storedSettingsOf(membership.tenant.settings)).require2faForAdmins || !ADMIN_ROLES.includes(membership.role) || user.totpEnabledAt) return;
     const enrollment = this.tokens.signPurpose('2fa_enrollment', { sub: user.id, tid: membership.tenantId }, ENROLLMENT_TTL_SECONDS);
     throw new AuthenticationException(
       AuthenticationErrorCode.TwoFactorEnrollmentRequired,

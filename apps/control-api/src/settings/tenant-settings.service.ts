@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type AuthContext, AuthErrorCode, AuthException, type MembershipRoleName } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
+import { applySettingsChange, storedSettingsOf, tenantSettingsOf } from '@helpdeskly/database';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantsErrorCode, TenantsException } from '../tenants/tenants.errors';
 import { type MembershipWithTenant, MembershipsRepository } from '../users/memberships.repository';
 import type { TenantSettingsDto, UpdateTenantSettingsDto } from './dto/tenant-settings.dto';
-import { applySettingsChange, storedSettingsOf, tenantSettingsOf } from './tenant-settings';
 import { TenantSettingsRepository } from './tenant-settings.repository';
 
 const READERS: readonly MembershipRoleName[] = ['OWNER', 'ADMIN'];
@@ -45,7 +45,8 @@ export class TenantSettingsService {
     await this.cachedTenants.invalidate(auth.tenantId);
     const before = tenantSettingsOf(storedSettingsOf(changed.before));
     const after = tenantSettingsOf(storedSettingsOf(changed.after));
-    if (before.require2faForAdmins !== after.require2faForAdmins || before.emailSenderName !== after.emailSenderName) {
+    // Both are built field by field in one order: equal JSON, nothing changed.
+    if (JSON.stringify(before) !== JSON.stringify(after)) {
       await this.audit.record({
         action: 'tenant.settings.updated',
         tenantId: auth.tenantId,

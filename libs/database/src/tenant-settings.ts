@@ -1,4 +1,7 @@
-/** The tenant's account settings, as the control database's `tenants.settings` JSON holds them. */
+/**
+ * The tenant's account settings, as the control database's `tenants.settings` JSON holds them:
+ * read here for every consumer (login's 2FA rule, app-api's sender name, the settings routes).
+ */
 export interface TenantSettings {
   /** OWNERs and ADMINs without 2FA get an enrolment token instead of tokens at login (auth.service.ts). */
   readonly require2faForAdmins: boolean;
