@@ -155,7 +155,10 @@ describe('dependency faults under a mixed load: Redis, PgBouncer and PostgreSQL 
     }
 
     const summary = new Map<string, number>();
-    for (const a of answers) summary.set(`${a.phase} ${a.op} ${a.status}${a.code ? ` ${a.code}` : ''}`, (summary.get(`${a.phase} ${a.op} ${a.status}${a.code ? ` ${a.code}` : ''}`) ?? 0) + 1);
+    for (const a of answers) {
+      const key = `${a.phase} ${a.op} ${a.status}${a.code ? ` ${a.code}` : ''}`;
+      summary.set(key, (summary.get(key) ?? 0) + 1);
+    }
     t.diagnostic(`${answers.length} answers: ${JSON.stringify(Object.fromEntries(summary))}`);
 
     const unexpected = answers.filter((a) => a.status >= 500 && !(a.status === 503 && OUTAGE_CODES.includes(a.code ?? '')));
