@@ -16,7 +16,11 @@ const READ_SCENARIOS = ['a', 'b', 'd', 'e'];
 
 function runBench(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'bench/run.ts', ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'bench/run.ts', ...args], {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -30,11 +34,16 @@ describe('bench/run.ts --smoke', () => {
     const { code, output } = await runBench([
       '--smoke',
       // Names with "test", as every database of the test suite has.
-      '--control-database', 'helpdeskly_bench_control_test',
-      '--template-database', 'helpdeskly_tenant_template_bench_test',
-      '--redis-db', '4',
-      '--port', '6530',
-      '--out', OUT,
+      '--control-database',
+      'helpdeskly_bench_control_test',
+      '--template-database',
+      'helpdeskly_tenant_template_bench_test',
+      '--redis-db',
+      '4',
+      '--port',
+      '6530',
+      '--out',
+      OUT,
     ]);
     const tail = output.split('\n').slice(-60).join('\n');
     expect({ code, tail: code === 0 ? '' : tail }).toEqual({ code: 0, tail: '' });

@@ -10,11 +10,18 @@ import { Client, Pool } from 'pg';
 import { loadConfig, loadDotEnv } from '@helpdeskly/config';
 import { tenantPgBouncerUrl } from '@helpdeskly/database';
 
-const QUERY = 'SELECT id, subject, status FROM tickets WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT 25';
+const QUERY =
+  'SELECT id, subject, status FROM tickets WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT 25';
 
 type Way = 'role of the database' | 'SET LOCAL ROLE per transaction';
 
-async function drive(pool: Pool, way: Way, role: string, seconds: number, concurrency: number): Promise<{ qps: number; p50: number; p99: number; errors: number }> {
+async function drive(
+  pool: Pool,
+  way: Way,
+  role: string,
+  seconds: number,
+  concurrency: number,
+): Promise<{ qps: number; p50: number; p99: number; errors: number }> {
   const latencies: number[] = [];
   let errors = 0;
   const end = performance.now() + seconds * 1000;
@@ -50,17 +57,29 @@ async function drive(pool: Pool, way: Way, role: string, seconds: number, concur
 
 async function main(): Promise<void> {
   loadDotEnv();
-  const [seconds = 5, concurrency = 16] = process.argv.slice(2).filter((a) => a !== '--').map(Number);
+  const [seconds = 5, concurrency = 16] = process.argv
+    .slice(2)
+    .filter((a) => a !== '--')
+    .map(Number);
   const config = loadConfig();
   const control = new Client({ connectionString: config.database.controlUrl });
   await control.connect();
-  const { rows } = await control.query<{ database_name: string; database_role: string; pgbouncer_host: string; pgbouncer_port: number }>(
+  const { rows } = await control.query<{
+    database_name: string;
+    database_role: string;
+    pgbouncer_host: string;
+    pgbouncer_port: number;
+  }>(
     "SELECT t.database_name, t.database_role, s.pgbouncer_host, s.pgbouncer_port FROM tenants t JOIN database_servers s ON s.id = t.database_server_id WHERE t.status = 'ACTIVE' ORDER BY t.created_at LIMIT 1",
   );
   await control.end();
   if (rows.length === 0) throw new Error('no ACTIVE tenant in the control database: run bash scripts/dev.sh first');
   const tenant = rows[0];
-  const url = tenantPgBouncerUrl({ databaseName: tenant.database_name }, { pgbouncerHost: tenant.pgbouncer_host, pgbouncerPort: tenant.pgbouncer_port }, config.tenancy.gateway);
+  const url = tenantPgBouncerUrl(
+    { databaseName: tenant.database_name },
+    { pgbouncerHost: tenant.pgbouncer_host, pgbouncerPort: tenant.pgbouncer_port },
+    config.tenancy.gateway,
+  );
   const pool = new Pool({ connectionString: url, max: config.tenancy.clientPoolSize });
   pool.on('error', () => undefined);
   const results = new Map<Way, Array<Awaited<ReturnType<typeof drive>>>>();
@@ -78,12 +97,16 @@ async function main(): Promise<void> {
   }
   const median = (way: Way) => [...results.get(way)!].sort((a, b) => a.qps - b.qps)[1];
   const base = median('role of the database');
-  console.log(`${concurrency} concurrent, pool ${config.tenancy.clientPoolSize}, 3 interleaved rounds of ${seconds} s, median round; tenant database ${tenant.database_name}`);
+  console.log(
+    `${concurrency} concurrent, pool ${config.tenancy.clientPoolSize}, 3 interleaved rounds of ${seconds} s, median round; tenant database ${tenant.database_name}`,
+  );
   console.log('| way | queries/s | p50 ms | p99 ms | errors | ratio |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const way of results.keys()) {
     const r = median(way);
-    console.log(`| ${way} | ${r.qps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} | ${(r.qps / base.qps).toFixed(2)}x |`);
+    console.log(
+      `| ${way} | ${r.qps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} | ${(r.qps / base.qps).toFixed(2)}x |`,
+    );
   }
 }
 

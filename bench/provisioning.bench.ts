@@ -29,8 +29,20 @@ type Strategy = 'template' | 'empty';
 
 async function context(strategy: Strategy): Promise<TestingModule> {
   const config = loadConfig();
-  let builder = Test.createTestingModule({ imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] });
-  if (strategy === 'empty') builder = builder.overrideProvider(TenantTemplateService).useClass(EmptyDatabaseTemplateService);
+  let builder = Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot(config),
+      SecretsModule,
+      DatabaseModule,
+      RedisModule,
+      CacheModule,
+      MetricsModule.forRoot(false),
+      AuditModule,
+      TenantsModule,
+    ],
+  });
+  if (strategy === 'empty')
+    builder = builder.overrideProvider(TenantTemplateService).useClass(EmptyDatabaseTemplateService);
   const moduleRef = await builder.compile();
   moduleRef.useLogger(['error', 'warn']);
   return moduleRef.init();
@@ -69,7 +81,10 @@ async function main(): Promise<void> {
       for (const strategy of ['template', 'empty'] as const) {
         const tenants = modules[strategy].get(TenantsService);
         const started = performance.now();
-        const tenant = await tenants.createTenant({ slug: `bench-${run}-${strategy}-${i + 1}`, name: `Bench ${strategy} ${i + 1}` });
+        const tenant = await tenants.createTenant({
+          slug: `bench-${run}-${strategy}-${i + 1}`,
+          name: `Bench ${strategy} ${i + 1}`,
+        });
         const elapsed = performance.now() - started;
         created.push({ tenants, tenant });
         if (i >= 0) timings[strategy].push(elapsed);
@@ -77,19 +92,28 @@ async function main(): Promise<void> {
     }
   } finally {
     const started = performance.now();
-    for (const { tenants, tenant } of created) await tenants.deleteTenant(tenant.id).catch((error: unknown) => console.error(`deleting ${tenant.slug} failed:`, error));
+    for (const { tenants, tenant } of created)
+      await tenants
+        .deleteTenant(tenant.id)
+        .catch((error: unknown) => console.error(`deleting ${tenant.slug} failed:`, error));
     const deletion = (performance.now() - started) / Math.max(created.length, 1);
     await Promise.all(Object.values(modules).map((m) => m.close()));
     if (timings.template.length === count && timings.empty.length === count) {
       const template = stats(timings.template);
       const empty = stats(timings.empty);
-      console.log(`Provisioning one tenant through TenantsService.createTenant, ${count} tenants per strategy, one at a time:`);
+      console.log(
+        `Provisioning one tenant through TenantsService.createTenant, ${count} tenants per strategy, one at a time:`,
+      );
       console.table({
         'cloned from template': Object.fromEntries(Object.entries(template).map(([k, v]) => [k, ms(v)])),
         'empty + migrations': Object.fromEntries(Object.entries(empty).map(([k, v]) => [k, ms(v)])),
       });
-      console.log(`ratio empty/template: ${(empty.mean / template.mean).toFixed(1)}x by mean, ${(empty.median / template.median).toFixed(1)}x by median`);
-      console.log(`deletion (DROP DATABASE WITH (FORCE) + DROP ROLE): ${ms(deletion)} per tenant; ${created.length} tenants removed`);
+      console.log(
+        `ratio empty/template: ${(empty.mean / template.mean).toFixed(1)}x by mean, ${(empty.median / template.median).toFixed(1)}x by median`,
+      );
+      console.log(
+        `deletion (DROP DATABASE WITH (FORCE) + DROP ROLE): ${ms(deletion)} per tenant; ${created.length} tenants removed`,
+      );
     }
   }
 }
@@ -97,7 +121,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
+    console.error(
+      error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error,
+    );
     process.exit(1);
   },
 );

@@ -17,9 +17,15 @@ import { ControlFixture, type FixtureMember } from '../apps/control-api/src/test
 
 const CONCURRENCY = 16;
 
-async function startAppApi(overrides: Record<string, string>): Promise<{ app: NestFastifyApplication; baseUrl: string }> {
+async function startAppApi(
+  overrides: Record<string, string>,
+): Promise<{ app: NestFastifyApplication; baseUrl: string }> {
   const config = loadConfig({ ...process.env, ...overrides });
-  const app = await createApp(AppApiModule.forRoot(config), { config, api: APP_API, logger: createLogger({ name: 'bench', level: 'fatal', pretty: false }) });
+  const app = await createApp(AppApiModule.forRoot(config), {
+    config,
+    api: APP_API,
+    logger: createLogger({ name: 'bench', level: 'fatal', pretty: false }),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
 }
@@ -31,7 +37,9 @@ async function drive(baseUrl: string, members: FixtureMember[], total: number): 
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (let i = next++; i < total; i = next++) {
-        const response = await fetch(`${baseUrl}/v1/helpdesk`, { headers: { authorization: `Bearer ${members[i % members.length].token}` } });
+        const response = await fetch(`${baseUrl}/v1/helpdesk`, {
+          headers: { authorization: `Bearer ${members[i % members.length].token}` },
+        });
         await response.arrayBuffer();
         if (response.status !== 200) throw new Error(`GET /v1/helpdesk answered ${response.status}`);
       }
@@ -42,14 +50,22 @@ async function drive(baseUrl: string, members: FixtureMember[], total: number): 
 
 async function main() {
   loadDotEnv();
-  const [perRound = 3000, rounds = 4] = process.argv.slice(2).filter((a) => a !== '--').map(Number);
+  const [perRound = 3000, rounds = 4] = process.argv
+    .slice(2)
+    .filter((a) => a !== '--')
+    .map(Number);
   const common = { LOG_LEVEL: 'fatal', RATE_LIMIT_PLAN_MULTIPLIER: '10000', TENANT_CLIENT_POOL_SIZE: '4' };
   const control = await ControlFixture.start(common);
-  const instances = { on: await startAppApi({ ...common, RATE_LIMIT_ENABLED: 'true' }), off: await startAppApi({ ...common, RATE_LIMIT_ENABLED: 'false' }) };
+  const instances = {
+    on: await startAppApi({ ...common, RATE_LIMIT_ENABLED: 'true' }),
+    off: await startAppApi({ ...common, RATE_LIMIT_ENABLED: 'false' }),
+  };
   try {
     const tenants = await Promise.all([control.createTenant(), control.createTenant()]);
     const members = (await Promise.all(tenants.flatMap((t) => [control.member(t), control.member(t)]))).flat();
-    const probe = await fetch(`${instances.on.baseUrl}/v1/helpdesk`, { headers: { authorization: `Bearer ${members[0].token}` } });
+    const probe = await fetch(`${instances.on.baseUrl}/v1/helpdesk`, {
+      headers: { authorization: `Bearer ${members[0].token}` },
+    });
     if (!probe.headers.get('ratelimit')) throw new Error('the limiter is not on in the "on" instance');
     for (const instance of Object.values(instances)) await drive(instance.baseUrl, members, 500);
 
@@ -60,8 +76,13 @@ async function main() {
       }
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    console.log(`GET /v1/helpdesk, ${CONCURRENCY} concurrent, ${rounds} rounds of ${perRound} requests per mode, ${members.length} users in ${tenants.length} tenants`);
-    for (const name of ['off', 'on'] as const) console.log(`  limiter ${name.padEnd(3)}: ${mean(results[name]).toFixed(0)} req/s  (rounds: ${results[name].map((r) => r.toFixed(0)).join(', ')})`);
+    console.log(
+      `GET /v1/helpdesk, ${CONCURRENCY} concurrent, ${rounds} rounds of ${perRound} requests per mode, ${members.length} users in ${tenants.length} tenants`,
+    );
+    for (const name of ['off', 'on'] as const)
+      console.log(
+        `  limiter ${name.padEnd(3)}: ${mean(results[name]).toFixed(0)} req/s  (rounds: ${results[name].map((r) => r.toFixed(0)).join(', ')})`,
+      );
     console.log(`  on / off: ${(mean(results.on) / mean(results.off)).toFixed(3)}`);
   } finally {
     await instances.on.app.close();

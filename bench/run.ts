@@ -15,7 +15,14 @@ import { Client, Pool } from 'pg';
 import { loadConfig, loadDotEnv } from '@helpdeskly/config';
 import type { BaselineConfig } from './baseline/server';
 import { benchEnvironment, benchSecrets, pgbouncerStatsUrl, PROFILE_DIR, STATE_DIR } from './harness/environment';
-import { ControlContext, dropBenchData, dropEverything, ensureControlDatabase, prepareBenchData, sealedWithAnotherKey } from './harness/fixtures';
+import {
+  ControlContext,
+  dropBenchData,
+  dropEverything,
+  ensureControlDatabase,
+  prepareBenchData,
+  sealedWithAnotherKey,
+} from './harness/fixtures';
 import { LogDigest } from './harness/log-digest';
 import { type BenchOptions, parseOptions, REPO_ROOT, SCENARIO_IDS, USAGE, UsageError } from './harness/options';
 import { hotFunctions, profileOf } from './harness/profile';
@@ -34,7 +41,13 @@ async function assertPortsFree(ports: number[]): Promise<void> {
   for (const port of ports) {
     await new Promise<void>((resolve, reject) => {
       const server = createServer();
-      server.once('error', () => reject(new Error(`port ${port} is in use: another bench run (or something else) is listening there; wait for it or pass --port`)));
+      server.once('error', () =>
+        reject(
+          new Error(
+            `port ${port} is in use: another bench run (or something else) is listening there; wait for it or pass --port`,
+          ),
+        ),
+      );
       server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
     });
   }
@@ -49,9 +62,15 @@ async function flushBenchRedis(url: string): Promise<void> {
   }
 }
 
-async function startAll(options: BenchOptions, env: Record<string, string>): Promise<{ control: RunningProcess; app: RunningProcess; baseline: RunningProcess }> {
+async function startAll(
+  options: BenchOptions,
+  env: Record<string, string>,
+): Promise<{ control: RunningProcess; app: RunningProcess; baseline: RunningProcess }> {
   for (const main of [APP_MAIN, CONTROL_MAIN]) {
-    if (!existsSync(join(options.appRoot, main))) throw new Error(`${join(options.appRoot, main)} is missing: build it first (npx -y pnpm@12.21.0 run build in ${options.appRoot})`);
+    if (!existsSync(join(options.appRoot, main)))
+      throw new Error(
+        `${join(options.appRoot, main)} is missing: build it first (npx -y pnpm@12.21.0 run build in ${options.appRoot})`,
+      );
   }
   if (options.profile) {
     mkdirSync(PROFILE_DIR, { recursive: true });
@@ -59,16 +78,44 @@ async function startAll(options: BenchOptions, env: Record<string, string>): Pro
   }
   const baselineEnv = { ...(process.env as Record<string, string>), NODE_ENV: 'production' };
   const started = await Promise.allSettled([
-    startProcess({ name: 'control-api', args: [join(options.appRoot, CONTROL_MAIN)], cwd: options.appRoot, env, port: options.port, readyPath: '/health/ready' }),
-    startProcess({ name: 'app-api', args: [...(options.profile ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []), join(options.appRoot, APP_MAIN)], cwd: options.appRoot, env, port: options.port + 1, readyPath: '/health/ready' }),
-    startProcess({ name: 'baseline', args: ['-r', '@swc-node/register', join(REPO_ROOT, 'bench/baseline/server.ts'), BASELINE_CONFIG], cwd: REPO_ROOT, env: baselineEnv, port: options.port + 2, readyPath: '/health' }),
+    startProcess({
+      name: 'control-api',
+      args: [join(options.appRoot, CONTROL_MAIN)],
+      cwd: options.appRoot,
+      env,
+      port: options.port,
+      readyPath: '/health/ready',
+    }),
+    startProcess({
+      name: 'app-api',
+      args: [
+        ...(options.profile ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
+        join(options.appRoot, APP_MAIN),
+      ],
+      cwd: options.appRoot,
+      env,
+      port: options.port + 1,
+      readyPath: '/health/ready',
+    }),
+    startProcess({
+      name: 'baseline',
+      args: ['-r', '@swc-node/register', join(REPO_ROOT, 'bench/baseline/server.ts'), BASELINE_CONFIG],
+      cwd: REPO_ROOT,
+      env: baselineEnv,
+      port: options.port + 2,
+      readyPath: '/health',
+    }),
   ]);
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
     await Promise.all(started.map((s) => (s.status === 'fulfilled' ? stopProcess(s.value) : undefined)));
     throw failed.reason;
   }
-  const [control, app, baseline] = started.map((s) => (s as PromiseFulfilledResult<RunningProcess>).value) as [RunningProcess, RunningProcess, RunningProcess];
+  const [control, app, baseline] = started.map((s) => (s as PromiseFulfilledResult<RunningProcess>).value) as [
+    RunningProcess,
+    RunningProcess,
+    RunningProcess,
+  ];
   return { control, app, baseline };
 }
 
@@ -80,13 +127,17 @@ async function main(): Promise<void> {
   loadDotEnv(join(REPO_ROOT, '.env'));
   const started = performance.now();
   const runId = newRunId();
-  log(`Bench ${runId}: scenarios ${options.scenarios.join(',')}, ${options.rounds} x ${options.durationS} s rounds, ${options.connections} connections${options.smoke ? ' (smoke)' : ''}`);
+  log(
+    `Bench ${runId}: scenarios ${options.scenarios.join(',')}, ${options.rounds} x ${options.durationS} s rounds, ${options.connections} connections${options.smoke ? ' (smoke)' : ''}`,
+  );
 
   await assertPortsFree([options.port, options.port + 1, options.port + 2]);
   const secrets = benchSecrets();
   const env = benchEnvironment(options, secrets);
   const config = loadConfig(env);
-  log(`Setting up (control database ${options.controlDatabase}, template ${options.templateDatabase}, Redis ${env.REDIS_URL})`);
+  log(
+    `Setting up (control database ${options.controlDatabase}, template ${options.templateDatabase}, Redis ${env.REDIS_URL})`,
+  );
   await flushBenchRedis(env.REDIS_URL!);
   await ensureControlDatabase(env, options);
 
@@ -99,11 +150,17 @@ async function main(): Promise<void> {
     log(`  emptied Redis database ${options.redisDb}, removed ${STATE_DIR}`);
     return;
   }
-  const controlDb = new Pool({ connectionString: env.CONTROL_DATABASE_URL, application_name: 'helpdeskly-bench', max: 4 });
+  const controlDb = new Pool({
+    connectionString: env.CONTROL_DATABASE_URL,
+    application_name: 'helpdeskly-bench',
+    max: 4,
+  });
   const admin = new Client({ connectionString: env.DATABASE_URL, application_name: 'helpdeskly-bench' });
   const statsUrl = pgbouncerStatsUrl();
   const pgbouncer = statsUrl ? new Client({ connectionString: statsUrl }) : undefined;
-  const pgbouncerAdmin = env.PGBOUNCER_ADMIN_URL ? new Client({ connectionString: env.PGBOUNCER_ADMIN_URL }) : undefined;
+  const pgbouncerAdmin = env.PGBOUNCER_ADMIN_URL
+    ? new Client({ connectionString: env.PGBOUNCER_ADMIN_URL })
+    : undefined;
   await Promise.all([admin.connect(), pgbouncer?.connect(), pgbouncerAdmin?.connect()]);
   let processes: Awaited<ReturnType<typeof startAll>> | undefined;
   const results: ScenarioResult[] = [];
@@ -111,7 +168,9 @@ async function main(): Promise<void> {
   try {
     if (options.fresh) await dropBenchData(controlContext, controlDb, options);
     else if (await sealedWithAnotherKey(controlContext, controlDb, options)) {
-      log('  the bench tenants were sealed with another DB_ENCRYPTION_KEY (.dev/bench/secrets.env changed): recreating them');
+      log(
+        '  the bench tenants were sealed with another DB_ENCRYPTION_KEY (.dev/bench/secrets.env changed): recreating them',
+      );
       await dropBenchData(controlContext, controlDb, options);
     }
     const data = await prepareBenchData(controlContext, controlDb, env, options, secrets.BENCH_STORM_PASSWORD, log);
@@ -121,17 +180,38 @@ async function main(): Promise<void> {
       port: options.port + 2,
       jwt: { secrets: [config.auth.jwtSecret!], issuer: config.auth.jwtIssuer, audience: config.auth.jwtAudience },
       poolSize: config.tenancy.clientPoolSize,
-      tenants: Object.fromEntries([data.main, ...data.many].map((t) => [t.id, { url: t.url, senderName: t.senderName }])),
+      tenants: Object.fromEntries(
+        [data.main, ...data.many].map((t) => [t.id, { url: t.url, senderName: t.senderName }]),
+      ),
     };
     writeFileSync(BASELINE_CONFIG, JSON.stringify(baselineConfig), { mode: 0o600 });
 
-    log(`Starting control-api :${options.port}, app-api :${options.port + 1} (${options.appRoot}), baseline :${options.port + 2}; logs in .dev/bench/logs/`);
+    log(
+      `Starting control-api :${options.port}, app-api :${options.port + 1} (${options.appRoot}), baseline :${options.port + 2}; logs in .dev/bench/logs/`,
+    );
     processes = await startAll(options, env);
-    const ctx: BenchContext = { options, env, data, ...processes, admin, controlDb, pgbouncer, pgbouncerAdmin, controlContext, runId, log, checks: new Map() };
+    const ctx: BenchContext = {
+      options,
+      env,
+      data,
+      ...processes,
+      admin,
+      controlDb,
+      pgbouncer,
+      pgbouncerAdmin,
+      controlContext,
+      runId,
+      log,
+      checks: new Map(),
+    };
     log('Same answers (one request of each scenario to app-api and to the baseline):');
     await checkSameAnswers(ctx);
 
-    const digest = new LogDigest({ 'app-api': processes.app.logFile, 'control-api': processes.control.logFile, baseline: processes.baseline.logFile });
+    const digest = new LogDigest({
+      'app-api': processes.app.logFile,
+      'control-api': processes.control.logFile,
+      baseline: processes.baseline.logFile,
+    });
     // (e) last: serving many tenants leaves backends open after it (TENANT_CLIENT_IDLE_SECONDS,
     // server_idle_timeout), which would spill into any scenario after it.
     for (const id of [...options.scenarios.filter((s) => s !== 'e'), ...options.scenarios.filter((s) => s === 'e')]) {
@@ -164,7 +244,9 @@ async function main(): Promise<void> {
       TENANT_CLIENT_MAX: config.tenancy.clientMax,
     },
     scenarios: [...results].sort((a, b) => SCENARIO_IDS.indexOf(a.id) - SCENARIO_IDS.indexOf(b.id)),
-    ...(profileFile ? { profile: { file: profileFile.slice(REPO_ROOT.length + 1), top: hotFunctions(profileFile) } } : {}),
+    ...(profileFile
+      ? { profile: { file: profileFile.slice(REPO_ROOT.length + 1), top: hotFunctions(profileFile) } }
+      : {}),
     failures,
   };
   writeReport(options.out, report);

@@ -24,7 +24,14 @@ type Level = 'l1' | 'redis' | 'database';
 async function resolverModule(overrides: Record<string, string>): Promise<TestingModule> {
   const config = loadConfig({ ...process.env, ...overrides });
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false)],
+    imports: [
+      ConfigModule.forRoot(config),
+      SecretsModule,
+      DatabaseModule,
+      RedisModule,
+      CacheModule,
+      MetricsModule.forRoot(false),
+    ],
     providers: [TenantResolver],
   }).compile();
   moduleRef.useLogger(false);
@@ -34,21 +41,40 @@ async function resolverModule(overrides: Record<string, string>): Promise<Testin
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return { meanUs: (samples.reduce((s, x) => s + x, 0) / samples.length) * 1000, p50Us: at(0.5) * 1000, p99Us: at(0.99) * 1000 };
+  return {
+    meanUs: (samples.reduce((s, x) => s + x, 0) / samples.length) * 1000,
+    p50Us: at(0.5) * 1000,
+    p99Us: at(0.99) * 1000,
+  };
 }
 
 async function main(): Promise<void> {
   loadDotEnv();
-  const [calls = 2000] = process.argv.slice(2).filter((a) => a !== '--').map(Number);
+  const [calls = 2000] = process.argv
+    .slice(2)
+    .filter((a) => a !== '--')
+    .map(Number);
   const quiet = { LOG_LEVEL: 'fatal', BCRYPT_ROUNDS: '4' };
   const control = await ControlFixture.start(quiet);
   const modules: Partial<Record<Level, TestingModule>> = {};
   try {
     const owner = await control.member(await control.createTenant());
-    const auth: AuthContext = { userId: owner.user.id, tenantId: owner.tenant.id, role: owner.role, isPlatformAdmin: false, tokenId: 'bench', sessionId: 'bench', issuedAt: 0 };
+    const auth: AuthContext = {
+      userId: owner.user.id,
+      tenantId: owner.tenant.id,
+      role: owner.role,
+      isPlatformAdmin: false,
+      tokenId: 'bench',
+      sessionId: 'bench',
+      issuedAt: 0,
+    };
     modules.l1 = await resolverModule({ ...quiet, TENANT_CACHE_TTL_SECONDS: '300' });
     modules.redis = await resolverModule({ ...quiet, TENANT_CACHE_TTL_SECONDS: '0' });
-    modules.database = await resolverModule({ ...quiet, TENANT_CACHE_TTL_SECONDS: '0', REDIS_CACHE_URL: `redis://127.0.0.1:${await freePort()}/0` });
+    modules.database = await resolverModule({
+      ...quiet,
+      TENANT_CACHE_TTL_SECONDS: '0',
+      REDIS_CACHE_URL: `redis://127.0.0.1:${await freePort()}/0`,
+    });
     const results = {} as Record<Level, ReturnType<typeof stats>>;
     for (const level of ['l1', 'redis', 'database'] as const) {
       const resolver = modules[level]!.get(TenantResolver);
@@ -63,7 +89,14 @@ async function main(): Promise<void> {
       results[level] = stats(samples);
     }
     const round = (x: number) => Math.round(x * 10) / 10;
-    console.table(Object.fromEntries(Object.entries(results).map(([level, s]) => [level, { 'mean µs': round(s.meanUs), 'p50 µs': round(s.p50Us), 'p99 µs': round(s.p99Us) }])));
+    console.table(
+      Object.fromEntries(
+        Object.entries(results).map(([level, s]) => [
+          level,
+          { 'mean µs': round(s.meanUs), 'p50 µs': round(s.p50Us), 'p99 µs': round(s.p99Us) },
+        ]),
+      ),
+    );
     console.log(
       JSON.stringify({
         calls,

@@ -32,7 +32,11 @@ function pgbouncerAdminUrl(): string | undefined {
 }
 
 /** Sends `total` GET /v1/helpdesk, `CONCURRENCY` at a time, request i with tokens[i % n]. */
-async function drive(baseUrl: string, members: FixtureMember[], total: number): Promise<{ rps: number; failures: Record<string, number> }> {
+async function drive(
+  baseUrl: string,
+  members: FixtureMember[],
+  total: number,
+): Promise<{ rps: number; failures: Record<string, number> }> {
   const failures: Record<string, number> = {};
   let next = 0;
   const started = performance.now();
@@ -40,10 +44,14 @@ async function drive(baseUrl: string, members: FixtureMember[], total: number): 
     Array.from({ length: CONCURRENCY }, async () => {
       for (let i = next++; i < total; i = next++) {
         const member = members[i % members.length];
-        const response = await fetch(`${baseUrl}/v1/helpdesk`, { headers: { authorization: `Bearer ${member.token}` } });
+        const response = await fetch(`${baseUrl}/v1/helpdesk`, {
+          headers: { authorization: `Bearer ${member.token}` },
+        });
         const body = (await response.json()) as { tenant?: { slug?: string }; code?: string };
-        if (response.status === 200 && body.tenant?.slug !== member.tenant.slug) throw new Error(`tenant ${member.tenant.slug} was answered with another tenant's data`);
-        if (response.status !== 200) failures[`${response.status} ${body.code}`] = (failures[`${response.status} ${body.code}`] ?? 0) + 1;
+        if (response.status === 200 && body.tenant?.slug !== member.tenant.slug)
+          throw new Error(`tenant ${member.tenant.slug} was answered with another tenant's data`);
+        if (response.status !== 200)
+          failures[`${response.status} ${body.code}`] = (failures[`${response.status} ${body.code}`] ?? 0) + 1;
       }
     }),
   );
@@ -52,11 +60,23 @@ async function drive(baseUrl: string, members: FixtureMember[], total: number): 
 
 async function main(): Promise<void> {
   loadDotEnv();
-  const [tenantCount = 50, rounds = 3, maxClients = 10, poolSize = 2] = process.argv.slice(2).filter((a) => a !== '--').map(Number);
-  const overrides = { TENANT_CLIENT_MAX: String(maxClients), TENANT_CLIENT_POOL_SIZE: String(poolSize), BCRYPT_ROUNDS: '4', LOG_LEVEL: 'fatal' };
+  const [tenantCount = 50, rounds = 3, maxClients = 10, poolSize = 2] = process.argv
+    .slice(2)
+    .filter((a) => a !== '--')
+    .map(Number);
+  const overrides = {
+    TENANT_CLIENT_MAX: String(maxClients),
+    TENANT_CLIENT_POOL_SIZE: String(poolSize),
+    BCRYPT_ROUNDS: '4',
+    LOG_LEVEL: 'fatal',
+  };
   const config = loadConfig({ ...process.env, ...overrides });
   const control = await ControlFixture.start(overrides);
-  const app = await createApp(AppApiModule.forRoot(config), { config, api: APP_API, logger: createLogger({ name: 'bench', level: 'fatal', pretty: false }) });
+  const app = await createApp(AppApiModule.forRoot(config), {
+    config,
+    api: APP_API,
+    logger: createLogger({ name: 'bench', level: 'fatal', pretty: false }),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const registry = app.get(TenantClientRegistry);
@@ -69,18 +89,29 @@ async function main(): Promise<void> {
   try {
     const started = performance.now();
     const members: FixtureMember[] = [];
-    for (let i = 0; i < tenantCount; i++) members.push(await control.member(await control.createTenant(), MembershipRole.OWNER));
-    console.log(`provisioned ${tenantCount} tenants in ${((performance.now() - started) / 1000).toFixed(1)} s; max clients ${maxClients}, pool ${poolSize} each, ${CONCURRENCY} concurrent requests`);
+    for (let i = 0; i < tenantCount; i++)
+      members.push(await control.member(await control.createTenant(), MembershipRole.OWNER));
+    console.log(
+      `provisioned ${tenantCount} tenants in ${((performance.now() - started) / 1000).toFixed(1)} s; max clients ${maxClients}, pool ${poolSize} each, ${CONCURRENCY} concurrent requests`,
+    );
     const databases = new Set(members.map((m) => m.tenant.databaseName));
 
     let peak = { open: 0, pools: 0, serverConnections: 0, backends: 0, rssMb: 0 };
     const sample = async (label: string, collect = false) => {
       const { open } = registry.stats();
-      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1)', [[...databases]]);
+      const { rows } = await admin.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1)',
+        [[...databases]],
+      );
       let pools = 0;
       let serverConnections = 0;
       if (pgbouncer) {
-        const { rows: poolRows } = await pgbouncer.query<{ database: string; sv_active: string; sv_idle: string; sv_used: string }>('SHOW POOLS');
+        const { rows: poolRows } = await pgbouncer.query<{
+          database: string;
+          sv_active: string;
+          sv_idle: string;
+          sv_used: string;
+        }>('SHOW POOLS');
         const ours = poolRows.filter((r) => databases.has(r.database));
         pools = ours.length;
         serverConnections = ours.reduce((n, r) => n + Number(r.sv_active) + Number(r.sv_idle) + Number(r.sv_used), 0);
@@ -89,8 +120,16 @@ async function main(): Promise<void> {
       if (collect) (globalThis as { gc?: () => void }).gc?.();
       const rssMb = process.memoryUsage().rss / 1024 / 1024;
       const now = { open, pools, serverConnections, backends: rows[0].n, rssMb };
-      peak = { open: Math.max(peak.open, open), pools: Math.max(peak.pools, pools), serverConnections: Math.max(peak.serverConnections, serverConnections), backends: Math.max(peak.backends, now.backends), rssMb: Math.max(peak.rssMb, rssMb) };
-      console.log(`${label.padEnd(12)} open clients ${String(open).padStart(3)} | pgbouncer pools ${String(pools).padStart(3)}, server conns ${String(serverConnections).padStart(3)} | backends ${String(now.backends).padStart(3)} | rss ${rssMb.toFixed(0)} MB`);
+      peak = {
+        open: Math.max(peak.open, open),
+        pools: Math.max(peak.pools, pools),
+        serverConnections: Math.max(peak.serverConnections, serverConnections),
+        backends: Math.max(peak.backends, now.backends),
+        rssMb: Math.max(peak.rssMb, rssMb),
+      };
+      console.log(
+        `${label.padEnd(12)} open clients ${String(open).padStart(3)} | pgbouncer pools ${String(pools).padStart(3)}, server conns ${String(serverConnections).padStart(3)} | backends ${String(now.backends).padStart(3)} | rss ${rssMb.toFixed(0)} MB`,
+      );
     };
     const sampled = async <T>(label: string, work: Promise<T>): Promise<T> => {
       let t = 0;
@@ -117,12 +156,20 @@ async function main(): Promise<void> {
     await sample('after turn', true);
     const stats = registry.stats();
 
-    console.log(`\n${total} requests each (GET /v1/helpdesk: tenant lookup, membership, 2 queries in the tenant database)`);
+    console.log(
+      `\n${total} requests each (GET /v1/helpdesk: tenant lookup, membership, 2 queries in the tenant database)`,
+    );
     const failed = (f: Record<string, number>) => (Object.keys(f).length ? `, failed: ${JSON.stringify(f)}` : '');
     console.log(`one tenant:            ${single.rps.toFixed(0)} req/s${failed(single.failures)}`);
-    console.log(`${tenantCount} tenants in turn:   ${many.rps.toFixed(0)} req/s  (ratio ${(many.rps / single.rps).toFixed(2)} of one tenant)${failed(many.failures)}`);
-    console.log(`registry: ${stats.creations} clients created, ${JSON.stringify(stats.evictions)} evicted, ${stats.waits} acquisitions waited, open now ${stats.open} (max ${stats.max})`);
-    console.log(`peaks: open clients ${peak.open}, pgbouncer pools ${peak.pools}, server conns ${peak.serverConnections}, backends ${peak.backends}, rss ${peak.rssMb.toFixed(0)} MB`);
+    console.log(
+      `${tenantCount} tenants in turn:   ${many.rps.toFixed(0)} req/s  (ratio ${(many.rps / single.rps).toFixed(2)} of one tenant)${failed(many.failures)}`,
+    );
+    console.log(
+      `registry: ${stats.creations} clients created, ${JSON.stringify(stats.evictions)} evicted, ${stats.waits} acquisitions waited, open now ${stats.open} (max ${stats.max})`,
+    );
+    console.log(
+      `peaks: open clients ${peak.open}, pgbouncer pools ${peak.pools}, server conns ${peak.serverConnections}, backends ${peak.backends}, rss ${peak.rssMb.toFixed(0)} MB`,
+    );
   } finally {
     await pgbouncer?.end();
     await admin.end();

@@ -10,7 +10,11 @@ import { Client } from 'pg';
 import { loadDotEnv } from '@helpdeskly/config';
 import { type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import { TicketPriority, TicketStatus } from '@helpdeskly/database';
-import { type TicketListQuery, ticketCountsSql, ticketPageSql } from '../apps/app-api/src/ticket-search/ticket-search.repository';
+import {
+  type TicketListQuery,
+  ticketCountsSql,
+  ticketPageSql,
+} from '../apps/app-api/src/ticket-search/ticket-search.repository';
 
 const DATABASE = 'helpdeskly_bench_ticket_search';
 // One of the ten agents the fill assigns tickets to.
@@ -21,7 +25,38 @@ const POSTGRESQL_CONF = join(__dirname, '../infra/postgres/postgresql.conf');
 // plans are those of a deployed server, whatever this machine's server is configured with.
 const PLANNER_SETTINGS = ['random_page_cost', 'effective_cache_size', 'effective_io_concurrency', 'work_mem'];
 
-const WORDS = ['printer', 'invoice', 'login', 'password', 'refund', 'shipping', 'delay', 'broken', 'screen', 'crash', 'upgrade', 'billing', 'account', 'email', 'export', 'report', 'slow', 'error', 'timeout', 'mobile', 'android', 'iphone', 'sync', 'calendar', 'license', 'discount', 'coupon', 'warehouse', 'parcel', 'kangaroo'];
+const WORDS = [
+  'printer',
+  'invoice',
+  'login',
+  'password',
+  'refund',
+  'shipping',
+  'delay',
+  'broken',
+  'screen',
+  'crash',
+  'upgrade',
+  'billing',
+  'account',
+  'email',
+  'export',
+  'report',
+  'slow',
+  'error',
+  'timeout',
+  'mobile',
+  'android',
+  'iphone',
+  'sync',
+  'calendar',
+  'license',
+  'discount',
+  'coupon',
+  'warehouse',
+  'parcel',
+  'kangaroo',
+];
 
 /** Data: tickets spread over a year, statuses and priorities skewed as in a real inbox. */
 const FILL = `
@@ -71,11 +106,20 @@ const CANDIDATE_INDEXES = [
   'CREATE INDEX bench_tickets_live_status_priority_created_at_idx ON tickets (status, priority, created_at) WHERE deleted_at IS NULL',
   'CREATE INDEX bench_tickets_assignee_id_priority_id_idx ON tickets (assignee_id, priority, id)',
 ];
-const CANDIDATES_FOR = ['Default inbox', 'Newest first, a page deep', 'My unresolved', 'Unassigned', 'Priority URGENT', 'Inbox counts'];
+const CANDIDATES_FOR = [
+  'Default inbox',
+  'Newest first, a page deep',
+  'My unresolved',
+  'Unassigned',
+  'Priority URGENT',
+  'Inbox counts',
+];
 
 /** `SET` statements for PLANNER_SETTINGS with the values of infra/postgres/postgresql.conf. */
 function plannerSettings(): string[] {
-  const lines = readFileSync(POSTGRESQL_CONF, 'utf8').split('\n').map((line) => line.replace(/#.*/, '').trim());
+  const lines = readFileSync(POSTGRESQL_CONF, 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim());
   return PLANNER_SETTINGS.map((name) => {
     const line = lines.find((l) => l.startsWith(`${name} =`));
     if (!line) throw new Error(`${name} is missing from ${POSTGRESQL_CONF}`);
@@ -88,7 +132,10 @@ function listQuery(overrides: Partial<TicketListQuery> & { filters?: TicketListQ
 }
 
 async function explain(client: Client, title: string, query: Sql): Promise<string> {
-  const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query.text}`, query.values as unknown[]);
+  const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+    `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query.text}`,
+    query.values as unknown[],
+  );
   const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
   return `### ${title}\n\n\`\`\`sql\n${query.text.replace(/\n\s+/g, '\n  ').trim()}\n\`\`\`\n\n\`\`\`\n${plan}\n\`\`\`\n`;
 }
@@ -108,33 +155,80 @@ async function main() {
   const client = new Client({ connectionString: url.toString() });
   try {
     await client.connect();
-    for (const dir of readdirSync(MIGRATIONS).filter((d) => /^\d+_/.test(d)).sort()) await client.query(readFileSync(join(MIGRATIONS, dir, 'migration.sql'), 'utf8'));
+    for (const dir of readdirSync(MIGRATIONS)
+      .filter((d) => /^\d+_/.test(d))
+      .sort())
+      await client.query(readFileSync(join(MIGRATIONS, dir, 'migration.sql'), 'utf8'));
     const started = Date.now();
-    await client.query(FILL.replace('$words$', `ARRAY[${WORDS.map((w) => `'${w}'`).join(',')}]`).replace('$n$', String(n)));
+    await client.query(
+      FILL.replace('$words$', `ARRAY[${WORDS.map((w) => `'${w}'`).join(',')}]`).replace('$n$', String(n)),
+    );
     await client.query('VACUUM ANALYZE');
-    const { rows: [stats] } = await client.query(`SELECT (SELECT count(*) FROM tickets) AS tickets, (SELECT count(*) FROM comments) AS comments, (SELECT count(*) FROM ticket_events) AS events, (SELECT count(*) FROM ticket_tags) AS ticket_tags, pg_size_pretty(pg_total_relation_size('tickets')) AS tickets_size`);
+    const {
+      rows: [stats],
+    } = await client.query(
+      `SELECT (SELECT count(*) FROM tickets) AS tickets, (SELECT count(*) FROM comments) AS comments, (SELECT count(*) FROM ticket_events) AS events, (SELECT count(*) FROM ticket_tags) AS ticket_tags, pg_size_pretty(pg_total_relation_size('tickets')) AS tickets_size`,
+    );
     const settings = plannerSettings();
     for (const statement of settings) await client.query(statement);
-    const out: string[] = [`Filled in ${Math.round((Date.now() - started) / 1000)} s: ${stats.tickets} tickets, ${stats.comments} comments, ${stats.events} ticket events, ${stats.ticket_tags} ticket tags; tickets ${stats.tickets_size} with indexes. PostgreSQL ${(await client.query('SHOW server_version')).rows[0].server_version}, with the planner settings of infra/postgres/postgresql.conf: \`${settings.map((st) => st.slice(4)).join('; ')}\`.\n`];
+    const out: string[] = [
+      `Filled in ${Math.round((Date.now() - started) / 1000)} s: ${stats.tickets} tickets, ${stats.comments} comments, ${stats.events} ticket events, ${stats.ticket_tags} ticket tags; tickets ${stats.tickets_size} with indexes. PostgreSQL ${(await client.query('SHOW server_version')).rows[0].server_version}, with the planner settings of infra/postgres/postgresql.conf: \`${settings.map((st) => st.slice(4)).join('; ')}\`.\n`,
+    ];
 
-    const { rows: [mid] } = await client.query(`SELECT id, created_at FROM tickets WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC OFFSET 5000 LIMIT 1`);
+    const {
+      rows: [mid],
+    } = await client.query(
+      `SELECT id, created_at FROM tickets WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC OFFSET 5000 LIMIT 1`,
+    );
     const unresolved = [TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD];
     const cases: Array<[string, Sql]> = [
       ['Default inbox: newest first, first page', ticketPageSql(listQuery({}))],
-      ['Newest first, a page deep in the list (keyset cursor)', ticketPageSql(listQuery({ after: { key: 'created', direction: 'desc', value: mid.created_at.toISOString(), id: mid.id } }))],
-      ['Status NEW,OPEN, recently updated first', ticketPageSql(listQuery({ filters: { status: [TicketStatus.NEW, TicketStatus.OPEN] }, key: 'updated' }))],
-      ['My unresolved tickets (assignee=me, status list), newest first', ticketPageSql(listQuery({ filters: { assigneeId: AGENT, status: unresolved } }))],
-      ['Unassigned, by priority (urgent first)', ticketPageSql(listQuery({ filters: { assigneeId: null, status: unresolved }, key: 'priority' }))],
+      [
+        'Newest first, a page deep in the list (keyset cursor)',
+        ticketPageSql(
+          listQuery({ after: { key: 'created', direction: 'desc', value: mid.created_at.toISOString(), id: mid.id } }),
+        ),
+      ],
+      [
+        'Status NEW,OPEN, recently updated first',
+        ticketPageSql(listQuery({ filters: { status: [TicketStatus.NEW, TicketStatus.OPEN] }, key: 'updated' })),
+      ],
+      [
+        'My unresolved tickets (assignee=me, status list), newest first',
+        ticketPageSql(listQuery({ filters: { assigneeId: AGENT, status: unresolved } })),
+      ],
+      [
+        'Unassigned, by priority (urgent first)',
+        ticketPageSql(listQuery({ filters: { assigneeId: null, status: unresolved }, key: 'priority' })),
+      ],
       ['Priority URGENT, newest first', ticketPageSql(listQuery({ filters: { priority: [TicketPriority.URGENT] } }))],
-      ['Overdue, soonest due first', ticketPageSql(listQuery({ filters: { overdue: true }, key: 'due', direction: 'asc' }))],
+      [
+        'Overdue, soonest due first',
+        ticketPageSql(listQuery({ filters: { overdue: true }, key: 'due', direction: 'asc' })),
+      ],
       ['Tag billing, newest first', ticketPageSql(listQuery({ filters: { tag: 'billing' } }))],
-      ['Full-text search, ranked (common word)', ticketPageSql(listQuery({ filters: { q: 'refund' }, key: 'relevance' }))],
-      ['Full-text search, ranked (rare combination)', ticketPageSql(listQuery({ filters: { q: 'kangaroo warehouse -printer' }, key: 'relevance' }))],
-      ['Full-text search with a status filter, newest first', ticketPageSql(listQuery({ filters: { q: 'refund', status: [TicketStatus.OPEN] } }))],
+      [
+        'Full-text search, ranked (common word)',
+        ticketPageSql(listQuery({ filters: { q: 'refund' }, key: 'relevance' })),
+      ],
+      [
+        'Full-text search, ranked (rare combination)',
+        ticketPageSql(listQuery({ filters: { q: 'kangaroo warehouse -printer' }, key: 'relevance' })),
+      ],
+      [
+        'Full-text search with a status filter, newest first',
+        ticketPageSql(listQuery({ filters: { q: 'refund', status: [TicketStatus.OPEN] } })),
+      ],
       ['Inbox counts', ticketCountsSql(AGENT)],
       // CommentsRepository.list and TicketEventsRepository (Prisma's findMany, same SQL shape).
-      ['Comments of a ticket, oldest first', sql`SELECT id, created_at FROM comments WHERE ticket_id = ${mid.id}::uuid ORDER BY created_at ASC, id ASC LIMIT 26`],
-      ['History of a ticket', sql`SELECT id, field, created_at FROM ticket_events WHERE ticket_id = ${mid.id}::uuid ORDER BY created_at ASC, id ASC`],
+      [
+        'Comments of a ticket, oldest first',
+        sql`SELECT id, created_at FROM comments WHERE ticket_id = ${mid.id}::uuid ORDER BY created_at ASC, id ASC LIMIT 26`,
+      ],
+      [
+        'History of a ticket',
+        sql`SELECT id, field, created_at FROM ticket_events WHERE ticket_id = ${mid.id}::uuid ORDER BY created_at ASC, id ASC`,
+      ],
     ];
     for (const [title, query] of cases) out.push(await explain(client, title, query));
 
@@ -143,7 +237,8 @@ async function main() {
     for (const ddl of CANDIDATE_INDEXES) await client.query(ddl);
     await client.query('ANALYZE tickets');
     out.push(`\`\`\`sql\n${CANDIDATE_INDEXES.join(';\n')};\n\`\`\`\n`);
-    for (const [title, query] of cases.filter(([title]) => CANDIDATES_FOR.some((p) => title.startsWith(p)))) out.push(await explain(client, title, query));
+    for (const [title, query] of cases.filter(([title]) => CANDIDATES_FOR.some((p) => title.startsWith(p))))
+      out.push(await explain(client, title, query));
     console.log(out.join('\n'));
   } finally {
     await client.end().catch(() => undefined);

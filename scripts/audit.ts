@@ -10,14 +10,24 @@ import { MetricsModule } from '@helpdeskly/metrics';
 import { AuditService } from '../apps/control-api/src/audit/audit.service';
 import { WorkerAuditModule } from '../apps/control-api/src/worker/worker-audit.module';
 
-const USAGE = 'Usage: pnpm run audit -- verify [<tenant id>]\n\nExit codes: 0 the chain is intact; 1 it is broken; 2 bad usage.';
+const USAGE =
+  'Usage: pnpm run audit -- verify [<tenant id>]\n\nExit codes: 0 the chain is intact; 1 it is broken; 2 bad usage.';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The control database and the audit trail, nothing else (no HTTP, no Redis). */
 @Module({})
 class AuditToolModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AuditToolModule, imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, MetricsModule.forRoot(false), WorkerAuditModule] };
+    return {
+      module: AuditToolModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        SecretsModule,
+        DatabaseModule,
+        MetricsModule.forRoot(false),
+        WorkerAuditModule,
+      ],
+    };
   }
 }
 
@@ -28,7 +38,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   loadDotEnv();
-  const app = await NestFactory.createApplicationContext(AuditToolModule.forRoot(loadConfig()), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AuditToolModule.forRoot(loadConfig()), {
+    logger: ['error', 'warn'],
+  });
   try {
     const report = await app.get(AuditService).verifyChain(tenantId ?? null);
     console.log(JSON.stringify(report, null, 2));

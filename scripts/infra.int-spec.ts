@@ -53,17 +53,26 @@ const throughBouncer = ({ role, password }: TenantFixture, overrides: Partial<Cl
 });
 
 describe('PgBouncer (scripts/infra.sh)', () => {
-  const admin = new Client({ connectionString: config.database.tenantServerUrl, application_name: 'helpdeskly-infra-spec' });
+  const admin = new Client({
+    connectionString: config.database.tenantServerUrl,
+    application_name: 'helpdeskly-infra-spec',
+  });
   const suffix = `${process.pid}_${randomBytes(3).toString('hex')}`;
   const tenants: TenantFixture[] = [];
 
   /** A role with a password and a database of the same name, as tenant provisioning makes them. */
   async function createTenant(index: number): Promise<TenantFixture> {
     const tenant = { role: `helpdeskly_t_spec_${suffix}_${index}`, password: randomBytes(18).toString('base64url') };
-    const { rows } = await admin.query<{ sql: string }>(`SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', $1::text, $2::text) AS sql`, [tenant.role, tenant.password]);
+    const { rows } = await admin.query<{ sql: string }>(
+      `SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', $1::text, $2::text) AS sql`,
+      [tenant.role, tenant.password],
+    );
     await admin.query(rows[0].sql);
     tenants.push(tenant);
-    const { rows: db } = await admin.query<{ sql: string }>(`SELECT format('CREATE DATABASE %I OWNER %I', $1::text, $1::text) AS sql`, [tenant.role]);
+    const { rows: db } = await admin.query<{ sql: string }>(
+      `SELECT format('CREATE DATABASE %I OWNER %I', $1::text, $1::text) AS sql`,
+      [tenant.role],
+    );
     await admin.query(db[0].sql);
     return tenant;
   }
@@ -74,9 +83,15 @@ describe('PgBouncer (scripts/infra.sh)', () => {
 
   after(async () => {
     for (const { role } of tenants) {
-      const { rows } = await admin.query<{ sql: string }>(`SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', $1::text) AS sql`, [role]);
+      const { rows } = await admin.query<{ sql: string }>(
+        `SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', $1::text) AS sql`,
+        [role],
+      );
       await admin.query(rows[0].sql);
-      const { rows: drop } = await admin.query<{ sql: string }>(`SELECT format('DROP ROLE IF EXISTS %I', $1::text) AS sql`, [role]);
+      const { rows: drop } = await admin.query<{ sql: string }>(
+        `SELECT format('DROP ROLE IF EXISTS %I', $1::text) AS sql`,
+        [role],
+      );
       await admin.query(drop[0].sql);
     }
     await admin.end();
@@ -85,7 +100,10 @@ describe('PgBouncer (scripts/infra.sh)', () => {
   it('lets a role created a moment ago log in to its database with its password, without a reload', async () => {
     const tenant = await createTenant(1);
 
-    const rows = await query<{ user: string; db: string }>(throughBouncer(tenant), 'SELECT current_user AS user, current_database() AS db');
+    const rows = await query<{ user: string; db: string }>(
+      throughBouncer(tenant),
+      'SELECT current_user AS user, current_database() AS db',
+    );
 
     expect(rows).toEqual([{ user: tenant.role, db: tenant.role }]);
   });
@@ -93,8 +111,12 @@ describe('PgBouncer (scripts/infra.sh)', () => {
   it('refuses a wrong password, and a role that does not exist', async () => {
     const tenant = await createTenant(2);
 
-    await expect(query(throughBouncer(tenant, { password: 'not-the-password' }), 'SELECT 1')).rejects.toThrow(/password authentication failed|SASL/i);
-    await expect(query(throughBouncer(tenant, { user: `${tenant.role}_nobody` }), 'SELECT 1')).rejects.toThrow(/no such user|password authentication failed|SASL/i);
+    await expect(query(throughBouncer(tenant, { password: 'not-the-password' }), 'SELECT 1')).rejects.toThrow(
+      /password authentication failed|SASL/i,
+    );
+    await expect(query(throughBouncer(tenant, { user: `${tenant.role}_nobody` }), 'SELECT 1')).rejects.toThrow(
+      /no such user|password authentication failed|SASL/i,
+    );
   });
 
   it('pools per transaction: a second client reuses the backend the first one left idle', async () => {
@@ -126,8 +148,13 @@ describe('PgBouncer (scripts/infra.sh)', () => {
     try {
       const busy = Promise.all(clients.map((client) => client.query('SELECT pg_sleep(0.3)')));
       await new Promise((resolve) => setTimeout(resolve, 150));
-      const { rows } = await admin.query<{ count: string }>('SELECT count(*) FROM pg_stat_activity WHERE usename = $1', [tenant.role]);
-      const [pool] = (await show('SHOW POOLS')).filter((row) => row.database === tenant.role && row.user === tenant.role);
+      const { rows } = await admin.query<{ count: string }>(
+        'SELECT count(*) FROM pg_stat_activity WHERE usename = $1',
+        [tenant.role],
+      );
+      const [pool] = (await show('SHOW POOLS')).filter(
+        (row) => row.database === tenant.role && row.user === tenant.role,
+      );
       await busy;
 
       expect(Number(rows[0].count)).toBeLessThanOrEqual(poolSize);
@@ -144,9 +171,13 @@ describe('PgBouncer (scripts/infra.sh)', () => {
 
     const fresh = await Promise.all(Array.from({ length: cap + 2 }, (_, i) => createTenant(10 + i)));
     for (const tenant of fresh) {
-      expect(await query<{ user: string }>(throughBouncer(tenant), 'SELECT current_user AS user')).toEqual([{ user: tenant.role }]);
+      expect(await query<{ user: string }>(throughBouncer(tenant), 'SELECT current_user AS user')).toEqual([
+        { user: tenant.role },
+      ]);
     }
-    const { rows } = await admin.query<{ count: string }>("SELECT count(*) FROM pg_stat_activity WHERE usename = 'pgbouncer_auth'");
+    const { rows } = await admin.query<{ count: string }>(
+      "SELECT count(*) FROM pg_stat_activity WHERE usename = 'pgbouncer_auth'",
+    );
     expect(Number(rows[0].count)).toBeLessThanOrEqual(cap);
   });
 });

@@ -72,7 +72,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
 async function create(args: readonly string[]): Promise<number> {
   const [schema, name, ...rest] = args;
-  if (!isSchemaName(schema) || !name || rest.length > 0) throw new UsageError(`create takes a schema (${SCHEMA_NAMES.join('|')}) and a name`);
+  if (!isSchemaName(schema) || !name || rest.length > 0)
+    throw new UsageError(`create takes a schema (${SCHEMA_NAMES.join('|')}) and a name`);
   const folder = await createMigration(schema, name, { shadowServerUrl: shadowServerUrl() });
   console.log(folder ?? 'No changes');
   return 0;
@@ -82,7 +83,11 @@ async function deploy(args: readonly string[]): Promise<number> {
   noArguments('deploy', args);
   const url = requireEnv('CONTROL_DATABASE_URL');
   const { applied } = await applyMigrations(url, 'control');
-  console.log(applied.length === 0 ? `${databaseNameOf(url)}: up to date` : `${databaseNameOf(url)}: applied ${applied.join(', ')}`);
+  console.log(
+    applied.length === 0
+      ? `${databaseNameOf(url)}: up to date`
+      : `${databaseNameOf(url)}: applied ${applied.join(', ')}`,
+  );
   return 0;
 }
 
@@ -94,7 +99,11 @@ async function tenants(args: readonly string[]): Promise<number> {
     serverUrl: await vaultServerUrl(),
     gatewayRole: process.env.TENANT_GATEWAY_ROLE || DEFAULT_TENANT_GATEWAY_ROLE,
     onProgress: (report, { done, total }) => {
-      const outcome = report.error ? `FAILED: ${report.error}` : report.applied.length === 0 ? 'up to date' : `applied ${report.applied.join(', ')}`;
+      const outcome = report.error
+        ? `FAILED: ${report.error}`
+        : report.applied.length === 0
+          ? 'up to date'
+          : `applied ${report.applied.join(', ')}`;
       console.log(`[${done}/${total}] ${report.slug}: ${outcome}`);
     },
   });
@@ -105,12 +114,15 @@ async function tenants(args: readonly string[]): Promise<number> {
 
 async function status(args: readonly string[]): Promise<number> {
   const [scope, ...rest] = args;
-  if ((scope !== undefined && scope !== 'control') || rest.length > 0) throw new UsageError('status takes nothing or "control"');
+  if ((scope !== undefined && scope !== 'control') || rest.length > 0)
+    throw new UsageError('status takes nothing or "control"');
   const controlUrl = requireEnv('CONTROL_DATABASE_URL');
   let upToDate = printStatus(`control (${databaseNameOf(controlUrl)})`, await migrationStatus(controlUrl, 'control'));
   if (scope === 'control') return upToDate ? 0 : 1;
 
-  for (const report of await tenantsMigrationStatus(controlUrl, tenantConcurrency(), { serverUrl: await vaultServerUrl() })) {
+  for (const report of await tenantsMigrationStatus(controlUrl, tenantConcurrency(), {
+    serverUrl: await vaultServerUrl(),
+  })) {
     if (report.status) upToDate = printStatus(`tenant ${report.slug}`, report.status) && upToDate;
     else {
       console.log(`tenant ${report.slug}: ERROR ${report.error}`);
@@ -130,33 +142,50 @@ async function drift(args: readonly string[]): Promise<number> {
       continue;
     }
     clean = false;
-    console.log(`${schema}: the schema has changes no migration carries; run \`pnpm run migrate -- create ${schema} <name>\`. Missing SQL:\n${missing}`);
+    console.log(
+      `${schema}: the schema has changes no migration carries; run \`pnpm run migrate -- create ${schema} <name>\`. Missing SQL:\n${missing}`,
+    );
   }
   return clean ? 0 : 1;
 }
 
 async function resolve(args: readonly string[]): Promise<number> {
   const [resolution, migrationName, ...rest] = args;
-  if ((resolution !== 'rolled-back' && resolution !== 'applied') || !migrationName) throw new UsageError('resolve takes rolled-back|applied and a migration name');
+  if ((resolution !== 'rolled-back' && resolution !== 'applied') || !migrationName)
+    throw new UsageError('resolve takes rolled-back|applied and a migration name');
   const tenantSlug = rest[0] === '--tenant' && rest.length === 2 ? rest[1] : undefined;
-  if (rest.length > 0 && tenantSlug === undefined) throw new UsageError('resolve takes only "--tenant <slug>" after the migration name');
+  if (rest.length > 0 && tenantSlug === undefined)
+    throw new UsageError('resolve takes only "--tenant <slug>" after the migration name');
 
   const controlUrl = requireEnv('CONTROL_DATABASE_URL');
-  const target = tenantSlug === undefined ? { url: controlUrl, schema: 'control' as const } : { url: await tenantDatabaseUrl(controlUrl, tenantSlug), schema: 'tenant' as const };
-  await resolveFailedMigration(target.url, target.schema, migrationName, resolution satisfies FailedMigrationResolution);
+  const target =
+    tenantSlug === undefined
+      ? { url: controlUrl, schema: 'control' as const }
+      : { url: await tenantDatabaseUrl(controlUrl, tenantSlug), schema: 'tenant' as const };
+  await resolveFailedMigration(
+    target.url,
+    target.schema,
+    migrationName,
+    resolution satisfies FailedMigrationResolution,
+  );
   console.log(`${databaseNameOf(target.url)}: ${migrationName} marked ${resolution}`);
   return 0;
 }
 
 function printStatus(label: string, { applied, pending, failed }: MigrationStatus): boolean {
-  const parts = [`${applied.length} applied`, `${pending.length} pending${pending.length ? ` (${pending.join(', ')})` : ''}`];
+  const parts = [
+    `${applied.length} applied`,
+    `${pending.length} pending${pending.length ? ` (${pending.join(', ')})` : ''}`,
+  ];
   if (failed.length > 0) parts.push(`FAILED: ${failed.join(', ')}`);
   console.log(`${label}: ${parts.join(', ')}`);
   return pending.length === 0 && failed.length === 0;
 }
 
 async function tenantDatabaseUrl(controlUrl: string, slug: string): Promise<string> {
-  const tenant = (await listTenantDatabases(controlUrl, { serverUrl: await vaultServerUrl() })).find((candidate) => candidate.slug === slug);
+  const tenant = (await listTenantDatabases(controlUrl, { serverUrl: await vaultServerUrl() })).find(
+    (candidate) => candidate.slug === slug,
+  );
   if (!tenant) throw new Error(`No live tenant with slug "${slug}"`);
   return tenant.databaseUrl;
 }
@@ -190,7 +219,8 @@ function tenantConcurrency(): number {
   const raw = process.env.TENANT_MIGRATION_CONCURRENCY;
   if (!raw) return DEFAULT_TENANT_CONCURRENCY;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`TENANT_MIGRATION_CONCURRENCY must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`TENANT_MIGRATION_CONCURRENCY must be a positive integer, got "${raw}"`);
   return value;
 }
 
@@ -203,7 +233,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof UsageError ? `migrate: ${error.message}\n\n${USAGE}` : `migrate: ${describeError(error).replace(/\s*\n\s*/g, ' ')}`);
+    console.error(
+      error instanceof UsageError
+        ? `migrate: ${error.message}\n\n${USAGE}`
+        : `migrate: ${describeError(error).replace(/\s*\n\s*/g, ' ')}`,
+    );
     if (process.env.DEBUG && !(error instanceof UsageError)) console.error(error);
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },

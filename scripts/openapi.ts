@@ -27,7 +27,11 @@ export async function renderOpenApiDocuments(): Promise<Record<string, string>> 
   const config = loadConfig();
   const out: Record<string, string> = {};
   for (const [api, moduleFor] of APIS) {
-    const app = await createApp(moduleFor(config), { config, api, logger: createLogger({ name: api.name, level: 'silent', pretty: false }) });
+    const app = await createApp(moduleFor(config), {
+      config,
+      api,
+      logger: createLogger({ name: api.name, level: 'silent', pretty: false }),
+    });
     await app.init();
     out[`${api.name}.json`] = `${JSON.stringify(buildOpenApiDocument(app, api, '1'), null, 2)}\n`;
     await app.close();

@@ -27,7 +27,8 @@ function find(dir, suffix, out = []) {
     if (SKIP.has(name)) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) find(path, suffix, out);
-    else if (name.endsWith(suffix) && (suffix !== '.spec.ts' || !/\.(int|e2e)-spec\.ts$/.test(name))) out.push(relative(root, path));
+    else if (name.endsWith(suffix) && (suffix !== '.spec.ts' || !/\.(int|e2e)-spec\.ts$/.test(name)))
+      out.push(relative(root, path));
   }
   return out;
 }
@@ -43,12 +44,26 @@ let failed = false;
 for (const name of tiers) {
   const { suffix, concurrency } = TIERS[name];
   const roots = paths.length > 0 ? paths : ['apps', 'libs', 'scripts', 'bench'];
-  const files = roots.flatMap((p) => (statSync(join(root, p)).isDirectory() ? find(join(root, p), suffix) : p.endsWith(suffix) ? [p] : [])).sort();
+  const files = roots
+    .flatMap((p) =>
+      statSync(join(root, p)).isDirectory() ? find(join(root, p), suffix) : p.endsWith(suffix) ? [p] : [],
+    )
+    .sort();
   if (files.length === 0) continue;
   console.log(`\n=== ${name}: ${files.length} file(s) ===`);
   const result = spawnSync(
     process.execPath,
-    ['--require', '@swc-node/register', '--require', './libs/testing/src/load-test-env.ts', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', '--test-reporter=spec', ...files],
+    [
+      '--require',
+      '@swc-node/register',
+      '--require',
+      './libs/testing/src/load-test-env.ts',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      '--test-timeout=120000',
+      '--test-reporter=spec',
+      ...files,
+    ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') } },
   );
   if (result.status !== 0) failed = true;

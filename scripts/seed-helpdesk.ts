@@ -7,17 +7,67 @@ import { loadConfig, loadDotEnv } from '@helpdeskly/config';
 const DEMO = { email: 'demo@helpdeskly.local', password: 'Demo-Password-2026!', tenantSlug: 'acme' };
 
 const TICKETS = [
-  { subject: 'Printer on the third floor is smoking', description: 'It started after the toner change this morning.', priority: 'URGENT', type: 'INCIDENT', requester: { email: 'carol@example.com', name: 'Carol Danvers' }, tags: ['hardware', 'office'], reply: 'Please unplug it; a technician is on the way.' },
-  { subject: 'Cannot log in to the billing portal', description: 'Password reset email never arrives.', priority: 'HIGH', type: 'PROBLEM', requester: { email: 'bruce@example.com', name: 'Bruce Wayne' }, tags: ['billing', 'login'], reply: 'We resent the reset email; please check your spam folder.' },
-  { subject: 'How do I export last month\'s invoices?', description: 'Our accountant needs them as CSV.', priority: 'NORMAL', type: 'QUESTION', requester: { email: 'diana@example.com', name: 'Diana Prince' }, tags: ['billing'], reply: null },
-  { subject: 'Add a second admin to our account', description: 'Our office manager should manage users too.', priority: 'LOW', type: 'TASK', requester: { email: 'carol@example.com', name: 'Carol Danvers' }, tags: ['account'], reply: null },
-  { subject: 'VPN drops every ten minutes', description: 'Since yesterday, on macOS and Windows alike.', priority: 'HIGH', type: 'INCIDENT', requester: { email: 'peter@example.com', name: 'Peter Parker' }, tags: ['network'], reply: 'We are looking into the VPN concentrator logs.' },
+  {
+    subject: 'Printer on the third floor is smoking',
+    description: 'It started after the toner change this morning.',
+    priority: 'URGENT',
+    type: 'INCIDENT',
+    requester: { email: 'carol@example.com', name: 'Carol Danvers' },
+    tags: ['hardware', 'office'],
+    reply: 'Please unplug it; a technician is on the way.',
+  },
+  {
+    subject: 'Cannot log in to the billing portal',
+    description: 'Password reset email never arrives.',
+    priority: 'HIGH',
+    type: 'PROBLEM',
+    requester: { email: 'bruce@example.com', name: 'Bruce Wayne' },
+    tags: ['billing', 'login'],
+    reply: 'We resent the reset email; please check your spam folder.',
+  },
+  {
+    subject: "How do I export last month's invoices?",
+    description: 'Our accountant needs them as CSV.',
+    priority: 'NORMAL',
+    type: 'QUESTION',
+    requester: { email: 'diana@example.com', name: 'Diana Prince' },
+    tags: ['billing'],
+    reply: null,
+  },
+  {
+    subject: 'Add a second admin to our account',
+    description: 'Our office manager should manage users too.',
+    priority: 'LOW',
+    type: 'TASK',
+    requester: { email: 'carol@example.com', name: 'Carol Danvers' },
+    tags: ['account'],
+    reply: null,
+  },
+  {
+    subject: 'VPN drops every ten minutes',
+    description: 'Since yesterday, on macOS and Windows alike.',
+    priority: 'HIGH',
+    type: 'INCIDENT',
+    requester: { email: 'peter@example.com', name: 'Peter Parker' },
+    tags: ['network'],
+    reply: 'We are looking into the VPN concentrator logs.',
+  },
 ] as const;
 
-async function call<T>(method: string, url: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<T> {
+async function call<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const response = await fetch(url, {
     method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
@@ -41,8 +91,11 @@ async function main(): Promise<number> {
     return 0;
   }
   for (const [index, { reply, ...ticket }] of TICKETS.entries()) {
-    const created = await call<{ id: string; number: number }>('POST', `${app}/tickets`, ticket, accessToken, { 'idempotency-key': `demo-seed-ticket-${index + 1}` });
-    if (reply) await call('POST', `${app}/tickets/${created.id}/comments`, { body: reply, visibility: 'PUBLIC' }, accessToken);
+    const created = await call<{ id: string; number: number }>('POST', `${app}/tickets`, ticket, accessToken, {
+      'idempotency-key': `demo-seed-ticket-${index + 1}`,
+    });
+    if (reply)
+      await call('POST', `${app}/tickets/${created.id}/comments`, { body: reply, visibility: 'PUBLIC' }, accessToken);
   }
   console.log(`Created ${TICKETS.length} demo tickets in tenant ${DEMO.tenantSlug}`);
   return 0;

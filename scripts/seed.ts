@@ -23,7 +23,19 @@ const DEMO_USER = { email: 'demo@helpdeskly.local', name: 'Demo Owner', password
 @Module({})
 class SeedModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: SeedModule, imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] };
+    return {
+      module: SeedModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        SecretsModule,
+        DatabaseModule,
+        RedisModule,
+        CacheModule,
+        MetricsModule.forRoot(false),
+        AuditModule,
+        TenantsModule,
+      ],
+    };
   }
 }
 
@@ -40,7 +52,9 @@ async function ensureTenant(tenants: TenantsService): Promise<Tenant> {
     case TenantStatus.FAILED:
       return tenants.provision(existing.id);
     default:
-      throw new Error(`The demo tenant "${TENANT.slug}" is ${existing.status}; recreate the control database to seed it again.`);
+      throw new Error(
+        `The demo tenant "${TENANT.slug}" is ${existing.status}; recreate the control database to seed it again.`,
+      );
   }
 }
 
@@ -54,7 +68,11 @@ async function seed(config: AppConfig): Promise<void> {
     const user = await db.user.findUnique({ where: { email } });
     if (!user || !(await bcrypt.compare(DEMO_USER.password, user.passwordHash))) {
       const passwordHash = await bcrypt.hash(DEMO_USER.password, config.auth.bcryptRounds);
-      await db.user.upsert({ where: { email }, create: { email, name: DEMO_USER.name, passwordHash }, update: { passwordHash } });
+      await db.user.upsert({
+        where: { email },
+        create: { email, name: DEMO_USER.name, passwordHash },
+        update: { passwordHash },
+      });
     }
     const owner = await db.user.findUniqueOrThrow({ where: { email } });
     await db.membership.upsert({
@@ -63,7 +81,9 @@ async function seed(config: AppConfig): Promise<void> {
       update: { role: 'OWNER' },
     });
 
-    console.log(`Seeded tenant "${TENANT.slug}" (database and role ${tenant.databaseName}) and its owner ${email} / ${DEMO_USER.password}`);
+    console.log(
+      `Seeded tenant "${TENANT.slug}" (database and role ${tenant.databaseName}) and its owner ${email} / ${DEMO_USER.password}`,
+    );
   } finally {
     await app.close();
   }
@@ -82,7 +102,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
+    console.error(
+      error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error,
+    );
     process.exit(1);
   },
 );

@@ -2,7 +2,12 @@
 // answers (field names and order of TicketDto, TicketSummaryDto and CommentDto, ISO instants, tags
 // sorted as JavaScript's sort() does for ASCII names, nulls) as compact text, every value a bind
 // parameter.
-import type { CursorValue, SortDirection, TicketCursor, TicketSortKey } from '../../apps/app-api/src/ticket-search/ticket-cursor';
+import type {
+  CursorValue,
+  SortDirection,
+  TicketCursor,
+  TicketSortKey,
+} from '../../apps/app-api/src/ticket-search/ticket-cursor';
 
 export interface Statement {
   readonly text: string;
@@ -13,12 +18,19 @@ export interface Statement {
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** A compact JSON array of the rows of `from` (row_to_json and array_to_json add no spaces, unlike json_build_object). */
-const jsonArray = (element: string, from: string, order: string) => `coalesce((SELECT array_to_json(array_agg(${element} ORDER BY ${order})) FROM ${from}), '[]'::json)`;
+const jsonArray = (element: string, from: string, order: string) =>
+  `coalesce((SELECT array_to_json(array_agg(${element} ORDER BY ${order})) FROM ${from}), '[]'::json)`;
 
 /** The ticket's tag names; COLLATE "C" is code-point order, JavaScript's sort() for these names. */
-const tagsOf = (ticket: string) => jsonArray('g.name', `ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = ${ticket}.id`, 'g.name COLLATE "C"');
+const tagsOf = (ticket: string) =>
+  jsonArray(
+    'g.name',
+    `ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = ${ticket}.id`,
+    'g.name COLLATE "C"',
+  );
 
-const requesterOf = (contact: string) => `(SELECT row_to_json(r) FROM (SELECT ${contact}.id, ${contact}.name, ${contact}.email) r)`;
+const requesterOf = (contact: string) =>
+  `(SELECT row_to_json(r) FROM (SELECT ${contact}.id, ${contact}.name, ${contact}.email) r)`;
 
 /** The columns of TicketDto (GET /v1/tickets/:id, POST /v1/tickets) of ticket `t` and contact `c`, in its order; lists leave the description out (TicketSummaryDto). */
 export function ticketColumns(t: string, c: string, tags: string, description = true): string {
@@ -30,7 +42,8 @@ export function ticketColumns(t: string, c: string, tags: string, description = 
 }
 
 /** A list item (TicketSummaryDto: TicketDto without the description), plus the rank when searching. */
-const summaryColumns = (withRank: boolean) => `${ticketColumns('t', 'c', tagsOf('t'), false)}${withRank ? ', coalesce(p.rank, 0) AS rank' : ''}`;
+const summaryColumns = (withRank: boolean) =>
+  `${ticketColumns('t', 'c', tagsOf('t'), false)}${withRank ? ', coalesce(p.rank, 0) AS rank' : ''}`;
 
 export interface ListQuery {
   readonly status?: readonly string[];
@@ -57,7 +70,8 @@ export function listStatement(query: ListQuery): Statement {
   const sortExpr = query.key === 'created' ? 't.created_at' : query.key === 'updated' ? 't.updated_at' : rank;
   if (!sortExpr) throw new Error('relevance sort without a search query');
   const conditions = ['t.deleted_at IS NULL'];
-  if (query.status) conditions.push(`t.status IN (${query.status.map((s) => `${param(s)}::"TicketStatus"`).join(', ')})`);
+  if (query.status)
+    conditions.push(`t.status IN (${query.status.map((s) => `${param(s)}::"TicketStatus"`).join(', ')})`);
   if (tsQuery) conditions.push(`t.search_vector @@ ${tsQuery}`);
   const order = query.direction === 'asc' ? 'ASC' : 'DESC';
   if (query.after) {
@@ -95,7 +109,10 @@ export interface ListRow {
 export function ticketStatement(id: string, commentsLimit: number | undefined): Statement {
   const from = 'FROM tickets t JOIN contacts c ON c.id = t.requester_id';
   if (commentsLimit === undefined) {
-    return { text: `SELECT row_to_json(x)::text AS body, t.version ${from} CROSS JOIN LATERAL (SELECT ${ticketColumns('t', 'c', tagsOf('t'))}) x WHERE t.id = $1::uuid AND t.deleted_at IS NULL`, values: [id] };
+    return {
+      text: `SELECT row_to_json(x)::text AS body, t.version ${from} CROSS JOIN LATERAL (SELECT ${ticketColumns('t', 'c', tagsOf('t'))}) x WHERE t.id = $1::uuid AND t.deleted_at IS NULL`,
+      values: [id],
+    };
   }
   const comment = `m.id, m.ticket_id AS "ticketId", m.author_user_id AS "authorUserId", m.author_contact_id AS "authorContactId", m.visibility, m.format, m.body, ${iso('m.created_at')} AS "createdAt"`;
   const comments = `(SELECT row_to_json(cp) FROM (SELECT
@@ -189,6 +206,21 @@ export function createTicketStatement(ticket: NewTicket): Statement {
     FROM t, contact CROSS JOIN LATERAL (SELECT ${ticketColumns('t', 'contact', jsonArray('tg.name', 'tg', 'tg.name COLLATE "C"'))}) x`;
   return {
     text,
-    values: [ticket.priority, ticket.defaultSla.firstResponseMinutes, ticket.defaultSla.resolutionMinutes, ticket.email, ticket.subject, ticket.description, ticket.type, ticket.userId, ticket.now, ticket.tags, ticket.eventIds, tagsJoined, ticket.senderName, ticket.name],
+    values: [
+      ticket.priority,
+      ticket.defaultSla.firstResponseMinutes,
+      ticket.defaultSla.resolutionMinutes,
+      ticket.email,
+      ticket.subject,
+      ticket.description,
+      ticket.type,
+      ticket.userId,
+      ticket.now,
+      ticket.tags,
+      ticket.eventIds,
+      tagsJoined,
+      ticket.senderName,
+      ticket.name,
+    ],
   };
 }

@@ -36,8 +36,13 @@ export function benchSecrets(): BenchSecrets {
     DB_ENCRYPTION_KEY: values.DB_ENCRYPTION_KEY || random(),
     BENCH_STORM_PASSWORD: values.BENCH_STORM_PASSWORD || `Storm-${random()}`,
   };
-  const text = `# Secrets of the bench's own APIs (bench/run.ts); delete with the bench tenants (--fresh).\n${Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
-  if (!existsSync(SECRETS_FILE) || readFileSync(SECRETS_FILE, 'utf8') !== text) writeFileSync(SECRETS_FILE, text, { mode: 0o600 });
+  const text = `# Secrets of the bench's own APIs (bench/run.ts); delete with the bench tenants (--fresh).\n${Object.entries(
+    secrets,
+  )
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
+  if (!existsSync(SECRETS_FILE) || readFileSync(SECRETS_FILE, 'utf8') !== text)
+    writeFileSync(SECRETS_FILE, text, { mode: 0o600 });
   chmodSync(SECRETS_FILE, 0o600);
   return secrets;
 }
@@ -71,10 +76,14 @@ export function benchEnvironment(options: BenchOptions, secrets: BenchSecrets): 
     if (!base[name]) throw new Error(`${name} is not set (the bench reads .env, which scripts/dev.sh creates)`);
   }
   if (options.redisDb === Number(new URL(base.REDIS_URL!).pathname.slice(1) || 0)) {
-    throw new Error(`--redis-db ${options.redisDb} is the database of REDIS_URL; the bench empties its own database, so pick another`);
+    throw new Error(
+      `--redis-db ${options.redisDb} is the database of REDIS_URL; the bench empties its own database, so pick another`,
+    );
   }
   const redisUrl = redisUrlWithDb(base.REDIS_URL!, options.redisDb);
-  const adminRw = base.PGBOUNCER_ADMIN_URL || (existsSync(PGBOUNCER_ADMIN_RW_URL) ? readFileSync(PGBOUNCER_ADMIN_RW_URL, 'utf8').trim() : '');
+  const adminRw =
+    base.PGBOUNCER_ADMIN_URL ||
+    (existsSync(PGBOUNCER_ADMIN_RW_URL) ? readFileSync(PGBOUNCER_ADMIN_RW_URL, 'utf8').trim() : '');
   return {
     ...base,
     NODE_ENV: 'production',

@@ -22,7 +22,38 @@ import { mapConcurrent } from './util';
 
 /** A word in the description of about one ticket in 33: the full-text search of scenario d. */
 export const SEARCH_WORD = 'kangaroo';
-const WORDS = ['printer', 'invoice', 'login', 'password', 'refund', 'shipping', 'delay', 'broken', 'screen', 'crash', 'upgrade', 'billing', 'account', 'email', 'export', 'report', 'slow', 'error', 'timeout', 'mobile', 'android', 'iphone', 'sync', 'calendar', 'license', 'discount', 'coupon', 'warehouse', 'parcel', 'monitor'];
+const WORDS = [
+  'printer',
+  'invoice',
+  'login',
+  'password',
+  'refund',
+  'shipping',
+  'delay',
+  'broken',
+  'screen',
+  'crash',
+  'upgrade',
+  'billing',
+  'account',
+  'email',
+  'export',
+  'report',
+  'slow',
+  'error',
+  'timeout',
+  'mobile',
+  'android',
+  'iphone',
+  'sync',
+  'calendar',
+  'license',
+  'discount',
+  'coupon',
+  'warehouse',
+  'parcel',
+  'monitor',
+];
 /** The first 20 words are the tenant's tags. */
 export const TAGS = WORDS.slice(0, 20);
 /** Subject prefix of the tickets scenario c creates; they are deleted after it. */
@@ -47,7 +78,13 @@ export interface BenchTenant {
 }
 
 export interface BenchData {
-  readonly main: BenchTenant & { readonly contacts: number; readonly commentedTicketId: string; readonly comments: number; readonly searchMatches: number; readonly tickets: number };
+  readonly main: BenchTenant & {
+    readonly contacts: number;
+    readonly commentedTicketId: string;
+    readonly comments: number;
+    readonly searchMatches: number;
+    readonly tickets: number;
+  };
   readonly many: readonly BenchTenant[];
   readonly storm: { readonly email: string; readonly password: string };
 }
@@ -59,7 +96,10 @@ export class ControlContext {
   static async open(env: Record<string, string>): Promise<ControlContext> {
     // No HTTP server here, so no request metrics (they hook into Fastify).
     const config = loadConfig({ ...env, ENABLE_METRICS: 'false' });
-    const app = await NestFactory.createApplicationContext(ControlApiModule.forRoot(config), { logger: ['error', 'warn'], abortOnError: false });
+    const app = await NestFactory.createApplicationContext(ControlApiModule.forRoot(config), {
+      logger: ['error', 'warn'],
+      abortOnError: false,
+    });
     return new ControlContext(app);
   }
 
@@ -86,8 +126,13 @@ export async function ensureControlDatabase(env: Record<string, string>, options
   } finally {
     await admin.end();
   }
-  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'scripts/migrate.ts', 'deploy'], { cwd: REPO_ROOT, env, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`migrating ${options.controlDatabase} failed:\n${result.stdout}${result.stderr}`);
+  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'scripts/migrate.ts', 'deploy'], {
+    cwd: REPO_ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`migrating ${options.controlDatabase} failed:\n${result.stdout}${result.stderr}`);
 }
 
 const mainSlug = (options: BenchOptions) => `${options.slugPrefix}main`;
@@ -96,15 +141,24 @@ const manySlug = (options: BenchOptions, i: number) => `${options.slugPrefix}t${
 const keptSlugs = (options: BenchOptions) => `^${options.slugPrefix}(main|t[0-9]{4,})$`;
 export const provisionSlugs = (options: BenchOptions) => `^${options.slugPrefix}prov-`;
 /** Prefix of the databases scenario f creates with CREATE DATABASE, per control database (so that two profiles never drop each other's). */
-export const provisionDatabasePrefix = (options: BenchOptions) => `bench_prov_${createHash('sha256').update(options.controlDatabase).digest('hex').slice(0, 6)}_`;
+export const provisionDatabasePrefix = (options: BenchOptions) =>
+  `bench_prov_${createHash('sha256').update(options.controlDatabase).digest('hex').slice(0, 6)}_`;
 
 /** What an interrupted scenario f left: its tenants and its databases. */
-export async function removeProvisioningLeftovers(control: ControlContext, controlDb: Pool, adminUrl: string, options: BenchOptions): Promise<number> {
+export async function removeProvisioningLeftovers(
+  control: ControlContext,
+  controlDb: Pool,
+  adminUrl: string,
+  options: BenchOptions,
+): Promise<number> {
   const tenants = await deleteTenants(control, controlDb, provisionSlugs(options));
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [provisionDatabasePrefix(options)]);
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [provisionDatabasePrefix(options)],
+    );
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     return tenants + rows.length;
   } finally {
@@ -116,7 +170,10 @@ const stormEmail = (options: BenchOptions) => `storm@${mainSlug(options)}.bench.
 
 /** Deletes tenants (database and role through TenantsService) and then their rows, so their slugs can be used again. */
 export async function deleteTenants(control: ControlContext, controlDb: Pool, slugPattern: string): Promise<number> {
-  const { rows } = await controlDb.query<{ id: string; status: string }>('SELECT id, status FROM tenants WHERE slug ~ $1', [slugPattern]);
+  const { rows } = await controlDb.query<{ id: string; status: string }>(
+    'SELECT id, status FROM tenants WHERE slug ~ $1',
+    [slugPattern],
+  );
   await mapConcurrent(rows, 4, async (row) => {
     if (row.status !== TenantStatus.DELETED) await control.tenants.deleteTenant(row.id);
   });
@@ -128,7 +185,9 @@ export async function deleteTenants(control: ControlContext, controlDb: Pool, sl
 export async function dropBenchData(control: ControlContext, controlDb: Pool, options: BenchOptions): Promise<void> {
   const tenants = await deleteTenants(control, controlDb, keptSlugs(options));
   await deleteTenants(control, controlDb, provisionSlugs(options));
-  const { rowCount } = await controlDb.query(`DELETE FROM users WHERE email ~ $1`, [`@${options.slugPrefix}(main|t[0-9]{4,})\\.bench\\.test$`]);
+  const { rowCount } = await controlDb.query(`DELETE FROM users WHERE email ~ $1`, [
+    `@${options.slugPrefix}(main|t[0-9]{4,})\\.bench\\.test$`,
+  ]);
   console.log(`  dropped ${tenants} bench tenants and ${rowCount} bench users`);
 }
 
@@ -136,7 +195,13 @@ export async function dropBenchData(control: ControlContext, controlDb: Pool, op
  * --drop: every bench tenant of the control database (any profile: slugs starting with "bench-")
  * deleted through TenantsService (database and role), then the control database and the template.
  */
-export async function dropEverything(control: ControlContext, controlDb: Pool, env: Record<string, string>, options: BenchOptions, log: (line: string) => void): Promise<void> {
+export async function dropEverything(
+  control: ControlContext,
+  controlDb: Pool,
+  env: Record<string, string>,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<void> {
   const tenants = await deleteTenants(control, controlDb, '^bench-');
   log(`  deleted ${tenants} bench tenants (databases and roles)`);
   await control.close();
@@ -204,10 +269,15 @@ const contactsFor = (tickets: number) => Math.min(2000, Math.max(20, Math.floor(
 
 /** Fills the tenant's database unless it has tickets (a fill is one transaction: all or nothing). */
 async function seedTenant(adminUrl: string, databaseName: string, tickets: number): Promise<boolean> {
-  const client = new Client({ connectionString: withDatabase(adminUrl, databaseName), application_name: 'helpdeskly-bench-seed' });
+  const client = new Client({
+    connectionString: withDatabase(adminUrl, databaseName),
+    application_name: 'helpdeskly-bench-seed',
+  });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE subject NOT LIKE '${CREATED_SUBJECT}%'`);
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM tickets WHERE subject NOT LIKE '${CREATED_SUBJECT}%'`,
+    );
     if (rows[0]!.n > 0) return false;
     await client.query(fillSql(tickets, contactsFor(tickets)));
     await client.query('VACUUM ANALYZE');
@@ -219,14 +289,21 @@ async function seedTenant(adminUrl: string, databaseName: string, tickets: numbe
 
 /** Removes what scenario c left in the main tenant (its tickets, new contacts, outbox rows). */
 export async function removeCreatedTickets(adminUrl: string, databaseName: string): Promise<number> {
-  const client = new Client({ connectionString: withDatabase(adminUrl, databaseName), application_name: 'helpdeskly-bench-cleanup' });
+  const client = new Client({
+    connectionString: withDatabase(adminUrl, databaseName),
+    application_name: 'helpdeskly-bench-cleanup',
+  });
   await client.connect();
   try {
     const { rowCount } = await client.query(`DELETE FROM tickets WHERE subject LIKE '${CREATED_SUBJECT}%'`);
-    await client.query(`DELETE FROM contacts WHERE email LIKE $1 AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.requester_id = contacts.id)`, [`%@${CREATED_CONTACT_DOMAIN}`]);
+    await client.query(
+      `DELETE FROM contacts WHERE email LIKE $1 AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.requester_id = contacts.id)`,
+      [`%@${CREATED_CONTACT_DOMAIN}`],
+    );
     await client.query('DELETE FROM outbox_messages');
     // The next scenarios read these tables: no dead rows from the deleted tickets in their plans.
-    if (rowCount) await client.query('VACUUM ANALYZE tickets, comments, ticket_events, ticket_tags, contacts, outbox_messages');
+    if (rowCount)
+      await client.query('VACUUM ANALYZE tickets, comments, ticket_events, ticket_tags, contacts, outbox_messages');
     return rowCount ?? 0;
   } finally {
     await client.end();
@@ -255,11 +332,19 @@ interface TenantRow {
 
 /** The tenant of `slug`, ACTIVE: created (TenantsService.createTenant) or provisioned again when needed. */
 async function ensureTenant(control: ControlContext, controlDb: Pool, slug: string, name: string): Promise<TenantRow> {
-  const find = async () => (await controlDb.query<TenantRow>('SELECT id, slug, name, status, database_name, settings FROM tenants WHERE slug = $1', [slug])).rows[0];
+  const find = async () =>
+    (
+      await controlDb.query<TenantRow>(
+        'SELECT id, slug, name, status, database_name, settings FROM tenants WHERE slug = $1',
+        [slug],
+      )
+    ).rows[0];
   let row = await find();
   if (!row) await control.tenants.createTenant({ slug, name });
-  else if (row.status === TenantStatus.PROVISIONING || row.status === TenantStatus.FAILED) await control.tenants.provision(row.id);
-  else if (row.status !== TenantStatus.ACTIVE) throw new Error(`bench tenant ${slug} is ${row.status}; run with --fresh`);
+  else if (row.status === TenantStatus.PROVISIONING || row.status === TenantStatus.FAILED)
+    await control.tenants.provision(row.id);
+  else if (row.status !== TenantStatus.ACTIVE)
+    throw new Error(`bench tenant ${slug} is ${row.status}; run with --fresh`);
   row = (await find())!;
   return row;
 }
@@ -281,7 +366,12 @@ async function ensureMemberships(controlDb: Pool, emails: string[], tenantIds: s
 }
 
 /** Agents (inserted with one bcrypt hash), members of their tenant; their ids by email. */
-async function ensureAgents(controlDb: Pool, emails: string[], tenantIds: string[], hash: string): Promise<Map<string, string>> {
+async function ensureAgents(
+  controlDb: Pool,
+  emails: string[],
+  tenantIds: string[],
+  hash: string,
+): Promise<Map<string, string>> {
   await controlDb.query(
     `INSERT INTO users (id, email, name, password_hash, updated_at)
      SELECT gen_random_uuid(), e, 'Bench ' || split_part(e, '@', 1), $2, now() FROM unnest($1::text[]) e
@@ -289,15 +379,30 @@ async function ensureAgents(controlDb: Pool, emails: string[], tenantIds: string
     [emails, hash],
   );
   await ensureMemberships(controlDb, emails, tenantIds);
-  const { rows } = await controlDb.query<{ id: string; email: string }>('SELECT id, email FROM users WHERE email = ANY($1::text[])', [emails]);
+  const { rows } = await controlDb.query<{ id: string; email: string }>(
+    'SELECT id, email FROM users WHERE email = ANY($1::text[])',
+    [emails],
+  );
   return new Map(rows.map((r) => [r.email, r.id]));
 }
 
 /** The storm user: member of the main tenant, its hash at the storm's cost (made again when the cost or password changed). */
-async function ensureStormUser(controlDb: Pool, tenantId: string, email: string, password: string, cost: number): Promise<void> {
-  const { rows } = await controlDb.query<{ id: string; password_hash: string }>('SELECT id, password_hash FROM users WHERE email = $1', [email]);
+async function ensureStormUser(
+  controlDb: Pool,
+  tenantId: string,
+  email: string,
+  password: string,
+  cost: number,
+): Promise<void> {
+  const { rows } = await controlDb.query<{ id: string; password_hash: string }>(
+    'SELECT id, password_hash FROM users WHERE email = $1',
+    [email],
+  );
   const current = rows[0];
-  const fits = current && bcrypt.getRounds(current.password_hash) === cost && (await bcrypt.compare(password, current.password_hash));
+  const fits =
+    current &&
+    bcrypt.getRounds(current.password_hash) === cost &&
+    (await bcrypt.compare(password, current.password_hash));
   if (!fits) {
     const hash = await bcrypt.hash(password, cost);
     await controlDb.query(
@@ -314,37 +419,71 @@ async function ensureStormUser(controlDb: Pool, tenantId: string, email: string,
  * Everything the scenarios need, created when missing (a second run starts fast), with rate limits
  * raised by each tenant's override, and access tokens minted for this run.
  */
-export async function prepareBenchData(control: ControlContext, controlDb: Pool, env: Record<string, string>, options: BenchOptions, stormPassword: string, log: (line: string) => void): Promise<BenchData> {
+export async function prepareBenchData(
+  control: ControlContext,
+  controlDb: Pool,
+  env: Record<string, string>,
+  options: BenchOptions,
+  stormPassword: string,
+  log: (line: string) => void,
+): Promise<BenchData> {
   const adminUrl = env.DATABASE_URL!;
   const totalTenants = 1 + options.tenants + options.provision * 2;
   // The bench's server must take every bench tenant (the default capacity is 500).
   await control.app.get(DatabaseServersService).registerPrimary();
-  await controlDb.query(`UPDATE database_servers SET capacity = greatest(capacity, $1::int + (SELECT count(*)::int FROM tenants WHERE status <> 'DELETED'))`, [totalTenants]);
+  await controlDb.query(
+    `UPDATE database_servers SET capacity = greatest(capacity, $1::int + (SELECT count(*)::int FROM tenants WHERE status <> 'DELETED'))`,
+    [totalTenants],
+  );
 
   const leftovers = await removeProvisioningLeftovers(control, controlDb, adminUrl, options);
   if (leftovers > 0) log(`  removed ${leftovers} tenants and databases an interrupted scenario f had left`);
   const started = performance.now();
   const main = await ensureTenant(control, controlDb, mainSlug(options), 'Bench main');
   const slugs = Array.from({ length: options.tenants }, (_, i) => manySlug(options, i));
-  const { rows: existing } = await controlDb.query<{ slug: string }>(`SELECT slug FROM tenants WHERE slug = ANY($1::text[]) AND status = 'ACTIVE'`, [slugs]);
+  const { rows: existing } = await controlDb.query<{ slug: string }>(
+    `SELECT slug FROM tenants WHERE slug = ANY($1::text[]) AND status = 'ACTIVE'`,
+    [slugs],
+  );
   const missing = slugs.length - existing.length;
   if (missing > 0) log(`  provisioning ${missing} tenants for scenario e (kept for later runs)`);
   const many = await mapConcurrent(slugs, 4, (slug) => ensureTenant(control, controlDb, slug, `Bench ${slug}`));
-  const seeded = await mapConcurrent([{ row: main, tickets: options.tickets }, ...many.map((row) => ({ row, tickets: options.tenantTickets }))], 2, ({ row, tickets }) => seedTenant(adminUrl, row.database_name, tickets));
+  const seeded = await mapConcurrent(
+    [{ row: main, tickets: options.tickets }, ...many.map((row) => ({ row, tickets: options.tenantTickets }))],
+    2,
+    ({ row, tickets }) => seedTenant(adminUrl, row.database_name, tickets),
+  );
   const fills = seeded.filter(Boolean).length;
-  log(`  tenants ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${fills} filled now, ${seeded.length - fills} kept from an earlier run)`);
+  log(
+    `  tenants ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${fills} filled now, ${seeded.length - fills} kept from an earlier run)`,
+  );
   await removeCreatedTickets(adminUrl, main.database_name);
 
-  await controlDb.query(`UPDATE tenants SET rate_limits = $2::jsonb WHERE slug ~ $1`, [keptSlugs(options), JSON.stringify(RATE_LIMITS)]);
+  await controlDb.query(`UPDATE tenants SET rate_limits = $2::jsonb WHERE slug ~ $1`, [
+    keptSlugs(options),
+    JSON.stringify(RATE_LIMITS),
+  ]);
 
   // Agents never log in: one hash for all (the storm user has its own).
   const agentHash = await bcrypt.hash(randomBytes(16).toString('hex'), 4);
   const mainEmails = Array.from({ length: options.smoke ? 2 : AGENTS_OF_MAIN }, (_, i) => agentEmail(main.slug, i + 1));
   const manyEmails = many.map((row) => agentEmail(row.slug, 1));
-  const ids = await ensureAgents(controlDb, [...mainEmails, ...manyEmails], [...mainEmails.map(() => main.id), ...many.map((r) => r.id)], agentHash);
+  const ids = await ensureAgents(
+    controlDb,
+    [...mainEmails, ...manyEmails],
+    [...mainEmails.map(() => main.id), ...many.map((r) => r.id)],
+    agentHash,
+  );
   await ensureStormUser(controlDb, main.id, stormEmail(options), stormPassword, options.stormCost);
 
-  const tokenFor = (email: string, tenantId: string) => control.tokens.signAccess({ userId: ids.get(email)!, tenantId, role: MembershipRole.AGENT, isPlatformAdmin: false, sessionId: randomUUID() }).token;
+  const tokenFor = (email: string, tenantId: string) =>
+    control.tokens.signAccess({
+      userId: ids.get(email)!,
+      tenantId,
+      role: MembershipRole.AGENT,
+      isPlatformAdmin: false,
+      sessionId: randomUUID(),
+    }).token;
   const benchTenant = async (row: TenantRow, emails: string[]): Promise<BenchTenant> => ({
     id: row.id,
     slug: row.slug,
@@ -358,17 +497,28 @@ export async function prepareBenchData(control: ControlContext, controlDb: Pool,
   const stats = new Client({ connectionString: withDatabase(adminUrl, main.database_name) });
   await stats.connect();
   try {
-    const { rows: [facts] } = await stats.query<{ tickets: number; contacts: number; matches: number }>(
+    const {
+      rows: [facts],
+    } = await stats.query<{ tickets: number; contacts: number; matches: number }>(
       `SELECT (SELECT count(*)::int FROM tickets WHERE deleted_at IS NULL) AS tickets, (SELECT count(*)::int FROM contacts) AS contacts,
               (SELECT count(*)::int FROM tickets WHERE deleted_at IS NULL AND search_vector @@ websearch_to_tsquery('english', $1)) AS matches`,
       [SEARCH_WORD],
     );
-    const { rows: [commented] } = await stats.query<{ id: string; n: number }>(
+    const {
+      rows: [commented],
+    } = await stats.query<{ id: string; n: number }>(
       `SELECT t.id, count(*)::int AS n FROM tickets t JOIN comments c ON c.ticket_id = t.id WHERE t.deleted_at IS NULL GROUP BY t.id HAVING count(*) = 10 ORDER BY min(t.number) LIMIT 1`,
     );
     if (!commented) throw new Error('the main bench tenant has no ticket with 10 comments; run with --fresh');
     return {
-      main: { ...(await benchTenant(main, mainEmails)), contacts: facts!.contacts, commentedTicketId: commented.id, comments: commented.n, searchMatches: facts!.matches, tickets: facts!.tickets },
+      main: {
+        ...(await benchTenant(main, mainEmails)),
+        contacts: facts!.contacts,
+        commentedTicketId: commented.id,
+        comments: commented.n,
+        searchMatches: facts!.matches,
+        tickets: facts!.tickets,
+      },
       many: await mapConcurrent(many, 8, (row) => benchTenant(row, [agentEmail(row.slug, 1)])),
       storm: { email: stormEmail(options), password: stormPassword },
     };
@@ -378,8 +528,15 @@ export async function prepareBenchData(control: ControlContext, controlDb: Pool,
 }
 
 /** True when the tenants of an earlier run no longer open with this run's DB_ENCRYPTION_KEY. */
-export async function sealedWithAnotherKey(control: ControlContext, controlDb: Pool, options: BenchOptions): Promise<boolean> {
-  const { rows } = await controlDb.query<{ id: string }>(`SELECT id FROM tenants WHERE slug ~ $1 AND status = 'ACTIVE' LIMIT 1`, [keptSlugs(options)]);
+export async function sealedWithAnotherKey(
+  control: ControlContext,
+  controlDb: Pool,
+  options: BenchOptions,
+): Promise<boolean> {
+  const { rows } = await controlDb.query<{ id: string }>(
+    `SELECT id FROM tenants WHERE slug ~ $1 AND status = 'ACTIVE' LIMIT 1`,
+    [keptSlugs(options)],
+  );
   if (!rows[0]) return false;
   try {
     await control.tenants.pgBouncerUrl(rows[0].id);

@@ -44,22 +44,33 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const count = (kind: string) => (errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1);
   const started = performance.now();
   let finish!: (error?: unknown) => void;
-  const finished = new Promise<void>((resolve, reject) => (finish = (error?: unknown) => (error ? reject(error) : resolve())));
-  const instance = autocannon({
-    url: spec.baseUrl,
-    connections: spec.connections,
-    duration: spec.durationS,
-    timeout: spec.timeoutS ?? 10,
-    overallRate: spec.overallRate,
-    requests: [
-      {
-        setupRequest: (req) => {
-          const shape = spec.request();
-          return { ...req, method: shape.method, path: shape.path, headers: shape.headers, ...(shape.body === undefined ? {} : { body: shape.body }) };
+  const finished = new Promise<void>(
+    (resolve, reject) => (finish = (error?: unknown) => (error ? reject(error) : resolve())),
+  );
+  const instance = autocannon(
+    {
+      url: spec.baseUrl,
+      connections: spec.connections,
+      duration: spec.durationS,
+      timeout: spec.timeoutS ?? 10,
+      overallRate: spec.overallRate,
+      requests: [
+        {
+          setupRequest: (req) => {
+            const shape = spec.request();
+            return {
+              ...req,
+              method: shape.method,
+              path: shape.path,
+              headers: shape.headers,
+              ...(shape.body === undefined ? {} : { body: shape.body }),
+            };
+          },
         },
-      },
-    ],
-  }, (error: unknown) => finish(error));
+      ],
+    },
+    (error: unknown) => finish(error),
+  );
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     latencies.push(responseTime);
     if (statusCode >= 200 && statusCode < 300) ok++;
@@ -86,6 +97,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 /** Error counts of several runs added up. */
 export function addErrors(results: readonly LoadResult[]): { errors: number; errorsByKind: Record<string, number> } {
   const errorsByKind: Record<string, number> = {};
-  for (const r of results) for (const [k, v] of Object.entries(r.errorsByKind)) errorsByKind[k] = (errorsByKind[k] ?? 0) + v;
+  for (const r of results)
+    for (const [k, v] of Object.entries(r.errorsByKind)) errorsByKind[k] = (errorsByKind[k] ?? 0) + v;
   return { errors: Object.values(errorsByKind).reduce((a, b) => a + b, 0), errorsByKind };
 }

@@ -33,7 +33,9 @@ export class LogDigest {
       if (counts.size === 0) continue;
       const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
       const shown = sorted.slice(0, top).map(([message, n]) => `${n} × "${message}"`);
-      lines.push(`${name} logged: ${shown.join('; ')}${sorted.length > top ? `; and ${sorted.length - top} other messages` : ''}.`);
+      lines.push(
+        `${name} logged: ${shown.join('; ')}${sorted.length > top ? `; and ${sorted.length - top} other messages` : ''}.`,
+      );
     }
     return lines;
   }

@@ -71,7 +71,8 @@ export class UsageError extends Error {}
 
 function positiveInt(name: string, value: string | undefined, min = 1): number {
   const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`${name} takes an integer >= ${min}, got ${value ?? 'nothing'}`);
+  if (value === undefined || !Number.isInteger(n) || n < min)
+    throw new UsageError(`${name} takes an integer >= ${min}, got ${value ?? 'nothing'}`);
   return n;
 }
 
@@ -86,7 +87,26 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (['profile', 'smoke', 'fresh', 'drop', 'help'].includes(name)) given.set(name, true);
     else given.set(name, inline ?? args[++i] ?? '');
   }
-  const known = new Set(['scenarios', 'duration', 'rounds', 'connections', 'tenants', 'provision', 'provision-concurrency', 'profile', 'app-root', 'smoke', 'fresh', 'drop', 'control-database', 'template-database', 'redis-db', 'port', 'out', 'help']);
+  const known = new Set([
+    'scenarios',
+    'duration',
+    'rounds',
+    'connections',
+    'tenants',
+    'provision',
+    'provision-concurrency',
+    'profile',
+    'app-root',
+    'smoke',
+    'fresh',
+    'drop',
+    'control-database',
+    'template-database',
+    'redis-db',
+    'port',
+    'out',
+    'help',
+  ]);
   for (const name of given.keys()) if (!known.has(name)) throw new UsageError(`unknown option --${name}`);
   if (given.has('help')) throw new UsageError('');
   const smoke = given.has('smoke');
@@ -94,13 +114,19 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     const v = given.get(name);
     return typeof v === 'string' ? v : undefined;
   };
-  const int = (name: string, fallback: number, min = 1) => (given.has(name) ? positiveInt(`--${name}`, text(name), min) : fallback);
+  const int = (name: string, fallback: number, min = 1) =>
+    given.has(name) ? positiveInt(`--${name}`, text(name), min) : fallback;
 
-  const scenarios = (text('scenarios') ?? SCENARIO_IDS.join(',')).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  for (const s of scenarios) if (!(SCENARIO_IDS as readonly string[]).includes(s)) throw new UsageError(`unknown scenario ${s} (a to g)`);
+  const scenarios = (text('scenarios') ?? SCENARIO_IDS.join(','))
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const s of scenarios)
+    if (!(SCENARIO_IDS as readonly string[]).includes(s)) throw new UsageError(`unknown scenario ${s} (a to g)`);
   const database = (name: string, fallback: string) => {
     const value = text(name) ?? fallback;
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) throw new UsageError(`--${name} must be a plain lower-case PostgreSQL name`);
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value))
+      throw new UsageError(`--${name} must be a plain lower-case PostgreSQL name`);
     return value;
   };
   const out = text('out') ?? (smoke ? '.dev/bench/smoke' : 'bench/results/latest');

@@ -27,7 +27,8 @@ export interface ProcessSpec {
 
 const READY_TIMEOUT_MS = 90_000;
 
-const tail = (file: string, lines = 30) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '');
+const tail = (file: string, lines = 30) =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '';
 
 export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   mkdirSync(LOG_DIR, { recursive: true });
@@ -36,18 +37,26 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   // node itself, not a shell: the pid is the one whose RSS is sampled.
   const child = spawn(process.execPath, [...spec.args], { cwd: spec.cwd, env: spec.env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   let gone: number | string | undefined;
   void exited.then((how) => (gone = how));
   const baseUrl = `http://127.0.0.1:${spec.port}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (gone !== undefined) throw new Error(`${spec.name} exited (${gone}) during start-up. Last lines of ${logFile}:\n${tail(logFile)}`);
-    const status = await fetch(`${baseUrl}${spec.readyPath}`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status, () => 0);
+    if (gone !== undefined)
+      throw new Error(`${spec.name} exited (${gone}) during start-up. Last lines of ${logFile}:\n${tail(logFile)}`);
+    const status = await fetch(`${baseUrl}${spec.readyPath}`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${spec.name} did not answer ${spec.readyPath} with 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${status}). Last lines of ${logFile}:\n${tail(logFile)}`);
+      throw new Error(
+        `${spec.name} did not answer ${spec.readyPath} with 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${status}). Last lines of ${logFile}:\n${tail(logFile)}`,
+      );
     }
     await sleep(250);
   }

@@ -56,5 +56,10 @@ export function hotFunctions(file: string, top = 15): HotFunction[] {
   return [...selfUs.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, top)
-    .map((e) => ({ name: e.name, location: e.location, selfMs: e.us / 1000, selfPercent: total > 0 ? (100 * e.us) / total : 0 }));
+    .map((e) => ({
+      name: e.name,
+      location: e.location,
+      selfMs: e.us / 1000,
+      selfPercent: total > 0 ? (100 * e.us) / total : 0,
+    }));
 }

@@ -37,16 +37,33 @@ export interface BenchReport {
 function gitCommit(dir: string): string {
   try {
     const sha = execFileSync('git', ['-C', dir, 'rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !==
+      '';
     return dirty ? `${sha} + uncommitted changes` : sha;
   } catch {
     return 'unknown';
   }
 }
 
-export async function describeMachine(admin: Client, pgbouncer: Client | undefined, redisUrl: string, appRoot: string, repoRoot: string): Promise<Machine> {
-  const { rows: [pg] } = await admin.query<{ version: string; max: string }>(`SELECT current_setting('server_version') AS version, current_setting('max_connections') AS max`);
-  const pgbouncerVersion = pgbouncer ? await pgbouncer.query<{ version: string }>('SHOW VERSION').then((r) => r.rows[0]?.version ?? 'unknown', () => 'unknown') : 'n/a (no admin console)';
+export async function describeMachine(
+  admin: Client,
+  pgbouncer: Client | undefined,
+  redisUrl: string,
+  appRoot: string,
+  repoRoot: string,
+): Promise<Machine> {
+  const {
+    rows: [pg],
+  } = await admin.query<{ version: string; max: string }>(
+    `SELECT current_setting('server_version') AS version, current_setting('max_connections') AS max`,
+  );
+  const pgbouncerVersion = pgbouncer
+    ? await pgbouncer.query<{ version: string }>('SHOW VERSION').then(
+        (r) => r.rows[0]?.version ?? 'unknown',
+        () => 'unknown',
+      )
+    : 'n/a (no admin console)';
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   let redisVersion = 'unknown';
   try {
@@ -73,23 +90,55 @@ export async function describeMachine(admin: Client, pgbouncer: Client | undefin
   };
 }
 
-const num = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? '' : value.toFixed(digits));
+const num = (value: number | undefined, digits = 1) =>
+  value === undefined || !Number.isFinite(value) ? '' : value.toFixed(digits);
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
 function table(headers: string[], rows: string[][]): string {
-  return [`| ${headers.join(' | ')} |`, `| ${headers.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${headers.join(' | ')} |`,
+    `| ${headers.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 function scenarioRows(s: ScenarioResult): string {
   const hasTotal = s.rows.some((r) => r.total !== undefined);
   const unit = s.id === 'f' ? 'tenants/s' : s.id === 'g' ? 'req/s (logins/s for the storm)' : 'req/s';
-  const headers = ['', unit, 'p50 ms', 'p95 ms', 'p99 ms', ...(hasTotal ? ['total s'] : []), 'errors', ...(s.id === 'f' ? [] : [s.id === 'g' ? 'rounds (p99 ms; storm: logins/s)' : 'rounds (req/s)'])];
+  const headers = [
+    '',
+    unit,
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    ...(hasTotal ? ['total s'] : []),
+    'errors',
+    ...(s.id === 'f' ? [] : [s.id === 'g' ? 'rounds (p99 ms; storm: logins/s)' : 'rounds (req/s)']),
+  ];
   return table(
     headers,
     s.rows.map((r) =>
       r.ratio
-        ? [r.label, r.rps === undefined ? '' : `${num(r.rps, 2)}x`, r.p50 === undefined ? '' : `${num(r.p50, 2)}x`, '', r.p99 === undefined ? '' : `${num(r.p99, 2)}x`, ...(hasTotal ? [''] : []), '', ...(s.id === 'f' ? [] : [''])]
-        : [r.label, num(r.rps, r.rps !== undefined && r.rps < 20 ? 2 : 0), num(r.p50), num(r.p95), num(r.p99), ...(hasTotal ? [r.total === undefined ? '' : num(r.total / 1000, 2)] : []), r.errors === undefined ? '' : String(r.errors), ...(s.id === 'f' ? [] : [(r.rounds ?? []).map((v) => num(v, v < 20 ? 1 : 0)).join(', ')])],
+        ? [
+            r.label,
+            r.rps === undefined ? '' : `${num(r.rps, 2)}x`,
+            r.p50 === undefined ? '' : `${num(r.p50, 2)}x`,
+            '',
+            r.p99 === undefined ? '' : `${num(r.p99, 2)}x`,
+            ...(hasTotal ? [''] : []),
+            '',
+            ...(s.id === 'f' ? [] : ['']),
+          ]
+        : [
+            r.label,
+            num(r.rps, r.rps !== undefined && r.rps < 20 ? 2 : 0),
+            num(r.p50),
+            num(r.p95),
+            num(r.p99),
+            ...(hasTotal ? [r.total === undefined ? '' : num(r.total / 1000, 2)] : []),
+            r.errors === undefined ? '' : String(r.errors),
+            ...(s.id === 'f' ? [] : [(r.rounds ?? []).map((v) => num(v, v < 20 ? 1 : 0)).join(', ')]),
+          ],
     ),
   );
 }
@@ -100,10 +149,24 @@ export function scenarioMarkdown(s: ScenarioResult): string {
   const lines = [`## (${s.id}) ${s.title}`, '', s.request, '', scenarioRows(s), ''];
   if (s.sameAnswer !== null) {
     const check = s.sameAnswerCheck;
-    const bytes = check ? `; bodies ${check.bytes.app} and ${check.bytes.baseline} bytes, ${check.bytes.identical ? 'byte-identical' : 'not byte-identical'}` : '';
-    lines.push(`Same answer: **${s.sameAnswer}**${check?.ignored.length ? ` (ignoring ${check.ignored.join(', ')})` : ' (nothing ignored)'}${check?.difference ? `: ${check.difference}` : ''}${bytes}`, '');
+    const bytes = check
+      ? `; bodies ${check.bytes.app} and ${check.bytes.baseline} bytes, ${check.bytes.identical ? 'byte-identical' : 'not byte-identical'}`
+      : '';
+    lines.push(
+      `Same answer: **${s.sameAnswer}**${check?.ignored.length ? ` (ignoring ${check.ignored.join(', ')})` : ' (nothing ignored)'}${check?.difference ? `: ${check.difference}` : ''}${bytes}`,
+      '',
+    );
   }
-  lines.push(`Errors: ${s.errors === 0 ? '0' : `**${s.errors}** ${Object.entries(s.errorsByKind).map(([k, v]) => `${k}: ${v}`).join(', ')}`}. Ratio: ${s.ratioMeaning}.`, '');
+  lines.push(
+    `Errors: ${
+      s.errors === 0
+        ? '0'
+        : `**${s.errors}** ${Object.entries(s.errorsByKind)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')}`
+    }. Ratio: ${s.ratioMeaning}.`,
+    '',
+  );
   lines.push(...s.targets.map((t) => `- ${t.text}: ${t.value} (${mark(t.met)})`), '');
   if (s.samples) {
     const { peaks, rounds } = s.samples;
@@ -113,7 +176,17 @@ export function scenarioMarkdown(s: ScenarioResult): string {
       '',
       `Every second of the middle many-tenant round:`,
       '',
-      table(['t s', 'RSS MB', 'tenant clients', 'PgBouncer server conns', 'client backends', 'on tenant DBs'], median.map((m) => [num(m.t), num(m.rssMb, 0), String(m.tenantClients ?? 'n/a'), String(m.pgbouncerServers ?? 'n/a'), String(m.backends), String(m.tenantBackends)])),
+      table(
+        ['t s', 'RSS MB', 'tenant clients', 'PgBouncer server conns', 'client backends', 'on tenant DBs'],
+        median.map((m) => [
+          num(m.t),
+          num(m.rssMb, 0),
+          String(m.tenantClients ?? 'n/a'),
+          String(m.pgbouncerServers ?? 'n/a'),
+          String(m.backends),
+          String(m.tenantBackends),
+        ]),
+      ),
       '',
     );
   }
@@ -144,19 +217,26 @@ export function reportMarkdown(report: BenchReport): string {
     '',
     '## Machine',
     '',
-    table(['', ''], [
-      ['CPUs (nproc)', String(m.nproc)],
-      ['CPU model', m.cpuModel],
-      ['memory', `${m.totalMemoryGiB} GiB`],
-      ['PostgreSQL', `${m.postgres.version}, max_connections ${m.postgres.maxConnections}`],
-      ['PgBouncer', m.pgbouncer],
-      ['Redis', m.redis],
-      ['Node.js', m.node],
-      ['autocannon', m.autocannon],
-      ['system under test', `dist/ of ${m.appRoot} (checkout at ${m.appCommit})`],
-    ]),
+    table(
+      ['', ''],
+      [
+        ['CPUs (nproc)', String(m.nproc)],
+        ['CPU model', m.cpuModel],
+        ['memory', `${m.totalMemoryGiB} GiB`],
+        ['PostgreSQL', `${m.postgres.version}, max_connections ${m.postgres.maxConnections}`],
+        ['PgBouncer', m.pgbouncer],
+        ['Redis', m.redis],
+        ['Node.js', m.node],
+        ['autocannon', m.autocannon],
+        ['system under test', `dist/ of ${m.appRoot} (checkout at ${m.appCommit})`],
+      ],
+    ),
     '',
-    `${o.connections} connections, ${o.rounds} round(s) of ${o.durationS} s per target, app and baseline interleaved (order alternating by round); each figure is the median round. Setup: ${Object.entries(report.setup).map(([k, v]) => `${k} ${String(v)}`).join(', ')}.`,
+    `${o.connections} connections, ${o.rounds} round(s) of ${o.durationS} s per target, app and baseline interleaved (order alternating by round); each figure is the median round. Setup: ${Object.entries(
+      report.setup,
+    )
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(', ')}.`,
     '',
     '## Summary',
     '',
@@ -171,7 +251,10 @@ export function reportMarkdown(report: BenchReport): string {
       '',
       `From ${report.profile.file} (node --cpu-prof over the whole run, every scenario).`,
       '',
-      table(['function', 'location', 'self ms', 'self %'], report.profile.top.map((f) => [f.name, f.location, num(f.selfMs, 0), num(f.selfPercent)])),
+      table(
+        ['function', 'location', 'self ms', 'self %'],
+        report.profile.top.map((f) => [f.name, f.location, num(f.selfMs, 0), num(f.selfPercent)]),
+      ),
       '',
     );
   }
@@ -181,5 +264,8 @@ export function reportMarkdown(report: BenchReport): string {
 export function writeReport(out: string, report: BenchReport): void {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(`${out}.md`, reportMarkdown(report));
-  writeFileSync(`${out}.json`, `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  writeFileSync(
+    `${out}.json`,
+    `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+  );
 }

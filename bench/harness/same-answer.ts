@@ -24,7 +24,10 @@ export function firstDifference(a: unknown, b: unknown, path = '$'): string | un
   if (Object.is(a, b)) return undefined;
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      const d = i < a.length && i < b.length ? firstDifference(a[i], b[i], `${path}[${i}]`) : `${path}.length: ${a.length} vs ${b.length}`;
+      const d =
+        i < a.length && i < b.length
+          ? firstDifference(a[i], b[i], `${path}[${i}]`)
+          : `${path}.length: ${a.length} vs ${b.length}`;
       if (d) return d;
     }
     return undefined;
@@ -32,7 +35,11 @@ export function firstDifference(a: unknown, b: unknown, path = '$'): string | un
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const key of keys) {
-      const d = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+      const d = firstDifference(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        `${path}.${key}`,
+      );
       if (d) return d;
     }
     return undefined;
@@ -40,8 +47,16 @@ export function firstDifference(a: unknown, b: unknown, path = '$'): string | un
   return `${path}: app ${show(a)} vs baseline ${show(b)}`;
 }
 
-async function answer(baseUrl: string, request: RequestShape): Promise<{ status: number; body: unknown; text: string }> {
-  const response = await fetch(`${baseUrl}${request.path}`, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(30_000) });
+async function answer(
+  baseUrl: string,
+  request: RequestShape,
+): Promise<{ status: number; body: unknown; text: string }> {
+  const response = await fetch(`${baseUrl}${request.path}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -53,17 +68,42 @@ async function answer(baseUrl: string, request: RequestShape): Promise<{ status:
 }
 
 const without = (body: unknown, fields: readonly string[]) =>
-  body && typeof body === 'object' && !Array.isArray(body) ? Object.fromEntries(Object.entries(body).filter(([k]) => !fields.includes(k))) : body;
+  body && typeof body === 'object' && !Array.isArray(body)
+    ? Object.fromEntries(Object.entries(body).filter(([k]) => !fields.includes(k)))
+    : body;
 
 /** `ignored` are top-level field names that legitimately differ between the two answers (named in the report). */
-export async function compareAnswers(appUrl: string, baselineUrl: string, request: RequestShape, ignored: readonly string[] = []): Promise<SameAnswer> {
+export async function compareAnswers(
+  appUrl: string,
+  baselineUrl: string,
+  request: RequestShape,
+  ignored: readonly string[] = [],
+): Promise<SameAnswer> {
   const app = await answer(appUrl, request);
   const baseline = await answer(baselineUrl, request);
   const ok = (s: number) => s >= 200 && s < 300;
-  const bytes = { app: Buffer.byteLength(app.text), baseline: Buffer.byteLength(baseline.text), identical: app.text === baseline.text };
+  const bytes = {
+    app: Buffer.byteLength(app.text),
+    baseline: Buffer.byteLength(baseline.text),
+    identical: app.text === baseline.text,
+  };
   if (!ok(app.status) || !ok(baseline.status) || app.status !== baseline.status) {
-    return { same: false, ignored, appStatus: app.status, baselineStatus: baseline.status, bytes, difference: `status: app ${app.status} ${show(app.body)} vs baseline ${baseline.status} ${show(baseline.body)}` };
+    return {
+      same: false,
+      ignored,
+      appStatus: app.status,
+      baselineStatus: baseline.status,
+      bytes,
+      difference: `status: app ${app.status} ${show(app.body)} vs baseline ${baseline.status} ${show(baseline.body)}`,
+    };
   }
   const difference = firstDifference(without(app.body, ignored), without(baseline.body, ignored));
-  return { same: difference === undefined, ignored, appStatus: app.status, baselineStatus: baseline.status, bytes, ...(difference ? { difference } : {}) };
+  return {
+    same: difference === undefined,
+    ignored,
+    appStatus: app.status,
+    baselineStatus: baseline.status,
+    bytes,
+    ...(difference ? { difference } : {}),
+  };
 }

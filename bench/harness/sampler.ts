@@ -31,7 +31,10 @@ export class ResourceSampler {
 
   /** The connection limit of the gateway role, the budget of tenant backends; null without that role. */
   async budget(): Promise<number | null> {
-    const { rows } = await this.admin.query<{ rolconnlimit: number }>('SELECT rolconnlimit FROM pg_roles WHERE rolname = $1', [GATEWAY_ROLE]);
+    const { rows } = await this.admin.query<{ rolconnlimit: number }>(
+      'SELECT rolconnlimit FROM pg_roles WHERE rolname = $1',
+      [GATEWAY_ROLE],
+    );
     return rows[0] ? rows[0].rolconnlimit : null;
   }
 
@@ -45,13 +48,32 @@ export class ResourceSampler {
         })
         .catch(() => null),
       this.pgbouncer
-        ? this.pgbouncer.query<Record<string, string>>('SHOW POOLS').then(({ rows }) => rows.reduce((n, r) => n + ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login'].reduce((m, c) => m + Number(r[c] ?? 0), 0), 0))
+        ? this.pgbouncer
+            .query<Record<string, string>>('SHOW POOLS')
+            .then(({ rows }) =>
+              rows.reduce(
+                (n, r) =>
+                  n +
+                  ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login'].reduce(
+                    (m, c) => m + Number(r[c] ?? 0),
+                    0,
+                  ),
+                0,
+              ),
+            )
         : Promise.resolve(null),
       this.admin.query<{ total: number; tenant: number }>(
         `SELECT count(*)::int AS total, (count(*) FILTER (WHERE datname LIKE 'tenant\\_%'))::int AS tenant FROM pg_stat_activity WHERE backend_type = 'client backend'`,
       ),
     ]);
-    return { t, rssMb: rssMb(this.appPid), tenantClients: clients, pgbouncerServers: servers, backends: backends.rows[0]!.total, tenantBackends: backends.rows[0]!.tenant };
+    return {
+      t,
+      rssMb: rssMb(this.appPid),
+      tenantClients: clients,
+      pgbouncerServers: servers,
+      backends: backends.rows[0]!.total,
+      tenantBackends: backends.rows[0]!.tenant,
+    };
   }
 
   /** Samples at the start, every second while `work` runs, and once it is done. */
@@ -64,7 +86,10 @@ export class ResourceSampler {
       if (busy) return;
       busy = true;
       pending = this.sample(Math.round((performance.now() - started) / 100) / 10)
-        .then((s) => void samples.push(s), () => undefined)
+        .then(
+          (s) => void samples.push(s),
+          () => undefined,
+        )
         .finally(() => (busy = false));
     };
     take();

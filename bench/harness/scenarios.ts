@@ -4,7 +4,17 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { Pool } from 'pg';
 import type { BenchData, ControlContext } from './fixtures';
-import { CREATED_CONTACT_DOMAIN, CREATED_SUBJECT, clearOutbox, provisionDatabasePrefix, removeCreatedTickets, removeProvisioningLeftovers, SEARCH_WORD, seededRequester, TAGS } from './fixtures';
+import {
+  CREATED_CONTACT_DOMAIN,
+  CREATED_SUBJECT,
+  clearOutbox,
+  provisionDatabasePrefix,
+  removeCreatedTickets,
+  removeProvisioningLeftovers,
+  SEARCH_WORD,
+  seededRequester,
+  TAGS,
+} from './fixtures';
 import { addErrors, type LoadResult, type LoadSpec, type RequestShape, runLoad } from './load';
 import type { BenchOptions, ScenarioId } from './options';
 import type { RunningProcess } from './processes';
@@ -70,7 +80,11 @@ export interface ScenarioResult {
   readonly rows: readonly Row[];
   readonly targets: readonly Target[];
   readonly notes: readonly string[];
-  readonly samples?: { readonly budget: number | null; readonly peaks: ResourcePeaks; readonly rounds: readonly (readonly ResourceSample[])[] };
+  readonly samples?: {
+    readonly budget: number | null;
+    readonly peaks: ResourcePeaks;
+    readonly rounds: readonly (readonly ResourceSample[])[];
+  };
   /** Every measured run, by target, in the order they ran. */
   readonly runs?: Readonly<Record<string, readonly LoadResult[]>>;
 }
@@ -94,16 +108,22 @@ const warmupS = (options: BenchOptions) => Math.min(2, options.durationS / 2);
  * user's connections of a database, so another role's idle ones (app-api's, or the baseline's when
  * they log in as different roles) would otherwise take part of it for server_idle_timeout.
  */
-async function releaseServerConnections(ctx: BenchContext, databases: readonly string[] = [ctx.data.main.databaseName]): Promise<void> {
+async function releaseServerConnections(
+  ctx: BenchContext,
+  databases: readonly string[] = [ctx.data.main.databaseName],
+): Promise<void> {
   if (!ctx.pgbouncerAdmin) return;
   const wanted = new Set(databases);
-  const sum = (rows: Array<Record<string, string>>, columns: string[]) => rows.reduce((n, r) => n + columns.reduce((m, c) => m + Number(r[c] ?? 0), 0), 0);
+  const sum = (rows: Array<Record<string, string>>, columns: string[]) =>
+    rows.reduce((n, r) => n + columns.reduce((m, c) => m + Number(r[c] ?? 0), 0), 0);
   const deadline = Date.now() + 15_000;
   const sent = new Map<string, number>();
   while (Date.now() < deadline) {
     const { rows } = await ctx.pgbouncerAdmin.query<Record<string, string>>('SHOW POOLS');
     const open = new Map<string, Array<Record<string, string>>>();
-    for (const r of rows) if (wanted.has(r.database!) && r.user !== 'pgbouncer_auth') open.set(r.database!, [...(open.get(r.database!) ?? []), r]);
+    for (const r of rows)
+      if (wanted.has(r.database!) && r.user !== 'pgbouncer_auth')
+        open.set(r.database!, [...(open.get(r.database!) ?? []), r]);
     let left = 0;
     for (const [database, pools] of open) {
       if (sum(pools, ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login']) === 0) continue;
@@ -117,31 +137,55 @@ async function releaseServerConnections(ctx: BenchContext, databases: readonly s
     if (left === 0) return;
     await sleep(50);
   }
-  ctx.log(`    (server connections of ${databases.length === 1 ? databases[0] : `${databases.length} databases`} still open after 15 s)`);
+  ctx.log(
+    `    (server connections of ${databases.length === 1 ? databases[0] : `${databases.length} databases`} still open after 15 s)`,
+  );
 }
 
-function spec(ctx: BenchContext, baseUrl: string, request: () => RequestShape, durationS = ctx.options.durationS): LoadSpec {
+function spec(
+  ctx: BenchContext,
+  baseUrl: string,
+  request: () => RequestShape,
+  durationS = ctx.options.durationS,
+): LoadSpec {
   return { baseUrl, request, connections: ctx.options.connections, durationS };
 }
 
 /** The median round (by req/s) of a target, and its table row. */
 function medianRow(label: string, rounds: readonly LoadResult[]): { row: Row; median: LoadResult } {
   const median = medianBy(rounds, (r) => r.rps);
-  return { row: { label, rps: median.rps, p50: median.p50, p95: median.p95, p99: median.p99, errors: addErrors(rounds).errors, rounds: rounds.map((r) => r.rps) }, median };
+  return {
+    row: {
+      label,
+      rps: median.rps,
+      p50: median.p50,
+      p95: median.p95,
+      p99: median.p99,
+      errors: addErrors(rounds).errors,
+      rounds: rounds.map((r) => r.rps),
+    },
+    median,
+  };
 }
 
 /**
  * Warm-up of both, then `rounds` rounds of app and baseline in alternating order, so that drift
  * (autovacuum, caches, a noisy neighbour) falls on both alike.
  */
-async function interleaved(ctx: BenchContext, request: () => RequestShape, afterRun?: (target: 'app' | 'baseline') => Promise<void>): Promise<{ app: LoadResult[]; baseline: LoadResult[]; warmups: LoadResult[] }> {
+async function interleaved(
+  ctx: BenchContext,
+  request: () => RequestShape,
+  afterRun?: (target: 'app' | 'baseline') => Promise<void>,
+): Promise<{ app: LoadResult[]; baseline: LoadResult[]; warmups: LoadResult[] }> {
   const urls = { app: ctx.app.baseUrl, baseline: ctx.baseline.baseUrl };
   const warmups: LoadResult[] = [];
   for (const target of ['app', 'baseline'] as const) {
     await releaseServerConnections(ctx);
     const warmup = await runLoad(spec(ctx, urls[target], request, warmupS(ctx.options)));
     warmups.push(warmup);
-    ctx.log(`    warm-up ${target.padEnd(8)} ${warmup.rps.toFixed(0).padStart(6)} req/s  p99 ${ms(warmup.p99)}${warmup.errors ? `  errors ${JSON.stringify(warmup.errorsByKind)}` : ''}`);
+    ctx.log(
+      `    warm-up ${target.padEnd(8)} ${warmup.rps.toFixed(0).padStart(6)} req/s  p99 ${ms(warmup.p99)}${warmup.errors ? `  errors ${JSON.stringify(warmup.errorsByKind)}` : ''}`,
+    );
     await afterRun?.(target);
   }
   const results = { app: [] as LoadResult[], baseline: [] as LoadResult[] };
@@ -150,7 +194,9 @@ async function interleaved(ctx: BenchContext, request: () => RequestShape, after
       await releaseServerConnections(ctx);
       const result = await runLoad(spec(ctx, urls[target], request));
       results[target].push(result);
-      ctx.log(`    round ${round + 1} ${target.padEnd(8)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${ms(result.p99)}${result.errors ? `  errors ${JSON.stringify(result.errorsByKind)}` : ''}`);
+      ctx.log(
+        `    round ${round + 1} ${target.padEnd(8)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${ms(result.p99)}${result.errors ? `  errors ${JSON.stringify(result.errorsByKind)}` : ''}`,
+      );
       await afterRun?.(target);
     }
   }
@@ -160,7 +206,16 @@ async function interleaved(ctx: BenchContext, request: () => RequestShape, after
 /** (a), (b), (c), (d): app-api against the baseline on the same request. */
 async function pairedScenario(
   ctx: BenchContext,
-  def: { id: ScenarioId; title: string; request: string; make: () => RequestShape; read: boolean; minRatio: number; p99Factor?: number; notes?: string[] },
+  def: {
+    id: ScenarioId;
+    title: string;
+    request: string;
+    make: () => RequestShape;
+    read: boolean;
+    minRatio: number;
+    p99Factor?: number;
+    notes?: string[];
+  },
   afterRun?: (target: 'app' | 'baseline') => Promise<void>,
 ): Promise<ScenarioResult> {
   const check = ctx.checks.get(def.id);
@@ -174,7 +229,8 @@ async function pairedScenario(
     { text: 'zero errors', value: String(errors), met: errors === 0 },
     { text: `throughput >= ${def.minRatio.toFixed(2)}x baseline`, value: x(ratio), met: ratio >= def.minRatio },
   ];
-  if (def.p99Factor) targets.push({ text: `p99 <= ${def.p99Factor}x baseline p99`, value: x(p99Ratio), met: p99Ratio <= def.p99Factor });
+  if (def.p99Factor)
+    targets.push({ text: `p99 <= ${def.p99Factor}x baseline p99`, value: x(p99Ratio), met: p99Ratio <= def.p99Factor });
   if (check && def.read) targets.push({ text: 'same answer', value: check.same ? 'yes' : 'no', met: check.same });
   return {
     id: def.id,
@@ -193,16 +249,22 @@ async function pairedScenario(
     notes: [
       ...(def.notes ?? []),
       ctx.pgbouncerAdmin
-        ? 'Before every run the bench sends RECONNECT for the tenant database to PgBouncer and waits for its server connections to close, so that each target starts with the whole pool (max_db_connections counts every role\'s connections of a database).'
+        ? "Before every run the bench sends RECONNECT for the tenant database to PgBouncer and waits for its server connections to close, so that each target starts with the whole pool (max_db_connections counts every role's connections of a database)."
         : 'PGBOUNCER_ADMIN_URL is not set: server connections left idle by one target may take part of the pool of the next for server_idle_timeout.',
-      ...(check && !def.read ? [`Same answer (ignoring ${check.ignored.join(', ')}): ${check.same ? 'yes' : `no, ${check.difference}`}.`] : [])],
+      ...(check && !def.read
+        ? [`Same answer (ignoring ${check.ignored.join(', ')}): ${check.same ? 'yes' : `no, ${check.difference}`}.`]
+        : []),
+    ],
   };
 }
 
 const ticketPath = (ctx: BenchContext) => `/v1/tickets/${ctx.data.main.commentedTicketId}?include=comments`;
 
 /** The one request of a scenario whose two answers are compared, and the fields that may differ. */
-function checkRequest(ctx: BenchContext, id: ScenarioId): { request: RequestShape; ignored?: string[]; what: string } | undefined {
+function checkRequest(
+  ctx: BenchContext,
+  id: ScenarioId,
+): { request: RequestShape; ignored?: string[]; what: string } | undefined {
   const headers = bearer(ctx.data.main.tokens[0]!);
   switch (id) {
     case 'a':
@@ -211,14 +273,32 @@ function checkRequest(ctx: BenchContext, id: ScenarioId): { request: RequestShap
       return { request: { method: 'GET', path: ticketPath(ctx), headers }, what: ticketPath(ctx) };
     case 'c': {
       // An existing requester, so both answers name the same contact.
-      const body = JSON.stringify({ subject: `${CREATED_SUBJECT} ${ctx.runId}-check`, description: 'Same answer check.', requester: { email: seededRequester(0), name: 'Check' }, priority: 'HIGH', tags: [TAGS[0], TAGS[1]] });
-      return { request: { method: 'POST', path: '/v1/tickets', headers: { ...headers, 'content-type': 'application/json' }, body }, ignored: CREATE_IGNORED, what: 'POST /v1/tickets' };
+      const body = JSON.stringify({
+        subject: `${CREATED_SUBJECT} ${ctx.runId}-check`,
+        description: 'Same answer check.',
+        requester: { email: seededRequester(0), name: 'Check' },
+        priority: 'HIGH',
+        tags: [TAGS[0], TAGS[1]],
+      });
+      return {
+        request: {
+          method: 'POST',
+          path: '/v1/tickets',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body,
+        },
+        ignored: CREATE_IGNORED,
+        what: 'POST /v1/tickets',
+      };
     }
     case 'd':
       return { request: { method: 'GET', path: SEARCH_PATH, headers }, what: SEARCH_PATH };
     case 'e': {
       const tenant = ctx.data.many[0]!;
-      return { request: { method: 'GET', path: LIST_PATH, headers: bearer(tenant.tokens[0]!) }, what: `${LIST_PATH} on ${tenant.slug}` };
+      return {
+        request: { method: 'GET', path: LIST_PATH, headers: bearer(tenant.tokens[0]!) },
+        what: `${LIST_PATH} on ${tenant.slug}`,
+      };
     }
     default:
       return undefined;
@@ -232,7 +312,9 @@ export async function checkSameAnswers(ctx: BenchContext): Promise<void> {
     if (!check) continue;
     const result = await compareAnswers(ctx.app.baseUrl, ctx.baseline.baseUrl, check.request, check.ignored);
     ctx.checks.set(id, result);
-    ctx.log(`  (${id}) ${check.what}: same answer ${result.same ? 'yes' : 'no'}${result.difference ? ` (${result.difference})` : ''}`);
+    ctx.log(
+      `  (${id}) ${check.what}: same answer ${result.same ? 'yes' : 'no'}${result.difference ? ` (${result.difference})` : ''}`,
+    );
   }
 }
 
@@ -271,7 +353,9 @@ export function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
   let seq = 0;
   const body = (existing: boolean) => {
     const n = seq++;
-    const email = existing ? seededRequester(n % ctx.data.main.contacts) : `new-${ctx.runId}-${n}@${CREATED_CONTACT_DOMAIN}`;
+    const email = existing
+      ? seededRequester(n % ctx.data.main.contacts)
+      : `new-${ctx.runId}-${n}@${CREATED_CONTACT_DOMAIN}`;
     return JSON.stringify({
       subject: `${CREATED_SUBJECT} ${ctx.runId}-${n}`,
       description: `Since this morning the ${TAGS[n % TAGS.length]} page shows an error after the last update (request ${n}).`,
@@ -280,7 +364,12 @@ export function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
       tags: [TAGS[n % 20], TAGS[(n * 7 + 3) % 20]],
     });
   };
-  const post = (existing: boolean): RequestShape => ({ method: 'POST', path: '/v1/tickets', headers: { ...bearer(pick(ctx.data.main.tokens)), 'content-type': 'application/json' }, body: body(existing) });
+  const post = (existing: boolean): RequestShape => ({
+    method: 'POST',
+    path: '/v1/tickets',
+    headers: { ...bearer(pick(ctx.data.main.tokens)), 'content-type': 'application/json' },
+    body: body(existing),
+  });
   const { main } = ctx.data;
   const adminUrl = ctx.env.DATABASE_URL!;
   return pairedScenario(
@@ -293,7 +382,7 @@ export function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
       read: false,
       minRatio: 0.6,
       notes: [
-        'The baseline writes what TicketsService.create writes, in one statement (one transaction): contact and tags upserted, ticket, ticket_tags, events (created + one per initial field), the ticket-created outbox row. It does not enqueue the email nor delete the row afterwards, as app-api does after its commit; the bench deletes the baseline\'s outbox rows after each of its runs.',
+        "The baseline writes what TicketsService.create writes, in one statement (one transaction): contact and tags upserted, ticket, ticket_tags, events (created + one per initial field), the ticket-created outbox row. It does not enqueue the email nor delete the row afterwards, as app-api does after its commit; the bench deletes the baseline's outbox rows after each of its runs.",
         'Tickets and new contacts created here are deleted after the scenario.',
       ],
     },
@@ -325,7 +414,9 @@ export async function scenarioE(ctx: BenchContext): Promise<ScenarioResult> {
   const one = listRequest(ctx.data.main.tokens);
   const sampler = new ResourceSampler(ctx.app.pid, ctx.app.baseUrl, ctx.admin, ctx.pgbouncer);
   const budget = await sampler.budget();
-  const { rows: [settings] } = await ctx.admin.query<{ max_connections: string }>('SHOW max_connections');
+  const {
+    rows: [settings],
+  } = await ctx.admin.query<{ max_connections: string }>('SHOW max_connections');
   const check = ctx.checks.get('e')!;
 
   const manyDatabases = ctx.data.many.map((t) => t.databaseName);
@@ -343,12 +434,16 @@ export async function scenarioE(ctx: BenchContext): Promise<ScenarioResult> {
         manyRuns.push(result);
         sampled.push(samples);
         const peaks = peaksOf(samples);
-        ctx.log(`    round ${round + 1} ${ctx.data.many.length} tenants ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${ms(result.p99)}  peaks: rss ${peaks.rssMb.toFixed(0)} MB, clients ${peaks.tenantClients}, pgbouncer servers ${peaks.pgbouncerServers}, backends ${peaks.backends} (tenant ${peaks.tenantBackends})${result.errors ? `  errors ${JSON.stringify(result.errorsByKind)}` : ''}`);
+        ctx.log(
+          `    round ${round + 1} ${ctx.data.many.length} tenants ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${ms(result.p99)}  peaks: rss ${peaks.rssMb.toFixed(0)} MB, clients ${peaks.tenantClients}, pgbouncer servers ${peaks.pgbouncerServers}, backends ${peaks.backends} (tenant ${peaks.tenantBackends})${result.errors ? `  errors ${JSON.stringify(result.errorsByKind)}` : ''}`,
+        );
       } else {
         await releaseServerConnections(ctx);
         const result = await runLoad(spec(ctx, ctx.app.baseUrl, one));
         oneRuns.push(result);
-        ctx.log(`    round ${round + 1} one tenant ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${ms(result.p99)}${result.errors ? `  errors ${JSON.stringify(result.errorsByKind)}` : ''}`);
+        ctx.log(
+          `    round ${round + 1} one tenant ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${ms(result.p99)}${result.errors ? `  errors ${JSON.stringify(result.errorsByKind)}` : ''}`,
+        );
       }
     }
   }
@@ -368,20 +463,30 @@ export async function scenarioE(ctx: BenchContext): Promise<ScenarioResult> {
     errorsByKind,
     sameAnswer: check.same ? 'yes' : 'no',
     sameAnswerCheck: check,
-    rows: [manyRow.row, oneRow.row, { label: 'many / one', ratio: true, rps: ratio, p99: manyRow.median.p99 / oneRow.median.p99 }],
+    rows: [
+      manyRow.row,
+      oneRow.row,
+      { label: 'many / one', ratio: true, rps: ratio, p99: manyRow.median.p99 / oneRow.median.p99 },
+    ],
     runs: { many: manyRuns, one: oneRuns, warmups },
     targets: [
       { text: 'zero errors', value: String(errors), met: errors === 0 },
       { text: 'throughput >= 0.70x of (a)', value: x(ratio), met: ratio >= 0.7 },
       { text: 'app-api RSS < 512 MB', value: `${peaks.rssMb.toFixed(0)} MB peak`, met: peaks.rssMb < 512 },
-      { text: `tenant backends never above the budget (${budget ?? 'n/a'})`, value: `${peaks.tenantBackends} peak`, met: budget === null || budget < 0 ? null : peaks.tenantBackends <= budget },
+      {
+        text: `tenant backends never above the budget (${budget ?? 'n/a'})`,
+        value: `${peaks.tenantBackends} peak`,
+        met: budget === null || budget < 0 ? null : peaks.tenantBackends <= budget,
+      },
       { text: 'same answer', value: check.same ? 'yes' : 'no', met: check.same },
     ],
     notes: [
       `Budget: ${budget === null ? 'n/a (no role helpdeskly_gateway)' : budget < 0 ? 'no limit (helpdeskly_gateway has rolconnlimit -1)' : `${budget} (rolconnlimit of helpdeskly_gateway)`}. PostgreSQL max_connections: ${settings?.max_connections}.`,
       `TENANT_CLIENT_MAX ${ctx.env.TENANT_CLIENT_MAX ?? '200 (default)'}, TENANT_CLIENT_POOL_SIZE ${ctx.env.TENANT_CLIENT_POOL_SIZE ?? '2 (default)'}, TENANT_CLIENT_IDLE_SECONDS ${ctx.env.TENANT_CLIENT_IDLE_SECONDS ?? '60 (default)'} (from .env).`,
       'Sampled every second during the many-tenant rounds; backends are client backends of pg_stat_activity (all, and those on tenant databases).',
-      ctx.pgbouncerAdmin ? 'After every run the bench sends RECONNECT for the databases it used and waits for their server connections to close, so that each round starts from the same state.' : 'PGBOUNCER_ADMIN_URL is not set: backends of one round linger into the next for server_idle_timeout.',
+      ctx.pgbouncerAdmin
+        ? 'After every run the bench sends RECONNECT for the databases it used and waits for their server connections to close, so that each round starts from the same state.'
+        : 'PGBOUNCER_ADMIN_URL is not set: backends of one round linger into the next for server_idle_timeout.',
     ],
     samples: { budget, peaks, rounds: sampled },
   };
@@ -410,23 +515,38 @@ export async function scenarioF(ctx: BenchContext): Promise<ScenarioResult> {
       return undefined;
     }
   };
-  const createTenant = (label: string) => timed(async () => {
-    const tenant = await tenants.createTenant({ slug: `${options.slugPrefix}prov-${ctx.runId}-${label}`, name: `Bench provisioning ${label}` });
-    created.push(tenant.id);
+  const createTenant = (label: string) =>
+    timed(async () => {
+      const tenant = await tenants.createTenant({
+        slug: `${options.slugPrefix}prov-${ctx.runId}-${label}`,
+        name: `Bench provisioning ${label}`,
+      });
+      created.push(tenant.id);
+    });
+  const pool = new Pool({
+    connectionString: ctx.env.DATABASE_URL,
+    max: options.provisionConcurrency,
+    application_name: 'helpdeskly-bench-provisioning',
   });
-  const pool = new Pool({ connectionString: ctx.env.DATABASE_URL, max: options.provisionConcurrency, application_name: 'helpdeskly-bench-provisioning' });
-  const createDatabase = (label: string) => timed(async () => {
-    const name = `${provisionDatabasePrefix(options)}${ctx.runId}_${label}`;
-    await pool.query(`CREATE DATABASE "${name}" TEMPLATE "${template}" STRATEGY WAL_LOG`);
-    databases.push(name);
-  });
+  const createDatabase = (label: string) =>
+    timed(async () => {
+      const name = `${provisionDatabasePrefix(options)}${ctx.runId}_${label}`;
+      await pool.query(`CREATE DATABASE "${name}" TEMPLATE "${template}" STRATEGY WAL_LOG`);
+      databases.push(name);
+    });
   const run = async (label: string, mode: 'seq' | 'conc', fn: (label: string) => Promise<number | undefined>) => {
     const started = performance.now();
-    const durations = await mapConcurrent(Array.from({ length: n }, (_, i) => `${mode}${i + 1}`), mode === 'seq' ? 1 : options.provisionConcurrency, fn);
+    const durations = await mapConcurrent(
+      Array.from({ length: n }, (_, i) => `${mode}${i + 1}`),
+      mode === 'seq' ? 1 : options.provisionConcurrency,
+      fn,
+    );
     const totalMs = performance.now() - started;
     const ok = durations.filter((d): d is number => d !== undefined);
     const stats = summarize(ok);
-    ctx.log(`    ${label.padEnd(34)} p50 ${ms(stats.p50)}  p95 ${ms(stats.p95)}  total ${(totalMs / 1000).toFixed(2)} s${ok.length < n ? `  failed ${n - ok.length}` : ''}`);
+    ctx.log(
+      `    ${label.padEnd(34)} p50 ${ms(stats.p50)}  p95 ${ms(stats.p95)}  total ${(totalMs / 1000).toFixed(2)} s${ok.length < n ? `  failed ${n - ok.length}` : ''}`,
+    );
     return { label, p50: stats.p50, p95: stats.p95, total: totalMs, ok: ok.length };
   };
 
@@ -451,13 +571,25 @@ export async function scenarioF(ctx: BenchContext): Promise<ScenarioResult> {
     }
     deletion = summarize(times);
     await pool.end();
-    const left = await removeProvisioningLeftovers(ctx.controlContext, ctx.controlDb, ctx.env.DATABASE_URL!, options).catch((error: unknown) => {
+    const left = await removeProvisioningLeftovers(
+      ctx.controlContext,
+      ctx.controlDb,
+      ctx.env.DATABASE_URL!,
+      options,
+    ).catch((error: unknown) => {
       failed(error);
       return -1;
     });
-    ctx.log(`  deleted ${times.length} of ${created.length} tenants (deleteTenant p50 ${ms(deletion.p50)}) and ${databases.length} databases${left < 0 ? '; cleanup failed, the next run retries it' : ''}`);
+    ctx.log(
+      `  deleted ${times.length} of ${created.length} tenants (deleteTenant p50 ${ms(deletion.p50)}) and ${databases.length} databases${left < 0 ? '; cleanup failed, the next run retries it' : ''}`,
+    );
   }
-  const [appSeq, baseSeq, appConc, baseConc] = rows as [typeof rows[number], typeof rows[number], typeof rows[number], typeof rows[number]];
+  const [appSeq, baseSeq, appConc, baseConc] = rows as [
+    (typeof rows)[number],
+    (typeof rows)[number],
+    (typeof rows)[number],
+    (typeof rows)[number],
+  ];
   const errors = Object.values(errorsByKind).reduce((a, b) => a + b, 0);
   const ratio = baseSeq.total / appSeq.total;
   // ms per tenant x 1,000 tenants / 1,000 ms = seconds for 1,000 tenants.
@@ -475,9 +607,21 @@ export async function scenarioF(ctx: BenchContext): Promise<ScenarioResult> {
     errorsByKind,
     sameAnswer: null,
     rows: [
-      ...rows.map((r) => ({ label: r.label, rps: (r.ok * 1000) / r.total, p50: r.p50, p95: r.p95, total: r.total, errors: n - r.ok })),
+      ...rows.map((r) => ({
+        label: r.label,
+        rps: (r.ok * 1000) / r.total,
+        p50: r.p50,
+        p95: r.p95,
+        total: r.total,
+        errors: n - r.ok,
+      })),
       { label: 'deleteTenant (cleanup)', p50: deletion.p50, p95: deletion.p95 },
-      { label: 'createTenant / CREATE DATABASE, one at a time', ratio: true, rps: ratio, p50: appSeq.p50 / baseSeq.p50 },
+      {
+        label: 'createTenant / CREATE DATABASE, one at a time',
+        ratio: true,
+        rps: ratio,
+        p50: appSeq.p50 / baseSeq.p50,
+      },
     ],
     targets: [
       { text: 'zero errors', value: String(errors), met: errors === 0 },
@@ -489,7 +633,9 @@ export async function scenarioF(ctx: BenchContext): Promise<ScenarioResult> {
       },
     ],
     notes: [
-      extrapolated ? `1,000 tenants extrapolated linearly from the total of ${n} (ignores the cost of a server holding more databases).` : `Measured on ${n} tenants.`,
+      extrapolated
+        ? `1,000 tenants extrapolated linearly from the total of ${n} (ignores the cost of a server holding more databases).`
+        : `Measured on ${n} tenants.`,
       'A warm-up tenant and database (not counted) come first. Everything created is deleted at the end.',
     ],
   };
@@ -501,17 +647,43 @@ export async function scenarioG(ctx: BenchContext): Promise<ScenarioResult> {
   const loginBody = JSON.stringify({ email: data.storm.email, password: data.storm.password });
   const storm: LoadSpec = {
     baseUrl: ctx.control.baseUrl,
-    request: () => ({ method: 'POST', path: '/v1/auth/login', headers: { 'content-type': 'application/json' }, body: loginBody }),
+    request: () => ({
+      method: 'POST',
+      path: '/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      body: loginBody,
+    }),
     connections: options.stormConnections,
     durationS: options.durationS,
     timeoutS: 60,
   };
   const probeRate = 40;
-  const health: LoadSpec = { baseUrl: ctx.control.baseUrl, request: () => ({ method: 'GET', path: '/health', headers: {} }), connections: 2, durationS: options.durationS, overallRate: probeRate };
-  const list: LoadSpec = { baseUrl: ctx.app.baseUrl, request: listRequest(data.main.tokens), connections: 2, durationS: options.durationS, overallRate: probeRate };
-  const warmups = await Promise.all([runLoad({ ...health, durationS: warmupS(options) }), runLoad({ ...list, durationS: warmupS(options) })]);
+  const health: LoadSpec = {
+    baseUrl: ctx.control.baseUrl,
+    request: () => ({ method: 'GET', path: '/health', headers: {} }),
+    connections: 2,
+    durationS: options.durationS,
+    overallRate: probeRate,
+  };
+  const list: LoadSpec = {
+    baseUrl: ctx.app.baseUrl,
+    request: listRequest(data.main.tokens),
+    connections: 2,
+    durationS: options.durationS,
+    overallRate: probeRate,
+  };
+  const warmups = await Promise.all([
+    runLoad({ ...health, durationS: warmupS(options) }),
+    runLoad({ ...list, durationS: warmupS(options) }),
+  ]);
 
-  const runs = { storm: [] as LoadResult[], healthDuring: [] as LoadResult[], listDuring: [] as LoadResult[], healthQuiet: [] as LoadResult[], listQuiet: [] as LoadResult[] };
+  const runs = {
+    storm: [] as LoadResult[],
+    healthDuring: [] as LoadResult[],
+    listDuring: [] as LoadResult[],
+    healthQuiet: [] as LoadResult[],
+    listQuiet: [] as LoadResult[],
+  };
   for (let round = 0; round < options.rounds; round++) {
     for (const which of round % 2 === 0 ? (['storm', 'quiet'] as const) : (['quiet', 'storm'] as const)) {
       if (which === 'storm') {
@@ -519,22 +691,39 @@ export async function scenarioG(ctx: BenchContext): Promise<ScenarioResult> {
         runs.storm.push(s);
         runs.healthDuring.push(h);
         runs.listDuring.push(l);
-        ctx.log(`    round ${round + 1} storm  ${s.rps.toFixed(1)} logins/s | /health p99 ${ms(h.p99)} | list p99 ${ms(l.p99)}${s.errors + h.errors + l.errors ? `  errors ${JSON.stringify(addErrors([s, h, l]).errorsByKind)}` : ''}`);
+        ctx.log(
+          `    round ${round + 1} storm  ${s.rps.toFixed(1)} logins/s | /health p99 ${ms(h.p99)} | list p99 ${ms(l.p99)}${s.errors + h.errors + l.errors ? `  errors ${JSON.stringify(addErrors([s, h, l]).errorsByKind)}` : ''}`,
+        );
       } else {
         const [h, l] = await Promise.all([runLoad(health), runLoad(list)]);
         runs.healthQuiet.push(h);
         runs.listQuiet.push(l);
-        ctx.log(`    round ${round + 1} quiet  /health p99 ${ms(h.p99)} | list p99 ${ms(l.p99)}${h.errors + l.errors ? `  errors ${JSON.stringify(addErrors([h, l]).errorsByKind)}` : ''}`);
+        ctx.log(
+          `    round ${round + 1} quiet  /health p99 ${ms(h.p99)} | list p99 ${ms(l.p99)}${h.errors + l.errors ? `  errors ${JSON.stringify(addErrors([h, l]).errorsByKind)}` : ''}`,
+        );
       }
     }
   }
-  await ctx.controlDb.query('DELETE FROM refresh_tokens WHERE user_id = (SELECT id FROM users WHERE email = $1)', [data.storm.email]);
+  await ctx.controlDb.query('DELETE FROM refresh_tokens WHERE user_id = (SELECT id FROM users WHERE email = $1)', [
+    data.storm.email,
+  ]);
 
-  const stormRow = medianRow(`login storm (${options.stormConnections} concurrent, bcrypt cost ${options.stormCost})`, runs.storm);
+  const stormRow = medianRow(
+    `login storm (${options.stormConnections} concurrent, bcrypt cost ${options.stormCost})`,
+    runs.storm,
+  );
   const byP99 = (rounds: LoadResult[]) => medianBy(rounds, (r) => r.p99);
   const row = (label: string, rounds: LoadResult[]): Row => {
     const m = byP99(rounds);
-    return { label, rps: m.rps, p50: m.p50, p95: m.p95, p99: m.p99, errors: addErrors(rounds).errors, rounds: rounds.map((r) => r.p99) };
+    return {
+      label,
+      rps: m.rps,
+      p50: m.p50,
+      p95: m.p95,
+      p99: m.p99,
+      errors: addErrors(rounds).errors,
+      rounds: rounds.map((r) => r.p99),
+    };
   };
   const healthDuring = byP99(runs.healthDuring);
   const listDuring = byP99(runs.listDuring);
@@ -562,13 +751,31 @@ export async function scenarioG(ctx: BenchContext): Promise<ScenarioResult> {
     ],
     targets: [
       { text: 'zero errors', value: String(errors), met: errors === 0 },
-      { text: '/health p99 < 25 ms during the storm', value: `${ms(healthDuring.p99)} (without: ${ms(healthQuiet.p99)})`, met: healthDuring.p99 < 25 },
-      { text: 'list p99 < 100 ms during the storm', value: `${ms(listDuring.p99)} (without: ${ms(listQuiet.p99)})`, met: listDuring.p99 < 100 },
+      {
+        text: '/health p99 < 25 ms during the storm',
+        value: `${ms(healthDuring.p99)} (without: ${ms(healthQuiet.p99)})`,
+        met: healthDuring.p99 < 25,
+      },
+      {
+        text: 'list p99 < 100 ms during the storm',
+        value: `${ms(listDuring.p99)} (without: ${ms(listQuiet.p99)})`,
+        met: listDuring.p99 < 100,
+      },
     ],
-    notes: [`Logins/s: ${stormRow.median.rps.toFixed(1)} (median round). Probe rows are the median round by p99; their "rounds" column lists each round's p99.`],
+    notes: [
+      `Logins/s: ${stormRow.median.rps.toFixed(1)} (median round). Probe rows are the median round by p99; their "rounds" column lists each round's p99.`,
+    ],
   };
 }
 
-export const SCENARIOS: Record<ScenarioId, (ctx: BenchContext) => Promise<ScenarioResult>> = { a: scenarioA, b: scenarioB, c: scenarioC, d: scenarioD, e: scenarioE, f: scenarioF, g: scenarioG };
+export const SCENARIOS: Record<ScenarioId, (ctx: BenchContext) => Promise<ScenarioResult>> = {
+  a: scenarioA,
+  b: scenarioB,
+  c: scenarioC,
+  d: scenarioD,
+  e: scenarioE,
+  f: scenarioF,
+  g: scenarioG,
+};
 
 export const newRunId = () => randomBytes(3).toString('hex');

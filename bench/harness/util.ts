@@ -1,5 +1,9 @@
 /** `fn` over `items`, at most `concurrency` at a time; results in the order of `items`. */
-export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
@@ -24,7 +28,19 @@ export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function summarize(samples: readonly number[]): { p50: number; p95: number; p99: number; max: number; total: number } {
+export function summarize(samples: readonly number[]): {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  total: number;
+} {
   const sorted = Float64Array.from(samples).sort();
-  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN, total: samples.reduce((a, b) => a + b, 0) };
+  return {
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
+    total: samples.reduce((a, b) => a + b, 0),
+  };
 }

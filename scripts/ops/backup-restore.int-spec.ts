@@ -3,7 +3,16 @@
 // Never the shared test databases: both are created here and dropped at the end.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -42,14 +51,28 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
   const env = { ...process.env, CONTROL_DATABASE_URL: urlOf(control), BACKUP_DIR: backups, BACKUP_RETENTION_DAYS: '7' };
 
   const admin = (sql: string, values: unknown[] = []) => withClient(serverUrl, (client) => client.query(sql, values));
-  const tickets = () => withClient(urlOf(tenant), async (client) => (await client.query<{ id: number; subject: string }>('SELECT id, subject FROM tickets ORDER BY id')).rows);
+  const tickets = () =>
+    withClient(
+      urlOf(tenant),
+      async (client) =>
+        (await client.query<{ id: number; subject: string }>('SELECT id, subject FROM tickets ORDER BY id')).rows,
+    );
 
   function script(name: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
     return scriptWith({}, name, ...args);
   }
 
-  function scriptWith(extra: Record<string, string>, name: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    return spawnSync('bash', [join(ROOT, 'scripts', name), ...args], { cwd: ROOT, env: { ...env, ...extra }, encoding: 'utf8', timeout: 60_000 });
+  function scriptWith(
+    extra: Record<string, string>,
+    name: string,
+    ...args: string[]
+  ): { status: number | null; stdout: string; stderr: string } {
+    return spawnSync('bash', [join(ROOT, 'scripts', name), ...args], {
+      cwd: ROOT,
+      env: { ...env, ...extra },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
   }
 
   before(async () => {
@@ -101,7 +124,9 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
     expect(result.status).toBe(0);
     folder = result.stdout.trim().split('\n').at(-1)!;
 
-    expect(readFileSync(join(folder, 'manifest.tsv'), 'utf8')).toBe(`slug\tdatabase\trole\tserver\nops-spec\t${tenant}\t${tenant}\tprimary\n`);
+    expect(readFileSync(join(folder, 'manifest.tsv'), 'utf8')).toBe(
+      `slug\tdatabase\trole\tserver\nops-spec\t${tenant}\t${tenant}\tprimary\n`,
+    );
     expect(readdirSync(join(folder, 'tenants'))).toEqual([`${tenant}.dump`]);
     // pg_dump's custom format (compressed), and the roles with their password verifiers.
     expect(readFileSync(join(folder, 'control.dump')).subarray(0, 5).toString()).toBe('PGDMP');
@@ -127,26 +152,45 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
     expect(result.status).toBe(0);
 
     expect(await tickets()).toEqual(before);
-    const slugs = await withClient(urlOf(control), async (client) => (await client.query('SELECT slug, status FROM tenants ORDER BY slug')).rows);
-    expect(slugs).toEqual([{ slug: 'ops-gone', status: 'DELETED' }, { slug: 'ops-spec', status: 'ACTIVE' }]);
-    const { rows } = await admin('SELECT has_database_privilege($1, $2, $3) AS tenant, has_database_privilege($4, $2, $3) AS public_role', [tenant, tenant, 'CONNECT', 'pg_monitor']);
+    const slugs = await withClient(
+      urlOf(control),
+      async (client) => (await client.query('SELECT slug, status FROM tenants ORDER BY slug')).rows,
+    );
+    expect(slugs).toEqual([
+      { slug: 'ops-gone', status: 'DELETED' },
+      { slug: 'ops-spec', status: 'ACTIVE' },
+    ]);
+    const { rows } = await admin(
+      'SELECT has_database_privilege($1, $2, $3) AS tenant, has_database_privilege($4, $2, $3) AS public_role',
+      [tenant, tenant, 'CONNECT', 'pg_monitor'],
+    );
     expect(rows[0]).toEqual({ tenant: true, public_role: false });
 
     // The recreated role has its old password: the tenant logs in through PgBouncer as app-api does.
-    const count = await withClient(`postgresql://${tenant}:${password}@${config.database.pgbouncer.host}:${config.database.pgbouncer.port}/${tenant}`, async (client) => (await client.query('SELECT count(*)::int AS n FROM tickets')).rows[0].n);
+    const count = await withClient(
+      `postgresql://${tenant}:${password}@${config.database.pgbouncer.host}:${config.database.pgbouncer.port}/${tenant}`,
+      async (client) => (await client.query('SELECT count(*)::int AS n FROM tickets')).rows[0].n,
+    );
     expect(count).toBe(200);
   });
 
   it('restores one tenant, leaving the control database as it is', async () => {
-    await withClient(urlOf(tenant), (client) => client.query("DELETE FROM tickets WHERE id > 10; UPDATE tickets SET subject = 'changed'"));
-    await withClient(urlOf(control), (client) => client.query("UPDATE tenants SET name = 'Renamed since' WHERE slug = 'ops-spec'"));
+    await withClient(urlOf(tenant), (client) =>
+      client.query("DELETE FROM tickets WHERE id > 10; UPDATE tickets SET subject = 'changed'"),
+    );
+    await withClient(urlOf(control), (client) =>
+      client.query("UPDATE tenants SET name = 'Renamed since' WHERE slug = 'ops-spec'"),
+    );
 
     const result = script('restore.sh', folder, '--tenant', 'ops-spec', '--yes');
     expect(result.status).toBe(0);
 
     expect((await tickets()).length).toBe(200);
     expect((await tickets())[0]).toEqual({ id: 1, subject: 'Ticket 1' });
-    const name = await withClient(urlOf(control), async (client) => (await client.query("SELECT name FROM tenants WHERE slug = 'ops-spec'")).rows[0].name);
+    const name = await withClient(
+      urlOf(control),
+      async (client) => (await client.query("SELECT name FROM tenants WHERE slug = 'ops-spec'")).rows[0].name,
+    );
     expect(name).toBe('Renamed since');
 
     const unknown = script('restore.sh', folder, '--tenant', 'nobody', '--yes');
@@ -161,19 +205,38 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
     let server: ChildProcess;
     let offsite: Record<string, string>;
     let uploaded: string;
-    const stampOf = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+    const stampOf = (date: Date) =>
+      date
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}Z$/, 'Z');
 
     /** The AWS CLI against the local server, as the scripts call it. */
     function aws(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-      return spawnSync('aws', ['--endpoint-url', offsite.BACKUP_S3_ENDPOINT, '--region', 'us-east-1', 's3', ...args], { env: { ...process.env, ...offsite }, encoding: 'utf8', timeout: 60_000 });
+      return spawnSync('aws', ['--endpoint-url', offsite.BACKUP_S3_ENDPOINT, '--region', 'us-east-1', 's3', ...args], {
+        env: { ...process.env, ...offsite },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
     }
-    const remoteStamps = () => [...aws('ls', `s3://${bucket}/nightly/`).stdout.matchAll(/PRE (\S+)\//g)].map((m) => m[1]).sort();
+    const remoteStamps = () =>
+      [...aws('ls', `s3://${bucket}/nightly/`).stdout.matchAll(/PRE (\S+)\//g)].map((m) => m[1]).sort();
 
     before(async () => {
       const port = await freePort();
       // Its own process: the scripts run through spawnSync, which blocks this one.
-      const options = JSON.stringify({ port, address: '127.0.0.1', silent: true, directory: s3Dir, configureBuckets: [{ name: bucket }] });
-      server = spawn(process.execPath, ['-e', `new (require('s3rver'))(${options}).run().then(() => console.log('ready'))`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      const options = JSON.stringify({
+        port,
+        address: '127.0.0.1',
+        silent: true,
+        directory: s3Dir,
+        configureBuckets: [{ name: bucket }],
+      });
+      server = spawn(
+        process.execPath,
+        ['-e', `new (require('s3rver'))(${options}).run().then(() => console.log('ready'))`],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       await new Promise<void>((resolve, reject) => {
         server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
         server.on('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
@@ -199,7 +262,8 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
       writeFileSync(seed, 'an older backup');
       const old = '20200101T000000Z';
       const recent = stampOf(new Date(Date.now() - 2 * 86_400_000));
-      for (const stamp of [old, recent]) expect(aws('cp', '--only-show-errors', seed, `s3://${bucket}/nightly/${stamp}/manifest.tsv`).status).toBe(0);
+      for (const stamp of [old, recent])
+        expect(aws('cp', '--only-show-errors', seed, `s3://${bucket}/nightly/${stamp}/manifest.tsv`).status).toBe(0);
 
       const result = scriptWith(offsite, 'backup.sh');
       expect(result.stderr).not.toMatch(/error|warning/i);
@@ -209,7 +273,14 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
 
       expect(remoteStamps()).toEqual([recent, uploaded].sort());
       const listed = aws('ls', '--recursive', `s3://${bucket}/nightly/${uploaded}/`).stdout;
-      for (const file of ['control.dump', 'manifest.tsv', 'roles-primary.sql.gz', `tenants/${tenant}.dump`, 'SHA256SUMS']) expect(listed).toContain(`nightly/${uploaded}/${file}`);
+      for (const file of [
+        'control.dump',
+        'manifest.tsv',
+        'roles-primary.sql.gz',
+        `tenants/${tenant}.dump`,
+        'SHA256SUMS',
+      ])
+        expect(listed).toContain(`nightly/${uploaded}/${file}`);
       const sums = readFileSync(join(local, 'SHA256SUMS'), 'utf8');
       expect(sums).toMatch(new RegExp(`^[0-9a-f]{64}  tenants/${tenant}\\.dump$`, 'm'));
       expect(aws('cp', `s3://${bucket}/nightly/${uploaded}/SHA256SUMS`, '-').stdout).toBe(sums);
@@ -222,7 +293,9 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
 
     it('restores a tenant from the remote copy once the local one is gone, after checking its checksums', async () => {
       rmSync(join(backups, uploaded), { recursive: true, force: true });
-      await withClient(urlOf(tenant), (client) => client.query("DELETE FROM tickets WHERE id > 5; UPDATE tickets SET subject = 'lost'"));
+      await withClient(urlOf(tenant), (client) =>
+        client.query("DELETE FROM tickets WHERE id > 5; UPDATE tickets SET subject = 'lost'"),
+      );
 
       const result = scriptWith(offsite, 'restore.sh', '--from-s3', 'latest', '--tenant', 'ops-spec', '--yes');
       expect(result.stderr).toContain(`Downloading s3://${bucket}/nightly/${uploaded}/`);
@@ -236,12 +309,21 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
       await withClient(urlOf(tenant), (client) => client.query("UPDATE tickets SET subject = 'kept' WHERE id = 1"));
       const garbage = join(backups, 'garbage.dump');
       writeFileSync(garbage, 'PGDMP not really');
-      expect(aws('cp', '--only-show-errors', garbage, `s3://${bucket}/nightly/${uploaded}/tenants/${tenant}.dump`).status).toBe(0);
+      expect(
+        aws('cp', '--only-show-errors', garbage, `s3://${bucket}/nightly/${uploaded}/tenants/${tenant}.dump`).status,
+      ).toBe(0);
 
       const corrupted = scriptWith(offsite, 'restore.sh', '--from-s3', uploaded, '--tenant', 'ops-spec', '--yes');
       expect(corrupted.status).toBe(1);
       expect(corrupted.stderr).toMatch(new RegExp(`does not match its SHA256SUMS.*tenants/${tenant}\\.dump`));
-      const incomplete = scriptWith(offsite, 'restore.sh', '--from-s3', stampOf(new Date(Date.now() - 2 * 86_400_000)), '--all', '--yes');
+      const incomplete = scriptWith(
+        offsite,
+        'restore.sh',
+        '--from-s3',
+        stampOf(new Date(Date.now() - 2 * 86_400_000)),
+        '--all',
+        '--yes',
+      );
       expect(incomplete.status).toBe(1);
       expect(incomplete.stderr).toMatch(/is not a complete backup \(no SHA256SUMS\)/);
       expect((await tickets())[0]).toEqual({ id: 1, subject: 'kept' });
@@ -249,11 +331,16 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
 
     it('exits 1 when the upload fails (wrong credentials, missing bucket), keeping the local backup and every remote one', () => {
       const before = remoteStamps();
-      const brokenSettings: Record<string, string>[] = [{ AWS_ACCESS_KEY_ID: 'NOT-A-KEY' }, { BACKUP_S3_BUCKET: 'no-such-bucket' }];
+      const brokenSettings: Record<string, string>[] = [
+        { AWS_ACCESS_KEY_ID: 'NOT-A-KEY' },
+        { BACKUP_S3_BUCKET: 'no-such-bucket' },
+      ];
       for (const broken of brokenSettings) {
         const result = scriptWith({ ...offsite, ...broken, BACKUP_S3_RETENTION_DAYS: '1' }, 'backup.sh');
         expect({ broken, status: result.status }).toEqual({ broken, status: 1 });
-        expect(result.stderr).toMatch(/The upload of .* failed \(see above\): the local backup is kept, and no backup was deleted/);
+        expect(result.stderr).toMatch(
+          /The upload of .* failed \(see above\): the local backup is kept, and no backup was deleted/,
+        );
         const local = result.stdout.trim().split('\n').at(-1)!;
         expect(existsSync(join(local, 'SHA256SUMS'))).toBe(true);
       }

@@ -10,7 +10,11 @@ export const CHART_DIR = join(__dirname, '../../k8s/helpdeskly');
 export interface KubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly metadata: {
+    readonly name: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
   readonly spec?: Record<string, any>;
   readonly data?: Record<string, string>;
 }
@@ -21,16 +25,25 @@ function merge(base: Values, overrides: Values): Values {
   const out: Values = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
     const current = out[key];
-    out[key] = value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' ? merge(current as Values, value as Values) : value;
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
+        ? merge(current as Values, value as Values)
+        : value;
   }
   return out;
 }
 
 export function renderChart(overrides: Values = {}, release = 'helpdeskly'): KubernetesObject[] {
-  const chart = parse(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8')) as { name: string; version: string; appVersion: string };
+  const chart = parse(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8')) as {
+    name: string;
+    version: string;
+    appVersion: string;
+  };
   const values = merge(parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as Values, overrides);
   const templatesDir = join(CHART_DIR, 'templates');
-  const files = Object.fromEntries(readdirSync(templatesDir).map((name) => [name, readFileSync(join(templatesDir, name), 'utf8')]));
+  const files = Object.fromEntries(
+    readdirSync(templatesDir).map((name) => [name, readFileSync(join(templatesDir, name), 'utf8')]),
+  );
   const rendered = new ChartRenderer(files).render({
     Values: values,
     Release: { Name: release, Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false },
@@ -39,7 +52,8 @@ export function renderChart(overrides: Values = {}, release = 'helpdeskly'): Kub
   const objects: KubernetesObject[] = [];
   for (const [file, text] of Object.entries(rendered)) {
     for (const document of parseAllDocuments(text)) {
-      if (document.errors.length > 0) throw new Error(`${file} does not render to valid YAML: ${document.errors[0].message}\n${text}`);
+      if (document.errors.length > 0)
+        throw new Error(`${file} does not render to valid YAML: ${document.errors[0].message}\n${text}`);
       const object = document.toJS() as KubernetesObject | null;
       if (object) objects.push(object);
     }

@@ -141,7 +141,8 @@ export function truthy(value: Value): boolean {
 
 function text(value: Value): string {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'object') throw new TemplateError(`cannot print a ${Array.isArray(value) ? 'list' : 'map'}; pipe it through toYaml`);
+  if (typeof value === 'object')
+    throw new TemplateError(`cannot print a ${Array.isArray(value) ? 'list' : 'map'}; pipe it through toYaml`);
   return String(value);
 }
 
@@ -155,7 +156,8 @@ export class ChartRenderer {
 
   private readonly functions: Record<string, (...args: Value[]) => Value> = {
     include: (name, dot) => this.renderNodes(this.defined(String(name)), { dot, vars: new Map([['$', dot]]) }),
-    toYaml: (value) => (value === undefined || value === null ? '' : stringify(value, { lineWidth: 0 }).replace(/\n$/, '')),
+    toYaml: (value) =>
+      value === undefined || value === null ? '' : stringify(value, { lineWidth: 0 }).replace(/\n$/, ''),
     nindent: (spaces, value) => `\n${indentLines(Number(spaces), text(value))}`,
     indent: (spaces, value) => indentLines(Number(spaces), text(value)),
     quote: (...values) => values.map((value) => JSON.stringify(text(value))).join(' '),
@@ -169,7 +171,8 @@ export class ChartRenderer {
       return String(format).replace(/%[sdv]/g, () => text(args[i++]));
     },
     trunc: (length, value) => text(value).slice(0, Number(length)),
-    trimSuffix: (suffix, value) => (text(value).endsWith(String(suffix)) ? text(value).slice(0, -String(suffix).length) : text(value)),
+    trimSuffix: (suffix, value) =>
+      text(value).endsWith(String(suffix)) ? text(value).slice(0, -String(suffix).length) : text(value),
     toString: (value: Value) => text(value),
     eq: (a, b) => a === b,
     ne: (a, b) => a !== b,
@@ -221,7 +224,9 @@ export class ChartRenderer {
         }
         case 'with': {
           const value = this.evaluate(node.pipeline, scope);
-          out += truthy(value) ? this.renderNodes(node.body, { dot: value, vars: new Map(scope.vars) }) : this.renderNodes(node.otherwise, { dot: scope.dot, vars: new Map(scope.vars) });
+          out += truthy(value)
+            ? this.renderNodes(node.body, { dot: value, vars: new Map(scope.vars) })
+            : this.renderNodes(node.otherwise, { dot: scope.dot, vars: new Map(scope.vars) });
           break;
         }
         case 'range': {
@@ -229,9 +234,12 @@ export class ChartRenderer {
           const entries: [Value, Value][] = Array.isArray(value)
             ? value.map((item, i) => [i, item])
             : value && typeof value === 'object'
-              ? Object.keys(value).sort().map((key) => [key, (value as Record<string, Value>)[key]])
+              ? Object.keys(value)
+                  .sort()
+                  .map((key) => [key, (value as Record<string, Value>)[key]])
               : [];
-          if (entries.length === 0) out += this.renderNodes(node.otherwise, { dot: scope.dot, vars: new Map(scope.vars) });
+          if (entries.length === 0)
+            out += this.renderNodes(node.otherwise, { dot: scope.dot, vars: new Map(scope.vars) });
           for (const [key, item] of entries) {
             const vars = new Map(scope.vars);
             if (node.keyVar) vars.set(node.keyVar, key);
@@ -241,7 +249,10 @@ export class ChartRenderer {
           break;
         }
         case 'template':
-          out += this.renderNodes(this.defined(node.name), { dot: node.pipeline ? this.evaluate(node.pipeline, scope) : undefined, vars: new Map([['$', scope.vars.get('$')]]) });
+          out += this.renderNodes(this.defined(node.name), {
+            dot: node.pipeline ? this.evaluate(node.pipeline, scope) : undefined,
+            vars: new Map([['$', scope.vars.get('$')]]),
+          });
           break;
       }
     }
@@ -292,13 +303,15 @@ export class ChartRenderer {
         if (!fn) throw new TemplateError(`function "${head}" is not supported by this renderer`);
         position++;
         const args: Value[] = [];
-        while (position < tokens.length && tokens[position] !== '|' && tokens[position] !== ')') args.push(parseOperand());
+        while (position < tokens.length && tokens[position] !== '|' && tokens[position] !== ')')
+          args.push(parseOperand());
         if (piped) args.push(input);
         return fn(...args);
       }
       if (piped) throw new TemplateError(`cannot pipe into a value in "${pipeline}"`);
       const value = parseOperand();
-      if (position < tokens.length && tokens[position] !== '|' && tokens[position] !== ')') throw new TemplateError(`unexpected "${tokens[position]}" in "${pipeline}"`);
+      if (position < tokens.length && tokens[position] !== '|' && tokens[position] !== ')')
+        throw new TemplateError(`unexpected "${tokens[position]}" in "${pipeline}"`);
       return value;
     };
 

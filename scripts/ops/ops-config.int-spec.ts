@@ -22,8 +22,16 @@ const NGINX = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
 
 /** Runs a tool with only PATH and HOME, so the test suite's own variables never reach compose. */
 function run(command: string, args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', env: { PATH: `${process.env.PATH}:/usr/sbin:/sbin`, HOME: tmpdir(), ...env }, timeout: 60_000 });
-  if (result.error) throw new Error(`${command} could not run (${result.error.message}); scripts/test.sh installs it (ensure_ops_tools)`);
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: `${process.env.PATH}:/usr/sbin:/sbin`, HOME: tmpdir(), ...env },
+    timeout: 60_000,
+  });
+  if (result.error)
+    throw new Error(
+      `${command} could not run (${result.error.message}); scripts/test.sh installs it (ensure_ops_tools)`,
+    );
   return result;
 }
 
@@ -54,13 +62,28 @@ describe('deployment files', () => {
 
   function envFile(values: Record<string, string>): string {
     const file = join(temp, `env-${Object.keys(values).length}-${Math.random().toString(36).slice(2)}`);
-    writeFileSync(file, Object.entries(values).map(([key, value]) => `${key}=${value}\n`).join(''));
+    writeFileSync(
+      file,
+      Object.entries(values)
+        .map(([key, value]) => `${key}=${value}\n`)
+        .join(''),
+    );
     return file;
   }
 
   describe('docker-compose.prod.yml', () => {
     function config(values: Record<string, string>): SpawnSyncReturns<string> {
-      return run('docker-compose', ['--env-file', envFile(values), '-f', 'docker-compose.prod.yml', '--profile', 'proxy', '--profile', 'tools', 'config']);
+      return run('docker-compose', [
+        '--env-file',
+        envFile(values),
+        '-f',
+        'docker-compose.prod.yml',
+        '--profile',
+        'proxy',
+        '--profile',
+        'tools',
+        'config',
+      ]);
     }
 
     // docker-compose takes seconds to start: the complete configuration is rendered once.
@@ -68,17 +91,36 @@ describe('deployment files', () => {
     let services: Record<string, Record<string, any>>;
     before(() => {
       complete = config(PRODUCTION_ENV);
-      services = complete.status === 0 ? (parse(complete.stdout) as { services: Record<string, Record<string, any>> }).services : {};
+      services =
+        complete.status === 0
+          ? (parse(complete.stdout) as { services: Record<string, Record<string, any>> }).services
+          : {};
     });
 
     it('is accepted by docker-compose with a complete .env.production, every service healthchecked', () => {
       expect(output(complete)).not.toMatch(/error|invalid/i);
       expect(complete.status).toBe(0);
-      expect(Object.keys(services).sort()).toEqual(['app-api', 'backup', 'control-api', 'migrate', 'nginx', 'pgadmin', 'pgbouncer', 'postgres', 'redis', 'redis-cache', 'worker']);
+      expect(Object.keys(services).sort()).toEqual([
+        'app-api',
+        'backup',
+        'control-api',
+        'migrate',
+        'nginx',
+        'pgadmin',
+        'pgbouncer',
+        'postgres',
+        'redis',
+        'redis-cache',
+        'worker',
+      ]);
       for (const [name, service] of Object.entries(services)) {
         // One-shot jobs report through their exit code (service_completed_successfully).
         if (name === 'migrate' || name === 'backup') expect(service.healthcheck).toEqual({ test: ['NONE'] });
-        else expect({ name, test: service.healthcheck?.test }).toEqual({ name, test: expect.arrayContaining([expect.any(String)]) });
+        else
+          expect({ name, test: service.healthcheck?.test }).toEqual({
+            name,
+            test: expect.arrayContaining([expect.any(String)]),
+          });
       }
       expect(services.nginx.profiles).toEqual(['proxy']);
       expect(services.pgadmin.profiles).toEqual(['tools']);
@@ -122,7 +164,8 @@ describe('deployment files', () => {
           .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
       );
       expect([...used].filter((name) => !(name in example))).toEqual([]);
-      for (const secret of Object.keys(PRODUCTION_ENV).filter((key) => /PASSWORD|SECRET|KEY/.test(key))) expect({ secret, value: example[secret] }).toEqual({ secret, value: '' });
+      for (const secret of Object.keys(PRODUCTION_ENV).filter((key) => /PASSWORD|SECRET|KEY/.test(key)))
+        expect({ secret, value: example[secret] }).toEqual({ secret, value: '' });
     });
   });
 
@@ -133,8 +176,19 @@ describe('deployment files', () => {
     let rendered: SpawnSyncReturns<string>;
     let services: Record<string, Record<string, any>>;
     before(() => {
-      rendered = run('docker-compose', ['--env-file', envFile(VAULT_ENV), '-f', 'docker-compose.prod.yml', '-f', 'docker-compose.vault.yml', 'config']);
-      services = rendered.status === 0 ? (parse(rendered.stdout) as { services: Record<string, Record<string, any>> }).services : {};
+      rendered = run('docker-compose', [
+        '--env-file',
+        envFile(VAULT_ENV),
+        '-f',
+        'docker-compose.prod.yml',
+        '-f',
+        'docker-compose.vault.yml',
+        'config',
+      ]);
+      services =
+        rendered.status === 0
+          ? (parse(rendered.stdout) as { services: Record<string, Record<string, any>> }).services
+          : {};
     });
 
     it('renders without JWT_SECRET and DB_ENCRYPTION_KEY: the APIs and the worker read them from Vault with AppRole, after vault-init', () => {
@@ -144,7 +198,14 @@ describe('deployment files', () => {
       expect(services['vault-init'].depends_on.vault).toEqual({ condition: 'service_healthy' });
       for (const name of ['control-api', 'app-api', 'worker']) {
         const environment = services[name].environment;
-        expect({ name, addr: environment.VAULT_ADDR, role: environment.VAULT_ROLE_ID, secret: environment.VAULT_SECRET_ID, jwt: environment.JWT_SECRET, key: environment.DB_ENCRYPTION_KEY }).toEqual({
+        expect({
+          name,
+          addr: environment.VAULT_ADDR,
+          role: environment.VAULT_ROLE_ID,
+          secret: environment.VAULT_SECRET_ID,
+          jwt: environment.JWT_SECRET,
+          key: environment.DB_ENCRYPTION_KEY,
+        }).toEqual({
           name,
           addr: 'http://vault:8200',
           role: 'c6a1f7a2-role',
@@ -164,7 +225,8 @@ describe('deployment files', () => {
 
     it('has the init script write every path the secrets provider reads, with a read-only policy over them', () => {
       const init = readFileSync(join(ROOT, 'infra/vault/init.sh'), 'utf8');
-      for (const path of [VAULT_SECRETS.jwt, VAULT_SECRETS.dbEncryption, VAULT_SECRETS.databaseServer('primary')]) expect(init).toContain(`put_if_absent helpdeskly/${path} `);
+      for (const path of [VAULT_SECRETS.jwt, VAULT_SECRETS.dbEncryption, VAULT_SECRETS.databaseServer('primary')])
+        expect(init).toContain(`put_if_absent helpdeskly/${path} `);
       expect(init).toMatch(/put_if_absent helpdeskly\/jwt secret=/);
       expect(init).toMatch(/put_if_absent helpdeskly\/db-encryption v1=.* current=v1/);
       expect(init).toMatch(/put_if_absent helpdeskly\/database-servers\/primary username=\S+ password=/);
@@ -176,30 +238,50 @@ describe('deployment files', () => {
   describe('docker-compose.monitoring.yml and docker-compose.logging.yml (with docker-compose.prod.yml)', () => {
     const STACKS = ['docker-compose.monitoring.yml', 'docker-compose.logging.yml'];
     const MONITORING_ENV = { ...PRODUCTION_ENV, GRAFANA_ADMIN_PASSWORD: 'a5b2c3d4e5f6a7b8c9d0e1f2' };
-    const monitoringYaml = (path: string): Record<string, any> => parse(readFileSync(join(ROOT, 'monitoring', path), 'utf8'));
-    const networksOf = (service: Record<string, any>): string[] => (Array.isArray(service.networks) ? service.networks : Object.keys(service.networks ?? {}));
-    const hostOf = (address: string): string => new URL(address.includes('://') ? address : `http://${address}`).hostname;
+    const monitoringYaml = (path: string): Record<string, any> =>
+      parse(readFileSync(join(ROOT, 'monitoring', path), 'utf8'));
+    const networksOf = (service: Record<string, any>): string[] =>
+      Array.isArray(service.networks) ? service.networks : Object.keys(service.networks ?? {});
+    const hostOf = (address: string): string =>
+      new URL(address.includes('://') ? address : `http://${address}`).hostname;
 
     function config(values: Record<string, string>, stacks: string[]): SpawnSyncReturns<string> {
-      return run('docker-compose', ['--env-file', envFile(values), '-f', 'docker-compose.prod.yml', ...stacks.flatMap((file) => ['-f', file]), 'config']);
+      return run('docker-compose', [
+        '--env-file',
+        envFile(values),
+        '-f',
+        'docker-compose.prod.yml',
+        ...stacks.flatMap((file) => ['-f', file]),
+        'config',
+      ]);
     }
 
     let complete: SpawnSyncReturns<string>;
     let services: Record<string, Record<string, any>>;
     before(() => {
       complete = config(MONITORING_ENV, STACKS);
-      services = complete.status === 0 ? (parse(complete.stdout) as { services: Record<string, Record<string, any>> }).services : {};
+      services =
+        complete.status === 0
+          ? (parse(complete.stdout) as { services: Record<string, Record<string, any>> }).services
+          : {};
     });
 
     it('are accepted by docker-compose together and each alone, every added service healthchecked', () => {
       expect(output(complete)).not.toMatch(/error|invalid/i);
       expect(complete.status).toBe(0);
       for (const name of ['prometheus', 'grafana', 'node-exporter', 'loki', 'promtail']) {
-        expect({ name, test: services[name]?.healthcheck?.test }).toEqual({ name, test: expect.arrayContaining([expect.any(String)]) });
+        expect({ name, test: services[name]?.healthcheck?.test }).toEqual({
+          name,
+          test: expect.arrayContaining([expect.any(String)]),
+        });
       }
       for (const stack of STACKS) {
         const alone = config(MONITORING_ENV, [stack]);
-        expect({ stack, status: alone.status, output: output(alone).match(/error|invalid/i) }).toEqual({ stack, status: 0, output: null });
+        expect({ stack, status: alone.status, output: output(alone).match(/error|invalid/i) }).toEqual({
+          stack,
+          status: 0,
+          output: null,
+        });
       }
     });
 
@@ -211,7 +293,11 @@ describe('deployment files', () => {
     });
 
     it('documents every variable they read in .env.production.example, with no secret filled in', () => {
-      const used = new Set(STACKS.flatMap((file) => [...readFileSync(join(ROOT, file), 'utf8').matchAll(/\$\{([A-Z0-9_]+)[:}]/g)].map((match) => match[1])));
+      const used = new Set(
+        STACKS.flatMap((file) =>
+          [...readFileSync(join(ROOT, file), 'utf8').matchAll(/\$\{([A-Z0-9_]+)[:}]/g)].map((match) => match[1]),
+        ),
+      );
       const example = new Map(
         readFileSync(join(ROOT, '.env.production.example'), 'utf8')
           .split('\n')
@@ -224,7 +310,11 @@ describe('deployment files', () => {
 
     it('mounts configuration files that exist and parse, and publishes Grafana and Prometheus on loopback only', () => {
       const mounted = Object.values(services).flatMap((service) =>
-        (service.volumes ?? []).map((volume: string | { source: string }) => (typeof volume === 'string' ? volume.split(':')[0] : volume.source)).filter((source: string) => source.startsWith(join(ROOT, 'monitoring'))),
+        (service.volumes ?? [])
+          .map((volume: string | { source: string }) =>
+            typeof volume === 'string' ? volume.split(':')[0] : volume.source,
+          )
+          .filter((source: string) => source.startsWith(join(ROOT, 'monitoring'))),
       );
       expect(mounted.map((source: string) => source.slice(ROOT.length + 1)).sort()).toEqual([
         'monitoring/grafana/dashboards',
@@ -234,29 +324,52 @@ describe('deployment files', () => {
         'monitoring/promtail/promtail.yml',
       ]);
       for (const source of mounted) expect({ source, exists: existsSync(source) }).toEqual({ source, exists: true });
-      const yamlFiles = ['prometheus.yml', 'loki/loki.yml', 'promtail/promtail.yml', ...readdirSync(join(ROOT, 'monitoring/grafana/provisioning/datasources')).map((name) => `grafana/provisioning/datasources/${name}`)];
-      for (const file of yamlFiles) expect({ file, parsed: typeof monitoringYaml(file) }).toEqual({ file, parsed: 'object' });
+      const yamlFiles = [
+        'prometheus.yml',
+        'loki/loki.yml',
+        'promtail/promtail.yml',
+        ...readdirSync(join(ROOT, 'monitoring/grafana/provisioning/datasources')).map(
+          (name) => `grafana/provisioning/datasources/${name}`,
+        ),
+      ];
+      for (const file of yamlFiles)
+        expect({ file, parsed: typeof monitoringYaml(file) }).toEqual({ file, parsed: 'object' });
 
       for (const name of ['prometheus', 'grafana']) {
         const published = JSON.stringify(services[name].ports);
         expect({ name, loopback: /127\.0\.0\.1/.test(published) }).toEqual({ name, loopback: true });
       }
-      expect([services['node-exporter'].ports, services.loki.ports, services.promtail.ports]).toEqual([undefined, undefined, undefined]);
+      expect([services['node-exporter'].ports, services.loki.ports, services.promtail.ports]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
     });
 
     it('lets Prometheus reach every target it scrapes, node-exporter included, and Grafana every datasource', () => {
-      const shareNetwork = (a: string, b: string) => networksOf(services[a]).some((network) => networksOf(services[b]).includes(network));
-      const targets: string[] = monitoringYaml('prometheus.yml').scrape_configs.flatMap((job: any) => job.static_configs.flatMap((c: any) => c.targets));
+      const shareNetwork = (a: string, b: string) =>
+        networksOf(services[a]).some((network) => networksOf(services[b]).includes(network));
+      const targets: string[] = monitoringYaml('prometheus.yml').scrape_configs.flatMap((job: any) =>
+        job.static_configs.flatMap((c: any) => c.targets),
+      );
       expect(targets).toContain('node-exporter:9100');
-      for (const target of targets) expect({ target, reachable: hostOf(target) in services && shareNetwork('prometheus', hostOf(target)) }).toEqual({ target, reachable: true });
-      expect(services.prometheus.volumes.map(String).join()).toMatch(/monitoring\/prometheus\.yml:\/etc\/prometheus\/prometheus\.yml:ro/);
+      for (const target of targets)
+        expect({ target, reachable: hostOf(target) in services && shareNetwork('prometheus', hostOf(target)) }).toEqual(
+          { target, reachable: true },
+        );
+      expect(services.prometheus.volumes.map(String).join()).toMatch(
+        /monitoring\/prometheus\.yml:\/etc\/prometheus\/prometheus\.yml:ro/,
+      );
 
-      const datasources = readdirSync(join(ROOT, 'monitoring/grafana/provisioning/datasources')).flatMap((name) => monitoringYaml(`grafana/provisioning/datasources/${name}`).datasources);
+      const datasources = readdirSync(join(ROOT, 'monitoring/grafana/provisioning/datasources')).flatMap(
+        (name) => monitoringYaml(`grafana/provisioning/datasources/${name}`).datasources,
+      );
       expect(datasources.map((d: any) => [d.type, d.uid]).sort()).toEqual([
         ['loki', 'helpdeskly-loki'],
         ['prometheus', 'helpdeskly-prometheus'],
       ]);
-      for (const { url } of datasources) expect({ url, reachable: shareNetwork('grafana', hostOf(url)) }).toEqual({ url, reachable: true });
+      for (const { url } of datasources)
+        expect({ url, reachable: shareNetwork('grafana', hostOf(url)) }).toEqual({ url, reachable: true });
       // Provisioned dashboards are read where the dashboard provider looks for them.
       const dashboards = monitoringYaml('grafana/provisioning/dashboards/helpdeskly.yml').providers[0].options.path;
       expect(services.grafana.volumes.map(String).join()).toContain(`monitoring/grafana/dashboards:${dashboards}:ro`);
@@ -269,24 +382,38 @@ describe('deployment files', () => {
       expect(hostOf(client.url)).toBe('loki');
       expect(new URL(client.url).port).toBe(String(loki.server.http_listen_port));
       expect(networksOf(services.promtail)).toEqual(expect.arrayContaining(networksOf(services.loki)));
-      expect(services.promtail.volumes.map(String).join()).toMatch(/\/var\/run\/docker\.sock:\/var\/run\/docker\.sock:ro/);
+      expect(services.promtail.volumes.map(String).join()).toMatch(
+        /\/var\/run\/docker\.sock:\/var\/run\/docker\.sock:ro/,
+      );
 
       const [job] = promtail.scrape_configs;
       const keep = job.relabel_configs.find((rule: any) => rule.action === 'keep');
       const kept = Object.keys(services).filter((name) => new RegExp(`^(?:${keep.regex})$`).test(name));
       expect(kept.sort()).toEqual(['app-api', 'control-api', 'worker']);
-      for (const name of kept) expect({ name, format: services[name].environment.LOG_FORMAT, driver: services[name].logging.driver }).toEqual({ name, format: 'json', driver: 'json-file' });
+      for (const name of kept)
+        expect({ name, format: services[name].environment.LOG_FORMAT, driver: services[name].logging.driver }).toEqual({
+          name,
+          format: 'json',
+          driver: 'json-file',
+        });
 
       // Labels index streams: a tenant or user id there is a stream per tenant or user.
-      const labels = [...job.relabel_configs.filter((rule: any) => rule.target_label).map((rule: any) => rule.target_label), ...job.pipeline_stages.filter((stage: any) => stage.labels).flatMap((stage: any) => Object.keys(stage.labels))];
+      const labels = [
+        ...job.relabel_configs.filter((rule: any) => rule.target_label).map((rule: any) => rule.target_label),
+        ...job.pipeline_stages.filter((stage: any) => stage.labels).flatMap((stage: any) => Object.keys(stage.labels)),
+      ];
       expect(labels.sort()).toEqual(['compose_project', 'level', 'service']);
 
       // The fields the pipeline reads are the ones the logger writes, in the format it reads them.
       const capture = new LogCapture();
-      createLogger({ name: 'control-api', level: 'info', pretty: false, destination: capture }).info({ requestId: 'r1' }, 'request completed');
+      createLogger({ name: 'control-api', level: 'info', pretty: false, destination: capture }).info(
+        { requestId: 'r1' },
+        'request completed',
+      );
       const [line] = capture.entries();
       const json = job.pipeline_stages.find((stage: any) => stage.json).json.expressions;
-      for (const field of Object.values(json) as string[]) expect({ field, present: field in line }).toEqual({ field, present: true });
+      for (const field of Object.values(json) as string[])
+        expect({ field, present: field in line }).toEqual({ field, present: true });
       expect(line.level).toBe('info');
       expect(job.pipeline_stages.find((stage: any) => stage.timestamp).timestamp.format).toBe('RFC3339Nano');
       expect(String(line.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/);
@@ -306,14 +433,37 @@ describe('deployment files', () => {
 
     before(() => {
       mkdirSync(certs);
-      const result = run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=control.helpdesk.test', '-addext', 'subjectAltName=DNS:control.helpdesk.test,DNS:app.helpdesk.test', '-keyout', join(certs, 'privkey.pem'), '-out', join(certs, 'fullchain.pem')]);
+      const result = run('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=control.helpdesk.test',
+        '-addext',
+        'subjectAltName=DNS:control.helpdesk.test,DNS:app.helpdesk.test',
+        '-keyout',
+        join(certs, 'privkey.pem'),
+        '-out',
+        join(certs, 'fullchain.pem'),
+      ]);
       expect(output(result)).not.toMatch(/error/i);
     });
 
     /** The config as nginx -t reads it here: certificates from the temp dir, optional edits. */
     function configFile(edit: (text: string) => string = (text) => text): string {
       const file = join(temp, `nginx-${Math.random().toString(36).slice(2)}.conf`);
-      writeFileSync(file, edit(readFileSync(join(ROOT, 'nginx/nginx.conf'), 'utf8').replaceAll('/etc/nginx/certs/', `${certs}/`).replace('access_log /dev/stdout', `access_log ${temp}/access.log`)));
+      writeFileSync(
+        file,
+        edit(
+          readFileSync(join(ROOT, 'nginx/nginx.conf'), 'utf8')
+            .replaceAll('/etc/nginx/certs/', `${certs}/`)
+            .replace('access_log /dev/stdout', `access_log ${temp}/access.log`),
+        ),
+      );
       return file;
     }
 
@@ -322,7 +472,12 @@ describe('deployment files', () => {
       expect(output(ok)).toBe('');
       expect(ok.status).toBe(0);
 
-      const missing = run(NGINX, ['-t', '-q', '-c', configFile((text) => text.replaceAll(`${certs}/fullchain.pem`, `${certs}/absent.pem`))]);
+      const missing = run(NGINX, [
+        '-t',
+        '-q',
+        '-c',
+        configFile((text) => text.replaceAll(`${certs}/fullchain.pem`, `${certs}/absent.pem`)),
+      ]);
       expect(missing.status).not.toBe(0);
       expect(output(missing)).toMatch(/absent\.pem/);
     });
@@ -340,7 +495,14 @@ describe('deployment files', () => {
           seen.push(request.url!);
           response.setHeader('content-type', 'application/json');
           response.setHeader('x-powered-by', 'stand-in');
-          response.end(JSON.stringify({ url: request.url, forwardedFor: request.headers['x-forwarded-for'], proto: request.headers['x-forwarded-proto'], requestId: request.headers['x-request-id'] }));
+          response.end(
+            JSON.stringify({
+              url: request.url,
+              forwardedFor: request.headers['x-forwarded-for'],
+              proto: request.headers['x-forwarded-proto'],
+              requestId: request.headers['x-request-id'],
+            }),
+          );
         });
         await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
         const apiPort = (api.address() as { port: number }).port;
@@ -357,7 +519,11 @@ describe('deployment files', () => {
         nginx = spawn(NGINX, ['-c', file, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
         let stderr = '';
         nginx.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        await waitFor(`nginx on ${httpPort}`, async () => (await fetch(`http://127.0.0.1:${httpPort}/nginx-health`)).ok, 10_000).catch((error) => {
+        await waitFor(
+          `nginx on ${httpPort}`,
+          async () => (await fetch(`http://127.0.0.1:${httpPort}/nginx-health`)).ok,
+          10_000,
+        ).catch((error) => {
           throw new Error(`${(error as Error).message}\n${stderr}`);
         });
       });
@@ -371,23 +537,53 @@ describe('deployment files', () => {
        * A request over TLS to the nginx under test with the given Host, through curl (SNI + Host).
        * Asynchronous: the stand-in API answers from this process's event loop.
        */
-      async function curl(host: string, path: string, ...extra: string[]): Promise<{ status: number; headers: string; body: string; code: string }> {
-        const { stdout } = await promisify(execFile)('curl', ['-sk', '-i', '--max-time', '10', '--resolve', `${host}:${httpsPort}:127.0.0.1`, ...extra, `https://${host}:${httpsPort}${path}`]).catch(
-          (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
-        );
+      async function curl(
+        host: string,
+        path: string,
+        ...extra: string[]
+      ): Promise<{ status: number; headers: string; body: string; code: string }> {
+        const { stdout } = await promisify(execFile)('curl', [
+          '-sk',
+          '-i',
+          '--max-time',
+          '10',
+          '--resolve',
+          `${host}:${httpsPort}:127.0.0.1`,
+          ...extra,
+          `https://${host}:${httpsPort}${path}`,
+        ]).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
         const [head, ...rest] = stdout.split('\r\n\r\n');
-        return { status: Number(/^HTTP\/\S+ (\d+)/.exec(head)?.[1] ?? 0), headers: head.toLowerCase(), body: rest.join('\r\n\r\n'), code: stdout };
+        return {
+          status: Number(/^HTTP\/\S+ (\d+)/.exec(head)?.[1] ?? 0),
+          headers: head.toLowerCase(),
+          body: rest.join('\r\n\r\n'),
+          code: stdout,
+        };
       }
 
       it('redirects HTTP to HTTPS', async () => {
-        const { stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', '-H', 'Host: app.helpdesk.test', `http://127.0.0.1:${httpPort}/v1/tickets?x=1`]);
+        const { stdout } = await promisify(execFile)('curl', [
+          '-s',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code} %{redirect_url}',
+          '-H',
+          'Host: app.helpdesk.test',
+          `http://127.0.0.1:${httpPort}/v1/tickets?x=1`,
+        ]);
         expect(stdout).toBe('301 https://app.helpdesk.test/v1/tickets?x=1');
       });
 
       it('proxies both API hosts with forwarding headers and security headers, and denies /metrics', async () => {
         const control = await curl('control.helpdesk.test', '/health', '-H', 'x-request-id: caller-request-1234');
         expect(control.status).toBe(200);
-        expect(JSON.parse(control.body)).toEqual({ url: '/health', forwardedFor: '127.0.0.1', proto: 'https', requestId: 'caller-request-1234' });
+        expect(JSON.parse(control.body)).toEqual({
+          url: '/health',
+          forwardedFor: '127.0.0.1',
+          proto: 'https',
+          requestId: 'caller-request-1234',
+        });
         expect(control.headers).toMatch(/strict-transport-security: max-age=63072000/);
         expect(control.headers).toMatch(/x-content-type-options: nosniff/);
         expect(control.headers).not.toMatch(/x-powered-by/);
@@ -398,8 +594,14 @@ describe('deployment files', () => {
 
         seen.length = 0;
         for (const path of ['/metrics', '/metrics/', '//metrics', '/v1/../metrics']) {
-          expect({ path, status: (await curl('app.helpdesk.test', path, '--path-as-is')).status }).toEqual({ path, status: 403 });
-          expect({ path, status: (await curl('control.helpdesk.test', path, '--path-as-is')).status }).toEqual({ path, status: 403 });
+          expect({ path, status: (await curl('app.helpdesk.test', path, '--path-as-is')).status }).toEqual({
+            path,
+            status: 403,
+          });
+          expect({ path, status: (await curl('control.helpdesk.test', path, '--path-as-is')).status }).toEqual({
+            path,
+            status: 403,
+          });
         }
         expect(seen).toEqual([]);
       });
@@ -408,12 +610,15 @@ describe('deployment files', () => {
         expect((await curl('other.test', '/')).status).toBe(0);
         const big = join(temp, 'big.json');
         writeFileSync(big, 'x'.repeat(3 * 1024 * 1024));
-        expect((await curl('app.helpdesk.test', '/v1/tickets', '-X', 'POST', '--data-binary', `@${big}`)).status).toBe(413);
+        expect((await curl('app.helpdesk.test', '/v1/tickets', '-X', 'POST', '--data-binary', `@${big}`)).status).toBe(
+          413,
+        );
       });
 
       it('rate-limits the authentication routes per client IP with 429', async () => {
         const statuses: number[] = [];
-        for (let i = 0; i < 30; i++) statuses.push((await curl('control.helpdesk.test', '/v1/auth/login', '-X', 'POST')).status);
+        for (let i = 0; i < 30; i++)
+          statuses.push((await curl('control.helpdesk.test', '/v1/auth/login', '-X', 'POST')).status);
         expect(statuses[0]).toBe(200);
         expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
       });
@@ -422,11 +627,23 @@ describe('deployment files', () => {
 
   it('shellcheck passes on every script', () => {
     const scripts = [
-      ...['scripts', 'scripts/lib'].flatMap((dir) => readdirSync(join(ROOT, dir)).filter((name) => name.endsWith('.sh')).map((name) => `${dir}/${name}`)),
+      ...['scripts', 'scripts/lib'].flatMap((dir) =>
+        readdirSync(join(ROOT, dir))
+          .filter((name) => name.endsWith('.sh'))
+          .map((name) => `${dir}/${name}`),
+      ),
       'infra/pgbouncer/docker-entrypoint.sh',
       'infra/vault/init.sh',
     ];
-    expect(scripts).toEqual(expect.arrayContaining(['scripts/deploy.sh', 'scripts/rollback.sh', 'scripts/backup.sh', 'scripts/restore.sh', 'scripts/build-release.sh']));
+    expect(scripts).toEqual(
+      expect.arrayContaining([
+        'scripts/deploy.sh',
+        'scripts/rollback.sh',
+        'scripts/backup.sh',
+        'scripts/restore.sh',
+        'scripts/build-release.sh',
+      ]),
+    );
     const result = run('shellcheck', ['-x', ...scripts]);
     expect(output(result)).toBe('');
     expect(result.status).toBe(0);
@@ -436,7 +653,8 @@ describe('deployment files', () => {
     const objects = renderChart();
     const find = (kind: string, name: string): KubernetesObject => {
       const object = objects.find((candidate) => candidate.kind === kind && candidate.metadata.name === name);
-      if (!object) throw new Error(`no ${kind} ${name} in ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+      if (!object)
+        throw new Error(`no ${kind} ${name} in ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
       return object;
     };
 
@@ -464,13 +682,21 @@ describe('deployment files', () => {
         expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
         expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
         expect(container.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
-        expect(container.envFrom).toEqual([{ configMapRef: { name: 'helpdeskly' } }, { secretRef: { name: 'helpdeskly-secrets' } }]);
+        expect(container.envFrom).toEqual([
+          { configMapRef: { name: 'helpdeskly' } },
+          { secretRef: { name: 'helpdeskly-secrets' } },
+        ]);
         expect(container.image).toBe(`ghcr.io/your-org/helpdeskly-${component}:0.1.0`);
-        expect(deployment.spec!.selector.matchLabels).toEqual(deployment.spec!.template.metadata.labels && expect.objectContaining({ 'app.kubernetes.io/component': component }));
+        expect(deployment.spec!.selector.matchLabels).toEqual(
+          deployment.spec!.template.metadata.labels &&
+            expect.objectContaining({ 'app.kubernetes.io/component': component }),
+        );
       }
       expect(objects.some((object) => object.kind === 'Secret')).toBe(false);
       const config = find('ConfigMap', 'helpdeskly').data!;
-      expect(Object.keys(config).filter((key) => /SECRET|KEY|PASSWORD|_URL$/.test(key) && key !== 'FRONTEND_URL')).toEqual([]);
+      expect(
+        Object.keys(config).filter((key) => /SECRET|KEY|PASSWORD|_URL$/.test(key) && key !== 'FRONTEND_URL'),
+      ).toEqual([]);
       expect(config.RUN_WORKERS).toBe('false');
     });
 
@@ -481,7 +707,9 @@ describe('deployment files', () => {
       expect(job.spec!.template.spec.containers[0].image).toBe('ghcr.io/your-org/helpdeskly-migrate:0.1.0');
       // The Job reads the ConfigMap, so it must exist first, even on the first install.
       const configMap = find('ConfigMap', 'helpdeskly');
-      expect(Number(configMap.metadata.annotations!['helm.sh/hook-weight'])).toBeLessThan(Number(job.metadata.annotations!['helm.sh/hook-weight']));
+      expect(Number(configMap.metadata.annotations!['helm.sh/hook-weight'])).toBeLessThan(
+        Number(job.metadata.annotations!['helm.sh/hook-weight']),
+      );
     });
 
     it('routes each host to its API over TLS, and follows the values', () => {
@@ -492,23 +720,44 @@ describe('deployment files', () => {
       ]);
       expect(ingress.spec!.tls[0].secretName).toBe('helpdeskly-tls');
 
-      const custom = renderChart({ image: { tag: '1.2.3' }, appApi: { autoscaling: { enabled: false }, replicas: 5 }, ingress: { enabled: false }, migrations: { enabled: false } }, 'prod');
-      const app = custom.find((object) => object.kind === 'Deployment' && object.metadata.name === 'prod-helpdeskly-app-api')!;
+      const custom = renderChart(
+        {
+          image: { tag: '1.2.3' },
+          appApi: { autoscaling: { enabled: false }, replicas: 5 },
+          ingress: { enabled: false },
+          migrations: { enabled: false },
+        },
+        'prod',
+      );
+      const app = custom.find(
+        (object) => object.kind === 'Deployment' && object.metadata.name === 'prod-helpdeskly-app-api',
+      )!;
       expect(app.spec!.replicas).toBe(5);
       expect(app.spec!.template.spec.containers[0].image).toBe('ghcr.io/your-org/helpdeskly-app-api:1.2.3');
-      expect(custom.filter((object) => ['Ingress', 'Job'].includes(object.kind) || object.metadata.name === 'prod-helpdeskly-app-api' && object.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+      expect(
+        custom.filter(
+          (object) =>
+            ['Ingress', 'Job'].includes(object.kind) ||
+            (object.metadata.name === 'prod-helpdeskly-app-api' && object.kind === 'HorizontalPodAutoscaler'),
+        ),
+      ).toEqual([]);
       expect(() => renderChart({ existingSecret: '' })).toThrow(/existingSecret must name a Secret/);
     });
   });
 
   it('the workflows parse, test with PostgreSQL and Redis services, build every image target, scan and deploy', () => {
-    const workflow = (name: string): Record<string, any> => parse(readFileSync(join(ROOT, '.github/workflows', name), 'utf8'));
+    const workflow = (name: string): Record<string, any> =>
+      parse(readFileSync(join(ROOT, '.github/workflows', name), 'utf8'));
     const test = workflow('test.yml');
     expect(Object.keys(test.jobs.test.services).sort()).toEqual(['postgres', 'redis']);
-    expect(test.jobs.test.steps.map((step: any) => step.run ?? '').join('\n')).toMatch(/scripts\/infra\.sh pgbouncer[\s\S]*scripts\/test\.sh/);
+    expect(test.jobs.test.steps.map((step: any) => step.run ?? '').join('\n')).toMatch(
+      /scripts\/infra\.sh pgbouncer[\s\S]*scripts\/test\.sh/,
+    );
 
     const build = workflow('build.yml');
-    const dockerfileTargets = [...readFileSync(join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^FROM \S+ AS (\S+)$/gm)].map((match) => match[1]);
+    const dockerfileTargets = [...readFileSync(join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^FROM \S+ AS (\S+)$/gm)].map(
+      (match) => match[1],
+    );
     expect(dockerfileTargets).toEqual(expect.arrayContaining(build.jobs.image.strategy.matrix.target));
     expect(build.jobs.image.strategy.matrix.target.sort()).toEqual(['app-api', 'control-api', 'migrate', 'worker']);
     expect(JSON.stringify(build.jobs.scan)).toMatch(/trivy/);

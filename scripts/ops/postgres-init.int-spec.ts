@@ -10,19 +10,50 @@ import { Client } from 'pg';
 import { PostgresCluster, ProductionPgBouncer, waitFor } from '@helpdeskly/testing';
 
 const ROOT = join(__dirname, '../..');
-const PASSWORDS = { app: 'a0b1c2d3e4f5a6b7c8d9e0f1', auth: 'b0b1c2d3e4f5a6b7c8d9e0f1', stats: 'c0b1c2d3e4f5a6b7c8d9e0f1', admin: 'd0b1c2d3e4f5a6b7c8d9e0f1', gateway: 'e0b1c2d3e4f5a6b7c8d9e0f1' };
+const PASSWORDS = {
+  app: 'a0b1c2d3e4f5a6b7c8d9e0f1',
+  auth: 'b0b1c2d3e4f5a6b7c8d9e0f1',
+  stats: 'c0b1c2d3e4f5a6b7c8d9e0f1',
+  admin: 'd0b1c2d3e4f5a6b7c8d9e0f1',
+  gateway: 'e0b1c2d3e4f5a6b7c8d9e0f1',
+};
 const BUDGET = '20';
-const INIT_ENV = { HELPDESKLY_DB_PASSWORD: PASSWORDS.app, PGBOUNCER_AUTH_PASSWORD: PASSWORDS.auth, TENANT_GATEWAY_PASSWORD: PASSWORDS.gateway, TENANT_BACKEND_BUDGET: BUDGET };
+const INIT_ENV = {
+  HELPDESKLY_DB_PASSWORD: PASSWORDS.app,
+  PGBOUNCER_AUTH_PASSWORD: PASSWORDS.auth,
+  TENANT_GATEWAY_PASSWORD: PASSWORDS.gateway,
+  TENANT_BACKEND_BUDGET: BUDGET,
+};
 
 describe('init-db-prod.sql and infra/pgbouncer/docker-entrypoint.sh', () => {
   let cluster: PostgresCluster;
   let bouncer: ProductionPgBouncer | undefined;
 
   function initScript(env: Record<string, string>): { status: number | null; output: string } {
-    const result = spawnSync('psql', ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-d', 'postgres', '-f', join(ROOT, 'init-db-prod.sql')], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, ...env },
-    });
+    const result = spawnSync(
+      'psql',
+      [
+        '-X',
+        '-q',
+        '-w',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(cluster.port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-f',
+        join(ROOT, 'init-db-prod.sql'),
+      ],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, ...env },
+      },
+    );
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
   }
 
@@ -41,8 +72,12 @@ describe('init-db-prod.sql and infra/pgbouncer/docker-entrypoint.sh', () => {
     expect(missing.output).toContain('PGBOUNCER_AUTH_PASSWORD must be set to 16 or more characters');
     const short = initScript({ ...INIT_ENV, HELPDESKLY_DB_PASSWORD: 'short' });
     expect(short.output).toContain('HELPDESKLY_DB_PASSWORD must be set to 16 or more characters');
-    expect(initScript({ ...INIT_ENV, TENANT_GATEWAY_PASSWORD: 'short' }).output).toContain('TENANT_GATEWAY_PASSWORD must be set to 16 or more characters');
-    expect(initScript({ ...INIT_ENV, TENANT_BACKEND_BUDGET: 'many' }).output).toContain('TENANT_BACKEND_BUDGET must be set to a number of backends');
+    expect(initScript({ ...INIT_ENV, TENANT_GATEWAY_PASSWORD: 'short' }).output).toContain(
+      'TENANT_GATEWAY_PASSWORD must be set to 16 or more characters',
+    );
+    expect(initScript({ ...INIT_ENV, TENANT_BACKEND_BUDGET: 'many' }).output).toContain(
+      'TENANT_BACKEND_BUDGET must be set to a number of backends',
+    );
   });
 
   it('creates the application role (not a superuser, may provision tenants), its control database, the lookup role and the gateway role', async () => {
@@ -56,12 +91,38 @@ describe('init-db-prod.sql and infra/pgbouncer/docker-entrypoint.sh', () => {
         "SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolinherit, rolconnlimit, rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname IN ('helpdeskly', 'pgbouncer_auth', 'helpdeskly_gateway') ORDER BY rolname",
       );
       expect(rows).toEqual([
-        { rolname: 'helpdeskly', rolsuper: false, rolcreatedb: true, rolcreaterole: true, rolinherit: true, rolconnlimit: -1, scram: true },
+        {
+          rolname: 'helpdeskly',
+          rolsuper: false,
+          rolcreatedb: true,
+          rolcreaterole: true,
+          rolinherit: true,
+          rolconnlimit: -1,
+          scram: true,
+        },
         // No privilege of its own, never inherits a tenant's: each tenant database sets its role.
-        { rolname: 'helpdeskly_gateway', rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolinherit: false, rolconnlimit: Number(BUDGET) + 2, scram: true },
-        { rolname: 'pgbouncer_auth', rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolinherit: true, rolconnlimit: 20, scram: true },
+        {
+          rolname: 'helpdeskly_gateway',
+          rolsuper: false,
+          rolcreatedb: false,
+          rolcreaterole: false,
+          rolinherit: false,
+          rolconnlimit: Number(BUDGET) + 2,
+          scram: true,
+        },
+        {
+          rolname: 'pgbouncer_auth',
+          rolsuper: false,
+          rolcreatedb: false,
+          rolcreaterole: false,
+          rolinherit: true,
+          rolconnlimit: 20,
+          scram: true,
+        },
       ]);
-      const { rows: owner } = await client.query("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'helpdeskly_control'");
+      const { rows: owner } = await client.query(
+        "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'helpdeskly_control'",
+      );
       expect(owner).toEqual([{ owner: 'helpdeskly' }]);
     } finally {
       await client.end();
@@ -85,7 +146,11 @@ describe('init-db-prod.sql and infra/pgbouncer/docker-entrypoint.sh', () => {
         await client.end();
       }
     };
-    await waitFor('the rendered PgBouncer', async () => (await login('helpdeskly', PASSWORDS.app, 'helpdeskly_control')) === 'helpdeskly', 10_000).catch((error) => {
+    await waitFor(
+      'the rendered PgBouncer',
+      async () => (await login('helpdeskly', PASSWORDS.app, 'helpdeskly_control')) === 'helpdeskly',
+      10_000,
+    ).catch((error) => {
       throw new Error(`${(error as Error).message}\n${bouncer!.log()}`);
     });
 
@@ -106,8 +171,18 @@ describe('init-db-prod.sql and infra/pgbouncer/docker-entrypoint.sh', () => {
   });
 
   it('refuses to start PgBouncer with a short password, or without a budget', () => {
-    const run = (env: Record<string, string>) => spawnSync('sh', [join(ROOT, 'infra/pgbouncer/docker-entrypoint.sh')], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
-    const valid = { PGBOUNCER_AUTH_PASSWORD: PASSWORDS.auth, PGBOUNCER_STATS_PASSWORD: PASSWORDS.stats, PGBOUNCER_ADMIN_PASSWORD: PASSWORDS.admin, TENANT_GATEWAY_PASSWORD: PASSWORDS.gateway, TENANT_BACKEND_BUDGET: BUDGET };
+    const run = (env: Record<string, string>) =>
+      spawnSync('sh', [join(ROOT, 'infra/pgbouncer/docker-entrypoint.sh')], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, ...env },
+      });
+    const valid = {
+      PGBOUNCER_AUTH_PASSWORD: PASSWORDS.auth,
+      PGBOUNCER_STATS_PASSWORD: PASSWORDS.stats,
+      PGBOUNCER_ADMIN_PASSWORD: PASSWORDS.admin,
+      TENANT_GATEWAY_PASSWORD: PASSWORDS.gateway,
+      TENANT_BACKEND_BUDGET: BUDGET,
+    };
     const short = run({ ...valid, PGBOUNCER_AUTH_PASSWORD: 'short' });
     expect(short.status).toBe(78);
     expect(short.stderr).toContain('PGBOUNCER_AUTH_PASSWORD must be set to 16 or more characters');

@@ -15,8 +15,15 @@ const CONFIG = join(ROOT, 'infra/postgres/postgresql.conf');
 
 /** `name = value` lines of the file, quotes removed. */
 function settingsOf(file: string): Map<string, string> {
-  const lines = readFileSync(file, 'utf8').split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
-  return new Map(lines.map((line) => line.split(/\s*=\s*/, 2) as [string, string]).map(([name, value]) => [name, value.replace(/^'|'$/g, '')]));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter(Boolean);
+  return new Map(
+    lines
+      .map((line) => line.split(/\s*=\s*/, 2) as [string, string])
+      .map(([name, value]) => [name, value.replace(/^'|'$/g, '')]),
+  );
 }
 
 describe('infra/postgres/postgresql.conf', () => {
@@ -51,7 +58,9 @@ describe('infra/postgres/postgresql.conf', () => {
 
   it('is read by PostgreSQL 15 without an error on any line but the two the test overrides', async () => {
     // The address and port given on the command line take precedence over the file's.
-    const { rows } = await client.query('SELECT name, error FROM pg_file_settings WHERE error IS NOT NULL ORDER BY name');
+    const { rows } = await client.query(
+      'SELECT name, error FROM pg_file_settings WHERE error IS NOT NULL ORDER BY name',
+    );
     expect(rows).toEqual([
       { name: 'listen_addresses', error: 'setting could not be applied' },
       { name: 'port', error: 'setting could not be applied' },
@@ -63,7 +72,17 @@ describe('infra/postgres/postgresql.conf', () => {
   it('sets the tuned values, with the units written in the file', async () => {
     const settings = settingsOf(CONFIG);
     expect([...settings.keys()]).toEqual(
-      expect.arrayContaining(['shared_buffers', 'effective_cache_size', 'maintenance_work_mem', 'checkpoint_completion_target', 'wal_buffers', 'random_page_cost', 'effective_io_concurrency', 'max_connections', 'password_encryption']),
+      expect.arrayContaining([
+        'shared_buffers',
+        'effective_cache_size',
+        'maintenance_work_mem',
+        'checkpoint_completion_target',
+        'wal_buffers',
+        'random_page_cost',
+        'effective_io_concurrency',
+        'max_connections',
+        'password_encryption',
+      ]),
     );
     const shown: Record<string, string> = {};
     const expected: Record<string, string> = {};

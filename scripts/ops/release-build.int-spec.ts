@@ -25,7 +25,8 @@ describe('the release of scripts/build-release.sh', () => {
   });
 
   it('holds both APIs, the worker, prisma/ and production dependencies only', () => {
-    if (!existsSync(join(out, 'package.json'))) throw new Error(`No release in ${out}: scripts/test.sh builds it (bash scripts/build-release.sh ${out})`);
+    if (!existsSync(join(out, 'package.json')))
+      throw new Error(`No release in ${out}: scripts/test.sh builds it (bash scripts/build-release.sh ${out})`);
     for (const entry of [
       'dist/apps/control-api/apps/control-api/src/main.js',
       'dist/apps/app-api/apps/app-api/src/main.js',
@@ -37,7 +38,10 @@ describe('the release of scripts/build-release.sh', () => {
     ]) {
       expect({ entry, present: existsSync(join(out, entry)) }).toEqual({ entry, present: true });
     }
-    const devDependencies = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies);
+    const devDependencies = Object.keys(
+      (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> })
+        .devDependencies,
+    );
     expect(devDependencies.filter((name) => existsSync(join(out, 'node_modules', name)))).toEqual([]);
     // Test files never ship.
     expect(existsSync(join(out, 'dist/apps/control-api/libs/migrations/src/migrator.int-spec.js'))).toBe(false);
@@ -73,10 +77,15 @@ describe('the release of scripts/build-release.sh', () => {
     let output = '';
     api.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     api.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(`control-api from the release on ${port}`, async () => {
-      if (api!.exitCode !== null) throw new Error(`control-api exited ${api!.exitCode}:\n${output}`);
-      return (await fetch(`http://127.0.0.1:${port}/health`)).ok;
-    }, 30_000, 200).catch((error) => {
+    await waitFor(
+      `control-api from the release on ${port}`,
+      async () => {
+        if (api!.exitCode !== null) throw new Error(`control-api exited ${api!.exitCode}:\n${output}`);
+        return (await fetch(`http://127.0.0.1:${port}/health`)).ok;
+      },
+      30_000,
+      200,
+    ).catch((error) => {
       throw new Error(`${(error as Error).message}\n${output}`);
     });
 

@@ -15,13 +15,21 @@ const CHROMIUM = '/usr/bin/chromium';
 
 /** A page server: `/` answers an empty HTML page, so the page's origin is this server's. */
 async function pageServer(port: number): Promise<Server> {
-  const server = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>console</title>'));
+  const server = createServer((_, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>console</title>'),
+  );
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return server;
 }
 
 interface BrowserRun {
-  readonly created?: { status: number; etag: string | null; requestId: string | null; replayed: string | null; id: string };
+  readonly created?: {
+    status: number;
+    etag: string | null;
+    requestId: string | null;
+    replayed: string | null;
+    id: string;
+  };
   readonly patched?: { status: number; etag: string | null; priority: string };
   readonly deleted?: number;
   readonly error?: string;
@@ -36,7 +44,8 @@ describe('CORS in a real browser', () => {
   let apiOrigin: string;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/test.sh installs Debian's chromium package`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: scripts/test.sh installs Debian's chromium package`);
     const [allowedPort, otherPort] = [await freePort(), await freePort()];
     allowed = await pageServer(allowedPort);
     other = await pageServer(otherPort);
@@ -45,7 +54,14 @@ describe('CORS in a real browser', () => {
     apiOrigin = new URL(fx.running.baseUrl).origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -68,22 +84,40 @@ describe('CORS in a real browser', () => {
             const createdRes = await fetch(`${api}/v1/tickets`, {
               method: 'POST',
               headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': key },
-              body: JSON.stringify({ subject: 'Sent from the browser', description: 'CORS', requester: { email: 'browser@example.com' } }),
+              body: JSON.stringify({
+                subject: 'Sent from the browser',
+                description: 'CORS',
+                requester: { email: 'browser@example.com' },
+              }),
             });
             const ticket = (await createdRes.json()) as { id: string };
             // The same request again: the replay says so in a header the page must be able to read.
             const replayRes = await fetch(`${api}/v1/tickets`, {
               method: 'POST',
               headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': key },
-              body: JSON.stringify({ subject: 'Sent from the browser', description: 'CORS', requester: { email: 'browser@example.com' } }),
+              body: JSON.stringify({
+                subject: 'Sent from the browser',
+                description: 'CORS',
+                requester: { email: 'browser@example.com' },
+              }),
             });
-            const created = { status: createdRes.status, etag: createdRes.headers.get('etag'), requestId: createdRes.headers.get('x-request-id'), replayed: replayRes.headers.get('idempotent-replayed'), id: ticket.id };
+            const created = {
+              status: createdRes.status,
+              etag: createdRes.headers.get('etag'),
+              requestId: createdRes.headers.get('x-request-id'),
+              replayed: replayRes.headers.get('idempotent-replayed'),
+              id: ticket.id,
+            };
             const patchedRes = await fetch(`${api}/v1/tickets/${ticket.id}`, {
               method: 'PATCH',
               headers: { ...auth, 'content-type': 'application/json', 'if-match': created.etag ?? '' },
               body: JSON.stringify({ priority: 'HIGH' }),
             });
-            const patched = { status: patchedRes.status, etag: patchedRes.headers.get('etag'), priority: ((await patchedRes.json()) as { priority: string }).priority };
+            const patched = {
+              status: patchedRes.status,
+              etag: patchedRes.headers.get('etag'),
+              priority: ((await patchedRes.json()) as { priority: string }).priority,
+            };
             const deleted = (await fetch(`${api}/v1/tickets/${ticket.id}`, { method: 'DELETE', headers: auth })).status;
             return { created, patched, deleted };
           } catch (error) {
@@ -120,12 +154,26 @@ describe('CORS in a real browser', () => {
   it('answers a preflight with every method and the headers a client sends', async () => {
     const res = await fetch(`${apiOrigin}/v1/tickets/${randomUUID()}`, {
       method: 'OPTIONS',
-      headers: { origin: `http://127.0.0.1:${(allowed.address() as AddressInfo).port}`, 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,content-type,if-match,idempotency-key' },
+      headers: {
+        origin: `http://127.0.0.1:${(allowed.address() as AddressInfo).port}`,
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'authorization,content-type,if-match,idempotency-key',
+      },
     });
     expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-methods')?.split(/,\s*/)).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']));
-    expect(res.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(['authorization', 'content-type', 'if-match', 'idempotency-key']));
-    const exposed = (await fetch(`${apiOrigin}/health`, { headers: { origin: `http://127.0.0.1:${(allowed.address() as AddressInfo).port}` } })).headers.get('access-control-expose-headers');
-    expect(exposed?.split(/,\s*/)).toEqual(expect.arrayContaining(['etag', 'location', 'idempotent-replayed', 'ratelimit', 'retry-after']));
+    expect(res.headers.get('access-control-allow-methods')?.split(/,\s*/)).toEqual(
+      expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    );
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/)).toEqual(
+      expect.arrayContaining(['authorization', 'content-type', 'if-match', 'idempotency-key']),
+    );
+    const exposed = (
+      await fetch(`${apiOrigin}/health`, {
+        headers: { origin: `http://127.0.0.1:${(allowed.address() as AddressInfo).port}` },
+      })
+    ).headers.get('access-control-expose-headers');
+    expect(exposed?.split(/,\s*/)).toEqual(
+      expect.arrayContaining(['etag', 'location', 'idempotent-replayed', 'ratelimit', 'retry-after']),
+    );
   });
 });

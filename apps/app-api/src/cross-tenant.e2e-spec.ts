@@ -10,7 +10,15 @@ import { expect } from 'expect';
 import { MembershipRole } from '@helpdeskly/database';
 import { buildOpenApiDocument } from '@helpdeskly/http';
 import { jobId } from '@helpdeskly/queues';
-import { answersDiffer, type CrossTenantReport, crossTenantMatrix, idOperationsOf, type OpenApiDocument, type ParameterValue, pathParameterKeys } from '@helpdeskly/testing';
+import {
+  answersDiffer,
+  type CrossTenantReport,
+  crossTenantMatrix,
+  idOperationsOf,
+  type OpenApiDocument,
+  type ParameterValue,
+  pathParameterKeys,
+} from '@helpdeskly/testing';
 import { CONTROL_API } from '../../control-api/src/control-api';
 import { APP_API } from './app-api';
 import { type AppFixture, type FixtureMember, type HttpResult, startAppApi } from './testing/app-fixture';
@@ -36,7 +44,8 @@ const absentTag = () => `absent-${randomBytes(4).toString('hex')}`;
 const suffix = randomBytes(4).toString('hex');
 
 /** The id-taking operations of a committed document (openapi/<api>.json). */
-const committedIdOperations = (api: string) => idOperationsOf(JSON.parse(readFileSync(join(ROOT, 'openapi', `${api}.json`), 'utf8')) as OpenApiDocument).length;
+const committedIdOperations = (api: string) =>
+  idOperationsOf(JSON.parse(readFileSync(join(ROOT, 'openapi', `${api}.json`), 'utf8')) as OpenApiDocument).length;
 
 describe('cross-tenant matrix (every id-taking operation of both OpenAPI documents)', () => {
   let fx: AppFixture;
@@ -58,8 +67,10 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     idempotent: { key: string; body: unknown; ticketId: string };
   };
 
-  const app = (method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>) => fx.request(method, path, { token, body, headers });
-  const control = (method: string, path: string, token: string, body?: unknown) => fx.control.request(method, path, { token, body });
+  const app = (method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>) =>
+    fx.request(method, path, { token, body, headers });
+  const control = (method: string, path: string, token: string, body?: unknown) =>
+    fx.control.request(method, path, { token, body });
   const created = async (what: string, result: Promise<HttpResult>, status = 201) => {
     const res = await result;
     if (res.status !== status) throw new Error(`seeding ${what}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -70,34 +81,124 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     // Queues of its own: a real job of tenant A is looked up by id, and none of another file's.
     fx = await startAppApi({ QUEUE_PREFIX: `helpdeskly-cross-tenant-${process.pid}` });
     [a, b] = await Promise.all([fx.createTenantWithOwner(), fx.createTenantWithOwner()]);
-    [aAgent, platformAdmin] = await Promise.all([fx.addMember(a.tenant, MembershipRole.AGENT), fx.control.member(a.tenant, MembershipRole.AGENT, { isPlatformAdmin: true })]);
+    [aAgent, platformAdmin] = await Promise.all([
+      fx.addMember(a.tenant, MembershipRole.AGENT),
+      fx.control.member(a.tenant, MembershipRole.AGENT, { isPlatformAdmin: true }),
+    ]);
 
     // Tenant A, through its own API: contacts, tickets with tags and comments, one in the trash, an invitation.
     ids.tags = [`billing-${suffix}`, `vip-${suffix}`];
-    ids.contact = (await created('contact', app('POST', '/v1/contacts', a.token, { name: 'Ada Lovelace', email: `ada-${suffix}@example.com`, phone: '+44 20 7946 0000', organization: 'Analytical Engines' }))).body.id;
-    const ticket = (await created('ticket', app('POST', '/v1/tickets', a.token, { subject: 'Invoice missing', description: 'No invoice for March.', requesterId: ids.contact, priority: 'HIGH', tags: ids.tags }))).body;
+    ids.contact = (
+      await created(
+        'contact',
+        app('POST', '/v1/contacts', a.token, {
+          name: 'Ada Lovelace',
+          email: `ada-${suffix}@example.com`,
+          phone: '+44 20 7946 0000',
+          organization: 'Analytical Engines',
+        }),
+      )
+    ).body.id;
+    const ticket = (
+      await created(
+        'ticket',
+        app('POST', '/v1/tickets', a.token, {
+          subject: 'Invoice missing',
+          description: 'No invoice for March.',
+          requesterId: ids.contact,
+          priority: 'HIGH',
+          tags: ids.tags,
+        }),
+      )
+    ).body;
     ids.comments = [];
-    for (const comment of [{ body: 'We are looking into it.' }, { body: 'Finance owns this one.', visibility: 'INTERNAL' }, { body: 'Still nothing.', asRequester: true }]) {
-      ids.comments.push((await created('comment', app('POST', `/v1/tickets/${ticket.id}/comments`, a.token, comment))).body.id);
+    for (const comment of [
+      { body: 'We are looking into it.' },
+      { body: 'Finance owns this one.', visibility: 'INTERNAL' },
+      { body: 'Still nothing.', asRequester: true },
+    ]) {
+      ids.comments.push(
+        (await created('comment', app('POST', `/v1/tickets/${ticket.id}/comments`, a.token, comment))).body.id,
+      );
     }
     const current = await created('ticket read', app('GET', `/v1/tickets/${ticket.id}`, a.token), 200);
-    const assigned = await created('assignment', app('PATCH', `/v1/tickets/${ticket.id}`, a.token, { assigneeId: aAgent.user.id }, { 'if-match': current.headers.get('etag')! }), 200);
+    const assigned = await created(
+      'assignment',
+      app(
+        'PATCH',
+        `/v1/tickets/${ticket.id}`,
+        a.token,
+        { assigneeId: aAgent.user.id },
+        { 'if-match': current.headers.get('etag')! },
+      ),
+      200,
+    );
     ids.ticket = ticket.id;
     ids.ticketVersion = assigned.body.version;
-    const second = (await created('ticket', app('POST', '/v1/tickets', aAgent.token, { subject: 'Printer on fire', description: 'Third floor.', requester: { email: `grace-${suffix}@example.com`, name: 'Grace Hopper' } }))).body;
+    const second = (
+      await created(
+        'ticket',
+        app('POST', '/v1/tickets', aAgent.token, {
+          subject: 'Printer on fire',
+          description: 'Third floor.',
+          requester: { email: `grace-${suffix}@example.com`, name: 'Grace Hopper' },
+        }),
+      )
+    ).body;
     ids.second = { id: second.id, number: second.number };
     ids.requesterContact = second.requesterId;
-    const doomed = (await created('ticket', app('POST', '/v1/tickets', a.token, { subject: 'Spam', description: 'Buy now.', requester: { email: `spam-${suffix}@example.com` }, tags: [ids.tags[1]] }))).body;
+    const doomed = (
+      await created(
+        'ticket',
+        app('POST', '/v1/tickets', a.token, {
+          subject: 'Spam',
+          description: 'Buy now.',
+          requester: { email: `spam-${suffix}@example.com` },
+          tags: [ids.tags[1]],
+        }),
+      )
+    ).body;
     await created('trash', app('DELETE', `/v1/tickets/${doomed.id}`, a.token), 204);
     ids.trashed = doomed.id;
-    const idempotent = { key: `order-${suffix}`, body: { subject: 'Retried', description: 'Sent twice.', requester: { email: `retry-${suffix}@example.com` } } };
-    ids.idempotent = { ...idempotent, ticketId: (await created('idempotent ticket', fx.request('POST', '/v1/tickets', { token: a.token, body: idempotent.body, headers: { 'idempotency-key': idempotent.key } }))).body.id };
-    ids.invitation = (await created('invitation', control('POST', '/v1/invitations', a.token, { email: `invitee-${suffix}@example.com`, role: 'AGENT' }))).body.id;
+    const idempotent = {
+      key: `order-${suffix}`,
+      body: { subject: 'Retried', description: 'Sent twice.', requester: { email: `retry-${suffix}@example.com` } },
+    };
+    ids.idempotent = {
+      ...idempotent,
+      ticketId: (
+        await created(
+          'idempotent ticket',
+          fx.request('POST', '/v1/tickets', {
+            token: a.token,
+            body: idempotent.body,
+            headers: { 'idempotency-key': idempotent.key },
+          }),
+        )
+      ).body.id,
+    };
+    ids.invitation = (
+      await created(
+        'invitation',
+        control('POST', '/v1/invitations', a.token, { email: `invitee-${suffix}@example.com`, role: 'AGENT' }),
+      )
+    ).body.id;
 
     // Tenant B has a ticket and a tag of its own: its database is not empty, and its ticket numbers start at 1 too.
-    const bTicket = (await created('ticket of B', app('POST', '/v1/tickets', b.token, { subject: 'B ticket', description: 'Of tenant B.', requester: { email: `b-${suffix}@example.com` }, tags: [`b-only-${suffix}`] }))).body;
+    const bTicket = (
+      await created(
+        'ticket of B',
+        app('POST', '/v1/tickets', b.token, {
+          subject: 'B ticket',
+          description: 'Of tenant B.',
+          requester: { email: `b-${suffix}@example.com` },
+          tags: [`b-only-${suffix}`],
+        }),
+      )
+    ).body;
     ids.bTicket = { id: bTicket.id, version: bTicket.version };
-    if (ids.second.number <= bTicket.number) throw new Error('tenant A\'s ticket number must be one tenant B does not have');
+    if (ids.second.number <= bTicket.number)
+      throw new Error("tenant A's ticket number must be one tenant B does not have");
   });
   after(() => fx?.close());
 
@@ -125,14 +226,23 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     await read('invitations', control('GET', '/v1/invitations', a.token));
     await read('audit log', control('GET', '/v1/audit-logs?limit=100', a.token));
     await read('tenant', control('GET', `/v1/admin/tenants/${a.tenant.id}`, platformAdmin.token));
-    const job = await read('job', control('GET', `/v1/admin/queues/provisioning/jobs/${jobId('provision', a.tenant.id)}`, platformAdmin.token));
+    const job = await read(
+      'job',
+      control('GET', `/v1/admin/queues/provisioning/jobs/${jobId('provision', a.tenant.id)}`, platformAdmin.token),
+    );
     const refused = Object.entries(reads).filter(([, r]) => r.status !== 200);
-    if (refused.length > 0) throw new Error(`reading tenant A: ${refused.map(([name, r]) => `${name} ${r.status} ${JSON.stringify(r.body)}`).join('; ')}`);
+    if (refused.length > 0)
+      throw new Error(
+        `reading tenant A: ${refused.map(([name, r]) => `${name} ${r.status} ${JSON.stringify(r.body)}`).join('; ')}`,
+      );
     const { id, name, queue, data } = job.body;
-    return { ...Object.fromEntries(Object.entries(reads).map(([k, r]) => [k, r.body])), job: { id, name, queue, data } };
+    return {
+      ...Object.fromEntries(Object.entries(reads).map(([k, r]) => [k, r.body])),
+      job: { id, name, queue, data },
+    };
   };
 
-  it('answers tenant B on tenant A\'s ids exactly as on ids that exist nowhere, and leaves A unchanged', async () => {
+  it("answers tenant B on tenant A's ids exactly as on ids that exist nowhere, and leaves A unchanged", async () => {
     const uuid = (real: string): ParameterValue => ({ real, absent: randomUUID() });
     const appValues: Record<string, ParameterValue> = {
       'tickets/{id}': uuid(ids.ticket),
@@ -151,12 +261,21 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       'jobs/{id}': { real: jobId('provision', a.tenant.id), absent: jobId('provision', randomUUID()) },
     };
     const appDocument = buildOpenApiDocument(fx.app, APP_API, '1') as unknown as OpenApiDocument;
-    const controlDocument = buildOpenApiDocument(fx.control.running.app, CONTROL_API, '1') as unknown as OpenApiDocument;
+    const controlDocument = buildOpenApiDocument(
+      fx.control.running.app,
+      CONTROL_API,
+      '1',
+    ) as unknown as OpenApiDocument;
 
     const before = await snapshotOfA();
     // Each value of tenant A is one A really has: it shows in what A's members (or the platform) read.
     const seen = JSON.stringify(before);
-    for (const [key, value] of Object.entries({ ...appValues, ...controlValues })) expect({ key, real: value.real, inTenantA: seen.includes(`"${value.real}"`) || seen.includes(`"number":${value.real},`) }).toEqual({ key, real: value.real, inTenantA: true });
+    for (const [key, value] of Object.entries({ ...appValues, ...controlValues }))
+      expect({
+        key,
+        real: value.real,
+        inTenantA: seen.includes(`"${value.real}"`) || seen.includes(`"number":${value.real},`),
+      }).toEqual({ key, real: value.real, inTenantA: true });
     // Restore takes a ticket in the trash.
     const restore = { 'POST /v1/tickets/{id}/restore': { id: uuid(ids.trashed) } };
     const reports: Record<string, CrossTenantReport> = {
@@ -171,26 +290,46 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
         headers: { 'if-match': `W/"${ids.ticketVersion}"` },
         fixtureFile: FIXTURE_FILE,
       }),
-      'control-api': await crossTenantMatrix({ api: 'control-api', baseUrl: fx.control.running.baseUrl, document: controlDocument, token: b.token, values: controlValues, bodies: BODIES, fixtureFile: FIXTURE_FILE }),
+      'control-api': await crossTenantMatrix({
+        api: 'control-api',
+        baseUrl: fx.control.running.baseUrl,
+        document: controlDocument,
+        token: b.token,
+        values: controlValues,
+        bodies: BODIES,
+        fixtureFile: FIXTURE_FILE,
+      }),
     };
     for (const [api, report] of Object.entries(reports)) {
       const reads = report.cases.filter((c) => !c.write).length;
-      console.log(`cross-tenant ${api}: ${report.cases.length} operations (${reads} reads, ${report.cases.length - reads} writes): ${report.cases.map((c) => `${c.operation} ${c.real.status} ${c.real.code ?? ''}`).join('; ')}`);
+      console.log(
+        `cross-tenant ${api}: ${report.cases.length} operations (${reads} reads, ${report.cases.length - reads} writes): ${report.cases.map((c) => `${c.operation} ${c.real.status} ${c.real.code ?? ''}`).join('; ')}`,
+      );
     }
     const all = Object.values(reports);
     expect(all.flatMap((r) => r.missing)).toEqual([]);
     expect(all.flatMap((r) => r.failures)).toEqual([]);
     // The values are real: every id-taking read of tenant A's answers A itself (the platform's routes, the platform admin).
-    for (const [document, values, send] of [[appDocument, appValues, app], [controlDocument, controlValues, control]] as const) {
+    for (const [document, values, send] of [
+      [appDocument, appValues, app],
+      [controlDocument, controlValues, control],
+    ] as const) {
       for (const op of idOperationsOf(document).filter((o) => o.method === 'GET')) {
-        const path = pathParameterKeys(op.path).reduce((p, { name, key }) => p.replace(`{${name}}`, encodeURIComponent(values[key]?.real ?? 'unknown')), op.path);
-        const status = (await send('GET', path, op.path.startsWith('/v1/admin/') ? platformAdmin.token : a.token)).status;
+        const path = pathParameterKeys(op.path).reduce(
+          (p, { name, key }) => p.replace(`{${name}}`, encodeURIComponent(values[key]?.real ?? 'unknown')),
+          op.path,
+        );
+        const status = (await send('GET', path, op.path.startsWith('/v1/admin/') ? platformAdmin.token : a.token))
+          .status;
         expect({ op: op.id, status }).toEqual({ op: op.id, status: 200 });
       }
     }
 
     // Not vacuous: every id-taking operation of the live documents, and at least as many as the committed ones.
-    for (const [api, document] of [['app-api', appDocument], ['control-api', controlDocument]] as const) {
+    for (const [api, document] of [
+      ['app-api', appDocument],
+      ['control-api', controlDocument],
+    ] as const) {
       const covered = reports[api].cases.length;
       expect({ api, covered }).toEqual({ api, covered: idOperationsOf(document).length });
       expect(covered).toBeGreaterThanOrEqual(committedIdOperations(api));
@@ -201,24 +340,86 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     expect(await snapshotOfA()).toEqual(before);
   });
 
-  it('answers tenant B on tenant A\'s ids in bodies and queries exactly as on ids that exist nowhere', async () => {
-    const absent = { contact: randomUUID(), user: randomUUID(), ticket: randomUUID(), comment: randomUUID(), slug: `absent-${suffix}` };
+  it("answers tenant B on tenant A's ids in bodies and queries exactly as on ids that exist nowhere", async () => {
+    const absent = {
+      contact: randomUUID(),
+      user: randomUUID(),
+      ticket: randomUUID(),
+      comment: randomUUID(),
+      slug: `absent-${suffix}`,
+    };
     const replacements: Array<[string, string]> = [
-      [ids.contact, '{contact}'], [absent.contact, '{contact}'], [aAgent.user.id, '{user}'], [a.user.id, '{user}'], [absent.user, '{user}'],
-      [ids.ticket, '{ticket}'], [absent.ticket, '{ticket}'], [ids.comments[0], '{comment}'], [absent.comment, '{comment}'], [a.tenant.slug, '{slug}'], [absent.slug, '{slug}'],
+      [ids.contact, '{contact}'],
+      [absent.contact, '{contact}'],
+      [aAgent.user.id, '{user}'],
+      [a.user.id, '{user}'],
+      [absent.user, '{user}'],
+      [ids.ticket, '{ticket}'],
+      [absent.ticket, '{ticket}'],
+      [ids.comments[0], '{comment}'],
+      [absent.comment, '{comment}'],
+      [a.tenant.slug, '{slug}'],
+      [absent.slug, '{slug}'],
     ];
     const bTicket = `/v1/tickets/${ids.bTicket.id}`;
     const ifMatch = { 'if-match': `W/"${ids.bTicket.version}"` };
     const cases: Array<[string, (real: boolean) => Promise<HttpResult>]> = [
-      ['POST /v1/tickets requesterId', (real) => app('POST', '/v1/tickets', b.token, { subject: 'x', description: 'y', requesterId: real ? ids.contact : absent.contact })],
-      ['POST /v1/tickets assigneeId', (real) => app('POST', '/v1/tickets', b.token, { subject: 'x', description: 'y', requester: { email: `b-${suffix}@example.com` }, assigneeId: real ? aAgent.user.id : absent.user })],
-      ['PATCH /v1/tickets/{B} assigneeId', (real) => app('PATCH', bTicket, b.token, { assigneeId: real ? aAgent.user.id : absent.user }, ifMatch)],
-      ['POST /v1/tickets/bulk ticketIds', (real) => app('POST', '/v1/tickets/bulk', b.token, { ticketIds: [real ? ids.ticket : absent.ticket], changes: { priority: 'LOW' } })],
-      ['POST /v1/tickets/bulk assigneeId', (real) => app('POST', '/v1/tickets/bulk', b.token, { ticketIds: [ids.bTicket.id], changes: { assigneeId: real ? aAgent.user.id : absent.user } })],
-      ['GET /v1/tickets?requesterId', (real) => app('GET', `/v1/tickets?requesterId=${real ? ids.contact : absent.contact}`, b.token)],
-      ['GET /v1/tickets/{B}/comments?cursor', (real) => app('GET', `${bTicket}/comments?cursor=${real ? ids.comments[0] : absent.comment}`, b.token)],
-      ['GET /v1/audit-logs?actorUserId', (real) => control('GET', `/v1/audit-logs?actorUserId=${real ? a.user.id : absent.user}`, b.token)],
-      ['POST /v1/auth/switch-tenant tenantSlug', (real) => control('POST', '/v1/auth/switch-tenant', b.token, { tenantSlug: real ? a.tenant.slug : absent.slug })],
+      [
+        'POST /v1/tickets requesterId',
+        (real) =>
+          app('POST', '/v1/tickets', b.token, {
+            subject: 'x',
+            description: 'y',
+            requesterId: real ? ids.contact : absent.contact,
+          }),
+      ],
+      [
+        'POST /v1/tickets assigneeId',
+        (real) =>
+          app('POST', '/v1/tickets', b.token, {
+            subject: 'x',
+            description: 'y',
+            requester: { email: `b-${suffix}@example.com` },
+            assigneeId: real ? aAgent.user.id : absent.user,
+          }),
+      ],
+      [
+        'PATCH /v1/tickets/{B} assigneeId',
+        (real) => app('PATCH', bTicket, b.token, { assigneeId: real ? aAgent.user.id : absent.user }, ifMatch),
+      ],
+      [
+        'POST /v1/tickets/bulk ticketIds',
+        (real) =>
+          app('POST', '/v1/tickets/bulk', b.token, {
+            ticketIds: [real ? ids.ticket : absent.ticket],
+            changes: { priority: 'LOW' },
+          }),
+      ],
+      [
+        'POST /v1/tickets/bulk assigneeId',
+        (real) =>
+          app('POST', '/v1/tickets/bulk', b.token, {
+            ticketIds: [ids.bTicket.id],
+            changes: { assigneeId: real ? aAgent.user.id : absent.user },
+          }),
+      ],
+      [
+        'GET /v1/tickets?requesterId',
+        (real) => app('GET', `/v1/tickets?requesterId=${real ? ids.contact : absent.contact}`, b.token),
+      ],
+      [
+        'GET /v1/tickets/{B}/comments?cursor',
+        (real) => app('GET', `${bTicket}/comments?cursor=${real ? ids.comments[0] : absent.comment}`, b.token),
+      ],
+      [
+        'GET /v1/audit-logs?actorUserId',
+        (real) => control('GET', `/v1/audit-logs?actorUserId=${real ? a.user.id : absent.user}`, b.token),
+      ],
+      [
+        'POST /v1/auth/switch-tenant tenantSlug',
+        (real) =>
+          control('POST', '/v1/auth/switch-tenant', b.token, { tenantSlug: real ? a.tenant.slug : absent.slug }),
+      ],
     ];
     const before = await snapshotOfA();
     const failures: string[] = [];
@@ -229,13 +430,24 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       const differs = answersDiffer(realAnswer, absentAnswer, replacements);
       if (differs) failures.push(`${name}: ${differs}`);
       answered.push(`${name} ${realAnswer.status} ${realAnswer.body?.code ?? ''}`);
-      if (absentAnswer.status >= 500 || absentAnswer.status === 400) failures.push(`${name}: the case is malformed (${absentAnswer.status} ${JSON.stringify(absentAnswer.body).slice(0, 200)})`);
+      if (absentAnswer.status >= 500 || absentAnswer.status === 400)
+        failures.push(
+          `${name}: the case is malformed (${absentAnswer.status} ${JSON.stringify(absentAnswer.body).slice(0, 200)})`,
+        );
     }
     console.log(`cross-tenant ids in bodies and queries: ${answered.join('; ')}`);
     expect(failures).toEqual([]);
     // Tenant A's Idempotency-Key is no key of B's: B's request creates B's ticket, it replays nothing of A's.
-    const replay = await fx.request('POST', '/v1/tickets', { token: b.token, body: ids.idempotent.body, headers: { 'idempotency-key': ids.idempotent.key } });
-    expect({ status: replay.status, replayed: replay.headers.get('idempotent-replayed'), isA: replay.body.id === ids.idempotent.ticketId }).toEqual({ status: 201, replayed: null, isA: false });
+    const replay = await fx.request('POST', '/v1/tickets', {
+      token: b.token,
+      body: ids.idempotent.body,
+      headers: { 'idempotency-key': ids.idempotent.key },
+    });
+    expect({
+      status: replay.status,
+      replayed: replay.headers.get('idempotent-replayed'),
+      isA: replay.body.id === ids.idempotent.ticketId,
+    }).toEqual({ status: 201, replayed: null, isA: false });
     expect(await snapshotOfA()).toEqual(before);
   });
 });

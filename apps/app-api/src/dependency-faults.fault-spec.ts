@@ -59,7 +59,12 @@ describe('dependency faults under a mixed load: Redis, PgBouncer and PostgreSQL 
     catcher = await MailCatcher.start({ dir, httpPort: null });
     stack = await PrivateStack.start({
       durable: true,
-      env: { QUEUE_PREFIX: `hd-faults-${uniqueSuffix()}`, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(catcher.smtpPort), TENANT_CLIENT_POOL_SIZE: '2' },
+      env: {
+        QUEUE_PREFIX: `hd-faults-${uniqueSuffix()}`,
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(catcher.smtpPort),
+        TENANT_CLIENT_POOL_SIZE: '2',
+      },
     });
     worker = await startEmailWorker(stack.env);
     for (let i = 0; i < TENANTS; i++) owners.push(await stack.fx.createTenantWithOwner());
@@ -75,15 +80,33 @@ describe('dependency faults under a mixed load: Redis, PgBouncer and PostgreSQL 
   async function timed(op: string, call: () => Promise<HttpResult>): Promise<HttpResult> {
     const started = performance.now();
     const res = await call();
-    answers.push({ phase, op, status: res.status, code: res.body?.code, ms: performance.now() - started, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after') });
+    answers.push({
+      phase,
+      op,
+      status: res.status,
+      code: res.body?.code,
+      ms: performance.now() - started,
+      contentType: res.headers.get('content-type'),
+      retryAfter: res.headers.get('retry-after'),
+    });
     return res;
   }
 
   /** The messages of the errors both apps logged as unhandled (each a 500), to say why. */
   const unhandledErrors = () =>
-    [stack.fx.running.logs, stack.fx.control.running.logs].flatMap((logs) => logs.entries().filter((e) => e.msg === 'Unhandled error while serving request').map((e) => `${e.service}: ${(e.err as { message?: string } | undefined)?.message}`));
+    [stack.fx.running.logs, stack.fx.control.running.logs].flatMap((logs) =>
+      logs
+        .entries()
+        .filter((e) => e.msg === 'Unhandled error while serving request')
+        .map((e) => `${e.service}: ${(e.err as { message?: string } | undefined)?.message}`),
+    );
 
-  const createTicket = (ticket: Requested) => stack.fx.request('POST', '/v1/tickets', { token: ticket.owner.token, body: ticket.body, headers: { 'idempotency-key': ticket.key } });
+  const createTicket = (ticket: Requested) =>
+    stack.fx.request('POST', '/v1/tickets', {
+      token: ticket.owner.token,
+      body: ticket.body,
+      headers: { 'idempotency-key': ticket.key },
+    });
 
   /** One client of the load: creates, lists, reads and notes tickets of every tenant in turn, and logs in now and then. */
   async function client(n: number, running: () => boolean): Promise<void> {
@@ -94,7 +117,15 @@ describe('dependency faults under a mixed load: Redis, PgBouncer and PostgreSQL 
       const known = mine[i % Math.max(mine.length, 1)];
       switch (i % 5) {
         case 0: {
-          const ticket: Requested = { owner, key: randomUUID(), body: { subject: `Fault ${n}-${i} ${uniqueSuffix()}`, description: 'It broke while the lights flickered.', requester: { email: `fault-${uniqueSuffix()}@example.test` } } };
+          const ticket: Requested = {
+            owner,
+            key: randomUUID(),
+            body: {
+              subject: `Fault ${n}-${i} ${uniqueSuffix()}`,
+              description: 'It broke while the lights flickered.',
+              requester: { email: `fault-${uniqueSuffix()}@example.test` },
+            },
+          };
           requested.push(ticket);
           const res = await timed('create', () => createTicket(ticket));
           if (res.status === 201) ticket.id = res.body.id;
@@ -104,13 +135,26 @@ describe('dependency faults under a mixed load: Redis, PgBouncer and PostgreSQL 
           await timed('list', () => fx.request('GET', '/v1/tickets?limit=10', { token: owner.token }));
           break;
         case 2:
-          if (known) await timed('read', () => fx.request('GET', `/v1/tickets/${known.id}?include=comments`, { token: owner.token }));
+          if (known)
+            await timed('read', () =>
+              fx.request('GET', `/v1/tickets/${known.id}?include=comments`, { token: owner.token }),
+            );
           break;
         case 3:
-          if (known) await timed('note', () => fx.request('POST', `/v1/tickets/${known.id}/comments`, { token: owner.token, body: { body: `Note ${n}-${i}`, visibility: 'INTERNAL' } }));
+          if (known)
+            await timed('note', () =>
+              fx.request('POST', `/v1/tickets/${known.id}/comments`, {
+                token: owner.token,
+                body: { body: `Note ${n}-${i}`, visibility: 'INTERNAL' },
+              }),
+            );
           break;
         default:
-          await timed('login', () => fx.control.request('POST', '/v1/auth/login', { body: { email: owner.user.email, password: owner.password } }));
+          await timed('login', () =>
+            fx.control.request('POST', '/v1/auth/login', {
+              body: { email: owner.user.email, password: owner.password },
+            }),
+          );
       }
     }
   }
@@ -119,7 +163,9 @@ describe('dependency faults under a mixed load: Redis, PgBouncer and PostgreSQL 
   async function recovered(): Promise<boolean> {
     for (const owner of owners) {
       const list = await stack.fx.request('GET', '/v1/tickets?limit=1', { token: owner.token });
-      const login = await stack.fx.control.request('POST', '/v1/auth/login', { body: { email: owner.user.email, password: owner.password } });
+      const login = await stack.fx.control.request('POST', '/v1/auth/login', {
+        body: { email: owner.user.email, password: owner.password },
+      });
       const ready = await stack.fx.request('GET', '/health/ready');
       if (list.status !== 200 || login.status !== 200 || ready.status !== 200) return false;
     }
@@ -161,7 +207,9 @@ describe('dependency faults under a mixed load: Redis, PgBouncer and PostgreSQL 
     }
     t.diagnostic(`${answers.length} answers: ${JSON.stringify(Object.fromEntries(summary))}`);
 
-    const unexpected = answers.filter((a) => a.status >= 500 && !(a.status === 503 && OUTAGE_CODES.includes(a.code ?? '')));
+    const unexpected = answers.filter(
+      (a) => a.status >= 500 && !(a.status === 503 && OUTAGE_CODES.includes(a.code ?? '')),
+    );
     if (unexpected.length > 0) t.diagnostic(`unhandled errors: ${unhandledErrors().join('; ')}`);
     expect(unexpected).toEqual([]);
     // A client error under an outage would be our bug dressed as theirs.
@@ -171,11 +219,18 @@ describe('dependency faults under a mixed load: Redis, PgBouncer and PostgreSQL 
       expect(a.retryAfter).toMatch(/^[1-9]\d*$/);
     }
     // While a dependency is down, the timeouts bound every wait; once it is back, recovery is bounded by the wait for it below.
-    expect(answers.filter((a) => a.phase.endsWith(' down') && a.ms > MAX_WAIT_MS).map((a) => `${a.phase} ${a.op} ${Math.round(a.ms)} ms`)).toEqual([]);
+    expect(
+      answers
+        .filter((a) => a.phase.endsWith(' down') && a.ms > MAX_WAIT_MS)
+        .map((a) => `${a.phase} ${a.op} ${Math.round(a.ms)} ms`),
+    ).toEqual([]);
     // The database faults were felt (the load really ran through them), and before and after them it all worked.
-    for (const name of ['pgbouncer', 'postgresql']) expect(answers.some((a) => a.phase === `${name} down` && a.status === 503)).toBe(true);
+    for (const name of ['pgbouncer', 'postgresql'])
+      expect(answers.some((a) => a.phase === `${name} down` && a.status === 503)).toBe(true);
     // Redis is a cache, a limiter and a queue: with it down, reads and writes go on.
-    expect(answers.filter((a) => a.phase === 'redis down' && a.op === 'create' && a.status === 201).length).toBeGreaterThan(0);
+    expect(
+      answers.filter((a) => a.phase === 'redis down' && a.op === 'create' && a.status === 201).length,
+    ).toBeGreaterThan(0);
     expect(answers.filter((a) => a.phase.startsWith('after ') && a.status >= 300)).toEqual([]);
   });
 
@@ -190,14 +245,21 @@ describe('dependency faults under a mixed load: Redis, PgBouncer and PostgreSQL 
       const db = new Client({ connectionString: stack.url(owner.tenant.databaseName) });
       await db.connect();
       try {
-        const { rows } = await db.query<{ id: string; subject: string; requester: string | null; created_events: string }>(
+        const { rows } = await db.query<{
+          id: string;
+          subject: string;
+          requester: string | null;
+          created_events: string;
+        }>(
           `SELECT t.id, t.subject, c.email AS requester, (SELECT count(*) FROM ticket_events e WHERE e.ticket_id = t.id AND e.field = 'created') AS created_events
              FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_id`,
         );
         expect(rows.map((r) => r.id).sort()).toEqual(mine.map((r) => r.id).sort());
         for (const row of rows) {
           const asked = mine.find((r) => r.id === row.id)!;
-          expect({ subject: row.subject, requester: row.requester, createdEvents: Number(row.created_events) }).toEqual({ subject: asked.body.subject, requester: asked.body.requester.email, createdEvents: 1 });
+          expect({ subject: row.subject, requester: row.requester, createdEvents: Number(row.created_events) }).toEqual(
+            { subject: asked.body.subject, requester: asked.body.requester.email, createdEvents: 1 },
+          );
         }
       } finally {
         await db.end();
@@ -208,14 +270,22 @@ describe('dependency faults under a mixed load: Redis, PgBouncer and PostgreSQL 
   it('sends each ticket its acknowledgement once, never twice, whatever died on the way', async (t) => {
     const expected = new Set(requested.map((r) => r.body.requester.email));
     const acknowledged = async () => (await catcher.messages()).filter((m) => m.to.some((to) => expected.has(to)));
-    await waitFor(`${expected.size} acknowledgements`, async () => new Set((await acknowledged()).flatMap((m) => m.to)).size === expected.size, 60_000, 250);
+    await waitFor(
+      `${expected.size} acknowledgements`,
+      async () => new Set((await acknowledged()).flatMap((m) => m.to)).size === expected.size,
+      60_000,
+      250,
+    );
     // Late duplicates (a retried job, a swept outbox row) would arrive within the sweeper's period.
     await new Promise((r) => setTimeout(r, 12_000));
     const messages = await acknowledged();
     const perAddress = new Map<string, number>();
     for (const m of messages) for (const to of m.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
     const doubled = [...perAddress].filter(([, n]) => n !== 1);
-    if (doubled.length > 0) t.diagnostic(`doubled: ${JSON.stringify(messages.filter((m) => doubled.some(([to]) => m.to.includes(to))).map((m) => ({ to: m.to, id: m.messageId, subject: m.subject, at: m.date })))}`);
+    if (doubled.length > 0)
+      t.diagnostic(
+        `doubled: ${JSON.stringify(messages.filter((m) => doubled.some(([to]) => m.to.includes(to))).map((m) => ({ to: m.to, id: m.messageId, subject: m.subject, at: m.date })))}`,
+      );
     expect(doubled).toEqual([]);
     expect(new Set(messages.map((m) => m.messageId)).size).toBe(messages.length);
   });

@@ -31,13 +31,17 @@ describe('app-api metrics (e2e)', () => {
   it('counts tenant client creations, LRU evictions and open clients as tenants are served', async () => {
     const before = (await scrape()).samples;
     for (const owner of owners) {
-      const created = await fx.request('POST', '/v1/tickets', { token: owner.token, body: { subject: 'Printer on fire', description: 'Third floor', requester: { email: 'carol@example.com' } } });
+      const created = await fx.request('POST', '/v1/tickets', {
+        token: owner.token,
+        body: { subject: 'Printer on fire', description: 'Third floor', requester: { email: 'carol@example.com' } },
+      });
       expect(created.status).toBe(201);
       ticketIds.push(created.body.id);
       expect((await fx.request('GET', `/v1/tickets/${created.body.id}`, { token: owner.token })).status).toBe(200);
     }
     const { samples } = await scrape();
-    const delta = (name: string, labels: Record<string, string> = {}) => sampleSum(samples, name, labels) - sampleSum(before, name, labels);
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      sampleSum(samples, name, labels) - sampleSum(before, name, labels);
     expect(delta('helpdeskly_tenant_client_creations_total', { outcome: 'created' })).toBe(3);
     expect(delta('helpdeskly_tenant_client_creations_total', { outcome: 'failed' })).toBe(0);
     expect(delta('helpdeskly_tenant_client_evictions_total', { reason: 'lru' })).toBe(1);
@@ -48,10 +52,15 @@ describe('app-api metrics (e2e)', () => {
 
   it('labels requests by route template, and no label carries a tenant, a user, a ticket or a raw URL', async () => {
     const { text, samples } = await scrape();
-    expect(sampleSum(samples, 'helpdeskly_http_requests_total', { method: 'GET', route: '/v1/tickets/:id', status: '200' })).toBe(3);
-    expect(sampleSum(samples, 'helpdeskly_http_requests_total', { method: 'POST', route: '/v1/tickets', status: '201' })).toBe(3);
+    expect(
+      sampleSum(samples, 'helpdeskly_http_requests_total', { method: 'GET', route: '/v1/tickets/:id', status: '200' }),
+    ).toBe(3);
+    expect(
+      sampleSum(samples, 'helpdeskly_http_requests_total', { method: 'POST', route: '/v1/tickets', status: '201' }),
+    ).toBe(3);
     for (const owner of owners) {
-      for (const secret of [owner.tenant.id, owner.tenant.slug, owner.user.id, owner.user.email]) expect(text).not.toContain(secret);
+      for (const secret of [owner.tenant.id, owner.tenant.slug, owner.user.id, owner.user.email])
+        expect(text).not.toContain(secret);
     }
     for (const id of ticketIds) expect(text).not.toContain(id);
     const labelValues = samples.flatMap((s) => Object.values(s.labels));
@@ -62,10 +71,20 @@ describe('app-api metrics (e2e)', () => {
 
   it('times database operations of the control and the tenant databases by model and operation', async () => {
     const { samples } = await scrape();
-    expect(sampleSum(samples, 'helpdeskly_db_query_duration_seconds_count', { database: 'tenant', model: 'sql', operation: 'ticketCreate' })).toBe(3);
-    expect(sampleSum(samples, 'helpdeskly_db_query_duration_seconds_count', { database: 'control' })).toBeGreaterThan(0);
+    expect(
+      sampleSum(samples, 'helpdeskly_db_query_duration_seconds_count', {
+        database: 'tenant',
+        model: 'sql',
+        operation: 'ticketCreate',
+      }),
+    ).toBe(3);
+    expect(sampleSum(samples, 'helpdeskly_db_query_duration_seconds_count', { database: 'control' })).toBeGreaterThan(
+      0,
+    );
     expect(sampleSum(samples, 'helpdeskly_db_query_duration_seconds_sum', { database: 'tenant' })).toBeGreaterThan(0);
-    const databases = new Set(samples.filter((s) => s.name === 'helpdeskly_db_query_duration_seconds_count').map((s) => s.labels.database));
+    const databases = new Set(
+      samples.filter((s) => s.name === 'helpdeskly_db_query_duration_seconds_count').map((s) => s.labels.database),
+    );
     expect([...databases].sort()).toEqual(['control', 'tenant']);
   });
 
@@ -73,7 +92,12 @@ describe('app-api metrics (e2e)', () => {
     const { samples } = await scrape();
     const depths = samples.filter((s) => s.name === 'helpdeskly_queue_jobs');
     for (const queue of QUEUE_NAMES) {
-      expect(depths.filter((s) => s.labels.queue === queue).map((s) => s.labels.state).sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'prioritized', 'waiting', 'waiting-children']);
+      expect(
+        depths
+          .filter((s) => s.labels.queue === queue)
+          .map((s) => s.labels.state)
+          .sort(),
+      ).toEqual(['active', 'completed', 'delayed', 'failed', 'prioritized', 'waiting', 'waiting-children']);
     }
     expect(depths.every((s) => Number.isInteger(s.value) && s.value >= 0)).toBe(true);
   });

@@ -18,9 +18,20 @@ describe('app-api under fuzz (from its OpenAPI document)', () => {
     fx = await startAppApi();
     owner = await fx.createTenantWithOwner();
     // Rows for the path parameters, so cases reach the handlers and not only a 404.
-    const ticket = await fx.request('POST', '/v1/tickets', { token: owner.token, body: { subject: 'Fuzz', description: 'Seed row', requester: { email: 'fuzz@example.com', name: 'Fuzz' }, tags: ['billing'] } });
+    const ticket = await fx.request('POST', '/v1/tickets', {
+      token: owner.token,
+      body: {
+        subject: 'Fuzz',
+        description: 'Seed row',
+        requester: { email: 'fuzz@example.com', name: 'Fuzz' },
+        tags: ['billing'],
+      },
+    });
     expect(ticket.status).toBe(201);
-    const comment = await fx.request('POST', `/v1/tickets/${ticket.body.id}/comments`, { token: owner.token, body: { body: 'Seed comment' } });
+    const comment = await fx.request('POST', `/v1/tickets/${ticket.body.id}/comments`, {
+      token: owner.token,
+      body: { body: 'Seed comment' },
+    });
     pathValues = {
       id: [ticket.body.id, ticket.body.requesterId, ...(comment.status === 201 ? [comment.body.id] : [])],
       number: [String(ticket.body.number)],
@@ -32,7 +43,9 @@ describe('app-api under fuzz (from its OpenAPI document)', () => {
 
   /** The error the server logged for a request, to say at once why it failed. */
   const loggedError = (requestId?: string) => {
-    const entry = fx.running.logs.entries().find((e) => e.requestId === requestId && (e.err || e.level === 'error' || Number(e.level) >= 50));
+    const entry = fx.running.logs
+      .entries()
+      .find((e) => e.requestId === requestId && (e.err || e.level === 'error' || Number(e.level) >= 50));
     return entry ? JSON.stringify(entry.err ?? entry).slice(0, 1500) : 'nothing';
   };
 
@@ -46,12 +59,22 @@ describe('app-api under fuzz (from its OpenAPI document)', () => {
 
     // A throwaway member per operation (OWNER and AGENT), of the one tenant whose rows the fuzz may change.
     const identityFor = async (): Promise<FuzzIdentity> => {
-      const [admin, agent] = await Promise.all([fx.addMember(owner.tenant, MembershipRole.OWNER), fx.addMember(owner.tenant, MembershipRole.AGENT)]);
+      const [admin, agent] = await Promise.all([
+        fx.addMember(owner.tenant, MembershipRole.OWNER),
+        fx.addMember(owner.tenant, MembershipRole.AGENT),
+      ]);
       return { tokens: [admin.token, agent.token], pathValues };
     };
     const report = await fuzzOpenApi({ baseUrl: fx.running.baseUrl, document, identityFor, seed, runs });
-    console.log(`app-api fuzz: ${report.operations} operations, ${report.cases} cases (seed ${seed}, ${runs} runs each); statuses ${JSON.stringify(report.statuses)}`);
-    expect(report.failures.map((f) => `${f.operation}: ${f.problem}\n    ${f.request}\n    (FUZZ_SEED=${seed} FUZZ_RUNS=${runs}; operation seed ${f.seed})\n    logged: ${loggedError(f.requestId)}`)).toEqual([]);
+    console.log(
+      `app-api fuzz: ${report.operations} operations, ${report.cases} cases (seed ${seed}, ${runs} runs each); statuses ${JSON.stringify(report.statuses)}`,
+    );
+    expect(
+      report.failures.map(
+        (f) =>
+          `${f.operation}: ${f.problem}\n    ${f.request}\n    (FUZZ_SEED=${seed} FUZZ_RUNS=${runs}; operation seed ${f.seed})\n    logged: ${loggedError(f.requestId)}`,
+      ),
+    ).toEqual([]);
     expect(report.cases).toBeGreaterThanOrEqual(report.operations * runs);
 
     // Healthy afterwards: ready, and a normal request of a new member works.

@@ -17,11 +17,17 @@ describe('control-api metrics (e2e)', () => {
     expect(response.status).toBe(200);
     return { text: response.body as string, samples: parsePrometheusText(response.body as string) };
   };
-  const login = (email: string, password: string) => fx.request('POST', '/v1/auth/login', { body: { email, password } });
+  const login = (email: string, password: string) =>
+    fx.request('POST', '/v1/auth/login', { body: { email, password } });
 
   before(async () => {
     // Lock after three failures; no rate limit in the way of the failed attempts.
-    fx = await ControlFixture.start({ ENABLE_METRICS: 'true', LOGIN_MAX_FAILURES: '3', LOGIN_LOCKOUT_SECONDS: '60', RATE_LIMIT_ENABLED: 'false' });
+    fx = await ControlFixture.start({
+      ENABLE_METRICS: 'true',
+      LOGIN_MAX_FAILURES: '3',
+      LOGIN_LOCKOUT_SECONDS: '60',
+      RATE_LIMIT_ENABLED: 'false',
+    });
     account = await fx.createUser();
   });
   after(() => fx?.close());
@@ -34,7 +40,8 @@ describe('control-api metrics (e2e)', () => {
     expect((await login(account.user.email, account.password)).status).toBe(401);
 
     const { text, samples } = await scrape();
-    const delta = (name: string, labels: Record<string, string> = {}) => sampleSum(samples, name, labels) - sampleSum(before, name, labels);
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      sampleSum(samples, name, labels) - sampleSum(before, name, labels);
     expect(delta('helpdeskly_login_failures_total', { reason: 'unknown_email' })).toBe(1);
     expect(delta('helpdeskly_login_failures_total', { reason: 'wrong_password' })).toBe(3);
     expect(delta('helpdeskly_login_failures_total', { reason: 'account_locked' })).toBe(1);
@@ -45,8 +52,16 @@ describe('control-api metrics (e2e)', () => {
 
   it('times the control database by model and operation', async () => {
     const { samples } = await scrape();
-    expect(sampleSum(samples, 'helpdeskly_db_query_duration_seconds_count', { database: 'control', model: 'User', operation: 'findUnique' })).toBeGreaterThan(0);
-    expect(samples.some((s) => s.name === 'helpdeskly_db_query_duration_seconds_count' && s.labels.database !== 'control')).toBe(false);
+    expect(
+      sampleSum(samples, 'helpdeskly_db_query_duration_seconds_count', {
+        database: 'control',
+        model: 'User',
+        operation: 'findUnique',
+      }),
+    ).toBeGreaterThan(0);
+    expect(
+      samples.some((s) => s.name === 'helpdeskly_db_query_duration_seconds_count' && s.labels.database !== 'control'),
+    ).toBe(false);
   });
 
   it('serves no /metrics with ENABLE_METRICS=false', async () => {

@@ -32,7 +32,10 @@ describe('control-api under fuzz (from its OpenAPI document)', () => {
     [tenant, victim] = await Promise.all([fx.createTenant(), fx.createTenant()]);
     colleague = await fx.member(tenant, MembershipRole.AGENT);
     const owner = await fx.member(tenant, MembershipRole.OWNER);
-    const invitation = await fx.request('POST', '/v1/invitations', { token: owner.token, body: { email: `invitee-${process.pid}@fixture.test`, role: 'AGENT' } });
+    const invitation = await fx.request('POST', '/v1/invitations', {
+      token: owner.token,
+      body: { email: `invitee-${process.pid}@fixture.test`, role: 'AGENT' },
+    });
     expect(invitation.status).toBe(201);
     invitationId = invitation.body.id;
   });
@@ -48,7 +51,9 @@ describe('control-api under fuzz (from its OpenAPI document)', () => {
 
   /** The error the server logged for a request, to say at once why it failed. */
   const loggedError = (requestId?: string) => {
-    const entry = fx.running.logs.entries().find((e) => e.requestId === requestId && (e.err || e.level === 'error' || Number(e.level) >= 50));
+    const entry = fx.running.logs
+      .entries()
+      .find((e) => e.requestId === requestId && (e.err || e.level === 'error' || Number(e.level) >= 50));
     return entry ? JSON.stringify(entry.err ?? entry).slice(0, 1500) : 'nothing';
   };
 
@@ -62,10 +67,17 @@ describe('control-api under fuzz (from its OpenAPI document)', () => {
 
     // Throwaway identities for each operation: logout, password change or 2FA changes of one operation's cases never reach another's.
     const identityFor = async (op: { id: string }): Promise<FuzzIdentity> => {
-      const [owner, admin] = await Promise.all([fx.member(tenant, MembershipRole.OWNER), fx.member(tenant, MembershipRole.AGENT, { isPlatformAdmin: true })]);
+      const [owner, admin] = await Promise.all([
+        fx.member(tenant, MembershipRole.OWNER),
+        fx.member(tenant, MembershipRole.AGENT, { isPlatformAdmin: true }),
+      ]);
       return {
         tokens: [owner.token, admin.token],
-        pathValues: { id: [victim.id, invitationId, '1'], userId: [colleague.user.id, owner.user.id], queue: Object.values(QUEUES) },
+        pathValues: {
+          id: [victim.id, invitationId, '1'],
+          userId: [colleague.user.id, owner.user.id],
+          queue: Object.values(QUEUES),
+        },
         neverValid: PLATFORM_WIDE.has(op.id),
       };
     };
@@ -76,11 +88,19 @@ describe('control-api under fuzz (from its OpenAPI document)', () => {
       seed,
       runs,
       onAnswer: (op, _request, answer) => {
-        if (op.id === 'POST /v1/auth/signup' && answer.status === 201) madeBySignup.add(JSON.parse(answer.text).tenant.id);
+        if (op.id === 'POST /v1/auth/signup' && answer.status === 201)
+          madeBySignup.add(JSON.parse(answer.text).tenant.id);
       },
     });
-    console.log(`control-api fuzz: ${report.operations} operations, ${report.cases} cases (seed ${seed}, ${runs} runs each); statuses ${JSON.stringify(report.statuses)}`);
-    expect(report.failures.map((f) => `${f.operation}: ${f.problem}\n    ${f.request}\n    (FUZZ_SEED=${seed} FUZZ_RUNS=${runs}; operation seed ${f.seed})\n    logged: ${loggedError(f.requestId)}`)).toEqual([]);
+    console.log(
+      `control-api fuzz: ${report.operations} operations, ${report.cases} cases (seed ${seed}, ${runs} runs each); statuses ${JSON.stringify(report.statuses)}`,
+    );
+    expect(
+      report.failures.map(
+        (f) =>
+          `${f.operation}: ${f.problem}\n    ${f.request}\n    (FUZZ_SEED=${seed} FUZZ_RUNS=${runs}; operation seed ${f.seed})\n    logged: ${loggedError(f.requestId)}`,
+      ),
+    ).toEqual([]);
     expect(report.cases).toBeGreaterThanOrEqual(report.operations * runs);
 
     // Healthy afterwards: ready, and a normal request of a new member works.

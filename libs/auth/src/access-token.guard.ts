@@ -16,7 +16,11 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly tokens: AccessTokenService, private readonly revocations: SessionRevocations) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokenService,
+    private readonly revocations: SessionRevocations,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -24,9 +28,11 @@ export class AccessTokenGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers.authorization;
-    if (!header) throw new AuthException(AuthErrorCode.MissingToken, 'Send an access token: Authorization: Bearer <token>.');
+    if (!header)
+      throw new AuthException(AuthErrorCode.MissingToken, 'Send an access token: Authorization: Bearer <token>.');
     const match = BEARER.exec(header);
-    if (!match) throw new AuthException(AuthErrorCode.InvalidToken, 'The Authorization header must be "Bearer <token>".');
+    if (!match)
+      throw new AuthException(AuthErrorCode.InvalidToken, 'The Authorization header must be "Bearer <token>".');
 
     const auth = this.tokens.verifyAccess(match[1]);
     // Every request, remembered verification or not: a logout must end the token at once.
@@ -35,7 +41,8 @@ export class AccessTokenGuard implements CanActivate {
     request.logContext = { ...request.logContext, tenantId: auth.tenantId, userId: auth.userId };
 
     const roles = this.reflector.getAllAndOverride<MembershipRoleName[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles && !roles.includes(auth.role)) throw new AuthException(AuthErrorCode.InsufficientRole, `This needs one of the roles ${roles.join(', ')}.`);
+    if (roles && !roles.includes(auth.role))
+      throw new AuthException(AuthErrorCode.InsufficientRole, `This needs one of the roles ${roles.join(', ')}.`);
     if (this.reflector.getAllAndOverride<boolean>(PLATFORM_ADMIN_ONLY, targets) && !auth.isPlatformAdmin) {
       throw new AuthException(AuthErrorCode.InsufficientRole, 'This needs a platform administrator.');
     }

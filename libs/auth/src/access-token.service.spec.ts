@@ -9,10 +9,20 @@ import { type JwtKeys, JwtKeySource } from './jwt-key-source';
 
 const SECRET = 'current-secret-that-is-long-enough-0123456789';
 const OLD_SECRET = 'previous-secret-that-is-long-enough-0123456789';
-const BASE = { CONTROL_DATABASE_URL: 'postgresql://u@h/c', DATABASE_URL: 'postgresql://u@h/p', DB_ENCRYPTION_KEY: 'k'.repeat(40), TENANT_GATEWAY_PASSWORD: 'g'.repeat(40), JWT_ISSUER: 'helpdeskly', JWT_AUDIENCE: 'helpdeskly-api' };
+const BASE = {
+  CONTROL_DATABASE_URL: 'postgresql://u@h/c',
+  DATABASE_URL: 'postgresql://u@h/p',
+  DB_ENCRYPTION_KEY: 'k'.repeat(40),
+  TENANT_GATEWAY_PASSWORD: 'g'.repeat(40),
+  JWT_ISSUER: 'helpdeskly',
+  JWT_AUDIENCE: 'helpdeskly-api',
+};
 const service = (env: Record<string, string> = {}) => {
   const config = loadConfig({ ...BASE, JWT_SECRET: SECRET, ...env });
-  return new AccessTokenService(config, new FixedKeys({ current: config.auth.jwtSecret!, previous: config.auth.jwtPreviousSecret }));
+  return new AccessTokenService(
+    config,
+    new FixedKeys({ current: config.auth.jwtSecret!, previous: config.auth.jwtPreviousSecret }),
+  );
 };
 
 /** Keys a test sets, and changes while the service runs as a Vault rotation would (a unit-test fake). */
@@ -38,7 +48,13 @@ function codeOf(fn: () => unknown): AuthErrorCode | 'accepted' {
 
 /** Signs a token the way an attacker or a misconfigured peer might. */
 const forge = (payload: object, secret: jsonwebtoken.Secret, options: jsonwebtoken.SignOptions) =>
-  jsonwebtoken.sign({ exp: Math.floor(Date.now() / 1000) + 60, ...payload }, secret, { issuer: 'helpdeskly', audience: 'helpdeskly-api', jwtid: 'j', keyid: keyIdOf(SECRET), ...options });
+  jsonwebtoken.sign({ exp: Math.floor(Date.now() / 1000) + 60, ...payload }, secret, {
+    issuer: 'helpdeskly',
+    audience: 'helpdeskly-api',
+    jwtid: 'j',
+    keyid: keyIdOf(SECRET),
+    ...options,
+  });
 const claims = { sub: 'u-1', tid: 't-1', role: 'ADMIN', typ: 'access', sid: 's-1' };
 
 describe(AccessTokenService.name, () => {
@@ -64,44 +80,82 @@ describe(AccessTokenService.name, () => {
   });
 
   it('rejects another HMAC algorithm with the right secret', () => {
-    expect(codeOf(() => service().verifyAccess(forge(claims, SECRET, { algorithm: 'HS512' })))).toBe(AuthErrorCode.InvalidToken);
+    expect(codeOf(() => service().verifyAccess(forge(claims, SECRET, { algorithm: 'HS512' })))).toBe(
+      AuthErrorCode.InvalidToken,
+    );
   });
 
   it('rejects an RS256 token', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    expect(codeOf(() => service().verifyAccess(forge(claims, privateKey, { algorithm: 'RS256' })))).toBe(AuthErrorCode.InvalidToken);
+    expect(codeOf(() => service().verifyAccess(forge(claims, privateKey, { algorithm: 'RS256' })))).toBe(
+      AuthErrorCode.InvalidToken,
+    );
   });
 
   it('rejects a bad signature, a wrong issuer and a wrong audience', () => {
     const sut = service();
-    expect(codeOf(() => sut.verifyAccess(forge(claims, 'another-secret-entirely-0123456789abcdef', { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
-    expect(codeOf(() => sut.verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', issuer: 'evil' })))).toBe(AuthErrorCode.InvalidToken);
-    expect(codeOf(() => sut.verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', audience: 'other-api' })))).toBe(AuthErrorCode.InvalidToken);
+    expect(
+      codeOf(() => sut.verifyAccess(forge(claims, 'another-secret-entirely-0123456789abcdef', { algorithm: 'HS256' }))),
+    ).toBe(AuthErrorCode.InvalidToken);
+    expect(codeOf(() => sut.verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', issuer: 'evil' })))).toBe(
+      AuthErrorCode.InvalidToken,
+    );
+    expect(codeOf(() => sut.verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', audience: 'other-api' })))).toBe(
+      AuthErrorCode.InvalidToken,
+    );
   });
 
   it('rejects a token without exp, as it would never expire', () => {
     const { exp: _exp, ...payload } = { ...claims, exp: 0 };
-    const forever = jsonwebtoken.sign(payload, SECRET, { algorithm: 'HS256', issuer: 'helpdeskly', audience: 'helpdeskly-api', jwtid: 'j', keyid: keyIdOf(SECRET) });
+    const forever = jsonwebtoken.sign(payload, SECRET, {
+      algorithm: 'HS256',
+      issuer: 'helpdeskly',
+      audience: 'helpdeskly-api',
+      jwtid: 'j',
+      keyid: keyIdOf(SECRET),
+    });
     expect(JSON.parse(Buffer.from(forever.split('.')[1], 'base64url').toString())).not.toHaveProperty('exp');
     expect(codeOf(() => service().verifyAccess(forever))).toBe(AuthErrorCode.InvalidToken);
   });
 
   it('rejects a token without iat, or issued in the future', () => {
-    expect(codeOf(() => service().verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', noTimestamp: true })))).toBe(AuthErrorCode.InvalidToken);
+    expect(codeOf(() => service().verifyAccess(forge(claims, SECRET, { algorithm: 'HS256', noTimestamp: true })))).toBe(
+      AuthErrorCode.InvalidToken,
+    );
     const now = Math.floor(Date.now() / 1000);
-    expect(codeOf(() => service().verifyAccess(forge({ ...claims, iat: now + 3600, exp: now + 3900 }, SECRET, { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
+    expect(
+      codeOf(() =>
+        service().verifyAccess(forge({ ...claims, iat: now + 3600, exp: now + 3900 }, SECRET, { algorithm: 'HS256' })),
+      ),
+    ).toBe(AuthErrorCode.InvalidToken);
   });
 
   it('rejects a token living longer than JWT_EXPIRES_IN, and accepts one living exactly that long', () => {
     const now = Math.floor(Date.now() / 1000);
-    expect(codeOf(() => service().verifyAccess(forge({ ...claims, iat: now, exp: now + 901 }, SECRET, { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
-    expect(codeOf(() => service().verifyAccess(forge({ ...claims, iat: now - 10, exp: now + 365 * 86_400 }, SECRET, { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
-    expect(codeOf(() => service().verifyAccess(forge({ ...claims, iat: now, exp: now + 900 }, SECRET, { algorithm: 'HS256' })))).toBe('accepted');
+    expect(
+      codeOf(() =>
+        service().verifyAccess(forge({ ...claims, iat: now, exp: now + 901 }, SECRET, { algorithm: 'HS256' })),
+      ),
+    ).toBe(AuthErrorCode.InvalidToken);
+    expect(
+      codeOf(() =>
+        service().verifyAccess(
+          forge({ ...claims, iat: now - 10, exp: now + 365 * 86_400 }, SECRET, { algorithm: 'HS256' }),
+        ),
+      ),
+    ).toBe(AuthErrorCode.InvalidToken);
+    expect(
+      codeOf(() =>
+        service().verifyAccess(forge({ ...claims, iat: now, exp: now + 900 }, SECRET, { algorithm: 'HS256' })),
+      ),
+    ).toBe('accepted');
   });
 
   it('rejects an access token without its session (sid)', () => {
     const { sid: _sid, ...withoutSession } = claims;
-    expect(codeOf(() => service().verifyAccess(forge(withoutSession, SECRET, { algorithm: 'HS256' })))).toBe(AuthErrorCode.InvalidToken);
+    expect(codeOf(() => service().verifyAccess(forge(withoutSession, SECRET, { algorithm: 'HS256' })))).toBe(
+      AuthErrorCode.InvalidToken,
+    );
   });
 
   it('rejects an expired token as expired', () => {
@@ -114,7 +168,10 @@ describe(AccessTokenService.name, () => {
     expect(codeOf(() => sut.verifyAccess('not.a.jwt'))).toBe(AuthErrorCode.InvalidToken);
     const challenge = sut.signPurpose('2fa_challenge', { sub: 'u-1' }, 300);
     expect(codeOf(() => sut.verifyAccess(challenge.token))).toBe(AuthErrorCode.InvalidToken);
-    expect(sut.verifyPurpose(challenge.token, '2fa_challenge')).toMatchObject({ userId: 'u-1', tokenId: challenge.tokenId });
+    expect(sut.verifyPurpose(challenge.token, '2fa_challenge')).toMatchObject({
+      userId: 'u-1',
+      tokenId: challenge.tokenId,
+    });
   });
 
   it('keeps verifying tokens of the previous secret during a rotation, and only then', () => {
@@ -127,7 +184,13 @@ describe(AccessTokenService.name, () => {
   });
 
   it('reads durations', () => {
-    expect([durationSeconds('15m'), durationSeconds('900s'), durationSeconds('900'), durationSeconds('1h'), durationSeconds('2d')]).toEqual([900, 900, 900, 3600, 172800]);
+    expect([
+      durationSeconds('15m'),
+      durationSeconds('900s'),
+      durationSeconds('900'),
+      durationSeconds('1h'),
+      durationSeconds('2d'),
+    ]).toEqual([900, 900, 900, 3600, 172800]);
   });
 
   it('follows a rotation of the keys it is given without being rebuilt: next verifies first, then signs, then previous retires', () => {
@@ -136,7 +199,10 @@ describe(AccessTokenService.name, () => {
     const sut = new AccessTokenService(loadConfig({ ...BASE, JWT_SECRET: SECRET }), keys);
     const old = sut.signAccess(subject).token;
     // A peer that already signs with the new key, while this one has only been told about it.
-    const peer = new AccessTokenService(loadConfig({ ...BASE, JWT_SECRET: NEW_SECRET }), new FixedKeys({ current: NEW_SECRET }));
+    const peer = new AccessTokenService(
+      loadConfig({ ...BASE, JWT_SECRET: NEW_SECRET }),
+      new FixedKeys({ current: NEW_SECRET }),
+    );
     const fromPeer = peer.signAccess(subject).token;
     expect(codeOf(() => sut.verifyAccess(fromPeer))).toBe(AuthErrorCode.InvalidToken);
     keys.keys = { current: SECRET, next: NEW_SECRET };

@@ -81,9 +81,15 @@ export class AccessTokenService {
   // public key on every verify (crypto.createPublicKey, ~6 % of a request's CPU).
   private keyring?: Keyring;
   /** Access tokens already verified, oldest first (see verifyAccess). */
-  private readonly verified = new Map<string, { readonly auth: AuthContext; readonly keyring: Keyring; readonly expiresAtMs: number }>();
+  private readonly verified = new Map<
+    string,
+    { readonly auth: AuthContext; readonly keyring: Keyring; readonly expiresAtMs: number }
+  >();
 
-  constructor(private readonly config: AppConfig, private readonly secrets: JwtKeySource) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly secrets: JwtKeySource,
+  ) {
     this.accessTtl = durationSeconds(config.auth.jwtExpiresIn);
   }
 
@@ -105,12 +111,32 @@ export class AccessTokenService {
   }
 
   /** An access token for a user acting in one tenant with one role, within session `sessionId` (a refresh token family). */
-  signAccess(subject: { userId: string; tenantId: string; role: MembershipRoleName; isPlatformAdmin: boolean; sessionId: string }): SignedToken {
-    return this.sign({ sub: subject.userId, tid: subject.tenantId, role: subject.role, pa: subject.isPlatformAdmin || undefined, sid: subject.sessionId }, 'access', this.accessTtl);
+  signAccess(subject: {
+    userId: string;
+    tenantId: string;
+    role: MembershipRoleName;
+    isPlatformAdmin: boolean;
+    sessionId: string;
+  }): SignedToken {
+    return this.sign(
+      {
+        sub: subject.userId,
+        tid: subject.tenantId,
+        role: subject.role,
+        pa: subject.isPlatformAdmin || undefined,
+        sid: subject.sessionId,
+      },
+      'access',
+      this.accessTtl,
+    );
   }
 
   /** A short-lived token for another purpose (e.g. the second step of a 2FA login). */
-  signPurpose(purpose: Exclude<TokenPurpose, 'access'>, claims: { sub: string; tid?: string }, ttlSeconds: number): SignedToken {
+  signPurpose(
+    purpose: Exclude<TokenPurpose, 'access'>,
+    claims: { sub: string; tid?: string },
+    ttlSeconds: number,
+  ): SignedToken {
     return this.sign(claims, purpose, ttlSeconds);
   }
 
@@ -126,10 +152,13 @@ export class AccessTokenService {
     const known = this.verified.get(token);
     if (known && known.keyring === keyring && known.expiresAtMs > Date.now()) return known.auth;
     const claims = this.verify(token, 'access');
-    if (!claims.tid || !MEMBERSHIP_ROLES.includes(claims.role as MembershipRoleName)) throw new AuthException(AuthErrorCode.InvalidToken, 'The token lacks its tenant or role.');
-    if (typeof claims.sid !== 'string' || claims.sid.length === 0 || claims.sid.length > 64) throw new AuthException(AuthErrorCode.InvalidToken, 'The token lacks its session.');
+    if (!claims.tid || !MEMBERSHIP_ROLES.includes(claims.role as MembershipRoleName))
+      throw new AuthException(AuthErrorCode.InvalidToken, 'The token lacks its tenant or role.');
+    if (typeof claims.sid !== 'string' || claims.sid.length === 0 || claims.sid.length > 64)
+      throw new AuthException(AuthErrorCode.InvalidToken, 'The token lacks its session.');
     // A token minted to outlive JWT_EXPIRES_IN (a leaked key, a misconfigured peer) is not ours to honour.
-    if (claims.exp - claims.iat > this.accessTtl) throw new AuthException(AuthErrorCode.InvalidToken, 'The token lives longer than access tokens may.');
+    if (claims.exp - claims.iat > this.accessTtl)
+      throw new AuthException(AuthErrorCode.InvalidToken, 'The token lives longer than access tokens may.');
     const auth: AuthContext = Object.freeze({
       userId: claims.sub,
       tenantId: claims.tid,
@@ -144,45 +173,63 @@ export class AccessTokenService {
     return auth;
   }
 
-  verifyPurpose(token: string, purpose: Exclude<TokenPurpose, 'access'>): { userId: string; tenantId?: string; tokenId: string; expiresAt: Date } {
+  verifyPurpose(
+    token: string,
+    purpose: Exclude<TokenPurpose, 'access'>,
+  ): { userId: string; tenantId?: string; tokenId: string; expiresAt: Date } {
     const claims = this.verify(token, purpose);
     return { userId: claims.sub, tenantId: claims.tid, tokenId: claims.jti, expiresAt: new Date(claims.exp * 1000) };
   }
 
-  private sign(claims: Omit<Claims, 'typ' | 'jti' | 'iat' | 'exp'>, purpose: TokenPurpose, ttlSeconds: number): SignedToken {
+  private sign(
+    claims: Omit<Claims, 'typ' | 'jti' | 'iat' | 'exp'>,
+    purpose: TokenPurpose,
+    ttlSeconds: number,
+  ): SignedToken {
     const tokenId = randomUUID();
     const { keys, currentKeyId } = this.keysNow();
-    const token = signJwt(
-      { ...claims, typ: purpose },
-      keys.get(currentKeyId)!,
-      {
-        algorithm: ALGORITHM,
-        keyid: currentKeyId,
-        expiresIn: ttlSeconds,
-        issuer: this.config.auth.jwtIssuer,
-        audience: this.config.auth.jwtAudience,
-        jwtid: tokenId,
-      },
-    );
+    const token = signJwt({ ...claims, typ: purpose }, keys.get(currentKeyId)!, {
+      algorithm: ALGORITHM,
+      keyid: currentKeyId,
+      expiresIn: ttlSeconds,
+      issuer: this.config.auth.jwtIssuer,
+      audience: this.config.auth.jwtAudience,
+      jwtid: tokenId,
+    });
     return { token, tokenId, expiresIn: ttlSeconds };
   }
 
   private verify(token: string, purpose: TokenPurpose): Claims {
     const header = headerOf(token);
-    if (!header || header.alg !== ALGORITHM) throw new AuthException(AuthErrorCode.InvalidToken, 'The token is malformed or not signed with the expected algorithm.');
+    if (!header || header.alg !== ALGORITHM)
+      throw new AuthException(
+        AuthErrorCode.InvalidToken,
+        'The token is malformed or not signed with the expected algorithm.',
+      );
     const secret = typeof header.kid === 'string' ? this.keysNow().keys.get(header.kid) : undefined;
     if (!secret) throw new AuthException(AuthErrorCode.InvalidToken, 'The token was signed with an unknown key.');
     let claims: Claims;
     try {
-      claims = verifyJwt(token, secret, { algorithms: [ALGORITHM], issuer: this.config.auth.jwtIssuer, audience: this.config.auth.jwtAudience }) as Claims;
+      claims = verifyJwt(token, secret, {
+        algorithms: [ALGORITHM],
+        issuer: this.config.auth.jwtIssuer,
+        audience: this.config.auth.jwtAudience,
+      }) as Claims;
     } catch (error) {
-      if ((error as Error).name === 'TokenExpiredError') throw new AuthException(AuthErrorCode.TokenExpired, 'The token has expired.');
+      if ((error as Error).name === 'TokenExpiredError')
+        throw new AuthException(AuthErrorCode.TokenExpired, 'The token has expired.');
       throw new AuthException(AuthErrorCode.InvalidToken, 'The token could not be verified.');
     }
-    if (claims.typ !== purpose || typeof claims.sub !== 'string' || typeof claims.jti !== 'string') throw new AuthException(AuthErrorCode.InvalidToken, 'The token is not valid for this use.');
+    if (claims.typ !== purpose || typeof claims.sub !== 'string' || typeof claims.jti !== 'string')
+      throw new AuthException(AuthErrorCode.InvalidToken, 'The token is not valid for this use.');
     // jsonwebtoken checks exp only when present: a token without it would never expire.
-    if (!Number.isInteger(claims.exp) || !Number.isInteger(claims.iat)) throw new AuthException(AuthErrorCode.InvalidToken, 'The token must say when it was issued and when it expires (iat, exp).');
-    if (claims.iat > Math.floor(Date.now() / 1000) + CLOCK_SKEW_SECONDS || claims.exp <= claims.iat) throw new AuthException(AuthErrorCode.InvalidToken, 'The token\'s issue and expiry times are not plausible.');
+    if (!Number.isInteger(claims.exp) || !Number.isInteger(claims.iat))
+      throw new AuthException(
+        AuthErrorCode.InvalidToken,
+        'The token must say when it was issued and when it expires (iat, exp).',
+      );
+    if (claims.iat > Math.floor(Date.now() / 1000) + CLOCK_SKEW_SECONDS || claims.exp <= claims.iat)
+      throw new AuthException(AuthErrorCode.InvalidToken, "The token's issue and expiry times are not plausible.");
     return claims;
   }
 }

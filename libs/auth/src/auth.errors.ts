@@ -26,6 +26,9 @@ export class AuthException extends DomainException<AuthErrorCode> {
 }
 
 function headersFor(code: AuthErrorCode): Record<string, string> {
-  if (TABLE[code].status === 401) return { 'www-authenticate': `Bearer error="${code === AuthErrorCode.MissingToken ? 'invalid_request' : 'invalid_token'}"` };
+  if (TABLE[code].status === 401)
+    return {
+      'www-authenticate': `Bearer error="${code === AuthErrorCode.MissingToken ? 'invalid_request' : 'invalid_token'}"`,
+    };
   return code === AuthErrorCode.RevocationUnavailable ? { 'retry-after': '5' } : {};
 }

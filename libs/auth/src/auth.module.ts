@@ -7,7 +7,12 @@ import { SessionRevocations } from './session-revocations';
 /** Token signing and verification, the session deny-list, and the deny-by-default guard of the app that imports it. */
 @Global()
 @Module({
-  providers: [AccessTokenService, SessionRevocations, AccessTokenGuard, { provide: APP_GUARD, useExisting: AccessTokenGuard }],
+  providers: [
+    AccessTokenService,
+    SessionRevocations,
+    AccessTokenGuard,
+    { provide: APP_GUARD, useExisting: AccessTokenGuard },
+  ],
   exports: [AccessTokenService, SessionRevocations],
 })
 export class AuthModule {}

@@ -40,7 +40,11 @@ export class SessionRevocations {
   private fallback?: RevokedSessionsSource | null;
   private degraded = false;
 
-  constructor(private readonly redis: RedisClient, tokens: AccessTokenService, private readonly moduleRef: ModuleRef) {
+  constructor(
+    private readonly redis: RedisClient,
+    tokens: AccessTokenService,
+    private readonly moduleRef: ModuleRef,
+  ) {
     this.ttlSeconds = tokens.accessTokenTtlSeconds + TTL_MARGIN_SECONDS;
   }
 
@@ -55,20 +59,32 @@ export class SessionRevocations {
       const failed = results.find(([error]) => error);
       if (failed) throw failed[0];
     } catch (error) {
-      this.logger.error({ err: error, sessions: sessionIds.length }, 'Session revocations not written to Redis: their access tokens keep working until they expire');
+      this.logger.error(
+        { err: error, sessions: sessionIds.length },
+        'Session revocations not written to Redis: their access tokens keep working until they expire',
+      );
       throw this.unavailable('revoke');
     }
   }
 
   /** 401 `session_revoked` when the token's session was revoked; 503 when neither Redis nor the database can tell. */
   async assertActive(auth: AuthContext): Promise<void> {
-    if (await this.isRevoked(auth.sessionId)) throw new AuthException(AuthErrorCode.SessionRevoked, 'This session has ended (logout, password change or removal from the tenant); log in again.');
+    if (await this.isRevoked(auth.sessionId))
+      throw new AuthException(
+        AuthErrorCode.SessionRevoked,
+        'This session has ended (logout, password change or removal from the tenant); log in again.',
+      );
   }
 
   private async isRevoked(sessionId: string): Promise<boolean> {
     if (this.redis.status === 'ready') {
       try {
-        const revoked = (await withTimeout(this.redis.exists(revokedSessionKey(sessionId)), REVOCATION_REDIS_TIMEOUT_MS, redisTimeout)) === 1;
+        const revoked =
+          (await withTimeout(
+            this.redis.exists(revokedSessionKey(sessionId)),
+            REVOCATION_REDIS_TIMEOUT_MS,
+            redisTimeout,
+          )) === 1;
         this.answered();
         return revoked;
       } catch (error) {
@@ -82,7 +98,10 @@ export class SessionRevocations {
     try {
       return await source.isSessionRevoked(sessionId);
     } catch (error) {
-      this.logger.error({ err: error }, 'Neither Redis nor the database could tell whether a session was revoked; refusing the request');
+      this.logger.error(
+        { err: error },
+        'Neither Redis nor the database could tell whether a session was revoked; refusing the request',
+      );
       throw this.unavailable('check');
     }
   }
@@ -100,7 +119,8 @@ export class SessionRevocations {
 
   /** One warning per outage, not one per request. */
   private failed(error: unknown): void {
-    if (!this.degraded) this.logger.warn({ err: error }, 'Session deny-list unreachable in Redis; the database decides meanwhile');
+    if (!this.degraded)
+      this.logger.warn({ err: error }, 'Session deny-list unreachable in Redis; the database decides meanwhile');
     this.degraded = true;
   }
 
@@ -114,7 +134,7 @@ export class SessionRevocations {
       AuthErrorCode.RevocationUnavailable,
       what === 'check'
         ? 'Whether this session is still valid cannot be checked right now; try again shortly.'
-        : 'The session\'s refresh tokens are revoked, but its access tokens could not be revoked right now and work until they expire; repeat the request shortly.',
+        : "The session's refresh tokens are revoked, but its access tokens could not be revoked right now and work until they expire; repeat the request shortly.",
     );
   }
 }

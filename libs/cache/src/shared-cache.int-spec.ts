@@ -55,14 +55,28 @@ describe('SharedCache against Redis', () => {
   /** An app instance: its own cache connection (through a proxy that can be cut) and subscriber. */
   async function instance(): Promise<Instance> {
     const proxy = await new TcpProxy('127.0.0.1', port).start();
-    const config = testConfig({ REDIS_URL: `redis://127.0.0.1:${proxy.port}/0`, REDIS_CACHE_URL: `redis://127.0.0.1:${proxy.port}/0` });
+    const config = testConfig({
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}/0`,
+      REDIS_CACHE_URL: `redis://127.0.0.1:${proxy.port}/0`,
+    });
     const redis = new CacheRedisClient(config);
     const metrics = new MetricsRegistry();
     const cache = new SharedCache(redis, config, metrics);
     cache.onModuleInit();
-    const created: Instance = { cache, redis, proxy, metrics, ns: <V>(name: string) => cache.namespace<V>(name, { l1TtlMs: L1_TTL_MS }) };
+    const created: Instance = {
+      cache,
+      redis,
+      proxy,
+      metrics,
+      ns: <V>(name: string) => cache.namespace<V>(name, { l1TtlMs: L1_TTL_MS }),
+    };
     instances.push(created);
-    await waitFor('the instance connected and subscribed', async () => redis.status === 'ready' && (await subscribers()) >= instances.length, 5_000, 20);
+    await waitFor(
+      'the instance connected and subscribed',
+      async () => redis.status === 'ready' && (await subscribers()) >= instances.length,
+      5_000,
+      20,
+    );
     return created;
   }
 
@@ -78,7 +92,11 @@ describe('SharedCache against Redis', () => {
   }
 
   const levels = async (metrics: MetricsRegistry, namespace: string) =>
-    Object.fromEntries((await metrics.cacheReads.get()).values.filter((v) => v.labels.namespace === namespace).map((v) => [v.labels.level, v.value]));
+    Object.fromEntries(
+      (await metrics.cacheReads.get()).values
+        .filter((v) => v.labels.namespace === namespace)
+        .map((v) => [v.labels.level, v.value]),
+    );
 
   before(async () => {
     Logger.overrideLogger(['error']);
@@ -126,7 +144,13 @@ describe('SharedCache against Redis', () => {
     const started = performance.now();
     await a.ns(name).invalidate('t');
     let seenMs = 0;
-    await waitFor('the other instance to see the change', async () => (await b.ns(name).getOrLoad('t', source.load)) === 'SUSPENDED' && (seenMs = performance.now() - started) > 0, 1_000, 5);
+    await waitFor(
+      'the other instance to see the change',
+      async () =>
+        (await b.ns(name).getOrLoad('t', source.load)) === 'SUSPENDED' && (seenMs = performance.now() - started) > 0,
+      1_000,
+      5,
+    );
     t.diagnostic(`invalidation seen by the other instance after ${seenMs.toFixed(1)} ms`);
     expect(await a.ns(name).getOrLoad('t', source.load)).toBe('SUSPENDED');
     expect(seenMs).toBeLessThan(1_000);
@@ -178,7 +202,12 @@ describe('SharedCache against Redis', () => {
     } finally {
       await a.proxy.restore();
     }
-    await waitFor('the connection back', async () => a.redis.status === 'ready' && (await subscribers()) >= 2, 5_000, 20);
+    await waitFor(
+      'the connection back',
+      async () => a.redis.status === 'ready' && (await subscribers()) >= 2,
+      5_000,
+      20,
+    );
     // A server that stops answering (CLIENT PAUSE) costs one bounded wait, not a failure.
     const stuck = unique();
     await raw.client('PAUSE', 1_000, 'ALL');
@@ -199,7 +228,12 @@ describe('SharedCache against Redis', () => {
     await a.ns(name).invalidate('t');
     await b.proxy.restore();
     // No message reaches B for that invalidation: only the reconnect's clear can explain a reload.
-    await waitFor('B to reload after reconnecting', async () => (await b.ns(name).getOrLoad('t', source.load)) === 'v2', 5_000, 20);
+    await waitFor(
+      'B to reload after reconnecting',
+      async () => (await b.ns(name).getOrLoad('t', source.load)) === 'v2',
+      5_000,
+      20,
+    );
   });
 
   it('closes its subscriber connection on shutdown', async () => {

@@ -9,11 +9,15 @@ const config = { tenancy: { cacheTtlSeconds: 60 }, cache: { redisTtlSeconds: 300
 
 /** A cache Redis that refuses every command (down) or never answers (stuck). */
 function unreachableRedis(mode: 'down' | 'stuck'): CacheRedisClient {
-  const command = () => (mode === 'down' ? Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false")) : new Promise(() => undefined));
+  const command = () =>
+    mode === 'down'
+      ? Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"))
+      : new Promise(() => undefined);
   return { options: { db: 0 }, hmget: command, eval: command } as unknown as CacheRedisClient;
 }
 
-const reads = async (metrics: MetricsRegistry) => Object.fromEntries((await metrics.cacheReads.get()).values.map((v) => [v.labels.level, v.value]));
+const reads = async (metrics: MetricsRegistry) =>
+  Object.fromEntries((await metrics.cacheReads.get()).values.map((v) => [v.labels.level, v.value]));
 
 describe(SharedCache.name, () => {
   it('loads from the source when Redis is down, shares one load between concurrent misses and keeps the result in process', async () => {
@@ -33,7 +37,9 @@ describe(SharedCache.name, () => {
     expect(await ns.getOrLoad('missing', async () => (loads++, null))).toBeNull();
     expect(await ns.getOrLoad('missing', async () => (loads++, 'found'))).toBeNull();
     expect(loads).toBe(1);
-    await expect(ns.getOrLoad('flaky', () => Promise.reject(new Error('control database down')))).rejects.toThrow('control database down');
+    await expect(ns.getOrLoad('flaky', () => Promise.reject(new Error('control database down')))).rejects.toThrow(
+      'control database down',
+    );
     expect(await ns.getOrLoad('flaky', async () => 'back')).toBe('back');
   });
 
@@ -55,7 +61,11 @@ describe(SharedCache.name, () => {
   });
 
   it('gives one namespace object per name and a channel naming the Redis database', () => {
-    const cache = new SharedCache({ options: { db: 3, keyPrefix: 'staging:' } } as unknown as CacheRedisClient, config, new MetricsRegistry());
+    const cache = new SharedCache(
+      { options: { db: 3, keyPrefix: 'staging:' } } as unknown as CacheRedisClient,
+      config,
+      new MetricsRegistry(),
+    );
     expect(cache.namespace('a')).toBe(cache.namespace('a'));
     expect(cache.namespace('a')).not.toBe(cache.namespace('b'));
     expect(cache.channel).toBe('staging:hd:cache:invalidations:db3');

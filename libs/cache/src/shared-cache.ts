@@ -68,7 +68,11 @@ export class SharedCache implements OnModuleInit, OnApplicationShutdown {
   private subscriber?: Redis | Cluster;
   private degraded = false;
 
-  constructor(@Inject(CACHE_REDIS) private readonly redis: CacheRedis, private readonly config: AppConfig, readonly metrics: MetricsRegistry) {
+  constructor(
+    @Inject(CACHE_REDIS) private readonly redis: CacheRedis,
+    private readonly config: AppConfig,
+    readonly metrics: MetricsRegistry,
+  ) {
     const db = redis instanceof Cluster ? 0 : (redis.options.db ?? 0);
     this.channel = `${redis.options.keyPrefix ?? ''}hd:cache:invalidations:db${db}`;
   }
@@ -92,12 +96,19 @@ export class SharedCache implements OnModuleInit, OnApplicationShutdown {
     const connectionName = 'helpdeskly-cache-invalidations';
     const subscriber =
       this.redis instanceof Cluster
-        ? this.redis.duplicate(undefined, { lazyConnect: true, redisOptions: { ...this.redis.options.redisOptions, connectionName } })
+        ? this.redis.duplicate(undefined, {
+            lazyConnect: true,
+            redisOptions: { ...this.redis.options.redisOptions, connectionName },
+          })
         : this.redis.duplicate({ lazyConnect: true, autoResubscribe: false, connectionName });
     this.subscriber = subscriber;
     let reported = false;
     subscriber.on('error', (error: Error) => {
-      if (!reported) this.logger.warn({ err: error }, 'Cache invalidation subscriber lost Redis; in-process entries expire by their TTL meanwhile');
+      if (!reported)
+        this.logger.warn(
+          { err: error },
+          'Cache invalidation subscriber lost Redis; in-process entries expire by their TTL meanwhile',
+        );
       reported = true;
     });
     subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
@@ -121,7 +132,11 @@ export class SharedCache implements OnModuleInit, OnApplicationShutdown {
 
   /** `command`, or a rejection once it takes longer than {@link CACHE_REDIS_TIMEOUT_MS}. */
   bounded<T>(command: Promise<T>): Promise<T> {
-    return withTimeout(command, CACHE_REDIS_TIMEOUT_MS, () => new TimeoutError(`cache Redis command took over ${CACHE_REDIS_TIMEOUT_MS} ms`));
+    return withTimeout(
+      command,
+      CACHE_REDIS_TIMEOUT_MS,
+      () => new TimeoutError(`cache Redis command took over ${CACHE_REDIS_TIMEOUT_MS} ms`),
+    );
   }
 
   /** One warning per outage, not one per read. */
@@ -177,9 +192,21 @@ class SharedCacheNamespace<V> implements CacheNamespace<V> {
 
   async invalidate(key: string): Promise<void> {
     try {
-      await this.cache.bounded(this.redis.eval(INVALIDATE, 1, this.redisKey(key), this.options.redisTtlSeconds, this.cache.channel, this.cache.message(this.name, key)));
+      await this.cache.bounded(
+        this.redis.eval(
+          INVALIDATE,
+          1,
+          this.redisKey(key),
+          this.options.redisTtlSeconds,
+          this.cache.channel,
+          this.cache.message(this.name, key),
+        ),
+      );
     } catch (error) {
-      this.logger.warn({ err: error, namespace: this.name }, 'Cache invalidation not published; other instances keep their entry until its in-process TTL');
+      this.logger.warn(
+        { err: error, namespace: this.name },
+        'Cache invalidation not published; other instances keep their entry until its in-process TTL',
+      );
     } finally {
       // After Redis: a load started meanwhile here may have read the old value.
       this.l1.delete(key);
@@ -219,7 +246,16 @@ class SharedCacheNamespace<V> implements CacheNamespace<V> {
     this.cache.metrics.cacheReads.inc({ namespace: this.name, level: 'load' });
     if (version !== undefined) {
       await this.cache
-        .bounded(this.redis.eval(WRITE_IF_UNCHANGED, 1, redisKey, version, JSON.stringify(value), this.options.redisTtlSeconds))
+        .bounded(
+          this.redis.eval(
+            WRITE_IF_UNCHANGED,
+            1,
+            redisKey,
+            version,
+            JSON.stringify(value),
+            this.options.redisTtlSeconds,
+          ),
+        )
         .catch((error: unknown) => this.cache.redisFailed(error, `write ${this.name}`));
     }
     return value;

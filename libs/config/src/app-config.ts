@@ -104,7 +104,14 @@ export abstract class AppConfig {
     readonly prefix: string;
   };
   abstract readonly mail: {
-    readonly smtp: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly password?: string; readonly timeoutMs: number };
+    readonly smtp: {
+      readonly host: string;
+      readonly port: number;
+      readonly secure: boolean;
+      readonly user?: string;
+      readonly password?: string;
+      readonly timeoutMs: number;
+    };
     readonly from: string;
     readonly fromName: string;
     /** Days a send record (email_deliveries) is kept (EMAIL_DELIVERY_RETENTION_DAYS). */
@@ -121,7 +128,9 @@ export abstract class AppConfig {
 export interface VaultConfig {
   /** VAULT_ADDR without a trailing slash. */
   readonly addr: string;
-  readonly auth: { readonly method: 'token'; readonly token: string } | { readonly method: 'approle'; readonly roleId: string; readonly secretId: string; readonly mount: string };
+  readonly auth:
+    | { readonly method: 'token'; readonly token: string }
+    | { readonly method: 'approle'; readonly roleId: string; readonly secretId: string; readonly mount: string };
   readonly namespace?: string;
   readonly kvMount: string;
   /** Path of Helpdeskly's secrets under the mount. */

@@ -1,4 +1,18 @@
 export { AppConfig, type VaultConfig } from './app-config';
 export { ConfigModule } from './config.module';
-export { DEFAULT_TENANT_GATEWAY_ROLE, Environment, LOG_LEVELS, NODE_ENVS, type LogLevel, type NodeEnv } from './environment';
-export { ConfigError, DEV_PGBOUNCER_SECRETS, EXAMPLE_SECRETS, loadConfig, loadDevGatewayPassword, loadDotEnv } from './load-config';
+export {
+  DEFAULT_TENANT_GATEWAY_ROLE,
+  Environment,
+  LOG_LEVELS,
+  NODE_ENVS,
+  type LogLevel,
+  type NodeEnv,
+} from './environment';
+export {
+  ConfigError,
+  DEV_PGBOUNCER_SECRETS,
+  EXAMPLE_SECRETS,
+  loadConfig,
+  loadDevGatewayPassword,
+  loadDotEnv,
+} from './load-config';

@@ -24,29 +24,48 @@ function problemsOf(env: Record<string, string>): string[] {
   throw new Error('expected loadConfig to refuse this environment');
 }
 
-const exampleFile = () => Object.fromEntries(
-  readFileSync(join(__dirname, '../../../.env.example'), 'utf8')
-    .split('\n')
-    .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-);
+const exampleFile = () =>
+  Object.fromEntries(
+    readFileSync(join(__dirname, '../../../.env.example'), 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
 const declaredVariables = () =>
-  [...new Set(getMetadataStorage().getTargetValidationMetadatas(Environment, '', true, false).map((m) => m.propertyName))].sort();
+  [
+    ...new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(Environment, '', true, false)
+        .map((m) => m.propertyName),
+    ),
+  ].sort();
 
 /** The names in the first column of docs/configuration.md's table (a row may name several). */
 const documentedVariables = () =>
-  [...new Set(
-    readFileSync(join(__dirname, '../../../docs/configuration.md'), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('| `'))
-      .flatMap((l) => [...l.split('|')[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1])),
-  )].sort();
+  [
+    ...new Set(
+      readFileSync(join(__dirname, '../../../docs/configuration.md'), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('| `'))
+        .flatMap((l) => [...l.split('|')[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1])),
+    ),
+  ].sort();
 
 describe(loadConfig.name, () => {
   it('parses a minimal environment into typed values with documented defaults', () => {
-    const config = loadConfig({ ...VALID, CONTROL_PORT: '7000', ENABLE_SWAGGER: 'true', CORS_ORIGINS: 'https://a.example, https://b.example' });
-    expect(config.http).toMatchObject({ controlPort: 7000, appPort: 6501, corsOrigins: ['https://a.example', 'https://b.example'], bodyLimitBytes: 1048576 });
+    const config = loadConfig({
+      ...VALID,
+      CONTROL_PORT: '7000',
+      ENABLE_SWAGGER: 'true',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+    });
+    expect(config.http).toMatchObject({
+      controlPort: 7000,
+      appPort: 6501,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      bodyLimitBytes: 1048576,
+    });
     expect(config.features).toEqual({ metrics: true, swagger: true });
     expect(config.auth).toMatchObject({ jwtExpiresIn: '15m', refreshTokenDays: 7, bcryptRounds: 12 });
     expect(config.database.pgbouncer).toEqual({ host: '127.0.0.1', port: 6432 });
@@ -54,13 +73,27 @@ describe(loadConfig.name, () => {
   });
 
   it('names every missing required variable', () => {
-    expect(problemsOf({})).toEqual(['CONTROL_DATABASE_URL is required', 'DATABASE_URL is required', 'JWT_SECRET is required', 'DB_ENCRYPTION_KEY is required', 'TENANT_GATEWAY_PASSWORD is required']);
+    expect(problemsOf({})).toEqual([
+      'CONTROL_DATABASE_URL is required',
+      'DATABASE_URL is required',
+      'JWT_SECRET is required',
+      'DB_ENCRYPTION_KEY is required',
+      'TENANT_GATEWAY_PASSWORD is required',
+    ]);
   });
 
   it('names each invalid variable once', () => {
-    const problems = problemsOf({ ...VALID, CONTROL_PORT: 'abc', REDIS_URL: 'http://x', LOG_LEVEL: 'loud', ENABLE_METRICS: 'perhaps', JWT_EXPIRES_IN: 'soon' });
+    const problems = problemsOf({
+      ...VALID,
+      CONTROL_PORT: 'abc',
+      REDIS_URL: 'http://x',
+      LOG_LEVEL: 'loud',
+      ENABLE_METRICS: 'perhaps',
+      JWT_EXPIRES_IN: 'soon',
+    });
     expect(problems).toHaveLength(5);
-    for (const name of ['CONTROL_PORT', 'REDIS_URL', 'LOG_LEVEL', 'ENABLE_METRICS', 'JWT_EXPIRES_IN']) expect(problems.some((p) => p.startsWith(name))).toBe(true);
+    for (const name of ['CONTROL_PORT', 'REDIS_URL', 'LOG_LEVEL', 'ENABLE_METRICS', 'JWT_EXPIRES_IN'])
+      expect(problems.some((p) => p.startsWith(name))).toBe(true);
   });
 
   it('keeps email send records EMAIL_DELIVERY_RETENTION_DAYS, 30 by default, and refuses fewer than 15', () => {
@@ -85,11 +118,15 @@ describe(loadConfig.name, () => {
       });
 
       it(`refuses a ${name} shorter than 32 characters`, () => {
-        expect(problemsOf({ ...prod, [name]: 'x'.repeat(31) })).toEqual([`${name} must be at least 32 characters in production`]);
+        expect(problemsOf({ ...prod, [name]: 'x'.repeat(31) })).toEqual([
+          `${name} must be at least 32 characters in production`,
+        ]);
       });
 
       it(`refuses the ${name} of .env.example`, () => {
-        expect(problemsOf({ ...prod, [name]: exampleFile()[name] })).toEqual([`${name} is the example value from .env.example; set a real secret in production`]);
+        expect(problemsOf({ ...prod, [name]: exampleFile()[name] })).toEqual([
+          `${name} is the example value from .env.example; set a real secret in production`,
+        ]);
       });
     }
 
@@ -108,11 +145,13 @@ describe(loadConfig.name, () => {
       expect(new Set([example.JWT_SECRET, example.DB_ENCRYPTION_KEY])).toEqual(EXAMPLE_SECRETS);
     });
 
-    it('is itself a valid development configuration, with the machine\'s gateway password', () => {
+    it("is itself a valid development configuration, with the machine's gateway password", () => {
       // The one value left empty there: scripts/infra.sh generates it per machine (.dev/pgbouncer/secrets.env).
       expect(exampleFile().TENANT_GATEWAY_PASSWORD).toBe('');
       expect(() => loadConfig(exampleFile())).toThrow('TENANT_GATEWAY_PASSWORD is required');
-      expect(loadConfig({ ...exampleFile(), TENANT_GATEWAY_PASSWORD: 'generated-per-machine' }).env).toBe('development');
+      expect(loadConfig({ ...exampleFile(), TENANT_GATEWAY_PASSWORD: 'generated-per-machine' }).env).toBe(
+        'development',
+      );
     });
   });
 
@@ -126,7 +165,13 @@ describe(loadConfig.name, () => {
     const VAULT = { ...VALID, JWT_SECRET: '', DB_ENCRYPTION_KEY: '', VAULT_ADDR: 'https://vault.internal:8200/' };
 
     it('needs neither JWT_SECRET nor DB_ENCRYPTION_KEY when VAULT_ADDR is set, and reads AppRole or token credentials', () => {
-      const approle = loadConfig({ ...VAULT, VAULT_ROLE_ID: 'role', VAULT_SECRET_ID: 'secret', VAULT_PATH: '/apps/helpdeskly/', NODE_ENV: 'production' });
+      const approle = loadConfig({
+        ...VAULT,
+        VAULT_ROLE_ID: 'role',
+        VAULT_SECRET_ID: 'secret',
+        VAULT_PATH: '/apps/helpdeskly/',
+        NODE_ENV: 'production',
+      });
       expect(approle.auth.jwtSecret).toBeUndefined();
       expect(approle.vault).toEqual({
         addr: 'https://vault.internal:8200',
@@ -142,11 +187,20 @@ describe(loadConfig.name, () => {
     });
 
     it('names what is missing or contradictory', () => {
-      expect(problemsOf({ ...VALID, JWT_SECRET: '', DB_ENCRYPTION_KEY: '' })).toEqual(['JWT_SECRET is required', 'DB_ENCRYPTION_KEY is required']);
-      expect(problemsOf(VAULT)).toEqual(['VAULT_ADDR is set: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)']);
+      expect(problemsOf({ ...VALID, JWT_SECRET: '', DB_ENCRYPTION_KEY: '' })).toEqual([
+        'JWT_SECRET is required',
+        'DB_ENCRYPTION_KEY is required',
+      ]);
+      expect(problemsOf(VAULT)).toEqual([
+        'VAULT_ADDR is set: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)',
+      ]);
       expect(problemsOf({ ...VAULT, VAULT_ROLE_ID: 'role' })).toEqual(['VAULT_SECRET_ID is required']);
-      expect(problemsOf({ ...VAULT, VAULT_TOKEN: 't', VAULT_ROLE_ID: 'r', VAULT_SECRET_ID: 's' })).toEqual(['Set VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID, not both']);
-      expect(problemsOf({ ...VAULT, VAULT_TOKEN: 't', VAULT_ADDR: 'vault:8200' })).toEqual(['VAULT_ADDR must be an http(s):// URL']);
+      expect(problemsOf({ ...VAULT, VAULT_TOKEN: 't', VAULT_ROLE_ID: 'r', VAULT_SECRET_ID: 's' })).toEqual([
+        'Set VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID, not both',
+      ]);
+      expect(problemsOf({ ...VAULT, VAULT_TOKEN: 't', VAULT_ADDR: 'vault:8200' })).toEqual([
+        'VAULT_ADDR must be an http(s):// URL',
+      ]);
     });
   });
 });

@@ -37,7 +37,9 @@ export function loadDotEnv(path = '.env'): void {
 /** TENANT_GATEWAY_PASSWORD from `.dev/pgbouncer/secrets.env` (outside production, when unset). */
 export function loadDevGatewayPassword(file = DEV_PGBOUNCER_SECRETS): void {
   if (process.env.NODE_ENV === 'production' || process.env.TENANT_GATEWAY_PASSWORD || !existsSync(file)) return;
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('TENANT_GATEWAY_PASSWORD='));
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('TENANT_GATEWAY_PASSWORD='));
   if (line) process.env.TENANT_GATEWAY_PASSWORD = line.slice('TENANT_GATEWAY_PASSWORD='.length).trim();
 }
 
@@ -60,11 +62,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     for (const name of PRODUCTION_SECRETS) {
       const value = raw[name];
       if (!value) continue; // already reported as missing
-      if (value.length < MIN_SECRET_LENGTH) problems.push(`${name} must be at least ${MIN_SECRET_LENGTH} characters in production`);
-      else if (EXAMPLE_SECRETS.has(value)) problems.push(`${name} is the example value from .env.example; set a real secret in production`);
+      if (value.length < MIN_SECRET_LENGTH)
+        problems.push(`${name} must be at least ${MIN_SECRET_LENGTH} characters in production`);
+      else if (EXAMPLE_SECRETS.has(value))
+        problems.push(`${name} is the example value from .env.example; set a real secret in production`);
     }
   }
-  if (env.VAULT_ADDR && !env.VAULT_TOKEN && !env.VAULT_ROLE_ID) problems.push('VAULT_ADDR is set: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)');
+  if (env.VAULT_ADDR && !env.VAULT_TOKEN && !env.VAULT_ROLE_ID)
+    problems.push('VAULT_ADDR is set: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)');
   if (env.VAULT_TOKEN && env.VAULT_ROLE_ID) problems.push('Set VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID, not both');
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
 
@@ -75,7 +80,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       controlPort: env.CONTROL_PORT,
       appPort: env.APP_PORT,
       frontendUrl: env.FRONTEND_URL,
-      corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: env.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
@@ -113,7 +120,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       gateway: { role: env.TENANT_GATEWAY_ROLE, password: env.TENANT_GATEWAY_PASSWORD },
       backendReserve: env.TENANT_BACKEND_RESERVE,
     },
-    redis: { url: env.REDIS_URL, cacheUrl: env.REDIS_CACHE_URL ?? env.REDIS_URL, clusterNodes: clusterNodesOf(env.REDIS_CLUSTER_NODES), queueClusterNodes: clusterNodesOf(env.QUEUE_REDIS_CLUSTER_NODES) },
+    redis: {
+      url: env.REDIS_URL,
+      cacheUrl: env.REDIS_CACHE_URL ?? env.REDIS_URL,
+      clusterNodes: clusterNodesOf(env.REDIS_CLUSTER_NODES),
+      queueClusterNodes: clusterNodesOf(env.QUEUE_REDIS_CLUSTER_NODES),
+    },
     cache: { redisTtlSeconds: env.CACHE_REDIS_TTL_SECONDS, l1MaxEntries: env.CACHE_L1_MAX_ENTRIES },
     rateLimit: {
       enabled: env.RATE_LIMIT_ENABLED,
@@ -122,9 +134,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       authWindowSeconds: env.RATE_LIMIT_AUTH_WINDOW_SECONDS,
       planMultiplier: env.RATE_LIMIT_PLAN_MULTIPLIER,
     },
-    queues: { runWorkers: env.RUN_WORKERS, workerPort: env.WORKER_PORT, emailConcurrency: env.EMAIL_WORKER_CONCURRENCY, lockDurationMs: env.QUEUE_LOCK_DURATION_MS, prefix: queuePrefixOf(env.QUEUE_PREFIX, env.QUEUE_REDIS_CLUSTER_NODES !== undefined || env.REDIS_CLUSTER_NODES !== undefined) },
+    queues: {
+      runWorkers: env.RUN_WORKERS,
+      workerPort: env.WORKER_PORT,
+      emailConcurrency: env.EMAIL_WORKER_CONCURRENCY,
+      lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
+      prefix: queuePrefixOf(
+        env.QUEUE_PREFIX,
+        env.QUEUE_REDIS_CLUSTER_NODES !== undefined || env.REDIS_CLUSTER_NODES !== undefined,
+      ),
+    },
     mail: {
-      smtp: { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER || undefined, password: env.SMTP_PASSWORD || undefined, timeoutMs: env.SMTP_TIMEOUT_MS },
+      smtp: {
+        host: env.SMTP_HOST,
+        port: env.SMTP_PORT,
+        secure: env.SMTP_SECURE,
+        user: env.SMTP_USER || undefined,
+        password: env.SMTP_PASSWORD || undefined,
+        timeoutMs: env.SMTP_TIMEOUT_MS,
+      },
       from: env.MAIL_FROM,
       fromName: env.MAIL_FROM_NAME,
       deliveryRetentionDays: env.EMAIL_DELIVERY_RETENTION_DAYS,
@@ -133,7 +161,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     vault: env.VAULT_ADDR
       ? {
           addr: env.VAULT_ADDR.replace(/\/+$/, ''),
-          auth: env.VAULT_ROLE_ID ? { method: 'approle', roleId: env.VAULT_ROLE_ID, secretId: env.VAULT_SECRET_ID!, mount: env.VAULT_APPROLE_MOUNT } : { method: 'token', token: env.VAULT_TOKEN! },
+          auth: env.VAULT_ROLE_ID
+            ? {
+                method: 'approle',
+                roleId: env.VAULT_ROLE_ID,
+                secretId: env.VAULT_SECRET_ID!,
+                mount: env.VAULT_APPROLE_MOUNT,
+              }
+            : { method: 'token', token: env.VAULT_TOKEN! },
           namespace: env.VAULT_NAMESPACE,
           kvMount: env.VAULT_KV_MOUNT.replace(/^\/+|\/+$/g, ''),
           path: env.VAULT_PATH.replace(/^\/+|\/+$/g, ''),
@@ -142,7 +177,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         }
       : undefined,
     audit: { retentionMonths: env.AUDIT_RETENTION_MONTHS },
-    logging: { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty' },
+    logging: {
+      level: env.LOG_LEVEL,
+      pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty',
+    },
     features: { metrics: env.ENABLE_METRICS, swagger: env.ENABLE_SWAGGER },
   });
 }

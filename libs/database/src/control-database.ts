@@ -13,7 +13,14 @@ import { queryDurationExtension } from './query-duration.extension';
 @Injectable()
 export class ControlDatabase extends PrismaClient implements OnApplicationShutdown {
   constructor(config: AppConfig, metrics: MetricsRegistry) {
-    super({ adapter: new PrismaPg({ connectionString: config.database.controlUrl, max: 10, connectionTimeoutMillis: 5_000, application_name: 'helpdeskly' }) });
+    super({
+      adapter: new PrismaPg({
+        connectionString: config.database.controlUrl,
+        max: 10,
+        connectionTimeoutMillis: 5_000,
+        application_name: 'helpdeskly',
+      }),
+    });
     // Nest holds the extended client, which times every operation and keeps this class's methods.
     return this.$extends(queryDurationExtension('control', metrics.dbQueryDuration)) as unknown as this;
   }

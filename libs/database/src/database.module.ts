@@ -12,7 +12,10 @@ function secretBoxOf(secrets: Secrets): SecretBox {
     try {
       box.rekey(next.keys, next.current);
     } catch (error) {
-      new Logger('SecretBox').error({ err: error }, 'the rotated encryption keys are unusable; the previous keys stay in use');
+      new Logger('SecretBox').error(
+        { err: error },
+        'the rotated encryption keys are unusable; the previous keys stay in use',
+      );
     }
   });
   return box;

@@ -60,7 +60,11 @@ export class TenantDatabaseAdmin {
 
   /** Opens a session on `adminUrl`; `close()` it when done. */
   static async connect(adminUrl: string, applicationName = 'helpdeskly-provisioning'): Promise<TenantDatabaseAdmin> {
-    const client = new Client({ connectionString: adminUrl, application_name: applicationName, connectionTimeoutMillis: 5_000 });
+    const client = new Client({
+      connectionString: adminUrl,
+      application_name: applicationName,
+      connectionTimeoutMillis: 5_000,
+    });
     await client.connect();
     // An error on an idle session must not crash the process; the next query reports it.
     client.on('error', () => undefined);
@@ -68,7 +72,11 @@ export class TenantDatabaseAdmin {
   }
 
   /** Runs `run` on a fresh session and closes it, whatever happens. */
-  static async use<T>(adminUrl: string, run: (admin: TenantDatabaseAdmin) => Promise<T>, applicationName?: string): Promise<T> {
+  static async use<T>(
+    adminUrl: string,
+    run: (admin: TenantDatabaseAdmin) => Promise<T>,
+    applicationName?: string,
+  ): Promise<T> {
     const admin = await TenantDatabaseAdmin.connect(adminUrl, applicationName);
     try {
       return await run(admin);
@@ -88,13 +96,18 @@ export class TenantDatabaseAdmin {
 
   /** Whether this session's role may create tenant roles and databases (superuser, or CREATEROLE and CREATEDB). */
   async canProvision(): Promise<boolean> {
-    const { rows } = await this.client.query<{ ok: boolean }>('SELECT rolsuper OR (rolcreaterole AND rolcreatedb) AS ok FROM pg_roles WHERE rolname = current_user');
+    const { rows } = await this.client.query<{ ok: boolean }>(
+      'SELECT rolsuper OR (rolcreaterole AND rolcreatedb) AS ok FROM pg_roles WHERE rolname = current_user',
+    );
     return rows[0]?.ok === true;
   }
 
   /** Ends the sessions `role` holds on `databaseName` (e.g. of a suspended tenant, pooled by PgBouncer). */
   async terminateSessions(databaseName: string, role: string): Promise<void> {
-    await this.client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND usename = $2', [databaseName, role]);
+    await this.client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND usename = $2',
+      [databaseName, role],
+    );
   }
 
   async roleExists(role: string): Promise<boolean> {
@@ -165,7 +178,9 @@ export class TenantDatabaseAdmin {
    */
   async grantGateway(databaseName: string, tenantRole: string, gatewayRole: string): Promise<void> {
     const [db, tenant, gateway] = [ident(databaseName), ident(tenantRole), ident(gatewayRole)];
-    await this.client.query(`GRANT ${tenant} TO ${gateway}; GRANT CONNECT ON DATABASE ${db} TO ${gateway}; ALTER ROLE ${gateway} IN DATABASE ${db} SET role = ${literal(tenantRole)}`);
+    await this.client.query(
+      `GRANT ${tenant} TO ${gateway}; GRANT CONNECT ON DATABASE ${db} TO ${gateway}; ALTER ROLE ${gateway} IN DATABASE ${db} SET role = ${literal(tenantRole)}`,
+    );
   }
 
   /** The server's connection limits and `role`'s, in one query (any role may read them). */
@@ -194,22 +209,43 @@ export class TenantDatabaseAdmin {
    * multi-statement round trip, so one transaction and one WAL flush. Idempotent. Returns the last
    * migration the database records as applied.
    */
-  async applyTenantPrivileges(databaseName: string, role: string, gatewayRole?: string): Promise<{ schemaVersion: string | null }> {
+  async applyTenantPrivileges(
+    databaseName: string,
+    role: string,
+    gatewayRole?: string,
+  ): Promise<{ schemaVersion: string | null }> {
     const [db, r] = [ident(databaseName), ident(role)];
-    const { rows } = await this.client.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [[PGBOUNCER_AUTH_ROLE, ...(gatewayRole ? [gatewayRole] : [])]]);
+    const { rows } = await this.client.query<{ rolname: string }>(
+      'SELECT rolname FROM pg_roles WHERE rolname = ANY($1)',
+      [[PGBOUNCER_AUTH_ROLE, ...(gatewayRole ? [gatewayRole] : [])]],
+    );
     const present = new Set(rows.map((row) => row.rolname));
-    if (gatewayRole && !present.has(gatewayRole)) throw new Error(`the gateway role ${gatewayRole} does not exist on this server (scripts/infra.sh creates it in development, init-db-prod.sql in production)`);
-    const connecting = [r, ...[PGBOUNCER_AUTH_ROLE, gatewayRole].filter((name): name is string => !!name && present.has(name)).map(ident)];
+    if (gatewayRole && !present.has(gatewayRole))
+      throw new Error(
+        `the gateway role ${gatewayRole} does not exist on this server (scripts/infra.sh creates it in development, init-db-prod.sql in production)`,
+      );
+    const connecting = [
+      r,
+      ...[PGBOUNCER_AUTH_ROLE, gatewayRole].filter((name): name is string => !!name && present.has(name)).map(ident),
+    ];
     await this.client.query(
       [
         `ALTER DATABASE ${db} OWNER TO CURRENT_USER`,
         `REVOKE ALL ON DATABASE ${db} FROM PUBLIC`,
         `GRANT CONNECT ON DATABASE ${db} TO ${connecting.join(', ')}`,
-        ...(gatewayRole ? [`GRANT ${r} TO ${ident(gatewayRole)}`, `ALTER ROLE ${ident(gatewayRole)} IN DATABASE ${db} SET role = ${literal(role)}`] : []),
+        ...(gatewayRole
+          ? [
+              `GRANT ${r} TO ${ident(gatewayRole)}`,
+              `ALTER ROLE ${ident(gatewayRole)} IN DATABASE ${db} SET role = ${literal(role)}`,
+            ]
+          : []),
       ].join('; '),
     );
     return this.inDatabase(databaseName, async (tenantDb) => {
-      const { rows: tables } = await tenantDb.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [`public.${MIGRATIONS_TABLE}`]);
+      const { rows: tables } = await tenantDb.query<{ present: boolean }>(
+        `SELECT to_regclass($1) IS NOT NULL AS present`,
+        [`public.${MIGRATIONS_TABLE}`],
+      );
       const migrated = tables[0].present;
       await tenantDb.query(
         [
@@ -240,13 +276,20 @@ export class TenantDatabaseAdmin {
 
   /** Takes the advisory lock `name` for the rest of this session if it is free; false when another session holds it. */
   async tryLock(name: string): Promise<boolean> {
-    const { rows } = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [name]);
+    const { rows } = await this.client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [name],
+    );
     return rows[0].locked;
   }
 
   /** A short session on one database of this server, closed afterwards (never kept open: it would block clones). */
   private async inDatabase<T>(databaseName: string, run: (db: Client) => Promise<T>): Promise<T> {
-    const db = new Client({ connectionString: this.databaseUrl(databaseName), application_name: 'helpdeskly-provisioning', connectionTimeoutMillis: 5_000 });
+    const db = new Client({
+      connectionString: this.databaseUrl(databaseName),
+      application_name: 'helpdeskly-provisioning',
+      connectionTimeoutMillis: 5_000,
+    });
     await db.connect();
     try {
       return await run(db);

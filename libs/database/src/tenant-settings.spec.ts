@@ -9,8 +9,14 @@ describe('tenantSettingsOf', () => {
   });
 
   it('reads values set by hand as login and the mailer do', () => {
-    expect(tenantSettingsOf({ require2faForAdmins: 'true', emailSenderName: '  ' })).toEqual({ require2faForAdmins: false, emailSenderName: null });
-    expect(tenantSettingsOf({ require2faForAdmins: true, emailSenderName: ' Acme Support ' })).toEqual({ require2faForAdmins: true, emailSenderName: 'Acme Support' });
+    expect(tenantSettingsOf({ require2faForAdmins: 'true', emailSenderName: '  ' })).toEqual({
+      require2faForAdmins: false,
+      emailSenderName: null,
+    });
+    expect(tenantSettingsOf({ require2faForAdmins: true, emailSenderName: ' Acme Support ' })).toEqual({
+      require2faForAdmins: true,
+      emailSenderName: 'Acme Support',
+    });
     expect(tenantSettingsOf({ emailSenderName: 42 }).emailSenderName).toBeNull();
   });
 });
@@ -22,7 +28,12 @@ describe('applySettingsChange', () => {
   });
 
   it('removes the sender name on null, and sets false explicitly', () => {
-    expect(applySettingsChange({ emailSenderName: 'Acme', require2faForAdmins: true }, { emailSenderName: null, require2faForAdmins: false })).toEqual({ require2faForAdmins: false });
+    expect(
+      applySettingsChange(
+        { emailSenderName: 'Acme', require2faForAdmins: true },
+        { emailSenderName: null, require2faForAdmins: false },
+      ),
+    ).toEqual({ require2faForAdmins: false });
   });
 
   it('leaves the stored value it was given untouched', () => {

@@ -29,7 +29,12 @@ export class ProblemException extends Error {
 
 /** Helper for domain exceptions: a code enum mapped to status and title in one table. */
 export abstract class DomainException<Code extends string> extends ProblemException {
-  protected constructor(table: Readonly<Record<Code, { status: number; title: string }>>, code: Code, detail?: string, extra: Omit<ProblemInit, 'status' | 'code' | 'title' | 'detail'> = {}) {
+  protected constructor(
+    table: Readonly<Record<Code, { status: number; title: string }>>,
+    code: Code,
+    detail?: string,
+    extra: Omit<ProblemInit, 'status' | 'code' | 'title' | 'detail'> = {},
+  ) {
     super({ ...extra, status: table[code].status, title: table[code].title, code, detail });
   }
 }

@@ -5,7 +5,10 @@ import { databaseInputError, toProblem } from './to-problem';
 
 describe(toProblem.name, () => {
   it('answers a saturated database pool with 503 and Retry-After, not 500', () => {
-    for (const error of [new Error('timeout exceeded when trying to connect'), Object.assign(new Error('Timed out fetching a new connection'), { code: 'P2024' })]) {
+    for (const error of [
+      new Error('timeout exceeded when trying to connect'),
+      Object.assign(new Error('Timed out fetching a new connection'), { code: 'P2024' }),
+    ]) {
       const mapped = toProblem(error, 'req-1');
       expect(mapped.body).toMatchObject({ status: 503, code: 'database_busy', requestId: 'req-1' });
       expect(mapped.headers).toEqual({ 'retry-after': '1' });
@@ -15,9 +18,15 @@ describe(toProblem.name, () => {
 
   it('answers the tenant backend budget all busy, or the database refusing or gone, with 503 and no driver message', () => {
     const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'ERROR' });
-    const socketError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6432'), { code: 'ECONNREFUSED', syscall: 'connect' });
+    const socketError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6432'), {
+      code: 'ECONNREFUSED',
+      syscall: 'connect',
+    });
     // Prisma's wrapping: a known request error whose driver adapter error names the kind.
-    const prismaWrapped = Object.assign(new Error('Too many database connections opened'), { code: 'P2037', meta: { driverAdapterError: { cause: { kind: 'TooManyConnections', cause: 'sorry, too many clients already' } } } });
+    const prismaWrapped = Object.assign(new Error('Too many database connections opened'), {
+      code: 'P2037',
+      meta: { driverAdapterError: { cause: { kind: 'TooManyConnections', cause: 'sorry, too many clients already' } } },
+    });
     const cases: Array<[unknown, string]> = [
       [pgError('08P01', 'query_wait_timeout'), 'database_busy'],
       [pgError('08P01', 'no more connections allowed (max_client_conn)'), 'database_busy'],
@@ -48,13 +57,29 @@ describe(toProblem.name, () => {
   });
 
   it('keeps client errors as they are', () => {
-    expect(toProblem(new BadRequestException('Validation failed (uuid is expected)'), 'req-3').body).toMatchObject({ status: 400, code: 'bad_request', detail: 'Validation failed (uuid is expected)' });
+    expect(toProblem(new BadRequestException('Validation failed (uuid is expected)'), 'req-3').body).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+      detail: 'Validation failed (uuid is expected)',
+    });
   });
 
   it('answers input the database refused with 400, never 500 nor the driver message', () => {
     const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'ERROR' });
     // Prisma's wrapping of a driver adapter error (adapter-pg keeps the SQLSTATE as originalCode).
-    const prismaWrapped = (code: string) => Object.assign(new Error('Invalid `prisma.ticket.create()` invocation'), { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', originalCode: code, originalMessage: 'invalid byte sequence for encoding "UTF8": 0x00' } } } });
+    const prismaWrapped = (code: string) =>
+      Object.assign(new Error('Invalid `prisma.ticket.create()` invocation'), {
+        code: 'P2010',
+        meta: {
+          driverAdapterError: {
+            cause: {
+              kind: 'postgres',
+              originalCode: code,
+              originalMessage: 'invalid byte sequence for encoding "UTF8": 0x00',
+            },
+          },
+        },
+      });
     const cases: Array<[unknown, string]> = [
       [pgError('22021', 'invalid byte sequence for encoding "UTF8": 0x00'), 'invalid_text'],
       [pgError('22P05', 'unsupported Unicode escape sequence'), 'invalid_text'],
@@ -74,9 +99,13 @@ describe(toProblem.name, () => {
   });
 
   it('leaves other database errors alone, and ignores a code merely mentioned in a message', () => {
-    expect(databaseInputError(Object.assign(new Error('deadlock detected'), { code: '40P01', severity: 'ERROR' }))).toBeUndefined();
+    expect(
+      databaseInputError(Object.assign(new Error('deadlock detected'), { code: '40P01', severity: 'ERROR' })),
+    ).toBeUndefined();
     expect(databaseInputError(new Error('SQLSTATE 22021'))).toBeUndefined();
     expect(databaseInputError(Object.assign(new Error('not from the database'), { code: '22021' }))).toBeUndefined();
-    expect(toProblem(Object.assign(new Error('division by zero'), { code: '22012', severity: 'ERROR' }), 'r').body.status).toBe(500);
+    expect(
+      toProblem(Object.assign(new Error('division by zero'), { code: '22012', severity: 'ERROR' }), 'r').body.status,
+    ).toBe(500);
   });
 });

@@ -30,17 +30,58 @@ const TITLES: Readonly<Record<number, [code: string, title: string]>> = {
 };
 
 /** Fastify's own errors a client can cause, with what to tell the client. */
-const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, { status: number; code: string; title: string; detail: string }>> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', title: 'Malformed JSON', detail: 'The request body is not valid JSON.' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'malformed_json', title: 'Malformed JSON', detail: 'The request declares a JSON body but sends none.' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', title: 'Request body too large', detail: 'The request body exceeds the size limit.' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'Content-Length does not match the body.' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', title: 'Unsupported media type', detail: 'Send the body as application/json.' },
-  FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The Content-Type header is invalid.' },
-  FST_ERR_BAD_URL: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The URL is malformed.' },
-  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', title: 'URI too long', detail: 'A path segment is longer than allowed.' },
-  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The request is malformed.' },
-};
+const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, { status: number; code: string; title: string; detail: string }>> =
+  {
+    FST_ERR_CTP_INVALID_JSON_BODY: {
+      status: 400,
+      code: 'malformed_json',
+      title: 'Malformed JSON',
+      detail: 'The request body is not valid JSON.',
+    },
+    FST_ERR_CTP_EMPTY_JSON_BODY: {
+      status: 400,
+      code: 'malformed_json',
+      title: 'Malformed JSON',
+      detail: 'The request declares a JSON body but sends none.',
+    },
+    FST_ERR_CTP_BODY_TOO_LARGE: {
+      status: 413,
+      code: 'payload_too_large',
+      title: 'Request body too large',
+      detail: 'The request body exceeds the size limit.',
+    },
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+      status: 400,
+      code: 'bad_request',
+      title: 'Bad request',
+      detail: 'Content-Length does not match the body.',
+    },
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+      status: 415,
+      code: 'unsupported_media_type',
+      title: 'Unsupported media type',
+      detail: 'Send the body as application/json.',
+    },
+    FST_ERR_CTP_INVALID_TYPE: {
+      status: 400,
+      code: 'bad_request',
+      title: 'Bad request',
+      detail: 'The Content-Type header is invalid.',
+    },
+    FST_ERR_BAD_URL: { status: 400, code: 'bad_request', title: 'Bad request', detail: 'The URL is malformed.' },
+    FST_ERR_MAX_PARAM_LENGTH: {
+      status: 414,
+      code: 'uri_too_long',
+      title: 'URI too long',
+      detail: 'A path segment is longer than allowed.',
+    },
+    FST_ERR_ASYNC_CONSTRAINT: {
+      status: 400,
+      code: 'bad_request',
+      title: 'Bad request',
+      detail: 'The request is malformed.',
+    },
+  };
 
 /** SQLSTATEs of a server that refuses work for now: too many connections, shutting down, starting. */
 const UNAVAILABLE_SQLSTATES = new Set(['53300', '57P01', '57P02', '57P03']);
@@ -75,7 +116,11 @@ const PG_CONNECTION_LOST = new Set([
  * that merely mentions a code.
  */
 export function databaseOutage(error: unknown): 'busy' | 'unavailable' | undefined {
-  for (let e = error as Record<string, unknown> | null | undefined, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+  for (
+    let e = error as Record<string, unknown> | null | undefined, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    depth++
+  ) {
     const code = typeof e.code === 'string' ? e.code : undefined;
     const message = typeof e.message === 'string' ? e.message : '';
     // node-postgres' pool, and Prisma's pool and transaction-start timeouts.
@@ -92,8 +137,10 @@ export function databaseOutage(error: unknown): 'busy' | 'unavailable' | undefin
     if (kind && ADAPTER_KINDS.has(kind)) return kind === 'TooManyConnections' ? 'busy' : 'unavailable';
     const original = typeof e.originalCode === 'string' ? e.originalCode : undefined;
     if (original === '53300') return 'busy';
-    if (original && (UNAVAILABLE_SQLSTATES.has(original) || original.startsWith('08'))) return kind === 'postgres' && PGBOUNCER_BUSY.test(String(e.message ?? '')) ? 'busy' : 'unavailable';
-    e = (e.cause ?? (e.meta as Record<string, unknown> | undefined)?.driverAdapterError) as Record<string, unknown> | undefined;
+    if (original && (UNAVAILABLE_SQLSTATES.has(original) || original.startsWith('08')))
+      return kind === 'postgres' && PGBOUNCER_BUSY.test(String(e.message ?? '')) ? 'busy' : 'unavailable';
+    e = (e.cause ?? (e.meta as Record<string, unknown> | undefined)?.driverAdapterError) as
+      Record<string, unknown> | undefined;
   }
   return undefined;
 }
@@ -113,11 +160,21 @@ const INVALID_INPUT_SQLSTATES = new Set(['22001', '22003', '22P02', '22007', '22
  * driver adapter error (`originalCode`), through the causes Prisma wraps them in.
  */
 export function databaseInputError(error: unknown): 'invalid_text' | 'invalid_input' | undefined {
-  for (let e = error as Record<string, unknown> | null | undefined, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const sqlState = typeof e.code === 'string' && typeof e.severity === 'string' ? e.code : typeof e.originalCode === 'string' ? e.originalCode : undefined;
+  for (
+    let e = error as Record<string, unknown> | null | undefined, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    depth++
+  ) {
+    const sqlState =
+      typeof e.code === 'string' && typeof e.severity === 'string'
+        ? e.code
+        : typeof e.originalCode === 'string'
+          ? e.originalCode
+          : undefined;
     if (sqlState && INVALID_TEXT_SQLSTATES.has(sqlState)) return 'invalid_text';
     if (sqlState && INVALID_INPUT_SQLSTATES.has(sqlState)) return 'invalid_input';
-    e = (e.cause ?? (e.meta as Record<string, unknown> | undefined)?.driverAdapterError) as Record<string, unknown> | undefined;
+    e = (e.cause ?? (e.meta as Record<string, unknown> | undefined)?.driverAdapterError) as
+      Record<string, unknown> | undefined;
   }
   return undefined;
 }
@@ -128,9 +185,25 @@ function fastifyCodeOf(error: unknown): string | undefined {
 }
 
 /** The problem details of a bare HTTP status: its code and title from one table, and `detail`. */
-export function problemFromStatus(status: number, detail: string | undefined, requestId: string, instance?: string, errors?: readonly FieldError[]): ProblemDetails {
-  const [code, title] = TITLES[status] ?? (status >= 500 ? ['internal_error', 'Internal server error'] : ['bad_request', 'Bad request']);
-  return { type: problemType(code.replace(/_/g, '-')), title, status, detail, instance, code, requestId, ...(errors ? { errors } : {}) };
+export function problemFromStatus(
+  status: number,
+  detail: string | undefined,
+  requestId: string,
+  instance?: string,
+  errors?: readonly FieldError[],
+): ProblemDetails {
+  const [code, title] =
+    TITLES[status] ?? (status >= 500 ? ['internal_error', 'Internal server error'] : ['bad_request', 'Bad request']);
+  return {
+    type: problemType(code.replace(/_/g, '-')),
+    title,
+    status,
+    detail,
+    instance,
+    code,
+    requestId,
+    ...(errors ? { errors } : {}),
+  };
 }
 
 function httpExceptionDetail(error: HttpException): string | undefined {
@@ -169,7 +242,15 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   if (fastifyCode) {
     const known = FASTIFY_CLIENT_ERRORS[fastifyCode];
     return {
-      body: { type: problemType(known.code.replace(/_/g, '-')), title: known.title, status: known.status, detail: known.detail, instance, code: known.code, requestId },
+      body: {
+        type: problemType(known.code.replace(/_/g, '-')),
+        title: known.title,
+        status: known.status,
+        detail: known.detail,
+        instance,
+        code: known.code,
+        requestId,
+      },
       headers: {},
       serverError: false,
     };
@@ -178,14 +259,31 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   const outage = databaseOutage(error);
   if (outage === 'busy') {
     return {
-      body: { type: problemType('database-busy'), title: 'Database busy', status: 503, detail: 'The database had no connection free in time; retry shortly.', instance, code: 'database_busy', requestId },
+      body: {
+        type: problemType('database-busy'),
+        title: 'Database busy',
+        status: 503,
+        detail: 'The database had no connection free in time; retry shortly.',
+        instance,
+        code: 'database_busy',
+        requestId,
+      },
       headers: { 'retry-after': '1' },
       serverError: false,
     };
   }
   if (outage === 'unavailable') {
     return {
-      body: { type: problemType('service-unavailable'), title: 'Service unavailable', status: 503, detail: 'The database is not reachable right now; retry shortly.', instance, code: 'service_unavailable', requestId, dependency: 'database' },
+      body: {
+        type: problemType('service-unavailable'),
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'The database is not reachable right now; retry shortly.',
+        instance,
+        code: 'service_unavailable',
+        requestId,
+        dependency: 'database',
+      },
       headers: { 'retry-after': '5' },
       serverError: false,
     };
@@ -194,17 +292,47 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   // Defence in depth behind the input checks: never a 500 (nor the driver's message) for input the database refused.
   const refused = databaseInputError(error);
   if (refused) {
-    const [title, detail] = refused === 'invalid_text' ? ['Invalid text', 'The request carries text that cannot be stored (NUL or an unpaired surrogate).'] : ['Invalid input', 'A value of the request is out of the range the database accepts.'];
-    return { body: { type: problemType(refused.replace(/_/g, '-')), title, status: 400, detail, instance, code: refused, requestId }, headers: {}, serverError: false, warning: true };
+    const [title, detail] =
+      refused === 'invalid_text'
+        ? ['Invalid text', 'The request carries text that cannot be stored (NUL or an unpaired surrogate).']
+        : ['Invalid input', 'A value of the request is out of the range the database accepts.'];
+    return {
+      body: {
+        type: problemType(refused.replace(/_/g, '-')),
+        title,
+        status: 400,
+        detail,
+        instance,
+        code: refused,
+        requestId,
+      },
+      headers: {},
+      serverError: false,
+      warning: true,
+    };
   }
 
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status < 500) {
-      const detail = status === HttpStatus.NOT_FOUND && /^Cannot [A-Z]+ /.test(httpExceptionDetail(error) ?? '') ? 'No route matches this method and path.' : httpExceptionDetail(error);
+      const detail =
+        status === HttpStatus.NOT_FOUND && /^Cannot [A-Z]+ /.test(httpExceptionDetail(error) ?? '')
+          ? 'No route matches this method and path.'
+          : httpExceptionDetail(error);
       return { body: problemFromStatus(status, detail, requestId, instance), headers: {}, serverError: false };
     }
-    return { body: problemFromStatus(status, status === 503 ? httpExceptionDetail(error) : `An unexpected error occurred. Quote request id ${requestId} when reporting it.`, requestId, instance), headers: {}, serverError: status !== 503 };
+    return {
+      body: problemFromStatus(
+        status,
+        status === 503
+          ? httpExceptionDetail(error)
+          : `An unexpected error occurred. Quote request id ${requestId} when reporting it.`,
+        requestId,
+        instance,
+      ),
+      headers: {},
+      serverError: status !== 503,
+    };
   }
 
   // Any other framework error that carries a 4xx status is the client's (e.g. a bad header).
@@ -213,5 +341,14 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
     return { body: problemFromStatus(statusCode, undefined, requestId, instance), headers: {}, serverError: false };
   }
 
-  return { body: problemFromStatus(500, `An unexpected error occurred. Quote request id ${requestId} when reporting it.`, requestId, instance), headers: {}, serverError: true };
+  return {
+    body: problemFromStatus(
+      500,
+      `An unexpected error occurred. Quote request id ${requestId} when reporting it.`,
+      requestId,
+      instance,
+    ),
+    headers: {},
+    serverError: true,
+  };
 }

@@ -1,4 +1,9 @@
-import { type ArgumentMetadata, Injectable, ValidationPipe as NestValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  Injectable,
+  ValidationPipe as NestValidationPipe,
+  type ValidationError,
+} from '@nestjs/common';
 import type { FieldError } from './problem-details';
 import { ProblemException } from './problem.exception';
 
@@ -22,7 +27,13 @@ class RawValidationErrors extends Error {
 
 export class ValidationProblem extends ProblemException {
   constructor(errors: readonly FieldError[]) {
-    super({ status: 400, code: 'validation_failed', title: 'Invalid request', detail: `Invalid ${[...new Set(errors.map((e) => e.field))].join(', ')}`, errors });
+    super({
+      status: 400,
+      code: 'validation_failed',
+      title: 'Invalid request',
+      detail: `Invalid ${[...new Set(errors.map((e) => e.field))].join(', ')}`,
+      errors,
+    });
   }
 }
 
@@ -47,13 +58,19 @@ export class ValidationPipe extends NestValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const prefix = SOURCES[metadata.type] ?? 'input';
     // A JSON body that is not an object (e.g. `[]` or `"x"`) cannot be validated field by field.
-    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata) && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    if (
+      metadata.type === 'body' &&
+      metadata.metatype &&
+      this.toValidate(metadata) &&
+      (value === null || typeof value !== 'object' || Array.isArray(value))
+    ) {
       throw new ValidationProblem([{ field: 'body', code: 'isObject', message: 'body must be a JSON object' }]);
     }
     try {
       return await super.transform(value, metadata);
     } catch (error) {
-      if (error instanceof RawValidationErrors) throw new ValidationProblem(flattenValidationErrors(error.errors, prefix));
+      if (error instanceof RawValidationErrors)
+        throw new ValidationProblem(flattenValidationErrors(error.errors, prefix));
       throw error;
     }
   }

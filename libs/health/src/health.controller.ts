@@ -49,7 +49,9 @@ export class HealthController {
    */
   @Get('ready')
   @ApiOkResponse({ description: 'Every dependency answers' })
-  @ApiServiceUnavailableResponse({ description: 'Problem details naming the components that are down, in `down` and `checks`' })
+  @ApiServiceUnavailableResponse({
+    description: 'Problem details naming the components that are down, in `down` and `checks`',
+  })
   async ready() {
     // Unauthenticated: a component that is down shows a reason code (readinessReason), never the
     // driver's message, which goes to the log.
@@ -77,7 +79,9 @@ export class HealthController {
     } catch (error) {
       const details = (error as { getResponse?: () => HealthCheckResult }).getResponse?.();
       if (!details?.details) throw error;
-      const down = Object.entries(details.details).filter(([, v]) => v.status === 'down').map(([k]) => k);
+      const down = Object.entries(details.details)
+        .filter(([, v]) => v.status === 'down')
+        .map(([k]) => k);
       throw new ProblemException({
         status: 503,
         code: 'not_ready',
@@ -103,6 +107,10 @@ export class HealthController {
   }
 
   private detailCheck(detail: ReadinessDetail) {
-    return () => this.indicator.check(detail.key).attempt(() => detail.read()).withTimeout(CHECK_TIMEOUT_MS);
+    return () =>
+      this.indicator
+        .check(detail.key)
+        .attempt(() => detail.read())
+        .withTimeout(CHECK_TIMEOUT_MS);
   }
 }

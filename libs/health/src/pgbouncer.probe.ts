@@ -14,7 +14,13 @@ export class PgBouncerProbe implements OnApplicationShutdown {
     const url = new URL(config.database.controlUrl);
     url.hostname = config.database.pgbouncer.host;
     url.port = String(config.database.pgbouncer.port);
-    this.pool = new Pool({ connectionString: url.toString(), max: 1, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 2_000, application_name: 'helpdeskly-health' });
+    this.pool = new Pool({
+      connectionString: url.toString(),
+      max: 1,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: 2_000,
+      application_name: 'helpdeskly-health',
+    });
     this.pool.on('error', () => undefined); // an idle client lost with PgBouncer: the next check reports it
   }
 

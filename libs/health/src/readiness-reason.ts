@@ -4,9 +4,21 @@ import { databaseOutage } from '@helpdeskly/errors';
  * A short, stable reason for a failed readiness check, for an unauthenticated answer: never the
  * driver's message (hosts, users, database names), which goes to the log only.
  */
-export type ReadinessReason = 'timeout' | 'unreachable' | 'auth_failed' | 'too_many_connections' | 'shutting_down' | 'error';
+export type ReadinessReason =
+  'timeout' | 'unreachable' | 'auth_failed' | 'too_many_connections' | 'shutting_down' | 'error';
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN', 'P1001', 'P1002', 'P1017']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+  'P1001',
+  'P1002',
+  'P1017',
+]);
 const AUTH = new Set(['28P01', '28000', 'P1000', 'NOAUTH', 'WRONGPASS']);
 const SHUTTING_DOWN = new Set(['57P01', '57P02', '57P03']);
 
@@ -30,7 +42,13 @@ export function readinessReason(error: unknown): ReadinessReason {
     if (e instanceof ReadinessTimeout) return 'timeout';
     const code = String((e as { code?: unknown }).code ?? (e as { errorCode?: unknown }).errorCode ?? '');
     const message = String((e as { message?: unknown }).message ?? '');
-    if (UNREACHABLE.has(code) || /Connection is closed|connect ECONNREFUSED|Can't reach database server|does not answer|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(message)) return 'unreachable';
+    if (
+      UNREACHABLE.has(code) ||
+      /Connection is closed|connect ECONNREFUSED|Can't reach database server|does not answer|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(
+        message,
+      )
+    )
+      return 'unreachable';
     if (AUTH.has(code) || /^(NOAUTH|WRONGPASS)/.test(message)) return 'auth_failed';
     if (code === '53300') return 'too_many_connections';
     if (SHUTTING_DOWN.has(code)) return 'shutting_down';

@@ -7,7 +7,11 @@ import type { ApiDescription } from './openapi';
 import { handleShutdownSignals } from './shutdown';
 
 /** main.ts of each API: parse the configuration once, refuse to start when it is invalid, listen. */
-export async function bootstrap(api: ApiDescription, moduleFor: (config: AppConfig) => DynamicModule, portOf: (config: AppConfig) => number): Promise<void> {
+export async function bootstrap(
+  api: ApiDescription,
+  moduleFor: (config: AppConfig) => DynamicModule,
+  portOf: (config: AppConfig) => number,
+): Promise<void> {
   loadDotEnv();
   let config: AppConfig;
   try {

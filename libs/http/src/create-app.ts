@@ -23,9 +23,24 @@ const VERSION = process.env.npm_package_version ?? '0.1.0';
 
 /** What a browser app on an allowed origin may do across origins (the preflight's answer). */
 export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', REQUEST_ID_HEADER] as const;
+export const CORS_ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'if-match',
+  'if-none-match',
+  'idempotency-key',
+  REQUEST_ID_HEADER,
+] as const;
 /** The answer headers its scripts may read: versions, created resources, replays, limits. */
-export const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'etag', 'location', 'idempotent-replayed', 'retry-after', 'ratelimit', 'ratelimit-policy'] as const;
+export const CORS_EXPOSED_HEADERS = [
+  REQUEST_ID_HEADER,
+  'etag',
+  'location',
+  'idempotent-replayed',
+  'retry-after',
+  'ratelimit',
+  'ratelimit-policy',
+] as const;
 
 /**
  * Builds an API the way both apps run it: Fastify with the body limit and request ids, URI
@@ -34,7 +49,8 @@ export const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'etag', 'location', 'ide
  */
 export async function createApp(module: DynamicModule, options: CreateAppOptions): Promise<NestFastifyApplication> {
   const { config, api } = options;
-  const logger = options.logger ?? createLogger({ name: api.name, level: config.logging.level, pretty: config.logging.pretty });
+  const logger =
+    options.logger ?? createLogger({ name: api.name, level: config.logging.level, pretty: config.logging.pretty });
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdFor,
@@ -45,11 +61,15 @@ export async function createApp(module: DynamicModule, options: CreateAppOptions
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Errors the router raises before any hook or Nest sees the request (bad percent-encoding,
     // an over-long path parameter) get the same problem details.
-    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply, new Logger('Errors')),
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(error, request, reply, new Logger('Errors')),
     // Node's parser refuses oversized headers (431) and broken HTTP before Fastify has a request.
     clientErrorHandler,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+  });
   const fastify = app.getHttpAdapter().getInstance();
 
   const errorsLogger = new Logger('Errors');
@@ -57,7 +77,12 @@ export async function createApp(module: DynamicModule, options: CreateAppOptions
     reply.header(REQUEST_ID_HEADER, request.id);
     if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) {
       const detail = `The URL is longer than ${MAX_URL_LENGTH} characters.`;
-      sendProblem(new ProblemException({ status: 414, code: 'uri_too_long', title: 'URI too long', detail }), request, reply, errorsLogger);
+      sendProblem(
+        new ProblemException({ status: 414, code: 'uri_too_long', title: 'URI too long', detail }),
+        request,
+        reply,
+        errorsLogger,
+      );
       return reply;
     }
   });

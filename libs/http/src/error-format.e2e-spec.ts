@@ -1,7 +1,18 @@
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { Body, Controller, Get, HttpStatus, Module, Param, ParseUUIDPipe, Post, Query, UnauthorizedException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpStatus,
+  Module,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DomainException, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '@helpdeskly/errors';
@@ -28,7 +39,14 @@ enum ThingErrorCode {
 
 class ThingException extends DomainException<ThingErrorCode> {
   constructor(code: ThingErrorCode, detail: string) {
-    super({ [ThingErrorCode.Duplicate]: { status: 409, title: 'Thing already exists' }, [ThingErrorCode.Frozen]: { status: 422, title: 'Thing is frozen' } }, code, detail);
+    super(
+      {
+        [ThingErrorCode.Duplicate]: { status: 409, title: 'Thing already exists' },
+        [ThingErrorCode.Frozen]: { status: 422, title: 'Thing is frozen' },
+      },
+      code,
+      detail,
+    );
   }
 }
 
@@ -68,7 +86,8 @@ class ThingsModule {}
 
 describe('Error format (RFC 9457) over HTTP', () => {
   let running: RunningTestApp;
-  const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => fetch(`${running.baseUrl}/v1/things`, { method: 'POST', headers, body });
+  const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    fetch(`${running.baseUrl}/v1/things`, { method: 'POST', headers, body });
 
   async function expectProblem(response: Response, status: number, code: string): Promise<ProblemDetails> {
     expect(response.status).toBe(status);
@@ -98,14 +117,22 @@ describe('Error format (RFC 9457) over HTTP', () => {
   });
 
   it('names every invalid field, nested ones with their path', async () => {
-    const body = await expectProblem(await post(JSON.stringify({ email: 'nope', name: 'far too long a name', address: { city: 7 } })), 400, 'validation_failed');
+    const body = await expectProblem(
+      await post(JSON.stringify({ email: 'nope', name: 'far too long a name', address: { city: 7 } })),
+      400,
+      'validation_failed',
+    );
     const fields = body.errors!.map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['body.email', 'body.name', 'body.address.city']));
     expect(body.errors!.find((e) => e.field === 'body.email')).toMatchObject({ code: 'isEmail' });
   });
 
   it('rejects unknown properties instead of silently dropping them', async () => {
-    const body = await expectProblem(await post(JSON.stringify({ email: 'a@example.com', name: 'ok', isAdmin: true })), 400, 'validation_failed');
+    const body = await expectProblem(
+      await post(JSON.stringify({ email: 'a@example.com', name: 'ok', isAdmin: true })),
+      400,
+      'validation_failed',
+    );
     expect(body.errors).toEqual([expect.objectContaining({ field: 'body.isAdmin', code: 'whitelistValidation' })]);
   });
 
@@ -127,7 +154,11 @@ describe('Error format (RFC 9457) over HTTP', () => {
   });
 
   it('answers 413 for a body over the configured limit', async () => {
-    await expectProblem(await post(JSON.stringify({ email: 'a@example.com', name: 'x'.repeat(5000) })), 413, 'payload_too_large');
+    await expectProblem(
+      await post(JSON.stringify({ email: 'a@example.com', name: 'x'.repeat(5000) })),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('answers 415 for a body that is not JSON', async () => {
@@ -140,7 +171,11 @@ describe('Error format (RFC 9457) over HTTP', () => {
   });
 
   it('maps domain exceptions to their own status and code', async () => {
-    const conflict = await expectProblem(await post(JSON.stringify({ email: 'a@example.com', name: 'taken' })), 409, 'thing_duplicate');
+    const conflict = await expectProblem(
+      await post(JSON.stringify({ email: 'a@example.com', name: 'taken' })),
+      409,
+      'thing_duplicate',
+    );
     expect(conflict).toMatchObject({ title: 'Thing already exists', detail: 'A thing named taken exists.' });
     await expectProblem(await post(JSON.stringify({ email: 'a@example.com', name: 'frozen' })), 422, 'thing_frozen');
   });
@@ -171,7 +206,10 @@ describe('Error format (RFC 9457) over HTTP', () => {
       ['/v1/things', { method: 'POST', headers: json, body: '{"email": {"$ne": null}, "name": ["a"]}' }],
       ['/v1/things', { method: 'POST', headers: { 'content-type': 'application/json; charset=latin-7' }, body: '{}' }],
       ['/v1/things', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--' }],
-      ['/v1/things', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&a=2' }],
+      [
+        '/v1/things',
+        { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&a=2' },
+      ],
       ['/v1/things?limit=1&limit=2', {}],
       ['/v1/things?limit[$gt]=1', {}],
       ['/v1/things/%E0%A4%A', {}],
@@ -182,7 +220,11 @@ describe('Error format (RFC 9457) over HTTP', () => {
     const answers = await Promise.all(
       mistakes.map(async ([path, init]) => {
         const response = await fetch(`${running.baseUrl}${path}`, init);
-        return { request: `${init.method ?? 'GET'} ${path} ${String(init.body ?? '')}`, status: response.status, type: response.headers.get('content-type') };
+        return {
+          request: `${init.method ?? 'GET'} ${path} ${String(init.body ?? '')}`,
+          status: response.status,
+          type: response.headers.get('content-type'),
+        };
       }),
     );
     const wrong = answers.filter((a) => a.status < 400 || a.status >= 500 || !a.type?.startsWith(PROBLEM_CONTENT_TYPE));
@@ -205,19 +247,35 @@ describe('Error format (RFC 9457) over HTTP', () => {
       });
 
     it('refuses NUL and lone surrogates in a body with 400 invalid_text, naming nested fields', async () => {
-      const body = await expectProblem(await post('{"email":"a@example.com","name":"a\\u0000b","address":{"city":"\\ud800x"}}'), 400, 'invalid_text');
+      const body = await expectProblem(
+        await post('{"email":"a@example.com","name":"a\\u0000b","address":{"city":"\\ud800x"}}'),
+        400,
+        'invalid_text',
+      );
       expect(body.errors!.map((e) => e.field)).toEqual(['body.name', 'body.address.city']);
       await expectProblem(await post(JSON.stringify({ email: '\ud800@example.com', name: 'ok' })), 400, 'invalid_text');
     });
 
     it('refuses them in query values and path parameters, repeated values too', async () => {
-      expect((await expectProblem(await fetch(`${running.baseUrl}/v1/things?limit=%00`), 400, 'invalid_text')).errors![0].field).toBe('query.limit');
-      expect((await expectProblem(await fetch(`${running.baseUrl}/v1/things?limit=1&limit=%00`), 400, 'invalid_text')).errors![0].field).toBe('query.limit.1');
-      expect((await expectProblem(await fetch(`${running.baseUrl}/v1/things/%00`), 400, 'invalid_text')).errors![0].field).toBe('params.id');
+      expect(
+        (await expectProblem(await fetch(`${running.baseUrl}/v1/things?limit=%00`), 400, 'invalid_text')).errors![0]
+          .field,
+      ).toBe('query.limit');
+      expect(
+        (await expectProblem(await fetch(`${running.baseUrl}/v1/things?limit=1&limit=%00`), 400, 'invalid_text'))
+          .errors![0].field,
+      ).toBe('query.limit.1');
+      expect(
+        (await expectProblem(await fetch(`${running.baseUrl}/v1/things/%00`), 400, 'invalid_text')).errors![0].field,
+      ).toBe('params.id');
     });
 
     it('refuses a body nested deeper than any DTO with 400, without exhausting the stack', async () => {
-      await expectProblem(await post(`{"email":"a@example.com","name":"x","address":${'['.repeat(900)}${']'.repeat(900)}}`), 400, 'input_too_deep');
+      await expectProblem(
+        await post(`{"email":"a@example.com","name":"x","address":${'['.repeat(900)}${']'.repeat(900)}}`),
+        400,
+        'input_too_deep',
+      );
     });
 
     it('answers a 20 KB URL with 431 problem details, written before Fastify has a request', async () => {
@@ -225,7 +283,11 @@ describe('Error format (RFC 9457) over HTTP', () => {
       expect(response.status).toBe(431);
       expect(response.headers.get('content-type')).toBe(`${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
       const body = (await response.json()) as ProblemDetails;
-      expect(body).toMatchObject({ status: 431, code: 'request_header_fields_too_large', type: 'https://helpdeskly.dev/problems/request-header-fields-too-large' });
+      expect(body).toMatchObject({
+        status: 431,
+        code: 'request_header_fields_too_large',
+        type: 'https://helpdeskly.dev/problems/request-header-fields-too-large',
+      });
       expect(typeof body.title).toBe('string');
       expect(typeof body.detail).toBe('string');
       expect(body.requestId).toBe(response.headers.get('x-request-id'));
@@ -243,7 +305,11 @@ describe('Error format (RFC 9457) over HTTP', () => {
     });
 
     it('answers 413, 415 and malformed JSON as problem details', async () => {
-      await expectProblem(await post(JSON.stringify({ email: 'a@example.com', name: 'x'.repeat(5000) })), 413, 'payload_too_large');
+      await expectProblem(
+        await post(JSON.stringify({ email: 'a@example.com', name: 'x'.repeat(5000) })),
+        413,
+        'payload_too_large',
+      );
       await expectProblem(await post('<x/>', { 'content-type': 'application/xml' }), 415, 'unsupported_media_type');
       await expectProblem(await post('{"email":', { 'content-type': 'application/json' }), 400, 'malformed_json');
     });
@@ -267,7 +333,9 @@ describe('Error format (RFC 9457) over HTTP', () => {
 
     it('appears in the request log line with the route template, not the raw URL', async () => {
       const id = 'log-line-check-42';
-      await fetch(`${running.baseUrl}/v1/things/1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed`, { headers: { 'x-request-id': id } });
+      await fetch(`${running.baseUrl}/v1/things/1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed`, {
+        headers: { 'x-request-id': id },
+      });
       const line = running.logs.entries().find((e) => e.requestId === id && e.msg === 'request completed');
       expect(line).toMatchObject({ method: 'GET', route: '/v1/things/:id', status: 200 });
       expect(typeof line!.durationMs).toBe('number');

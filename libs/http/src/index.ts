@@ -5,4 +5,11 @@ export { REQUEST_ID_HEADER, requestIdFor } from './request-id';
 export { handleShutdownSignals } from './shutdown';
 export { type JsonText, JsonTextResponse, jsonText } from './json-text';
 export { clientErrorHandler, clientErrorProblem, MAX_URL_LENGTH } from './client-error';
-export { findInvalidText, hasUnstorableText, InvalidTextProblem, invalidTextProblem, MAX_INPUT_DEPTH, type RequestInput } from './invalid-text';
+export {
+  findInvalidText,
+  hasUnstorableText,
+  InvalidTextProblem,
+  invalidTextProblem,
+  MAX_INPUT_DEPTH,
+  type RequestInput,
+} from './invalid-text';

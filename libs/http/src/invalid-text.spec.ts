@@ -4,12 +4,26 @@ import { findInvalidText, hasUnstorableText, invalidTextProblem, MAX_INPUT_DEPTH
 
 describe(findInvalidText.name, () => {
   it('finds NUL and unpaired surrogates, and lets paired surrogates, RTL marks and other text through', () => {
-    for (const bad of ['a\u0000b', '\u0000', '\ud800@example.com', 'x\udc00', 'a\ud83d', '\udc00\ud800']) expect(hasUnstorableText(bad)).toBe(true);
-    for (const good of ['', 'plain', 'emoji \ud83d\ude00', '\u202eevil', "'; DROP TABLE users; --", '<script>x</script>', '\u0001\u001f', '\uFFFF']) expect(hasUnstorableText(good)).toBe(false);
+    for (const bad of ['a\u0000b', '\u0000', '\ud800@example.com', 'x\udc00', 'a\ud83d', '\udc00\ud800'])
+      expect(hasUnstorableText(bad)).toBe(true);
+    for (const good of [
+      '',
+      'plain',
+      'emoji \ud83d\ude00',
+      '\u202eevil',
+      "'; DROP TABLE users; --",
+      '<script>x</script>',
+      '\u0001\u001f',
+      '\uFFFF',
+    ])
+      expect(hasUnstorableText(good)).toBe(false);
   });
 
   it('names each offending field by its dotted path, nested objects and array items included', () => {
-    const errors = findInvalidText({ subject: 'a\u0000b', ok: 'fine', customFields: { x: '\ud800' }, tags: ['good', 'b\u0000ad'], n: 3, none: null }, 'body');
+    const errors = findInvalidText(
+      { subject: 'a\u0000b', ok: 'fine', customFields: { x: '\ud800' }, tags: ['good', 'b\u0000ad'], n: 3, none: null },
+      'body',
+    );
     expect(errors.map((e) => e.field)).toEqual(['body.subject', 'body.customFields.x', 'body.tags.1']);
     expect(errors.every((e) => e.code === 'invalidText')).toBe(true);
   });
@@ -42,15 +56,30 @@ describe(findInvalidText.name, () => {
   });
 
   it('reports at most ten fields', () => {
-    expect(findInvalidText(Array.from({ length: 1000 }, () => '\u0000'), 'body')).toHaveLength(10);
+    expect(
+      findInvalidText(
+        Array.from({ length: 1000 }, () => '\u0000'),
+        'body',
+      ),
+    ).toHaveLength(10);
   });
 });
 
 describe(invalidTextProblem.name, () => {
   it('is a 400 invalid_text naming the fields of every part of the request', () => {
-    const problem = invalidTextProblem({ headers: { 'idempotency-key': 'k\u0000' }, params: { id: '\ud800' }, query: { q: '\u0000' }, body: { subject: 'a\u0000' } });
+    const problem = invalidTextProblem({
+      headers: { 'idempotency-key': 'k\u0000' },
+      params: { id: '\ud800' },
+      query: { q: '\u0000' },
+      body: { subject: 'a\u0000' },
+    });
     expect(problem?.problem).toMatchObject({ status: 400, code: 'invalid_text' });
-    expect(problem?.problem.errors?.map((e) => e.field)).toEqual(['headers.idempotency-key', 'params.id', 'query.q', 'body.subject']);
+    expect(problem?.problem.errors?.map((e) => e.field)).toEqual([
+      'headers.idempotency-key',
+      'params.id',
+      'query.q',
+      'body.subject',
+    ]);
     expect(problem?.problem.detail).toContain('body.subject');
   });
 
@@ -61,6 +90,13 @@ describe(invalidTextProblem.name, () => {
   });
 
   it('is undefined for a clean request', () => {
-    expect(invalidTextProblem({ headers: { accept: '*/*' }, params: { id: 'x' }, query: {}, body: { subject: 'Hello \u202e' } })).toBeUndefined();
+    expect(
+      invalidTextProblem({
+        headers: { accept: '*/*' },
+        params: { id: 'x' },
+        query: {},
+        body: { subject: 'Hello \u202e' },
+      }),
+    ).toBeUndefined();
   });
 });

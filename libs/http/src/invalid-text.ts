@@ -29,19 +29,35 @@ export function findInvalidText(value: unknown, prefix: string): FieldError[] {
   while (stack.length > 0 && errors.length < MAX_REPORTED) {
     const [current, path, depth] = stack.pop()!;
     if (typeof current === 'string') {
-      if (UNSTORABLE.test(current)) errors.push({ field: path, code: 'invalidText', message: `${path} contains NUL or an unpaired UTF-16 surrogate, which cannot be stored` });
+      if (UNSTORABLE.test(current))
+        errors.push({
+          field: path,
+          code: 'invalidText',
+          message: `${path} contains NUL or an unpaired UTF-16 surrogate, which cannot be stored`,
+        });
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
     if (depth >= MAX_INPUT_DEPTH) {
-      errors.push({ field: path, code: 'maxDepth', message: `${path} is nested deeper than ${MAX_INPUT_DEPTH} levels` });
+      errors.push({
+        field: path,
+        code: 'maxDepth',
+        message: `${path} is nested deeper than ${MAX_INPUT_DEPTH} levels`,
+      });
       continue;
     }
-    const entries = Array.isArray(current) ? current.map((item, index) => [String(index), item] as const) : Object.entries(current);
+    const entries = Array.isArray(current)
+      ? current.map((item, index) => [String(index), item] as const)
+      : Object.entries(current);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, item] = entries[i];
       const itemPath = `${path}.${printable(key)}`;
-      if (UNSTORABLE.test(key)) errors.push({ field: itemPath, code: 'invalidText', message: `The key of ${itemPath} contains NUL or an unpaired UTF-16 surrogate, which cannot be stored` });
+      if (UNSTORABLE.test(key))
+        errors.push({
+          field: itemPath,
+          code: 'invalidText',
+          message: `The key of ${itemPath} contains NUL or an unpaired UTF-16 surrogate, which cannot be stored`,
+        });
       else stack.push([item, itemPath, depth + 1]);
     }
   }

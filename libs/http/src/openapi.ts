@@ -11,7 +11,9 @@ export interface ApiDescription {
 export function buildOpenApiDocument(app: INestApplication, api: ApiDescription, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle(api.title)
-    .setDescription(`${api.description}\n\nErrors are RFC 9457 problem details (application/problem+json); problem types live under ${PROBLEM_BASE}.`)
+    .setDescription(
+      `${api.description}\n\nErrors are RFC 9457 problem details (application/problem+json); problem types live under ${PROBLEM_BASE}.`,
+    )
     .setVersion(version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();

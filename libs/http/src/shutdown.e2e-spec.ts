@@ -54,7 +54,12 @@ describe(handleShutdownSignals.name, () => {
     const logs = new LogCapture();
     const exited = new Promise<number>((resolve) => {
       const before = signalListeners();
-      handleShutdownSignals(running.app, createLogger({ name: 't', level: 'info', pretty: false, destination: logs }), 5_000, resolve);
+      handleShutdownSignals(
+        running.app,
+        createLogger({ name: 't', level: 'info', pretty: false, destination: logs }),
+        5_000,
+        resolve,
+      );
       expect(signalListeners()).toBe(before + 1);
     });
 
@@ -74,7 +79,9 @@ describe(handleShutdownSignals.name, () => {
   it('cuts requests still running after the timeout and exits 1', async () => {
     events.length = 0;
     const running = await startTestApp({ module: SlowModule }, { config: testConfig() });
-    const exited = new Promise<number>((resolve) => handleShutdownSignals(running.app, createLogger({ name: 't', level: 'silent', pretty: false }), 300, resolve));
+    const exited = new Promise<number>((resolve) =>
+      handleShutdownSignals(running.app, createLogger({ name: 't', level: 'silent', pretty: false }), 300, resolve),
+    );
 
     const inFlight = get(`${running.baseUrl}/v1/slow?ms=5000`);
     await new Promise((r) => setTimeout(r, 150));

@@ -7,7 +7,12 @@ import type { Logger } from 'pino';
  * (onApplicationShutdown hooks) and exit 0. Requests still running after `timeoutMs` are cut and
  * the process exits 1.
  */
-export function handleShutdownSignals(app: INestApplication, logger: Logger, timeoutMs: number, exit: (code: number) => void = (code) => process.exit(code)): void {
+export function handleShutdownSignals(
+  app: INestApplication,
+  logger: Logger,
+  timeoutMs: number,
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
   let closing = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (closing) return;

@@ -33,7 +33,14 @@ export function createLogger(options: LoggerOptions): Logger {
     },
   };
   if (options.destination) return pino(config, options.destination);
-  if (options.pretty) return pino({ ...config, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true } } });
+  if (options.pretty)
+    return pino({
+      ...config,
+      transport: {
+        target: 'pino-pretty',
+        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true },
+      },
+    });
   return pino(config, bufferedStdout());
 }
 

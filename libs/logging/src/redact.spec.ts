@@ -25,12 +25,18 @@ describe(redactSecrets.name, () => {
   });
 
   it('keeps ordinary fields, including error codes', () => {
-    expect(redactSecrets({ code: 'P2002', status: 409, tenantId: 't1' })).toEqual({ code: 'P2002', status: 409, tenantId: 't1' });
+    expect(redactSecrets({ code: 'P2002', status: 409, tenantId: 't1' })).toEqual({
+      code: 'P2002',
+      status: 409,
+      tenantId: 't1',
+    });
   });
 
   it('masks passwords inside connection URLs, JWTs and bearer tokens in free text', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
-    expect(redactString(`connect postgresql://t_acme:s3cr3t@pgbouncer:6432/acme failed`)).toBe(`connect postgresql://t_acme:${REDACTED}@pgbouncer:6432/acme failed`);
+    expect(redactString(`connect postgresql://t_acme:s3cr3t@pgbouncer:6432/acme failed`)).toBe(
+      `connect postgresql://t_acme:${REDACTED}@pgbouncer:6432/acme failed`,
+    );
     expect(redactString(`token ${jwt} rejected`)).toBe(`token ${REDACTED} rejected`);
     expect(redactString('Authorization: Bearer opaque.value-1')).toBe(`Authorization: Bearer ${REDACTED}`);
     expect(redactString('redis://:pw@redis:6379/0')).toBe(`redis://:${REDACTED}@redis:6379/0`);
@@ -53,7 +59,9 @@ describe(redactSecrets.name, () => {
 
 describe(redactString.name, () => {
   it('masks assignments of secrets in free text', () => {
-    expect(redactString('login failed with password=hunter2 for bob')).toBe(`login failed with password=${REDACTED} for bob`);
+    expect(redactString('login failed with password=hunter2 for bob')).toBe(
+      `login failed with password=${REDACTED} for bob`,
+    );
     expect(redactString('secret: "abc def", token=xyz&next=1')).toBe(`secret: ${REDACTED}, token=${REDACTED}&next=1`);
   });
 });

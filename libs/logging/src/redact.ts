@@ -1,5 +1,6 @@
 /** Keys whose values never reach a log line, whatever object they appear in. */
-const SECRET_KEY = /pass(word|wd|phrase)?|secret|token|authorization|cookie|^otp$|totp|recovery.?codes?|api.?key|encryption.?key|credential/i;
+const SECRET_KEY =
+  /pass(word|wd|phrase)?|secret|token|authorization|cookie|^otp$|totp|recovery.?codes?|api.?key|encryption.?key|credential/i;
 /** `scheme://user:password@host` in any string: the password part is masked. */
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/?#\s]+)(@)/gi;
 /** A JWT anywhere in a string. */
@@ -13,7 +14,11 @@ export const REDACTED = '[REDACTED]';
 const MAX_DEPTH = 8;
 
 export function redactString(value: string): string {
-  return value.replace(URL_PASSWORD, `$1${REDACTED}$3`).replace(JWT, REDACTED).replace(BEARER, `$1${REDACTED}`).replace(ASSIGNMENT, `$1${REDACTED}`);
+  return value
+    .replace(URL_PASSWORD, `$1${REDACTED}$3`)
+    .replace(JWT, REDACTED)
+    .replace(BEARER, `$1${REDACTED}`)
+    .replace(ASSIGNMENT, `$1${REDACTED}`);
 }
 
 /**
@@ -28,9 +33,13 @@ export function redactSecrets<T>(value: T, depth = 0, seen = new WeakSet<object>
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1, seen)) as T;
   if (value instanceof Date) return value;
   const out: Record<string, unknown> = {};
-  const source = value instanceof Error ? { ...value, type: value.name, message: value.message, stack: value.stack } : (value as Record<string, unknown>);
+  const source =
+    value instanceof Error
+      ? { ...value, type: value.name, message: value.message, stack: value.stack }
+      : (value as Record<string, unknown>);
   for (const [key, v] of Object.entries(source)) {
-    out[key] = SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactSecrets(v, depth + 1, seen);
+    out[key] =
+      SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactSecrets(v, depth + 1, seen);
   }
   return out as T;
 }

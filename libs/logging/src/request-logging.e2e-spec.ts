@@ -31,7 +31,12 @@ describe('Request log lines', () => {
     expect(response.status).toBe(500);
     const requestId = response.headers.get('x-request-id');
     // The request line is written once the answer is sent: it may trail the client by a moment.
-    for (let i = 0; i < 100 && !running.logs.entries().some((e) => e.requestId === requestId && e.status !== undefined); i++) await new Promise((r) => setTimeout(r, 10));
+    for (
+      let i = 0;
+      i < 100 && !running.logs.entries().some((e) => e.requestId === requestId && e.status !== undefined);
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 10));
     const lines = running.logs.entries().filter((entry) => entry.requestId === requestId);
     expect(lines.map((entry) => entry.msg)).toEqual(['Unhandled error while serving request', 'request failed']);
     for (const line of lines) expect(line).toMatchObject({ ...CALLER, level: 'error' });

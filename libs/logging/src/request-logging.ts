@@ -31,7 +31,8 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: Logger)
       ...request.logContext,
     };
     if (status >= 500) logger.error(line, 'request failed');
-    else if (line.route.startsWith('/health') && status < 400) logger.debug(line, 'probe answered'); // probes every few seconds
+    else if (line.route.startsWith('/health') && status < 400)
+      logger.debug(line, 'probe answered'); // probes every few seconds
     else if (status >= 400) logger.warn(line, 'request rejected');
     else logger.info(line, 'request completed');
     done();

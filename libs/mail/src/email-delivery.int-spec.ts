@@ -45,7 +45,9 @@ describe('email delivery: retries, failures and the SMTP breaker', () => {
       LOG_LEVEL: 'silent',
     };
     const config = loadConfig({ ...process.env, ...env });
-    @Module({ imports: [ConfigModule.forRoot(config), RedisModule, QueuesModule, MetricsModule.forRoot(false), MailModule] })
+    @Module({
+      imports: [ConfigModule.forRoot(config), RedisModule, QueuesModule, MetricsModule.forRoot(false), MailModule],
+    })
     class ProducerModule {}
     producer = await NestFactory.createApplicationContext(ProducerModule, { logger: false });
     outbox = producer.get(EmailOutbox);
@@ -59,7 +61,13 @@ describe('email delivery: retries, failures and the SMTP breaker', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const enqueue = (to = `user-${++seq}@example.test`) => outbox.enqueue({ template: 'password-reset', to, key: `k${process.pid}-${seq}-${Date.now()}`, data: { name: 'U', link: 'https://app.test/reset?token=t', expiresAt: new Date().toISOString() } });
+  const enqueue = (to = `user-${++seq}@example.test`) =>
+    outbox.enqueue({
+      template: 'password-reset',
+      to,
+      key: `k${process.pid}-${seq}-${Date.now()}`,
+      data: { name: 'U', link: 'https://app.test/reset?token=t', expiresAt: new Date().toISOString() },
+    });
   const withMessageId = async (id: string) => (await catcher.messages()).filter((m) => m.messageId === messageIdOf(id));
 
   it('delivers exactly once a job whose worker was killed while the server held its DATA', async () => {
@@ -117,7 +125,11 @@ describe('email delivery: retries, failures and the SMTP breaker', () => {
       }
 
       catcher.refuseConnections(false);
-      await waitFor('every waiting email delivered', async () => (await Promise.all(ids.map(withMessageId))).every((m) => m.length === 1), 30_000);
+      await waitFor(
+        'every waiting email delivered',
+        async () => (await Promise.all(ids.map(withMessageId))).every((m) => m.length === 1),
+        30_000,
+      );
       await waitFor('the breaker closed', async () => breakers.state('smtp') === 'closed', 5_000);
       for (const id of ids) expect(await withMessageId(id)).toHaveLength(1);
     });

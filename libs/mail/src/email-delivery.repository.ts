@@ -28,7 +28,10 @@ export class EmailDeliveryRepository {
         WHERE email_deliveries.state = 'SENDING' AND (email_deliveries.claimed_until IS NULL OR email_deliveries.claimed_until <= now())
       RETURNING attempts`;
     if (claimed) return { kind: 'claimed', attempt: claimed.attempts };
-    const row = await this.db.emailDelivery.findUniqueOrThrow({ where: { messageId }, select: { state: true, sentAt: true, claimedUntil: true } });
+    const row = await this.db.emailDelivery.findUniqueOrThrow({
+      where: { messageId },
+      select: { state: true, sentAt: true, claimedUntil: true },
+    });
     if (row.state === EmailDeliveryState.SENT) return { kind: 'sent', sentAt: row.sentAt };
     // The claim may have ended since the insert: then the waiting attempt runs at once.
     return { kind: 'busy', claimedUntil: row.claimedUntil ?? new Date() };
@@ -36,7 +39,10 @@ export class EmailDeliveryRepository {
 
   /** The server accepted it: no attempt sends it again. */
   async markSent(messageId: string, smtpResponse: string): Promise<void> {
-    await this.db.emailDelivery.update({ where: { messageId }, data: { state: EmailDeliveryState.SENT, sentAt: new Date(), claimedUntil: null, smtpResponse } });
+    await this.db.emailDelivery.update({
+      where: { messageId },
+      data: { state: EmailDeliveryState.SENT, sentAt: new Date(), claimedUntil: null, smtpResponse },
+    });
   }
 
   /**
@@ -62,6 +68,9 @@ export class EmailDeliveryRepository {
 
   /** The attempt is over without an accept: the next one may claim it at once. */
   async release(messageId: string, reason: string): Promise<void> {
-    await this.db.emailDelivery.updateMany({ where: { messageId, state: EmailDeliveryState.SENDING }, data: { claimedUntil: null, smtpResponse: reason } });
+    await this.db.emailDelivery.updateMany({
+      where: { messageId, state: EmailDeliveryState.SENDING },
+      data: { claimedUntil: null, smtpResponse: reason },
+    });
   }
 }

@@ -37,10 +37,18 @@ export class EmailOutbox implements OnModuleInit {
     const { key, ...message } = request;
     const id = emailJobId(message.template, key);
     try {
-      await addJob(this.queue, message.template, message as EmailMessage, { ...DEFAULT_JOB_OPTIONS, jobId: id }, ENQUEUE_TIMEOUT_MS);
+      await addJob(
+        this.queue,
+        message.template,
+        message as EmailMessage,
+        { ...DEFAULT_JOB_OPTIONS, jobId: id },
+        ENQUEUE_TIMEOUT_MS,
+      );
       return id;
     } catch (error) {
-      throw new MailException(MailErrorCode.QueueUnavailable, 'The email could not be queued; try again shortly.', { cause: error });
+      throw new MailException(MailErrorCode.QueueUnavailable, 'The email could not be queued; try again shortly.', {
+        cause: error,
+      });
     }
   }
 }

@@ -55,7 +55,15 @@ describe('email send records: one send per Message-ID across Redis and PostgreSQ
       QUEUE_LOCK_DURATION_MS: String(LOCK_MS),
       LOG_LEVEL: 'silent',
     };
-    @Module({ imports: [ConfigModule.forRoot(loadConfig({ ...process.env, ...env })), RedisModule, QueuesModule, MetricsModule.forRoot(false), MailModule] })
+    @Module({
+      imports: [
+        ConfigModule.forRoot(loadConfig({ ...process.env, ...env })),
+        RedisModule,
+        QueuesModule,
+        MetricsModule.forRoot(false),
+        MailModule,
+      ],
+    })
     class ProducerModule {}
     producer = await NestFactory.createApplicationContext(ProducerModule, { logger: false });
     outbox = producer.get(EmailOutbox);
@@ -73,11 +81,25 @@ describe('email send records: one send per Message-ID across Redis and PostgreSQ
     await rm(dir, { recursive: true, force: true });
   });
 
-  const request = (): EmailRequest => ({ template: 'password-reset', to: `user-${++seq}@example.test`, key: `k${process.pid}-${seq}-${Date.now()}`, data: { name: 'U', link: 'https://app.test/reset?token=t', expiresAt: new Date().toISOString() } });
+  const request = (): EmailRequest => ({
+    template: 'password-reset',
+    to: `user-${++seq}@example.test`,
+    key: `k${process.pid}-${seq}-${Date.now()}`,
+    data: { name: 'U', link: 'https://app.test/reset?token=t', expiresAt: new Date().toISOString() },
+  });
   const caught = async (id: string) => (await catcher.messages()).filter((m) => m.messageId === messageIdOf(id)).length;
   const completed = async (id: string) => (await (await queue.getJob(id))?.getState()) === 'completed';
-  const record = async (id: string) => (await db.query<{ state: string; attempts: number; smtp_response: string | null }>('SELECT state, attempts, smtp_response FROM email_deliveries WHERE message_id = $1', [messageIdOf(id)])).rows[0];
-  const duplicates = async () => (await worker.get(MetricsRegistry).emails.get()).values.filter((v) => v.labels.outcome === 'duplicate').reduce((sum, v) => sum + v.value, 0);
+  const record = async (id: string) =>
+    (
+      await db.query<{ state: string; attempts: number; smtp_response: string | null }>(
+        'SELECT state, attempts, smtp_response FROM email_deliveries WHERE message_id = $1',
+        [messageIdOf(id)],
+      )
+    ).rows[0];
+  const duplicates = async () =>
+    (await worker.get(MetricsRegistry).emails.get()).values
+      .filter((v) => v.labels.outcome === 'duplicate')
+      .reduce((sum, v) => sum + v.value, 0);
 
   it('sends each email once when Redis dies between the SMTP accept and the completion of the jobs, and loses none', async () => {
     let outage: Promise<void> | undefined;
@@ -91,7 +113,11 @@ describe('email send records: one send per Message-ID across Redis and PostgreSQ
     await sleep(LOCK_MS + 1_000);
     await redis.startServer();
 
-    await waitFor('every job completed after the restart', async () => (await Promise.all(ids.map(completed))).every(Boolean), 30_000);
+    await waitFor(
+      'every job completed after the restart',
+      async () => (await Promise.all(ids.map(completed))).every(Boolean),
+      30_000,
+    );
     // Two more lock durations: a second send (a stalled attempt taken again) would have happened by now.
     await sleep(2 * LOCK_MS);
     for (const id of ids) {

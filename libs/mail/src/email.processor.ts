@@ -88,23 +88,40 @@ export class EmailProcessor extends WorkerHost {
     const accepted = this.acceptedUnrecorded.get(messageId);
     if (accepted !== undefined) {
       await this.markSent(messageId, accepted).catch((error: unknown) => {
-        throw this.unrecorded(job, error, 'an earlier attempt had the email accepted but PostgreSQL has not recorded it yet: the job retries');
+        throw this.unrecorded(
+          job,
+          error,
+          'an earlier attempt had the email accepted but PostgreSQL has not recorded it yet: the job retries',
+        );
       });
-      this.logger.log({ jobId: job.id, template, messageId }, 'email accepted by an earlier attempt; recorded, not sent again');
+      this.logger.log(
+        { jobId: job.id, template, messageId },
+        'email accepted by an earlier attempt; recorded, not sent again',
+      );
       this.metrics.emails.inc({ template, outcome: 'duplicate' });
       return { messageId, skipped: true };
     }
 
     const claim = await this.deliveries.claim(messageId, template, this.claimMs).catch((error: unknown) => {
-      throw this.unrecorded(job, error, 'PostgreSQL did not record the attempt: the email is not sent, and the job retries with backoff');
+      throw this.unrecorded(
+        job,
+        error,
+        'PostgreSQL did not record the attempt: the email is not sent, and the job retries with backoff',
+      );
     });
     if (claim.kind === 'sent') {
-      this.logger.log({ jobId: job.id, template, messageId, sentAt: claim.sentAt }, 'email already sent; the job completes without sending it again');
+      this.logger.log(
+        { jobId: job.id, template, messageId, sentAt: claim.sentAt },
+        'email already sent; the job completes without sending it again',
+      );
       this.metrics.emails.inc({ template, outcome: 'duplicate' });
       return { messageId, skipped: true };
     }
     if (claim.kind === 'busy') {
-      this.logger.warn({ jobId: job.id, template, messageId, claimedUntil: claim.claimedUntil }, 'another attempt may still be sending the email; the job waits for its claim to end');
+      this.logger.warn(
+        { jobId: job.id, template, messageId, claimedUntil: claim.claimedUntil },
+        'another attempt may still be sending the email; the job waits for its claim to end',
+      );
       await job.moveToDelayed(claim.claimedUntil.getTime(), token);
       throw new DelayedError();
     }
@@ -113,13 +130,19 @@ export class EmailProcessor extends WorkerHost {
     try {
       response = await this.mailer.send({ ...rendered, to: message.to, senderName });
     } catch (error) {
-      await this.deliveries.release(messageId, (error as Error).message).catch((e: unknown) => this.logger.debug({ err: e, messageId }, 'claim not released; it ends with its lease'));
+      await this.deliveries
+        .release(messageId, (error as Error).message)
+        .catch((e: unknown) => this.logger.debug({ err: e, messageId }, 'claim not released; it ends with its lease'));
       throw await this.failure(job, error);
     }
     this.metrics.emails.inc({ template, outcome: 'sent' });
     this.acceptedUnrecorded.set(messageId, response);
     await this.markSent(messageId, response).catch((error: unknown) => {
-      throw this.unrecorded(job, error, 'the SMTP server accepted the email but the worker closed before PostgreSQL recorded it: the retry sends it again');
+      throw this.unrecorded(
+        job,
+        error,
+        'the SMTP server accepted the email but the worker closed before PostgreSQL recorded it: the retry sends it again',
+      );
     });
     return { messageId };
   }
@@ -133,7 +156,11 @@ export class EmailProcessor extends WorkerHost {
         return;
       } catch (error) {
         if (this.worker.closing) throw error;
-        if (tries === 1) this.logger.warn({ err: error, messageId }, 'the accepted email is not recorded yet; retrying until PostgreSQL answers');
+        if (tries === 1)
+          this.logger.warn(
+            { err: error, messageId },
+            'the accepted email is not recorded yet; retrying until PostgreSQL answers',
+          );
         await new Promise((r) => setTimeout(r, Math.min(MARK_SENT_MAX_WAIT_MS, 250 * tries)));
       }
     }
@@ -144,7 +171,10 @@ export class EmailProcessor extends WorkerHost {
     const { template } = job.data;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (lastAttempt) this.metrics.emails.inc({ template, outcome: 'failed' });
-    this.logger[lastAttempt ? 'error' : 'warn']({ err: error, jobId: job.id, template, attempt: job.attemptsMade + 1 }, what);
+    this.logger[lastAttempt ? 'error' : 'warn'](
+      { err: error, jobId: job.id, template, attempt: job.attemptsMade + 1 },
+      what,
+    );
     return error as Error;
   }
 
@@ -153,7 +183,8 @@ export class EmailProcessor extends WorkerHost {
     const { template } = job.data;
     if (error instanceof BreakerOpenError || isSmtpUnreachable(error)) {
       const waitMs = Math.max(MIN_WAIT_MS, error instanceof BreakerOpenError ? error.retryInMs : 0);
-      if (!(error instanceof BreakerOpenError)) this.logger.warn({ err: error, jobId: job.id, template }, 'SMTP server unreachable; the email waits');
+      if (!(error instanceof BreakerOpenError))
+        this.logger.warn({ err: error, jobId: job.id, template }, 'SMTP server unreachable; the email waits');
       await this.queue.rateLimit(waitMs);
       return Worker.RateLimitError();
     }
@@ -161,9 +192,14 @@ export class EmailProcessor extends WorkerHost {
     if (isPermanentRejection(error) || lastAttempt) {
       this.metrics.emails.inc({ template, outcome: 'failed' });
       this.logger.error({ err: error, jobId: job.id, template }, 'email not delivered');
-      return isPermanentRejection(error) ? new UnrecoverableError(`SMTP rejected the email: ${(error as Error).message}`) : (error as Error);
+      return isPermanentRejection(error)
+        ? new UnrecoverableError(`SMTP rejected the email: ${(error as Error).message}`)
+        : (error as Error);
     }
-    this.logger.warn({ err: error, jobId: job.id, template, attempt: job.attemptsMade + 1 }, 'email delivery failed; retrying with backoff');
+    this.logger.warn(
+      { err: error, jobId: job.id, template, attempt: job.attemptsMade + 1 },
+      'email delivery failed; retrying with backoff',
+    );
     return error as Error;
   }
 }

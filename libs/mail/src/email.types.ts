@@ -12,19 +12,46 @@ export interface TicketRef {
  */
 export interface EmailTemplates {
   'password-reset': { readonly name: string; readonly link: string; readonly expiresAt: string };
-  invitation: { readonly tenantName: string; readonly inviterName: string | null; readonly role: string; readonly link: string; readonly expiresAt: string };
+  invitation: {
+    readonly tenantName: string;
+    readonly inviterName: string | null;
+    readonly role: string;
+    readonly link: string;
+    readonly expiresAt: string;
+  };
   /** To the requester: we got your request. */
   'ticket-created': { readonly ticket: TicketRef; readonly requesterName: string };
   /** To the requester: a public reply of an agent. */
-  'agent-reply': { readonly ticket: TicketRef; readonly requesterName: string; readonly agentName: string; readonly body: string };
+  'agent-reply': {
+    readonly ticket: TicketRef;
+    readonly requesterName: string;
+    readonly agentName: string;
+    readonly body: string;
+  };
   /** To the assignee: the requester answered. */
-  'requester-reply': { readonly ticket: TicketRef; readonly assigneeName: string; readonly requesterName: string; readonly body: string };
+  'requester-reply': {
+    readonly ticket: TicketRef;
+    readonly assigneeName: string;
+    readonly requesterName: string;
+    readonly body: string;
+  };
   /** To the new assignee, unless they assigned the ticket to themselves. */
-  'ticket-assigned': { readonly ticket: TicketRef; readonly assigneeName: string; readonly assignedByName: string | null };
+  'ticket-assigned': {
+    readonly ticket: TicketRef;
+    readonly assigneeName: string;
+    readonly assignedByName: string | null;
+  };
 }
 export type EmailTemplate = keyof EmailTemplates;
 
-export const EMAIL_TEMPLATES: readonly EmailTemplate[] = ['password-reset', 'invitation', 'ticket-created', 'agent-reply', 'requester-reply', 'ticket-assigned'];
+export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
+  'password-reset',
+  'invitation',
+  'ticket-created',
+  'agent-reply',
+  'requester-reply',
+  'ticket-assigned',
+];
 
 /** The data of one job of the email queue. */
 export type EmailMessage = {

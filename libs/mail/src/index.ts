@@ -1,7 +1,13 @@
 export { EmailDeliveryModule } from './email-delivery.module';
 export { EmailDeliveryRepository } from './email-delivery.repository';
 export { EmailOutbox, emailJobId, type EmailRequest } from './email-outbox';
-export { EMAIL_TEMPLATES, type EmailMessage, type EmailTemplate, type EmailTemplates, type TicketRef } from './email.types';
+export {
+  EMAIL_TEMPLATES,
+  type EmailMessage,
+  type EmailTemplate,
+  type EmailTemplates,
+  type TicketRef,
+} from './email.types';
 export { frontendLink, ticketLink } from './links';
 export { MailErrorCode, MailException } from './mail.errors';
 export { MailModule } from './mail.module';

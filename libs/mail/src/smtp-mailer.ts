@@ -41,7 +41,10 @@ export const isPermanentRejection = (error: unknown) => (error as NodemailerErro
 export class SmtpMailer implements OnApplicationShutdown {
   private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
 
-  constructor(private readonly config: AppConfig, private readonly breakers: CircuitBreakerRegistry) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly breakers: CircuitBreakerRegistry,
+  ) {
     const { smtp } = config.mail;
     this.transport = createTransport({
       host: smtp.host,

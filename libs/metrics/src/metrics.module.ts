@@ -7,12 +7,20 @@ import { MetricsRegistry } from './metrics.registry';
 /** Counts every request in onResponse, so 404s and errors answered by the filter count too. */
 @Module({})
 class RequestMetrics implements OnModuleInit {
-  constructor(private readonly adapterHost: HttpAdapterHost, private readonly metrics: MetricsRegistry) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: MetricsRegistry,
+  ) {}
 
   onModuleInit() {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onResponse', (request, reply, done) => {
-      this.metrics.observeRequest(request.method, request.routeOptions?.url ?? '(unmatched)', reply.statusCode, reply.elapsedTime / 1000);
+      this.metrics.observeRequest(
+        request.method,
+        request.routeOptions?.url ?? '(unmatched)',
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
       done();
     });
   }

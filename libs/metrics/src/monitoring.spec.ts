@@ -21,8 +21,13 @@ interface Panel {
 /** Every series name a query may use: the registry's metrics, with a histogram's _bucket, _sum and _count. */
 function definedSeries(): Set<string> {
   const names = new Set<string>();
-  const metrics = new MetricsRegistry().registry.getMetricsAsArray().map((m) => ({ name: m.name, type: (m as unknown as { type: string }).type }));
-  metrics.push({ name: QUEUE_JOBS_METRIC, type: 'gauge' }, { name: QUEUE_JOBS_SCRAPE_FAILURES_METRIC, type: 'counter' });
+  const metrics = new MetricsRegistry().registry
+    .getMetricsAsArray()
+    .map((m) => ({ name: m.name, type: (m as unknown as { type: string }).type }));
+  metrics.push(
+    { name: QUEUE_JOBS_METRIC, type: 'gauge' },
+    { name: QUEUE_JOBS_SCRAPE_FAILURES_METRIC, type: 'counter' },
+  );
   for (const { name, type } of metrics) {
     names.add(name);
     if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
@@ -44,9 +49,16 @@ function yamlPairs(text: string): { indent: number; key: string; value: string }
 }
 
 describe('monitoring/', () => {
-  const dashboard = JSON.parse(read('grafana/dashboards/helpdeskly.json')) as { uid: string; panels: Panel[]; templating: { list: { query: { query: string } }[] } };
+  const dashboard = JSON.parse(read('grafana/dashboards/helpdeskly.json')) as {
+    uid: string;
+    panels: Panel[];
+    templating: { list: { query: { query: string } }[] };
+  };
   const panels = dashboard.panels.filter((p) => p.type !== 'row');
-  const expressions = [...panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)), ...dashboard.templating.list.map((v) => v.query.query)];
+  const expressions = [
+    ...panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)),
+    ...dashboard.templating.list.map((v) => v.query.query),
+  ];
   const prometheus = yamlPairs(read('prometheus.yml'));
 
   it('has a dashboard whose every query uses metrics the code defines', () => {
@@ -72,7 +84,9 @@ describe('monitoring/', () => {
     const datasource = yamlPairs(read('grafana/provisioning/datasources/prometheus.yml'));
     const uid = datasource.find((p) => p.key === 'uid')?.value;
     expect(uid).toBe('helpdeskly-prometheus');
-    const uids = new Set(panels.flatMap((p) => [p.datasource?.uid, ...(p.targets ?? []).map((t) => t.datasource?.uid)]));
+    const uids = new Set(
+      panels.flatMap((p) => [p.datasource?.uid, ...(p.targets ?? []).map((t) => t.datasource?.uid)]),
+    );
     expect([...uids]).toEqual([uid]);
     const jobs = prometheus.filter((p) => p.key === 'job_name').map((p) => p.value);
     const jobsQueried = new Set(expressions.flatMap((e) => [...e.matchAll(/job="([^"]+)"/g)].map((m) => m[1])));
@@ -80,11 +94,22 @@ describe('monitoring/', () => {
   });
 
   it('scrapes /metrics of control-api, app-api, the worker and node-exporter on their ports', () => {
-    expect(prometheus.filter((p) => p.key === 'job_name').map((p) => p.value)).toEqual(['helpdeskly-control-api', 'helpdeskly-app-api', 'helpdeskly-worker', 'node-exporter']);
-    expect(prometheus.filter((p) => p.key === 'metrics_path').map((p) => p.value)).toEqual(['/metrics', '/metrics', '/metrics', '/metrics']);
+    expect(prometheus.filter((p) => p.key === 'job_name').map((p) => p.value)).toEqual([
+      'helpdeskly-control-api',
+      'helpdeskly-app-api',
+      'helpdeskly-worker',
+      'node-exporter',
+    ]);
+    expect(prometheus.filter((p) => p.key === 'metrics_path').map((p) => p.value)).toEqual([
+      '/metrics',
+      '/metrics',
+      '/metrics',
+      '/metrics',
+    ]);
     const targets = prometheus.filter((p) => p.key === 'targets').map((p) => p.value);
     expect(targets).toEqual(["['control-api:6500']", "['app-api:6501']", "['worker:6502']", "['node-exporter:9100']"]);
-    const interval = (key: string) => Number(prometheus.find((p) => p.key === key && p.indent === 2)?.value.replace(/s$/, ''));
+    const interval = (key: string) =>
+      Number(prometheus.find((p) => p.key === key && p.indent === 2)?.value.replace(/s$/, ''));
     expect(interval('scrape_timeout')).toBeLessThan(interval('scrape_interval'));
   });
 

@@ -35,7 +35,9 @@ function copyOfTenantMigrations(): string {
 }
 
 const leftoverShadowDatabases = async () =>
-  query<{ datname: string }>(ADMIN_URL, 'SELECT datname FROM pg_database WHERE datname LIKE $1', [`${SHADOW_DATABASE_PREFIX}${process.pid}\\_%`]);
+  query<{ datname: string }>(ADMIN_URL, 'SELECT datname FROM pg_database WHERE datname LIKE $1', [
+    `${SHADOW_DATABASE_PREFIX}${process.pid}\\_%`,
+  ]);
 
 after(() => {
   for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
@@ -70,13 +72,21 @@ describe(createMigration.name, () => {
     const schemaFile = tenantSchemaWithNote();
     const migrationsDir = copyOfTenantMigrations();
 
-    const folder = await createMigration('tenant', 'Add setting note', { schemaFile, migrationsDir, now: new Date('2099-01-02T03:04:05Z') });
+    const folder = await createMigration('tenant', 'Add setting note', {
+      schemaFile,
+      migrationsDir,
+      now: new Date('2099-01-02T03:04:05Z'),
+    });
 
     expect(folder).toBe(join(migrationsDir, '20990102030405_add_setting_note'));
     expect(readFileSync(join(folder!, 'migration.sql'), 'utf8')).toContain(ADD_NOTE_SQL);
     expect(await diffSchemaAgainstMigrations('tenant', { schemaFile, migrationsDir })).toBe('');
     expect(await createMigration('tenant', 'again', { schemaFile, migrationsDir })).toBeNull();
-    expect(readMigrations(migrationsDir).map((m) => m.name).at(-1)).toBe('20990102030405_add_setting_note');
+    expect(
+      readMigrations(migrationsDir)
+        .map((m) => m.name)
+        .at(-1),
+    ).toBe('20990102030405_add_setting_note');
     expect(await leftoverShadowDatabases()).toEqual([]);
   });
 

@@ -1,6 +1,12 @@
 export { mapWithConcurrency } from './concurrency';
 export { DEFAULT_ADMIN_URL, databaseNameOf, withDatabase } from './database-url';
-export { MIGRATION_ERROR_CODES, MigrationError, describeError, type MigrationErrorCode, type MigrationErrorDetails } from './migration.errors';
+export {
+  MIGRATION_ERROR_CODES,
+  MigrationError,
+  describeError,
+  type MigrationErrorCode,
+  type MigrationErrorDetails,
+} from './migration.errors';
 export {
   MIGRATION_LOCK_CONTENT,
   MIGRATION_LOCK_FILE,

@@ -1,5 +1,10 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
+import type {
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  Transaction,
+} from '@prisma/driver-adapter-utils';
 import type { Pool } from 'pg';
 
 const PG_CHAR = 18;
@@ -55,7 +60,11 @@ export class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFa
   }
 
   private async open(url: string): Promise<SqlDriverAdapter> {
-    const adapter = await new PrismaPg({ connectionString: url, max: 2, application_name: 'helpdeskly-migrate' }).connect();
+    const adapter = await new PrismaPg({
+      connectionString: url,
+      max: 2,
+      application_name: 'helpdeskly-migrate',
+    }).connect();
     relabelCharColumns(adapter);
     const pool = adapter.underlyingDriver();
     adapter.executeScript = (script) => this.runScript(pool, adapter, script);
@@ -96,7 +105,9 @@ function relabelCharColumns<T extends SqlDriverAdapter | Transaction>(queryable:
 function internals(queryable: SqlDriverAdapter | Transaction): PgQueryableInternals {
   const candidate = queryable as unknown as Partial<PgQueryableInternals>;
   if (typeof candidate.performIO !== 'function' || typeof candidate.onError !== 'function') {
-    throw new Error('@prisma/adapter-pg changed shape (performIO/onError missing); update libs/migrations/src/migration-adapter.factory.ts');
+    throw new Error(
+      '@prisma/adapter-pg changed shape (performIO/onError missing); update libs/migrations/src/migration-adapter.factory.ts',
+    );
   }
   return candidate as PgQueryableInternals;
 }

@@ -37,6 +37,7 @@ export class MigrationError extends Error {
 
 /** The message of anything thrown, without the Rust span trace ("   0: ...") engine errors end with. */
 export function describeError(error: unknown): string {
-  const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+  const message =
+    typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
   return message.split(/\n\s+0: /)[0].trim();
 }

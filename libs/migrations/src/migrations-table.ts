@@ -9,7 +9,9 @@ export interface MigrationRow {
 
 /** The rows in the order they were started; none when the table does not exist yet. */
 export async function readMigrationRows(client: ClientBase): Promise<MigrationRow[]> {
-  const { rows: [table] } = await client.query<{ exists: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists`);
+  const {
+    rows: [table],
+  } = await client.query<{ exists: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists`);
   if (!table.exists) return [];
   const { rows } = await client.query<{ name: string; finished: boolean; rolled_back: boolean }>(
     `SELECT migration_name AS name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back

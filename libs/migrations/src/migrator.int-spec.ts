@@ -27,8 +27,10 @@ interface MigrationRecord {
   applied_steps_count: number;
 }
 
-const migrationRecords = (url: string) => query<MigrationRecord>(url, 'SELECT * FROM _prisma_migrations ORDER BY started_at');
-const tableExists = async (url: string, table: string) => (await query<{ found: boolean }>(url, 'SELECT to_regclass($1) IS NOT NULL AS found', [table]))[0].found;
+const migrationRecords = (url: string) =>
+  query<MigrationRecord>(url, 'SELECT * FROM _prisma_migrations ORDER BY started_at');
+const tableExists = async (url: string, table: string) =>
+  (await query<{ found: boolean }>(url, 'SELECT to_regclass($1) IS NOT NULL AS found', [table]))[0].found;
 
 describe('migrator', () => {
   const databases = new TemporaryDatabases();
@@ -57,14 +59,62 @@ describe('migrator', () => {
            FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
       );
       expect(columns).toEqual([
-        { column_name: 'id', data_type: 'character varying', character_maximum_length: 36, is_nullable: 'NO', column_default: null },
-        { column_name: 'checksum', data_type: 'character varying', character_maximum_length: 64, is_nullable: 'NO', column_default: null },
-        { column_name: 'finished_at', data_type: 'timestamp with time zone', character_maximum_length: null, is_nullable: 'YES', column_default: null },
-        { column_name: 'migration_name', data_type: 'character varying', character_maximum_length: 255, is_nullable: 'NO', column_default: null },
-        { column_name: 'logs', data_type: 'text', character_maximum_length: null, is_nullable: 'YES', column_default: null },
-        { column_name: 'rolled_back_at', data_type: 'timestamp with time zone', character_maximum_length: null, is_nullable: 'YES', column_default: null },
-        { column_name: 'started_at', data_type: 'timestamp with time zone', character_maximum_length: null, is_nullable: 'NO', column_default: 'now()' },
-        { column_name: 'applied_steps_count', data_type: 'integer', character_maximum_length: null, is_nullable: 'NO', column_default: '0' },
+        {
+          column_name: 'id',
+          data_type: 'character varying',
+          character_maximum_length: 36,
+          is_nullable: 'NO',
+          column_default: null,
+        },
+        {
+          column_name: 'checksum',
+          data_type: 'character varying',
+          character_maximum_length: 64,
+          is_nullable: 'NO',
+          column_default: null,
+        },
+        {
+          column_name: 'finished_at',
+          data_type: 'timestamp with time zone',
+          character_maximum_length: null,
+          is_nullable: 'YES',
+          column_default: null,
+        },
+        {
+          column_name: 'migration_name',
+          data_type: 'character varying',
+          character_maximum_length: 255,
+          is_nullable: 'NO',
+          column_default: null,
+        },
+        {
+          column_name: 'logs',
+          data_type: 'text',
+          character_maximum_length: null,
+          is_nullable: 'YES',
+          column_default: null,
+        },
+        {
+          column_name: 'rolled_back_at',
+          data_type: 'timestamp with time zone',
+          character_maximum_length: null,
+          is_nullable: 'YES',
+          column_default: null,
+        },
+        {
+          column_name: 'started_at',
+          data_type: 'timestamp with time zone',
+          character_maximum_length: null,
+          is_nullable: 'NO',
+          column_default: 'now()',
+        },
+        {
+          column_name: 'applied_steps_count',
+          data_type: 'integer',
+          character_maximum_length: null,
+          is_nullable: 'NO',
+          column_default: '0',
+        },
       ]);
 
       const records = await migrationRecords(url);
@@ -85,14 +135,19 @@ describe('migrator', () => {
 
       await expect(applyMigrations(url, 'tenant')).resolves.toEqual({ applied: [] });
       expect(await migrationRecords(url)).toHaveLength(tenantMigrationNames.length);
-      await expect(migrationStatus(url, 'tenant')).resolves.toEqual({ applied: tenantMigrationNames, pending: [], failed: [] });
+      await expect(migrationStatus(url, 'tenant')).resolves.toEqual({
+        applied: tenantMigrationNames,
+        pending: [],
+        failed: [],
+      });
     });
 
     it('reports a failing migration by name, records it as failed, and refuses to go on until it is resolved', async () => {
       const url = await databases.create('failing');
       const migrationsDir = copyOfTenantMigrations();
       const broken = '20991231000000_broken';
-      const brokenSql = 'CREATE TABLE "half_done" ("id" INTEGER);\nALTER TABLE "does_not_exist" ADD COLUMN "x" INTEGER;\n';
+      const brokenSql =
+        'CREATE TABLE "half_done" ("id" INTEGER);\nALTER TABLE "does_not_exist" ADD COLUMN "x" INTEGER;\n';
       writeMigrationFile(migrationsDir, broken, brokenSql);
 
       const failure = await applyMigrations(url, 'tenant', { migrationsDir }).catch((error: unknown) => error);
@@ -102,11 +157,20 @@ describe('migrator', () => {
       expect((failure as Error).message).toContain(broken);
       expect((failure as Error).message).toContain('relation "does_not_exist" does not exist');
       const record = (await migrationRecords(url)).find((r) => r.migration_name === broken);
-      expect(record).toMatchObject({ checksum: sha256(brokenSql), finished_at: null, rolled_back_at: null, applied_steps_count: 0 });
+      expect(record).toMatchObject({
+        checksum: sha256(brokenSql),
+        finished_at: null,
+        rolled_back_at: null,
+        applied_steps_count: 0,
+      });
       expect(record?.logs).toEqual(expect.stringContaining('does_not_exist'));
       // The script runs as one statement batch, so nothing of the failed migration stays behind.
       expect(await tableExists(url, 'half_done')).toBe(false);
-      await expect(migrationStatus(url, 'tenant', { migrationsDir })).resolves.toEqual({ applied: tenantMigrationNames, pending: [], failed: [broken] });
+      await expect(migrationStatus(url, 'tenant', { migrationsDir })).resolves.toEqual({
+        applied: tenantMigrationNames,
+        pending: [],
+        failed: [broken],
+      });
 
       const refusal = await applyMigrations(url, 'tenant', { migrationsDir }).catch((error: unknown) => error);
       expect(refusal).toMatchObject({ code: 'failed_migration_blocks', migrationName: broken });
@@ -121,11 +185,17 @@ describe('migrator', () => {
       await resolveFailedMigration(url, 'tenant', broken, 'rolled-back', { migrationsDir });
       await expect(applyMigrations(url, 'tenant', { migrationsDir })).resolves.toEqual({ applied: [broken] });
       expect(await query(url, 'SELECT "answer"() AS answer')).toEqual([{ answer: 42 }]);
-      await expect(migrationStatus(url, 'tenant', { migrationsDir })).resolves.toEqual({ applied: [...tenantMigrationNames, broken], pending: [], failed: [] });
+      await expect(migrationStatus(url, 'tenant', { migrationsDir })).resolves.toEqual({
+        applied: [...tenantMigrationNames, broken],
+        pending: [],
+        failed: [],
+      });
     });
 
     it('names the database when it cannot connect', async () => {
-      await expect(applyMigrations(withDatabase(ADMIN_URL, 'helpdeskly_test_missing_db'), 'tenant')).rejects.toThrow(/helpdeskly_test_missing_db/);
+      await expect(applyMigrations(withDatabase(ADMIN_URL, 'helpdeskly_test_missing_db'), 'tenant')).rejects.toThrow(
+        /helpdeskly_test_missing_db/,
+      );
     });
   });
 
@@ -133,7 +203,9 @@ describe('migrator', () => {
     it('migrates every live tenant at most `concurrency` at a time, records schema_version and reports a broken tenant', async () => {
       const controlUrl = await databases.create('control');
       await applyMigrations(controlUrl, 'control');
-      const [alphaUrl, bravoUrl, charlieUrl] = await Promise.all(['alpha', 'bravo', 'charlie'].map((label) => databases.create(label)));
+      const [alphaUrl, bravoUrl, charlieUrl] = await Promise.all(
+        ['alpha', 'bravo', 'charlie'].map((label) => databases.create(label)),
+      );
       // bravo's database has a table made by hand: the engine refuses it as not empty (Prisma's P3005).
       await query(bravoUrl, 'CREATE TABLE "settings" ("key" INTEGER)');
       const [{ id: serverId }] = await query<{ id: string }>(
@@ -160,7 +232,12 @@ describe('migrator', () => {
           [slug, status, serverId, dbName],
         );
       }
-      const ids = Object.fromEntries((await query<{ slug: string; id: string }>(controlUrl, 'SELECT slug, id FROM tenants')).map((t) => [t.slug, t.id]));
+      const ids = Object.fromEntries(
+        (await query<{ slug: string; id: string }>(controlUrl, 'SELECT slug, id FROM tenants')).map((t) => [
+          t.slug,
+          t.id,
+        ]),
+      );
 
       let inFlight = 0;
       let maxInFlight = 0;
@@ -182,13 +259,21 @@ describe('migrator', () => {
       expect(maxInFlight).toBe(2);
       expect(reports).toEqual([
         { tenantId: ids.alpha, slug: 'alpha', applied: tenantMigrationNames },
-        { tenantId: ids.bravo, slug: 'bravo', applied: [], error: expect.stringMatching(new RegExp(`${databaseNameOf(bravoUrl)}.*schema is not empty`)) },
+        {
+          tenantId: ids.bravo,
+          slug: 'bravo',
+          applied: [],
+          error: expect.stringMatching(new RegExp(`${databaseNameOf(bravoUrl)}.*schema is not empty`)),
+        },
         { tenantId: ids.charlie, slug: 'charlie', applied: tenantMigrationNames },
       ]);
       expect(progress.map((p) => p.split(' ')[0])).toEqual(['1/3', '2/3', '3/3']);
       expect(await tableExists(alphaUrl, 'settings')).toBe(true);
       expect(await tableExists(charlieUrl, 'settings')).toBe(true);
-      const versions = await query<{ slug: string; schema_version: string | null }>(controlUrl, 'SELECT slug, schema_version FROM tenants ORDER BY slug');
+      const versions = await query<{ slug: string; schema_version: string | null }>(
+        controlUrl,
+        'SELECT slug, schema_version FROM tenants ORDER BY slug',
+      );
       expect(versions).toEqual([
         { slug: 'alpha', schema_version: lastTenantMigration },
         { slug: 'bravo', schema_version: null },
@@ -217,4 +302,3 @@ function writeMigrationFile(migrationsDir: string, name: string, sql: string): v
   mkdirSync(join(migrationsDir, name), { recursive: true });
   writeFileSync(join(migrationsDir, name, 'migration.sql'), sql);
 }
-

@@ -2,7 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { SchemaFilter } from '@prisma/schema-engine-wasm';
 import { DEFAULT_ADMIN_URL, databaseNameOf } from './database-url';
 import { MigrationError, describeError } from './migration.errors';
-import { type SchemaName, type SchemaPathOptions, migrationFolderName, readMigrations, schemaPaths, toMigrationList, writeMigration } from './migrations-folder';
+import {
+  type SchemaName,
+  type SchemaPathOptions,
+  migrationFolderName,
+  readMigrations,
+  schemaPaths,
+  toMigrationList,
+  writeMigration,
+} from './migrations-folder';
 import { appliedNames, failedNames, readMigrationRows } from './migrations-table';
 import { withSession } from './pg-session';
 import { withSchemaEngine } from './schema-engine.session';
@@ -44,7 +52,11 @@ const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
  * schema file, in `<yyyymmddHHMMSS>_<name>/migration.sql`. Returns the folder, or null when the
  * migrations already match the schema.
  */
-export async function createMigration(schema: SchemaName, name: string, options: CreateMigrationOptions = {}): Promise<string | null> {
+export async function createMigration(
+  schema: SchemaName,
+  name: string,
+  options: CreateMigrationOptions = {},
+): Promise<string | null> {
   const folderName = migrationFolderName(name, options.now);
   const sql = await diffSchemaAgainstMigrations(schema, options);
   if (!sql) return null;
@@ -52,7 +64,10 @@ export async function createMigration(schema: SchemaName, name: string, options:
 }
 
 /** The SQL the migrations of `schema` still lack to match its schema file; '' when they match. */
-export async function diffSchemaAgainstMigrations(schema: SchemaName, options: ShadowDatabaseOptions = {}): Promise<string> {
+export async function diffSchemaAgainstMigrations(
+  schema: SchemaName,
+  options: ShadowDatabaseOptions = {},
+): Promise<string> {
   const paths = schemaPaths(schema, options);
   const schemaFile = readSchemaFile(paths.schemaFile);
   const migrationsList = toMigrationList(paths.migrationsDir, readMigrations(paths.migrationsDir));
@@ -81,7 +96,11 @@ export async function diffSchemaAgainstMigrations(schema: SchemaName, options: S
  * exactly as `prisma migrate deploy` does. A failing migration stays recorded as failed and this
  * throws a {@link MigrationError} naming it; later calls refuse to go on until it is resolved.
  */
-export async function applyMigrations(databaseUrl: string, schema: SchemaName, options: SchemaPathOptions = {}): Promise<ApplyMigrationsResult> {
+export async function applyMigrations(
+  databaseUrl: string,
+  schema: SchemaName,
+  options: SchemaPathOptions = {},
+): Promise<ApplyMigrationsResult> {
   const paths = schemaPaths(schema, options);
   const schemaFile = readSchemaFile(paths.schemaFile);
   const migrations = readMigrations(paths.migrationsDir);
@@ -95,21 +114,30 @@ export async function applyMigrations(databaseUrl: string, schema: SchemaName, o
 
     let lastScriptError: { message: string } | undefined;
     try {
-      const { appliedMigrationNames } = await withSchemaEngine({ databaseUrl, schema: schemaFile }, async (engine, adapters) => {
-        try {
-          return await engine.applyMigrations({ migrationsList: toMigrationList(paths.migrationsDir, migrations), filters: NO_FILTERS });
-        } finally {
-          lastScriptError = adapters.lastScriptError;
-        }
-      });
+      const { appliedMigrationNames } = await withSchemaEngine(
+        { databaseUrl, schema: schemaFile },
+        async (engine, adapters) => {
+          try {
+            return await engine.applyMigrations({
+              migrationsList: toMigrationList(paths.migrationsDir, migrations),
+              filters: NO_FILTERS,
+            });
+          } finally {
+            lastScriptError = adapters.lastScriptError;
+          }
+        },
+      );
       return { applied: appliedMigrationNames };
     } catch (error) {
       if (error instanceof MigrationError) throw error;
       const after = await readMigrationRows(session);
       const alreadyApplied = appliedNames(before);
-      const applied = migrations.map((m) => m.name).filter((name) => appliedNames(after).has(name) && !alreadyApplied.has(name));
+      const applied = migrations
+        .map((m) => m.name)
+        .filter((name) => appliedNames(after).has(name) && !alreadyApplied.has(name));
       const failed = failedNames(after).at(-1);
-      if (failed === undefined) throw asMigrationError(error, `Applying the ${schema} migrations to database ${database} failed`, applied);
+      if (failed === undefined)
+        throw asMigrationError(error, `Applying the ${schema} migrations to database ${database} failed`, applied);
       throw new MigrationError(
         'migration_failed',
         `Migration ${failed} failed on database ${database}: ${lastScriptError?.message ?? describeError(error)}. ` +
@@ -121,12 +149,19 @@ export async function applyMigrations(databaseUrl: string, schema: SchemaName, o
 }
 
 /** Applies the tenant migrations to one tenant database (provisioning and `migrate tenants`). */
-export function migrateTenantDatabase(databaseUrl: string, options: SchemaPathOptions = {}): Promise<ApplyMigrationsResult> {
+export function migrateTenantDatabase(
+  databaseUrl: string,
+  options: SchemaPathOptions = {},
+): Promise<ApplyMigrationsResult> {
   return applyMigrations(databaseUrl, 'tenant', options);
 }
 
 /** Which migrations of `schema` a database has applied, still lacks, or failed. */
-export async function migrationStatus(databaseUrl: string, schema: SchemaName, options: SchemaPathOptions = {}): Promise<MigrationStatus> {
+export async function migrationStatus(
+  databaseUrl: string,
+  schema: SchemaName,
+  options: SchemaPathOptions = {},
+): Promise<MigrationStatus> {
   const local = readMigrations(schemaPaths(schema, options).migrationsDir).map((m) => m.name);
   const rows = await withSession(databaseUrl, readMigrationRows);
   const applied = appliedNames(rows);
@@ -155,12 +190,20 @@ export async function resolveFailedMigration(
   const database = databaseNameOf(databaseUrl);
   await withSession(databaseUrl, async (session) => {
     if (!failedNames(await readMigrationRows(session)).includes(migrationName)) {
-      throw new MigrationError('invalid_migrations', `Migration ${migrationName} is not failed on database ${database}; nothing to resolve`, { migrationName });
+      throw new MigrationError(
+        'invalid_migrations',
+        `Migration ${migrationName} is not failed on database ${database}; nothing to resolve`,
+        { migrationName },
+      );
     }
     try {
       await withSchemaEngine({ databaseUrl, schema: schemaFile }, async (engine) => {
         if (resolution === 'rolled-back') await engine.markMigrationRolledBack({ migrationName });
-        else await engine.markMigrationApplied({ migrationName, migrationsList: toMigrationList(paths.migrationsDir, readMigrations(paths.migrationsDir)) });
+        else
+          await engine.markMigrationApplied({
+            migrationName,
+            migrationsList: toMigrationList(paths.migrationsDir, readMigrations(paths.migrationsDir)),
+          });
       });
     } catch (error) {
       throw asMigrationError(error, `Marking ${migrationName} as ${resolution} on database ${database} failed`);

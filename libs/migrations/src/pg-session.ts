@@ -7,7 +7,9 @@ export async function withSession<T>(databaseUrl: string, run: (session: Client)
   try {
     await session.connect();
   } catch (error) {
-    throw new Error(`Cannot connect to database ${databaseNameOf(databaseUrl)}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot connect to database ${databaseNameOf(databaseUrl)}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     return await run(session);

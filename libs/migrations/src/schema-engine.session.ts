@@ -52,5 +52,7 @@ function asPanic(error: unknown): MigrationError | undefined {
   if ((error as { name?: unknown } | null)?.name !== 'RuntimeError') return undefined;
   discardSchemaEngineWasm();
   const panic = lastSchemaEnginePanic();
-  return new MigrationError('engine_error', `The schema engine crashed: ${panic ?? describeError(error)}`, { cause: error });
+  return new MigrationError('engine_error', `The schema engine crashed: ${panic ?? describeError(error)}`, {
+    cause: error,
+  });
 }

@@ -40,7 +40,10 @@ export interface MigrateAllTenantsOptions extends SchemaPathOptions, TenantDatab
   /** Most tenant databases migrated at once. */
   readonly concurrency: number;
   /** Called as each tenant finishes, successfully or not. */
-  readonly onProgress?: (report: TenantMigrationReport, progress: { readonly done: number; readonly total: number }) => void;
+  readonly onProgress?: (
+    report: TenantMigrationReport,
+    progress: { readonly done: number; readonly total: number },
+  ) => void;
   /** Migrates one tenant database; defaults to {@link migrateTenantDatabase} with the same paths. */
   readonly migrate?: (databaseUrl: string) => Promise<ApplyMigrationsResult>;
   /**
@@ -66,7 +69,10 @@ const LIVE_TENANTS_SQL = `
    ORDER BY t.slug`;
 
 /** Every tenant whose database exists and is kept up to date: ACTIVE or SUSPENDED (provisioning migrates the others itself). */
-export async function listTenantDatabases(controlDatabaseUrl: string, options: TenantDatabaseOptions = {}): Promise<TenantDatabase[]> {
+export async function listTenantDatabases(
+  controlDatabaseUrl: string,
+  options: TenantDatabaseOptions = {},
+): Promise<TenantDatabase[]> {
   return withSession(controlDatabaseUrl, (control) => readTenantDatabases(control, options.serverUrl));
 }
 
@@ -77,7 +83,11 @@ export async function listTenantDatabases(controlDatabaseUrl: string, options: T
  */
 export async function migrateAllTenants(options: MigrateAllTenantsOptions): Promise<TenantMigrationReport[]> {
   const { controlDatabaseUrl, concurrency, onProgress } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new MigrationError('invalid_migrations', `Tenant migration concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new MigrationError(
+      'invalid_migrations',
+      `Tenant migration concurrency must be a positive integer, got ${concurrency}`,
+    );
   const migrate = options.migrate ?? ((databaseUrl: string) => migrateTenantDatabase(databaseUrl, options));
   const latest = readMigrations(schemaPaths('tenant', options).migrationsDir).at(-1)?.name;
 
@@ -93,7 +103,11 @@ export async function migrateAllTenants(options: MigrateAllTenantsOptions): Prom
 }
 
 /** {@link migrationStatus} of every live tenant database, `concurrency` at a time. */
-export async function tenantsMigrationStatus(controlDatabaseUrl: string, concurrency: number, options: SchemaPathOptions & TenantDatabaseOptions = {}): Promise<TenantStatusReport[]> {
+export async function tenantsMigrationStatus(
+  controlDatabaseUrl: string,
+  concurrency: number,
+  options: SchemaPathOptions & TenantDatabaseOptions = {},
+): Promise<TenantStatusReport[]> {
   const tenants = await listTenantDatabases(controlDatabaseUrl, options);
   return mapWithConcurrency(tenants, concurrency, async ({ tenantId, slug, databaseUrl }) => {
     try {
@@ -138,7 +152,9 @@ async function migrateOneTenant(
         [schemaVersion, tenantId],
       );
     } catch (failure) {
-      error = [error, `recording schema_version ${schemaVersion} failed: ${describeError(failure)}`].filter(Boolean).join('; ');
+      error = [error, `recording schema_version ${schemaVersion} failed: ${describeError(failure)}`]
+        .filter(Boolean)
+        .join('; ');
     }
   }
   return error === undefined ? { tenantId, slug, applied } : { tenantId, slug, applied, error };
@@ -147,20 +163,42 @@ async function migrateOneTenant(
 /** As TenantDatabaseAdmin.grantGateway does at provisioning (idempotent), on the tenant database's admin session. */
 async function grantGateway(tenant: TenantDatabase, gatewayRole: string): Promise<void> {
   await withSession(tenant.databaseUrl, async (db) => {
-    const [name, role, gateway] = [escapeIdentifier(tenant.databaseName), escapeIdentifier(tenant.databaseRole), escapeIdentifier(gatewayRole)];
-    await db.query(`GRANT ${role} TO ${gateway}; GRANT CONNECT ON DATABASE ${name} TO ${gateway}; ALTER ROLE ${gateway} IN DATABASE ${name} SET role = ${escapeLiteral(tenant.databaseRole)}`);
+    const [name, role, gateway] = [
+      escapeIdentifier(tenant.databaseName),
+      escapeIdentifier(tenant.databaseRole),
+      escapeIdentifier(gatewayRole),
+    ];
+    await db.query(
+      `GRANT ${role} TO ${gateway}; GRANT CONNECT ON DATABASE ${name} TO ${gateway}; ALTER ROLE ${gateway} IN DATABASE ${name} SET role = ${escapeLiteral(tenant.databaseRole)}`,
+    );
   });
 }
 
 async function readTenantDatabases(control: Client, serverUrl?: ServerUrlResolver): Promise<TenantDatabase[]> {
-  const { rows } = await control.query<{ id: string; slug: string; status: 'ACTIVE' | 'SUSPENDED'; database_name: string; database_role: string; server_name: string; admin_url: string }>(LIVE_TENANTS_SQL);
+  const { rows } = await control.query<{
+    id: string;
+    slug: string;
+    status: 'ACTIVE' | 'SUSPENDED';
+    database_name: string;
+    database_role: string;
+    server_name: string;
+    admin_url: string;
+  }>(LIVE_TENANTS_SQL);
   const urls = new Map<string, Promise<string>>();
   const urlOf = (row: (typeof rows)[number]) => {
     if (!serverUrl) return Promise.resolve(row.admin_url);
-    if (!urls.has(row.server_name)) urls.set(row.server_name, serverUrl({ name: row.server_name, adminUrl: row.admin_url }));
+    if (!urls.has(row.server_name))
+      urls.set(row.server_name, serverUrl({ name: row.server_name, adminUrl: row.admin_url }));
     return urls.get(row.server_name)!;
   };
   return Promise.all(
-    rows.map(async (row) => ({ tenantId: row.id, slug: row.slug, status: row.status, databaseName: row.database_name, databaseRole: row.database_role, databaseUrl: withDatabase(await urlOf(row), row.database_name) })),
+    rows.map(async (row) => ({
+      tenantId: row.id,
+      slug: row.slug,
+      status: row.status,
+      databaseName: row.database_name,
+      databaseRole: row.database_role,
+      databaseUrl: withDatabase(await urlOf(row), row.database_name),
+    })),
   );
 }

@@ -5,8 +5,18 @@ import { withTimeout } from '@helpdeskly/async';
 export const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /** `queue.add`, failing after `timeoutMs` when Redis does not answer (the add may still land later: job ids make that harmless). */
-export async function addJob<T>(queue: Queue<T>, name: string, data: T, opts: JobsOptions & { jobId: string }, timeoutMs = ENQUEUE_TIMEOUT_MS): Promise<void> {
-  await withRedisTimeout(queue.add(name as never, data as never, opts), timeoutMs, `enqueueing ${opts.jobId} on ${queue.name}`);
+export async function addJob<T>(
+  queue: Queue<T>,
+  name: string,
+  data: T,
+  opts: JobsOptions & { jobId: string },
+  timeoutMs = ENQUEUE_TIMEOUT_MS,
+): Promise<void> {
+  await withRedisTimeout(
+    queue.add(name as never, data as never, opts),
+    timeoutMs,
+    `enqueueing ${opts.jobId} on ${queue.name}`,
+  );
 }
 
 /**
@@ -14,7 +24,13 @@ export async function addJob<T>(queue: Queue<T>, name: string, data: T, opts: Jo
  * its delay. Waiting, active, failed or completed, it is left alone (a failed one waits for an
  * admin's retry; an active one retries with its own backoff).
  */
-export async function runSoon<T>(queue: Queue<T>, name: string, data: T, opts: JobsOptions & { jobId: string }, timeoutMs = ENQUEUE_TIMEOUT_MS): Promise<void> {
+export async function runSoon<T>(
+  queue: Queue<T>,
+  name: string,
+  data: T,
+  opts: JobsOptions & { jobId: string },
+  timeoutMs = ENQUEUE_TIMEOUT_MS,
+): Promise<void> {
   const work = async () => {
     const existing = await queue.getJob(opts.jobId);
     if (!existing) await queue.add(name as never, data as never, { ...opts, delay: 0 });

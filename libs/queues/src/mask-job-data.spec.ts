@@ -24,10 +24,18 @@ describe(maskJobData.name, () => {
   });
 
   it('masks secrets inside free text too', () => {
-    expect(maskJobData({ note: 'failed for postgresql://admin:hunter2@db/x' })).toEqual({ note: `failed for postgresql://admin:${REDACTED}@db/x` });
+    expect(maskJobData({ note: 'failed for postgresql://admin:hunter2@db/x' })).toEqual({
+      note: `failed for postgresql://admin:${REDACTED}@db/x`,
+    });
   });
 
   it('keeps ids, numbers and empty values', () => {
-    expect(maskJobData({ tenantId: 'f3b1', attempts: 3, link: '', token: null, nested: [1, 'two'] })).toEqual({ tenantId: 'f3b1', attempts: 3, link: '', token: null, nested: [1, 'two'] });
+    expect(maskJobData({ tenantId: 'f3b1', attempts: 3, link: '', token: null, nested: [1, 'two'] })).toEqual({
+      tenantId: 'f3b1',
+      attempts: 3,
+      link: '',
+      token: null,
+      nested: [1, 'two'],
+    });
   });
 });

@@ -11,7 +11,10 @@ export function maskJobData(data: unknown, depth = 0): unknown {
   if (data === null || typeof data !== 'object') return redactSecrets(data);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    out[key] = SECRET_JOB_KEY.test(key) && value !== undefined && value !== null && value !== '' ? REDACTED : maskJobData(value, depth + 1);
+    out[key] =
+      SECRET_JOB_KEY.test(key) && value !== undefined && value !== null && value !== ''
+        ? REDACTED
+        : maskJobData(value, depth + 1);
   }
   return out;
 }

@@ -12,7 +12,11 @@ import { Cluster, Redis } from 'ioredis';
 import { MembershipRole } from '@helpdeskly/database';
 import { MailCatcher } from '@helpdeskly/mail';
 import { RedisCluster, waitFor } from '@helpdeskly/testing';
-import { ControlFixture, type FixtureMember, uniqueSuffix } from '../../../apps/control-api/src/testing/control-fixture';
+import {
+  ControlFixture,
+  type FixtureMember,
+  uniqueSuffix,
+} from '../../../apps/control-api/src/testing/control-fixture';
 import { QueueConnections } from './queue-connections';
 
 describe('job queues on a Redis Cluster (QUEUE_REDIS_CLUSTER_NODES)', () => {
@@ -28,7 +32,13 @@ describe('job queues on a Redis Cluster (QUEUE_REDIS_CLUSTER_NODES)', () => {
     cluster = await RedisCluster.start();
     dir = await mkdtemp(join(tmpdir(), 'helpdeskly-queue-cluster-'));
     catcher = await MailCatcher.start({ dir, httpPort: null });
-    fx = await ControlFixture.start({ RUN_WORKERS: 'true', QUEUE_REDIS_CLUSTER_NODES: cluster.nodes, QUEUE_PREFIX: prefix, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(catcher.smtpPort) });
+    fx = await ControlFixture.start({
+      RUN_WORKERS: 'true',
+      QUEUE_REDIS_CLUSTER_NODES: cluster.nodes,
+      QUEUE_PREFIX: prefix,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(catcher.smtpPort),
+    });
     admin = await fx.member(await fx.createTenant(), MembershipRole.AGENT, { isPlatformAdmin: true });
     probe = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })));
     await waitFor('the probe connected', async () => probe.status === 'ready', 10_000, 20);
@@ -51,7 +61,11 @@ describe('job queues on a Redis Cluster (QUEUE_REDIS_CLUSTER_NODES)', () => {
     const user = await fx.createUser();
     const accepted = await fx.request('POST', '/v1/auth/password/forgot', { body: { email: user.user.email } });
     expect(accepted.status).toBe(202);
-    await waitFor('the reset email', async () => (await catcher.messages()).some((m) => m.to.includes(user.user.email)), 20_000);
+    await waitFor(
+      'the reset email',
+      async () => (await catcher.messages()).some((m) => m.to.includes(user.user.email)),
+      20_000,
+    );
     const queues = await fx.request('GET', '/v1/admin/queues', { token: admin.token });
     expect(queues.status).toBe(200);
     const email = queues.body.items.find((q: { name: string }) => q.name === 'email');
@@ -65,9 +79,12 @@ describe('job queues on a Redis Cluster (QUEUE_REDIS_CLUSTER_NODES)', () => {
     expect(keys).toEqual(expect.arrayContaining([`{${prefix}}:email:completed`, `{${prefix}}:provisioning:meta`]));
     expect(perMaster.filter((found) => found.length > 0)).toHaveLength(1);
     const slot = await probe.cluster('KEYSLOT', `{${prefix}}`);
-    for (const key of keys.slice(0, 20)) expect({ key, slot: await probe.cluster('KEYSLOT', key) }).toEqual({ key, slot });
+    for (const key of keys.slice(0, 20))
+      expect({ key, slot: await probe.cluster('KEYSLOT', key) }).toEqual({ key, slot });
     // Without the hash tag the same keys would spread over the masters.
-    const untagged = new Set(await Promise.all(keys.slice(0, 20).map((key) => probe.cluster('KEYSLOT', key.replace(/^\{([^}]+)\}/, '$1')))));
+    const untagged = new Set(
+      await Promise.all(keys.slice(0, 20).map((key) => probe.cluster('KEYSLOT', key.replace(/^\{([^}]+)\}/, '$1')))),
+    );
     expect(untagged.size).toBeGreaterThan(1);
     const single = new Redis(fx.running.config.redis.url);
     try {
@@ -81,7 +98,9 @@ describe('job queues on a Redis Cluster (QUEUE_REDIS_CLUSTER_NODES)', () => {
     const ready = await fx.request('GET', '/health/ready');
     expect(ready.status).toBe(200);
     const settings = ready.body.checks.queueRedis;
-    expect(settings.nodes.map((n: { address: string }) => n.address).sort()).toEqual(cluster.ports.map((port) => `127.0.0.1:${port}`).sort());
+    expect(settings.nodes.map((n: { address: string }) => n.address).sort()).toEqual(
+      cluster.ports.map((port) => `127.0.0.1:${port}`).sort(),
+    );
     // The test's cluster runs without an append-only file: one warning per master.
     expect(settings.appendonly).toBe('no');
     const warnings: string[] = settings.warnings;

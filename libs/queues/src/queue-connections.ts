@@ -1,4 +1,11 @@
-import { type BeforeApplicationShutdown, Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Global,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { ConnectionOptions } from 'bullmq';
 import { Cluster } from 'ioredis';
 import { AppConfig } from '@helpdeskly/config';
@@ -28,7 +35,8 @@ export class QueueConnections implements BeforeApplicationShutdown, OnApplicatio
    * then marks it ended and drops its listeners, and ioredis went on reconnecting for ever,
    * keeping the process alive and printing "Unhandled error event".
    */
-  private readonly retryStrategy = (attempt: number): number | null => (this.shuttingDown ? null : Math.min(attempt * 50, 2_000));
+  private readonly retryStrategy = (attempt: number): number | null =>
+    this.shuttingDown ? null : Math.min(attempt * 50, 2_000);
 
   constructor(private readonly config: AppConfig) {}
 
@@ -38,7 +46,9 @@ export class QueueConnections implements BeforeApplicationShutdown, OnApplicatio
 
   /** Producers: without an offline queue an add fails at once while Redis is down, instead of piling up in memory. */
   forQueues(): ConnectionOptions {
-    return this.clustered ? this.cluster(false) : { url: this.config.redis.url, enableOfflineQueue: false, retryStrategy: this.retryStrategy };
+    return this.clustered
+      ? this.cluster(false)
+      : { url: this.config.redis.url, enableOfflineQueue: false, retryStrategy: this.retryStrategy };
   }
 
   /** A worker's own connection (BullMQ duplicates it for the blocking one). */
@@ -52,7 +62,12 @@ export class QueueConnections implements BeforeApplicationShutdown, OnApplicatio
     this.inspection ??= this.cluster(false);
     const cluster = this.inspection;
     await waitReady(cluster);
-    return cluster.nodes('master').map((node) => ({ address: `${node.options.host}:${node.options.port}`, config: (parameter: string) => node.config('GET', parameter) }));
+    return cluster
+      .nodes('master')
+      .map((node) => ({
+        address: `${node.options.host}:${node.options.port}`,
+        config: (parameter: string) => node.config('GET', parameter),
+      }));
   }
 
   /** Before the queues and workers close: a connection that is down stops retrying. */
@@ -61,7 +76,16 @@ export class QueueConnections implements BeforeApplicationShutdown, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.clusters.map((cluster) => (cluster.status === 'ready' ? cluster.quit().then(() => undefined, () => cluster.disconnect()) : cluster.disconnect())));
+    await Promise.all(
+      this.clusters.map((cluster) =>
+        cluster.status === 'ready'
+          ? cluster.quit().then(
+              () => undefined,
+              () => cluster.disconnect(),
+            )
+          : cluster.disconnect(),
+      ),
+    );
     this.clusters.length = 0;
     this.inspection = undefined;
   }
@@ -78,7 +102,8 @@ export class QueueConnections implements BeforeApplicationShutdown, OnApplicatio
     );
     let reported = false;
     cluster.on('error', (error: Error) => {
-      if (!reported) this.logger.warn({ err: error }, 'queue Redis Cluster connection error; retrying in the background');
+      if (!reported)
+        this.logger.warn({ err: error }, 'queue Redis Cluster connection error; retrying in the background');
       reported = true;
     });
     cluster.on('ready', () => (reported = false));

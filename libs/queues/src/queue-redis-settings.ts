@@ -15,7 +15,11 @@ export interface QueueRedisSettings {
   /** Set when Redis refused CONFIG (managed Redis often does) or did not answer. */
   readonly unchecked?: string;
   /** On a Redis Cluster (QUEUE_REDIS_CLUSTER_NODES): each master's settings. */
-  readonly nodes?: readonly { readonly address: string; readonly maxmemoryPolicy?: string; readonly appendonly?: string }[];
+  readonly nodes?: readonly {
+    readonly address: string;
+    readonly maxmemoryPolicy?: string;
+    readonly appendonly?: string;
+  }[];
 }
 
 /**
@@ -38,10 +42,19 @@ export class QueueRedisSettingsCheck extends ReadinessDetail implements OnApplic
 
   async onApplicationBootstrap(): Promise<void> {
     const settings = await this.inspect();
-    if (settings.unchecked) this.logger.warn({ reason: settings.unchecked }, 'could not read the persistence settings of the queues Redis (REDIS_URL)');
+    if (settings.unchecked)
+      this.logger.warn(
+        { reason: settings.unchecked },
+        'could not read the persistence settings of the queues Redis (REDIS_URL)',
+      );
     else if (settings.warnings.length > 0) {
-      const context = { maxmemoryPolicy: settings.maxmemoryPolicy, appendonly: settings.appendonly, warnings: settings.warnings };
-      const message = 'the queues Redis (REDIS_URL) may lose jobs: it must use appendonly yes and maxmemory-policy noeviction';
+      const context = {
+        maxmemoryPolicy: settings.maxmemoryPolicy,
+        appendonly: settings.appendonly,
+        warnings: settings.warnings,
+      };
+      const message =
+        'the queues Redis (REDIS_URL) may lose jobs: it must use appendonly yes and maxmemory-policy noeviction';
       if (this.config.env === 'production') this.logger.error(context, message);
       else this.logger.warn(context, message);
     }
@@ -54,19 +67,39 @@ export class QueueRedisSettingsCheck extends ReadinessDetail implements OnApplic
   /** REDIS_URL's settings, or on a cluster those of every master (each must be right). */
   async inspect(): Promise<QueueRedisSettings> {
     try {
-      const single: QueueRedisNode = { address: 'REDIS_URL', config: (parameter) => this.redis.config('GET', parameter) };
+      const single: QueueRedisNode = {
+        address: 'REDIS_URL',
+        config: (parameter) => this.redis.config('GET', parameter),
+      };
       const nodes = await Promise.all(
-        (await this.connections.nodes(single)).map(async (node) => ({ address: node.address, maxmemoryPolicy: await get(node, 'maxmemory-policy'), appendonly: await get(node, 'appendonly') })),
+        (await this.connections.nodes(single)).map(async (node) => ({
+          address: node.address,
+          maxmemoryPolicy: await get(node, 'maxmemory-policy'),
+          appendonly: await get(node, 'appendonly'),
+        })),
       );
       const warnings: string[] = [];
       for (const { address, maxmemoryPolicy, appendonly } of nodes) {
         const where = this.connections.clustered ? ` on ${address}` : '';
-        if (maxmemoryPolicy !== 'noeviction') warnings.push(`maxmemory-policy is ${maxmemoryPolicy ?? 'unknown'}${where}: Redis may evict queued jobs under memory pressure`);
-        if (appendonly !== 'yes') warnings.push(`appendonly is ${appendonly ?? 'unknown'}${where}: queued jobs since the last snapshot are lost on a restart`);
+        if (maxmemoryPolicy !== 'noeviction')
+          warnings.push(
+            `maxmemory-policy is ${maxmemoryPolicy ?? 'unknown'}${where}: Redis may evict queued jobs under memory pressure`,
+          );
+        if (appendonly !== 'yes')
+          warnings.push(
+            `appendonly is ${appendonly ?? 'unknown'}${where}: queued jobs since the last snapshot are lost on a restart`,
+          );
       }
-      if (!this.connections.clustered) return { maxmemoryPolicy: nodes[0].maxmemoryPolicy, appendonly: nodes[0].appendonly, warnings };
-      const same = (pick: (n: (typeof nodes)[number]) => string | undefined) => (new Set(nodes.map(pick)).size === 1 ? pick(nodes[0]) : 'mixed');
-      return { maxmemoryPolicy: same((n) => n.maxmemoryPolicy), appendonly: same((n) => n.appendonly), warnings, nodes };
+      if (!this.connections.clustered)
+        return { maxmemoryPolicy: nodes[0].maxmemoryPolicy, appendonly: nodes[0].appendonly, warnings };
+      const same = (pick: (n: (typeof nodes)[number]) => string | undefined) =>
+        new Set(nodes.map(pick)).size === 1 ? pick(nodes[0]) : 'mixed';
+      return {
+        maxmemoryPolicy: same((n) => n.maxmemoryPolicy),
+        appendonly: same((n) => n.appendonly),
+        warnings,
+        nodes,
+      };
     } catch (error) {
       return { warnings: [], unchecked: (error as Error).message };
     }

@@ -11,7 +11,11 @@ import { QueueWorkers } from './queue-workers';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [QueueWorkers, QueueRedisSettingsCheck, { provide: ReadinessDetail, useExisting: QueueRedisSettingsCheck }],
+  providers: [
+    QueueWorkers,
+    QueueRedisSettingsCheck,
+    { provide: ReadinessDetail, useExisting: QueueRedisSettingsCheck },
+  ],
   exports: [QueueWorkers, QueueRedisSettingsCheck, ReadinessDetail],
 })
 export class QueueWorkersModule {}

@@ -50,7 +50,8 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     const closed = Promise.all(this.workers.map((worker) => worker.close())).then(() => 'closed' as const);
     const outcome = await Promise.race([closed, timedOut]);
     clearTimeout(timer);
-    if (outcome === 'timeout') this.logger.warn({ timeoutMs }, 'jobs still active at shutdown; they run again once their lock expires');
+    if (outcome === 'timeout')
+      this.logger.warn({ timeoutMs }, 'jobs still active at shutdown; they run again once their lock expires');
     else this.logger.log({ queues: this.queues }, 'queue workers stopped');
   }
 
@@ -76,7 +77,9 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       if (retried) this.logger.warn(context, 'job attempt failed; it will be retried');
       else this.logger.error(context, 'job failed; it stays in the failed set');
     });
-    worker.on('stalled', (jobId) => this.logger.warn({ queue, jobId }, 'job stalled (its worker stopped renewing the lock); it runs again'));
+    worker.on('stalled', (jobId) =>
+      this.logger.warn({ queue, jobId }, 'job stalled (its worker stopped renewing the lock); it runs again'),
+    );
     let reported = false;
     // Without a listener an 'error' event would crash the process; one line per Redis outage.
     worker.on('error', (error) => {

@@ -22,7 +22,9 @@ describe(QueueMetrics.name, () => {
   before(async () => {
     server = await RedisServer.start();
     const config = testConfig({ REDIS_URL: server.url, QUEUE_PREFIX: 'queue-metrics-spec' });
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), MetricsModule.forRoot(false), QueuesModule] }).compile();
+    moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot(false), QueuesModule],
+    }).compile();
     await moduleRef.init();
     metrics = moduleRef.get(MetricsRegistry);
   });
@@ -39,7 +41,12 @@ describe(QueueMetrics.name, () => {
     await email.add('digest', {}, { delay: 60_000 });
     const samples = await scrape();
     for (const queue of QUEUE_NAMES) {
-      expect(samples.filter((s) => s.name === QUEUE_JOBS_METRIC && s.labels.queue === queue).map((s) => s.labels.state).sort()).toEqual([...QUEUE_JOB_STATES].sort());
+      expect(
+        samples
+          .filter((s) => s.name === QUEUE_JOBS_METRIC && s.labels.queue === queue)
+          .map((s) => s.labels.state)
+          .sort(),
+      ).toEqual([...QUEUE_JOB_STATES].sort());
     }
     expect(sampleSum(samples, QUEUE_JOBS_METRIC, { queue: QUEUES.email, state: 'waiting' })).toBe(1);
     expect(sampleSum(samples, QUEUE_JOBS_METRIC, { queue: QUEUES.email, state: 'delayed' })).toBe(1);
@@ -49,7 +56,10 @@ describe(QueueMetrics.name, () => {
 
   it('leaves the depths out, and counts it, while Redis does not answer; they come back with it', async () => {
     server.pause();
-    const scraped = await Promise.race([scrape(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
+    const scraped = await Promise.race([
+      scrape(),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
+    ]);
     expect(scraped).not.toBeNull();
     expect(scraped!.filter((s) => s.name === QUEUE_JOBS_METRIC)).toEqual([]);
     for (const queue of QUEUE_NAMES) expect(sampleSum(scraped!, QUEUE_JOBS_SCRAPE_FAILURES_METRIC, { queue })).toBe(1);
@@ -57,6 +67,9 @@ describe(QueueMetrics.name, () => {
     expect(scraped!.some((s) => s.name === 'helpdeskly_process_cpu_seconds_total')).toBe(true);
 
     server.resume();
-    await waitFor('queue depths again', async () => sampleSum(await scrape(), QUEUE_JOBS_METRIC, { queue: QUEUES.email, state: 'waiting' }) === 1);
+    await waitFor(
+      'queue depths again',
+      async () => sampleSum(await scrape(), QUEUE_JOBS_METRIC, { queue: QUEUES.email, state: 'waiting' }) === 1,
+    );
   });
 });

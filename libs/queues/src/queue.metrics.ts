@@ -11,7 +11,15 @@ export const QUEUE_JOBS_METRIC = 'helpdeskly_queue_jobs';
 export const QUEUE_JOBS_SCRAPE_FAILURES_METRIC = 'helpdeskly_queue_jobs_scrape_failures_total';
 
 /** The states counted on each scrape: a closed set, so the series stay bounded. */
-export const QUEUE_JOB_STATES: readonly JobState[] = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'failed', 'completed'];
+export const QUEUE_JOB_STATES: readonly JobState[] = [
+  'waiting',
+  'prioritized',
+  'active',
+  'delayed',
+  'waiting-children',
+  'failed',
+  'completed',
+];
 
 /** How long a scrape waits for Redis before leaving the queue depths out. */
 const COUNT_TIMEOUT_MS = 1_000;
@@ -64,7 +72,11 @@ export class QueueMetrics implements OnModuleInit {
     await Promise.all(
       this.queues.map(async (queue) => {
         try {
-          const counts = await withRedisTimeout(queue.getJobCounts(...QUEUE_JOB_STATES), COUNT_TIMEOUT_MS, `counting the jobs of ${queue.name}`);
+          const counts = await withRedisTimeout(
+            queue.getJobCounts(...QUEUE_JOB_STATES),
+            COUNT_TIMEOUT_MS,
+            `counting the jobs of ${queue.name}`,
+          );
           for (const state of QUEUE_JOB_STATES) this.depths.set({ queue: queue.name, state }, counts[state] ?? 0);
         } catch {
           this.failures.inc({ queue: queue.name });

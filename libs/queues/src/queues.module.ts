@@ -19,7 +19,10 @@ const QUEUE_PRODUCERS = BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({
     BullModule.forRootAsync({
       imports: [QueueConnectionsModule],
       inject: [AppConfig, QueueConnections],
-      useFactory: (config: AppConfig, connections: QueueConnections) => ({ prefix: config.queues.prefix, connection: connections.forQueues() }),
+      useFactory: (config: AppConfig, connections: QueueConnections) => ({
+        prefix: config.queues.prefix,
+        connection: connections.forQueues(),
+      }),
     }),
     QUEUE_PRODUCERS,
   ],

@@ -21,7 +21,11 @@ describe('gcra', () => {
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, true, true, false]);
     expect(decisions.slice(0, 5).map((d) => d.states[0].remaining)).toEqual([4, 3, 2, 1, 0]);
     // One unit comes back every window/limit = 12 s.
-    expect(decisions[5]).toMatchObject({ refused: 0, retryAfterMs: 12_000, states: [{ remaining: 0, resetMs: MINUTE }] });
+    expect(decisions[5]).toMatchObject({
+      refused: 0,
+      retryAfterMs: 12_000,
+      states: [{ remaining: 0, resetMs: MINUTE }],
+    });
     expect(decisions[0].states[0].resetMs).toBe(12_000);
   });
 
@@ -33,7 +37,14 @@ describe('gcra', () => {
     expect(later.allowed).toBe(true);
     expect(later.states[0].remaining).toBe(0);
     // After a whole window at rest, the whole burst is back.
-    expect(burst(6, 5, start + MINUTE, tat).decisions.map((d) => d.allowed)).toEqual([true, true, true, true, true, false]);
+    expect(burst(6, 5, start + MINUTE, tat).decisions.map((d) => d.allowed)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('never lets more than limit + elapsed/interval through, whatever the arrival pattern', () => {
@@ -58,7 +69,10 @@ describe('gcra', () => {
   });
 
   it('checks several limits all or nothing: when one refuses, none is consumed', () => {
-    const limits = [{ limit: 100, windowMs: MINUTE }, { limit: 2, windowMs: MINUTE }];
+    const limits = [
+      { limit: 100, windowMs: MINUTE },
+      { limit: 2, windowMs: MINUTE },
+    ];
     const now = 9_000_000;
     let tats: (number | undefined)[] = [undefined, undefined];
     for (let i = 0; i < 2; i++) tats = [...gcra(tats, limits, now).tats];
@@ -70,7 +84,10 @@ describe('gcra', () => {
   });
 
   it('names the limit that frees last when several refuse', () => {
-    const limits = [{ limit: 1, windowMs: 10_000 }, { limit: 1, windowMs: MINUTE }];
+    const limits = [
+      { limit: 1, windowMs: 10_000 },
+      { limit: 1, windowMs: MINUTE },
+    ];
     const first = gcra([undefined, undefined], limits, 0);
     const second = gcra(first.tats, limits, 0);
     expect(second).toMatchObject({ allowed: false, refused: 1, retryAfterMs: MINUTE });

@@ -49,7 +49,13 @@ export function gcra(tats: readonly (number | undefined)[], limits: readonly Gcr
     // Never more than the quota (less the unit just consumed): with a huge limit the interval is
     // far below TOLERANCE_MS and the float precision of epoch milliseconds, which alone added units
     // (100,000,000 per minute showed r=100000015).
-    return { remaining: Math.min(allowed ? l.limit - 1 : l.limit, Math.max(0, Math.floor((l.windowMs - (next[i] - now) + TOLERANCE_MS) / interval))), resetMs: Math.max(0, Math.ceil(next[i] - now - TOLERANCE_MS)) };
+    return {
+      remaining: Math.min(
+        allowed ? l.limit - 1 : l.limit,
+        Math.max(0, Math.floor((l.windowMs - (next[i] - now) + TOLERANCE_MS) / interval)),
+      ),
+      resetMs: Math.max(0, Math.ceil(next[i] - now - TOLERANCE_MS)),
+    };
   });
   return { allowed, refused, retryAfterMs: Math.ceil(retryAfterMs), states, tats: next };
 }

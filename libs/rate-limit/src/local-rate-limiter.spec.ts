@@ -3,7 +3,12 @@ import { expect } from 'expect';
 import { LocalRateLimiter } from './local-rate-limiter';
 import type { LimitCheck } from './rate-limit.types';
 
-const check = (key: string, limit = 3, policy: LimitCheck['policy'] = 'auth-ip'): LimitCheck => ({ policy, key, limit, windowSeconds: 60 });
+const check = (key: string, limit = 3, policy: LimitCheck['policy'] = 'auth-ip'): LimitCheck => ({
+  policy,
+  key,
+  limit,
+  windowSeconds: 60,
+});
 
 describe(LocalRateLimiter.name, () => {
   it('limits a key to its quota and answers like the Redis limiter (states, retry after, policy)', () => {
@@ -11,7 +16,10 @@ describe(LocalRateLimiter.name, () => {
     const sut = new LocalRateLimiter(100, () => now);
     const answers = [1, 2, 3, 4].map(() => sut.check([check('ip:a')]));
     expect(answers.map((a) => a.allowed)).toEqual([true, true, true, false]);
-    expect(answers[0]).toMatchObject({ limiter: 'local', states: [{ policy: 'auth-ip', limit: 3, windowSeconds: 60, remaining: 2, resetSeconds: 20 }] });
+    expect(answers[0]).toMatchObject({
+      limiter: 'local',
+      states: [{ policy: 'auth-ip', limit: 3, windowSeconds: 60, remaining: 2, resetSeconds: 20 }],
+    });
     expect(answers[3]).toMatchObject({ allowed: false, refusedBy: 'auth-ip', retryAfterSeconds: 20 });
     // Another key is untouched.
     expect(sut.check([check('ip:b')]).allowed).toBe(true);

@@ -12,7 +12,10 @@ export const LOCAL_LIMITER_MAX_KEYS = 100_000;
 export class LocalRateLimiter {
   private readonly tats = new Map<string, number>();
 
-  constructor(private readonly maxKeys = LOCAL_LIMITER_MAX_KEYS, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly maxKeys = LOCAL_LIMITER_MAX_KEYS,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   get size(): number {
     return this.tats.size;
@@ -26,7 +29,11 @@ export class LocalRateLimiter {
       this.tats.delete(c.key);
       return undefined;
     });
-    const decision = gcra(stored, checks.map((c) => ({ limit: c.limit, windowMs: c.windowSeconds * 1000 })), now);
+    const decision = gcra(
+      stored,
+      checks.map((c) => ({ limit: c.limit, windowMs: c.windowSeconds * 1000 })),
+      now,
+    );
     if (decision.allowed) {
       checks.forEach((c, i) => {
         // Re-inserted at the end: Map order is the LRU order.

@@ -15,7 +15,10 @@ export type PlanName = keyof typeof PLAN_LIMITS;
 export const PLANS = Object.keys(PLAN_LIMITS) as PlanName[];
 
 /** The overrides tenants.rate_limits may hold; each replaces the plan's value as is (no multiplier). */
-export const RATE_LIMIT_OVERRIDE_KEYS = ['tenantPerMinute', 'userPerMinute'] as const satisfies readonly (keyof PlanLimits)[];
+export const RATE_LIMIT_OVERRIDE_KEYS = [
+  'tenantPerMinute',
+  'userPerMinute',
+] as const satisfies readonly (keyof PlanLimits)[];
 
 /** What the limits of a tenant are made of, as stored (and cached). */
 export interface TenantLimitsSource {
@@ -29,10 +32,15 @@ export interface TenantLimitsSource {
  */
 export function effectiveLimits(source: TenantLimitsSource | null, multiplier: number): PlanLimits {
   const plan: PlanLimits = PLAN_LIMITS[(source?.plan ?? 'free') as PlanName] ?? PLAN_LIMITS.free;
-  const overrides = source?.rateLimits && typeof source.rateLimits === 'object' && !Array.isArray(source.rateLimits) ? (source.rateLimits as Record<string, unknown>) : {};
+  const overrides =
+    source?.rateLimits && typeof source.rateLimits === 'object' && !Array.isArray(source.rateLimits)
+      ? (source.rateLimits as Record<string, unknown>)
+      : {};
   const pick = (key: keyof PlanLimits) => {
     const override = overrides[key];
-    return typeof override === 'number' && Number.isInteger(override) && override > 0 ? override : Math.max(1, Math.round(plan[key] * multiplier));
+    return typeof override === 'number' && Number.isInteger(override) && override > 0
+      ? override
+      : Math.max(1, Math.round(plan[key] * multiplier));
   };
   return { tenantPerMinute: pick('tenantPerMinute'), userPerMinute: pick('userPerMinute') };
 }

@@ -18,4 +18,5 @@ export interface RateLimitOptions {
  * RATE_LIMIT_AUTH_PER_ACCOUNT per account, per RATE_LIMIT_AUTH_WINDOW_SECONDS, in place of the
  * per-tenant, per-user or per-IP limits every other route gets.
  */
-export const RateLimit = (policy: 'auth', options: { account: AccountSource }) => SetMetadata(RATE_LIMIT_POLICY, { policy, account: options.account } satisfies RateLimitOptions);
+export const RateLimit = (policy: 'auth', options: { account: AccountSource }) =>
+  SetMetadata(RATE_LIMIT_POLICY, { policy, account: options.account } satisfies RateLimitOptions);

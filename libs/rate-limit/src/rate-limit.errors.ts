@@ -11,10 +11,18 @@ const TABLE = {
 
 /** A request over one of its limits: 429 with Retry-After, naming the policy that refused. */
 export class RateLimitException extends DomainException<RateLimitErrorCode> {
-  constructor(readonly policy: RateLimitPolicyName, retryAfterSeconds: number) {
-    super(TABLE, RateLimitErrorCode.TooManyRequests, `Rate limit "${policy}" exceeded; retry in ${retryAfterSeconds} s.`, {
-      headers: { 'retry-after': String(retryAfterSeconds) },
-      extensions: { policy, retryAfterSeconds },
-    });
+  constructor(
+    readonly policy: RateLimitPolicyName,
+    retryAfterSeconds: number,
+  ) {
+    super(
+      TABLE,
+      RateLimitErrorCode.TooManyRequests,
+      `Rate limit "${policy}" exceeded; retry in ${retryAfterSeconds} s.`,
+      {
+        headers: { 'retry-after': String(retryAfterSeconds) },
+        extensions: { policy, retryAfterSeconds },
+      },
+    );
   }
 }

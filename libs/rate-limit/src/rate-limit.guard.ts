@@ -45,7 +45,11 @@ export class RateLimitGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const options = this.reflector.getAllAndOverride<RateLimitOptions | undefined>(RATE_LIMIT_POLICY, targets);
-    const checks = options ? this.authChecks(request, options.account) : request.auth ? await this.tenantChecks(request.auth) : this.publicChecks(request);
+    const checks = options
+      ? this.authChecks(request, options.account)
+      : request.auth
+        ? await this.tenantChecks(request.auth)
+        : this.publicChecks(request);
 
     const decision = await this.limiter.check(checks);
     http.getResponse<FastifyReply>().headers(rateLimitHeaders(decision));
@@ -59,9 +63,17 @@ export class RateLimitGuard implements CanActivate {
 
   private authChecks(request: FastifyRequest, source: AccountSource): LimitCheck[] {
     const { authPerIp, authPerAccount, authWindowSeconds } = this.config.rateLimit;
-    const checks: LimitCheck[] = [{ policy: 'auth-ip', key: `rl:auth-ip:${request.ip}`, limit: authPerIp, windowSeconds: authWindowSeconds }];
+    const checks: LimitCheck[] = [
+      { policy: 'auth-ip', key: `rl:auth-ip:${request.ip}`, limit: authPerIp, windowSeconds: authWindowSeconds },
+    ];
     const account = this.accountOf(request, source);
-    if (account) checks.push({ policy: 'auth-account', key: `rl:auth-account:${account}`, limit: authPerAccount, windowSeconds: authWindowSeconds });
+    if (account)
+      checks.push({
+        policy: 'auth-account',
+        key: `rl:auth-account:${account}`,
+        limit: authPerAccount,
+        windowSeconds: authWindowSeconds,
+      });
     return checks;
   }
 
@@ -70,7 +82,12 @@ export class RateLimitGuard implements CanActivate {
     const limits = await this.tenantLimits.of(auth.tenantId);
     return [
       { policy: 'tenant', key: `rl:{${auth.tenantId}}:tenant`, limit: limits.tenantPerMinute, windowSeconds: MINUTE },
-      { policy: 'user', key: `rl:{${auth.tenantId}}:user:${auth.userId}`, limit: limits.userPerMinute, windowSeconds: MINUTE },
+      {
+        policy: 'user',
+        key: `rl:{${auth.tenantId}}:user:${auth.userId}`,
+        limit: limits.userPerMinute,
+        windowSeconds: MINUTE,
+      },
     ];
   }
 

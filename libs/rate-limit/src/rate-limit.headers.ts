@@ -10,7 +10,9 @@ export const RATE_LIMIT_POLICY_HEADER = 'ratelimit-policy';
  */
 export function rateLimitHeaders(decision: LimitDecision): Record<string, string> {
   return {
-    [RATE_LIMIT_POLICY_HEADER]: decision.states.map((s) => `"${s.policy}";q=${s.limit};w=${s.windowSeconds}`).join(', '),
+    [RATE_LIMIT_POLICY_HEADER]: decision.states
+      .map((s) => `"${s.policy}";q=${s.limit};w=${s.windowSeconds}`)
+      .join(', '),
     [RATE_LIMIT_HEADER]: decision.states.map((s) => `"${s.policy}";r=${s.remaining};t=${s.resetSeconds}`).join(', '),
   };
 }
@@ -18,9 +20,14 @@ export function rateLimitHeaders(decision: LimitDecision): Record<string, string
 /** Reads RateLimit or RateLimit-Policy back: policy name → its numeric parameters (tests, clients, the bench). */
 export function parseRateLimitFields(value: string | null): Record<string, Record<string, number>> {
   const fields: Record<string, Record<string, number>> = {};
-  for (const member of (value ?? '').split(',').map((m) => m.trim()).filter(Boolean)) {
+  for (const member of (value ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean)) {
     const [name, ...params] = member.split(';');
-    fields[name.replace(/^"|"$/g, '')] = Object.fromEntries(params.map((p) => p.split('=')).map(([k, v]) => [k, Number(v)]));
+    fields[name.replace(/^"|"$/g, '')] = Object.fromEntries(
+      params.map((p) => p.split('=')).map(([k, v]) => [k, Number(v)]),
+    );
   }
   return fields;
 }

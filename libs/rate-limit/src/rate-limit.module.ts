@@ -12,7 +12,13 @@ import { TenantLimits } from './tenant-limits.service';
  */
 @Global()
 @Module({
-  providers: [RateLimiter, TenantLimitsRepository, TenantLimits, RateLimitGuard, { provide: APP_GUARD, useExisting: RateLimitGuard }],
+  providers: [
+    RateLimiter,
+    TenantLimitsRepository,
+    TenantLimits,
+    RateLimitGuard,
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
+  ],
   exports: [TenantLimits, RateLimiter],
 })
 export class RateLimitModule {}

@@ -31,13 +31,25 @@ export interface LimitDecision {
 }
 
 /** Builds a decision from the checks and what GCRA (in Redis or in process) answered. */
-export function toDecision(checks: readonly LimitCheck[], refusedIndex: number, retryAfterMs: number, states: readonly { remaining: number; resetMs: number }[], limiter: LimiterName): LimitDecision {
+export function toDecision(
+  checks: readonly LimitCheck[],
+  refusedIndex: number,
+  retryAfterMs: number,
+  states: readonly { remaining: number; resetMs: number }[],
+  limiter: LimiterName,
+): LimitDecision {
   const allowed = refusedIndex < 0;
   return {
     allowed,
     refusedBy: allowed ? undefined : checks[refusedIndex].policy,
     retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000)),
-    states: checks.map((c, i) => ({ policy: c.policy, limit: c.limit, windowSeconds: c.windowSeconds, remaining: states[i].remaining, resetSeconds: Math.max(0, Math.ceil(states[i].resetMs / 1000)) })),
+    states: checks.map((c, i) => ({
+      policy: c.policy,
+      limit: c.limit,
+      windowSeconds: c.windowSeconds,
+      remaining: states[i].remaining,
+      resetSeconds: Math.max(0, Math.ceil(states[i].resetMs / 1000)),
+    })),
     limiter,
   };
 }

@@ -41,7 +41,11 @@ export class RateLimiter {
 
   private redisFailed(error: unknown): void {
     this.skipRedisUntil = Date.now() + REDIS_RETRY_AFTER_MS;
-    if (!this.degraded) this.logger.warn({ err: error }, 'Rate limit Redis unavailable; the in-process limiter decides until it answers again');
+    if (!this.degraded)
+      this.logger.warn(
+        { err: error },
+        'Rate limit Redis unavailable; the in-process limiter decides until it answers again',
+      );
     this.degraded = true;
   }
 

@@ -8,7 +8,12 @@ import { RedisLimiterTimeout, RedisRateLimiter } from './redis-rate-limiter';
 import type { LimitCheck } from './rate-limit.types';
 
 const unique = () => randomBytes(6).toString('hex');
-const check = (key: string, limit: number, policy: LimitCheck['policy'] = 'auth-ip'): LimitCheck => ({ policy, key, limit, windowSeconds: 60 });
+const check = (key: string, limit: number, policy: LimitCheck['policy'] = 'auth-ip'): LimitCheck => ({
+  policy,
+  key,
+  limit,
+  windowSeconds: 60,
+});
 
 // A Redis of its own: the test flushes its script cache and pauses it, which the shared one must not see.
 describe(RedisRateLimiter.name, () => {
@@ -92,6 +97,14 @@ describe(RedisRateLimiter.name, () => {
     const started = Date.now();
     await expect(sut.check([check(`rl:test:${unique()}`, 5)])).rejects.toBeInstanceOf(RedisLimiterTimeout);
     expect(Date.now() - started).toBeLessThan(1_000);
-    await waitFor('redis unpaused', () => redis.ping().then(() => true, () => false), 5_000);
+    await waitFor(
+      'redis unpaused',
+      () =>
+        redis.ping().then(
+          () => true,
+          () => false,
+        ),
+      5_000,
+    );
   });
 });

@@ -44,7 +44,10 @@ export function hashTag(key: string): string {
 export class RedisRateLimiter {
   private readonly sha = createHash('sha1').update(GCRA_SCRIPT).digest('hex');
 
-  constructor(private readonly redis: Redis | Cluster, private readonly timeoutMs = REDIS_LIMIT_TIMEOUT_MS) {}
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly timeoutMs = REDIS_LIMIT_TIMEOUT_MS,
+  ) {}
 
   async check(checks: readonly LimitCheck[]): Promise<LimitDecision> {
     return this.bounded(this.decide(checks));
@@ -59,7 +62,11 @@ export class RedisRateLimiter {
     return merge(checks, await Promise.all(groups.map((group) => this.runGroup(checks, group, false))));
   }
 
-  private async runGroup(checks: readonly LimitCheck[], indexes: readonly number[], peek: boolean): Promise<GroupReply> {
+  private async runGroup(
+    checks: readonly LimitCheck[],
+    indexes: readonly number[],
+    peek: boolean,
+  ): Promise<GroupReply> {
     const keys = indexes.map((i) => checks[i].key);
     const args: (number | string)[] = indexes.flatMap((i) => [checks[i].limit, checks[i].windowSeconds * 1000]);
     if (peek) args.push('peek');
@@ -83,7 +90,11 @@ export class RedisRateLimiter {
   }
 
   private bounded<T>(command: Promise<T>): Promise<T> {
-    return withTimeout(command, this.timeoutMs, () => new RedisLimiterTimeout(`rate limit Redis call took over ${this.timeoutMs} ms`));
+    return withTimeout(
+      command,
+      this.timeoutMs,
+      () => new RedisLimiterTimeout(`rate limit Redis call took over ${this.timeoutMs} ms`),
+    );
   }
 }
 

@@ -13,7 +13,11 @@ export class TenantLimits {
   private readonly logger = new Logger(TenantLimits.name);
   private readonly cache: CacheNamespace<TenantLimitsSource>;
 
-  constructor(cache: SharedCache, private readonly tenants: TenantLimitsRepository, private readonly config: AppConfig) {
+  constructor(
+    cache: SharedCache,
+    private readonly tenants: TenantLimitsRepository,
+    private readonly config: AppConfig,
+  ) {
     this.cache = cache.namespace<TenantLimitsSource>(CACHE_NAMESPACES.tenantLimits);
   }
 

@@ -72,10 +72,19 @@ describe('Redis Cluster (REDIS_CLUSTER_NODES)', () => {
       [a, b] = instances;
       redis = clients[clients.length - 1];
       // Each instance's subscriber sits on one node; a PUBLISH on any node reaches them all.
-      await waitFor('both subscribers', async () => {
-        const counts = await Promise.all((redis as Cluster).nodes('master').map(async (node) => ((await node.pubsub('NUMSUB', caches[0].channel)) as [string, number])[1]));
-        return counts.reduce((sum, n) => sum + n, 0) >= 2;
-      }, 10_000, 50);
+      await waitFor(
+        'both subscribers',
+        async () => {
+          const counts = await Promise.all(
+            (redis as Cluster)
+              .nodes('master')
+              .map(async (node) => ((await node.pubsub('NUMSUB', caches[0].channel)) as [string, number])[1]),
+          );
+          return counts.reduce((sum, n) => sum + n, 0) >= 2;
+        },
+        10_000,
+        50,
+      );
     });
 
     it('shares an entry between instances and invalidates both, whichever node holds the key', async () => {
@@ -104,15 +113,24 @@ describe('Redis Cluster (REDIS_CLUSTER_NODES)', () => {
 
   describe('RedisRateLimiter', () => {
     let redis: CacheRedis;
-    const check = (policy: LimitCheck['policy'], key: string, limit: number): LimitCheck => ({ policy, key, limit, windowSeconds: 60 });
-    const auth = (ip: string, account: string, perIp = 5, perAccount = 2) => [check('auth-ip', `rl:auth-ip:${ip}`, perIp), check('auth-account', `rl:auth-account:${account}`, perAccount)];
+    const check = (policy: LimitCheck['policy'], key: string, limit: number): LimitCheck => ({
+      policy,
+      key,
+      limit,
+      windowSeconds: 60,
+    });
+    const auth = (ip: string, account: string, perIp = 5, perAccount = 2) => [
+      check('auth-ip', `rl:auth-ip:${ip}`, perIp),
+      check('auth-account', `rl:auth-account:${account}`, perAccount),
+    ];
 
     /** An IP and an account whose keys live on different masters, as most do. */
     async function apart(): Promise<{ ip: string; account: string }> {
       for (;;) {
         const ip = `10.${unique()}`;
         const account = unique();
-        if ((await nodeOf(redis, `rl:auth-ip:${ip}`)) !== (await nodeOf(redis, `rl:auth-account:${account}`))) return { ip, account };
+        if ((await nodeOf(redis, `rl:auth-ip:${ip}`)) !== (await nodeOf(redis, `rl:auth-account:${account}`)))
+          return { ip, account };
       }
     }
 
@@ -122,13 +140,18 @@ describe('Redis Cluster (REDIS_CLUSTER_NODES)', () => {
 
     it('refuses one script over the keys of an authentication request (why the limiter groups them)', async () => {
       const { ip, account } = await apart();
-      await expect(redis.eval(GCRA_SCRIPT, 2, `rl:auth-ip:${ip}`, `rl:auth-account:${account}`, 5, 60_000, 2, 60_000)).rejects.toThrow(/CROSSSLOT|same slot/);
+      await expect(
+        redis.eval(GCRA_SCRIPT, 2, `rl:auth-ip:${ip}`, `rl:auth-account:${account}`, 5, 60_000, 2, 60_000),
+      ).rejects.toThrow(/CROSSSLOT|same slot/);
     });
 
     it('limits a tenant and its users in one call (one hash tag)', async () => {
       const limiter = new RateLimiter(redis);
       const tenant = unique();
-      const checks = (user: string) => [check('tenant', `rl:{${tenant}}:tenant`, 5), check('user', `rl:{${tenant}}:user:${user}`, 3)];
+      const checks = (user: string) => [
+        check('tenant', `rl:{${tenant}}:tenant`, 5),
+        check('user', `rl:{${tenant}}:user:${user}`, 3),
+      ];
       const first = [];
       for (let i = 0; i < 4; i++) first.push(await limiter.check(checks('u1')));
       expect(first.map((d) => d.allowed)).toEqual([true, true, true, false]);
@@ -170,10 +193,14 @@ describe('Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     const queue = new Queue('cluster-spec', { connection, prefix: config.queues.prefix });
     let processed: unknown;
     const done = new Promise<void>((resolve) => {
-      const worker = new Worker('cluster-spec', async (job) => {
-        processed = job.data;
-        return 'ok';
-      }, { connection, prefix: config.queues.prefix });
+      const worker = new Worker(
+        'cluster-spec',
+        async (job) => {
+          processed = job.data;
+          return 'ok';
+        },
+        { connection, prefix: config.queues.prefix },
+      );
       worker.on('completed', () => void worker.close().then(resolve));
     });
     try {

@@ -16,7 +16,10 @@ const OPTIONS = {
 abstract class ManagedRedis extends Redis implements OnApplicationShutdown {
   private readonly logger = new Logger(this.constructor.name);
 
-  protected constructor(url: string, options: { enableOfflineQueue?: boolean; maxRetriesPerRequest?: number; enableAutoPipelining?: boolean } = {}) {
+  protected constructor(
+    url: string,
+    options: { enableOfflineQueue?: boolean; maxRetriesPerRequest?: number; enableAutoPipelining?: boolean } = {},
+  ) {
     super(url, { ...OPTIONS, ...options });
     manage(this, this.logger);
   }
@@ -100,4 +103,8 @@ export function createCacheRedis(config: AppConfig): CacheRedis {
   return config.redis.clusterNodes.length > 0 ? new CacheRedisCluster(config) : new CacheRedisClient(config);
 }
 
-export const CACHE_REDIS_PROVIDER: Provider = { provide: CACHE_REDIS, inject: [AppConfig], useFactory: createCacheRedis };
+export const CACHE_REDIS_PROVIDER: Provider = {
+  provide: CACHE_REDIS,
+  inject: [AppConfig],
+  useFactory: createCacheRedis,
+};

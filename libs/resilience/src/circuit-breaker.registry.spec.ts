@@ -9,7 +9,8 @@ const RESET_MS = 200;
 function setup() {
   const metrics = new MetricsRegistry();
   const sut = new CircuitBreakerRegistry({ breaker: { resetMs: RESET_MS } } as AppConfig, metrics);
-  const gauge = async (name: string) => (await metrics.breakerState.get()).values.find((v) => v.labels.breaker === name)?.value;
+  const gauge = async (name: string) =>
+    (await metrics.breakerState.get()).values.find((v) => v.labels.breaker === name)?.value;
   return { sut, gauge };
 }
 

@@ -21,7 +21,10 @@ export interface BreakerOptions {
 
 /** Thrown by {@link CircuitBreakerRegistry.execute} while a breaker is open. */
 export class BreakerOpenError extends Error {
-  constructor(readonly breaker: string, readonly retryInMs: number) {
+  constructor(
+    readonly breaker: string,
+    readonly retryInMs: number,
+  ) {
     super(`Circuit breaker ${breaker} is open`);
     this.name = 'BreakerOpenError';
   }
@@ -47,7 +50,10 @@ export class CircuitBreakerRegistry implements OnApplicationShutdown {
   private readonly logger = new Logger(CircuitBreakerRegistry.name);
   private readonly breakers = new Map<string, Named>();
 
-  constructor(private readonly config: AppConfig, private readonly metrics: MetricsRegistry) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsRegistry,
+  ) {}
 
   /** Runs `fn` through the named breaker; BreakerOpenError without calling it while open. */
   async execute<T>(name: string, fn: () => Promise<T>, options: BreakerOptions = {}): Promise<T> {

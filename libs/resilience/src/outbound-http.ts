@@ -3,7 +3,10 @@ import { CircuitBreakerRegistry } from './circuit-breaker.registry';
 
 /** A 5xx answer: the service is unhealthy; counts against its breaker and reaches the caller. */
 export class UpstreamError extends Error {
-  constructor(readonly service: string, readonly response: Response) {
+  constructor(
+    readonly service: string,
+    readonly response: Response,
+  ) {
     super(`${service} answered ${response.status}`);
     this.name = 'UpstreamError';
   }
@@ -29,7 +32,9 @@ export class OutboundHttp {
   fetch(service: string, url: string | URL, init: OutboundRequestInit = {}): Promise<Response> {
     const { timeoutMs = DEFAULT_TIMEOUT_MS, ...request } = init;
     return this.breakers.execute(`http:${service}`, async () => {
-      const signal = request.signal ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+      const signal = request.signal
+        ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs);
       const response = await fetch(url, { ...request, signal });
       if (response.status >= 500) throw new UpstreamError(service, response);
       return response;

@@ -1,5 +1,12 @@
 import type { AppConfig } from '@helpdeskly/config';
-import { type DatabaseServerRef, type EncryptionKeys, type JwtKeys, Secrets, type SecretsStatus, SecretsUnavailableError } from './secrets';
+import {
+  type DatabaseServerRef,
+  type EncryptionKeys,
+  type JwtKeys,
+  Secrets,
+  type SecretsStatus,
+  SecretsUnavailableError,
+} from './secrets';
 
 /** Secrets from the environment (JWT_SECRET, JWT_PREVIOUS_SECRET, DB_ENCRYPTION_KEY as v1); they change with a restart. */
 export class EnvironmentSecrets extends Secrets {

@@ -58,7 +58,10 @@ export abstract class Secrets extends JwtKeySource {
 }
 
 /** `url` with its user name and password replaced. */
-export function withCredentials(url: string, credentials: { readonly username: string; readonly password: string }): string {
+export function withCredentials(
+  url: string,
+  credentials: { readonly username: string; readonly password: string },
+): string {
   const parsed = new URL(url);
   parsed.username = encodeURIComponent(credentials.username);
   parsed.password = encodeURIComponent(credentials.password);

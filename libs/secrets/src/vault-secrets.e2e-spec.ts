@@ -14,9 +14,17 @@ import { uniqueSuffix } from '../../../apps/control-api/src/testing/control-fixt
 const ROOT = join(__dirname, '../../..');
 const secret = (label: string) => `${label}-${randomBytes(24).toString('base64url')}`;
 /** Runs a TypeScript entry point of the repository with `env` until it exits (async: a VaultStandIn of this process must answer it). */
-function runScript(entry: string, args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function runScript(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', '@swc-node/register', join(ROOT, entry), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', '@swc-node/register', join(ROOT, entry), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -33,9 +41,11 @@ function runScript(entry: string, args: string[], env: Record<string, string>): 
 }
 
 /** control-api's real main.ts, expected to refuse to start. */
-const runControlApi = async (env: Record<string, string>) => runScript('apps/control-api/src/main.ts', [], { CONTROL_PORT: String(await freePort()), ...env });
+const runControlApi = async (env: Record<string, string>) =>
+  runScript('apps/control-api/src/main.ts', [], { CONTROL_PORT: String(await freePort()), ...env });
 
-const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
+const kidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
 
 /** Every variable that would let the app fall back to the environment, emptied: what it uses came from Vault. */
 const NO_ENV_SECRETS = { JWT_SECRET: '', JWT_PREVIOUS_SECRET: '', DB_ENCRYPTION_KEY: '' };
@@ -62,8 +72,19 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
     // The primary server's admin credentials come from Vault: roles of their own, so the owner of
     // a database the app creates shows which credentials it connected with (trust auth here).
     for (const role of adminRoles) await postgres.query(`CREATE ROLE ${role} LOGIN SUPERUSER`);
-    vault.put('helpdeskly/database-servers/primary', { username: adminRoles[0], password: 'checked-by-the-real-server', ttl: '1s' });
-    fx = await AppFixture.start({ ...NO_ENV_SECRETS, VAULT_ADDR: vault.addr, VAULT_ROLE_ID: vault.roleId, VAULT_SECRET_ID: vault.secretId, VAULT_SECRET_TTL_SECONDS: '5', BREAKER_RESET_MS: '2000' });
+    vault.put('helpdeskly/database-servers/primary', {
+      username: adminRoles[0],
+      password: 'checked-by-the-real-server',
+      ttl: '1s',
+    });
+    fx = await AppFixture.start({
+      ...NO_ENV_SECRETS,
+      VAULT_ADDR: vault.addr,
+      VAULT_ROLE_ID: vault.roleId,
+      VAULT_SECRET_ID: vault.secretId,
+      VAULT_SECRET_TTL_SECONDS: '5',
+      BREAKER_RESET_MS: '2000',
+    });
   });
 
   after(async () => {
@@ -74,7 +95,12 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
   });
 
   const ownerOf = async (databaseName: string) =>
-    (await postgres.query<{ owner: string }>('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [databaseName])).rows[0]?.owner;
+    (
+      await postgres.query<{ owner: string }>(
+        'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+        [databaseName],
+      )
+    ).rows[0]?.owner;
 
   it('signs with the JWT key, seals with the encryption key and provisions with the server credentials read from Vault through AppRole', async () => {
     const owner = await fx.createTenantWithOwner();
@@ -97,26 +123,49 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
 
     vault.put('helpdeskly/jwt', { secret: jwtB, previous_secret: jwtA, ttl: '1s' });
     vault.put('helpdeskly/db-encryption', { v1: keyV1, v2: keyV2, current: 'v2', ttl: '1s' });
-    vault.put('helpdeskly/database-servers/primary', { username: adminRoles[1], password: 'checked-by-the-real-server', ttl: '1s' });
-    await waitFor('a token signed with the rotated key', async () => kidOf(fx.tokenFor(before.user, before.tenant, MembershipRole.OWNER)) === keyIdOf(jwtB), 15_000);
+    vault.put('helpdeskly/database-servers/primary', {
+      username: adminRoles[1],
+      password: 'checked-by-the-real-server',
+      ttl: '1s',
+    });
+    await waitFor(
+      'a token signed with the rotated key',
+      async () => kidOf(fx.tokenFor(before.user, before.tenant, MembershipRole.OWNER)) === keyIdOf(jwtB),
+      15_000,
+    );
 
     // Signed with the old key: still accepted (previous_secret), by both APIs.
     expect((await fx.request('GET', '/v1/tickets', { token: tokenSignedWithA })).status).toBe(200);
     // A tenant created now: password sealed with v2, database created with the rotated credentials.
-    await waitFor('the rotated encryption key', async () => {
-      const probe = await fx.control.createTenant();
-      return probe.databasePasswordEnc.startsWith('v2:');
-    }, 15_000);
+    await waitFor(
+      'the rotated encryption key',
+      async () => {
+        const probe = await fx.control.createTenant();
+        return probe.databasePasswordEnc.startsWith('v2:');
+      },
+      15_000,
+    );
     const after = await fx.createTenantWithOwner();
     expect(after.tenant.databasePasswordEnc.startsWith('v2:')).toBe(true);
-    await waitFor('the rotated server credentials', async () => (await ownerOf((await fx.control.createTenant()).databaseName)) === adminRoles[1], 15_000);
+    await waitFor(
+      'the rotated server credentials',
+      async () => (await ownerOf((await fx.control.createTenant()).databaseName)) === adminRoles[1],
+      15_000,
+    );
     // Both the v1-sealed and the v2-sealed tenant are served.
     expect((await fx.request('GET', '/v1/tickets', { token: after.token })).status).toBe(200);
-    expect((await fx.request('GET', '/v1/tickets', { token: fx.tokenFor(before.user, before.tenant, MembershipRole.OWNER) })).status).toBe(200);
+    expect(
+      (await fx.request('GET', '/v1/tickets', { token: fx.tokenFor(before.user, before.tenant, MembershipRole.OWNER) }))
+        .status,
+    ).toBe(200);
 
     // The previous key retired in Vault: its tokens are refused once the TTL has passed.
     vault.put('helpdeskly/jwt', { secret: jwtB, ttl: '1s' });
-    await waitFor('the retired key refused', async () => (await fx.request('GET', '/v1/tickets', { token: tokenSignedWithA })).status === 401, 15_000);
+    await waitFor(
+      'the retired key refused',
+      async () => (await fx.request('GET', '/v1/tickets', { token: tokenSignedWithA })).status === 401,
+      15_000,
+    );
   });
 
   it('logs in again with AppRole when Vault revokes its token', async () => {
@@ -131,7 +180,11 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
     const member = await fx.createTenantWithOwner();
     await vault.stop();
     try {
-      await waitFor('readiness reporting Vault down', async () => (await fx.request('GET', '/health/ready')).body.secrets?.status === 'down', 15_000);
+      await waitFor(
+        'readiness reporting Vault down',
+        async () => (await fx.request('GET', '/health/ready')).body.secrets?.status === 'down',
+        15_000,
+      );
       const ready = await fx.request('GET', '/health/ready');
       // Reported, not fatal: the secrets read before keep serving.
       expect(ready.status).toBe(200);
@@ -146,7 +199,11 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
     } finally {
       await vault.start();
     }
-    await waitFor('readiness reporting Vault up again', async () => (await fx.request('GET', '/health/ready')).body.secrets?.status === 'up', 20_000);
+    await waitFor(
+      'readiness reporting Vault up again',
+      async () => (await fx.request('GET', '/health/ready')).body.secrets?.status === 'up',
+      20_000,
+    );
   });
 
   it('refuses to start (exit 69) when a secret in Vault is unusable, naming its path and field (the real main.ts)', async () => {
@@ -156,16 +213,26 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
       short.put('helpdeskly/jwt', { secret: 'too-short' });
       const tooShort = await runControlApi({ ...NO_ENV_SECRETS, VAULT_ADDR: short.addr, VAULT_TOKEN: short.rootToken });
       expect(tooShort.status).toBe(69);
-      expect(tooShort.stderr).toContain('control-api refuses to start. secret/data/helpdeskly/jwt field "secret" must be at least 32 characters');
+      expect(tooShort.stderr).toContain(
+        'control-api refuses to start. secret/data/helpdeskly/jwt field "secret" must be at least 32 characters',
+      );
       // Nothing in Vault and nothing in the environment: the message says where it looked.
       short.delete('helpdeskly/jwt');
       const missing = await runControlApi({ ...NO_ENV_SECRETS, VAULT_ADDR: short.addr, VAULT_TOKEN: short.rootToken });
       expect(missing.status).toBe(69);
-      expect(missing.stderr).toContain('No JWT signing key: Vault has no secret/data/helpdeskly/jwt and JWT_SECRET is not set');
+      expect(missing.stderr).toContain(
+        'No JWT signing key: Vault has no secret/data/helpdeskly/jwt and JWT_SECRET is not set',
+      );
       // Wrong AppRole credentials: Vault's refusal, with a hint.
-      const refused = await runControlApi({ VAULT_ADDR: short.addr, VAULT_ROLE_ID: short.roleId, VAULT_SECRET_ID: 'wrong' });
+      const refused = await runControlApi({
+        VAULT_ADDR: short.addr,
+        VAULT_ROLE_ID: short.roleId,
+        VAULT_SECRET_ID: 'wrong',
+      });
       expect(refused.status).toBe(69);
-      expect(refused.stderr).toMatch(/Vault refused logging in with AppRole \(auth\/approle\): 400 \(bad request: check the AppRole role_id and secret_id\)/);
+      expect(refused.stderr).toMatch(
+        /Vault refused logging in with AppRole \(auth\/approle\): 400 \(bad request: check the AppRole role_id and secret_id\)/,
+      );
     } finally {
       await short.stop();
     }
@@ -173,9 +240,15 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
 
   it('exits with a clear message when Vault is configured but unreachable at start-up (the real main.ts)', async () => {
     const closed = await freePort();
-    const result = await runControlApi({ ...NO_ENV_SECRETS, VAULT_ADDR: `http://127.0.0.1:${closed}`, VAULT_TOKEN: 'hvs.any' });
+    const result = await runControlApi({
+      ...NO_ENV_SECRETS,
+      VAULT_ADDR: `http://127.0.0.1:${closed}`,
+      VAULT_TOKEN: 'hvs.any',
+    });
     expect(result.status).toBe(69);
-    expect(result.stderr).toContain(`control-api refuses to start. Vault at http://127.0.0.1:${closed} is unreachable: ECONNREFUSED`);
+    expect(result.stderr).toContain(
+      `control-api refuses to start. Vault at http://127.0.0.1:${closed} is unreachable: ECONNREFUSED`,
+    );
   });
 
   it('lets `migrate -- tenants` reach a database server whose credentials live only in Vault', async () => {
@@ -207,20 +280,39 @@ describe('secrets from Vault (KV v2 + AppRole, against the VaultStandIn HTTP ser
       } finally {
         await control.end();
       }
-      const env = { ...NO_ENV_SECRETS, CONTROL_DATABASE_URL: controlUrl, VAULT_ADDR: vault.addr, VAULT_TOKEN: vault.rootToken };
+      const env = {
+        ...NO_ENV_SECRETS,
+        CONTROL_DATABASE_URL: controlUrl,
+        VAULT_ADDR: vault.addr,
+        VAULT_TOKEN: vault.rootToken,
+      };
 
       const withoutCredentials = await runScript('scripts/migrate.ts', ['tenants'], env);
       expect(withoutCredentials.status).toBe(1);
       expect(withoutCredentials.stdout).toContain('1 tenant database(s), 1 failed');
 
-      vault.put(`helpdeskly/database-servers/${server}`, { username: 'postgres', password: 'checked-by-the-real-server' });
+      vault.put(`helpdeskly/database-servers/${server}`, {
+        username: 'postgres',
+        password: 'checked-by-the-real-server',
+      });
       const withCredentials = await runScript('scripts/migrate.ts', ['tenants'], env);
-      expect({ status: withCredentials.status, out: withCredentials.stdout }).toEqual({ status: 0, out: expect.stringContaining('1 tenant database(s), 0 failed') });
+      expect({ status: withCredentials.status, out: withCredentials.stdout }).toEqual({
+        status: 0,
+        out: expect.stringContaining('1 tenant database(s), 0 failed'),
+      });
       const tables = new Client({ connectionString: withDatabase(process.env.DATABASE_URL!, tenantName) });
       await tables.connect();
       try {
-        expect((await tables.query(`SELECT to_regclass('public.tickets') IS NOT NULL AS migrated`)).rows[0].migrated).toBe(true);
-        expect((await tables.query(`SELECT has_database_privilege('helpdeskly_gateway', current_database(), 'CONNECT') AS gateway`)).rows[0].gateway).toBe(true);
+        expect(
+          (await tables.query(`SELECT to_regclass('public.tickets') IS NOT NULL AS migrated`)).rows[0].migrated,
+        ).toBe(true);
+        expect(
+          (
+            await tables.query(
+              `SELECT has_database_privilege('helpdeskly_gateway', current_database(), 'CONNECT') AS gateway`,
+            )
+          ).rows[0].gateway,
+        ).toBe(true);
       } finally {
         await tables.end();
       }

@@ -3,7 +3,15 @@ import type { AppConfig, VaultConfig } from '@helpdeskly/config';
 import { ProblemException } from '@helpdeskly/errors';
 import type { MetricsRegistry } from '@helpdeskly/metrics';
 import type { OutboundHttp } from '@helpdeskly/resilience';
-import { type DatabaseServerRef, type EncryptionKeys, type JwtKeys, Secrets, type SecretsStatus, SecretsUnavailableError, withCredentials } from './secrets';
+import {
+  type DatabaseServerRef,
+  type EncryptionKeys,
+  type JwtKeys,
+  Secrets,
+  type SecretsStatus,
+  SecretsUnavailableError,
+  withCredentials,
+} from './secrets';
 import { type KvSecret, VaultClient } from './vault.client';
 
 /** Paths under VAULT_PATH, and their fields. */
@@ -69,9 +77,20 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
     try {
       ttlMs = await secrets.readKeys();
     } catch (error) {
-      throw error instanceof SecretsUnavailableError ? error : new SecretsUnavailableError((error as Error).message, { cause: error });
+      throw error instanceof SecretsUnavailableError
+        ? error
+        : new SecretsUnavailableError((error as Error).message, { cause: error });
     }
-    secrets.logger.log({ vault: vault.addr, auth: vault.auth.method, jwt: secrets.sources.jwt, dbEncryption: secrets.sources.dbEncryption, ttlSeconds: ttlMs / 1000 }, 'secrets read from Vault');
+    secrets.logger.log(
+      {
+        vault: vault.addr,
+        auth: vault.auth.method,
+        jwt: secrets.sources.jwt,
+        dbEncryption: secrets.sources.dbEncryption,
+        ttlSeconds: ttlMs / 1000,
+      },
+      'secrets read from Vault',
+    );
     secrets.schedule(ttlMs);
     return secrets;
   }
@@ -91,7 +110,10 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
         entry = await this.readServer(server.name);
       } catch (error) {
         if (!entry) {
-          this.logger.error({ server: server.name, err: error }, `cannot read the credentials of database server ${server.name} from Vault`);
+          this.logger.error(
+            { server: server.name, err: error },
+            `cannot read the credentials of database server ${server.name} from Vault`,
+          );
           throw new ProblemException({
             status: 503,
             code: 'secrets_unavailable',
@@ -100,7 +122,10 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
             headers: { 'retry-after': '5' },
           });
         }
-        this.logger.warn({ server: server.name, err: error }, 'Vault unreachable: using the database server credentials read before');
+        this.logger.warn(
+          { server: server.name, err: error },
+          'Vault unreachable: using the database server credentials read before',
+        );
       }
     }
     return entry.credentials ? withCredentials(server.adminUrl, entry.credentials) : server.adminUrl;
@@ -108,14 +133,16 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
 
   async status(): Promise<SecretsStatus> {
     const now = Date.now();
-    if (!this.health || now - this.health.at > HEALTH_CACHE_MS) this.health = { at: now, up: await this.client.healthy() };
+    if (!this.health || now - this.health.at > HEALTH_CACHE_MS)
+      this.health = { at: now, up: await this.client.healthy() };
     const up = this.health.up && !this.failingSince;
     return {
       provider: 'vault',
       status: up ? 'up' : 'down',
       lastReadAt: this.lastReadAt?.toISOString(),
       failingSince: this.failingSince?.toISOString() ?? (up ? undefined : new Date(this.health.at).toISOString()),
-      error: this.lastError ?? (this.health.up ? undefined : `Vault at ${this.vault.addr} does not answer its health check`),
+      error:
+        this.lastError ?? (this.health.up ? undefined : `Vault at ${this.vault.addr} does not answer its health check`),
     };
   }
 
@@ -146,17 +173,30 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
 
   /** Reads jwt and db-encryption, validates both, then swaps them in; the smaller TTL in ms. */
   private async readKeys(): Promise<number> {
-    const [jwtSecret, encryptionSecret] = await Promise.all([this.client.read(VAULT_SECRETS.jwt), this.client.read(VAULT_SECRETS.dbEncryption)]);
+    const [jwtSecret, encryptionSecret] = await Promise.all([
+      this.client.read(VAULT_SECRETS.jwt),
+      this.client.read(VAULT_SECRETS.dbEncryption),
+    ]);
     const jwt = this.jwtFrom(jwtSecret);
     const encryption = this.encryptionFrom(encryptionSecret);
-    const rotated = this.jwt !== undefined && (JSON.stringify(jwt) !== JSON.stringify(this.jwt) || JSON.stringify(encryption) !== JSON.stringify(this.encryption));
+    const rotated =
+      this.jwt !== undefined &&
+      (JSON.stringify(jwt) !== JSON.stringify(this.jwt) ||
+        JSON.stringify(encryption) !== JSON.stringify(this.encryption));
     this.jwt = jwt;
     this.encryption = encryption;
     this.sources.jwt = jwtSecret ? 'vault' : 'environment';
     this.sources.dbEncryption = encryptionSecret ? 'vault' : 'environment';
     this.succeeded();
     if (rotated) {
-      this.logger.log({ jwtKeys: countKeys(jwt), encryptionVersions: Object.keys(encryption.keys), currentEncryptionVersion: encryption.current }, 'secrets rotated in Vault: now in use');
+      this.logger.log(
+        {
+          jwtKeys: countKeys(jwt),
+          encryptionVersions: Object.keys(encryption.keys),
+          currentEncryptionVersion: encryption.current,
+        },
+        'secrets rotated in Vault: now in use',
+      );
       this.metrics?.secretRefreshes.inc({ outcome: 'rotated' });
       this.changed();
     }
@@ -166,7 +206,10 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
   private jwtFrom(secret: KvSecret | undefined): JwtKeys {
     if (!secret) {
       const { jwtSecret, jwtPreviousSecret } = this.config.auth;
-      if (!jwtSecret) throw new SecretsUnavailableError(`No JWT signing key: Vault has no ${this.client.describe(VAULT_SECRETS.jwt)} and JWT_SECRET is not set`);
+      if (!jwtSecret)
+        throw new SecretsUnavailableError(
+          `No JWT signing key: Vault has no ${this.client.describe(VAULT_SECRETS.jwt)} and JWT_SECRET is not set`,
+        );
       return { current: jwtSecret, previous: jwtPreviousSecret };
     }
     const where = this.client.describe(VAULT_SECRETS.jwt);
@@ -180,7 +223,10 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
   private encryptionFrom(secret: KvSecret | undefined): EncryptionKeys {
     if (!secret) {
       const key = this.config.auth.dbEncryptionKey;
-      if (!key) throw new SecretsUnavailableError(`No database encryption key: Vault has no ${this.client.describe(VAULT_SECRETS.dbEncryption)} and DB_ENCRYPTION_KEY is not set`);
+      if (!key)
+        throw new SecretsUnavailableError(
+          `No database encryption key: Vault has no ${this.client.describe(VAULT_SECRETS.dbEncryption)} and DB_ENCRYPTION_KEY is not set`,
+        );
       return { keys: { v1: key }, current: 'v1' };
     }
     const where = this.client.describe(VAULT_SECRETS.dbEncryption);
@@ -189,9 +235,15 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
       if (KEY_VERSION.test(field)) keys[field] = requireSecret(value, `${where} field "${field}"`);
     }
     const versions = Object.keys(keys).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
-    if (versions.length === 0) throw new SecretsUnavailableError(`${where} has no key version: write fields v1 (and later v2, ...) with current naming the one that seals`);
+    if (versions.length === 0)
+      throw new SecretsUnavailableError(
+        `${where} has no key version: write fields v1 (and later v2, ...) with current naming the one that seals`,
+      );
     const current = secret.data.current === undefined ? versions.at(-1)! : String(secret.data.current);
-    if (!keys[current]) throw new SecretsUnavailableError(`${where} field "current" names ${current}, which it does not hold (it holds ${versions.join(', ')})`);
+    if (!keys[current])
+      throw new SecretsUnavailableError(
+        `${where} field "current" names ${current}, which it does not hold (it holds ${versions.join(', ')})`,
+      );
     return { keys, current };
   }
 
@@ -203,7 +255,12 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
         const secret = await this.client.read(VAULT_SECRETS.databaseServer(name));
         const where = this.client.describe(VAULT_SECRETS.databaseServer(name));
         const entry: ServerEntry = {
-          credentials: secret ? { username: requireString(secret.data.username, `${where} field "username"`), password: requireString(secret.data.password, `${where} field "password"`) } : undefined,
+          credentials: secret
+            ? {
+                username: requireString(secret.data.username, `${where} field "username"`),
+                password: requireString(secret.data.password, `${where} field "password"`),
+              }
+            : undefined,
           expiresAt: Date.now() + this.ttlMs(secret),
         };
         this.servers.set(name, entry);
@@ -225,7 +282,8 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
   }
 
   private succeeded(): void {
-    if (this.failingSince) this.logger.log({ vault: this.vault.addr, failingSince: this.failingSince.toISOString() }, 'Vault answers again');
+    if (this.failingSince)
+      this.logger.log({ vault: this.vault.addr, failingSince: this.failingSince.toISOString() }, 'Vault answers again');
     this.lastReadAt = new Date();
     this.failingSince = undefined;
     this.lastError = undefined;
@@ -236,7 +294,10 @@ export class VaultSecrets extends Secrets implements OnApplicationShutdown {
     const message = (error as Error).message;
     if (!this.failingSince) {
       this.failingSince = new Date();
-      this.logger.warn({ vault: this.vault.addr, err: error }, 'cannot read secrets from Vault: the secrets read before keep serving');
+      this.logger.warn(
+        { vault: this.vault.addr, err: error },
+        'cannot read secrets from Vault: the secrets read before keep serving',
+      );
     }
     this.lastError = message;
     this.metrics?.secretRefreshes.inc({ outcome: 'failed' });
@@ -248,13 +309,15 @@ function countKeys(keys: JwtKeys): number {
 }
 
 function requireString(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new SecretsUnavailableError(`${what} is missing or not a string`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new SecretsUnavailableError(`${what} is missing or not a string`);
   return value;
 }
 
 function requireSecret(value: unknown, what: string): string {
   const secret = requireString(value, what);
-  if (secret.length < MIN_SECRET_LENGTH) throw new SecretsUnavailableError(`${what} must be at least ${MIN_SECRET_LENGTH} characters`);
+  if (secret.length < MIN_SECRET_LENGTH)
+    throw new SecretsUnavailableError(`${what} must be at least ${MIN_SECRET_LENGTH} characters`);
   return secret;
 }
 

@@ -9,7 +9,11 @@ export interface KvSecret {
 
 /** Vault could not be asked, or refused; `status` is Vault's HTTP status when it answered. */
 export class VaultError extends Error {
-  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'VaultError';
   }
@@ -29,7 +33,10 @@ export class VaultClient {
   private tokenRenewAt = Number.POSITIVE_INFINITY;
   private login?: Promise<string>;
 
-  constructor(private readonly config: VaultConfig, private readonly http: OutboundHttp) {
+  constructor(
+    private readonly config: VaultConfig,
+    private readonly http: OutboundHttp,
+  ) {
     if (config.auth.method === 'token') this.token = config.auth.token;
   }
 
@@ -44,9 +51,14 @@ export class VaultClient {
     const response = await this.authorized('GET', path);
     if (response.status === 404) return undefined;
     if (!response.ok) throw await this.refusal(response, `reading ${this.describe(name)}`);
-    const body = (await response.json().catch(() => undefined)) as { data?: { data?: unknown; metadata?: { version?: number } } } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      { data?: { data?: unknown; metadata?: { version?: number } } } | undefined;
     const data = body?.data?.data;
-    if (!data || typeof data !== 'object') throw new VaultError(`Vault answered ${this.describe(name)} without KV version 2 data (is ${this.config.kvMount} a KV v2 mount?)`, response.status);
+    if (!data || typeof data !== 'object')
+      throw new VaultError(
+        `Vault answered ${this.describe(name)} without KV version 2 data (is ${this.config.kvMount} a KV v2 mount?)`,
+        response.status,
+      );
     return { data: data as Record<string, unknown>, version: body?.data?.metadata?.version };
   }
 
@@ -54,7 +66,13 @@ export class VaultClient {
   async healthy(): Promise<boolean> {
     try {
       // standbyok/perfstandbyok: a standby node serves reads by forwarding them.
-      const response = await this.call('GET', '/v1/sys/health?standbyok=true&perfstandbyok=true', undefined, undefined, Math.min(this.config.timeoutMs, 2_000));
+      const response = await this.call(
+        'GET',
+        '/v1/sys/health?standbyok=true&perfstandbyok=true',
+        undefined,
+        undefined,
+        Math.min(this.config.timeoutMs, 2_000),
+      );
       await response.body?.cancel();
       return response.ok;
     } catch {
@@ -82,11 +100,21 @@ export class VaultClient {
 
   private async appRoleLogin(): Promise<string> {
     const auth = this.config.auth as Extract<VaultConfig['auth'], { method: 'approle' }>;
-    const response = await this.call('POST', `/v1/auth/${auth.mount}/login`, undefined, JSON.stringify({ role_id: auth.roleId, secret_id: auth.secretId }));
+    const response = await this.call(
+      'POST',
+      `/v1/auth/${auth.mount}/login`,
+      undefined,
+      JSON.stringify({ role_id: auth.roleId, secret_id: auth.secretId }),
+    );
     if (!response.ok) throw await this.refusal(response, `logging in with AppRole (auth/${auth.mount})`);
-    const body = (await response.json().catch(() => undefined)) as { auth?: { client_token?: string; lease_duration?: number } } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      { auth?: { client_token?: string; lease_duration?: number } } | undefined;
     const token = body?.auth?.client_token;
-    if (!token) throw new VaultError(`Vault's AppRole login (auth/${auth.mount}) answered without a client token`, response.status);
+    if (!token)
+      throw new VaultError(
+        `Vault's AppRole login (auth/${auth.mount}) answered without a client token`,
+        response.status,
+      );
     const lease = body.auth?.lease_duration ?? 0;
     this.token = token;
     // Log in again when two thirds of the lease have passed; a lease of 0 never expires.
@@ -94,7 +122,13 @@ export class VaultClient {
     return token;
   }
 
-  private async call(method: string, path: string, token?: string, body?: string, timeoutMs = this.config.timeoutMs): Promise<Response> {
+  private async call(
+    method: string,
+    path: string,
+    token?: string,
+    body?: string,
+    timeoutMs = this.config.timeoutMs,
+  ): Promise<Response> {
     const headers: Record<string, string> = { 'x-vault-request': 'true' };
     if (token) headers['x-vault-token'] = token;
     if (this.config.namespace) headers['x-vault-namespace'] = this.config.namespace;
@@ -102,13 +136,23 @@ export class VaultClient {
     try {
       return await this.http.fetch(SERVICE, `${this.config.addr}${path}`, { method, headers, body, timeoutMs });
     } catch (error) {
-      if (error instanceof BreakerOpenError) throw new VaultError(`Vault at ${this.config.addr} is failing; calls are paused for ${Math.ceil(error.retryInMs / 1000)} s (circuit breaker http:vault open)`, undefined, { cause: error });
+      if (error instanceof BreakerOpenError)
+        throw new VaultError(
+          `Vault at ${this.config.addr} is failing; calls are paused for ${Math.ceil(error.retryInMs / 1000)} s (circuit breaker http:vault open)`,
+          undefined,
+          { cause: error },
+        );
       if (error instanceof UpstreamError) {
         const status = error.response.status;
         await error.response.body?.cancel();
-        throw new VaultError(`Vault at ${this.config.addr} answered ${status}${status === 503 ? ' (sealed or unavailable)' : ''}`, status, { cause: error });
+        throw new VaultError(
+          `Vault at ${this.config.addr} answered ${status}${status === 503 ? ' (sealed or unavailable)' : ''}`,
+          status,
+          { cause: error },
+        );
       }
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
+      const reason =
+        (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
       throw new VaultError(`Vault at ${this.config.addr} is unreachable: ${reason}`, undefined, { cause: error });
     }
   }
@@ -116,8 +160,16 @@ export class VaultClient {
   private async refusal(response: Response, what: string): Promise<VaultError> {
     const body = (await response.json().catch(() => undefined)) as { errors?: unknown[] } | undefined;
     const errors = Array.isArray(body?.errors) ? body.errors.filter((e) => typeof e === 'string').join('; ') : '';
-    const hint = response.status === 403 ? ' (permission denied: check the token or AppRole and its policy)' : response.status === 400 ? ' (bad request: check the AppRole role_id and secret_id)' : '';
-    return new VaultError(`Vault refused ${what}: ${response.status}${hint}${errors ? `: ${errors}` : ''}`, response.status);
+    const hint =
+      response.status === 403
+        ? ' (permission denied: check the token or AppRole and its policy)'
+        : response.status === 400
+          ? ' (bad request: check the AppRole role_id and secret_id)'
+          : '';
+    return new VaultError(
+      `Vault refused ${what}: ${response.status}${hint}${errors ? `: ${errors}` : ''}`,
+      response.status,
+    );
   }
 }
 

@@ -53,7 +53,12 @@ export function apiFoundationSuite(subject: ApiUnderTest): void {
     const cases: Array<[string, () => Promise<Record<string, string>>]> = [
       ['redis', async () => ({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` })],
       ['pgbouncer', async () => ({ PGBOUNCER_PORT: String(await freePort()) })],
-      ['database', async () => ({ CONTROL_DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/helpdeskly_control_test` })],
+      [
+        'database',
+        async () => ({
+          CONTROL_DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/helpdeskly_control_test`,
+        }),
+      ],
     ];
     for (const [component, overrides] of cases) {
       it(`answers 503 naming ${component} when it is unreachable, while liveness stays 200`, async () => {
@@ -62,7 +67,12 @@ export function apiFoundationSuite(subject: ApiUnderTest): void {
           const response = await get(running.baseUrl, '/health/ready');
           expect(response.status).toBe(503);
           expect(response.headers.get('content-type')).toContain('application/problem+json');
-          const body = (await response.json()) as { code: string; detail: string; down: string[]; checks: Record<string, { status: string }> };
+          const body = (await response.json()) as {
+            code: string;
+            detail: string;
+            down: string[];
+            checks: Record<string, { status: string }>;
+          };
           expect(body.code).toBe('not_ready');
           expect(body.down).toEqual([component]);
           expect(body.detail).toBe(`Unavailable: ${component}`);
@@ -109,7 +119,10 @@ export function apiFoundationSuite(subject: ApiUnderTest): void {
         const ui = await get(on.baseUrl, '/docs');
         expect(ui.status).toBe(200);
         expect(await ui.text()).toContain('swagger-ui');
-        const doc = (await (await get(on.baseUrl, '/docs/openapi.json')).json()) as { info: { title: string }; paths: Record<string, unknown> };
+        const doc = (await (await get(on.baseUrl, '/docs/openapi.json')).json()) as {
+          info: { title: string };
+          paths: Record<string, unknown>;
+        };
         expect(doc.info.title).toBe(subject.api.title);
         expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
       } finally {
@@ -157,12 +170,22 @@ export function apiFoundationSuite(subject: ApiUnderTest): void {
       const port = await freePort();
       const { spawnSync } = await import('node:child_process');
       const { join } = await import('node:path');
-      const result = spawnSync(process.execPath, ['--require', '@swc-node/register', join(__dirname, '../../../apps', subject.app, 'src/main.ts')], {
-        cwd: join(__dirname, '../../..'),
-        env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'change-me-jwt-secret-at-least-32-characters-long', CONTROL_PORT: String(port), APP_PORT: String(port) },
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
+      const result = spawnSync(
+        process.execPath,
+        ['--require', '@swc-node/register', join(__dirname, '../../../apps', subject.app, 'src/main.ts')],
+        {
+          cwd: join(__dirname, '../../..'),
+          env: {
+            ...process.env,
+            NODE_ENV: 'production',
+            JWT_SECRET: 'change-me-jwt-secret-at-least-32-characters-long',
+            CONTROL_PORT: String(port),
+            APP_PORT: String(port),
+          },
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
       expect(result.status).toBe(78);
       expect(result.stderr).toContain('JWT_SECRET is the example value from .env.example');
     });

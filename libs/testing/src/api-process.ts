@@ -22,17 +22,30 @@ const ENTRIES = {
  * Starts an API's (or the worker's) real main.ts in its own process (TypeScript through
  * @swc-node/register), with the test environment plus `env`, and waits until it answers GET /health.
  */
-export async function startApiProcess(app: keyof typeof ENTRIES, port: number, env: Record<string, string> = {}): Promise<ApiProcess> {
+export async function startApiProcess(
+  app: keyof typeof ENTRIES,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ApiProcess> {
   const { main, portVariable } = ENTRIES[app];
   const child = spawn(process.execPath, ['--require', '@swc-node/register', join(ROOT, main)], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', HOST: '127.0.0.1', [portVariable]: String(port), ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      HOST: '127.0.0.1',
+      [portVariable]: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   let gone = false;
   void exited.then(() => (gone = true));

@@ -15,7 +15,8 @@ export function pathParameterKeys(path: string): { name: string; key: string }[]
 }
 
 /** The operations of a document that take a path parameter. */
-export const idOperationsOf = (document: OpenApiDocument): FuzzOperation[] => operationsOf(document).filter((op) => pathParameterKeys(op.path).length > 0);
+export const idOperationsOf = (document: OpenApiDocument): FuzzOperation[] =>
+  operationsOf(document).filter((op) => pathParameterKeys(op.path).length > 0);
 
 /** A value of tenant A for a path parameter, and a well-formed one that names nothing at all. */
 export interface ParameterValue {
@@ -78,7 +79,11 @@ function schemaName(operation: FuzzOperation): string | undefined | null {
   return ref ? ref.replace('#/components/schemas/', '') : null;
 }
 
-function prepare(options: CrossTenantMatrixOptions, operation: FuzzOperation, missing: string[]): PreparedRequest | undefined {
+function prepare(
+  options: CrossTenantMatrixOptions,
+  operation: FuzzOperation,
+  missing: string[],
+): PreparedRequest | undefined {
   let real = operation.path;
   let absent = operation.path;
   const replacements: Array<[string, string]> = [];
@@ -86,7 +91,9 @@ function prepare(options: CrossTenantMatrixOptions, operation: FuzzOperation, mi
   for (const { name, key } of pathParameterKeys(operation.path)) {
     const value = options.overrides?.[operation.id]?.[name] ?? options.values[key];
     if (!value) {
-      missing.push(`${options.api} ${operation.id}: no value of tenant A for the path parameter "${key}"; add "${key}": { real, absent } to the values of ${options.fixtureFile}`);
+      missing.push(
+        `${options.api} ${operation.id}: no value of tenant A for the path parameter "${key}"; add "${key}": { real, absent } to the values of ${options.fixtureFile}`,
+      );
       complete = false;
       continue;
     }
@@ -97,24 +104,32 @@ function prepare(options: CrossTenantMatrixOptions, operation: FuzzOperation, mi
   const headers: Record<string, string> = {};
   for (const parameter of operation.operation.parameters ?? []) {
     if (parameter.in === 'query' && parameter.required) {
-      missing.push(`${options.api} ${operation.id}: the required query parameter "${parameter.name}" has no value; teach ${options.fixtureFile}`);
+      missing.push(
+        `${options.api} ${operation.id}: the required query parameter "${parameter.name}" has no value; teach ${options.fixtureFile}`,
+      );
       complete = false;
     }
     if (parameter.in !== 'header' || !parameter.required) continue;
     const value = options.headers?.[parameter.name.toLowerCase()];
     if (value === undefined) {
-      missing.push(`${options.api} ${operation.id}: the required header "${parameter.name}" has no value; add it to the headers of ${options.fixtureFile}`);
+      missing.push(
+        `${options.api} ${operation.id}: the required header "${parameter.name}" has no value; add it to the headers of ${options.fixtureFile}`,
+      );
       complete = false;
     } else headers[parameter.name.toLowerCase()] = value;
   }
   const schema = schemaName(operation);
   let body: unknown;
   if (schema === null) {
-    missing.push(`${options.api} ${operation.id}: its request body is not a named JSON schema; teach ${options.fixtureFile} how to make one`);
+    missing.push(
+      `${options.api} ${operation.id}: its request body is not a named JSON schema; teach ${options.fixtureFile} how to make one`,
+    );
     complete = false;
   } else if (schema !== undefined) {
     if (!(schema in options.bodies)) {
-      missing.push(`${options.api} ${operation.id}: no well-formed body for the schema ${schema}; add ${schema} to the bodies of ${options.fixtureFile}`);
+      missing.push(
+        `${options.api} ${operation.id}: no well-formed body for the schema ${schema}; add ${schema} to the bodies of ${options.fixtureFile}`,
+      );
       complete = false;
     }
     body = options.bodies[schema];
@@ -129,15 +144,25 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The answer with the request's own values (and its request id) taken out, to compare two answers. */
 function comparable(result: HttpResult, replacements: ReadonlyArray<[string, string]>): unknown {
   const scrub = (value: unknown): unknown => {
-    if (typeof value === 'string') return replacements.reduce((text, [from, to]) => text.replace(new RegExp(`(?<![\\w-])${escape(from)}(?![\\w-])`, 'g'), to), value);
+    if (typeof value === 'string')
+      return replacements.reduce(
+        (text, [from, to]) => text.replace(new RegExp(`(?<![\\w-])${escape(from)}(?![\\w-])`, 'g'), to),
+        value,
+      );
     if (Array.isArray(value)) return value.map(scrub);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'requestId').map(([k, v]) => [k, scrub(v)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([k]) => k !== 'requestId')
+          .map(([k, v]) => [k, scrub(v)]),
+      );
     return value;
   };
   return { status: result.status, contentType: result.headers.get('content-type'), body: scrub(result.body) };
 }
 
-const codeOf = (result: HttpResult): string | undefined => (result.body && typeof result.body === 'object' ? result.body.code : undefined);
+const codeOf = (result: HttpResult): string | undefined =>
+  result.body && typeof result.body === 'object' ? result.body.code : undefined;
 
 /**
  * Sends every id-taking operation of `document` twice with tenant B's token: once with tenant A's
@@ -151,26 +176,45 @@ export async function crossTenantMatrix(options: CrossTenantMatrixOptions): Prom
   const prepared = idOperationsOf(options.document).flatMap((op) => prepare(options, op, missing) ?? []);
   const cases: CrossTenantCase[] = [];
   const failures: string[] = [];
-  const transport = options.send ?? ((method: string, path: string, init: HttpRequestOptions) => httpRequest(options.baseUrl, method, path, init));
+  const transport =
+    options.send ??
+    ((method: string, path: string, init: HttpRequestOptions) => httpRequest(options.baseUrl, method, path, init));
   for (const request of prepared) {
-    const send = (path: string) => transport(request.operation.method, path, { token: options.token, body: request.body, headers: request.headers });
+    const send = (path: string) =>
+      transport(request.operation.method, path, { token: options.token, body: request.body, headers: request.headers });
     const absent = await send(request.absent);
     const real = await send(request.real);
     const id = `${options.api} ${request.operation.id}`;
-    cases.push({ operation: request.operation.id, write: request.operation.method !== 'GET', real: { status: real.status, code: codeOf(real) }, absent: { status: absent.status, code: codeOf(absent) } });
+    cases.push({
+      operation: request.operation.id,
+      write: request.operation.method !== 'GET',
+      real: { status: real.status, code: codeOf(real) },
+      absent: { status: absent.status, code: codeOf(absent) },
+    });
     if (!NOT_YOURS.has(absent.status)) {
-      failures.push(`${id}: a nonexistent id answered ${absent.status} ${codeOf(absent) ?? ''} (${request.absent}); the matrix needs an answer after validation, so fix its body, headers or absent value: ${JSON.stringify(absent.body).slice(0, 300)}`);
+      failures.push(
+        `${id}: a nonexistent id answered ${absent.status} ${codeOf(absent) ?? ''} (${request.absent}); the matrix needs an answer after validation, so fix its body, headers or absent value: ${JSON.stringify(absent.body).slice(0, 300)}`,
+      );
       continue;
     }
     const [a, b] = [comparable(real, request.replacements), comparable(absent, request.replacements)];
-    if (JSON.stringify(a) !== JSON.stringify(b)) failures.push(`${id}: tenant B on tenant A's ids (${request.real}) answered ${JSON.stringify(a).slice(0, 400)}, but on ids that exist nowhere ${JSON.stringify(b).slice(0, 400)}`);
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      failures.push(
+        `${id}: tenant B on tenant A's ids (${request.real}) answered ${JSON.stringify(a).slice(0, 400)}, but on ids that exist nowhere ${JSON.stringify(b).slice(0, 400)}`,
+      );
   }
   return { missing, cases, failures };
 }
 
 /** Compares two answers as the matrix does (status, content type, body with `replacements` taken out); a message when they differ. */
-export function answersDiffer(real: HttpResult, absent: HttpResult, replacements: ReadonlyArray<[string, string]>): string | undefined {
+export function answersDiffer(
+  real: HttpResult,
+  absent: HttpResult,
+  replacements: ReadonlyArray<[string, string]>,
+): string | undefined {
   const sorted = [...replacements].sort((a, b) => b[0].length - a[0].length);
   const [a, b] = [comparable(real, sorted), comparable(absent, sorted)];
-  return JSON.stringify(a) === JSON.stringify(b) ? undefined : `with tenant A's ids ${JSON.stringify(a).slice(0, 400)}, with ids that exist nowhere ${JSON.stringify(b).slice(0, 400)}`;
+  return JSON.stringify(a) === JSON.stringify(b)
+    ? undefined
+    : `with tenant A's ids ${JSON.stringify(a).slice(0, 400)}, with ids that exist nowhere ${JSON.stringify(b).slice(0, 400)}`;
 }

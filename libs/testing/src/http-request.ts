@@ -12,12 +12,25 @@ export interface HttpRequestOptions {
 }
 
 /** One HTTP call to a test app as a client would make it: bearer token, JSON body. */
-export async function httpRequest<T = any>(baseUrl: string, method: string, path: string, options: HttpRequestOptions = {}): Promise<HttpResult<T>> {
+export async function httpRequest<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: HttpRequestOptions = {},
+): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const text = await response.text();
   const json = response.headers.get('content-type')?.includes('json');
-  return { status: response.status, body: (text && json ? JSON.parse(text) : text || undefined) as T, headers: response.headers };
+  return {
+    status: response.status,
+    body: (text && json ? JSON.parse(text) : text || undefined) as T,
+    headers: response.headers,
+  };
 }

@@ -10,5 +10,26 @@ export { RedisCluster } from './redis-cluster';
 export { VaultStandIn, type VaultRequest } from './vault-stand-in';
 export { PG_BIN, PostgresCluster, type PostgresClusterOptions, asPostgres, ownedByPostgres } from './postgres-cluster';
 export { ProductionPgBouncer, type ProductionPgBouncerEnv } from './pgbouncer-process';
-export { answerProblem, type FuzzAnswer, type FuzzFailure, type FuzzIdentity, type FuzzOperation, type FuzzReport, type FuzzRequest, fuzzOpenApi, fuzzSettings, type OpenApiDocument, operationsOf } from './openapi-fuzz';
-export { answersDiffer, type CrossTenantCase, type CrossTenantMatrixOptions, type CrossTenantReport, crossTenantMatrix, idOperationsOf, type ParameterValue, pathParameterKeys } from './cross-tenant-matrix';
+export {
+  answerProblem,
+  type FuzzAnswer,
+  type FuzzFailure,
+  type FuzzIdentity,
+  type FuzzOperation,
+  type FuzzReport,
+  type FuzzRequest,
+  fuzzOpenApi,
+  fuzzSettings,
+  type OpenApiDocument,
+  operationsOf,
+} from './openapi-fuzz';
+export {
+  answersDiffer,
+  type CrossTenantCase,
+  type CrossTenantMatrixOptions,
+  type CrossTenantReport,
+  crossTenantMatrix,
+  idOperationsOf,
+  type ParameterValue,
+  pathParameterKeys,
+} from './cross-tenant-matrix';

@@ -48,7 +48,12 @@ export interface FuzzOperation {
 /** Every operation of the document; DELETE ones last, so what they remove was there for the others. */
 export function operationsOf(document: OpenApiDocument): FuzzOperation[] {
   const all = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((m) => ({ method: m.toUpperCase(), path, id: `${m.toUpperCase()} ${path}`, operation: item[m]! })),
+    METHODS.filter((m) => item[m]).map((m) => ({
+      method: m.toUpperCase(),
+      path,
+      id: `${m.toUpperCase()} ${path}`,
+      operation: item[m]!,
+    })),
   );
   const rank = (op: FuzzOperation) => (op.method === 'DELETE' ? 2 : op.method === 'GET' ? 0 : 1);
   return all.sort((a, b) => rank(a) - rank(b));
@@ -160,13 +165,31 @@ const nastyString = fc.oneof(
   { weight: 1, arbitrary: fc.constant(MEGABYTE) },
 );
 
-const nastyNumber = fc.constantFrom<unknown>(-1, 0, 1, 2.5, -2147483649, 2147483648, Number.MAX_SAFE_INTEGER, 1e308, -1e308, 1e21, '5', '', 'abc', null, true);
+const nastyNumber = fc.constantFrom<unknown>(
+  -1,
+  0,
+  1,
+  2.5,
+  -2147483649,
+  2147483648,
+  Number.MAX_SAFE_INTEGER,
+  1e308,
+  -1e308,
+  1e21,
+  '5',
+  '',
+  'abc',
+  null,
+  true,
+);
 
 /** Any JSON value at all, for a field of the wrong type. */
 const wrongType: fc.Arbitrary<unknown> = fc.oneof(
   nastyString,
   nastyNumber,
-  fc.constantFrom<unknown>(null, true, false, [], {}, [null], { $ne: null }, { __proto__: { admin: true } }, [[[[[[]]]]]]),
+  fc.constantFrom<unknown>(null, true, false, [], {}, [null], { $ne: null }, { __proto__: { admin: true } }, [
+    [[[[[]]]]],
+  ]),
   fc.jsonValue({ maxDepth: 3 }),
 );
 
@@ -176,8 +199,18 @@ const sometimes = <T>(arbitrary: fc.Arbitrary<T>, present: number, absent: numbe
 
 function resolve(document: OpenApiDocument, schema: Schema | undefined, seen = 0): Schema {
   if (!schema || seen > 10) return {};
-  if (schema.$ref) return resolve(document, document.components?.schemas?.[schema.$ref.replace('#/components/schemas/', '')], seen + 1);
-  if (schema.allOf?.length) return resolve(document, Object.assign({}, ...schema.allOf.map((s) => resolve(document, s, seen + 1)), { ...schema, allOf: undefined }), seen + 1);
+  if (schema.$ref)
+    return resolve(
+      document,
+      document.components?.schemas?.[schema.$ref.replace('#/components/schemas/', '')],
+      seen + 1,
+    );
+  if (schema.allOf?.length)
+    return resolve(
+      document,
+      Object.assign({}, ...schema.allOf.map((s) => resolve(document, s, seen + 1)), { ...schema, allOf: undefined }),
+      seen + 1,
+    );
   const alternative = schema.oneOf ?? schema.anyOf;
   if (alternative?.length) return resolve(document, alternative[0], seen + 1);
   return schema;
@@ -196,11 +229,19 @@ function plausible(document: OpenApiDocument, raw: Schema | undefined, depth: nu
         case 'email':
           return fc.emailAddress();
         case 'date-time':
-          return fc.date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date('2100-01-01') }).map((d) => d.toISOString());
+          return fc
+            .date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date('2100-01-01') })
+            .map((d) => d.toISOString());
         case 'uri':
           return fc.webUrl();
         default:
-          return fc.oneof(...examples, fc.string({ minLength: Math.min(schema.minLength ?? 1, 20), maxLength: Math.min(schema.maxLength ?? 30, 30) }));
+          return fc.oneof(
+            ...examples,
+            fc.string({
+              minLength: Math.min(schema.minLength ?? 1, 20),
+              maxLength: Math.min(schema.maxLength ?? 30, 30),
+            }),
+          );
       }
     case 'integer':
     case 'number': {
@@ -222,23 +263,52 @@ function plausible(document: OpenApiDocument, raw: Schema | undefined, depth: nu
 function fuzzed(document: OpenApiDocument, raw: Schema | undefined, depth: number): fc.Arbitrary<unknown> {
   const schema = resolve(document, raw);
   // An object's own fields are fuzzed one by one, so a nasty value sits beside plausible ones.
-  if (schema.properties && depth <= 3) return fc.oneof({ weight: 6, arbitrary: objectOf(document, schema, depth, false) }, { weight: 1, arbitrary: wrongType });
-  return fc.oneof({ weight: 5, arbitrary: plausible(document, schema, depth) }, { weight: 2, arbitrary: nastyString }, { weight: 1, arbitrary: wrongType });
+  if (schema.properties && depth <= 3)
+    return fc.oneof(
+      { weight: 6, arbitrary: objectOf(document, schema, depth, false) },
+      { weight: 1, arbitrary: wrongType },
+    );
+  return fc.oneof(
+    { weight: 5, arbitrary: plausible(document, schema, depth) },
+    { weight: 2, arbitrary: nastyString },
+    { weight: 1, arbitrary: wrongType },
+  );
 }
 
 /** Required fields usually there (always when `strict`), optional ones half the time; fuzzed values and an unknown field unless `strict`. */
-function objectOf(document: OpenApiDocument, schema: Schema, depth: number, strict: boolean): fc.Arbitrary<Record<string, unknown>> {
+function objectOf(
+  document: OpenApiDocument,
+  schema: Schema,
+  depth: number,
+  strict: boolean,
+): fc.Arbitrary<Record<string, unknown>> {
   const properties = Object.entries(schema.properties ?? {});
   const required = new Set(schema.required ?? []);
   const value = strict ? plausible : fuzzed;
   const fields = properties.map(([name, property]) =>
-    sometimes(value(document, property, depth + 1).map((v) => [name, v] as const), required.has(name) ? 11 : 1, required.has(name) ? (strict ? 0 : 1) : 2),
+    sometimes(
+      value(document, property, depth + 1).map((v) => [name, v] as const),
+      required.has(name) ? 11 : 1,
+      required.has(name) ? (strict ? 0 : 1) : 2,
+    ),
   );
-  const unknown = strict ? fc.constant(undefined) : sometimes(fc.tuple(fc.constantFrom('isAdmin', 'tenantId', 'id', '__proto__', 'a\u0000', 'x'.repeat(300)), wrongType), 1, 5);
+  const unknown = strict
+    ? fc.constant(undefined)
+    : sometimes(
+        fc.tuple(fc.constantFrom('isAdmin', 'tenantId', 'id', '__proto__', 'a\u0000', 'x'.repeat(300)), wrongType),
+        1,
+        5,
+      );
   return fc.tuple(fc.tuple(...fields), unknown).map(([present, extra]) => {
     const object: Record<string, unknown> = {};
     for (const entry of present) if (entry) object[entry[0]] = entry[1];
-    if (extra) Object.defineProperty(object, extra[0], { value: extra[1], enumerable: true, configurable: true, writable: true });
+    if (extra)
+      Object.defineProperty(object, extra[0], {
+        value: extra[1],
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
     return object;
   });
 }
@@ -249,7 +319,8 @@ function withOneString(value: unknown, replacement: unknown, pick: number): unkn
   const visit = (node: unknown) => {
     if (node === null || typeof node !== 'object') return;
     for (const [key, item] of Object.entries(node)) {
-      if (typeof item === 'string') slots.push([node as Record<string, unknown>, Array.isArray(node) ? Number(key) : key]);
+      if (typeof item === 'string')
+        slots.push([node as Record<string, unknown>, Array.isArray(node) ? Number(key) : key]);
       else visit(item);
     }
   };
@@ -263,13 +334,30 @@ function withOneString(value: unknown, replacement: unknown, pick: number): unkn
 
 /** Query values as a client could send them: the value, repeated, bracketed, or as a huge string. */
 function queryPart(document: OpenApiDocument, parameter: Parameter): fc.Arbitrary<readonly string[]> {
-  const text = fc.oneof(plausible(document, parameter.schema, 1), nastyString, wrongType).map((v) => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : JSON.stringify(v) ?? ''));
+  const text = fc
+    .oneof(plausible(document, parameter.schema, 1), nastyString, wrongType)
+    .map((v) => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : (JSON.stringify(v) ?? '')));
   const name = parameter.name;
   return fc.oneof(
     { weight: 6, arbitrary: text.map((v) => [`${name}=${encode(v.slice(0, 20_000))}`]) },
-    { weight: 1, arbitrary: fc.tuple(text, text).map(([a, b]) => [`${name}=${encode(a.slice(0, 100))}`, `${name}=${encode(b.slice(0, 100))}`]) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(text, text)
+        .map(([a, b]) => [`${name}=${encode(a.slice(0, 100))}`, `${name}=${encode(b.slice(0, 100))}`]),
+    },
     { weight: 1, arbitrary: text.map((v) => [`${name}[$gt]=${encode(v.slice(0, 100))}`, `${name}[]=1`]) },
-    { weight: 1, arbitrary: fc.constantFrom([name], [`${name}=`], [`${name}=%00`], [`${name}=%ZZ`], [`${name}=${'9'.repeat(400)}`], [`${name}=-99999999999`]) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        [name],
+        [`${name}=`],
+        [`${name}=%00`],
+        [`${name}=%ZZ`],
+        [`${name}=${'9'.repeat(400)}`],
+        [`${name}=-99999999999`],
+      ),
+    },
   );
 }
 
@@ -282,12 +370,53 @@ function encode(value: string): string {
   }
 }
 
-const MALFORMED_BODIES = ['{', '{"a":', '[1,]', "{'a':1}", 'nul', '\u0000', '\ufeff{}', '{"a":1}{"b":2}', '"\\ud800"', `{"x":"${'\\u0000'.repeat(10)}"}`, '[' .repeat(5000), '1e999999', '{"__proto__":{"isAdmin":true}}'];
-const CONTENT_TYPES = ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin-7', 'application/jsonx', 'application/problem+json', ''];
+const MALFORMED_BODIES = [
+  '{',
+  '{"a":',
+  '[1,]',
+  "{'a':1}",
+  'nul',
+  '\u0000',
+  '\ufeff{}',
+  '{"a":1}{"b":2}',
+  '"\\ud800"',
+  `{"x":"${'\\u0000'.repeat(10)}"}`,
+  '['.repeat(5000),
+  '1e999999',
+  '{"__proto__":{"isAdmin":true}}',
+];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=latin-7',
+  'application/jsonx',
+  'application/problem+json',
+  '',
+];
 /** Latin-1 only (fetch sends nothing else), with the headers our code reads. */
-const HEADER_VALUES = ['', ' ', 'W/"1"', '"1"', '*', 'W/"-1"', 'W/"999999999999999999999"', 'W/"abc"', 'x'.repeat(300), "' OR 1=1 --", '<script>', 'key-1', '\u00ff\u00e9'];
+const HEADER_VALUES = [
+  '',
+  ' ',
+  'W/"1"',
+  '"1"',
+  '*',
+  'W/"-1"',
+  'W/"999999999999999999999"',
+  'W/"abc"',
+  'x'.repeat(300),
+  "' OR 1=1 --",
+  '<script>',
+  'key-1',
+  '\u00ff\u00e9',
+];
 
-function caseArbitrary(document: OpenApiDocument, op: FuzzOperation, identity: FuzzIdentity): fc.Arbitrary<FuzzRequest> {
+function caseArbitrary(
+  document: OpenApiDocument,
+  op: FuzzOperation,
+  identity: FuzzIdentity,
+): fc.Arbitrary<FuzzRequest> {
   const parameters = op.operation.parameters ?? [];
   const pathParams = parameters.filter((p) => p.in === 'path');
   const queryParams = parameters.filter((p) => p.in === 'query');
@@ -296,31 +425,84 @@ function caseArbitrary(document: OpenApiDocument, op: FuzzOperation, identity: F
   const pathValues = fc.tuple(
     ...pathParams.map((p) => {
       const real = identity.pathValues?.[p.name] ?? [];
-      return fc.oneof({ weight: real.length > 0 ? 5 : 0, arbitrary: real.length > 0 ? fc.constantFrom(...real) : fc.constant('') }, { weight: 2, arbitrary: plausible(document, p.schema, 1).map(String) }, { weight: 3, arbitrary: nastyString.map((s) => s.slice(0, 300)) });
+      return fc.oneof(
+        { weight: real.length > 0 ? 5 : 0, arbitrary: real.length > 0 ? fc.constantFrom(...real) : fc.constant('') },
+        { weight: 2, arbitrary: plausible(document, p.schema, 1).map(String) },
+        { weight: 3, arbitrary: nastyString.map((s) => s.slice(0, 300)) },
+      );
     }),
   );
   const query = fc.tuple(
     fc.tuple(...queryParams.map((p) => sometimes(queryPart(document, p), 1, 1))),
-    sometimes(fc.constantFrom(['unknown=1'], ['limit=-1'], ['limit=1e9'], ['cursor=%00'], ['a=1&a=2'], [`pad=${'q'.repeat(9000)}`], [`pad=${'q'.repeat(20_000)}`]), 1, 6),
+    sometimes(
+      fc.constantFrom(
+        ['unknown=1'],
+        ['limit=-1'],
+        ['limit=1e9'],
+        ['cursor=%00'],
+        ['a=1&a=2'],
+        [`pad=${'q'.repeat(9000)}`],
+        [`pad=${'q'.repeat(20_000)}`],
+      ),
+      1,
+      6,
+    ),
   );
   const jsonSchema = op.operation.requestBody?.content?.['application/json']?.schema;
   const body = fc.oneof(
-    { weight: op.operation.requestBody ? 4 : 0, arbitrary: (jsonSchema ? plausible(document, jsonSchema, 0) : fc.constant({})).map((v) => ({ text: JSON.stringify(v), json: true })) },
     {
       weight: op.operation.requestBody ? 4 : 0,
-      arbitrary: fc.tuple(jsonSchema ? plausible(document, jsonSchema, 0) : fc.constant({}), fc.oneof(nastyString, wrongType), fc.nat()).map(([v, nasty, pick]) => ({ text: JSON.stringify(withOneString(v, nasty, pick)), json: true })),
+      arbitrary: (jsonSchema ? plausible(document, jsonSchema, 0) : fc.constant({})).map((v) => ({
+        text: JSON.stringify(v),
+        json: true,
+      })),
     },
-    { weight: op.operation.requestBody ? 4 : 1, arbitrary: (jsonSchema ? fuzzed(document, jsonSchema, 0) : fc.constant({})).map((v) => ({ text: JSON.stringify(v), json: true })) },
+    {
+      weight: op.operation.requestBody ? 4 : 0,
+      arbitrary: fc
+        .tuple(
+          jsonSchema ? plausible(document, jsonSchema, 0) : fc.constant({}),
+          fc.oneof(nastyString, wrongType),
+          fc.nat(),
+        )
+        .map(([v, nasty, pick]) => ({ text: JSON.stringify(withOneString(v, nasty, pick)), json: true })),
+    },
+    {
+      weight: op.operation.requestBody ? 4 : 1,
+      arbitrary: (jsonSchema ? fuzzed(document, jsonSchema, 0) : fc.constant({})).map((v) => ({
+        text: JSON.stringify(v),
+        json: true,
+      })),
+    },
     { weight: 1, arbitrary: wrongType.map((v) => ({ text: JSON.stringify(v) ?? 'null', json: true })) },
     { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_BODIES).map((text) => ({ text, json: true })) },
     { weight: 1, arbitrary: fc.constant({ text: '', json: true }) },
     { weight: op.operation.requestBody ? 0 : 4, arbitrary: fc.constant(undefined) },
   );
-  const contentType = fc.oneof({ weight: 8, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) });
+  const contentType = fc.oneof(
+    { weight: 8, arbitrary: fc.constant('application/json') },
+    { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
+  );
   const auth = fc.oneof(
-    { weight: 8, arbitrary: identity.tokens.length > 0 ? fc.constantFrom(...identity.tokens).map((t) => `Bearer ${t}`) : fc.constant(undefined) },
+    {
+      weight: 8,
+      arbitrary:
+        identity.tokens.length > 0
+          ? fc.constantFrom(...identity.tokens).map((t) => `Bearer ${t}`)
+          : fc.constant(undefined),
+    },
     { weight: 1, arbitrary: fc.constant(undefined) },
-    { weight: 1, arbitrary: fc.constantFrom('Bearer ', 'Bearer x.y.z', 'Basic YTpi', `Bearer ${identity.tokens[0] ?? 'x'}x`, 'bearer', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'Bearer ',
+        'Bearer x.y.z',
+        'Basic YTpi',
+        `Bearer ${identity.tokens[0] ?? 'x'}x`,
+        'bearer',
+        'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+      ),
+    },
   );
   const headers = fc.record(
     {
@@ -332,33 +514,50 @@ function caseArbitrary(document: OpenApiDocument, op: FuzzOperation, identity: F
     { requiredKeys: [] },
   );
 
-  return fc.record({ pathValues, query, body, contentType, auth, headers }).map(({ pathValues, query, body, contentType, auth, headers: extra }) => {
-    let path = op.path;
-    pathParams.forEach((p, i) => (path = path.replace(`{${p.name}}`, encode(pathValues[i]))));
-    const parts = [...query[0].flatMap((q) => q ?? []), ...(query[1] ?? [])];
-    const headers: Record<string, string> = {};
-    // Declared headers get fuzzed values most often; the others now and then.
-    for (const [name, value] of Object.entries(extra)) if (declaredHeaders.includes(name) || name === 'accept' || name === 'x-request-id' || value === '*') headers[name] = value;
-    if (auth) headers.authorization = auth;
-    let text = body?.text;
-    if (text !== undefined && identity.neverValid && text.startsWith('{')) text = text === '{}' ? '{"fuzzUnknown":1}' : `{"fuzzUnknown":1,${text.slice(1)}`;
-    if (text !== undefined && contentType) headers['content-type'] = contentType;
-    return { method: op.method, url: `${path}${parts.length > 0 ? `?${parts.join('&')}` : ''}`, headers, body: op.method === 'GET' || op.method === 'HEAD' ? undefined : text };
-  });
+  return fc
+    .record({ pathValues, query, body, contentType, auth, headers })
+    .map(({ pathValues, query, body, contentType, auth, headers: extra }) => {
+      let path = op.path;
+      pathParams.forEach((p, i) => (path = path.replace(`{${p.name}}`, encode(pathValues[i]))));
+      const parts = [...query[0].flatMap((q) => q ?? []), ...(query[1] ?? [])];
+      const headers: Record<string, string> = {};
+      // Declared headers get fuzzed values most often; the others now and then.
+      for (const [name, value] of Object.entries(extra))
+        if (declaredHeaders.includes(name) || name === 'accept' || name === 'x-request-id' || value === '*')
+          headers[name] = value;
+      if (auth) headers.authorization = auth;
+      let text = body?.text;
+      if (text !== undefined && identity.neverValid && text.startsWith('{'))
+        text = text === '{}' ? '{"fuzzUnknown":1}' : `{"fuzzUnknown":1,${text.slice(1)}`;
+      if (text !== undefined && contentType) headers['content-type'] = contentType;
+      return {
+        method: op.method,
+        url: `${path}${parts.length > 0 ? `?${parts.join('&')}` : ''}`,
+        headers,
+        body: op.method === 'GET' || op.method === 'HEAD' ? undefined : text,
+      };
+    });
 }
 
 /** What is wrong with an answer: a 5xx, or an error that is not problem details with a code. */
 export function answerProblem(answer: FuzzAnswer): string | undefined {
   if (answer.status >= 500) return `answered ${answer.status}: ${answer.text.slice(0, 300)}`;
   if (answer.status < 400) return undefined;
-  if (!answer.contentType?.startsWith('application/problem+json')) return `answered ${answer.status} as ${answer.contentType}: ${answer.text.slice(0, 200)}`;
+  if (!answer.contentType?.startsWith('application/problem+json'))
+    return `answered ${answer.status} as ${answer.contentType}: ${answer.text.slice(0, 200)}`;
   let body: { status?: unknown; code?: unknown; type?: unknown; title?: unknown };
   try {
     body = JSON.parse(answer.text);
   } catch {
     return `answered ${answer.status} with a body that is not JSON: ${answer.text.slice(0, 200)}`;
   }
-  if (typeof body.code !== 'string' || typeof body.type !== 'string' || typeof body.title !== 'string' || body.status !== answer.status) return `answered ${answer.status} with incomplete problem details: ${answer.text.slice(0, 200)}`;
+  if (
+    typeof body.code !== 'string' ||
+    typeof body.type !== 'string' ||
+    typeof body.title !== 'string' ||
+    body.status !== answer.status
+  )
+    return `answered ${answer.status} with incomplete problem details: ${answer.text.slice(0, 200)}`;
   return undefined;
 }
 
@@ -394,10 +593,23 @@ export async function fuzzOpenApi(options: FuzzOptions): Promise<FuzzReport> {
         cases++;
         let answer: FuzzAnswer;
         try {
-          const response = await fetch(`${options.baseUrl}${request.url}`, { method: request.method, headers: request.headers, body: request.body, redirect: 'manual' });
-          answer = { status: response.status, requestId: response.headers.get('x-request-id'), contentType: response.headers.get('content-type'), text: await response.text() };
+          const response = await fetch(`${options.baseUrl}${request.url}`, {
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+            redirect: 'manual',
+          });
+          answer = {
+            status: response.status,
+            requestId: response.headers.get('x-request-id'),
+            contentType: response.headers.get('content-type'),
+            text: await response.text(),
+          };
         } catch (error) {
-          lastFailure = { request, problem: `request failed: ${(error as Error).message} ${String((error as { cause?: unknown }).cause ?? '')}` };
+          lastFailure = {
+            request,
+            problem: `request failed: ${(error as Error).message} ${String((error as { cause?: unknown }).cause ?? '')}`,
+          };
           return false;
         }
         statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
@@ -406,17 +618,36 @@ export async function fuzzOpenApi(options: FuzzOptions): Promise<FuzzReport> {
         if (problem) lastFailure = { request, problem, requestId: answer.requestId ?? undefined };
         return problem === undefined;
       }),
-      { seed, numRuns: options.runs, endOnFailure: false, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false },
+      {
+        seed,
+        numRuns: options.runs,
+        endOnFailure: false,
+        interruptAfterTimeLimit: 60_000,
+        markInterruptAsFailure: false,
+      },
     );
-    if (result.failed && lastFailure) failures.push({ operation: op.id, seed, request: describeRequest(lastFailure.request), problem: lastFailure.problem, requestId: lastFailure.requestId });
+    if (result.failed && lastFailure)
+      failures.push({
+        operation: op.id,
+        seed,
+        request: describeRequest(lastFailure.request),
+        problem: lastFailure.problem,
+        requestId: lastFailure.requestId,
+      });
   }
   return { operations: operations.length, cases, failures, statuses };
 }
 
 /** FUZZ_SEED and FUZZ_RUNS, or the fixed defaults of CI. */
-export function fuzzSettings(env: NodeJS.ProcessEnv = process.env, defaults = { seed: 13013, runs: 50 }): { seed: number; runs: number } {
+export function fuzzSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults = { seed: 13013, runs: 50 },
+): { seed: number; runs: number } {
   const seed = env.FUZZ_SEED ? Number(env.FUZZ_SEED) : defaults.seed;
   const runs = env.FUZZ_RUNS ? Number(env.FUZZ_RUNS) : defaults.runs;
-  if (!Number.isInteger(seed) || !Number.isInteger(runs) || runs < 1) throw new Error(`FUZZ_SEED must be an integer and FUZZ_RUNS a positive integer (got ${env.FUZZ_SEED}, ${env.FUZZ_RUNS})`);
+  if (!Number.isInteger(seed) || !Number.isInteger(runs) || runs < 1)
+    throw new Error(
+      `FUZZ_SEED must be an integer and FUZZ_RUNS a positive integer (got ${env.FUZZ_SEED}, ${env.FUZZ_RUNS})`,
+    );
   return { seed, runs };
 }

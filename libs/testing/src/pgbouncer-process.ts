@@ -37,7 +37,12 @@ export class ProductionPgBouncer {
 
   /** Starts it; resolves once its admin console answers (or rejects with what it printed). */
   static async start(pgPort: number, env: ProductionPgBouncerEnv): Promise<ProductionPgBouncer> {
-    const bouncer = new ProductionPgBouncer(await freePort(), pgPort, ownedByPostgres(mkdtempSync(join(tmpdir(), 'helpdeskly-pgbouncer-'))), env);
+    const bouncer = new ProductionPgBouncer(
+      await freePort(),
+      pgPort,
+      ownedByPostgres(mkdtempSync(join(tmpdir(), 'helpdeskly-pgbouncer-'))),
+      env,
+    );
     await bouncer.run();
     return bouncer;
   }
@@ -59,25 +64,42 @@ export class ProductionPgBouncer {
   }
 
   private async run(): Promise<void> {
-    const vars = { PATH: process.env.PATH!, PGBOUNCER_TEMPLATES: join(ROOT, 'infra/pgbouncer'), PGBOUNCER_CONF_DIR: join(this.confDir, 'conf'), POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: String(this.pgPort), PGBOUNCER_PORT: String(this.port), ...this.env };
-    const [command, args] = asPostgres('env', [...Object.entries(vars).map(([key, value]) => `${key}=${value}`), 'sh', join(ROOT, 'infra/pgbouncer/docker-entrypoint.sh')]);
+    const vars = {
+      PATH: process.env.PATH!,
+      PGBOUNCER_TEMPLATES: join(ROOT, 'infra/pgbouncer'),
+      PGBOUNCER_CONF_DIR: join(this.confDir, 'conf'),
+      POSTGRES_HOST: '127.0.0.1',
+      POSTGRES_PORT: String(this.pgPort),
+      PGBOUNCER_PORT: String(this.port),
+      ...this.env,
+    };
+    const [command, args] = asPostgres('env', [
+      ...Object.entries(vars).map(([key, value]) => `${key}=${value}`),
+      'sh',
+      join(ROOT, 'infra/pgbouncer/docker-entrypoint.sh'),
+    ]);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    await waitFor('the production PgBouncer', async () => {
-      if (child.exitCode !== null) throw new Error(`PgBouncer exited (${child.exitCode}):\n${this.output}`);
-      const client = new Client({ connectionString: this.adminUrl(), connectionTimeoutMillis: 1_000 });
-      try {
-        await client.connect();
-        await client.query('SHOW VERSION');
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    }, 10_000, 100).catch((error: Error) => {
+    await waitFor(
+      'the production PgBouncer',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`PgBouncer exited (${child.exitCode}):\n${this.output}`);
+        const client = new Client({ connectionString: this.adminUrl(), connectionTimeoutMillis: 1_000 });
+        try {
+          await client.connect();
+          await client.query('SHOW VERSION');
+          return true;
+        } catch {
+          return false;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      10_000,
+      100,
+    ).catch((error: Error) => {
       child.kill('SIGKILL');
       throw new Error(`${error.message}\n${this.output}`);
     });

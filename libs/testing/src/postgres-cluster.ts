@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { freePort } from './free-port';
 
 /** The newest PostgreSQL server binaries of Debian's packages ('' when none are installed). */
-export const PG_BIN = existsSync('/usr/lib/postgresql') ? join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().at(-1)!, 'bin') : '';
+export const PG_BIN = existsSync('/usr/lib/postgresql')
+  ? join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().at(-1)!, 'bin')
+  : '';
 
 /** PostgreSQL and PgBouncer refuse to run as root: `command` as the postgres user when root. */
 export function asPostgres(command: string, args: string[]): [string, string[]] {
@@ -14,7 +16,8 @@ export function asPostgres(command: string, args: string[]): [string, string[]] 
 
 /** Gives a directory made by root to the postgres user, who runs the servers in it. */
 export function ownedByPostgres(dir: string): string {
-  if (process.getuid?.() === 0) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()), 0);
+  if (process.getuid?.() === 0)
+    chownSync(dir, Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()), 0);
   return dir;
 }
 
@@ -43,10 +46,22 @@ export class PostgresCluster {
     if (!PG_BIN) throw new Error('PostgreSQL server binaries are missing (scripts/infra.sh installs them)');
     const dir = ownedByPostgres(mkdtempSync(join(tmpdir(), 'helpdeskly-pg-')));
     const port = await freePort();
-    const initdb = spawnSync(...asPostgres(join(PG_BIN, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync']), { encoding: 'utf8' });
+    const initdb = spawnSync(
+      ...asPostgres(join(PG_BIN, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync']),
+      { encoding: 'utf8' },
+    );
     if (initdb.status !== 0) throw new Error(`initdb failed: ${initdb.stderr}`);
-    const settings = { listen_addresses: '127.0.0.1', ...(options.unsafeFast === false ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }), ...options.settings };
-    const flags = [...(options.configFile ? [`-c config_file=${options.configFile}`] : []), `-p ${port}`, `-k ${dir}`, ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`)].join(' ');
+    const settings = {
+      listen_addresses: '127.0.0.1',
+      ...(options.unsafeFast === false ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
+      ...options.settings,
+    };
+    const flags = [
+      ...(options.configFile ? [`-c config_file=${options.configFile}`] : []),
+      `-p ${port}`,
+      `-k ${dir}`,
+      ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`),
+    ].join(' ');
     const cluster = new PostgresCluster(port, dir, flags);
     const start = cluster.pgCtlStart();
     if (start.status !== 0) {
@@ -72,7 +87,10 @@ export class PostgresCluster {
 
   /** Stops the server at once (an outage), keeping its files for {@link startServer}. */
   stopServer(): void {
-    const stop = spawnSync(...asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-m', 'immediate', '-w', 'stop']), { encoding: 'utf8' });
+    const stop = spawnSync(
+      ...asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-m', 'immediate', '-w', 'stop']),
+      { encoding: 'utf8' },
+    );
     if (stop.status !== 0) throw new Error(`pg_ctl stop failed (${stop.status}): ${stop.stderr}`);
   }
 
@@ -83,7 +101,19 @@ export class PostgresCluster {
   }
 
   private pgCtlStart() {
-    return spawnSync(...asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-w', '-l', join(this.dir, 'postgres.log'), '-o', this.flags, 'start']), { encoding: 'utf8' });
+    return spawnSync(
+      ...asPostgres(join(PG_BIN, 'pg_ctl'), [
+        '-D',
+        join(this.dir, 'data'),
+        '-w',
+        '-l',
+        join(this.dir, 'postgres.log'),
+        '-o',
+        this.flags,
+        'start',
+      ]),
+      { encoding: 'utf8' },
+    );
   }
 
   /** Stops the server at once and removes its files. */

@@ -28,7 +28,13 @@ async function nodePort(taken: readonly number[]): Promise<number> {
 
 /** `probe` on a fresh connection to the node on `port` (one ioredis client refuses connect() while retrying); false when it cannot connect. */
 async function ask(port: number, probe: (client: Redis) => Promise<boolean>): Promise<boolean> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -84,12 +90,36 @@ export class RedisCluster {
 
   private async run(): Promise<void> {
     for (const port of this.ports) {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(this.dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000'];
-      this.children.push(spawn('redis-server', [...args, '--dir', this.dir, '--appendonly', 'no', '--save', ''], { stdio: 'ignore' }));
+      const args = [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(this.dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout',
+        '5000',
+      ];
+      this.children.push(
+        spawn('redis-server', [...args, '--dir', this.dir, '--appendonly', 'no', '--save', ''], { stdio: 'ignore' }),
+      );
     }
-    for (const port of this.ports) await waitFor(`redis-server on ${port}`, () => ask(port, async (c) => (await c.ping()) === 'PONG'), 20_000, 50);
+    for (const port of this.ports)
+      await waitFor(`redis-server on ${port}`, () => ask(port, async (c) => (await c.ping()) === 'PONG'), 20_000, 50);
     const addresses = this.ports.map((port) => `127.0.0.1:${port}`);
-    await promisify(execFile)('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
-    for (const port of this.ports) await waitFor(`cluster_state:ok on ${port}`, () => ask(port, async (c) => (await c.cluster('INFO')).includes('cluster_state:ok')), 30_000, 100);
+    await promisify(execFile)(
+      'redis-cli',
+      ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'],
+      { timeout: 30_000 },
+    );
+    for (const port of this.ports)
+      await waitFor(
+        `cluster_state:ok on ${port}`,
+        () => ask(port, async (c) => (await c.cluster('INFO')).includes('cluster_state:ok')),
+        30_000,
+        100,
+      );
   }
 }

@@ -22,7 +22,11 @@ export class RedisServer {
   ) {}
 
   static async start(options: { persistent?: boolean } = {}): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'helpdeskly-redis-')), options.persistent ?? false);
+    const server = new RedisServer(
+      await freePort(),
+      mkdtempSync(join(tmpdir(), 'helpdeskly-redis-')),
+      options.persistent ?? false,
+    );
     await server.run();
     return server;
   }
@@ -64,20 +68,41 @@ export class RedisServer {
 
   private async run(): Promise<void> {
     const persistence = this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', ...persistence, '--dir', this.dir, '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+    this.child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        ...persistence,
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { stdio: 'ignore' },
+    );
     // A fresh client per probe: one ioredis client refuses connect() while it is still retrying.
-    await waitFor(`redis-server on ${this.port}`, async () => {
-      const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        return (await client.ping()) === 'PONG';
-      } catch {
-        return false;
-      } finally {
-        client.disconnect();
-      }
-    }, 20_000, 50);
+    await waitFor(
+      `redis-server on ${this.port}`,
+      async () => {
+        const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          return (await client.ping()) === 'PONG';
+        } catch {
+          return false;
+        } finally {
+          client.disconnect();
+        }
+      },
+      20_000,
+      50,
+    );
   }
 
   private async kill(): Promise<void> {

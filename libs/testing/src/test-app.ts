@@ -43,7 +43,10 @@ const TEST_API: ApiDescription = { name: 'test-api', title: 'test', description:
  * Builds an app exactly as the APIs' bootstrap does (createApp), listening on a free port of
  * 127.0.0.1, with its logs captured at debug level.
  */
-export async function startTestApp(module: DynamicModule, options: { config?: AppConfig; api?: ApiDescription } = {}): Promise<RunningTestApp> {
+export async function startTestApp(
+  module: DynamicModule,
+  options: { config?: AppConfig; api?: ApiDescription } = {},
+): Promise<RunningTestApp> {
   const config = options.config ?? testConfig();
   const logs = new LogCapture();
   const api = options.api ?? TEST_API;

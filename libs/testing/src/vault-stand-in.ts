@@ -102,7 +102,8 @@ export class VaultStandIn {
 
   /** AppRole logins answered so far. */
   logins(): number {
-    return this.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/v1/auth/${this.appRoleMount}/login`)).length;
+    return this.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/v1/auth/${this.appRoleMount}/login`))
+      .length;
   }
 
   /** KV reads of `path` answered so far. */
@@ -121,16 +122,23 @@ export class VaultStandIn {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://vault');
     const token = header(request, 'x-vault-token');
-    this.requests.push({ method: request.method ?? 'GET', path: url.pathname, token, namespace: header(request, 'x-vault-namespace') });
+    this.requests.push({
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      token,
+      namespace: header(request, 'x-vault-namespace'),
+    });
     const body = await readBody(request);
     if (this.sealed) return send(response, 503, { errors: ['Vault is sealed'] });
 
-    if (url.pathname === '/v1/sys/health') return send(response, 200, { initialized: true, sealed: false, standby: false, version: 'stand-in' });
+    if (url.pathname === '/v1/sys/health')
+      return send(response, 200, { initialized: true, sealed: false, standby: false, version: 'stand-in' });
 
     if (url.pathname === `/v1/auth/${this.appRoleMount}/login` && request.method === 'POST') {
       const { role_id: roleId, secret_id: secretId } = (body ?? {}) as { role_id?: string; secret_id?: string };
       if (!roleId) return send(response, 400, { errors: ['missing role_id'] });
-      if (roleId !== this.roleId || secretId !== this.secretId) return send(response, 400, { errors: ['invalid role or secret ID'] });
+      if (roleId !== this.roleId || secretId !== this.secretId)
+        return send(response, 400, { errors: ['invalid role or secret ID'] });
       const clientToken = `hvs.${randomBytes(18).toString('base64url')}`;
       this.tokens.set(clientToken, { expiresAt: Date.now() + this.loginLeaseSeconds * 1000 });
       return send(response, 200, {
@@ -139,7 +147,14 @@ export class VaultStandIn {
         renewable: false,
         lease_duration: 0,
         data: null,
-        auth: { client_token: clientToken, accessor: randomUUID(), policies: ['default', 'helpdeskly'], token_policies: ['default', 'helpdeskly'], lease_duration: this.loginLeaseSeconds, renewable: true },
+        auth: {
+          client_token: clientToken,
+          accessor: randomUUID(),
+          policies: ['default', 'helpdeskly'],
+          token_policies: ['default', 'helpdeskly'],
+          lease_duration: this.loginLeaseSeconds,
+          renewable: true,
+        },
       });
     }
 
@@ -152,15 +167,32 @@ export class VaultStandIn {
         const latest = this.kv.get(path)?.at(-1);
         const versions = this.kv.get(path)?.length ?? 0;
         if (!latest) return send(response, 404, { errors: [] });
-        const metadata = { created_time: latest.createdTime, custom_metadata: null, deletion_time: latest.deletedAt ?? '', destroyed: false, version: versions };
+        const metadata = {
+          created_time: latest.createdTime,
+          custom_metadata: null,
+          deletion_time: latest.deletedAt ?? '',
+          destroyed: false,
+          version: versions,
+        };
         if (latest.deletedAt) return send(response, 404, { data: { data: null, metadata } });
-        return send(response, 200, { request_id: randomUUID(), lease_id: '', renewable: false, lease_duration: 0, data: { data: latest.data, metadata }, wrap_info: null, warnings: null, auth: null });
+        return send(response, 200, {
+          request_id: randomUUID(),
+          lease_id: '',
+          renewable: false,
+          lease_duration: 0,
+          data: { data: latest.data, metadata },
+          wrap_info: null,
+          warnings: null,
+          auth: null,
+        });
       }
       if (request.method === 'POST' || request.method === 'PUT') {
         const data = (body as { data?: Record<string, unknown> } | undefined)?.data;
         if (!data || typeof data !== 'object') return send(response, 400, { errors: ['no data provided'] });
         const version = this.put(path, data);
-        return send(response, 200, { data: { created_time: new Date().toISOString(), deletion_time: '', destroyed: false, version } });
+        return send(response, 200, {
+          data: { created_time: new Date().toISOString(), deletion_time: '', destroyed: false, version },
+        });
       }
       if (request.method === 'DELETE') {
         this.delete(path);

@@ -1,8 +1,23 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import { CommentsService } from './comments.service';
-import { CommentDto, CommentListQueryDto, CommentPageDto, CommentTicketParamsDto, CreateCommentDto } from './dto/comment.dto';
+import {
+  CommentDto,
+  CommentListQueryDto,
+  CommentPageDto,
+  CommentTicketParamsDto,
+  CreateCommentDto,
+} from './dto/comment.dto';
 
 @ApiTags('comments')
 @ApiBearerAuth()
@@ -20,7 +35,11 @@ export class CommentsController {
   @ApiNotFoundResponse({ description: '`ticket_not_found` (also for a ticket in the trash)' })
   @ApiConflictResponse({ description: '`ticket_closed`' })
   @ApiUnprocessableEntityResponse({ description: '`requester_comment_internal`' })
-  create(@CurrentTenant() tenant: TenantContext, @Param() params: CommentTicketParamsDto, @Body() dto: CreateCommentDto): Promise<CommentDto> {
+  create(
+    @CurrentTenant() tenant: TenantContext,
+    @Param() params: CommentTicketParamsDto,
+    @Body() dto: CreateCommentDto,
+  ): Promise<CommentDto> {
     return this.comments.create(tenant, params.id, dto);
   }
 

@@ -18,14 +18,23 @@ describe('ticket comments', () => {
   });
   after(() => fx?.close());
 
-  const post = (member: FixtureMember, ticketId: string, body: unknown) => fx.request('POST', `/v1/tickets/${ticketId}/comments`, { token: member.token, body });
-  const list = (member: FixtureMember, ticketId: string, query = '') => fx.request('GET', `/v1/tickets/${ticketId}/comments${query}`, { token: member.token });
+  const post = (member: FixtureMember, ticketId: string, body: unknown) =>
+    fx.request('POST', `/v1/tickets/${ticketId}/comments`, { token: member.token, body });
+  const list = (member: FixtureMember, ticketId: string, query = '') =>
+    fx.request('GET', `/v1/tickets/${ticketId}/comments${query}`, { token: member.token });
 
   it('stores a public agent reply, sets firstRespondedAt once, bumps the version and writes a comment event', async () => {
     const [ticket] = await seedTickets(fx, owner, [{ status: TicketStatus.OPEN }]);
     const first = await post(agent, ticket.id, { body: 'Hello, we are on it.' });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ ticketId: ticket.id, authorUserId: agent.user.id, authorContactId: null, visibility: 'PUBLIC', format: 'TEXT', body: 'Hello, we are on it.' });
+    expect(first.body).toMatchObject({
+      ticketId: ticket.id,
+      authorUserId: agent.user.id,
+      authorContactId: null,
+      visibility: 'PUBLIC',
+      format: 'TEXT',
+      body: 'Hello, we are on it.',
+    });
     const afterFirst = await readTicket(fx, owner, ticket.id);
     expect(afterFirst.firstRespondedAt?.toISOString()).toBe(first.body.createdAt);
     expect(afterFirst.version).toBe(2);
@@ -37,7 +46,10 @@ describe('ticket comments', () => {
     expect(afterSecond.updatedAt.getTime()).toBeGreaterThanOrEqual(afterFirst.updatedAt.getTime());
 
     const events = await readEvents(fx, owner, ticket.id);
-    expect(events.filter((e) => e.field === 'comment').map((e) => e.actorUserId)).toEqual([agent.user.id, owner.user.id]);
+    expect(events.filter((e) => e.field === 'comment').map((e) => e.actorUserId)).toEqual([
+      agent.user.id,
+      owner.user.id,
+    ]);
     expect(events.find((e) => e.field === 'comment')?.toValue).toBe(first.body.id);
   });
 
@@ -50,8 +62,14 @@ describe('ticket comments', () => {
   });
 
   it('a requester reply reopens a PENDING or SOLVED ticket, authored by the requester, and never counts as a first response', async () => {
-    const [pending, solved, onHold] = await seedTickets(fx, owner, [{ status: TicketStatus.PENDING }, { status: TicketStatus.SOLVED }, { status: TicketStatus.ON_HOLD }]);
-    await fx.asTenant(owner, (db) => db.client().ticket.update({ where: { id: solved.id }, data: { solvedAt: new Date() } }));
+    const [pending, solved, onHold] = await seedTickets(fx, owner, [
+      { status: TicketStatus.PENDING },
+      { status: TicketStatus.SOLVED },
+      { status: TicketStatus.ON_HOLD },
+    ]);
+    await fx.asTenant(owner, (db) =>
+      db.client().ticket.update({ where: { id: solved.id }, data: { solvedAt: new Date() } }),
+    );
     for (const t of [pending, solved]) {
       const reply = await post(agent, t.id, { body: 'It still does not work', asRequester: true });
       expect(reply.status).toBe(201);
@@ -63,11 +81,16 @@ describe('ticket comments', () => {
     }
     await post(agent, onHold.id, { body: 'Any news?', asRequester: true });
     expect((await readTicket(fx, owner, onHold.id)).status).toBe(TicketStatus.ON_HOLD);
-    expect((await post(agent, onHold.id, { body: 'x', asRequester: true, visibility: 'INTERNAL' })).body.code).toBe('requester_comment_internal');
+    expect((await post(agent, onHold.id, { body: 'x', asRequester: true, visibility: 'INTERNAL' })).body.code).toBe(
+      'requester_comment_internal',
+    );
   });
 
   it('refuses comments on a CLOSED ticket with 409 ticket_closed, and 404 for a trashed or unknown ticket', async () => {
-    const [closed, trashed] = await seedTickets(fx, owner, [{ status: TicketStatus.CLOSED }, { deletedAt: new Date() }]);
+    const [closed, trashed] = await seedTickets(fx, owner, [
+      { status: TicketStatus.CLOSED },
+      { deletedAt: new Date() },
+    ]);
     const refused = await post(agent, closed.id, { body: 'Hello?' });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'ticket_closed', status: 409 });
@@ -94,7 +117,9 @@ describe('ticket comments', () => {
 
   it('applies concurrent comments one after the other: one first response, every version bump', async () => {
     const [ticket] = await seedTickets(fx, owner, [{ status: TicketStatus.OPEN }]);
-    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => post(i % 2 ? agent : owner, ticket.id, { body: `reply ${i}` })));
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => post(i % 2 ? agent : owner, ticket.id, { body: `reply ${i}` })),
+    );
     expect(replies.map((r) => r.status)).toEqual(Array(8).fill(201));
     const row = await readTicket(fx, owner, ticket.id);
     expect(row.version).toBe(9);
@@ -111,7 +136,11 @@ describe('ticket comments', () => {
     let cursor: string | null = null;
     let added = false;
     do {
-      const page: { status: number; body: { items: Array<{ body: string }>; nextCursor: string | null } } = await list(agent, ticket.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { status: number; body: { items: Array<{ body: string }>; nextCursor: string | null } } = await list(
+        agent,
+        ticket.id,
+        `?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status).toBe(200);
       seen.push(...page.body.items.map((c) => c.body));
       cursor = page.body.nextCursor;
@@ -134,7 +163,18 @@ describe('ticket comments', () => {
 
   it('answers bad input with problem details, never a 500', async () => {
     const [ticket] = await seedTickets(fx, owner, [{}]);
-    const bad: unknown[] = [{}, { body: '' }, { body: 'x'.repeat(65_537) }, { body: 12 }, { body: 'x', visibility: 'SECRET' }, { body: 'x', format: 'HTML' }, { body: 'x', asRequester: 'yes' }, { body: 'x', extra: 1 }, [], 'text'];
+    const bad: unknown[] = [
+      {},
+      { body: '' },
+      { body: 'x'.repeat(65_537) },
+      { body: 12 },
+      { body: 'x', visibility: 'SECRET' },
+      { body: 'x', format: 'HTML' },
+      { body: 'x', asRequester: 'yes' },
+      { body: 'x', extra: 1 },
+      [],
+      'text',
+    ];
     for (const body of bad) {
       const response = await post(agent, ticket.id, body);
       expect([400, 413]).toContain(response.status);

@@ -7,12 +7,18 @@ export enum CommentsErrorCode {
 
 const COMMENTS_ERRORS: Readonly<Record<CommentsErrorCode, { status: number; title: string }>> = {
   [CommentsErrorCode.TicketClosed]: { status: 409, title: 'The ticket is closed' },
-  [CommentsErrorCode.RequesterCommentInternal]: { status: 422, title: 'A reply from the requester cannot be an internal note' },
+  [CommentsErrorCode.RequesterCommentInternal]: {
+    status: 422,
+    title: 'A reply from the requester cannot be an internal note',
+  },
 };
 
 /** Errors of comments, rendered as problem details by the global filter. */
 export class CommentsException extends DomainException<CommentsErrorCode> {
-  constructor(readonly code: CommentsErrorCode, detail?: string) {
+  constructor(
+    readonly code: CommentsErrorCode,
+    detail?: string,
+  ) {
     super(COMMENTS_ERRORS, code, detail);
   }
 }

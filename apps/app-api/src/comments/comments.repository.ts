@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { type Comment, type CommentFormat, type CommentVisibility, type Page, pageArgs, type TenantPrisma, type TicketStatus, toPage } from '@helpdeskly/database';
+import {
+  type Comment,
+  type CommentFormat,
+  type CommentVisibility,
+  type Page,
+  pageArgs,
+  type TenantPrisma,
+  type TicketStatus,
+  toPage,
+} from '@helpdeskly/database';
 import { TenantDatabase } from '../tenancy/tenant-database';
 
 /** The state of a ticket that the comment rules read, locked for the rest of the transaction. */
@@ -42,7 +51,9 @@ export class CommentsRepository {
 
   /** The ticket (not trashed), row-locked until the transaction ends: concurrent comments apply their rules in turn. */
   async lockTicket(tx: TenantPrisma.TransactionClient, ticketId: string): Promise<LockedTicket | null> {
-    const rows = await tx.$queryRaw<Array<Omit<LockedTicket, 'requester'> & { requesterName: string; requesterEmail: string }>>`
+    const rows = await tx.$queryRaw<
+      Array<Omit<LockedTicket, 'requester'> & { requesterName: string; requesterEmail: string }>
+    >`
       SELECT t.id, t.number, t.subject, t.status, t.assignee_id AS "assigneeId", t.requester_id AS "requesterId",
              t.first_responded_at AS "firstRespondedAt", t.solved_at AS "solvedAt", c.name AS "requesterName", c.email AS "requesterEmail"
       FROM tickets t JOIN contacts c ON c.id = t.requester_id
@@ -58,7 +69,11 @@ export class CommentsRepository {
     return tx.comment.create({ data: comment });
   }
 
-  async touchTicket(tx: TenantPrisma.TransactionClient, ticketId: string, changes: TicketChangesOfComment): Promise<void> {
+  async touchTicket(
+    tx: TenantPrisma.TransactionClient,
+    ticketId: string,
+    changes: TicketChangesOfComment,
+  ): Promise<void> {
     await tx.ticket.update({ where: { id: ticketId }, data: { ...changes, version: { increment: 1 } } });
   }
 
@@ -68,7 +83,13 @@ export class CommentsRepository {
 
   /** Oldest first; stable under inserts (ordered by createdAt, then id). */
   async list(ticketId: string, cursor: string | undefined, limit: number): Promise<Page<Comment>> {
-    const rows = await this.db.client().comment.findMany({ where: { ticketId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...pageArgs(cursor, limit) });
+    const rows = await this.db
+      .client()
+      .comment.findMany({
+        where: { ticketId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        ...pageArgs(cursor, limit),
+      });
     return toPage(rows, limit);
   }
 }

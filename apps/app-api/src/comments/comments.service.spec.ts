@@ -10,28 +10,61 @@ import { CommentsService } from './comments.service';
 
 const TICKET = '11111111-1111-4111-8111-111111111111';
 const REQUESTER = '22222222-2222-4222-8222-222222222222';
-const tenant: TenantContext = { tenantId: 't', slug: 's', name: 'Tenant', userId: '33333333-3333-4333-8333-333333333333', role: 'AGENT', settings: {} };
+const tenant: TenantContext = {
+  tenantId: 't',
+  slug: 's',
+  name: 'Tenant',
+  userId: '33333333-3333-4333-8333-333333333333',
+  role: 'AGENT',
+  settings: {},
+};
 const createdAt = new Date('2026-11-25T12:00:00.000Z');
 
 /** CommentsService over in-memory repositories: what it writes for a ticket in a given state. */
 function setup(ticket: Partial<LockedTicket> | null) {
-  const written = { comments: [] as NewComment[], changes: [] as TicketChangesOfComment[], events: [] as TicketEventInput[] };
+  const written = {
+    comments: [] as NewComment[],
+    changes: [] as TicketChangesOfComment[],
+    events: [] as TicketEventInput[],
+  };
   const comments = {
     transaction: (fn: (tx: unknown) => Promise<unknown>) => fn({}),
-    lockTicket: async () => (ticket ? { id: TICKET, status: TicketStatus.OPEN, requesterId: REQUESTER, firstRespondedAt: null, solvedAt: null, ...ticket } : null),
+    lockTicket: async () =>
+      ticket
+        ? {
+            id: TICKET,
+            status: TicketStatus.OPEN,
+            requesterId: REQUESTER,
+            firstRespondedAt: null,
+            solvedAt: null,
+            ...ticket,
+          }
+        : null,
     insert: async (_tx: unknown, c: NewComment) => {
       written.comments.push(c);
       return { ...c, id: 'c-1', createdAt } as Comment;
     },
-    touchTicket: async (_tx: unknown, _id: string, changes: TicketChangesOfComment) => void written.changes.push(changes),
+    touchTicket: async (_tx: unknown, _id: string, changes: TicketChangesOfComment) =>
+      void written.changes.push(changes),
   } as unknown as CommentsRepository;
-  const events = { recordMany: async (_tx: unknown, e: TicketEventInput[]) => void written.events.push(...e) } as unknown as TicketEventsRepository;
+  const events = {
+    recordMany: async (_tx: unknown, e: TicketEventInput[]) => void written.events.push(...e),
+  } as unknown as TicketEventsRepository;
   // Which emails a comment causes is TicketNotifications' (notifications.e2e-spec.ts); none here.
-  const notifications = { commentAdded: async () => [], dispatch: async () => undefined } as unknown as TicketNotifications;
+  const notifications = {
+    commentAdded: async () => [],
+    dispatch: async () => undefined,
+  } as unknown as TicketNotifications;
   return { sut: new CommentsService(comments, events, notifications), written };
 }
 
-const reply = (over: Partial<{ visibility: CommentVisibility; asRequester: boolean }> = {}) => ({ body: 'b', visibility: CommentVisibility.PUBLIC, format: CommentFormat.TEXT, asRequester: false, ...over });
+const reply = (over: Partial<{ visibility: CommentVisibility; asRequester: boolean }> = {}) => ({
+  body: 'b',
+  visibility: CommentVisibility.PUBLIC,
+  format: CommentFormat.TEXT,
+  asRequester: false,
+  ...over,
+});
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -68,7 +101,12 @@ describe(CommentsService.name, () => {
     await solved.sut.create(tenant, TICKET, reply({ asRequester: true }));
     expect(solved.written.comments[0]).toMatchObject({ authorUserId: null, authorContactId: REQUESTER });
     expect(solved.written.changes).toEqual([{ status: TicketStatus.OPEN, solvedAt: null }]);
-    expect(solved.written.events.find((e) => e.field === 'status')).toMatchObject({ fromValue: 'SOLVED', toValue: 'OPEN', actorUserId: tenant.userId, actorContactId: REQUESTER });
+    expect(solved.written.events.find((e) => e.field === 'status')).toMatchObject({
+      fromValue: 'SOLVED',
+      toValue: 'OPEN',
+      actorUserId: tenant.userId,
+      actorContactId: REQUESTER,
+    });
 
     const pending = setup({ status: TicketStatus.PENDING });
     await pending.sut.create(tenant, TICKET, reply({ asRequester: true }));
@@ -86,6 +124,10 @@ describe(CommentsService.name, () => {
     expect(await codeOf(closed.sut.create(tenant, TICKET, reply()))).toBe(CommentsErrorCode.TicketClosed);
     expect(closed.written).toEqual({ comments: [], changes: [], events: [] });
     expect(await codeOf(setup(null).sut.create(tenant, TICKET, reply()))).toBe('ticket_not_found');
-    expect(await codeOf(setup({}).sut.create(tenant, TICKET, reply({ asRequester: true, visibility: CommentVisibility.INTERNAL })))).toBe(CommentsErrorCode.RequesterCommentInternal);
+    expect(
+      await codeOf(
+        setup({}).sut.create(tenant, TICKET, reply({ asRequester: true, visibility: CommentVisibility.INTERNAL })),
+      ),
+    ).toBe(CommentsErrorCode.RequesterCommentInternal);
   });
 });

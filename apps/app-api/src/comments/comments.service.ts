@@ -27,13 +27,20 @@ export class CommentsService {
 
   async create(tenant: TenantContext, ticketId: string, dto: CreateCommentDto): Promise<CommentDto> {
     if (dto.asRequester && dto.visibility === CommentVisibility.INTERNAL) {
-      throw new CommentsException(CommentsErrorCode.RequesterCommentInternal, 'Log the requester\'s reply as PUBLIC, or write an internal note as yourself.');
+      throw new CommentsException(
+        CommentsErrorCode.RequesterCommentInternal,
+        "Log the requester's reply as PUBLIC, or write an internal note as yourself.",
+      );
     }
     let outbox: OutboxRow[] = [];
     const created = await this.comments.transaction(async (tx) => {
       const ticket = await this.comments.lockTicket(tx, ticketId);
       if (!ticket) throw new TicketsException(TicketsErrorCode.TicketNotFound);
-      if (ticket.status === TicketStatus.CLOSED) throw new CommentsException(CommentsErrorCode.TicketClosed, 'A closed ticket takes no more comments; open a follow-up ticket.');
+      if (ticket.status === TicketStatus.CLOSED)
+        throw new CommentsException(
+          CommentsErrorCode.TicketClosed,
+          'A closed ticket takes no more comments; open a follow-up ticket.',
+        );
 
       const changes: { -readonly [K in keyof TicketChangesOfComment]: TicketChangesOfComment[K] } = {};
       const comment = await this.comments.insert(tx, {
@@ -53,13 +60,23 @@ export class CommentsService {
       }
       await this.comments.touchTicket(tx, ticketId, changes);
 
-      const actor = { ticketId, actorUserId: tenant.userId, actorContactId: dto.asRequester ? ticket.requesterId : null };
+      const actor = {
+        ticketId,
+        actorUserId: tenant.userId,
+        actorContactId: dto.asRequester ? ticket.requesterId : null,
+      };
       await this.events.recordMany(tx, [
         { ...actor, field: 'comment', toValue: comment.id },
         ...(changes.status ? [{ ...actor, field: 'status', fromValue: ticket.status, toValue: changes.status }] : []),
-        ...(changes.firstRespondedAt ? [{ ...actor, field: 'firstRespondedAt', toValue: changes.firstRespondedAt.toISOString() }] : []),
+        ...(changes.firstRespondedAt
+          ? [{ ...actor, field: 'firstRespondedAt', toValue: changes.firstRespondedAt.toISOString() }]
+          : []),
       ]);
-      outbox = await this.notifications.commentAdded(tx, tenant.userId, ticket, { body: dto.body, public: dto.visibility === CommentVisibility.PUBLIC, byRequester: dto.asRequester === true });
+      outbox = await this.notifications.commentAdded(tx, tenant.userId, ticket, {
+        body: dto.body,
+        public: dto.visibility === CommentVisibility.PUBLIC,
+        byRequester: dto.asRequester === true,
+      });
       return toCommentDto(comment);
     });
     await this.notifications.dispatch(outbox);

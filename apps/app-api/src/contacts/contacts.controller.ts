@@ -1,7 +1,22 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ContactsService } from './contacts.service';
-import { ContactDto, ContactPageDto, ContactParamsDto, CreateContactDto, ListContactsQueryDto, UpdateContactDto } from './dto/contact.dto';
+import {
+  ContactDto,
+  ContactPageDto,
+  ContactParamsDto,
+  CreateContactDto,
+  ListContactsQueryDto,
+  UpdateContactDto,
+} from './dto/contact.dto';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -18,7 +33,10 @@ export class ContactsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Contacts by name', description: 'Optionally searched by part of the name or email; cursor pagination.' })
+  @ApiOperation({
+    summary: 'Contacts by name',
+    description: 'Optionally searched by part of the name or email; cursor pagination.',
+  })
   @ApiOkResponse({ type: ContactPageDto })
   list(@Query() query: ListContactsQueryDto): Promise<ContactPageDto> {
     return this.contacts.list(query);

@@ -12,7 +12,10 @@ const CONTACTS_ERRORS: Readonly<Record<ContactsErrorCode, { status: number; titl
 
 /** Errors of contacts, rendered as problem details by the global filter. */
 export class ContactsException extends DomainException<ContactsErrorCode> {
-  constructor(readonly code: ContactsErrorCode, detail?: string) {
+  constructor(
+    readonly code: ContactsErrorCode,
+    detail?: string,
+  ) {
     super(CONTACTS_ERRORS, code, detail);
   }
 }

@@ -28,8 +28,12 @@ export class ContactsRepository {
 
   /** Name or email containing `q` (case-insensitive), by name then id. */
   async list(q: string | undefined, cursor: string | undefined, limit: number): Promise<Page<Contact>> {
-    const where: TenantPrisma.ContactWhereInput = q ? { OR: [{ name: { contains: q, mode: 'insensitive' } }, { email: { contains: q.toLowerCase() } }] } : {};
-    const rows = await this.db.client().contact.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], ...pageArgs(cursor, limit) });
+    const where: TenantPrisma.ContactWhereInput = q
+      ? { OR: [{ name: { contains: q, mode: 'insensitive' } }, { email: { contains: q.toLowerCase() } }] }
+      : {};
+    const rows = await this.db
+      .client()
+      .contact.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], ...pageArgs(cursor, limit) });
     return toPage(rows, limit);
   }
 

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { Contact } from '@helpdeskly/database';
 import { ContactsErrorCode, ContactsException } from './contacts.errors';
 import { ContactsRepository } from './contacts.repository';
-import { type ContactDto, type ContactPageDto, type CreateContactDto, type ListContactsQueryDto, toContactDto, type UpdateContactDto } from './dto/contact.dto';
+import {
+  type ContactDto,
+  type ContactPageDto,
+  type CreateContactDto,
+  type ListContactsQueryDto,
+  toContactDto,
+  type UpdateContactDto,
+} from './dto/contact.dto';
 
 export const DEFAULT_PAGE_SIZE = 25;
 
@@ -11,8 +18,17 @@ export class ContactsService {
   constructor(private readonly contacts: ContactsRepository) {}
 
   async create(dto: CreateContactDto): Promise<ContactDto> {
-    const contact = await this.contacts.create({ name: dto.name, email: dto.email.toLowerCase(), phone: dto.phone ?? null, organization: dto.organization ?? null });
-    if (!contact) throw new ContactsException(ContactsErrorCode.ContactEmailTaken, `A contact with the email ${dto.email.toLowerCase()} exists.`);
+    const contact = await this.contacts.create({
+      name: dto.name,
+      email: dto.email.toLowerCase(),
+      phone: dto.phone ?? null,
+      organization: dto.organization ?? null,
+    });
+    if (!contact)
+      throw new ContactsException(
+        ContactsErrorCode.ContactEmailTaken,
+        `A contact with the email ${dto.email.toLowerCase()} exists.`,
+      );
     return toContactDto(contact);
   }
 
@@ -35,7 +51,11 @@ export class ContactsService {
   async update(id: string, dto: UpdateContactDto): Promise<ContactDto> {
     const data = { ...dto, ...(dto.email !== undefined ? { email: dto.email.toLowerCase() } : {}) };
     const result = await this.contacts.update(id, data);
-    if (result === 'email_taken') throw new ContactsException(ContactsErrorCode.ContactEmailTaken, `A contact with the email ${data.email} exists.`);
+    if (result === 'email_taken')
+      throw new ContactsException(
+        ContactsErrorCode.ContactEmailTaken,
+        `A contact with the email ${data.email} exists.`,
+      );
     if (!result) throw new ContactsException(ContactsErrorCode.ContactNotFound);
     return toContactDto(result);
   }

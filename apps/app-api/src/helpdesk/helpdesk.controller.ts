@@ -1,5 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import { HelpdeskDto } from './dto/helpdesk.dto';
 import { HelpdeskService } from './helpdesk.service';
@@ -11,9 +18,16 @@ export class HelpdeskController {
   constructor(private readonly helpdesk: HelpdeskService) {}
 
   @Get()
-  @ApiOperation({ summary: "The token's helpdesk", description: "The tenant, the caller's current role, the helpdesk's settings and its number of tickets: what a client loads at start-up." })
+  @ApiOperation({
+    summary: "The token's helpdesk",
+    description:
+      "The tenant, the caller's current role, the helpdesk's settings and its number of tickets: what a client loads at start-up.",
+  })
   @ApiOkResponse({ type: HelpdeskDto })
-  @ApiUnauthorizedResponse({ description: '`tenant_unavailable` (unknown, being created, failed or deleted tenant), `membership_revoked`, or a token problem' })
+  @ApiUnauthorizedResponse({
+    description:
+      '`tenant_unavailable` (unknown, being created, failed or deleted tenant), `membership_revoked`, or a token problem',
+  })
   @ApiForbiddenResponse({ description: '`tenant_suspended`' })
   overview(@CurrentTenant() tenant: TenantContext): Promise<HelpdeskDto> {
     return this.helpdesk.overview(tenant);

@@ -24,7 +24,12 @@ describe('ticket emails (outbox, queue, SMTP)', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'helpdeskly-mail-'));
     catcher = await MailCatcher.start({ dir, httpPort: null });
-    const env = { QUEUE_PREFIX: `hd-notif-${uniqueSuffix()}`, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(catcher.smtpPort), MAIL_FROM: 'support@helpdeskly.test' };
+    const env = {
+      QUEUE_PREFIX: `hd-notif-${uniqueSuffix()}`,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(catcher.smtpPort),
+      MAIL_FROM: 'support@helpdeskly.test',
+    };
     fx = await AppFixture.start(env);
     worker = await startEmailWorker(env);
     owner = await fx.createTenantWithOwner();
@@ -48,8 +53,15 @@ describe('ticket emails (outbox, queue, SMTP)', () => {
   }
   const requester = () => ({ email: `customer-${uniqueSuffix()}@example.test`, name: 'Rita <Requester>' });
   const createTicket = (member: FixtureMember, body: Record<string, unknown>) =>
-    fx.request('POST', '/v1/tickets', { token: member.token, body: { subject: 'Printer <on fire>', description: 'Smoke everywhere.', ...body } });
-  const comment = (member: FixtureMember, ticketId: string, body: Record<string, unknown>) => fx.request('POST', `/v1/tickets/${ticketId}/comments`, { token: member.token, body: { visibility: 'PUBLIC', ...body } });
+    fx.request('POST', '/v1/tickets', {
+      token: member.token,
+      body: { subject: 'Printer <on fire>', description: 'Smoke everywhere.', ...body },
+    });
+  const comment = (member: FixtureMember, ticketId: string, body: Record<string, unknown>) =>
+    fx.request('POST', `/v1/tickets/${ticketId}/comments`, {
+      token: member.token,
+      body: { visibility: 'PUBLIC', ...body },
+    });
 
   it('acknowledges a new ticket to its requester, from the tenant, with both parts', async () => {
     const rita = requester();
@@ -71,7 +83,9 @@ describe('ticket emails (outbox, queue, SMTP)', () => {
     const rita = requester();
     const ticket = (await createTicket(owner, { requester: rita })).body;
     await mailTo(rita.email);
-    expect((await comment(agent, ticket.id, { body: 'Secret: the printer was unplugged.', visibility: 'INTERNAL' })).status).toBe(201);
+    expect(
+      (await comment(agent, ticket.id, { body: 'Secret: the printer was unplugged.', visibility: 'INTERNAL' })).status,
+    ).toBe(201);
     expect((await comment(agent, ticket.id, { body: 'Please plug it in & retry.' })).status).toBe(201);
     const emails = await mailTo(rita.email, 2);
     const reply = emails.find((m) => m.text.includes('replied'))!;
@@ -91,7 +105,11 @@ describe('ticket emails (outbox, queue, SMTP)', () => {
     await mailTo(rita.email);
 
     const ticket = (await createTicket(owner, { requester: requester() })).body;
-    const patched = await fx.request('PATCH', `/v1/tickets/${ticket.id}`, { token: owner.token, headers: { 'if-match': `W/"${ticket.version}"` }, body: { assigneeId: agent.user.id } });
+    const patched = await fx.request('PATCH', `/v1/tickets/${ticket.id}`, {
+      token: owner.token,
+      headers: { 'if-match': `W/"${ticket.version}"` },
+      body: { assigneeId: agent.user.id },
+    });
     expect(patched.status).toBe(200);
     const [assigned] = await mailTo(agent.user.email);
     expect(assigned!.subject).toBe(`[#${ticket.number}] Printer <on fire>`);
@@ -108,10 +126,15 @@ describe('ticket emails (outbox, queue, SMTP)', () => {
   it('emails the assignee of a bulk assignment', async () => {
     const a = (await createTicket(owner, { requester: requester() })).body;
     const b = (await createTicket(owner, { requester: requester() })).body;
-    const bulk = await fx.request('POST', '/v1/tickets/bulk', { token: owner.token, body: { ticketIds: [a.id, b.id], changes: { assigneeId: second.user.id } } });
+    const bulk = await fx.request('POST', '/v1/tickets/bulk', {
+      token: owner.token,
+      body: { ticketIds: [a.id, b.id], changes: { assigneeId: second.user.id } },
+    });
     expect(bulk.status).toBe(200);
     const emails = await mailTo(second.user.email, 2);
-    expect(emails.map((m) => m.subject).sort()).toEqual([`[#${a.number}] Printer <on fire>`, `[#${b.number}] Printer <on fire>`].sort());
+    expect(emails.map((m) => m.subject).sort()).toEqual(
+      [`[#${a.number}] Printer <on fire>`, `[#${b.number}] Printer <on fire>`].sort(),
+    );
   });
 
   it("does not let another tenant's token comment on, read or assign a ticket", async () => {
@@ -121,7 +144,11 @@ describe('ticket emails (outbox, queue, SMTP)', () => {
     expect((await comment(other, ticket.id, { body: 'Intruder reply' })).status).toBe(404);
     expect((await fx.request('GET', `/v1/tickets/${ticket.id}`, { token: other.token })).status).toBe(404);
     expect((await fx.request('GET', `/v1/tickets/${ticket.id}/comments`, { token: other.token })).status).toBe(404);
-    const patched = await fx.request('PATCH', `/v1/tickets/${ticket.id}`, { token: other.token, headers: { 'if-match': `W/"${ticket.version}"` }, body: { assigneeId: other.user.id } });
+    const patched = await fx.request('PATCH', `/v1/tickets/${ticket.id}`, {
+      token: other.token,
+      headers: { 'if-match': `W/"${ticket.version}"` },
+      body: { assigneeId: other.user.id },
+    });
     expect(patched.status).toBe(404);
     // A later email of the same ticket arrives; the intruder's never does.
     expect((await comment(agent, ticket.id, { body: 'Legit reply' })).status).toBe(201);

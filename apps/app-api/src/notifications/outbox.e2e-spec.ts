@@ -23,7 +23,11 @@ describe('ticket emails while Redis is down (transactional outbox)', () => {
     catcher = await MailCatcher.start({ dir, httpPort: null });
     const redis = new URL(testConfig().redis.url);
     proxy = await new TcpProxy(redis.hostname, Number(redis.port || 6379)).start();
-    const env = { QUEUE_PREFIX: `hd-outbox-${uniqueSuffix()}`, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(catcher.smtpPort) };
+    const env = {
+      QUEUE_PREFIX: `hd-outbox-${uniqueSuffix()}`,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(catcher.smtpPort),
+    };
     // The API reaches Redis through the proxy; the worker directly, so only the API loses it.
     fx = await AppFixture.start({ ...env, REDIS_URL: `redis://127.0.0.1:${proxy.port}${redis.pathname}` });
     worker = await startEmailWorker(env);
@@ -40,15 +44,27 @@ describe('ticket emails while Redis is down (transactional outbox)', () => {
   it('creates the ticket (201) and delivers its email after Redis is back', async () => {
     const email = `customer-${uniqueSuffix()}@example.test`;
     await proxy.cut();
-    const created = await fx.request('POST', '/v1/tickets', { token: owner.token, body: { subject: 'Queued while down', description: 'd', requester: { email } } });
+    const created = await fx.request('POST', '/v1/tickets', {
+      token: owner.token,
+      body: { subject: 'Queued while down', description: 'd', requester: { email } },
+    });
     expect(created.status).toBe(201);
     expect(await fx.asTenant(owner, (db) => db.client().outboxMessage.count())).toBe(1);
 
     await proxy.restore();
-    await waitFor('the email delivered by the outbox sweep', async () => (await catcher.messages()).some((m) => m.to.includes(email)), 45_000, 250);
+    await waitFor(
+      'the email delivered by the outbox sweep',
+      async () => (await catcher.messages()).some((m) => m.to.includes(email)),
+      45_000,
+      250,
+    );
     const delivered = (await catcher.messages()).filter((m) => m.to.includes(email));
     expect(delivered).toHaveLength(1);
     expect(delivered[0]!.subject).toBe(`[#${created.body.number}] Queued while down`);
-    await waitFor('the outbox row deleted', async () => (await fx.asTenant(owner, (db) => db.client().outboxMessage.count())) === 0, 10_000);
+    await waitFor(
+      'the outbox row deleted',
+      async () => (await fx.asTenant(owner, (db) => db.client().outboxMessage.count())) === 0,
+      10_000,
+    );
   });
 });

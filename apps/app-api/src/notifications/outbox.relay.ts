@@ -1,5 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { addJob, DEFAULT_JOB_OPTIONS, isQueueName, jobId } from '@helpdeskly/queues';
@@ -76,7 +82,10 @@ export class OutboxRelay implements OnModuleInit, BeforeApplicationShutdown, OnA
     const tenantId = this.db.current()?.tenantId;
     const { done, failed } = await this.enqueueAll(rows);
     if (tenantId) this.enqueued.set(tenantId, [...(this.enqueued.get(tenantId) ?? []), ...done]);
-    if (failed.length > 0) await this.outbox.markFailed(failed).catch((error: unknown) => this.logger.warn({ err: error }, 'outbox rows not marked as failed'));
+    if (failed.length > 0)
+      await this.outbox
+        .markFailed(failed)
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'outbox rows not marked as failed'));
   }
 
   /** Relays the tenant's rows older than a few seconds, if its client is open here. */

@@ -35,15 +35,23 @@ export class OutboxRepository {
 
   /** The oldest rows written before `before`: those no relay after their commit took care of. */
   olderThan(before: Date, limit: number, db: SqlSession = this.db): Promise<OutboxRow[]> {
-    return db.query<OutboxRow>(sql`SELECT id, queue, name, payload FROM outbox_messages WHERE created_at < ${before}::timestamptz ORDER BY created_at LIMIT ${limit}`, 'outboxOlderThan');
+    return db.query<OutboxRow>(
+      sql`SELECT id, queue, name, payload FROM outbox_messages WHERE created_at < ${before}::timestamptz ORDER BY created_at LIMIT ${limit}`,
+      'outboxOlderThan',
+    );
   }
 
   async delete(ids: readonly string[], db: SqlSession = this.db): Promise<void> {
-    if (ids.length > 0) await db.query(sql`DELETE FROM outbox_messages WHERE id = ANY(${[...ids]}::uuid[])`, 'outboxDelete');
+    if (ids.length > 0)
+      await db.query(sql`DELETE FROM outbox_messages WHERE id = ANY(${[...ids]}::uuid[])`, 'outboxDelete');
   }
 
   /** Counts a failed relay of the rows (for whoever looks at a row that keeps waiting). */
   async markFailed(ids: readonly string[], db: SqlSession = this.db): Promise<void> {
-    if (ids.length > 0) await db.query(sql`UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = ANY(${[...ids]}::uuid[])`, 'outboxMarkFailed');
+    if (ids.length > 0)
+      await db.query(
+        sql`UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = ANY(${[...ids]}::uuid[])`,
+        'outboxMarkFailed',
+      );
   }
 }

@@ -46,16 +46,30 @@ export class TicketNotifications {
    * acknowledgement to the requester (no `to`), the requester's address and name; the assignment
    * email as {@link ticketAssigned} writes it.
    */
-  async newTicketDrafts(actorUserId: string, draft: { readonly subject: string; readonly assigneeId: string | null }): Promise<NewOutboxRow[]> {
+  async newTicketDrafts(
+    actorUserId: string,
+    draft: { readonly subject: string; readonly assigneeId: string | null },
+  ): Promise<NewOutboxRow[]> {
     // Replaced by the ticket's reference once it is inserted.
     const ticket: TicketRef = { ticketId: '', number: 0, subject: draft.subject };
-    const messages: Array<{ template: EmailMessage['template']; to?: string; data: Record<string, unknown> }> = [{ template: 'ticket-created', data: { ticket } }];
+    const messages: Array<{ template: EmailMessage['template']; to?: string; data: Record<string, unknown> }> = [
+      { template: 'ticket-created', data: { ticket } },
+    ];
     if (draft.assigneeId && draft.assigneeId !== actorUserId) {
       const [assignee, actor] = await this.membersById(draft.assigneeId, actorUserId);
-      if (assignee) messages.push({ template: 'ticket-assigned', to: assignee.email, data: { ticket, assigneeName: assignee.name, assignedByName: actor?.name ?? null } });
+      if (assignee)
+        messages.push({
+          template: 'ticket-assigned',
+          to: assignee.email,
+          data: { ticket, assigneeName: assignee.name, assignedByName: actor?.name ?? null },
+        });
     }
     const senderName = senderNameOf(this.tenant());
-    return messages.map((m) => ({ queue: QUEUES.email, name: m.template, payload: { ...m, senderName } as TenantPrisma.InputJsonValue }));
+    return messages.map((m) => ({
+      queue: QUEUES.email,
+      name: m.template,
+      payload: { ...m, senderName } as TenantPrisma.InputJsonValue,
+    }));
   }
 
   /** To the ticket's (new) assignee, unless they assigned it to themselves. */
@@ -63,23 +77,56 @@ export class TicketNotifications {
     if (!ticket.assigneeId || ticket.assigneeId === actorUserId) return [];
     const [assignee, actor] = await this.membersById(ticket.assigneeId, actorUserId);
     if (!assignee) return [];
-    return this.write(tx, [{ template: 'ticket-assigned', to: assignee.email, data: { ticket: ref(ticket), assigneeName: assignee.name, assignedByName: actor?.name ?? null } }]);
+    return this.write(tx, [
+      {
+        template: 'ticket-assigned',
+        to: assignee.email,
+        data: { ticket: ref(ticket), assigneeName: assignee.name, assignedByName: actor?.name ?? null },
+      },
+    ]);
   }
 
   /**
    * A public agent reply goes to the requester; a requester's reply to the assignee, if any;
    * an internal note to nobody.
    */
-  async commentAdded(tx: Tx, actorUserId: string, ticket: NotifiedTicket, comment: NotifiedComment): Promise<OutboxRow[]> {
+  async commentAdded(
+    tx: Tx,
+    actorUserId: string,
+    ticket: NotifiedTicket,
+    comment: NotifiedComment,
+  ): Promise<OutboxRow[]> {
     if (!comment.public) return [];
     if (!comment.byRequester) {
       const [agent] = await this.membersById(actorUserId);
-      return this.write(tx, [{ template: 'agent-reply', to: ticket.requester.email, data: { ticket: ref(ticket), requesterName: ticket.requester.name, agentName: agent?.name ?? 'Support', body: comment.body } }]);
+      return this.write(tx, [
+        {
+          template: 'agent-reply',
+          to: ticket.requester.email,
+          data: {
+            ticket: ref(ticket),
+            requesterName: ticket.requester.name,
+            agentName: agent?.name ?? 'Support',
+            body: comment.body,
+          },
+        },
+      ]);
     }
     if (!ticket.assigneeId) return [];
     const [assignee] = await this.membersById(ticket.assigneeId);
     if (!assignee) return [];
-    return this.write(tx, [{ template: 'requester-reply', to: assignee.email, data: { ticket: ref(ticket), assigneeName: assignee.name, requesterName: ticket.requester.name, body: comment.body } }]);
+    return this.write(tx, [
+      {
+        template: 'requester-reply',
+        to: assignee.email,
+        data: {
+          ticket: ref(ticket),
+          assigneeName: assignee.name,
+          requesterName: ticket.requester.name,
+          body: comment.body,
+        },
+      },
+    ]);
   }
 
   /** After the transaction committed: enqueues its rows (a failure leaves them to the sweeper). */
@@ -89,7 +136,14 @@ export class TicketNotifications {
 
   private write(tx: Tx, messages: ReadonlyArray<Omit<EmailMessage, 'senderName'>>): Promise<OutboxRow[]> {
     const senderName = senderNameOf(this.tenant());
-    return this.outbox.insert(tx, messages.map((m) => ({ queue: QUEUES.email, name: m.template, payload: { ...m, senderName } as TenantPrisma.InputJsonValue })));
+    return this.outbox.insert(
+      tx,
+      messages.map((m) => ({
+        queue: QUEUES.email,
+        name: m.template,
+        payload: { ...m, senderName } as TenantPrisma.InputJsonValue,
+      })),
+    );
   }
 
   private async membersById(...userIds: string[]): Promise<Array<TenantMember | undefined>> {
@@ -104,7 +158,11 @@ export class TicketNotifications {
   }
 }
 
-const ref = (ticket: NotifiedTicket): TicketRef => ({ ticketId: ticket.id, number: ticket.number, subject: ticket.subject });
+const ref = (ticket: NotifiedTicket): TicketRef => ({
+  ticketId: ticket.id,
+  number: ticket.number,
+  subject: ticket.subject,
+});
 
 /** The tenant's `emailSenderName` setting when set, else the tenant's name. */
 export function senderNameOf(tenant: TenantContext): string {

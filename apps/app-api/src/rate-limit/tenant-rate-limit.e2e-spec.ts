@@ -22,7 +22,10 @@ describe('Rate limits of app-api, per tenant and per user', () => {
     const answer = await fx.request('GET', '/v1/helpdesk', { token: b.token });
     expect(answer.status).toBe(200);
     // Free plan times RATE_LIMIT_PLAN_MULTIPLIER=100 (.env.test).
-    expect(parseRateLimitFields(answer.headers.get('ratelimit-policy'))).toEqual({ tenant: { q: 60_000, w: 60 }, user: { q: 12_000, w: 60 } });
+    expect(parseRateLimitFields(answer.headers.get('ratelimit-policy'))).toEqual({
+      tenant: { q: 60_000, w: 60 },
+      user: { q: 12_000, w: 60 },
+    });
     const state = parseRateLimitFields(answer.headers.get('ratelimit'));
     expect(state.tenant.r).toBeLessThan(60_000);
     expect(state.user.r).toBeLessThan(12_000);
@@ -38,7 +41,8 @@ describe('Rate limits of app-api, per tenant and per user', () => {
   it('refuses tenant A at its limit, shared by its users, while tenant B is untouched', async () => {
     const colleague = await fx.addMember(a.tenant, MembershipRole.AGENT);
     const statuses = [];
-    for (const token of [a.token, a.token, a.token, colleague.token, colleague.token]) statuses.push((await fx.request('GET', '/v1/helpdesk', { token })).status);
+    for (const token of [a.token, a.token, a.token, colleague.token, colleague.token])
+      statuses.push((await fx.request('GET', '/v1/helpdesk', { token })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
 
     const refused = await fx.request('GET', '/v1/helpdesk', { token: colleague.token });

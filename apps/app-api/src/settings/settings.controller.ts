@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { Roles } from '@helpdeskly/auth';
 import { SlaSettingsDto } from './dto/sla.dto';
 import { SlaSettingsService } from './sla-settings.service';
@@ -19,10 +26,16 @@ export class SettingsController {
 
   @Put('sla')
   @Roles('OWNER', 'ADMIN')
-  @ApiOperation({ summary: 'Set the SLA targets', description: 'Replaces the targets of all four priorities. New tickets and priority changes use them; existing due times are kept.' })
+  @ApiOperation({
+    summary: 'Set the SLA targets',
+    description:
+      'Replaces the targets of all four priorities. New tickets and priority changes use them; existing due times are kept.',
+  })
   @ApiOkResponse({ type: SlaSettingsDto })
   @ApiForbiddenResponse({ description: '`insufficient_role`' })
-  @ApiUnprocessableEntityResponse({ description: '`invalid_sla`: a first-response target longer than the resolution target' })
+  @ApiUnprocessableEntityResponse({
+    description: '`invalid_sla`: a first-response target longer than the resolution target',
+  })
   putSla(@Body() dto: SlaSettingsDto): Promise<SlaSettingsDto> {
     return this.sla.put(dto);
   }

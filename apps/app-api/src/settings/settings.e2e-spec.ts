@@ -63,7 +63,11 @@ describe('SettingsController (e2e)', () => {
     ];
     for (const [body, status, code] of cases) {
       const res = await fx.request('PUT', '/v1/settings/sla', { token: owner.token, body });
-      expect({ status: res.status, code: res.body.code, problem: res.headers.get('content-type')?.startsWith('application/problem+json') }).toEqual({ status, code, problem: true });
+      expect({
+        status: res.status,
+        code: res.body.code,
+        problem: res.headers.get('content-type')?.startsWith('application/problem+json'),
+      }).toEqual({ status, code, problem: true });
     }
   });
 });

@@ -10,7 +10,11 @@ const SETTINGS_ERRORS: Readonly<Record<SettingsErrorCode, { status: number; titl
 
 /** Errors of the tenant's settings, rendered as problem details by the global filter. */
 export class SettingsException extends DomainException<SettingsErrorCode> {
-  constructor(readonly code: SettingsErrorCode, detail?: string, errors?: readonly FieldError[]) {
+  constructor(
+    readonly code: SettingsErrorCode,
+    detail?: string,
+    errors?: readonly FieldError[],
+  ) {
     super(SETTINGS_ERRORS, code, detail, errors ? { errors } : {});
   }
 }

@@ -4,5 +4,9 @@ import { SettingsRepository } from './settings.repository';
 import { SlaSettingsService } from './sla-settings.service';
 
 /** The tenant's helpdesk settings (SLA targets). */
-@Module({ controllers: [SettingsController], providers: [SettingsRepository, SlaSettingsService], exports: [SlaSettingsService] })
+@Module({
+  controllers: [SettingsController],
+  providers: [SettingsRepository, SlaSettingsService],
+  exports: [SlaSettingsService],
+})
 export class SettingsModule {}

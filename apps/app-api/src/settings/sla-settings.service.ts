@@ -17,21 +17,41 @@ const SLA_KEY = 'sla';
 export class SlaSettingsService {
   private readonly cache: CacheNamespace<SlaTargets>;
 
-  constructor(private readonly settings: SettingsRepository, private readonly db: TenantDatabase, cache: SharedCache) {
+  constructor(
+    private readonly settings: SettingsRepository,
+    private readonly db: TenantDatabase,
+    cache: SharedCache,
+  ) {
     this.cache = cache.namespace<SlaTargets>(CACHE_NAMESPACES.tenantSla);
   }
 
   async get(): Promise<SlaTargets> {
-    const targets = await this.cache.getOrLoad(this.tenantId(), async () => slaFromStored(await this.settings.get(SLA_KEY)));
+    const targets = await this.cache.getOrLoad(this.tenantId(), async () =>
+      slaFromStored(await this.settings.get(SLA_KEY)),
+    );
     return targets ?? slaFromStored(undefined);
   }
 
   async put(sla: SlaTargets): Promise<SlaTargets> {
     const errors = Object.values(TicketPriority)
       .filter((p) => sla[p].firstResponseMinutes > sla[p].resolutionMinutes)
-      .map((p) => ({ field: `body.${p}.firstResponseMinutes`, code: 'notAfterResolution', message: `${p}: the first response cannot be due after the resolution` }));
-    if (errors.length > 0) throw new SettingsException(SettingsErrorCode.InvalidSla, 'A first-response target is longer than its resolution target.', errors);
-    const value = Object.fromEntries(Object.values(TicketPriority).map((p) => [p, { firstResponseMinutes: sla[p].firstResponseMinutes, resolutionMinutes: sla[p].resolutionMinutes }]));
+      .map((p) => ({
+        field: `body.${p}.firstResponseMinutes`,
+        code: 'notAfterResolution',
+        message: `${p}: the first response cannot be due after the resolution`,
+      }));
+    if (errors.length > 0)
+      throw new SettingsException(
+        SettingsErrorCode.InvalidSla,
+        'A first-response target is longer than its resolution target.',
+        errors,
+      );
+    const value = Object.fromEntries(
+      Object.values(TicketPriority).map((p) => [
+        p,
+        { firstResponseMinutes: sla[p].firstResponseMinutes, resolutionMinutes: sla[p].resolutionMinutes },
+      ]),
+    );
     await this.settings.put(SLA_KEY, value);
     await this.cache.invalidate(this.tenantId());
     return slaFromStored(value);

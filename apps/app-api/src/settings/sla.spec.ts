@@ -32,7 +32,10 @@ describe('slaFromStored', () => {
   });
 
   it('keeps valid stored priorities and defaults the malformed ones', () => {
-    const sut = slaFromStored({ URGENT: { firstResponseMinutes: 5, resolutionMinutes: 30 }, HIGH: { firstResponseMinutes: 'x' } });
+    const sut = slaFromStored({
+      URGENT: { firstResponseMinutes: 5, resolutionMinutes: 30 },
+      HIGH: { firstResponseMinutes: 'x' },
+    });
     expect(sut.URGENT).toEqual({ firstResponseMinutes: 5, resolutionMinutes: 30 });
     expect(sut.HIGH).toEqual(DEFAULT_SLA.HIGH);
     expect(sut.LOW).toEqual(DEFAULT_SLA.LOW);

@@ -38,7 +38,12 @@ export function slaFromStored(value: unknown): SlaTargets {
   const valid = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
   const entries = Object.values(TicketPriority).map((p) => {
     const s = stored[p];
-    return [p, s && valid(s.firstResponseMinutes) && valid(s.resolutionMinutes) ? { firstResponseMinutes: s.firstResponseMinutes, resolutionMinutes: s.resolutionMinutes } : DEFAULT_SLA[p]] as const;
+    return [
+      p,
+      s && valid(s.firstResponseMinutes) && valid(s.resolutionMinutes)
+        ? { firstResponseMinutes: s.firstResponseMinutes, resolutionMinutes: s.resolutionMinutes }
+        : DEFAULT_SLA[p],
+    ] as const;
   });
   return Object.fromEntries(entries) as unknown as SlaTargets;
 }

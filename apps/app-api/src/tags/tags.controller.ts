@@ -1,8 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '@helpdeskly/auth';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
-import { AddTagsDto, RenameTagDto, TagDto, TagListDto, TagParamsDto, TicketTagParamsDto, TicketTagsDto, TicketTagsParamsDto } from './dto/tag.dto';
+import {
+  AddTagsDto,
+  RenameTagDto,
+  TagDto,
+  TagListDto,
+  TagParamsDto,
+  TicketTagParamsDto,
+  TicketTagsDto,
+  TicketTagsParamsDto,
+} from './dto/tag.dto';
 import { TagsService } from './tags.service';
 
 @ApiTags('tags')
@@ -13,15 +31,26 @@ export class TagsController {
 
   @Post('tickets/:id/tags')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Tag a ticket', description: 'Adds the tags (creating new ones); tags the ticket already carries are ignored. Answers all of its tags.' })
+  @ApiOperation({
+    summary: 'Tag a ticket',
+    description:
+      'Adds the tags (creating new ones); tags the ticket already carries are ignored. Answers all of its tags.',
+  })
   @ApiOkResponse({ type: TicketTagsDto })
   @ApiNotFoundResponse({ description: '`ticket_not_found`' })
-  add(@CurrentTenant() tenant: TenantContext, @Param() params: TicketTagsParamsDto, @Body() dto: AddTagsDto): Promise<TicketTagsDto> {
+  add(
+    @CurrentTenant() tenant: TenantContext,
+    @Param() params: TicketTagsParamsDto,
+    @Body() dto: AddTagsDto,
+  ): Promise<TicketTagsDto> {
     return this.tags.addToTicket(tenant, params.id, dto.tags);
   }
 
   @Delete('tickets/:id/tags/:tag')
-  @ApiOperation({ summary: 'Remove a tag from a ticket', description: 'Idempotent: answers the ticket\'s tags whether or not it carried this one.' })
+  @ApiOperation({
+    summary: 'Remove a tag from a ticket',
+    description: "Idempotent: answers the ticket's tags whether or not it carried this one.",
+  })
   @ApiOkResponse({ type: TicketTagsDto })
   @ApiNotFoundResponse({ description: '`ticket_not_found`' })
   remove(@CurrentTenant() tenant: TenantContext, @Param() params: TicketTagParamsDto): Promise<TicketTagsDto> {
@@ -29,7 +58,10 @@ export class TagsController {
   }
 
   @Get('tags')
-  @ApiOperation({ summary: "The tenant's tags", description: 'By name, each with the number of tickets (outside the trash) carrying it.' })
+  @ApiOperation({
+    summary: "The tenant's tags",
+    description: 'By name, each with the number of tickets (outside the trash) carrying it.',
+  })
   @ApiOkResponse({ type: TagListDto })
   list(): Promise<TagListDto> {
     return this.tags.list();
@@ -42,7 +74,11 @@ export class TagsController {
   @ApiForbiddenResponse({ description: '`insufficient_role`' })
   @ApiNotFoundResponse({ description: '`tag_not_found`' })
   @ApiConflictResponse({ description: '`tag_name_taken`' })
-  rename(@CurrentTenant() tenant: TenantContext, @Param() params: TagParamsDto, @Body() dto: RenameTagDto): Promise<{ name: string }> {
+  rename(
+    @CurrentTenant() tenant: TenantContext,
+    @Param() params: TagParamsDto,
+    @Body() dto: RenameTagDto,
+  ): Promise<{ name: string }> {
     return this.tags.rename(tenant, params.name, dto.name);
   }
 

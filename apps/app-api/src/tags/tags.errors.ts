@@ -12,7 +12,10 @@ const TAGS_ERRORS: Readonly<Record<TagsErrorCode, { status: number; title: strin
 
 /** Errors of tags, rendered as problem details by the global filter. */
 export class TagsException extends DomainException<TagsErrorCode> {
-  constructor(readonly code: TagsErrorCode, detail?: string) {
+  constructor(
+    readonly code: TagsErrorCode,
+    detail?: string,
+  ) {
     super(TAGS_ERRORS, code, detail);
   }
 }

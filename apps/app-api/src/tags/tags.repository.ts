@@ -14,7 +14,9 @@ export class TagsRepository {
 
   /** True when the ticket exists outside the trash; its row stays locked until the transaction ends. */
   async lockTicket(tx: TenantPrisma.TransactionClient, ticketId: string): Promise<boolean> {
-    const rows = await tx.$queryRaw<unknown[]>`SELECT 1 FROM tickets WHERE id = ${ticketId}::uuid AND deleted_at IS NULL FOR UPDATE`;
+    const rows = await tx.$queryRaw<
+      unknown[]
+    >`SELECT 1 FROM tickets WHERE id = ${ticketId}::uuid AND deleted_at IS NULL FOR UPDATE`;
     return rows.length > 0;
   }
 
@@ -28,7 +30,10 @@ export class TagsRepository {
     // ON CONFLICT DO NOTHING: a concurrent request creating the same tag is not an error.
     await tx.tag.createMany({ data: names.map((name) => ({ name })), skipDuplicates: true });
     const tags = await tx.tag.findMany({ where: { name: { in: [...names] } }, select: { id: true } });
-    const { count } = await tx.ticketTag.createMany({ data: tags.map((t) => ({ ticketId, tagId: t.id })), skipDuplicates: true });
+    const { count } = await tx.ticketTag.createMany({
+      data: tags.map((t) => ({ ticketId, tagId: t.id })),
+      skipDuplicates: true,
+    });
     return count;
   }
 
@@ -43,7 +48,12 @@ export class TagsRepository {
 
   /** Every tag by name, with how many tickets outside the trash carry it. */
   async listWithCounts(): Promise<Array<{ name: string; ticketCount: number }>> {
-    const tags = await this.db.client().tag.findMany({ orderBy: { name: 'asc' }, select: { name: true, _count: { select: { tickets: { where: { ticket: { deletedAt: null } } } } } } });
+    const tags = await this.db
+      .client()
+      .tag.findMany({
+        orderBy: { name: 'asc' },
+        select: { name: true, _count: { select: { tickets: { where: { ticket: { deletedAt: null } } } } } },
+      });
     return tags.map((t) => ({ name: t.name, ticketCount: t._count.tickets }));
   }
 
@@ -70,7 +80,12 @@ export class TagsRepository {
    * A `tags` event on every ticket carrying the tag, from its current tags to the same tags with
    * this one renamed to `newName` (or removed when null). One statement, however many tickets.
    */
-  async recordTagChangeEvents(tx: TenantPrisma.TransactionClient, tagId: string, newName: string | null, actorUserId: string): Promise<void> {
+  async recordTagChangeEvents(
+    tx: TenantPrisma.TransactionClient,
+    tagId: string,
+    newName: string | null,
+    actorUserId: string,
+  ): Promise<void> {
     await tx.$executeRaw`
       INSERT INTO ticket_events (id, ticket_id, actor_user_id, field, from_value, to_value)
       SELECT gen_random_uuid(), x.ticket_id, ${actorUserId}::uuid, 'tags',

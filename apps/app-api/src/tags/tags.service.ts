@@ -17,7 +17,10 @@ const asEventValue = (tags: readonly string[]) => (tags.length > 0 ? tags.join('
  */
 @Injectable()
 export class TagsService {
-  constructor(private readonly tags: TagsRepository, private readonly events: TicketEventsRepository) {}
+  constructor(
+    private readonly tags: TagsRepository,
+    private readonly events: TicketEventsRepository,
+  ) {}
 
   addToTicket(tenant: TenantContext, ticketId: string, names: readonly string[]): Promise<TicketTagsDto> {
     const unique = [...new Set(names)];
@@ -38,9 +41,11 @@ export class TagsService {
       const tag = await this.tags.findByName(tx, name);
       if (!tag) throw new TagsException(TagsErrorCode.TagNotFound);
       if (newName === name) return { name };
-      if (await this.tags.findByName(tx, newName)) throw new TagsException(TagsErrorCode.TagNameTaken, `Tag "${newName}" exists; delete or rename it first.`);
+      if (await this.tags.findByName(tx, newName))
+        throw new TagsException(TagsErrorCode.TagNameTaken, `Tag "${newName}" exists; delete or rename it first.`);
       await this.tags.recordTagChangeEvents(tx, tag.id, newName, tenant.userId);
-      if (!(await this.tags.rename(tx, tag.id, newName))) throw new TagsException(TagsErrorCode.TagNameTaken, `Tag "${newName}" exists; delete or rename it first.`);
+      if (!(await this.tags.rename(tx, tag.id, newName)))
+        throw new TagsException(TagsErrorCode.TagNameTaken, `Tag "${newName}" exists; delete or rename it first.`);
       return { name: newName };
     });
   }
@@ -54,14 +59,24 @@ export class TagsService {
     });
   }
 
-  private changeTicketTags(tenant: TenantContext, ticketId: string, change: (tx: TenantPrisma.TransactionClient) => Promise<number>): Promise<TicketTagsDto> {
+  private changeTicketTags(
+    tenant: TenantContext,
+    ticketId: string,
+    change: (tx: TenantPrisma.TransactionClient) => Promise<number>,
+  ): Promise<TicketTagsDto> {
     return this.tags.transaction(async (tx) => {
       if (!(await this.tags.lockTicket(tx, ticketId))) throw new TicketsException(TicketsErrorCode.TicketNotFound);
       const before = await this.tags.tagsOfTicket(tx, ticketId);
       if ((await change(tx)) === 0) return { ticketId, tags: before };
       const after = await this.tags.tagsOfTicket(tx, ticketId);
       await this.tags.bumpVersion(tx, ticketId);
-      await this.events.record(tx, { ticketId, actorUserId: tenant.userId, field: 'tags', fromValue: asEventValue(before), toValue: asEventValue(after) });
+      await this.events.record(tx, {
+        ticketId,
+        actorUserId: tenant.userId,
+        field: 'tags',
+        fromValue: asEventValue(before),
+        toValue: asEventValue(after),
+      });
       return { ticketId, tags: after };
     });
   }

@@ -15,6 +15,11 @@ export class RevokedSessionsRepository implements RevokedSessionsSource {
 
   async isSessionRevoked(sessionId: string): Promise<boolean> {
     if (!UUID.test(sessionId)) return false;
-    return (await this.control.refreshToken.findFirst({ where: { familyId: sessionId, revokedAt: { not: null } }, select: { id: true } })) !== null;
+    return (
+      (await this.control.refreshToken.findFirst({
+        where: { familyId: sessionId, revokedAt: { not: null } },
+        select: { id: true },
+      })) !== null
+    );
   }
 }

@@ -40,12 +40,17 @@ describe('tenant routing (app-api)', () => {
   before(async () => {
     fx = await startAppApi({ TENANT_CLIENT_MAX: String(MAX_CLIENTS) });
     registry = fx.app.get(TenantClientRegistry);
-    admin = new Client({ connectionString: fx.running.config.database.tenantServerUrl, application_name: 'helpdeskly-tenancy-spec' });
+    admin = new Client({
+      connectionString: fx.running.config.database.tenantServerUrl,
+      application_name: 'helpdeskly-tenancy-spec',
+    });
     await admin.connect();
     for (let i = 0; i < TENANTS; i++) tenants.push(await fx.createTenantWithOwner());
     // A row only this tenant's database holds, written through PgBouncer as the app writes.
     for (const owner of tenants) {
-      await fx.asTenant(owner, (db) => db.client().setting.create({ data: { key: 'marker', value: { slug: owner.tenant.slug } } }));
+      await fx.asTenant(owner, (db) =>
+        db.client().setting.create({ data: { key: 'marker', value: { slug: owner.tenant.slug } } }),
+      );
     }
   });
 
@@ -68,7 +73,9 @@ describe('tenant routing (app-api)', () => {
       for (let round = 0; round < 3; round++) {
         // Each round: every tenant, several requests each, all in flight together and shuffled.
         const calls = tenants.flatMap((owner) => [owner, owner, owner]).sort(() => Math.random() - 0.5);
-        const results = await Promise.all(calls.map(async (owner) => ({ owner, res: await fx.request('GET', '/v1/helpdesk', { token: owner.token }) })));
+        const results = await Promise.all(
+          calls.map(async (owner) => ({ owner, res: await fx.request('GET', '/v1/helpdesk', { token: owner.token }) })),
+        );
         for (const { owner, res } of results) {
           expect(res.status).toBe(200);
           expect(res.body).toEqual({
@@ -86,7 +93,9 @@ describe('tenant routing (app-api)', () => {
       clearInterval(sampler);
     }
     const stats = registry.stats();
-    t.diagnostic(`max open clients ${maxOpen}; backends per tenant database at most ${maxBackendsPerTenant}; logged in as ${[...users].join(', ')}; ${JSON.stringify(stats)}`);
+    t.diagnostic(
+      `max open clients ${maxOpen}; backends per tenant database at most ${maxBackendsPerTenant}; logged in as ${[...users].join(', ')}; ${JSON.stringify(stats)}`,
+    );
     expect(maxOpen).toBeLessThanOrEqual(MAX_CLIENTS);
     expect(stats.open).toBeLessThanOrEqual(MAX_CLIENTS);
     expect(stats.creations - before.creations).toBeGreaterThanOrEqual(TENANTS);
@@ -100,17 +109,27 @@ describe('tenant routing (app-api)', () => {
 
   it("runs every tenant's queries as the tenant's own role, which reads nothing of another tenant's database", async () => {
     const [a, b] = [tenants[4], tenants[5]];
-    const seen = await fx.asTenant(a, (db) => db.client().$queryRaw<Array<{ current_user: string; session_user: string }>>`SELECT current_user, session_user`);
-    expect(seen).toEqual([{ current_user: a.tenant.databaseRole, session_user: fx.running.config.tenancy.gateway.role }]);
+    const seen = await fx.asTenant(
+      a,
+      (db) =>
+        db.client().$queryRaw<Array<{ current_user: string; session_user: string }>>`SELECT current_user, session_user`,
+    );
+    expect(seen).toEqual([
+      { current_user: a.tenant.databaseRole, session_user: fx.running.config.tenancy.gateway.role },
+    ]);
     // Switching to another tenant's role inside A's database gives no access to A's tables.
-    const switched = await fx.asTenant(a, (db) => db.client().$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(`SET LOCAL ROLE "${b.tenant.databaseRole}"`);
-      return tx.$queryRaw`SELECT key FROM settings`;
-    })).catch((error: unknown) => error as Error);
+    const switched = await fx
+      .asTenant(a, (db) =>
+        db.client().$transaction(async (tx) => {
+          await tx.$executeRawUnsafe(`SET LOCAL ROLE "${b.tenant.databaseRole}"`);
+          return tx.$queryRaw`SELECT key FROM settings`;
+        }),
+      )
+      .catch((error: unknown) => error as Error);
     expect(String((switched as Error).message)).toMatch(/permission denied for table settings/);
   });
 
-  it('keeps PgBouncer client connections within the open clients\' pools', async (t) => {
+  it("keeps PgBouncer client connections within the open clients' pools", async (t) => {
     const url = pgbouncerAdminUrl();
     if (!url) return t.skip('no PgBouncer admin console URL');
     const console = new Client({ connectionString: url });
@@ -118,7 +137,9 @@ describe('tenant routing (app-api)', () => {
     try {
       const { rows } = await console.query<{ database: string; cl_active: string; cl_waiting: string }>('SHOW POOLS');
       const ours = new Set(tenants.map((t) => t.tenant.databaseName));
-      const clientConnections = rows.filter((r) => ours.has(r.database)).reduce((n, r) => n + Number(r.cl_active) + Number(r.cl_waiting), 0);
+      const clientConnections = rows
+        .filter((r) => ours.has(r.database))
+        .reduce((n, r) => n + Number(r.cl_active) + Number(r.cl_waiting), 0);
       t.diagnostic(`PgBouncer client connections of the ${TENANTS} tenants: ${clientConnections}`);
       expect(clientConnections).toBeLessThanOrEqual(MAX_CLIENTS * Number(fx.running.config.tenancy.clientPoolSize));
     } finally {
@@ -129,7 +150,10 @@ describe('tenant routing (app-api)', () => {
   it('creates one client for two concurrent first requests of a tenant', async () => {
     const owner = await fx.createTenantWithOwner();
     const before = registry.stats().creations;
-    const [a, b] = await Promise.all([fx.request('GET', '/v1/helpdesk', { token: owner.token }), fx.request('GET', '/v1/helpdesk', { token: owner.token })]);
+    const [a, b] = await Promise.all([
+      fx.request('GET', '/v1/helpdesk', { token: owner.token }),
+      fx.request('GET', '/v1/helpdesk', { token: owner.token }),
+    ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(registry.stats().creations - before).toBe(1);
   });
@@ -140,7 +164,9 @@ describe('tenant routing (app-api)', () => {
     expect(asB.body.settings).toEqual({ marker: { slug: b.tenant.slug } });
     expect(JSON.stringify(asB.body)).not.toContain(a.tenant.slug);
     // B's user with a (validly signed) token naming A, where it is no member.
-    const forged = await fx.request('GET', '/v1/helpdesk', { token: fx.tokenFor(b.user, a.tenant, MembershipRole.OWNER) });
+    const forged = await fx.request('GET', '/v1/helpdesk', {
+      token: fx.tokenFor(b.user, a.tenant, MembershipRole.OWNER),
+    });
     expect(forged.status).toBe(401);
     expect(forged.body).toMatchObject({ code: 'membership_revoked' });
     expect(JSON.stringify(forged.body)).not.toContain(a.tenant.slug);
@@ -152,12 +178,26 @@ describe('tenant routing (app-api)', () => {
     // Through control-api, which invalidates the shared cache (Redis keeps rows far longer than the in-process TTL).
     await lifecycle().suspend(owner.tenant.id);
     let refused = await fx.request('GET', '/v1/helpdesk', { token: owner.token });
-    await waitFor('the suspension to reach app-api', async () => (refused = await fx.request('GET', '/v1/helpdesk', { token: owner.token })).status === 403, 1_000, 10);
+    await waitFor(
+      'the suspension to reach app-api',
+      async () => (refused = await fx.request('GET', '/v1/helpdesk', { token: owner.token })).status === 403,
+      1_000,
+      10,
+    );
     expect(refused.status).toBe(403);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
-    expect(refused.body).toMatchObject({ status: 403, code: 'tenant_suspended', type: 'https://helpdeskly.dev/problems/tenant-suspended' });
+    expect(refused.body).toMatchObject({
+      status: 403,
+      code: 'tenant_suspended',
+      type: 'https://helpdeskly.dev/problems/tenant-suspended',
+    });
     await lifecycle().resume(owner.tenant.id);
-    await waitFor('the resumption to reach app-api', async () => (await fx.request('GET', '/v1/helpdesk', { token: owner.token })).status === 200, 1_000, 10);
+    await waitFor(
+      'the resumption to reach app-api',
+      async () => (await fx.request('GET', '/v1/helpdesk', { token: owner.token })).status === 200,
+      1_000,
+      10,
+    );
   });
 
   it('refuses a deleted tenant, or one still provisioning, with 401 tenant_unavailable', async () => {
@@ -165,13 +205,21 @@ describe('tenant routing (app-api)', () => {
     expect((await fx.request('GET', '/v1/helpdesk', { token: owner.token })).status).toBe(200);
     await lifecycle().deleteTenant(owner.tenant.id);
     let deleted = await fx.request('GET', '/v1/helpdesk', { token: owner.token });
-    await waitFor('the deletion to reach app-api', async () => (deleted = await fx.request('GET', '/v1/helpdesk', { token: owner.token })).status === 401, 1_000, 10);
+    await waitFor(
+      'the deletion to reach app-api',
+      async () => (deleted = await fx.request('GET', '/v1/helpdesk', { token: owner.token })).status === 401,
+      1_000,
+      10,
+    );
     expect(deleted.status).toBe(401);
     expect(deleted.body).toMatchObject({ code: 'tenant_unavailable' });
     expect(deleted.headers.get('www-authenticate')).toContain('invalid_token');
 
     const provisioning = await fx.createTenantWithOwner();
-    await fx.control.db.tenant.update({ where: { id: provisioning.tenant.id }, data: { status: TenantStatus.PROVISIONING } });
+    await fx.control.db.tenant.update({
+      where: { id: provisioning.tenant.id },
+      data: { status: TenantStatus.PROVISIONING },
+    });
     const early = await fx.request('GET', '/v1/helpdesk', { token: provisioning.token });
     expect(early.status).toBe(401);
     expect(early.body).toMatchObject({ code: 'tenant_unavailable' });
@@ -184,9 +232,16 @@ describe('tenant routing (app-api)', () => {
     const ok = await fx.request('GET', '/v1/helpdesk', { token: agent.token });
     expect(ok.status).toBe(200);
     expect(ok.body.me).toEqual({ userId: agent.user.id, role: 'AGENT' });
-    expect((await fx.control.request('DELETE', `/v1/members/${agent.user.id}`, { token: owner.token })).status).toBe(204);
+    expect((await fx.control.request('DELETE', `/v1/members/${agent.user.id}`, { token: owner.token })).status).toBe(
+      204,
+    );
     let refused = await fx.request('GET', '/v1/helpdesk', { token: agent.token });
-    await waitFor('the removal to reach app-api', async () => (refused = await fx.request('GET', '/v1/helpdesk', { token: agent.token })).status === 401, 1_000, 10);
+    await waitFor(
+      'the removal to reach app-api',
+      async () => (refused = await fx.request('GET', '/v1/helpdesk', { token: agent.token })).status === 401,
+      1_000,
+      10,
+    );
     expect(refused.status).toBe(401);
     expect(refused.body).toMatchObject({ code: 'membership_revoked' });
   });
@@ -194,14 +249,19 @@ describe('tenant routing (app-api)', () => {
   it('uses the current role, not the one in the token', async () => {
     const owner = tenants[3];
     const agent = await fx.addMember(owner.tenant, MembershipRole.AGENT);
-    await fx.control.db.membership.update({ where: { userId_tenantId: { userId: agent.user.id, tenantId: owner.tenant.id } }, data: { role: MembershipRole.ADMIN } });
+    await fx.control.db.membership.update({
+      where: { userId_tenantId: { userId: agent.user.id, tenantId: owner.tenant.id } },
+      data: { role: MembershipRole.ADMIN },
+    });
     const res = await fx.request('GET', '/v1/helpdesk', { token: agent.token });
     expect(res.body.me.role).toBe('ADMIN');
   });
 
   it('refuses an unknown tenant and a request without a token', async () => {
     const ghost = { ...tenants[0].tenant, id: '00000000-0000-4000-8000-000000000000' };
-    const unknown = await fx.request('GET', '/v1/helpdesk', { token: fx.tokenFor(tenants[0].user, ghost, MembershipRole.OWNER) });
+    const unknown = await fx.request('GET', '/v1/helpdesk', {
+      token: fx.tokenFor(tenants[0].user, ghost, MembershipRole.OWNER),
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.body).toMatchObject({ code: 'tenant_unavailable' });
     expect((await fx.request('GET', '/v1/helpdesk')).status).toBe(401);

@@ -22,7 +22,12 @@ export class TenancyException extends DomainException<TenancyErrorCode> {
   constructor(code: TenancyErrorCode, detail?: string) {
     const status = TABLE[code].status;
     // A 401 tells the client its credentials no longer work (RFC 6750); a 503 when to retry.
-    const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'Bearer error="invalid_token"' } : status === 503 ? { 'retry-after': '1' } : {};
+    const headers: Record<string, string> =
+      status === 401
+        ? { 'www-authenticate': 'Bearer error="invalid_token"' }
+        : status === 503
+          ? { 'retry-after': '1' }
+          : {};
     super(TABLE, code, detail, { headers });
   }
 }

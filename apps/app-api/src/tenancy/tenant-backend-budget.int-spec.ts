@@ -10,7 +10,13 @@ import { expect } from 'expect';
 import { Client } from 'pg';
 import { MembershipRole } from '@helpdeskly/database';
 import { applyMigrations } from '@helpdeskly/migrations';
-import { PostgresCluster, ProductionPgBouncer, type ProductionPgBouncerEnv, freePort, startApiProcess } from '@helpdeskly/testing';
+import {
+  PostgresCluster,
+  ProductionPgBouncer,
+  type ProductionPgBouncerEnv,
+  freePort,
+  startApiProcess,
+} from '@helpdeskly/testing';
 import { AppFixture, type TenantWithOwner } from '../testing/app-fixture';
 
 const ROOT = join(__dirname, '../../../..');
@@ -21,7 +27,13 @@ const BUDGET = MAX_CONNECTIONS - 3 - RESERVE;
 const TENANTS = 60;
 const IN_FLIGHT_PER_TENANT = 2;
 const ROUNDS = 5;
-const PASSWORD = { app: 'app-password-0123456789', auth: 'auth-password-0123456789', stats: 'stats-password-0123456789', admin: 'admin-password-0123456789', gateway: 'gateway-password-0123456789' };
+const PASSWORD = {
+  app: 'app-password-0123456789',
+  auth: 'auth-password-0123456789',
+  stats: 'stats-password-0123456789',
+  admin: 'admin-password-0123456789',
+  gateway: 'gateway-password-0123456789',
+};
 
 describe('tenant backend budget (a server of its own with max_connections = 50)', () => {
   let cluster: PostgresCluster;
@@ -51,10 +63,20 @@ describe('tenant backend budget (a server of its own with max_connections = 50)'
 
   before(async () => {
     cluster = await PostgresCluster.start({ settings: { max_connections: String(MAX_CONNECTIONS) } });
-    const init = spawnSync('psql', ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', join(ROOT, 'init-db-prod.sql')], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, HELPDESKLY_DB_PASSWORD: PASSWORD.app, PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth, TENANT_GATEWAY_PASSWORD: PASSWORD.gateway, TENANT_BACKEND_BUDGET: String(BUDGET) },
-    });
+    const init = spawnSync(
+      'psql',
+      ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', join(ROOT, 'init-db-prod.sql')],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          HELPDESKLY_DB_PASSWORD: PASSWORD.app,
+          PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,
+          TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
+          TENANT_BACKEND_BUDGET: String(BUDGET),
+        },
+      },
+    );
     expect(`${init.stdout}${init.stderr}`).toBe('');
     bouncer = await ProductionPgBouncer.start(cluster.port, bouncerEnv(BUDGET));
     await applyMigrations(cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app), 'control');
@@ -66,7 +88,9 @@ describe('tenant backend budget (a server of its own with max_connections = 50)'
     for (const owner of owners) {
       const db = new Client({ connectionString: cluster.url(owner.tenant.databaseName) });
       await db.connect();
-      await db.query(`INSERT INTO settings (key, value, updated_at) VALUES ('marker', $1, now())`, [JSON.stringify({ slug: owner.tenant.slug })]);
+      await db.query(`INSERT INTO settings (key, value, updated_at) VALUES ('marker', $1, now())`, [
+        JSON.stringify({ slug: owner.tenant.slug }),
+      ]);
       await db.end();
     }
   });
@@ -97,13 +121,16 @@ describe('tenant backend budget (a server of its own with max_connections = 50)'
     const started = performance.now();
     try {
       for (let round = 0; round < ROUNDS; round++) {
-        const calls = owners.flatMap((owner) => Array.from({ length: IN_FLIGHT_PER_TENANT }, () => owner)).sort(() => Math.random() - 0.5);
+        const calls = owners
+          .flatMap((owner) => Array.from({ length: IN_FLIGHT_PER_TENANT }, () => owner))
+          .sort(() => Math.random() - 0.5);
         await Promise.all(
           calls.map(async (owner) => {
             const res = await fx.request('GET', '/v1/helpdesk', { token: owner.token });
             answered++;
             if (res.status !== 200) failures.push(`${res.status} ${res.body?.code}`);
-            else if (res.body.settings?.marker?.slug !== owner.tenant.slug) failures.push(`tenant ${owner.tenant.slug} got ${JSON.stringify(res.body.settings)}`);
+            else if (res.body.settings?.marker?.slug !== owner.tenant.slug)
+              failures.push(`tenant ${owner.tenant.slug} got ${JSON.stringify(res.body.settings)}`);
           }),
         );
       }
@@ -112,7 +139,9 @@ describe('tenant backend budget (a server of its own with max_connections = 50)'
       await sampler;
     }
     const seconds = (performance.now() - started) / 1000;
-    t.diagnostic(`${answered} requests in ${seconds.toFixed(1)} s, ${TENANTS * IN_FLIGHT_PER_TENANT} in flight; peak backends: gateway ${peak.gateway} (budget ${BUDGET}), all client backends ${peak.all} of ${MAX_CONNECTIONS}`);
+    t.diagnostic(
+      `${answered} requests in ${seconds.toFixed(1)} s, ${TENANTS * IN_FLIGHT_PER_TENANT} in flight; peak backends: gateway ${peak.gateway} (budget ${BUDGET}), all client backends ${peak.all} of ${MAX_CONNECTIONS}`,
+    );
     expect(failures).toEqual([]);
     expect(answered).toBe(TENANTS * IN_FLIGHT_PER_TENANT * ROUNDS);
     expect(peak.gateway).toBeGreaterThan(0);
@@ -125,7 +154,9 @@ describe('tenant backend budget (a server of its own with max_connections = 50)'
 
   it('answers a tenant of another role, in the same databases, with its own data only', async () => {
     const [a, b] = [owners[0], owners[1]];
-    const forged = await fx.request('GET', '/v1/helpdesk', { token: fx.tokenFor(b.user, a.tenant, MembershipRole.OWNER) });
+    const forged = await fx.request('GET', '/v1/helpdesk', {
+      token: fx.tokenFor(b.user, a.tenant, MembershipRole.OWNER),
+    });
     expect(forged.status).toBe(401);
     const own = await fx.request('GET', '/v1/helpdesk', { token: b.token });
     expect(own.body.settings.marker).toEqual({ slug: b.tenant.slug });
@@ -143,7 +174,9 @@ describe('tenant backend budget (a server of its own with max_connections = 50)'
         (error: Error) => error.message,
       );
       expect(started).toContain('app-api refuses to start');
-      expect(started).toContain(`PgBouncer lets tenant traffic open ${BUDGET + 10} backends (max_user_connections), more than the server can give: max_connections ${MAX_CONNECTIONS} - superuser_reserved_connections 3 - TENANT_BACKEND_RESERVE ${RESERVE} = ${BUDGET}`);
+      expect(started).toContain(
+        `PgBouncer lets tenant traffic open ${BUDGET + 10} backends (max_user_connections), more than the server can give: max_connections ${MAX_CONNECTIONS} - superuser_reserved_connections 3 - TENANT_BACKEND_RESERVE ${RESERVE} = ${BUDGET}`,
+      );
     } finally {
       await greedy.stop();
     }

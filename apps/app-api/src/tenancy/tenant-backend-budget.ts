@@ -39,18 +39,39 @@ export function judgeBudget(facts: BudgetFacts, config: Pick<AppConfig, 'tenancy
   const problems: string[] = [];
   const warnings: string[] = [];
   if (available < 1) problems.push(`the server has no connections left for tenants: ${server}`);
-  if (roleLimit === null) problems.push(`the gateway role ${gateway.role} does not exist on the server (scripts/infra.sh creates it in development, init-db-prod.sql in production)`);
-  else if (roleLimit >= 0 && roleLimit > maxConnections - superuserReserved) problems.push(`the gateway role ${gateway.role} has CONNECTION LIMIT ${roleLimit}, more than the server's ${maxConnections - superuserReserved} connections`);
-  else if (roleLimit < 0) warnings.push(`the gateway role ${gateway.role} has no CONNECTION LIMIT: only PgBouncer's cap bounds tenant backends`);
+  if (roleLimit === null)
+    problems.push(
+      `the gateway role ${gateway.role} does not exist on the server (scripts/infra.sh creates it in development, init-db-prod.sql in production)`,
+    );
+  else if (roleLimit >= 0 && roleLimit > maxConnections - superuserReserved)
+    problems.push(
+      `the gateway role ${gateway.role} has CONNECTION LIMIT ${roleLimit}, more than the server's ${maxConnections - superuserReserved} connections`,
+    );
+  else if (roleLimit < 0)
+    warnings.push(
+      `the gateway role ${gateway.role} has no CONNECTION LIMIT: only PgBouncer's cap bounds tenant backends`,
+    );
 
   const pgbouncer = facts.pgbouncer;
   if (pgbouncer) {
     const cap = pgbouncer.maxUserConnections;
-    if (cap === 0) problems.push(`PgBouncer has no max_user_connections: tenant backends are unbounded (set it to at most ${available}: ${server})`);
-    else if (cap > available) problems.push(`PgBouncer lets tenant traffic open ${cap} backends (max_user_connections), more than the server can give: ${server}`);
-    if (roleLimit !== null && roleLimit >= 0 && cap > roleLimit) problems.push(`PgBouncer's max_user_connections ${cap} exceeds the gateway role's CONNECTION LIMIT ${roleLimit}: logins beyond it would fail`);
+    if (cap === 0)
+      problems.push(
+        `PgBouncer has no max_user_connections: tenant backends are unbounded (set it to at most ${available}: ${server})`,
+      );
+    else if (cap > available)
+      problems.push(
+        `PgBouncer lets tenant traffic open ${cap} backends (max_user_connections), more than the server can give: ${server}`,
+      );
+    if (roleLimit !== null && roleLimit >= 0 && cap > roleLimit)
+      problems.push(
+        `PgBouncer's max_user_connections ${cap} exceeds the gateway role's CONNECTION LIMIT ${roleLimit}: logins beyond it would fail`,
+      );
     const clients = clientMax * clientPoolSize;
-    if (clients > pgbouncer.maxClientConn) problems.push(`TENANT_CLIENT_MAX ${clientMax} x TENANT_CLIENT_POOL_SIZE ${clientPoolSize} = ${clients} connections to PgBouncer, more than its max_client_conn ${pgbouncer.maxClientConn}`);
+    if (clients > pgbouncer.maxClientConn)
+      problems.push(
+        `TENANT_CLIENT_MAX ${clientMax} x TENANT_CLIENT_POOL_SIZE ${clientPoolSize} = ${clients} connections to PgBouncer, more than its max_client_conn ${pgbouncer.maxClientConn}`,
+      );
     return { problems, warnings, available, budget: cap };
   }
   warnings.push("PgBouncer's cap on tenant backends is not checked: set PGBOUNCER_ADMIN_URL");
@@ -81,11 +102,18 @@ export class TenantBackendBudget implements OnApplicationBootstrap {
     this.verdict = verdict;
     if (verdict.problems.length > 0) throw new ConfigError(verdict.problems.map((p) => `tenant backend budget: ${p}`));
     for (const warning of verdict.warnings) this.logger.warn(`tenant backend budget: ${warning}`);
-    this.logger.log({ budget: verdict.budget, available: verdict.available, maxConnections: facts.server.maxConnections }, 'tenant backend budget checked');
+    this.logger.log(
+      { budget: verdict.budget, available: verdict.available, maxConnections: facts.server.maxConnections },
+      'tenant backend budget checked',
+    );
   }
 
   private async readFacts(): Promise<BudgetFacts> {
-    const server = await TenantDatabaseAdmin.use(this.config.database.tenantServerUrl, (admin) => admin.connectionLimits(this.config.tenancy.gateway.role), 'helpdeskly-app-budget');
+    const server = await TenantDatabaseAdmin.use(
+      this.config.database.tenantServerUrl,
+      (admin) => admin.connectionLimits(this.config.tenancy.gateway.role),
+      'helpdeskly-app-budget',
+    );
     const url = this.config.database.pgbouncer.adminUrl;
     return { server, pgbouncer: url ? await readPgBouncerLimits(url) : undefined };
   }
@@ -93,7 +121,11 @@ export class TenantBackendBudget implements OnApplicationBootstrap {
 
 /** SHOW CONFIG on PgBouncer's admin console (a stats or admin user). */
 export async function readPgBouncerLimits(adminUrl: string): Promise<PgBouncerLimits> {
-  const client = new Client({ connectionString: adminUrl, application_name: 'helpdeskly-app-budget', connectionTimeoutMillis: 3_000 });
+  const client = new Client({
+    connectionString: adminUrl,
+    application_name: 'helpdeskly-app-budget',
+    connectionTimeoutMillis: 3_000,
+  });
   await client.connect();
   try {
     const { rows } = await client.query<{ key: string; value: string }>('SHOW CONFIG');

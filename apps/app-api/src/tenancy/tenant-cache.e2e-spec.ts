@@ -30,7 +30,12 @@ describe('tenant cache shared by two app-api instances', () => {
   async function bothAnswer(member: FixtureMember, expected: string): Promise<number> {
     let last: string[] = [];
     let rounds = 0;
-    await waitFor(`both instances to answer ${expected}`, async () => (rounds++, (last = await onBoth(member)).every((s) => s === expected)), WITHIN_MS, 10).catch((error: Error) => {
+    await waitFor(
+      `both instances to answer ${expected}`,
+      async () => (rounds++, (last = await onBoth(member)).every((s) => s === expected)),
+      WITHIN_MS,
+      10,
+    ).catch((error: Error) => {
       throw new Error(`${error.message} (last: ${last.join(', ')})`);
     });
     return rounds;
@@ -56,15 +61,21 @@ describe('tenant cache shared by two app-api instances', () => {
     expect(await onBoth(owner)).toEqual(['200', '200']);
     expect(await onBoth(bystander)).toEqual(['200', '200']);
 
-    const suspended = await fx.control.request('POST', `/v1/admin/tenants/${owner.tenant.id}/suspend`, { token: admin.token });
+    const suspended = await fx.control.request('POST', `/v1/admin/tenants/${owner.tenant.id}/suspend`, {
+      token: admin.token,
+    });
     expect(suspended.status).toBe(200);
     const refusedAfter = await bothAnswer(owner, '403 tenant_suspended');
     expect(await onBoth(bystander)).toEqual(['200', '200']);
 
-    const resumed = await fx.control.request('POST', `/v1/admin/tenants/${owner.tenant.id}/resume`, { token: admin.token });
+    const resumed = await fx.control.request('POST', `/v1/admin/tenants/${owner.tenant.id}/resume`, {
+      token: admin.token,
+    });
     expect(resumed.status).toBe(200);
     const servedAfter = await bothAnswer(owner, '200');
-    t.diagnostic(`rounds of requests to both instances until they refused the suspended tenant: ${refusedAfter}; until they served it again: ${servedAfter}`);
+    t.diagnostic(
+      `rounds of requests to both instances until they refused the suspended tenant: ${refusedAfter}; until they served it again: ${servedAfter}`,
+    );
   });
 
   it('refuses a removed member on both instances within a second, and keeps the others', async (t) => {
@@ -79,10 +90,19 @@ describe('tenant cache shared by two app-api instances', () => {
 
   it('applies a role change on both instances within a second', async () => {
     const agent = await fx.addMember(owner.tenant, MembershipRole.AGENT);
-    const me = async (baseUrl: string) => (await httpRequest(baseUrl, 'GET', '/v1/helpdesk', { token: agent.token })).body.me.role;
+    const me = async (baseUrl: string) =>
+      (await httpRequest(baseUrl, 'GET', '/v1/helpdesk', { token: agent.token })).body.me.role;
     expect([await me(fx.running.baseUrl), await me(second.baseUrl)]).toEqual(['AGENT', 'AGENT']);
-    const changed = await fx.control.request('PATCH', `/v1/members/${agent.user.id}`, { token: owner.token, body: { role: 'ADMIN' } });
+    const changed = await fx.control.request('PATCH', `/v1/members/${agent.user.id}`, {
+      token: owner.token,
+      body: { role: 'ADMIN' },
+    });
     expect(changed.status).toBe(200);
-    await waitFor('both instances to see ADMIN', async () => (await me(fx.running.baseUrl)) === 'ADMIN' && (await me(second.baseUrl)) === 'ADMIN', WITHIN_MS, 10);
+    await waitFor(
+      'both instances to see ADMIN',
+      async () => (await me(fx.running.baseUrl)) === 'ADMIN' && (await me(second.baseUrl)) === 'ADMIN',
+      WITHIN_MS,
+      10,
+    );
   });
 });

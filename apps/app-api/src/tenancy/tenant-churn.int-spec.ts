@@ -37,7 +37,14 @@ describe('tenant churn: 8 tenants over TENANT_CLIENT_MAX=3 through the productio
           const owner = owners[next++ % TENANTS];
           const res =
             (i + worker) % 3 === 0
-              ? await fx.request('POST', '/v1/tickets', { token: owner.token, body: { subject: `Churn ${worker}-${i}`, description: 'It broke.', requester: { email: 'churn@example.com' } } })
+              ? await fx.request('POST', '/v1/tickets', {
+                  token: owner.token,
+                  body: {
+                    subject: `Churn ${worker}-${i}`,
+                    description: 'It broke.',
+                    requester: { email: 'churn@example.com' },
+                  },
+                })
               : await fx.request('GET', i % 2 ? '/v1/helpdesk' : '/v1/tickets?limit=5', { token: owner.token });
           answered++;
           if (res.status >= 300) {
@@ -48,7 +55,9 @@ describe('tenant churn: 8 tenants over TENANT_CLIENT_MAX=3 through the productio
       }),
     );
     const stats = fx.app.get((await import('./tenant-client.registry')).TenantClientRegistry).stats();
-    t.diagnostic(`${answered} requests, evictions ${JSON.stringify(stats.evictions)}, creations ${stats.creations} (${stats.creationFailures} failed)`);
+    t.diagnostic(
+      `${answered} requests, evictions ${JSON.stringify(stats.evictions)}, creations ${stats.creations} (${stats.creationFailures} failed)`,
+    );
     expect(Object.fromEntries(failures)).toEqual({});
     expect(stats.evictions.lru).toBeGreaterThan(answered / 4);
     expect(stack.bouncer.log()).not.toMatch(/server login has been failing/);

@@ -2,7 +2,12 @@ import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import type { AppConfig } from '@helpdeskly/config';
 import { TenancyErrorCode, TenancyException } from './tenancy.errors';
-import { type TenantClient, type TenantClientFactory, TenantClientRegistry, type TenantConnection } from './tenant-client.registry';
+import {
+  type TenantClient,
+  type TenantClientFactory,
+  TenantClientRegistry,
+  type TenantConnection,
+} from './tenant-client.registry';
 
 interface FakeClient {
   readonly tenantId: string;
@@ -20,7 +25,12 @@ class FakeFactory {
   async create(connection: TenantConnection): Promise<TenantClient> {
     const fail = this.failNext;
     this.failNext = false;
-    const client: FakeClient = { tenantId: connection.tenantId, version: connection.version, disconnected: false, disconnect: async () => void (client.disconnected = true) };
+    const client: FakeClient = {
+      tenantId: connection.tenantId,
+      version: connection.version,
+      disconnected: false,
+      disconnect: async () => void (client.disconnected = true),
+    };
     this.created.push(client);
     await this.gate;
     if (fail) throw new Error('cannot connect');
@@ -28,11 +38,22 @@ class FakeFactory {
   }
 }
 
-const conn = (tenantId: string, version = 'v1'): TenantConnection => ({ tenantId, version, url: `postgresql://r:p@h/${tenantId}` });
+const conn = (tenantId: string, version = 'v1'): TenantConnection => ({
+  tenantId,
+  version,
+  url: `postgresql://r:p@h/${tenantId}`,
+});
 
 function setup(options: { max?: number; idleSeconds?: number } = {}) {
   const factory = new FakeFactory();
-  const config = { tenancy: { clientMax: options.max ?? 2, clientIdleSeconds: options.idleSeconds ?? 60, clientPoolSize: 2, cacheTtlSeconds: 5 } } as AppConfig;
+  const config = {
+    tenancy: {
+      clientMax: options.max ?? 2,
+      clientIdleSeconds: options.idleSeconds ?? 60,
+      clientPoolSize: 2,
+      cacheTtlSeconds: 5,
+    },
+  } as AppConfig;
   const sut = new TenantClientRegistry(config, factory as unknown as TenantClientFactory);
   let clock = 1_000_000;
   sut.now = () => clock;
@@ -66,7 +87,12 @@ describe(TenantClientRegistry.name, () => {
     await use('c');
     expect(factory.created.map((c) => c.tenantId)).toEqual(['a', 'b', 'c']);
     expect(factory.created.map((c) => c.disconnected)).toEqual([false, true, false]);
-    expect(sut.stats()).toMatchObject({ open: 2, live: 2, creations: 3, evictions: { lru: 1, idle: 0, rotated: 0, unavailable: 0, shutdown: 0 } });
+    expect(sut.stats()).toMatchObject({
+      open: 2,
+      live: 2,
+      creations: 3,
+      evictions: { lru: 1, idle: 0, rotated: 0, unavailable: 0, shutdown: 0 },
+    });
     await sut.onApplicationShutdown();
   });
 

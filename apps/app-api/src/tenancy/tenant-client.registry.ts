@@ -70,18 +70,29 @@ export interface TenantClientRegistryStats {
 /** Builds the client of one tenant: a small pool through PgBouncer, no session state, and Prisma on it when first used. */
 @Injectable()
 export class TenantClientFactory {
-  constructor(private readonly config: AppConfig, private readonly metrics: MetricsRegistry) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsRegistry,
+  ) {}
 
   async create(connection: TenantConnection): Promise<TenantClient> {
     const { clientPoolSize, clientIdleSeconds } = this.config.tenancy;
-    const pool = new Pool({ connectionString: connection.url, max: clientPoolSize, idleTimeoutMillis: clientIdleSeconds * 1000, connectionTimeoutMillis: 5_000, application_name: 'helpdeskly-app' });
+    const pool = new Pool({
+      connectionString: connection.url,
+      max: clientPoolSize,
+      idleTimeoutMillis: clientIdleSeconds * 1000,
+      connectionTimeoutMillis: 5_000,
+      application_name: 'helpdeskly-app',
+    });
     // An idle connection PgBouncer closed: the pool drops it, the next query opens another.
     pool.on('error', () => undefined);
     return new TenantClient(pool, (shared) => {
       // The pool is the client's, ended by TenantClient.disconnect().
       const adapter = new PrismaPg(shared, { disposeExternalPool: false });
       // Every operation timed by model and operation, labelled `tenant` only: no label per tenant.
-      return new TenantPrismaClient({ adapter }).$extends(queryDurationExtension('tenant', this.metrics.dbQueryDuration)) as unknown as TenantPrismaClient;
+      return new TenantPrismaClient({ adapter }).$extends(
+        queryDurationExtension('tenant', this.metrics.dbQueryDuration),
+      ) as unknown as TenantPrismaClient;
     });
   }
 }
@@ -121,7 +132,13 @@ export class TenantClientRegistry implements OnApplicationShutdown {
   private readonly sweeper: NodeJS.Timeout;
   private shuttingDown = false;
   private counters = { creations: 0, creationFailures: 0, waits: 0, inUse: 0 };
-  private readonly evictions: Record<EvictionReason, number> = { lru: 0, idle: 0, rotated: 0, unavailable: 0, shutdown: 0 };
+  private readonly evictions: Record<EvictionReason, number> = {
+    lru: 0,
+    idle: 0,
+    rotated: 0,
+    unavailable: 0,
+    shutdown: 0,
+  };
 
   /** The clock of idle eviction; tests replace it. */
   now: () => number = Date.now;
@@ -158,7 +175,8 @@ export class TenantClientRegistry implements OnApplicationShutdown {
         continue;
       }
       const remaining = deadline - performance.now();
-      if (remaining <= 0) throw new TenancyException(TenancyErrorCode.TenantBusy, 'Every tenant connection is busy; retry shortly.');
+      if (remaining <= 0)
+        throw new TenancyException(TenancyErrorCode.TenantBusy, 'Every tenant connection is busy; retry shortly.');
       if (!waited) {
         this.counters.waits++;
         this.metrics?.tenantClientWaits.inc();
@@ -245,9 +263,19 @@ export class TenantClientRegistry implements OnApplicationShutdown {
 
   private create(connection: TenantConnection): Entry {
     this.counters.creations++;
-    const entry: Entry = { tenantId: connection.tenantId, version: connection.version, ready: this.factory.create(connection), refs: 0, lastUsedAt: this.now(), retired: false };
+    const entry: Entry = {
+      tenantId: connection.tenantId,
+      version: connection.version,
+      ready: this.factory.create(connection),
+      refs: 0,
+      lastUsedAt: this.now(),
+      retired: false,
+    };
     this.live.set(connection.tenantId, entry);
-    entry.ready.then(() => this.createdListeners.forEach((listener) => listener(connection.tenantId)), () => undefined);
+    entry.ready.then(
+      () => this.createdListeners.forEach((listener) => listener(connection.tenantId)),
+      () => undefined,
+    );
     this.recordOpen();
     entry.ready.then(
       () => this.metrics?.tenantClientCreations.inc({ outcome: 'created' }),
@@ -318,7 +346,9 @@ export class TenantClientRegistry implements OnApplicationShutdown {
   private close(entry: Entry): Promise<void> {
     entry.closing ??= entry.ready
       .then((client) => client.disconnect())
-      .catch((error: unknown) => this.logger.warn({ err: error, tenantId: entry.tenantId }, 'disconnecting a tenant client failed'))
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, tenantId: entry.tenantId }, 'disconnecting a tenant client failed'),
+      )
       .finally(() => {
         this.retiring.delete(entry);
         this.recordOpen();

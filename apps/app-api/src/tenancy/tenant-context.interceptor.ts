@@ -16,14 +16,21 @@ import { TenantResolver } from './tenant.resolver';
  */
 @Injectable()
 export class TenantContextInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector, private readonly resolver: TenantResolver, private readonly registry: TenantClientRegistry, private readonly database: TenantDatabase) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly resolver: TenantResolver,
+    private readonly registry: TenantClientRegistry,
+    private readonly database: TenantDatabase,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const targets = [context.getHandler(), context.getClass()];
-    if (context.getType() !== 'http' || this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return next.handle();
+    if (context.getType() !== 'http' || this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets))
+      return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const auth = request.auth;
-    if (!auth) throw new AuthException(AuthErrorCode.MissingToken, 'Send an access token: Authorization: Bearer <token>.');
+    if (!auth)
+      throw new AuthException(AuthErrorCode.MissingToken, 'Send an access token: Authorization: Bearer <token>.');
     const roles = this.reflector.getAllAndOverride<MembershipRoleName[] | undefined>(REQUIRED_ROLES, targets);
 
     return new Observable((subscriber) => {
@@ -38,12 +45,14 @@ export class TenantContextInterceptor implements NestInterceptor {
       void (async () => {
         const { context: tenant, connection } = await this.resolver.resolve(auth).catch((error: unknown) => {
           // A suspended or deleted tenant keeps no client open.
-          if (error instanceof TenancyException && error.problem.code !== TenancyErrorCode.MembershipRevoked) void this.registry.evict(auth.tenantId);
+          if (error instanceof TenancyException && error.problem.code !== TenancyErrorCode.MembershipRevoked)
+            void this.registry.evict(auth.tenantId);
           throw error;
         });
         request.tenant = tenant;
         // The token's role may be stale: the current membership decides.
-        if (roles && !roles.includes(tenant.role)) throw new AuthException(AuthErrorCode.InsufficientRole, `This needs one of the roles ${roles.join(', ')}.`);
+        if (roles && !roles.includes(tenant.role))
+          throw new AuthException(AuthErrorCode.InsufficientRole, `This needs one of the roles ${roles.join(', ')}.`);
         lease = await this.registry.acquire(connection);
         if (finished) return lease.release(); // the client went away meanwhile
         const held = lease;

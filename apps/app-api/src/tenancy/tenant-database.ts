@@ -78,7 +78,11 @@ export class TenantDatabase {
     }
   }
 
-  private async timed<R extends QueryResultRow>(db: Pick<PoolClient, 'query'>, statement: Sql, operation: string): Promise<R[]> {
+  private async timed<R extends QueryResultRow>(
+    db: Pick<PoolClient, 'query'>,
+    statement: Sql,
+    operation: string,
+  ): Promise<R[]> {
     const end = this.metrics.dbQueryDuration.startTimer({ database: 'tenant', model: 'sql', operation });
     try {
       return (await db.query<R>(statement.text, statement.values as unknown[])).rows;

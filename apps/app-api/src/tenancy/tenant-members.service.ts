@@ -16,7 +16,10 @@ export interface TenantMember {
 export class TenantMembersService {
   private readonly cache: TtlCache<string, Promise<TenantMember[]>>;
 
-  constructor(private readonly control: ControlDatabase, config: AppConfig) {
+  constructor(
+    private readonly control: ControlDatabase,
+    config: AppConfig,
+  ) {
     this.cache = new TtlCache({ max: 10_000, ttlMs: config.tenancy.cacheTtlSeconds * 1000 });
   }
 
@@ -29,7 +32,11 @@ export class TenantMembersService {
   }
 
   private async load(tenantId: string): Promise<TenantMember[]> {
-    const rows = await this.control.membership.findMany({ where: { tenantId }, include: { user: { select: { name: true, email: true } } }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.control.membership.findMany({
+      where: { tenantId },
+      include: { user: { select: { name: true, email: true } } },
+      orderBy: { createdAt: 'asc' },
+    });
     return rows.map((m) => ({ userId: m.userId, name: m.user.name, email: m.user.email, role: m.role }));
   }
 }

@@ -1,5 +1,12 @@
 import { type Tenant, type User, MembershipRole } from '@helpdeskly/database';
-import { httpRequest, type HttpRequestOptions, type HttpResult, type RunningTestApp, startTestApp, testConfig } from '@helpdeskly/testing';
+import {
+  httpRequest,
+  type HttpRequestOptions,
+  type HttpResult,
+  type RunningTestApp,
+  startTestApp,
+  testConfig,
+} from '@helpdeskly/testing';
 import { ControlFixture, type FixtureMember, type FixtureUser } from '../../../control-api/src/testing/control-fixture';
 import { APP_API } from '../app-api';
 import { AppApiModule } from '../app-api.module';
@@ -16,7 +23,10 @@ export type TenantWithOwner = FixtureMember;
  * process and test control database) to make tenants, users, memberships and tokens.
  */
 export class AppFixture {
-  private constructor(readonly running: RunningTestApp, readonly control: ControlFixture) {}
+  private constructor(
+    readonly running: RunningTestApp,
+    readonly control: ControlFixture,
+  ) {}
 
   get app() {
     return this.running.app;
@@ -41,14 +51,20 @@ export class AppFixture {
   /** Runs `fn` with the tenant's database as TenantDatabase.client(), e.g. to seed rows. */
   asTenant<T>(member: FixtureMember, fn: (db: TenantDatabase) => Promise<T>): Promise<T> {
     const db = this.app.get(TenantDatabase);
-    const context: TenantContext = { tenantId: member.tenant.id, slug: member.tenant.slug, name: member.tenant.name, userId: member.user.id, role: member.role, settings: {} };
+    const context: TenantContext = {
+      tenantId: member.tenant.id,
+      slug: member.tenant.slug,
+      name: member.tenant.name,
+      userId: member.user.id,
+      role: member.role,
+      settings: {},
+    };
     return db.run(context, () => fn(db));
   }
 
   request<T = any>(method: string, path: string, options: HttpRequestOptions = {}): Promise<HttpResult<T>> {
     return httpRequest<T>(this.running.baseUrl, method, path, options);
   }
-
 
   /** Stops app-api (disconnecting every tenant client), then deletes the tenants made and stops the control fixture. */
   async close(): Promise<void> {

@@ -6,7 +6,13 @@ import { PostgresCluster, ProductionPgBouncer, RedisServer } from '@helpdeskly/t
 import { AppFixture } from './app-fixture';
 
 const ROOT = join(__dirname, '../../../..');
-const PASSWORD = { app: 'app-password-0123456789', auth: 'auth-password-0123456789', stats: 'stats-password-0123456789', admin: 'admin-password-0123456789', gateway: 'gateway-password-0123456789' };
+const PASSWORD = {
+  app: 'app-password-0123456789',
+  auth: 'auth-password-0123456789',
+  stats: 'stats-password-0123456789',
+  admin: 'admin-password-0123456789',
+  gateway: 'gateway-password-0123456789',
+};
 
 export interface PrivateStackOptions {
   /** PostgreSQL's max_connections (default 100). */
@@ -44,11 +50,24 @@ export class PrivateStack {
     const maxConnections = options.maxConnections ?? 100;
     const reserve = options.reserve ?? 30;
     const budget = maxConnections - 3 - reserve;
-    const cluster = await PostgresCluster.start({ settings: { max_connections: String(maxConnections) }, unsafeFast: !options.durable });
-    const init = spawnSync('psql', ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', join(ROOT, 'init-db-prod.sql')], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, HELPDESKLY_DB_PASSWORD: PASSWORD.app, PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth, TENANT_GATEWAY_PASSWORD: PASSWORD.gateway, TENANT_BACKEND_BUDGET: String(budget) },
+    const cluster = await PostgresCluster.start({
+      settings: { max_connections: String(maxConnections) },
+      unsafeFast: !options.durable,
     });
+    const init = spawnSync(
+      'psql',
+      ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', join(ROOT, 'init-db-prod.sql')],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          HELPDESKLY_DB_PASSWORD: PASSWORD.app,
+          PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,
+          TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
+          TENANT_BACKEND_BUDGET: String(budget),
+        },
+      },
+    );
     expect(`${init.stdout}${init.stderr}`).toBe('');
     const bouncer = await ProductionPgBouncer.start(cluster.port, {
       PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,

@@ -45,7 +45,11 @@ describe('ticket cursor', () => {
         error = e;
       }
       expect(error).toBeInstanceOf(ValidationProblem);
-      expect((error as ValidationProblem).problem).toMatchObject({ status: 400, code: 'validation_failed', errors: [expect.objectContaining({ field: 'query.cursor' })] });
+      expect((error as ValidationProblem).problem).toMatchObject({
+        status: 400,
+        code: 'validation_failed',
+        errors: [expect.objectContaining({ field: 'query.cursor' })],
+      });
     }
   });
 });

@@ -22,7 +22,9 @@ const PRIORITIES: readonly string[] = Object.values(TicketPriority);
 
 /** Opaque to clients: base64url of a small JSON array [key, direction, value, id]. */
 export function encodeTicketCursor(cursor: TicketCursor): string {
-  return Buffer.from(JSON.stringify([cursor.key, cursor.direction, cursor.value, cursor.id]), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify([cursor.key, cursor.direction, cursor.value, cursor.id]), 'utf8').toString(
+    'base64url',
+  );
 }
 
 const invalid = (message: string) => new ValidationProblem([{ field: 'query.cursor', code: 'invalidCursor', message }]);
@@ -42,7 +44,8 @@ export function decodeTicketCursor(raw: string, key: TicketSortKey, direction: S
   if (!Array.isArray(parsed) || parsed.length !== 4) throw invalid('cursor must be the nextCursor of a previous page');
   const [k, d, value, id] = parsed as unknown[];
   if (k !== key || d !== direction) throw invalid('cursor belongs to a list with another sort');
-  if (typeof id !== 'string' || !UUID.test(id) || !valueFits(key, value)) throw invalid('cursor must be the nextCursor of a previous page');
+  if (typeof id !== 'string' || !UUID.test(id) || !valueFits(key, value))
+    throw invalid('cursor must be the nextCursor of a previous page');
   return { key, direction, value: value as CursorValue, id };
 }
 
@@ -52,7 +55,9 @@ function valueFits(key: TicketSortKey, value: unknown): boolean {
     case 'updated':
       return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
     case 'due':
-      return value === null || (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)));
+      return (
+        value === null || (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)))
+      );
     case 'priority':
       return typeof value === 'string' && PRIORITIES.includes(value);
     case 'relevance':

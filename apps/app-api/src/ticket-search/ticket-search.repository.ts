@@ -53,7 +53,10 @@ export class TicketSearchRepository {
   constructor(private readonly db: TenantDatabase) {}
 
   async findPage(query: TicketListQuery): Promise<TicketPage> {
-    const [row] = await this.db.query<{ items: string; next_id: string | null; next_sort: string | null }>(ticketPageSql(query), query.filters.q === undefined ? 'ticketList' : 'ticketSearch');
+    const [row] = await this.db.query<{ items: string; next_id: string | null; next_sort: string | null }>(
+      ticketPageSql(query),
+      query.filters.q === undefined ? 'ticketList' : 'ticketSearch',
+    );
     if (row.next_id === null) return { itemsJson: row.items };
     return { itemsJson: row.items, next: { id: row.next_id, sortValue: cursorValueOf(query.key, row.next_sort) } };
   }
@@ -79,12 +82,17 @@ function cursorValueOf(key: TicketSortKey, text: string | null): CursorValue {
  * scanning a plain btree index backwards.
  */
 export function ticketPageSql(query: TicketListQuery): Sql {
-  const tsQuery = query.filters.q === undefined ? undefined : sql`websearch_to_tsquery(${SEARCH_CONFIG}, ${query.filters.q})`;
+  const tsQuery =
+    query.filters.q === undefined ? undefined : sql`websearch_to_tsquery(${SEARCH_CONFIG}, ${query.filters.q})`;
   const sortExpr = sortExpression(query.key, tsQuery);
-  const conditions = [...filterConditions(query.filters, tsQuery), ...(query.after ? [keysetCondition(sortExpr, query.key, query.direction, query.after)] : [])];
+  const conditions = [
+    ...filterConditions(query.filters, tsQuery),
+    ...(query.after ? [keysetCondition(sortExpr, query.key, query.direction, query.after)] : []),
+  ];
   const order = query.direction === 'asc' ? sql`ASC` : sql`DESC`;
   const ordering = sql`${sortExpr} ${order}${query.key === 'due' ? sql` NULLS LAST` : empty}, t.id ${order}`;
-  const nextSort = query.key === 'relevance' || query.key === 'priority' ? sql`p.sort_value::text` : isoInstant(sql`p.sort_value`);
+  const nextSort =
+    query.key === 'relevance' || query.key === 'priority' ? sql`p.sort_value::text` : isoInstant(sql`p.sort_value`);
   return sql`
     WITH page AS MATERIALIZED (
       SELECT t.id, ${sortExpr} AS sort_value, ${tsQuery ? sql`ts_rank(t.search_vector, ${tsQuery})::float8` : sql`NULL::float8`} AS rank,
@@ -109,7 +117,12 @@ export function ticketCountsSql(userId: string): Sql {
   return sql`
     SELECT
       count(*) AS total,
-      ${join(Object.values(TicketStatus).map((s) => sql`count(*) FILTER (WHERE t.status = ${s}::"TicketStatus") AS ${raw(`"${s}"`)}`), ', ')},
+      ${join(
+        Object.values(TicketStatus).map(
+          (s) => sql`count(*) FILTER (WHERE t.status = ${s}::"TicketStatus") AS ${raw(`"${s}"`)}`,
+        ),
+        ', ',
+      )},
       count(*) FILTER (WHERE ${UNRESOLVED} AND t.assignee_id = ${userId}::uuid) AS mine,
       count(*) FILTER (WHERE ${UNRESOLVED} AND t.assignee_id IS NULL) AS unassigned,
       count(*) FILTER (WHERE ${UNRESOLVED} AND t.resolution_due_at < now()) AS overdue
@@ -165,13 +178,17 @@ function filterConditions(f: TicketFilters, tsQuery: Sql | undefined): Sql[] {
   if (f.assigneeId === null) c.push(sql`t.assignee_id IS NULL`);
   else if (f.assigneeId !== undefined) c.push(sql`t.assignee_id = ${f.assigneeId}::uuid`);
   if (f.requesterId) c.push(sql`t.requester_id = ${f.requesterId}::uuid`);
-  if (f.tag !== undefined) c.push(sql`EXISTS (SELECT 1 FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id AND g.name = ${f.tag})`);
+  if (f.tag !== undefined)
+    c.push(
+      sql`EXISTS (SELECT 1 FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id AND g.name = ${f.tag})`,
+    );
   if (f.createdFrom) c.push(sql`t.created_at >= ${f.createdFrom}::timestamptz`);
   if (f.createdTo) c.push(sql`t.created_at <= ${f.createdTo}::timestamptz`);
   if (f.updatedFrom) c.push(sql`t.updated_at >= ${f.updatedFrom}::timestamptz`);
   if (f.updatedTo) c.push(sql`t.updated_at <= ${f.updatedTo}::timestamptz`);
   if (f.overdue === true) c.push(sql`(t.resolution_due_at < now() AND ${UNRESOLVED})`);
-  if (f.overdue === false) c.push(sql`NOT (t.resolution_due_at IS NOT NULL AND t.resolution_due_at < now() AND ${UNRESOLVED})`);
+  if (f.overdue === false)
+    c.push(sql`NOT (t.resolution_due_at IS NOT NULL AND t.resolution_due_at < now() AND ${UNRESOLVED})`);
   if (tsQuery) c.push(sql`t.search_vector @@ ${tsQuery}`);
   return c;
 }

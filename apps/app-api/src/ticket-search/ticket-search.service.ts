@@ -15,8 +15,16 @@ export class TicketSearchService {
   async list(tenant: TenantContext, query: TicketListQueryDto): Promise<JsonText<TicketListPageDto>> {
     const { key, direction } = sortOf(query);
     const after = query.cursor === undefined ? undefined : decodeTicketCursor(query.cursor, key, direction);
-    const page = await this.tickets.findPage({ filters: filtersOf(tenant, query), key, direction, after, limit: query.limit });
-    const nextCursor = page.next ? encodeTicketCursor({ key, direction, value: page.next.sortValue, id: page.next.id }) : null;
+    const page = await this.tickets.findPage({
+      filters: filtersOf(tenant, query),
+      key,
+      direction,
+      after,
+      limit: query.limit,
+    });
+    const nextCursor = page.next
+      ? encodeTicketCursor({ key, direction, value: page.next.sortValue, id: page.next.id })
+      : null;
     return jsonText(`{"items":${page.itemsJson},"nextCursor":${JSON.stringify(nextCursor)}}`);
   }
 
@@ -27,13 +35,24 @@ export class TicketSearchService {
 }
 
 function sortOf(query: TicketListQueryDto): { key: TicketSortKey; direction: SortDirection } {
-  if (query.sort === undefined) return query.q === undefined ? { key: 'created', direction: 'desc' } : { key: 'relevance', direction: 'desc' };
+  if (query.sort === undefined)
+    return query.q === undefined ? { key: 'created', direction: 'desc' } : { key: 'relevance', direction: 'desc' };
   const descending = query.sort.startsWith('-');
-  return { key: (descending ? query.sort.slice(1) : query.sort) as TicketSortKey, direction: descending ? 'desc' : 'asc' };
+  return {
+    key: (descending ? query.sort.slice(1) : query.sort) as TicketSortKey,
+    direction: descending ? 'desc' : 'asc',
+  };
 }
 
 function filtersOf(tenant: TenantContext, q: TicketListQueryDto): TicketFilters {
-  const assigneeId = q.assignee === undefined ? undefined : q.assignee === 'me' ? tenant.userId : q.assignee === 'none' ? null : q.assignee.toLowerCase();
+  const assigneeId =
+    q.assignee === undefined
+      ? undefined
+      : q.assignee === 'me'
+        ? tenant.userId
+        : q.assignee === 'none'
+          ? null
+          : q.assignee.toLowerCase();
   return {
     status: q.status,
     priority: q.priority,

@@ -21,13 +21,21 @@ export interface SeedTicket {
  * Writes tickets straight into a tenant's database (its own Prisma client, as the app uses it), so
  * list and comment tests control timestamps and states that the API would compute.
  */
-export async function seedTickets(fx: AppFixture, member: FixtureMember, tickets: readonly SeedTicket[]): Promise<Array<{ id: string; number: number; requesterId: string }>> {
+export async function seedTickets(
+  fx: AppFixture,
+  member: FixtureMember,
+  tickets: readonly SeedTicket[],
+): Promise<Array<{ id: string; number: number; requesterId: string }>> {
   return fx.asTenant(member, async (db) => {
     const client = db.client();
     const out: Array<{ id: string; number: number; requesterId: string }> = [];
     for (const t of tickets) {
       const email = (t.requesterEmail ?? `req-${randomUUID().slice(0, 8)}@example.test`).toLowerCase();
-      const contact = await client.contact.upsert({ where: { email }, create: { email, name: email.split('@')[0] }, update: {} });
+      const contact = await client.contact.upsert({
+        where: { email },
+        create: { email, name: email.split('@')[0] },
+        update: {},
+      });
       const row = await client.ticket.create({
         data: {
           subject: t.subject ?? 'A ticket',
@@ -41,11 +49,14 @@ export async function seedTickets(fx: AppFixture, member: FixtureMember, tickets
           resolutionDueAt: t.resolutionDueAt ?? null,
           firstRespondedAt: t.firstRespondedAt ?? null,
           deletedAt: t.deletedAt ?? null,
-          tags: t.tags ? { create: t.tags.map((name) => ({ tag: { connectOrCreate: { where: { name }, create: { name } } } })) } : undefined,
+          tags: t.tags
+            ? { create: t.tags.map((name) => ({ tag: { connectOrCreate: { where: { name }, create: { name } } } })) }
+            : undefined,
         },
       });
       // @updatedAt is set by Prisma on create; a given updatedAt is written afterwards.
-      if (t.updatedAt) await client.$executeRaw`UPDATE tickets SET updated_at = ${t.updatedAt}::timestamptz WHERE id = ${row.id}::uuid`;
+      if (t.updatedAt)
+        await client.$executeRaw`UPDATE tickets SET updated_at = ${t.updatedAt}::timestamptz WHERE id = ${row.id}::uuid`;
       out.push({ id: row.id, number: row.number, requesterId: contact.id });
     }
     return out;
@@ -58,5 +69,7 @@ export function readTicket(fx: AppFixture, member: FixtureMember, id: string) {
 }
 
 export function readEvents(fx: AppFixture, member: FixtureMember, ticketId: string) {
-  return fx.asTenant(member, (db) => db.client().ticketEvent.findMany({ where: { ticketId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }));
+  return fx.asTenant(member, (db) =>
+    db.client().ticketEvent.findMany({ where: { ticketId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+  );
 }

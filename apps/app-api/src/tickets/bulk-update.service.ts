@@ -43,7 +43,9 @@ export class BulkUpdateService {
   async update(auth: AuthContext, dto: BulkUpdateDto): Promise<BulkResultDto> {
     const { changes } = dto;
     if (Object.values(changes).every((v) => v === undefined)) {
-      throw new ValidationProblem([{ field: 'body.changes', code: 'notEmpty', message: 'changes must name at least one change' }]);
+      throw new ValidationProblem([
+        { field: 'body.changes', code: 'notEmpty', message: 'changes must name at least one change' },
+      ]);
     }
     if (changes.assigneeId) await this.ticketsService.assertAssignable(auth, changes.assigneeId);
     const sla = await this.sla.get();
@@ -55,25 +57,41 @@ export class BulkUpdateService {
         const ticket = found.get(ticketId);
         if (!ticket) return { ticketId, ok: false, error: TicketsErrorCode.TicketNotFound };
         try {
-          const plan = planChanges(ticket, { status: changes.status, priority: changes.priority, assigneeId: changes.assigneeId }, now, sla);
+          const plan = planChanges(
+            ticket,
+            { status: changes.status, priority: changes.priority, assigneeId: changes.assigneeId },
+            now,
+            sla,
+          );
           const current = ticket.tags.map((t) => t.tag.name);
           const addTags = [...new Set(changes.addTags ?? [])].filter((n) => !current.includes(n));
-          const removeTags = [...new Set(changes.removeTags ?? [])].filter((n) => current.includes(n) && !addTags.includes(n));
+          const removeTags = [...new Set(changes.removeTags ?? [])].filter(
+            (n) => current.includes(n) && !addTags.includes(n),
+          );
           const events: FieldChange[] = [...plan.events];
           if (addTags.length > 0 || removeTags.length > 0) {
             const next = [...current.filter((n) => !removeTags.includes(n)), ...addTags].sort();
-            events.push({ field: 'tags', fromValue: [...current].sort().join(', ') || null, toValue: next.join(', ') || null });
+            events.push({
+              field: 'tags',
+              fromValue: [...current].sort().join(', ') || null,
+              toValue: next.join(', ') || null,
+            });
           }
           return { ticketId, version: ticket.version, changes: plan.changes, events, addTags, removeTags };
         } catch (error) {
-          if (error instanceof TicketsException) return { ticketId, ok: false, error: error.code, detail: error.problem.detail };
+          if (error instanceof TicketsException)
+            return { ticketId, ok: false, error: error.code, detail: error.problem.detail };
           throw error;
         }
       });
       const failed = outcomes.some((o) => 'ok' in o);
       if (failed) {
         const results = outcomes.map((o) => ('ok' in o ? o : { ticketId: o.ticketId, ok: true }));
-        throw new TicketsException(TicketsErrorCode.BulkFailed, 'At least one ticket refused the changes; none was changed.', { extensions: { results } });
+        throw new TicketsException(
+          TicketsErrorCode.BulkFailed,
+          'At least one ticket refused the changes; none was changed.',
+          { extensions: { results } },
+        );
       }
       try {
         return { results: await this.apply(auth, outcomes as TicketPlan[]) };
@@ -94,10 +112,14 @@ export class BulkUpdateService {
           results.push({ ticketId: plan.ticketId, ok: true, version: plan.version });
           continue;
         }
-        if (!(await this.tickets.updateIfVersion(tx, plan.ticketId, plan.version, plan.changes))) throw new StaleTicket();
+        if (!(await this.tickets.updateIfVersion(tx, plan.ticketId, plan.version, plan.changes)))
+          throw new StaleTicket();
         await this.tickets.addTags(tx, plan.ticketId, plan.addTags);
         await this.tickets.removeTags(tx, plan.ticketId, plan.removeTags);
-        await this.events.recordMany(tx, plan.events.map((e) => ({ ...e, ticketId: plan.ticketId, actorUserId: auth.userId })));
+        await this.events.recordMany(
+          tx,
+          plan.events.map((e) => ({ ...e, ticketId: plan.ticketId, actorUserId: auth.userId })),
+        );
         const assigned = plan.changes.assigneeId ? await this.tickets.findById(plan.ticketId, tx) : null;
         if (assigned) outbox.push(...(await this.notifications.ticketAssigned(tx, auth.userId, assigned)));
         results.push({ ticketId: plan.ticketId, ok: true, version: plan.version + 1 });

@@ -5,7 +5,9 @@ import { idempotencyKeyOf, requestHash } from './idempotency';
 
 describe('requestHash', () => {
   it('ignores the order of keys', () => {
-    expect(requestHash('POST', '/v1/tickets', { a: 1, b: { c: [1, 2], d: 'x' } })).toBe(requestHash('POST', '/v1/tickets', { b: { d: 'x', c: [1, 2] }, a: 1 }));
+    expect(requestHash('POST', '/v1/tickets', { a: 1, b: { c: [1, 2], d: 'x' } })).toBe(
+      requestHash('POST', '/v1/tickets', { b: { d: 'x', c: [1, 2] }, a: 1 }),
+    );
   });
 
   it('differs for another body or route', () => {
@@ -22,6 +24,7 @@ describe('idempotencyKeyOf', () => {
   });
 
   it('refuses an empty, too long or non-ASCII key', () => {
-    for (const bad of ['', 'x'.repeat(256), 'clé', 'a b']) expect(() => idempotencyKeyOf(bad)).toThrow(ValidationProblem);
+    for (const bad of ['', 'x'.repeat(256), 'clé', 'a b'])
+      expect(() => idempotencyKeyOf(bad)).toThrow(ValidationProblem);
   });
 });

@@ -13,7 +13,13 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 export function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
-    throw new ValidationProblem([{ field: 'headers.idempotency-key', code: 'isIdempotencyKey', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }]);
+    throw new ValidationProblem([
+      {
+        field: 'headers.idempotency-key',
+        code: 'isIdempotencyKey',
+        message: 'Idempotency-Key must be 1 to 255 visible ASCII characters',
+      },
+    ]);
   }
   return header;
 }
@@ -22,7 +28,9 @@ export function idempotencyKeyOf(header: string | string[] | undefined): string 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -30,5 +38,7 @@ function canonicalJson(value: unknown): string {
 
 /** SHA-256 of method, route and (validated) body: a key sent again with another request is refused. */
 export function requestHash(method: string, route: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${route}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${route}\n${canonicalJson(body)}`)
+    .digest('hex');
 }

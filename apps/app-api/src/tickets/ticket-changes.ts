@@ -26,7 +26,10 @@ export interface ChangePlan {
   readonly events: FieldChange[];
 }
 
-type Current = Pick<Ticket, 'subject' | 'description' | 'status' | 'priority' | 'type' | 'assigneeId' | 'createdAt' | 'solvedAt'>;
+type Current = Pick<
+  Ticket,
+  'subject' | 'description' | 'status' | 'priority' | 'type' | 'assigneeId' | 'createdAt' | 'solvedAt'
+>;
 
 const SIMPLE_FIELDS = ['subject', 'description', 'priority', 'type', 'assigneeId'] as const;
 
@@ -59,6 +62,7 @@ export function planChanges(current: Current, input: TicketChangeInput, now: Dat
     else if (current.solvedAt) changes.solvedAt = null;
   }
 
-  if (changes.priority !== undefined) Object.assign(changes, dueTimes(sla, changes.priority as TicketPriority, current.createdAt));
+  if (changes.priority !== undefined)
+    Object.assign(changes, dueTimes(sla, changes.priority as TicketPriority, current.createdAt));
   return { changes: changes as TicketChanges, events };
 }

@@ -29,7 +29,9 @@ export class TicketEventsRepository {
 
   /** Oldest first, and in the order written within one change. The caller checks that the ticket is visible (not trashed) first. */
   list(ticketId: string): Promise<TicketEvent[]> {
-    return this.db.client().ticketEvent.findMany({ where: { ticketId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return this.db
+      .client()
+      .ticketEvent.findMany({ where: { ticketId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   }
 }
 

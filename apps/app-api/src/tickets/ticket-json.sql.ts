@@ -8,13 +8,20 @@ import { join, raw, type Sql, sqltag as sql } from '@prisma/client/runtime/clien
  */
 
 /** `Date.prototype.toJSON()` of a timestamptz(3), 2026-12-03T07:37:44.510Z; null stays null. */
-export const isoInstant = (column: Sql): Sql => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const isoInstant = (column: Sql): Sql =>
+  sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** A compact JSON array (never null) of `element` over the rows of `from`, ordered. */
-export const jsonArray = (element: Sql, from: Sql, order: Sql): Sql => sql`coalesce((SELECT array_to_json(array_agg(${element} ORDER BY ${order})) FROM ${from}), '[]'::json)`;
+export const jsonArray = (element: Sql, from: Sql, order: Sql): Sql =>
+  sql`coalesce((SELECT array_to_json(array_agg(${element} ORDER BY ${order})) FROM ${from}), '[]'::json)`;
 
 /** Tag names of ticket `t`, in JavaScript's sort() order (code points: COLLATE "C"). */
-const tagsOf = (t: Sql): Sql => jsonArray(sql`g.name`, sql`ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = ${t}.id`, sql`g.name COLLATE "C"`);
+const tagsOf = (t: Sql): Sql =>
+  jsonArray(
+    sql`g.name`,
+    sql`ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = ${t}.id`,
+    sql`g.name COLLATE "C"`,
+  );
 
 export interface TicketJsonOptions {
   /** TicketDto has it; the summaries of lists (TicketSummaryDto) do not. */

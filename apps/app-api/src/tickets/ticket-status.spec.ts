@@ -45,7 +45,11 @@ describe('assertTransition', () => {
     try {
       sut();
     } catch (error) {
-      expect((error as TicketsException).problem).toMatchObject({ status: 422, code: 'invalid_transition', extensions: { from: CLOSED, to: OPEN, allowed: [] } });
+      expect((error as TicketsException).problem).toMatchObject({
+        status: 422,
+        code: 'invalid_transition',
+        extensions: { from: CLOSED, to: OPEN, allowed: [] },
+      });
     }
   });
 });
@@ -53,12 +57,24 @@ describe('assertTransition', () => {
 describe('planChanges', () => {
   const createdAt = new Date('2026-01-01T00:00:00.000Z');
   const now = new Date('2026-01-02T00:00:00.000Z');
-  const ticket = { subject: 'S', description: 'D', status: NEW, priority: TicketPriority.NORMAL, type: TicketType.QUESTION, assigneeId: null, createdAt, solvedAt: null };
+  const ticket = {
+    subject: 'S',
+    description: 'D',
+    status: NEW,
+    priority: TicketPriority.NORMAL,
+    type: TicketType.QUESTION,
+    assigneeId: null,
+    createdAt,
+    solvedAt: null,
+  };
 
   it('records one event per changed field and none for unchanged ones', () => {
     const sut = planChanges(ticket, { subject: 'S2', description: 'D', type: TicketType.TASK }, now, DEFAULT_SLA);
     expect(sut.changes).toEqual({ subject: 'S2', type: TicketType.TASK });
-    expect(sut.events).toEqual([{ field: 'subject', fromValue: 'S', toValue: 'S2' }, { field: 'type', fromValue: 'QUESTION', toValue: 'TASK' }]);
+    expect(sut.events).toEqual([
+      { field: 'subject', fromValue: 'S', toValue: 'S2' },
+      { field: 'type', fromValue: 'QUESTION', toValue: 'TASK' },
+    ]);
   });
 
   it('opens a NEW ticket when it gets an assignee', () => {
@@ -68,14 +84,25 @@ describe('planChanges', () => {
   });
 
   it('sets solvedAt on SOLVED, clears it on reopening, sets closedAt on CLOSED', () => {
-    expect(planChanges(ticket, { status: SOLVED }, now, DEFAULT_SLA).changes).toMatchObject({ status: SOLVED, solvedAt: now });
+    expect(planChanges(ticket, { status: SOLVED }, now, DEFAULT_SLA).changes).toMatchObject({
+      status: SOLVED,
+      solvedAt: now,
+    });
     const solved = { ...ticket, status: SOLVED, solvedAt: now };
-    expect(planChanges(solved, { status: OPEN }, now, DEFAULT_SLA).changes).toMatchObject({ status: OPEN, solvedAt: null });
-    expect(planChanges(solved, { status: CLOSED }, now, DEFAULT_SLA).changes).toMatchObject({ status: CLOSED, closedAt: now });
+    expect(planChanges(solved, { status: OPEN }, now, DEFAULT_SLA).changes).toMatchObject({
+      status: OPEN,
+      solvedAt: null,
+    });
+    expect(planChanges(solved, { status: CLOSED }, now, DEFAULT_SLA).changes).toMatchObject({
+      status: CLOSED,
+      closedAt: now,
+    });
   });
 
   it('refuses a forbidden transition', () => {
-    expect(() => planChanges({ ...ticket, status: CLOSED }, { status: OPEN }, now, DEFAULT_SLA)).toThrow(TicketsException);
+    expect(() => planChanges({ ...ticket, status: CLOSED }, { status: OPEN }, now, DEFAULT_SLA)).toThrow(
+      TicketsException,
+    );
   });
 
   it('recomputes the due times from the creation time on a new priority', () => {

@@ -23,6 +23,10 @@ export function canTransition(from: TicketStatus, to: TicketStatus): boolean {
 export function assertTransition(from: TicketStatus, to: TicketStatus): void {
   if (!canTransition(from, to)) {
     const allowed = TICKET_TRANSITIONS[from];
-    throw new TicketsException(TicketsErrorCode.InvalidTransition, `A ${from} ticket cannot become ${to}; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'none (final)'}.`, { extensions: { from, to, allowed } });
+    throw new TicketsException(
+      TicketsErrorCode.InvalidTransition,
+      `A ${from} ticket cannot become ${to}; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'none (final)'}.`,
+      { extensions: { from, to, allowed } },
+    );
   }
 }

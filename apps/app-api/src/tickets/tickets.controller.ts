@@ -1,13 +1,46 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiGoneResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse,
-  ApiOperation, ApiPreconditionFailedResponse, ApiResponse, ApiTags, ApiUnprocessableEntityResponse,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiGoneResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthContext, CurrentAuth, Roles } from '@helpdeskly/auth';
 import { BulkResultDto, BulkUpdateDto } from './dto/bulk.dto';
 import { type JsonText, JsonTextResponse } from '@helpdeskly/http';
-import { CreateTicketDto, TicketDto, TicketIncludeQueryDto, TicketNumberParamsDto, TicketParamsDto, TicketWithCommentsDto, UpdateTicketDto } from './dto/ticket.dto';
+import {
+  CreateTicketDto,
+  TicketDto,
+  TicketIncludeQueryDto,
+  TicketNumberParamsDto,
+  TicketParamsDto,
+  TicketWithCommentsDto,
+  UpdateTicketDto,
+} from './dto/ticket.dto';
 import { TicketEventListDto } from './dto/ticket-event.dto';
 import { BulkUpdateService } from './bulk-update.service';
 import { etagOf } from './etag';
@@ -25,19 +58,41 @@ const withEtag = (reply: FastifyReply, ticket: TicketDto): TicketDto => {
 @ApiBearerAuth()
 @Controller('tickets')
 export class TicketsController {
-  constructor(private readonly tickets: TicketsService, private readonly bulk: BulkUpdateService, private readonly trash: TrashService) {}
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly bulk: BulkUpdateService,
+    private readonly trash: TrashService,
+  ) {}
 
   @Post()
   @ApiOperation({
     summary: 'Create a ticket',
-    description: 'The requester is an existing contact (requesterId) or an email (created as a contact when new). The ticket is NEW, or OPEN when created with an assignee; its due times come from the SLA targets of its priority. With `Idempotency-Key`, a retry with the same body (within 24 h, by the same user) answers the first response and creates nothing.',
+    description:
+      'The requester is an existing contact (requesterId) or an email (created as a contact when new). The ticket is NEW, or OPEN when created with an assignee; its due times come from the SLA targets of its priority. With `Idempotency-Key`, a retry with the same body (within 24 h, by the same user) answers the first response and creates nothing.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1 to 255 visible ASCII characters, unique per intended ticket' })
-  @ApiCreatedResponse({ type: TicketDto, description: 'Created (or the replay of the first answer to this Idempotency-Key, with `Idempotent-Replayed: true`)' })
-  @ApiConflictResponse({ description: '`idempotency_key_in_progress`: the first request with this key is still running' })
-  @ApiUnprocessableEntityResponse({ description: '`assignee_not_member`, `requester_not_found`, `idempotency_key_reused`' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1 to 255 visible ASCII characters, unique per intended ticket',
+  })
+  @ApiCreatedResponse({
+    type: TicketDto,
+    description:
+      'Created (or the replay of the first answer to this Idempotency-Key, with `Idempotent-Replayed: true`)',
+  })
+  @ApiConflictResponse({
+    description: '`idempotency_key_in_progress`: the first request with this key is still running',
+  })
+  @ApiUnprocessableEntityResponse({
+    description: '`assignee_not_member`, `requester_not_found`, `idempotency_key_reused`',
+  })
   @JsonTextResponse()
-  async create(@CurrentAuth() auth: AuthContext, @Body() dto: CreateTicketDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonText<TicketDto>> {
+  async create(
+    @CurrentAuth() auth: AuthContext,
+    @Body() dto: CreateTicketDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JsonText<TicketDto>> {
     const result = await this.tickets.create(auth, dto, idempotencyKeyOf(key));
     reply.status(result.status).header('etag', etagOf(result.version));
     if (result.replayed) reply.header('idempotent-replayed', 'true');
@@ -46,7 +101,11 @@ export class TicketsController {
 
   @Post('bulk')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Change up to 100 tickets at once', description: 'All or nothing: when one ticket refuses (not found, invalid transition), none is changed and the 422 lists each ticket\'s result.' })
+  @ApiOperation({
+    summary: 'Change up to 100 tickets at once',
+    description:
+      "All or nothing: when one ticket refuses (not found, invalid transition), none is changed and the 422 lists each ticket's result.",
+  })
   @ApiOkResponse({ type: BulkResultDto })
   @ApiUnprocessableEntityResponse({ description: '`bulk_failed` (with `results`), `assignee_not_member`' })
   @ApiConflictResponse({ description: '`concurrent_update`: the tickets kept changing meanwhile' })
@@ -58,16 +117,27 @@ export class TicketsController {
   @ApiOperation({ summary: 'A ticket by its number' })
   @ApiOkResponse({ type: TicketDto, headers: { ETag: { description: 'W/"<version>"' } } })
   @ApiNotFoundResponse({ description: '`ticket_not_found` (also for a ticket in the trash)' })
-  async getByNumber(@Param() params: TicketNumberParamsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketDto> {
+  async getByNumber(
+    @Param() params: TicketNumberParamsDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TicketDto> {
     return withEtag(reply, await this.tickets.getByNumber(params.number));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A ticket', description: 'With `include=comments`, also the first page of its comments (oldest first, 50), so a client opening a ticket needs one request.' })
+  @ApiOperation({
+    summary: 'A ticket',
+    description:
+      'With `include=comments`, also the first page of its comments (oldest first, 50), so a client opening a ticket needs one request.',
+  })
   @ApiOkResponse({ type: TicketWithCommentsDto, headers: { ETag: { description: 'W/"<version>"' } } })
   @ApiNotFoundResponse({ description: '`ticket_not_found` (also for a ticket in the trash)' })
   @JsonTextResponse()
-  async get(@Param() params: TicketParamsDto, @Query() query: TicketIncludeQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonText<TicketWithCommentsDto>> {
+  async get(
+    @Param() params: TicketParamsDto,
+    @Query() query: TicketIncludeQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JsonText<TicketWithCommentsDto>> {
     const { json, version } = await this.tickets.get(params.id, query.include);
     reply.header('etag', etagOf(version));
     return json;
@@ -76,20 +146,32 @@ export class TicketsController {
   @Patch(':id')
   @ApiOperation({
     summary: 'Change a ticket',
-    description: 'Conditional on `If-Match` (the ETag of the version you changed). Status transitions: NEW → OPEN, PENDING, ON_HOLD, SOLVED; OPEN, PENDING, ON_HOLD → each other or SOLVED; SOLVED → OPEN or CLOSED; CLOSED is final. A NEW ticket given an assignee becomes OPEN. One event per changed field.',
+    description:
+      'Conditional on `If-Match` (the ETag of the version you changed). Status transitions: NEW → OPEN, PENDING, ON_HOLD, SOLVED; OPEN, PENDING, ON_HOLD → each other or SOLVED; SOLVED → OPEN or CLOSED; CLOSED is final. A NEW ticket given an assignee becomes OPEN. One event per changed field.',
   })
   @ApiHeader({ name: 'If-Match', required: true, description: 'W/"<version>", from the ETag of the ticket' })
   @ApiOkResponse({ type: TicketDto, headers: { ETag: { description: 'W/"<version>"' } } })
   @ApiNotFoundResponse({ description: '`ticket_not_found`' })
-  @ApiPreconditionFailedResponse({ description: '`version_mismatch`: changed meanwhile (the current ETag is in the answer)' })
+  @ApiPreconditionFailedResponse({
+    description: '`version_mismatch`: changed meanwhile (the current ETag is in the answer)',
+  })
   @ApiResponse({ status: 428, description: '`precondition_required`: no If-Match' })
   @ApiUnprocessableEntityResponse({ description: '`invalid_transition`, `assignee_not_member`' })
-  async update(@CurrentAuth() auth: AuthContext, @Param() params: TicketParamsDto, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateTicketDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketDto> {
+  async update(
+    @CurrentAuth() auth: AuthContext,
+    @Param() params: TicketParamsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateTicketDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TicketDto> {
     return withEtag(reply, await this.tickets.update(auth, params.id, ifMatch, dto));
   }
 
   @Get(':id/events')
-  @ApiOperation({ summary: "A ticket's history", description: 'Who changed which field from what to what, and when; oldest first.' })
+  @ApiOperation({
+    summary: "A ticket's history",
+    description: 'Who changed which field from what to what, and when; oldest first.',
+  })
   @ApiOkResponse({ type: TicketEventListDto })
   @ApiNotFoundResponse({ description: '`ticket_not_found`' })
   events(@Param() params: TicketParamsDto): Promise<TicketEventListDto> {
@@ -99,7 +181,10 @@ export class TicketsController {
   @Delete(':id')
   @Roles('OWNER', 'ADMIN')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Move a ticket to the trash', description: 'Restorable for 30 days; until then it is 404 for every other route.' })
+  @ApiOperation({
+    summary: 'Move a ticket to the trash',
+    description: 'Restorable for 30 days; until then it is 404 for every other route.',
+  })
   @ApiNoContentResponse({ description: 'In the trash' })
   @ApiForbiddenResponse({ description: '`insufficient_role`' })
   @ApiNotFoundResponse({ description: '`ticket_not_found`' })
@@ -115,7 +200,11 @@ export class TicketsController {
   @ApiForbiddenResponse({ description: '`insufficient_role`' })
   @ApiNotFoundResponse({ description: '`not_in_trash`' })
   @ApiGoneResponse({ description: '`restore_expired`' })
-  async restore(@CurrentAuth() auth: AuthContext, @Param() params: TicketParamsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketDto> {
+  async restore(
+    @CurrentAuth() auth: AuthContext,
+    @Param() params: TicketParamsDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TicketDto> {
     return withEtag(reply, await this.trash.restore(auth, params.id));
   }
 }

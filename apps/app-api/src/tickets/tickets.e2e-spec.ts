@@ -8,7 +8,11 @@ const MINUTE = 60_000;
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 const expectProblem = (res: HttpResult, status: number, code?: string) => {
-  expect({ status: res.status, problem: res.headers.get('content-type')?.startsWith('application/problem+json'), ...(code ? { code: res.body.code } : {}) }).toEqual({ status, problem: true, ...(code ? { code } : {}) });
+  expect({
+    status: res.status,
+    problem: res.headers.get('content-type')?.startsWith('application/problem+json'),
+    ...(code ? { code: res.body.code } : {}),
+  }).toEqual({ status, problem: true, ...(code ? { code } : {}) });
 };
 
 describe('TicketsController (e2e)', () => {
@@ -33,27 +37,76 @@ describe('TicketsController (e2e)', () => {
   after(() => fx?.close());
 
   const create = (body: object = {}, token = agent.token, headers?: Record<string, string>) =>
-    fx.request('POST', '/v1/tickets', { token, headers, body: { subject: `Ticket ${++seq}`, description: 'It broke.', requester: { email: 'customer@example.com' }, ...body } });
+    fx.request('POST', '/v1/tickets', {
+      token,
+      headers,
+      body: {
+        subject: `Ticket ${++seq}`,
+        description: 'It broke.',
+        requester: { email: 'customer@example.com' },
+        ...body,
+      },
+    });
   const patch = (id: string, version: number | undefined, body: object, token = agent.token) =>
-    fx.request('PATCH', `/v1/tickets/${id}`, { token, body, headers: version === undefined ? {} : { 'if-match': `W/"${version}"` } });
+    fx.request('PATCH', `/v1/tickets/${id}`, {
+      token,
+      body,
+      headers: version === undefined ? {} : { 'if-match': `W/"${version}"` },
+    });
   const get = (id: string, token = agent.token) => fx.request('GET', `/v1/tickets/${id}`, { token });
-  const events = async (id: string) => (await fx.request('GET', `/v1/tickets/${id}/events`, { token: agent.token })).body.items as { field: string; fromValue: string | null; toValue: string | null; actorUserId: string }[];
+  const events = async (id: string) =>
+    (await fx.request('GET', `/v1/tickets/${id}/events`, { token: agent.token })).body.items as {
+      field: string;
+      fromValue: string | null;
+      toValue: string | null;
+      actorUserId: string;
+    }[];
 
   describe('create', () => {
     it('creates a NEW ticket, its requester, tags, due times from the SLA and its events', async () => {
-      const res = await create({ subject: 'Printer on fire', priority: 'URGENT', type: 'INCIDENT', requester: { email: 'New.Person@Example.com', name: 'New Person' }, tags: ['Billing', ' vip ', 'billing'] });
+      const res = await create({
+        subject: 'Printer on fire',
+        priority: 'URGENT',
+        type: 'INCIDENT',
+        requester: { email: 'New.Person@Example.com', name: 'New Person' },
+        tags: ['Billing', ' vip ', 'billing'],
+      });
       expect(res.status).toBe(201);
       const t = res.body;
-      expect(t).toMatchObject({ subject: 'Printer on fire', status: 'NEW', priority: 'URGENT', type: 'INCIDENT', assigneeId: null, createdById: agent.user.id, version: 1, tags: ['billing', 'vip'] });
+      expect(t).toMatchObject({
+        subject: 'Printer on fire',
+        status: 'NEW',
+        priority: 'URGENT',
+        type: 'INCIDENT',
+        assigneeId: null,
+        createdById: agent.user.id,
+        version: 1,
+        tags: ['billing', 'vip'],
+      });
       expect(t.requester).toMatchObject({ name: 'New Person', email: 'new.person@example.com' });
       expect(res.headers.get('etag')).toBe('W/"1"');
-      expect(Date.parse(t.firstResponseDueAt) - Date.parse(t.createdAt)).toBe(DEFAULT_SLA.URGENT.firstResponseMinutes * MINUTE);
-      expect(Date.parse(t.resolutionDueAt) - Date.parse(t.createdAt)).toBe(DEFAULT_SLA.URGENT.resolutionMinutes * MINUTE);
+      expect(Date.parse(t.firstResponseDueAt) - Date.parse(t.createdAt)).toBe(
+        DEFAULT_SLA.URGENT.firstResponseMinutes * MINUTE,
+      );
+      expect(Date.parse(t.resolutionDueAt) - Date.parse(t.createdAt)).toBe(
+        DEFAULT_SLA.URGENT.resolutionMinutes * MINUTE,
+      );
       const contact = await fx.request('GET', `/v1/contacts/${t.requesterId}`, { token: agent.token });
       expect(contact.body.email).toBe('new.person@example.com');
       const history = await events(t.id);
-      expect(history.map((e) => e.field)).toEqual(['created', 'subject', 'status', 'priority', 'type', 'requesterId', 'tags']);
-      expect(history.find((e) => e.field === 'created')).toMatchObject({ toValue: `#${t.number}`, actorUserId: agent.user.id });
+      expect(history.map((e) => e.field)).toEqual([
+        'created',
+        'subject',
+        'status',
+        'priority',
+        'type',
+        'requesterId',
+        'tags',
+      ]);
+      expect(history.find((e) => e.field === 'created')).toMatchObject({
+        toValue: `#${t.number}`,
+        actorUserId: agent.user.id,
+      });
       expect(history.find((e) => e.field === 'tags')?.toValue).toBe('billing, vip');
     });
 
@@ -82,7 +135,11 @@ describe('TicketsController (e2e)', () => {
     it('gives concurrent creates by one new requester with the same new tags one contact and every tag', async () => {
       const email = `racer-${Date.now()}@example.com`;
       const tag = `race-${Date.now()}`;
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => create({ requester: { email, name: `Racer ${i}` }, tags: [tag, 'shared-race'] })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          create({ requester: { email, name: `Racer ${i}` }, tags: [tag, 'shared-race'] }),
+        ),
+      );
       expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
       expect(new Set(results.map((r) => r.body.requesterId)).size).toBe(1);
       for (const r of results) expect(r.body.tags).toEqual([tag, 'shared-race'].sort());
@@ -99,12 +156,15 @@ describe('TicketsController (e2e)', () => {
     const countFor = async (email: string) => {
       const contacts = await fx.request('GET', `/v1/contacts?q=${encodeURIComponent(email)}`, { token: agent.token });
       if (contacts.body.items.length === 0) return 0;
-      return (await fx.request('GET', `/v1/contacts/${contacts.body.items[0].id}/tickets`, { token: agent.token })).body.items.length as number;
+      return (await fx.request('GET', `/v1/contacts/${contacts.body.items[0].id}/tickets`, { token: agent.token })).body
+        .items.length as number;
     };
 
     it('creates one ticket for five concurrent retries, and every answer is the same', async () => {
       const body = { subject: 'Once only', requester: { email: 'idem-1@example.com' } };
-      const results = await Promise.all(Array.from({ length: 5 }, () => create(body, agent.token, { 'idempotency-key': 'key-concurrent-1' })));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => create(body, agent.token, { 'idempotency-key': 'key-concurrent-1' })),
+      );
       expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
       expect(new Set(results.map((r) => JSON.stringify(r.body))).size).toBe(1);
       expect(results.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(4);
@@ -118,9 +178,23 @@ describe('TicketsController (e2e)', () => {
     });
 
     it('refuses the same key with another body (422), and keeps keys per user', async () => {
-      expect((await create({ subject: 'A', requester: { email: 'idem-2@example.com' } }, agent.token, { 'idempotency-key': 'key-2' })).status).toBe(201);
-      expectProblem(await create({ subject: 'B', requester: { email: 'idem-2@example.com' } }, agent.token, { 'idempotency-key': 'key-2' }), 422, 'idempotency_key_reused');
-      const other = await create({ subject: 'A', requester: { email: 'idem-2@example.com' } }, agent2.token, { 'idempotency-key': 'key-2' });
+      expect(
+        (
+          await create({ subject: 'A', requester: { email: 'idem-2@example.com' } }, agent.token, {
+            'idempotency-key': 'key-2',
+          })
+        ).status,
+      ).toBe(201);
+      expectProblem(
+        await create({ subject: 'B', requester: { email: 'idem-2@example.com' } }, agent.token, {
+          'idempotency-key': 'key-2',
+        }),
+        422,
+        'idempotency_key_reused',
+      );
+      const other = await create({ subject: 'A', requester: { email: 'idem-2@example.com' } }, agent2.token, {
+        'idempotency-key': 'key-2',
+      });
       expect(other.status).toBe(201);
       expect(other.headers.get('idempotent-replayed')).toBeNull();
       expect(await countFor('idem-2@example.com')).toBe(2);
@@ -129,7 +203,11 @@ describe('TicketsController (e2e)', () => {
     it('forgets a key after it expires', async () => {
       const body = { subject: 'Expiring', requester: { email: 'idem-3@example.com' } };
       const first = await create(body, agent.token, { 'idempotency-key': 'key-3' });
-      await fx.asTenant(agent, (db) => db.client().idempotencyKey.updateMany({ where: { key: 'key-3' }, data: { expiresAt: new Date(Date.now() - 1000) } }));
+      await fx.asTenant(agent, (db) =>
+        db
+          .client()
+          .idempotencyKey.updateMany({ where: { key: 'key-3' }, data: { expiresAt: new Date(Date.now() - 1000) } }),
+      );
       const second = await create(body, agent.token, { 'idempotency-key': 'key-3' });
       expect(second.status).toBe(201);
       expect(second.body.id).not.toBe(first.body.id);
@@ -138,8 +216,22 @@ describe('TicketsController (e2e)', () => {
     it('does not keep a key whose request failed', async () => {
       const body = { requester: { email: 'idem-4@example.com' }, assigneeId: stranger.user.id };
       expectProblem(await create(body, agent.token, { 'idempotency-key': 'key-4' }), 422, 'assignee_not_member');
-      expectProblem(await create({ ...body, requester: undefined, requesterId: UNKNOWN_ID, assigneeId: undefined }, agent.token, { 'idempotency-key': 'key-5' }), 422, 'requester_not_found');
-      expect((await create({ ...body, assigneeId: undefined, requester: undefined, requesterId: (await create()).body.requesterId }, agent.token, { 'idempotency-key': 'key-5' })).status).toBe(201);
+      expectProblem(
+        await create({ ...body, requester: undefined, requesterId: UNKNOWN_ID, assigneeId: undefined }, agent.token, {
+          'idempotency-key': 'key-5',
+        }),
+        422,
+        'requester_not_found',
+      );
+      expect(
+        (
+          await create(
+            { ...body, assigneeId: undefined, requester: undefined, requesterId: (await create()).body.requesterId },
+            agent.token,
+            { 'idempotency-key': 'key-5' },
+          )
+        ).status,
+      ).toBe(201);
     });
 
     it('answers 409 idempotency_key_in_progress when the first request holds the key too long', async () => {
@@ -148,18 +240,33 @@ describe('TicketsController (e2e)', () => {
       const held = new Promise<void>((resolve) => (release = resolve));
       const lockTaken = new Promise<void>((resolve) => (taken = resolve));
       // Another transaction holds the key (uncommitted), as a slow first request would.
-      const holder = fx.asTenant(agent, (db) => db.client().$transaction(async (tx) => {
-        await tx.$executeRaw`INSERT INTO idempotency_keys (user_id, key, request_hash, expires_at) VALUES (${agent.user.id}::uuid, 'key-held', 'x', now() + interval '1 hour')`;
-        taken();
-        await held;
-        throw new Error('roll back');
-      }, { timeout: 60_000 })).catch(() => undefined);
+      const holder = fx
+        .asTenant(agent, (db) =>
+          db.client().$transaction(
+            async (tx) => {
+              await tx.$executeRaw`INSERT INTO idempotency_keys (user_id, key, request_hash, expires_at) VALUES (${agent.user.id}::uuid, 'key-held', 'x', now() + interval '1 hour')`;
+              taken();
+              await held;
+              throw new Error('roll back');
+            },
+            { timeout: 60_000 },
+          ),
+        )
+        .catch(() => undefined);
       await lockTaken;
-      const res = await create({ requester: { email: 'idem-held@example.com' } }, agent.token, { 'idempotency-key': 'key-held' });
+      const res = await create({ requester: { email: 'idem-held@example.com' } }, agent.token, {
+        'idempotency-key': 'key-held',
+      });
       release();
       await holder;
       expectProblem(res, 409, 'idempotency_key_in_progress');
-      expect((await create({ requester: { email: 'idem-held@example.com' } }, agent.token, { 'idempotency-key': 'key-held' })).status).toBe(201);
+      expect(
+        (
+          await create({ requester: { email: 'idem-held@example.com' } }, agent.token, {
+            'idempotency-key': 'key-held',
+          })
+        ).status,
+      ).toBe(201);
     });
 
     it('refuses a malformed key', async () => {
@@ -178,7 +285,11 @@ describe('TicketsController (e2e)', () => {
       expect(byNumber.body).toEqual(t);
       expect(byNumber.headers.get('etag')).toBe('W/"1"');
       expectProblem(await get(UNKNOWN_ID), 404, 'ticket_not_found');
-      expectProblem(await fx.request('GET', '/v1/tickets/number/999999', { token: agent.token }), 404, 'ticket_not_found');
+      expectProblem(
+        await fx.request('GET', '/v1/tickets/number/999999', { token: agent.token }),
+        404,
+        'ticket_not_found',
+      );
       expect(byId.headers.get('content-type')).toBe('application/json; charset=utf-8');
     });
 
@@ -189,7 +300,10 @@ describe('TicketsController (e2e)', () => {
       expect(bare.body).toEqual({ ...t, comments: { items: [], nextCursor: null } });
       for (let i = 0; i < 52; i++) {
         const body = i === 0 ? 'First <b>reply</b> "quoted" \u00e9\u{1F600}' : `Reply ${i}`;
-        const posted = await fx.request('POST', `/v1/tickets/${t.id}/comments`, { token: agent.token, body: { body, visibility: i % 2 ? 'INTERNAL' : 'PUBLIC' } });
+        const posted = await fx.request('POST', `/v1/tickets/${t.id}/comments`, {
+          token: agent.token,
+          body: { body, visibility: i % 2 ? 'INTERNAL' : 'PUBLIC' },
+        });
         expect(posted.status).toBe(201);
       }
       const [withComments, comments, ticket] = await Promise.all([
@@ -203,11 +317,23 @@ describe('TicketsController (e2e)', () => {
       expect(withComments.body.comments.items).toHaveLength(50);
       expect(withComments.body.comments.items[0].body).toBe('First <b>reply</b> "quoted" \u00e9\u{1F600}');
       expect(withComments.body.comments.nextCursor).toBe(withComments.body.comments.items[49].id);
-      const rest = await fx.request('GET', `/v1/tickets/${t.id}/comments?cursor=${withComments.body.comments.nextCursor}`, { token: agent.token });
+      const rest = await fx.request(
+        'GET',
+        `/v1/tickets/${t.id}/comments?cursor=${withComments.body.comments.nextCursor}`,
+        { token: agent.token },
+      );
       expect(rest.body.items.map((c: { body: string }) => c.body)).toEqual(['Reply 50', 'Reply 51']);
 
-      expectProblem(await fx.request('GET', `/v1/tickets/${t.id}?include=events`, { token: agent.token }), 400, 'validation_failed');
-      expectProblem(await fx.request('GET', `/v1/tickets/${t.id}?include=comments`, { token: stranger.token }), 404, 'ticket_not_found');
+      expectProblem(
+        await fx.request('GET', `/v1/tickets/${t.id}?include=events`, { token: agent.token }),
+        400,
+        'validation_failed',
+      );
+      expectProblem(
+        await fx.request('GET', `/v1/tickets/${t.id}?include=comments`, { token: stranger.token }),
+        404,
+        'ticket_not_found',
+      );
     });
   });
 
@@ -227,23 +353,44 @@ describe('TicketsController (e2e)', () => {
 
     it('lets one of two concurrent updates of the same version win', async () => {
       const { body: t } = await create();
-      const results = await Promise.all([patch(t.id, 1, { subject: 'A' }), patch(t.id, 1, { subject: 'B' }), patch(t.id, 1, { subject: 'C' })]);
+      const results = await Promise.all([
+        patch(t.id, 1, { subject: 'A' }),
+        patch(t.id, 1, { subject: 'B' }),
+        patch(t.id, 1, { subject: 'C' }),
+      ]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 412, 412]);
       expect((await get(t.id)).body.version).toBe(2);
     });
 
     it('writes one event per changed field, with who, from and to', async () => {
       const { body: t } = await create({ priority: 'LOW' });
-      const res = await patch(t.id, 1, { subject: t.subject, description: 'New description', priority: 'HIGH', assigneeId: agent2.user.id });
+      const res = await patch(t.id, 1, {
+        subject: t.subject,
+        description: 'New description',
+        priority: 'HIGH',
+        assigneeId: agent2.user.id,
+      });
       expect(res.body).toMatchObject({ status: 'OPEN', priority: 'HIGH', assigneeId: agent2.user.id, version: 2 });
       const changes = (await events(t.id)).slice(-4);
       expect(changes).toEqual([
-        expect.objectContaining({ field: 'description', fromValue: 'It broke.', toValue: 'New description', actorUserId: agent.user.id }),
+        expect.objectContaining({
+          field: 'description',
+          fromValue: 'It broke.',
+          toValue: 'New description',
+          actorUserId: agent.user.id,
+        }),
         expect.objectContaining({ field: 'priority', fromValue: 'LOW', toValue: 'HIGH', actorUserId: agent.user.id }),
-        expect.objectContaining({ field: 'assigneeId', fromValue: null, toValue: agent2.user.id, actorUserId: agent.user.id }),
+        expect.objectContaining({
+          field: 'assigneeId',
+          fromValue: null,
+          toValue: agent2.user.id,
+          actorUserId: agent.user.id,
+        }),
         expect.objectContaining({ field: 'status', fromValue: 'NEW', toValue: 'OPEN', actorUserId: agent.user.id }),
       ]);
-      expect(Date.parse(res.body.resolutionDueAt) - Date.parse(res.body.createdAt)).toBe(DEFAULT_SLA.HIGH.resolutionMinutes * MINUTE);
+      expect(Date.parse(res.body.resolutionDueAt) - Date.parse(res.body.createdAt)).toBe(
+        DEFAULT_SLA.HIGH.resolutionMinutes * MINUTE,
+      );
       const unassigned = await patch(t.id, 2, { assigneeId: null });
       expect(unassigned.body).toMatchObject({ assigneeId: null, status: 'OPEN', version: 3 });
     });
@@ -268,7 +415,9 @@ describe('TicketsController (e2e)', () => {
       const final = await patch(t.id, 5, { status: 'OPEN' });
       expectProblem(final, 422, 'invalid_transition');
       expect(final.body).toMatchObject({ from: 'CLOSED', to: 'OPEN', allowed: [] });
-      expect((await events(t.id)).filter((e) => e.field === 'status').map((e) => `${e.fromValue}>${e.toValue}`)).toEqual(['null>NEW', 'NEW>SOLVED', 'SOLVED>OPEN', 'OPEN>SOLVED', 'SOLVED>CLOSED']);
+      expect(
+        (await events(t.id)).filter((e) => e.field === 'status').map((e) => `${e.fromValue}>${e.toValue}`),
+      ).toEqual(['null>NEW', 'NEW>SOLVED', 'SOLVED>OPEN', 'OPEN>SOLVED', 'SOLVED>CLOSED']);
     });
 
     it('refuses an assignee who is not a member of the tenant', async () => {
@@ -281,14 +430,28 @@ describe('TicketsController (e2e)', () => {
   describe('trash', () => {
     it('lets only an OWNER or ADMIN delete, and hides a trashed ticket', async () => {
       const { body: t } = await create();
-      expectProblem(await fx.request('DELETE', `/v1/tickets/${t.id}`, { token: agent.token }), 403, 'insufficient_role');
+      expectProblem(
+        await fx.request('DELETE', `/v1/tickets/${t.id}`, { token: agent.token }),
+        403,
+        'insufficient_role',
+      );
       expect((await fx.request('DELETE', `/v1/tickets/${t.id}`, { token: admin.token })).status).toBe(204);
       expectProblem(await get(t.id), 404, 'ticket_not_found');
-      expectProblem(await fx.request('GET', `/v1/tickets/number/${t.number}`, { token: agent.token }), 404, 'ticket_not_found');
-      expectProblem(await fx.request('GET', `/v1/tickets/${t.id}/events`, { token: agent.token }), 404, 'ticket_not_found');
+      expectProblem(
+        await fx.request('GET', `/v1/tickets/number/${t.number}`, { token: agent.token }),
+        404,
+        'ticket_not_found',
+      );
+      expectProblem(
+        await fx.request('GET', `/v1/tickets/${t.id}/events`, { token: agent.token }),
+        404,
+        'ticket_not_found',
+      );
       expectProblem(await patch(t.id, 2, { subject: 'x' }), 404, 'ticket_not_found');
       expectProblem(await fx.request('DELETE', `/v1/tickets/${t.id}`, { token: owner.token }), 404, 'ticket_not_found');
-      const requesterTickets = await fx.request('GET', `/v1/contacts/${t.requesterId}/tickets?limit=100`, { token: agent.token });
+      const requesterTickets = await fx.request('GET', `/v1/contacts/${t.requesterId}/tickets?limit=100`, {
+        token: agent.token,
+      });
       expect(requesterTickets.body.items.map((i: { id: string }) => i.id)).not.toContain(t.id);
     });
 
@@ -301,21 +464,37 @@ describe('TicketsController (e2e)', () => {
       const item = trash.body.items.find((i: { id: string }) => i.id === t.id);
       expect(item).toMatchObject({ deletedById: owner.user.id });
       expect(Date.parse(item.restorableUntil) - Date.parse(item.deletedAt)).toBe(30 * 24 * 60 * MINUTE);
-      expectProblem(await fx.request('POST', `/v1/tickets/${t.id}/restore`, { token: agent.token }), 403, 'insufficient_role');
+      expectProblem(
+        await fx.request('POST', `/v1/tickets/${t.id}/restore`, { token: agent.token }),
+        403,
+        'insufficient_role',
+      );
       const restored = await fx.request('POST', `/v1/tickets/${t.id}/restore`, { token: admin.token });
       expect(restored.status).toBe(200);
       expect(restored.body.version).toBe(3);
       expect(restored.headers.get('etag')).toBe('W/"3"');
       expect((await get(t.id)).status).toBe(200);
       expect((await events(t.id)).map((e) => e.field).slice(-2)).toEqual(['deleted', 'restored']);
-      expectProblem(await fx.request('POST', `/v1/tickets/${t.id}/restore`, { token: admin.token }), 404, 'not_in_trash');
+      expectProblem(
+        await fx.request('POST', `/v1/tickets/${t.id}/restore`, { token: admin.token }),
+        404,
+        'not_in_trash',
+      );
     });
 
     it('refuses to restore after 30 days', async () => {
       const { body: t } = await create();
       await fx.request('DELETE', `/v1/tickets/${t.id}`, { token: owner.token });
-      await fx.asTenant(owner, (db) => db.client().ticket.update({ where: { id: t.id }, data: { deletedAt: new Date(Date.now() - 31 * 24 * 60 * MINUTE) } }));
-      expectProblem(await fx.request('POST', `/v1/tickets/${t.id}/restore`, { token: owner.token }), 410, 'restore_expired');
+      await fx.asTenant(owner, (db) =>
+        db
+          .client()
+          .ticket.update({ where: { id: t.id }, data: { deletedAt: new Date(Date.now() - 31 * 24 * 60 * MINUTE) } }),
+      );
+      expectProblem(
+        await fx.request('POST', `/v1/tickets/${t.id}/restore`, { token: owner.token }),
+        410,
+        'restore_expired',
+      );
     });
 
     it('purges only from the trash, for an OWNER or ADMIN', async () => {
@@ -324,7 +503,11 @@ describe('TicketsController (e2e)', () => {
       await fx.request('DELETE', `/v1/tickets/${t.id}`, { token: owner.token });
       expectProblem(await fx.request('DELETE', `/v1/trash/${t.id}`, { token: agent.token }), 403, 'insufficient_role');
       expect((await fx.request('DELETE', `/v1/trash/${t.id}`, { token: admin.token })).status).toBe(204);
-      expectProblem(await fx.request('POST', `/v1/tickets/${t.id}/restore`, { token: owner.token }), 404, 'not_in_trash');
+      expectProblem(
+        await fx.request('POST', `/v1/tickets/${t.id}/restore`, { token: owner.token }),
+        404,
+        'not_in_trash',
+      );
       const trash = await fx.request('GET', '/v1/trash?limit=100', { token: owner.token });
       expect(trash.body.items.map((i: { id: string }) => i.id)).not.toContain(t.id);
     });
@@ -334,10 +517,31 @@ describe('TicketsController (e2e)', () => {
     it('changes every ticket in one call, with each new version', async () => {
       const a = (await create({ tags: ['old'] })).body;
       const b = (await create()).body;
-      const res = await fx.request('POST', '/v1/tickets/bulk', { token: agent.token, body: { ticketIds: [a.id, b.id], changes: { status: 'PENDING', priority: 'HIGH', assigneeId: agent2.user.id, addTags: ['Bulk'], removeTags: ['old'] } } });
+      const res = await fx.request('POST', '/v1/tickets/bulk', {
+        token: agent.token,
+        body: {
+          ticketIds: [a.id, b.id],
+          changes: {
+            status: 'PENDING',
+            priority: 'HIGH',
+            assigneeId: agent2.user.id,
+            addTags: ['Bulk'],
+            removeTags: ['old'],
+          },
+        },
+      });
       expect(res.status).toBe(200);
-      expect(res.body.results).toEqual([{ ticketId: a.id, ok: true, version: 2 }, { ticketId: b.id, ok: true, version: 2 }]);
-      expect((await get(a.id)).body).toMatchObject({ status: 'PENDING', priority: 'HIGH', assigneeId: agent2.user.id, tags: ['bulk'], version: 2 });
+      expect(res.body.results).toEqual([
+        { ticketId: a.id, ok: true, version: 2 },
+        { ticketId: b.id, ok: true, version: 2 },
+      ]);
+      expect((await get(a.id)).body).toMatchObject({
+        status: 'PENDING',
+        priority: 'HIGH',
+        assigneeId: agent2.user.id,
+        tags: ['bulk'],
+        version: 2,
+      });
       const tagEvent = (await events(a.id)).filter((e) => e.field === 'tags').pop();
       expect(tagEvent).toMatchObject({ fromValue: 'old', toValue: 'bulk' });
     });
@@ -347,7 +551,10 @@ describe('TicketsController (e2e)', () => {
       const closed = (await create()).body;
       await patch(closed.id, 1, { status: 'SOLVED' });
       await patch(closed.id, 2, { status: 'CLOSED' });
-      const res = await fx.request('POST', '/v1/tickets/bulk', { token: agent.token, body: { ticketIds: [a.id, closed.id, UNKNOWN_ID], changes: { status: 'OPEN', addTags: ['never'] } } });
+      const res = await fx.request('POST', '/v1/tickets/bulk', {
+        token: agent.token,
+        body: { ticketIds: [a.id, closed.id, UNKNOWN_ID], changes: { status: 'OPEN', addTags: ['never'] } },
+      });
       expectProblem(res, 422, 'bulk_failed');
       expect(res.body.results).toEqual([
         { ticketId: a.id, ok: true },
@@ -359,7 +566,14 @@ describe('TicketsController (e2e)', () => {
 
     it('refuses an assignee who is not a member', async () => {
       const a = (await create()).body;
-      expectProblem(await fx.request('POST', '/v1/tickets/bulk', { token: agent.token, body: { ticketIds: [a.id], changes: { assigneeId: stranger.user.id } } }), 422, 'assignee_not_member');
+      expectProblem(
+        await fx.request('POST', '/v1/tickets/bulk', {
+          token: agent.token,
+          body: { ticketIds: [a.id], changes: { assigneeId: stranger.user.id } },
+        }),
+        422,
+        'assignee_not_member',
+      );
     });
   });
 
@@ -381,7 +595,10 @@ describe('TicketsController (e2e)', () => {
         expect({ path, method, status: res.status }).toEqual({ path, method, status: 404 });
         expect(JSON.stringify(res.body)).not.toContain('Secret subject');
       }
-      const bulk = await fx.request('POST', '/v1/tickets/bulk', { token: stranger.token, body: { ticketIds: [t.id], changes: { priority: 'LOW' } } });
+      const bulk = await fx.request('POST', '/v1/tickets/bulk', {
+        token: stranger.token,
+        body: { ticketIds: [t.id], changes: { priority: 'LOW' } },
+      });
       expectProblem(bulk, 422, 'bulk_failed');
       expect(bulk.body.results).toEqual([{ ticketId: t.id, ok: false, error: 'ticket_not_found' }]);
       expect((await get(t.id)).body).toMatchObject({ subject: 'Secret subject', version: 1, priority: 'NORMAL' });
@@ -394,14 +611,39 @@ describe('TicketsController (e2e)', () => {
       const cases: [string, string, unknown, number][] = [
         ['POST', '/v1/tickets', {}, 400],
         ['POST', '/v1/tickets', { subject: 'x', description: 'y' }, 400],
-        ['POST', '/v1/tickets', { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, requesterId: t.requesterId }, 400],
+        [
+          'POST',
+          '/v1/tickets',
+          { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, requesterId: t.requesterId },
+          400,
+        ],
         ['POST', '/v1/tickets', { subject: 'x', description: 'y', requester: { email: 'nope' } }, 400],
         ['POST', '/v1/tickets', { subject: '', description: 'y', requester: { email: 'a@b.co' } }, 400],
-        ['POST', '/v1/tickets', { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, priority: 'SOON' }, 400],
-        ['POST', '/v1/tickets', { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, tags: ['<script>'] }, 400],
+        [
+          'POST',
+          '/v1/tickets',
+          { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, priority: 'SOON' },
+          400,
+        ],
+        [
+          'POST',
+          '/v1/tickets',
+          { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, tags: ['<script>'] },
+          400,
+        ],
         ['POST', '/v1/tickets', { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, tags: 'one' }, 400],
-        ['POST', '/v1/tickets', { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, assigneeId: 'me' }, 400],
-        ['POST', '/v1/tickets', { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, status: 'OPEN' }, 400],
+        [
+          'POST',
+          '/v1/tickets',
+          { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, assigneeId: 'me' },
+          400,
+        ],
+        [
+          'POST',
+          '/v1/tickets',
+          { subject: 'x', description: 'y', requester: { email: 'a@b.co' }, status: 'OPEN' },
+          400,
+        ],
         ['POST', '/v1/tickets', [], 400],
         ['PATCH', `/v1/tickets/${t.id}`, { status: 'DONE' }, 400],
         ['PATCH', `/v1/tickets/${t.id}`, { subject: null }, 400],
@@ -417,7 +659,12 @@ describe('TicketsController (e2e)', () => {
         ['DELETE', '/v1/trash/not-a-uuid', undefined, 400],
         ['GET', '/v1/trash?limit=1000', undefined, 400],
         ['POST', '/v1/tickets/bulk', { ticketIds: [], changes: { status: 'OPEN' } }, 400],
-        ['POST', '/v1/tickets/bulk', { ticketIds: Array.from({ length: 101 }, () => t.id), changes: { status: 'OPEN' } }, 400],
+        [
+          'POST',
+          '/v1/tickets/bulk',
+          { ticketIds: Array.from({ length: 101 }, () => t.id), changes: { status: 'OPEN' } },
+          400,
+        ],
         ['POST', '/v1/tickets/bulk', { ticketIds: [t.id, t.id], changes: { status: 'OPEN' } }, 400],
         ['POST', '/v1/tickets/bulk', { ticketIds: [t.id], changes: {} }, 400],
         ['POST', '/v1/tickets/bulk', { ticketIds: [t.id] }, 400],
@@ -425,11 +672,29 @@ describe('TicketsController (e2e)', () => {
         ['POST', '/v1/tickets/bulk', { ticketIds: [t.id], changes: { status: null } }, 400],
       ];
       for (const [method, path, body, status] of cases) {
-        const res = await fx.request(method, path, { token: owner.token, body, headers: method === 'PATCH' ? { 'if-match': 'W/"1"' } : {} });
-        expect({ method, path, body, status: res.status, problem: res.headers.get('content-type')?.startsWith('application/problem+json') }).toEqual({ method, path, body, status, problem: true });
+        const res = await fx.request(method, path, {
+          token: owner.token,
+          body,
+          headers: method === 'PATCH' ? { 'if-match': 'W/"1"' } : {},
+        });
+        expect({
+          method,
+          path,
+          body,
+          status: res.status,
+          problem: res.headers.get('content-type')?.startsWith('application/problem+json'),
+        }).toEqual({ method, path, body, status, problem: true });
       }
       expectProblem(await patch(t.id, undefined, { subject: 'x' }), 428, 'precondition_required');
-      expectProblem(await fx.request('PATCH', `/v1/tickets/${t.id}`, { token: agent.token, body: { subject: 'x' }, headers: { 'if-match': 'garbage' } }), 412, 'version_mismatch');
+      expectProblem(
+        await fx.request('PATCH', `/v1/tickets/${t.id}`, {
+          token: agent.token,
+          body: { subject: 'x' },
+          headers: { 'if-match': 'garbage' },
+        }),
+        412,
+        'version_mismatch',
+      );
       expect((await get(t.id)).body.version).toBe(1);
     });
   });

@@ -22,7 +22,10 @@ const TICKETS_ERRORS: Readonly<Record<TicketsErrorCode, { status: number; title:
   [TicketsErrorCode.InvalidTransition]: { status: 422, title: 'Status change not allowed' },
   [TicketsErrorCode.PreconditionRequired]: { status: 428, title: 'If-Match required' },
   [TicketsErrorCode.VersionMismatch]: { status: 412, title: 'The ticket was changed meanwhile' },
-  [TicketsErrorCode.IdempotencyKeyInProgress]: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
+  [TicketsErrorCode.IdempotencyKeyInProgress]: {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still in progress',
+  },
   [TicketsErrorCode.IdempotencyKeyReused]: { status: 422, title: 'Idempotency-Key reused with another request' },
   [TicketsErrorCode.NotInTrash]: { status: 404, title: 'Ticket not in the trash' },
   [TicketsErrorCode.RestoreExpired]: { status: 410, title: 'The ticket was in the trash for too long to be restored' },
@@ -32,7 +35,11 @@ const TICKETS_ERRORS: Readonly<Record<TicketsErrorCode, { status: number; title:
 
 /** Errors of tickets, rendered as problem details by the global filter. */
 export class TicketsException extends DomainException<TicketsErrorCode> {
-  constructor(readonly code: TicketsErrorCode, detail?: string, extra: Omit<ProblemInit, 'status' | 'code' | 'title' | 'detail'> = {}) {
+  constructor(
+    readonly code: TicketsErrorCode,
+    detail?: string,
+    extra: Omit<ProblemInit, 'status' | 'code' | 'title' | 'detail'> = {},
+  ) {
     super(TICKETS_ERRORS, code, detail, extra);
   }
 }

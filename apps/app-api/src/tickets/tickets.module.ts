@@ -15,7 +15,14 @@ import { TrashService } from './trash.service';
 @Module({
   imports: [ContactsModule, SettingsModule],
   controllers: [TicketsController, TrashController, ContactTicketsController],
-  providers: [TicketsRepository, TicketEventsRepository, IdempotencyKeysRepository, TicketsService, BulkUpdateService, TrashService],
+  providers: [
+    TicketsRepository,
+    TicketEventsRepository,
+    IdempotencyKeysRepository,
+    TicketsService,
+    BulkUpdateService,
+    TrashService,
+  ],
   exports: [TicketsRepository, TicketEventsRepository, TicketsService],
 })
 export class TicketsModule {}

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { type Sql, sqltag as sql } from '@prisma/client/runtime/client';
-import { type Page, pageArgs, type TenantPrisma, type TicketPriority, type TicketStatus, type TicketType, toPage } from '@helpdeskly/database';
+import {
+  type Page,
+  pageArgs,
+  type TenantPrisma,
+  type TicketPriority,
+  type TicketStatus,
+  type TicketType,
+  toPage,
+} from '@helpdeskly/database';
 import type { NewOutboxRow, OutboxRow } from '../notifications/outbox.repository';
 import { type SqlSession, TenantDatabase } from '../tenancy/tenant-database';
 import { commentJson, jsonArray, ticketJson } from './ticket-json.sql';
@@ -62,7 +70,21 @@ export interface InsertedTicket {
 }
 
 /** Fields a change may set; the version is incremented by {@link TicketsRepository.updateIfVersion}. */
-export type TicketChanges = Partial<Pick<TicketRecord, 'subject' | 'description' | 'status' | 'priority' | 'type' | 'assigneeId' | 'firstResponseDueAt' | 'resolutionDueAt' | 'solvedAt' | 'closedAt'>>;
+export type TicketChanges = Partial<
+  Pick<
+    TicketRecord,
+    | 'subject'
+    | 'description'
+    | 'status'
+    | 'priority'
+    | 'type'
+    | 'assigneeId'
+    | 'firstResponseDueAt'
+    | 'resolutionDueAt'
+    | 'solvedAt'
+    | 'closedAt'
+  >
+>;
 
 /** Interactive transactions wait for a concurrent retry of the same Idempotency-Key, so allow for it. */
 const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
@@ -88,7 +110,10 @@ export class TicketsRepository {
    * requester id names no contact.
    */
   async insert(input: TicketInsert, db: SqlSession = this.db): Promise<InsertedTicket | null> {
-    const [row] = await db.query<{ json: string; id: string; version: number; outbox: string }>(ticketInsertSql(input), 'ticketCreate');
+    const [row] = await db.query<{ json: string; id: string; version: number; outbox: string }>(
+      ticketInsertSql(input),
+      'ticketCreate',
+    );
     if (!row) return null;
     return { json: row.json, id: row.id, version: row.version, outbox: JSON.parse(row.outbox) as OutboxRow[] };
   }
@@ -102,7 +127,10 @@ export class TicketsRepository {
    * comments (CommentPageDto) when asked, and the version for the ETag. Null outside the trash only.
    */
   async findJson(id: string, commentsLimit?: number): Promise<{ json: string; version: number } | null> {
-    const rows = await this.db.query<{ json: string; version: number }>(ticketJsonSql(id, commentsLimit), commentsLimit ? 'ticketWithComments' : 'ticket');
+    const rows = await this.db.query<{ json: string; version: number }>(
+      ticketJsonSql(id, commentsLimit),
+      commentsLimit ? 'ticketWithComments' : 'ticket',
+    );
     return rows[0] ?? null;
   }
 
@@ -111,12 +139,17 @@ export class TicketsRepository {
   }
 
   findManyByIds(ids: readonly string[]): Promise<TicketRecord[]> {
-    return this.db.client().ticket.findMany({ where: { id: { in: [...ids] }, deletedAt: null }, include: TICKET_INCLUDE });
+    return this.db
+      .client()
+      .ticket.findMany({ where: { id: { in: [...ids] }, deletedAt: null }, include: TICKET_INCLUDE });
   }
 
   /** Applies `changes` and increments the version only if the ticket is still at `version`; false otherwise. */
   async updateIfVersion(tx: Tx, id: string, version: number, changes: TicketChanges): Promise<boolean> {
-    const { count } = await tx.ticket.updateMany({ where: { id, version, deletedAt: null }, data: { ...changes, version: { increment: 1 } } });
+    const { count } = await tx.ticket.updateMany({
+      where: { id, version, deletedAt: null },
+      data: { ...changes, version: { increment: 1 } },
+    });
     return count === 1;
   }
 
@@ -135,13 +168,23 @@ export class TicketsRepository {
 
   /** A requester's tickets (not trashed), newest first. */
   async listByRequester(requesterId: string, cursor: string | undefined, limit: number): Promise<Page<TicketRecord>> {
-    const rows = await this.db.client().ticket.findMany({ where: { requesterId, deletedAt: null }, include: TICKET_INCLUDE, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...pageArgs(cursor, limit) });
+    const rows = await this.db
+      .client()
+      .ticket.findMany({
+        where: { requesterId, deletedAt: null },
+        include: TICKET_INCLUDE,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        ...pageArgs(cursor, limit),
+      });
     return toPage(rows, limit);
   }
 
   /** Moves a ticket to the trash; false when there is no such ticket outside the trash. */
   async trash(tx: Tx, id: string, deletedById: string, now: Date): Promise<boolean> {
-    const { count } = await tx.ticket.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: now, deletedById, version: { increment: 1 } } });
+    const { count } = await tx.ticket.updateMany({
+      where: { id, deletedAt: null },
+      data: { deletedAt: now, deletedById, version: { increment: 1 } },
+    });
     return count === 1;
   }
 
@@ -151,13 +194,23 @@ export class TicketsRepository {
 
   /** Takes the ticket out of the trash if it is still there since `deletedAt`; false otherwise. */
   async restore(tx: Tx, id: string, deletedAt: Date): Promise<boolean> {
-    const { count } = await tx.ticket.updateMany({ where: { id, deletedAt }, data: { deletedAt: null, deletedById: null, version: { increment: 1 } } });
+    const { count } = await tx.ticket.updateMany({
+      where: { id, deletedAt },
+      data: { deletedAt: null, deletedById: null, version: { increment: 1 } },
+    });
     return count === 1;
   }
 
   /** Trashed tickets, most recently deleted first. */
   async listTrash(cursor: string | undefined, limit: number): Promise<Page<TicketRecord>> {
-    const rows = await this.db.client().ticket.findMany({ where: { deletedAt: { not: null } }, include: TICKET_INCLUDE, orderBy: [{ deletedAt: 'desc' }, { id: 'desc' }], ...pageArgs(cursor, limit) });
+    const rows = await this.db
+      .client()
+      .ticket.findMany({
+        where: { deletedAt: { not: null } },
+        include: TICKET_INCLUDE,
+        orderBy: [{ deletedAt: 'desc' }, { id: 'desc' }],
+        ...pageArgs(cursor, limit),
+      });
     return toPage(rows, limit);
   }
 

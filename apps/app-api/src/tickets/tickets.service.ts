@@ -10,7 +10,15 @@ import { SlaSettingsService } from '../settings/sla-settings.service';
 import { TenantMembersService } from '../tenancy/tenant-members.service';
 import { type JsonText, jsonText } from '@helpdeskly/http';
 import { COMMENT_PAGE_SIZE } from '../comments/dto/comment.dto';
-import { type CreateTicketDto, type TicketDto, type TicketInclude, type TicketPageDto, type TicketWithCommentsDto, toTicketDto, type UpdateTicketDto } from './dto/ticket.dto';
+import {
+  type CreateTicketDto,
+  type TicketDto,
+  type TicketInclude,
+  type TicketPageDto,
+  type TicketWithCommentsDto,
+  toTicketDto,
+  type UpdateTicketDto,
+} from './dto/ticket.dto';
 import { type TicketEventListDto, toTicketEventDto } from './dto/ticket-event.dto';
 import { parseIfMatch, versionMismatch } from './etag';
 import { IDEMPOTENCY_TTL_MS, IDEMPOTENCY_WAIT_MS, requestHash } from './idempotency';
@@ -19,7 +27,13 @@ import { eventId } from './event-id';
 import { planChanges } from './ticket-changes';
 import { TicketEventsRepository } from './ticket-events.repository';
 import { TicketsErrorCode, TicketsException } from './tickets.errors';
-import { type InsertedTicket, type RequesterInput, type TicketInsert, type TicketRecord, TicketsRepository } from './tickets.repository';
+import {
+  type InsertedTicket,
+  type RequesterInput,
+  type TicketInsert,
+  type TicketRecord,
+  TicketsRepository,
+} from './tickets.repository';
 
 /** The answer to POST /tickets, or the replay of the first answer to the same Idempotency-Key. */
 export interface CreatedTicket {
@@ -61,10 +75,34 @@ export class TicketsService {
     const tags = [...new Set(dto.tags ?? [])].sort();
     const requester = dto.requesterId ? { id: dto.requesterId } : requesterOf(dto.requester!);
     // `created` and `requesterId` get the number and the contact once inserted.
-    const initial = { subject: dto.subject, status, priority, type, requesterId: '', assigneeId, tags: tags.length > 0 ? tags.join(', ') : null };
-    const events = [{ field: 'created', toValue: null }, ...Object.entries(initial).filter(([, v]) => v !== null).map(([field, v]) => ({ field, toValue: field === 'requesterId' ? null : v }))].map((e) => ({ id: eventId(), ...e }));
+    const initial = {
+      subject: dto.subject,
+      status,
+      priority,
+      type,
+      requesterId: '',
+      assigneeId,
+      tags: tags.length > 0 ? tags.join(', ') : null,
+    };
+    const events = [
+      { field: 'created', toValue: null },
+      ...Object.entries(initial)
+        .filter(([, v]) => v !== null)
+        .map(([field, v]) => ({ field, toValue: field === 'requesterId' ? null : v })),
+    ].map((e) => ({ id: eventId(), ...e }));
     const input: TicketInsert = {
-      ticket: { subject: dto.subject, description: dto.description, status, priority, type, requesterId: '', assigneeId, createdById: auth.userId, createdAt: now, ...dueTimes(sla, priority, now) },
+      ticket: {
+        subject: dto.subject,
+        description: dto.description,
+        status,
+        priority,
+        type,
+        requesterId: '',
+        assigneeId,
+        createdById: auth.userId,
+        createdAt: now,
+        ...dueTimes(sla, priority, now),
+      },
       requester,
       tags,
       actorUserId: auth.userId,
@@ -79,16 +117,30 @@ export class TicketsService {
       const hash = requestHash('POST', CREATE_ROUTE, dto);
       const outcome = await this.tickets
         .sqlTransaction(async (tx) => {
-          const earlier = await this.idempotencyKeys.claim(tx, { userId: auth.userId, key: idempotencyKey, requestHash: hash, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) }, IDEMPOTENCY_WAIT_MS);
+          const earlier = await this.idempotencyKeys.claim(
+            tx,
+            {
+              userId: auth.userId,
+              key: idempotencyKey,
+              requestHash: hash,
+              expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+            },
+            IDEMPOTENCY_WAIT_MS,
+          );
           if (earlier) return { earlier };
           const inserted = await this.tickets.insert(input, tx);
           // Nothing to keep: the key is released with the rollback.
-          if (!inserted) throw new TicketsException(TicketsErrorCode.RequesterNotFound, `No contact ${dto.requesterId}.`);
+          if (!inserted)
+            throw new TicketsException(TicketsErrorCode.RequesterNotFound, `No contact ${dto.requesterId}.`);
           await this.idempotencyKeys.complete(tx, auth.userId, idempotencyKey, 201, inserted.json);
           return { inserted };
         })
         .catch((error: unknown) => {
-          if (isLockTimeout(error)) throw new TicketsException(TicketsErrorCode.IdempotencyKeyInProgress, 'The first request with this Idempotency-Key is still running; retry later.');
+          if (isLockTimeout(error))
+            throw new TicketsException(
+              TicketsErrorCode.IdempotencyKeyInProgress,
+              'The first request with this Idempotency-Key is still running; retry later.',
+            );
           throw error;
         });
       if (outcome.earlier) return replayOf(outcome.earlier, hash);
@@ -100,7 +152,10 @@ export class TicketsService {
   }
 
   /** GET /v1/tickets/:id: the ticket's JSON as PostgreSQL wrote it (with its first comments when included), and its version. */
-  async get(id: string, include: readonly TicketInclude[] = []): Promise<{ json: JsonText<TicketWithCommentsDto>; version: number }> {
+  async get(
+    id: string,
+    include: readonly TicketInclude[] = [],
+  ): Promise<{ json: JsonText<TicketWithCommentsDto>; version: number }> {
     const found = await this.tickets.findJson(id, include.includes('comments') ? COMMENT_PAGE_SIZE : undefined);
     if (!found) throw new TicketsException(TicketsErrorCode.TicketNotFound);
     return { json: jsonText(found.json), version: found.version };
@@ -126,7 +181,10 @@ export class TicketsService {
     let outbox: OutboxRow[] = [];
     const updated = await this.tickets.transaction(async (tx) => {
       if (!(await this.tickets.updateIfVersion(tx, id, expected, plan.changes))) return null;
-      await this.ticketEvents.recordMany(tx, plan.events.map((e) => ({ ...e, ticketId: id, actorUserId: auth.userId })));
+      await this.ticketEvents.recordMany(
+        tx,
+        plan.events.map((e) => ({ ...e, ticketId: id, actorUserId: auth.userId })),
+      );
       const ticket = await this.tickets.findById(id, tx);
       if (ticket && plan.changes.assigneeId) outbox = await this.notifications.ticketAssigned(tx, auth.userId, ticket);
       return ticket;
@@ -160,9 +218,9 @@ export class TicketsService {
 
   /** 422 `assignee_not_member` unless the user is a member of the caller's tenant. */
   async assertAssignable(auth: AuthContext, userId: string): Promise<void> {
-    if (!(await this.members.isMember(auth.tenantId, userId))) throw new TicketsException(TicketsErrorCode.AssigneeNotMember, `User ${userId} is not a member of this tenant.`);
+    if (!(await this.members.isMember(auth.tenantId, userId)))
+      throw new TicketsException(TicketsErrorCode.AssigneeNotMember, `User ${userId} is not a member of this tenant.`);
   }
-
 }
 
 /** A new contact's email lower-cased, and its name (default: the part of the email before @). */
@@ -173,8 +231,18 @@ function requesterOf(input: { readonly email: string; readonly name?: string }):
 
 /** The first answer to the same Idempotency-Key, or why it cannot be replayed. */
 function replayOf(earlier: EarlierRequest, hash: string): CreatedTicket {
-  if (earlier.requestHash !== hash) throw new TicketsException(TicketsErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was used with another request; use a new key.');
-  if (earlier.responseStatus === null || earlier.responseBody === null) throw new TicketsException(TicketsErrorCode.IdempotencyKeyInProgress);
+  if (earlier.requestHash !== hash)
+    throw new TicketsException(
+      TicketsErrorCode.IdempotencyKeyReused,
+      'This Idempotency-Key was used with another request; use a new key.',
+    );
+  if (earlier.responseStatus === null || earlier.responseBody === null)
+    throw new TicketsException(TicketsErrorCode.IdempotencyKeyInProgress);
   const body = jsonText<TicketDto>(earlier.responseBody);
-  return { status: earlier.responseStatus, body, version: (JSON.parse(earlier.responseBody) as { version: number }).version, replayed: true };
+  return {
+    status: earlier.responseStatus,
+    body,
+    version: (JSON.parse(earlier.responseBody) as { version: number }).version,
+    replayed: true,
+  };
 }

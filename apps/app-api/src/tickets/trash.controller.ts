@@ -1,5 +1,13 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '@helpdeskly/auth';
 import { PageQueryDto } from '../contacts/dto/contact.dto';
 import { TicketParamsDto } from './dto/ticket.dto';
@@ -23,7 +31,10 @@ export class TrashController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Purge a ticket from the trash', description: 'For good, with its comments, tags and events.' })
+  @ApiOperation({
+    summary: 'Purge a ticket from the trash',
+    description: 'For good, with its comments, tags and events.',
+  })
   @ApiNoContentResponse({ description: 'Purged' })
   @ApiForbiddenResponse({ description: '`insufficient_role`' })
   @ApiNotFoundResponse({ description: '`not_in_trash`' })

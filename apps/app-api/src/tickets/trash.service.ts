@@ -14,7 +14,10 @@ export const TRASH_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Deleting moves a ticket to the trash; it can be restored for 30 days, or purged. */
 @Injectable()
 export class TrashService {
-  constructor(private readonly tickets: TicketsRepository, private readonly events: TicketEventsRepository) {}
+  constructor(
+    private readonly tickets: TicketsRepository,
+    private readonly events: TicketEventsRepository,
+  ) {}
 
   async trash(auth: AuthContext, id: string): Promise<void> {
     const trashed = await this.tickets.transaction(async (tx) => {
@@ -28,7 +31,11 @@ export class TrashService {
   async restore(auth: AuthContext, id: string): Promise<TicketDto> {
     const ticket = await this.tickets.findTrashed(id);
     if (!ticket?.deletedAt) throw new TicketsException(TicketsErrorCode.NotInTrash);
-    if (Date.now() - ticket.deletedAt.getTime() > TRASH_RETENTION_MS) throw new TicketsException(TicketsErrorCode.RestoreExpired, 'Tickets can be restored for 30 days after their deletion.');
+    if (Date.now() - ticket.deletedAt.getTime() > TRASH_RETENTION_MS)
+      throw new TicketsException(
+        TicketsErrorCode.RestoreExpired,
+        'Tickets can be restored for 30 days after their deletion.',
+      );
     const deletedAt = ticket.deletedAt;
     const restored = await this.tickets.transaction(async (tx) => {
       if (!(await this.tickets.restore(tx, id, deletedAt))) return null;

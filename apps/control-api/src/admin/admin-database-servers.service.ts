@@ -3,7 +3,13 @@ import type { AuthContext } from '@helpdeskly/auth';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { DatabaseServersService } from '../tenants/database-servers.service';
-import { type DatabaseServerDto, type DatabaseServerListDto, type RegisterDatabaseServerDto, toDatabaseServerDto, withoutPassword } from './dto/database-server.dto';
+import {
+  type DatabaseServerDto,
+  type DatabaseServerListDto,
+  type RegisterDatabaseServerDto,
+  toDatabaseServerDto,
+  withoutPassword,
+} from './dto/database-server.dto';
 
 /** The PostgreSQL servers that host tenant databases, for platform admins; admin URLs are shown without their password. */
 @Injectable()
@@ -27,7 +33,17 @@ export class AdminDatabaseServersService {
       ip: client.ip,
       userAgent: client.userAgent,
       // The admin URL without its password: the trail is read by every platform admin.
-      metadata: { before: null, after: { name: server.name, adminUrl: withoutPassword(server.adminUrl), pgbouncerHost: server.pgbouncerHost, pgbouncerPort: server.pgbouncerPort, capacity: server.capacity, active: server.active } },
+      metadata: {
+        before: null,
+        after: {
+          name: server.name,
+          adminUrl: withoutPassword(server.adminUrl),
+          pgbouncerHost: server.pgbouncerHost,
+          pgbouncerPort: server.pgbouncerPort,
+          capacity: server.capacity,
+          active: server.active,
+        },
+      },
     });
     return toDatabaseServerDto(server);
   }

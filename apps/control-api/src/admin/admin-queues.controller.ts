@@ -1,15 +1,36 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, PlatformAdmin } from '@helpdeskly/auth';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { AdminQueuesService } from './admin-queues.service';
-import { JobDto, JobListDto, JobListQueryDto, JobParamsDto, QueueListDto, QueueParamsDto, TenantMigrationsEnqueuedDto } from './dto/admin-queues.dto';
+import {
+  JobDto,
+  JobListDto,
+  JobListQueryDto,
+  JobParamsDto,
+  QueueListDto,
+  QueueParamsDto,
+  TenantMigrationsEnqueuedDto,
+} from './dto/admin-queues.dto';
 
 /** The job queues (BullMQ on REDIS_URL), for platform admins. */
 @ApiTags('admin')
 @ApiBearerAuth()
-@ApiForbiddenResponse({ description: '`insufficient_role`: not a platform administrator; `admin_two_factor_required`: TOTP not enabled yet' })
+@ApiForbiddenResponse({
+  description: '`insufficient_role`: not a platform administrator; `admin_two_factor_required`: TOTP not enabled yet',
+})
 @ApiServiceUnavailableResponse({ description: '`queue_unavailable`: Redis does not answer' })
 @PlatformAdmin()
 @Controller('admin')
@@ -24,7 +45,10 @@ export class AdminQueuesController {
   }
 
   @Get('queues/:queue/jobs')
-  @ApiOperation({ summary: 'Jobs of a queue in one state', description: 'Newest first; data with links, tokens and passwords masked.' })
+  @ApiOperation({
+    summary: 'Jobs of a queue in one state',
+    description: 'Newest first; data with links, tokens and passwords masked.',
+  })
   @ApiOkResponse({ type: JobListDto })
   @ApiNotFoundResponse({ description: '`queue_not_found`' })
   jobs(@Param() params: QueueParamsDto, @Query() query: JobListQueryDto): Promise<JobListDto> {
@@ -45,17 +69,28 @@ export class AdminQueuesController {
   @ApiOkResponse({ type: JobDto })
   @ApiNotFoundResponse({ description: '`queue_not_found`, `job_not_found`' })
   @ApiConflictResponse({ description: '`job_not_failed`' })
-  retry(@CurrentAuth() auth: AuthContext, @Param() params: JobParamsDto, @Client() client: ClientInfo): Promise<JobDto> {
+  retry(
+    @CurrentAuth() auth: AuthContext,
+    @Param() params: JobParamsDto,
+    @Client() client: ClientInfo,
+  ): Promise<JobDto> {
     return this.queues.retry(auth, params.queue, params.id, client);
   }
 
   @Delete('queues/:queue/jobs/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Discard a job', description: 'Removes it whatever its state, except while it runs. Audited.' })
+  @ApiOperation({
+    summary: 'Discard a job',
+    description: 'Removes it whatever its state, except while it runs. Audited.',
+  })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: '`queue_not_found`, `job_not_found`' })
   @ApiConflictResponse({ description: '`job_active`' })
-  discard(@CurrentAuth() auth: AuthContext, @Param() params: JobParamsDto, @Client() client: ClientInfo): Promise<void> {
+  discard(
+    @CurrentAuth() auth: AuthContext,
+    @Param() params: JobParamsDto,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
     return this.queues.discard(auth, params.queue, params.id, client);
   }
 
@@ -63,10 +98,14 @@ export class AdminQueuesController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Migrate every tenant database that is behind',
-    description: 'One job per live tenant whose schema version is not the latest tenant migration, on the queue `tenant-migrations`; asking again queues nothing more. Audited.',
+    description:
+      'One job per live tenant whose schema version is not the latest tenant migration, on the queue `tenant-migrations`; asking again queues nothing more. Audited.',
   })
   @ApiAcceptedResponse({ type: TenantMigrationsEnqueuedDto })
-  enqueueTenantMigrations(@CurrentAuth() auth: AuthContext, @Client() client: ClientInfo): Promise<TenantMigrationsEnqueuedDto> {
+  enqueueTenantMigrations(
+    @CurrentAuth() auth: AuthContext,
+    @Client() client: ClientInfo,
+  ): Promise<TenantMigrationsEnqueuedDto> {
     return this.queues.enqueueTenantMigrations(auth, client);
   }
 }

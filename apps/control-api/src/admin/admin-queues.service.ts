@@ -3,12 +3,27 @@ import { Injectable } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import type { AuthContext } from '@helpdeskly/auth';
 import { redactString } from '@helpdeskly/logging';
-import { ENQUEUE_TIMEOUT_MS, isQueueName, maskJobData, QUEUE_NAMES, QUEUES, type QueueName, withRedisTimeout } from '@helpdeskly/queues';
+import {
+  ENQUEUE_TIMEOUT_MS,
+  isQueueName,
+  maskJobData,
+  QUEUE_NAMES,
+  QUEUES,
+  type QueueName,
+  withRedisTimeout,
+} from '@helpdeskly/queues';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantMigrationsService } from '../jobs/tenant-migrations/tenant-migrations.service';
 import { QueuesErrorCode, QueuesException } from './admin-queues.errors';
-import type { JobDto, JobListDto, JobListQueryDto, QueueCountsDto, QueueListDto, TenantMigrationsEnqueuedDto } from './dto/admin-queues.dto';
+import type {
+  JobDto,
+  JobListDto,
+  JobListQueryDto,
+  QueueCountsDto,
+  QueueListDto,
+  TenantMigrationsEnqueuedDto,
+} from './dto/admin-queues.dto';
 
 const COUNTED = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
@@ -40,8 +55,14 @@ export class AdminQueuesService {
     const items = await Promise.all(
       QUEUE_NAMES.map(async (name): Promise<QueueCountsDto> => {
         const queue = this.queue(name);
-        const [counts, paused] = await this.redis(`counting ${name}`, () => Promise.all([queue.getJobCounts(...COUNTED), queue.isPaused()]));
-        return { name, ...Object.fromEntries(COUNTED.map((state) => [state, counts[state] ?? 0])), paused } as QueueCountsDto;
+        const [counts, paused] = await this.redis(`counting ${name}`, () =>
+          Promise.all([queue.getJobCounts(...COUNTED), queue.isPaused()]),
+        );
+        return {
+          name,
+          ...Object.fromEntries(COUNTED.map((state) => [state, counts[state] ?? 0])),
+          paused,
+        } as QueueCountsDto;
       }),
     );
     return { items };
@@ -51,7 +72,9 @@ export class AdminQueuesService {
     const queue = this.queue(queueName);
     const jobs = await this.redis(`listing ${queueName}`, () => queue.getJobs([query.state], 0, query.limit - 1));
     // The state asked for is the state they were listed in (a job may move on meanwhile).
-    return { items: jobs.filter((job): job is Job => job !== undefined).map((job) => toJobDto(job, queueName, query.state)) };
+    return {
+      items: jobs.filter((job): job is Job => job !== undefined).map((job) => toJobDto(job, queueName, query.state)),
+    };
   }
 
   async job(queueName: string, id: string): Promise<JobDto> {
@@ -62,33 +85,61 @@ export class AdminQueuesService {
   async retry(auth: AuthContext, queueName: string, id: string, client: ClientInfo): Promise<JobDto> {
     const job = await this.find(queueName, id);
     const state = await this.redis(`reading ${id}`, () => job.getState());
-    if (state !== 'failed') throw new QueuesException(QueuesErrorCode.JobNotFailed, `Job ${id} is ${state}; only a failed job can be retried.`);
+    if (state !== 'failed')
+      throw new QueuesException(
+        QueuesErrorCode.JobNotFailed,
+        `Job ${id} is ${state}; only a failed job can be retried.`,
+      );
     // A full set of attempts again, with the job's backoff: the cause has presumably been fixed.
     const before = { state, attemptsMade: job.attemptsMade };
-    await this.redis(`retrying ${id}`, () => job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }));
+    await this.redis(`retrying ${id}`, () =>
+      job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }),
+    );
     const retried = await this.find(queueName, id);
     const after = await this.redis(`reading ${id}`, () => retried.getState());
-    await this.record('queue.job.retried', auth, queueName, job, client, { before, after: { state: after, attemptsMade: retried.attemptsMade } });
+    await this.record('queue.job.retried', auth, queueName, job, client, {
+      before,
+      after: { state: after, attemptsMade: retried.attemptsMade },
+    });
     return toJobDto(retried, queueName, after);
   }
 
   async discard(auth: AuthContext, queueName: string, id: string, client: ClientInfo): Promise<void> {
     const job = await this.find(queueName, id);
     const state = await this.redis(`reading ${id}`, () => job.getState());
-    if (state === 'active') throw new QueuesException(QueuesErrorCode.JobActive, `Job ${id} is running; discard it once it has finished or failed.`);
+    if (state === 'active')
+      throw new QueuesException(
+        QueuesErrorCode.JobActive,
+        `Job ${id} is running; discard it once it has finished or failed.`,
+      );
     await this.redis(`discarding ${id}`, () => job.remove());
-    await this.record('queue.job.discarded', auth, queueName, job, client, { before: { state, attemptsMade: job.attemptsMade }, after: null });
+    await this.record('queue.job.discarded', auth, queueName, job, client, {
+      before: { state, attemptsMade: job.attemptsMade },
+      after: null,
+    });
   }
 
   async enqueueTenantMigrations(auth: AuthContext, client: ClientInfo): Promise<TenantMigrationsEnqueuedDto> {
     const result = await this.redis('enqueueing tenant migrations', () => this.migrations.enqueueBehind());
-    await this.audit.record({ action: 'tenant_migrations.enqueued', actorUserId: auth.userId, targetType: 'queue', targetId: QUEUES.tenantMigrations, ip: client.ip, userAgent: client.userAgent, metadata: { ...result } });
+    await this.audit.record({
+      action: 'tenant_migrations.enqueued',
+      actorUserId: auth.userId,
+      targetType: 'queue',
+      targetId: QUEUES.tenantMigrations,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata: { ...result },
+    });
     return result;
   }
 
   private queue(name: string): Queue {
     const queue = isQueueName(name) ? this.queues.get(name) : undefined;
-    if (!queue) throw new QueuesException(QueuesErrorCode.QueueNotFound, `No queue ${name}; the queues are ${QUEUE_NAMES.join(', ')}.`);
+    if (!queue)
+      throw new QueuesException(
+        QueuesErrorCode.QueueNotFound,
+        `No queue ${name}; the queues are ${QUEUE_NAMES.join(', ')}.`,
+      );
     return queue;
   }
 
@@ -105,11 +156,22 @@ export class AdminQueuesService {
       return await withRedisTimeout(run(), ENQUEUE_TIMEOUT_MS, what);
     } catch (error) {
       if (error instanceof QueuesException) throw error;
-      throw new QueuesException(QueuesErrorCode.QueueUnavailable, `Redis did not answer while ${what}; try again shortly.`, { cause: error });
+      throw new QueuesException(
+        QueuesErrorCode.QueueUnavailable,
+        `Redis did not answer while ${what}; try again shortly.`,
+        { cause: error },
+      );
     }
   }
 
-  private record(action: string, auth: AuthContext, queue: string, job: Job, client: ClientInfo, change: { before: unknown; after: unknown }): Promise<void> {
+  private record(
+    action: string,
+    auth: AuthContext,
+    queue: string,
+    job: Job,
+    client: ClientInfo,
+    change: { before: unknown; after: unknown },
+  ): Promise<void> {
     return this.audit.record({
       action,
       actorUserId: auth.userId,

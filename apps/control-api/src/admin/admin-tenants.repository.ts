@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { type ControlPrisma as Prisma, ControlDatabase, type Page, pageArgs, TenantStatus, toPage } from '@helpdeskly/database';
+import {
+  type ControlPrisma as Prisma,
+  ControlDatabase,
+  type Page,
+  pageArgs,
+  TenantStatus,
+  toPage,
+} from '@helpdeskly/database';
 
 export interface AdminTenantQuery {
   readonly status?: TenantStatus;
@@ -40,7 +47,10 @@ export class AdminTenantsRepository {
   /** Newest first; stable under inserts (createdAt, then id). */
   async list(query: AdminTenantQuery): Promise<Page<AdminTenantRow>> {
     const rows = await this.db.tenant.findMany({
-      where: { status: query.status, slug: query.slugContains ? { contains: query.slugContains, mode: 'insensitive' } : undefined },
+      where: {
+        status: query.status,
+        slug: query.slugContains ? { contains: query.slugContains, mode: 'insensitive' } : undefined,
+      },
       select: TENANT_FIELDS,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       ...pageArgs(query.cursor, query.limit),

@@ -7,7 +7,12 @@ import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantsErrorCode, TenantsException } from '../tenants/tenants.errors';
 import { TenantsService } from '../tenants/tenants.service';
 import { AdminTenantsRepository } from './admin-tenants.repository';
-import { type AdminTenantDto, type AdminTenantPageDto, type AdminTenantQueryDto, toAdminTenantDto } from './dto/admin-tenant.dto';
+import {
+  type AdminTenantDto,
+  type AdminTenantPageDto,
+  type AdminTenantQueryDto,
+  toAdminTenantDto,
+} from './dto/admin-tenant.dto';
 import type { UpdateTenantLimitsDto } from './dto/tenant-limits.dto';
 
 /** Every tenant, for platform admins: list, read, suspend, resume, delete (TenantsService does the work and the audit). */
@@ -21,7 +26,12 @@ export class AdminTenantsService {
   ) {}
 
   async list(query: AdminTenantQueryDto): Promise<AdminTenantPageDto> {
-    const page = await this.tenants.list({ status: query.status, slugContains: query.slug, cursor: query.cursor, limit: query.limit });
+    const page = await this.tenants.list({
+      status: query.status,
+      slugContains: query.slug,
+      cursor: query.cursor,
+      limit: query.limit,
+    });
     return { items: page.items.map(toAdminTenantDto), nextCursor: page.nextCursor };
   }
 
@@ -43,12 +53,20 @@ export class AdminTenantsService {
   }
 
   /** Sets the plan and/or the rate-limit overrides, audited with both values; every instance applies them at once. */
-  async updateLimits(auth: AuthContext, id: string, dto: UpdateTenantLimitsDto, client: ClientInfo): Promise<AdminTenantDto> {
+  async updateLimits(
+    auth: AuthContext,
+    id: string,
+    dto: UpdateTenantLimitsDto,
+    client: ClientInfo,
+  ): Promise<AdminTenantDto> {
     const before = await this.tenants.findById(id);
     if (!before) throw new TenantsException(TenantsErrorCode.NotFound, `No tenant ${id}.`);
     const after = await this.tenants.updateLimits(id, {
       plan: dto.plan === null ? 'free' : dto.plan,
-      rateLimits: dto.rateLimits === null ? {} : dto.rateLimits && Object.fromEntries(Object.entries(dto.rateLimits).filter(([, v]) => v !== undefined)),
+      rateLimits:
+        dto.rateLimits === null
+          ? {}
+          : dto.rateLimits && Object.fromEntries(Object.entries(dto.rateLimits).filter(([, v]) => v !== undefined)),
     });
     await this.audit.record({
       action: 'tenant.limits.updated',
@@ -58,7 +76,10 @@ export class AdminTenantsService {
       targetId: id,
       ip: client.ip,
       userAgent: client.userAgent,
-      metadata: { before: { plan: before.plan, rateLimits: before.rateLimits }, after: { plan: after.plan, rateLimits: after.rateLimits } },
+      metadata: {
+        before: { plan: before.plan, rateLimits: before.rateLimits },
+        after: { plan: after.plan, rateLimits: after.rateLimits },
+      },
     });
     await this.limits.invalidate(id);
     return toAdminTenantDto(after);

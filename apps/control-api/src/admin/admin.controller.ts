@@ -1,9 +1,27 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthContext, CurrentAuth, PlatformAdmin } from '@helpdeskly/auth';
 import { NDJSON, sendNdjson } from '../audit/audit-export';
-import { AdminAuditLogExportQueryDto, AdminAuditLogQueryDto, AuditChainQueryDto, AuditChainReportDto, AuditLogPageDto } from '../audit/dto/audit-log-query.dto';
+import {
+  AdminAuditLogExportQueryDto,
+  AdminAuditLogQueryDto,
+  AuditChainQueryDto,
+  AuditChainReportDto,
+  AuditLogPageDto,
+} from '../audit/dto/audit-log-query.dto';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { AdminAuditService } from './admin-audit.service';
@@ -16,7 +34,9 @@ import { UpdateTenantLimitsDto } from './dto/tenant-limits.dto';
 /** Platform administration: the token must say platform admin, and PlatformAdminGuard checks the database says so too and that TOTP is on. */
 @ApiTags('admin')
 @ApiBearerAuth()
-@ApiForbiddenResponse({ description: '`insufficient_role`: not a platform administrator; `admin_two_factor_required`: TOTP not enabled yet' })
+@ApiForbiddenResponse({
+  description: '`insufficient_role`: not a platform administrator; `admin_two_factor_required`: TOTP not enabled yet',
+})
 @PlatformAdmin()
 @Controller('admin')
 export class AdminController {
@@ -27,7 +47,10 @@ export class AdminController {
   ) {}
 
   @Get('tenants')
-  @ApiOperation({ summary: 'Every tenant, newest first', description: 'Filter by status and part of the slug; cursor-paginated.' })
+  @ApiOperation({
+    summary: 'Every tenant, newest first',
+    description: 'Filter by status and part of the slug; cursor-paginated.',
+  })
   @ApiOkResponse({ type: AdminTenantPageDto })
   listTenants(@Query() query: AdminTenantQueryDto): Promise<AdminTenantPageDto> {
     return this.tenants.list(query);
@@ -42,16 +65,28 @@ export class AdminController {
   }
 
   @Patch('tenants/:id/limits')
-  @ApiOperation({ summary: 'Set a tenant\'s plan and rate-limit overrides', description: 'An absent field is kept; null resets it (plan to free, overrides to none). Audited with the values before and after; every API instance applies the change at once.' })
+  @ApiOperation({
+    summary: "Set a tenant's plan and rate-limit overrides",
+    description:
+      'An absent field is kept; null resets it (plan to free, overrides to none). Audited with the values before and after; every API instance applies the change at once.',
+  })
   @ApiOkResponse({ type: AdminTenantDto })
   @ApiNotFoundResponse({ description: '`tenant_not_found`' })
-  updateTenantLimits(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto, @Body() dto: UpdateTenantLimitsDto, @Client() client: ClientInfo): Promise<AdminTenantDto> {
+  updateTenantLimits(
+    @CurrentAuth() auth: AuthContext,
+    @Param() params: TenantParamsDto,
+    @Body() dto: UpdateTenantLimitsDto,
+    @Client() client: ClientInfo,
+  ): Promise<AdminTenantDto> {
     return this.tenants.updateLimits(auth, params.id, dto, client);
   }
 
   @Post('tenants/:id/suspend')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Suspend a tenant', description: 'Its role can no longer connect to its database. Idempotent.' })
+  @ApiOperation({
+    summary: 'Suspend a tenant',
+    description: 'Its role can no longer connect to its database. Idempotent.',
+  })
   @ApiOkResponse({ type: AdminTenantDto })
   @ApiConflictResponse({ description: '`tenant_state_conflict`' })
   suspendTenant(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto): Promise<AdminTenantDto> {
@@ -69,7 +104,11 @@ export class AdminController {
 
   @Delete('tenants/:id')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Delete a tenant', description: 'Marks it DELETING, drops its database and role, then marks it DELETED. A deletion that failed midway (503 `tenant_deletion_failed`) completes when asked again.' })
+  @ApiOperation({
+    summary: 'Delete a tenant',
+    description:
+      'Marks it DELETING, drops its database and role, then marks it DELETED. A deletion that failed midway (503 `tenant_deletion_failed`) completes when asked again.',
+  })
   @ApiAcceptedResponse({ type: AdminTenantDto })
   deleteTenant(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto): Promise<AdminTenantDto> {
     return this.tenants.delete(auth, params.id);
@@ -83,30 +122,47 @@ export class AdminController {
   }
 
   @Post('database-servers')
-  @ApiOperation({ summary: 'Register a database server', description: 'Its admin URL must connect with a role that can create roles and databases.' })
+  @ApiOperation({
+    summary: 'Register a database server',
+    description: 'Its admin URL must connect with a role that can create roles and databases.',
+  })
   @ApiCreatedResponse({ type: DatabaseServerDto })
   @ApiConflictResponse({ description: '`database_server_name_taken`' })
   @ApiUnprocessableEntityResponse({ description: '`database_server_unreachable`' })
-  registerDatabaseServer(@CurrentAuth() auth: AuthContext, @Body() dto: RegisterDatabaseServerDto, @Client() client: ClientInfo): Promise<DatabaseServerDto> {
+  registerDatabaseServer(
+    @CurrentAuth() auth: AuthContext,
+    @Body() dto: RegisterDatabaseServerDto,
+    @Client() client: ClientInfo,
+  ): Promise<DatabaseServerDto> {
     return this.servers.register(auth, dto, client);
   }
 
   @Get('audit-logs')
-  @ApiOperation({ summary: 'The whole audit trail', description: 'Newest first, cursor-paginated; filter by tenant, action, actor, outcome and time.' })
+  @ApiOperation({
+    summary: 'The whole audit trail',
+    description: 'Newest first, cursor-paginated; filter by tenant, action, actor, outcome and time.',
+  })
   @ApiOkResponse({ type: AuditLogPageDto })
   auditLogs(@Query() query: AdminAuditLogQueryDto): Promise<AuditLogPageDto> {
     return this.audit.find(query);
   }
 
   @Get('audit-logs/verify')
-  @ApiOperation({ summary: 'Verify a hash chain of the audit log', description: 'Walks the chain of one tenant (or the platform\'s, without tenantId) and reports the first entry that was altered or whose predecessor was removed.' })
+  @ApiOperation({
+    summary: 'Verify a hash chain of the audit log',
+    description:
+      "Walks the chain of one tenant (or the platform's, without tenantId) and reports the first entry that was altered or whose predecessor was removed.",
+  })
   @ApiOkResponse({ type: AuditChainReportDto })
   verifyAuditChain(@Query() query: AuditChainQueryDto): Promise<AuditChainReportDto> {
     return this.audit.verifyChain(query);
   }
 
   @Get('audit-logs/export')
-  @ApiOperation({ summary: 'Export the audit log as JSON lines', description: 'Streamed, oldest first, one entry per line; every tenant unless tenantId is given.' })
+  @ApiOperation({
+    summary: 'Export the audit log as JSON lines',
+    description: 'Streamed, oldest first, one entry per line; every tenant unless tenantId is given.',
+  })
   @ApiProduces(NDJSON)
   @ApiOkResponse({ description: 'One audit entry (as in the list) per line' })
   exportAuditLogs(@Query() query: AdminAuditLogExportQueryDto, @Res() reply: FastifyReply): FastifyReply {

@@ -23,7 +23,11 @@ import { PlatformAdminGuard } from './platform-admin.guard';
     PlatformAdminCheck,
     PlatformAdminGuard,
     { provide: APP_GUARD, useExisting: PlatformAdminGuard },
-    AdminTenantsRepository, AdminTenantsService, AdminDatabaseServersService, AdminAuditService, AdminQueuesService,
+    AdminTenantsRepository,
+    AdminTenantsService,
+    AdminDatabaseServersService,
+    AdminAuditService,
+    AdminQueuesService,
   ],
 })
 export class AdminModule {}

@@ -14,7 +14,8 @@ export class PlatformAdminCheck {
 
   async assert(auth: AuthContext): Promise<void> {
     const user = await this.users.findById(auth.userId);
-    if (!auth.isPlatformAdmin || !user?.isPlatformAdmin) throw new AuthException(AuthErrorCode.InsufficientRole, 'This needs a platform administrator.');
+    if (!auth.isPlatformAdmin || !user?.isPlatformAdmin)
+      throw new AuthException(AuthErrorCode.InsufficientRole, 'This needs a platform administrator.');
     if (!user.totpEnabledAt) {
       throw new AdminException(
         AdminErrorCode.TwoFactorRequired,

@@ -16,10 +16,12 @@ export class PlatformAdminGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!this.reflector.getAllAndOverride<boolean>(PLATFORM_ADMIN_ONLY, [context.getHandler(), context.getClass()])) return true;
+    if (!this.reflector.getAllAndOverride<boolean>(PLATFORM_ADMIN_ONLY, [context.getHandler(), context.getClass()]))
+      return true;
     // Set by the access-token guard, which has already refused a request without a valid token.
     const { auth } = context.switchToHttp().getRequest<FastifyRequest>();
-    if (!auth) throw new AuthException(AuthErrorCode.MissingToken, 'Send an access token: Authorization: Bearer <token>.');
+    if (!auth)
+      throw new AuthException(AuthErrorCode.MissingToken, 'Send an access token: Authorization: Bearer <token>.');
     await this.check.assert(auth);
     return true;
   }

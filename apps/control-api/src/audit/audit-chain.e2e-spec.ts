@@ -27,8 +27,10 @@ describe('audit log hash chain and export', () => {
   });
   after(() => fx?.close());
 
-  const verify = (tenantId?: string) => fx.request('GET', `/v1/admin/audit-logs/verify${tenantId ? `?tenantId=${tenantId}` : ''}`, { token: admin.token });
-  const chainOf = (tenantId: string) => fx.db.auditLog.findMany({ where: { tenantId, chainSeq: { not: null } }, orderBy: { chainSeq: 'asc' } });
+  const verify = (tenantId?: string) =>
+    fx.request('GET', `/v1/admin/audit-logs/verify${tenantId ? `?tenantId=${tenantId}` : ''}`, { token: admin.token });
+  const chainOf = (tenantId: string) =>
+    fx.db.auditLog.findMany({ where: { tenantId, chainSeq: { not: null } }, orderBy: { chainSeq: 'asc' } });
   /** The export body, read raw: NDJSON is not one JSON document. */
   const exportAs = async (token: string, path = '/v1/audit-logs/export') => {
     const response = await fetch(`${fx.running.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -36,7 +38,16 @@ describe('audit log hash chain and export', () => {
   };
 
   it('keeps one unbroken chain per tenant under concurrent writes', async () => {
-    await Promise.all(Array.from({ length: 40 }, (_, i) => audit.record({ action: 'test.chain', tenantId: tenantA.id, actorUserId: ownerA.user.id, metadata: { i, nested: { z: 1, a: [i] } } })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        audit.record({
+          action: 'test.chain',
+          tenantId: tenantA.id,
+          actorUserId: ownerA.user.id,
+          metadata: { i, nested: { z: 1, a: [i] } },
+        }),
+      ),
+    );
     const chain = await chainOf(tenantA.id);
     expect(chain.filter((e) => e.action === 'test.chain')).toHaveLength(40);
     expect(chain.map((e) => Number(e.chainSeq))).toEqual(chain.map((_, i) => i + 1));
@@ -45,7 +56,14 @@ describe('audit log hash chain and export', () => {
 
     const report = await verify(tenantA.id);
     expect(report.status).toBe(200);
-    expect(report.body).toMatchObject({ tenantId: tenantA.id, valid: true, checked: chain.length, firstSeq: 1, lastSeq: chain.length, brokenAt: null });
+    expect(report.body).toMatchObject({
+      tenantId: tenantA.id,
+      valid: true,
+      checked: chain.length,
+      firstSeq: 1,
+      lastSeq: chain.length,
+      brokenAt: null,
+    });
   });
 
   it('verifies the platform chain (entries of no tenant) too', async () => {
@@ -57,28 +75,44 @@ describe('audit log hash chain and export', () => {
   });
 
   it('reports an entry altered in the database, and an entry whose predecessor was deleted', async () => {
-    await Promise.all(Array.from({ length: 5 }, (_, i) => audit.record({ action: 'test.tamper', tenantId: tenantB.id, metadata: { i } })));
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        audit.record({ action: 'test.tamper', tenantId: tenantB.id, metadata: { i } }),
+      ),
+    );
     const chain = await chainOf(tenantB.id);
     expect((await verify(tenantB.id)).body.valid).toBe(true);
 
     const altered = chain[chain.length - 3];
     await fx.db.$executeRaw`UPDATE audit_logs SET metadata = '{"i": 999}' WHERE id = ${altered.id}::uuid`;
     const report = await verify(tenantB.id);
-    expect(report.body).toMatchObject({ valid: false, checked: chain.length - 3, brokenAt: { id: altered.id, chainSeq: Number(altered.chainSeq), reason: 'hash_mismatch' } });
+    expect(report.body).toMatchObject({
+      valid: false,
+      checked: chain.length - 3,
+      brokenAt: { id: altered.id, chainSeq: Number(altered.chainSeq), reason: 'hash_mismatch' },
+    });
 
     await fx.db.$executeRaw`DELETE FROM audit_logs WHERE id = ${altered.id}::uuid`;
     const next = chain[chain.length - 2];
-    expect((await verify(tenantB.id)).body).toMatchObject({ valid: false, brokenAt: { id: next.id, reason: 'sequence_gap' } });
+    expect((await verify(tenantB.id)).body).toMatchObject({
+      valid: false,
+      brokenAt: { id: next.id, reason: 'sequence_gap' },
+    });
   });
 
   it('reports an entry forged into a position another entry holds', async () => {
     const tenant = await fx.createTenant();
     for (let i = 0; i < 3; i += 1) await audit.record({ action: 'test.forge', tenantId: tenant.id, metadata: { i } });
     const [first] = await chainOf(tenant.id);
-    await fx.db.$executeRaw`INSERT INTO audit_logs (id, tenant_id, action, metadata, created_at, chain_seq, prev_hash, hash)
+    await fx.db
+      .$executeRaw`INSERT INTO audit_logs (id, tenant_id, action, metadata, created_at, chain_seq, prev_hash, hash)
       SELECT 'ffffffff-ffff-4fff-bfff-ffffffffffff', tenant_id, 'test.forged', metadata, created_at, chain_seq, prev_hash, hash FROM audit_logs WHERE id = ${first.id}::uuid`;
     const report = await verify(tenant.id);
-    expect(report.body).toMatchObject({ valid: false, checked: 1, brokenAt: { chainSeq: Number(first.chainSeq), reason: 'sequence_gap' } });
+    expect(report.body).toMatchObject({
+      valid: false,
+      checked: 1,
+      brokenAt: { chainSeq: Number(first.chainSeq), reason: 'sequence_gap' },
+    });
   });
 
   it("exports the caller's tenant only, as NDJSON, to OWNERs and ADMINs", async () => {
@@ -86,17 +120,35 @@ describe('audit log hash chain and export', () => {
     expect(a.status).toBe(200);
     expect(a.type).toContain('application/x-ndjson');
     expect(a.text.endsWith('\n')).toBe(true);
-    const lines = a.text.trimEnd().split('\n').map((line) => JSON.parse(line));
-    expect(lines.length).toBe((await chainOf(tenantA.id)).length + (await fx.db.auditLog.count({ where: { tenantId: tenantA.id, chainSeq: null } })));
+    const lines = a.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.length).toBe(
+      (await chainOf(tenantA.id)).length +
+        (await fx.db.auditLog.count({ where: { tenantId: tenantA.id, chainSeq: null } })),
+    );
     expect(lines.every((e) => e.tenantId === tenantA.id)).toBe(true);
     expect(lines.filter((e) => e.action === 'test.chain')).toHaveLength(40);
-    expect(lines[0]).toEqual(expect.objectContaining({ id: expect.any(String), chainSeq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/), createdAt: expect.any(String) }));
+    expect(lines[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        chainSeq: expect.any(Number),
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        createdAt: expect.any(String),
+      }),
+    );
     // Oldest first.
     expect(lines.map((e) => e.createdAt)).toEqual([...lines.map((e) => e.createdAt)].sort());
 
     const b = await exportAs(ownerB.token);
     expect(b.status).toBe(200);
-    const bIds = new Set(b.text.trimEnd().split('\n').map((line) => JSON.parse(line).tenantId));
+    const bIds = new Set(
+      b.text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).tenantId),
+    );
     expect([...bIds]).toEqual([tenantB.id]);
 
     expect((await exportAs(agentA.token)).status).toBe(403);
@@ -106,11 +158,16 @@ describe('audit log hash chain and export', () => {
   it('exports any tenant to a platform admin, and nothing to anyone else', async () => {
     const exported = await exportAs(admin.token, `/v1/admin/audit-logs/export?tenantId=${tenantA.id}`);
     expect(exported.status).toBe(200);
-    const lines = exported.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = exported.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.filter((e) => e.action === 'test.chain')).toHaveLength(40);
     expect(lines.every((e) => e.tenantId === tenantA.id)).toBe(true);
     expect((await exportAs(ownerA.token, `/v1/admin/audit-logs/export?tenantId=${tenantA.id}`)).status).toBe(403);
-    expect((await fx.request('GET', `/v1/admin/audit-logs/verify?tenantId=${tenantA.id}`, { token: ownerA.token })).status).toBe(403);
+    expect(
+      (await fx.request('GET', `/v1/admin/audit-logs/verify?tenantId=${tenantA.id}`, { token: ownerA.token })).status,
+    ).toBe(403);
     expect((await verify('nope')).status).toBe(400);
   });
 });

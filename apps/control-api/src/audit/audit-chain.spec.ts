@@ -22,7 +22,9 @@ const sealed = (fields: ChainedEntry) => ({ ...fields, hash: auditEntryHash(fiel
 
 describe('audit chain', () => {
   it('serialises objects the same whatever the order of their keys', () => {
-    expect(canonicalJson({ b: [1, { d: 2, c: null }], a: 'x' })).toBe(canonicalJson({ a: 'x', b: [1, { c: null, d: 2 }] }));
+    expect(canonicalJson({ b: [1, { d: 2, c: null }], a: 'x' })).toBe(
+      canonicalJson({ a: 'x', b: [1, { c: null, d: 2 }] }),
+    );
     expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
   });
 
@@ -31,9 +33,19 @@ describe('audit chain', () => {
     expect(base).toMatch(/^[0-9a-f]{64}$/);
     expect(auditEntryHash(entry({ metadata: { after: 'ADMIN', before: 'AGENT' } }))).toBe(base);
     const changes: Array<Partial<ChainedEntry>> = [
-      { id: '7a0c3f0e-8f59-4d47-9a37-0f1c2b1e5d11' }, { tenantId: null }, { actorUserId: 'someone' }, { action: 'x' }, { targetType: null },
-      { targetId: '43' }, { success: false }, { ip: null }, { userAgent: 'other' }, { metadata: { before: 'AGENT', after: 'OWNER' } },
-      { createdAt: new Date('2026-12-02T10:00:00.124Z') }, { chainSeq: 2n }, { prevHash: 'a'.repeat(64) },
+      { id: '7a0c3f0e-8f59-4d47-9a37-0f1c2b1e5d11' },
+      { tenantId: null },
+      { actorUserId: 'someone' },
+      { action: 'x' },
+      { targetType: null },
+      { targetId: '43' },
+      { success: false },
+      { ip: null },
+      { userAgent: 'other' },
+      { metadata: { before: 'AGENT', after: 'OWNER' } },
+      { createdAt: new Date('2026-12-02T10:00:00.124Z') },
+      { chainSeq: 2n },
+      { prevHash: 'a'.repeat(64) },
     ];
     for (const change of changes) expect(auditEntryHash(entry(change))).not.toBe(base);
   });

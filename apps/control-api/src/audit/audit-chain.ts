@@ -63,8 +63,12 @@ export type ChainBreak = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch'
  * Checks one entry against the one before it in its chain (undefined for the first entry still
  * kept: after retention dropped older months, its prevHash cannot be checked).
  */
-export function checkLink(entry: ChainedEntry & { readonly hash: string | null }, previous: ChainHead | undefined): ChainBreak | null {
+export function checkLink(
+  entry: ChainedEntry & { readonly hash: string | null },
+  previous: ChainHead | undefined,
+): ChainBreak | null {
   if (previous && entry.chainSeq !== previous.chainSeq + 1n) return 'sequence_gap';
-  if (previous ? entry.prevHash !== previous.hash : entry.chainSeq === 1n && entry.prevHash !== null) return 'prev_hash_mismatch';
+  if (previous ? entry.prevHash !== previous.hash : entry.chainSeq === 1n && entry.prevHash !== null)
+    return 'prev_hash_mismatch';
   return entry.hash === auditEntryHash(entry) ? null : 'hash_mismatch';
 }

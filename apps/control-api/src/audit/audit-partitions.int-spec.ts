@@ -25,23 +25,33 @@ describe(AuditPartitionsService.name, () => {
   });
 
   const insertAt = async (createdAt: string): Promise<string> => {
-    const [{ id }] = await fx.db.$queryRaw<Array<{ id: string }>>`INSERT INTO audit_logs (id, action, created_at) VALUES (gen_random_uuid(), 'test.partition', ${createdAt}::timestamptz) RETURNING id::text`;
+    const [{ id }] = await fx.db.$queryRaw<
+      Array<{ id: string }>
+    >`INSERT INTO audit_logs (id, action, created_at) VALUES (gen_random_uuid(), 'test.partition', ${createdAt}::timestamptz) RETURNING id::text`;
     return id;
   };
   const partitionOf = async (id: string): Promise<string | undefined> =>
-    (await fx.db.$queryRaw<Array<{ name: string }>>`SELECT tableoid::regclass::text AS name FROM audit_logs WHERE id = ${id}::uuid`)[0]?.name;
+    (
+      await fx.db.$queryRaw<
+        Array<{ name: string }>
+      >`SELECT tableoid::regclass::text AS name FROM audit_logs WHERE id = ${id}::uuid`
+    )[0]?.name;
   const names = async () => (await partitions.list()).map((p) => p.name);
 
   it('creates the partitions of this month and the next ones, once', async () => {
     const now = new Date();
-    const furthest = partitionName(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + AUDIT_PARTITION_MONTHS_AHEAD, 1)));
+    const furthest = partitionName(
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + AUDIT_PARTITION_MONTHS_AHEAD, 1)),
+    );
     // The furthest month ahead holds nothing yet, so dropping it loses no entry.
     await fx.db.$executeRawUnsafe(`DROP TABLE IF EXISTS "${furthest}"`);
 
     const report = await sut.maintain(now);
 
     expect(report.created).toEqual([furthest]);
-    const expected = Array.from({ length: AUDIT_PARTITION_MONTHS_AHEAD + 1 }, (_, i) => partitionName(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1))));
+    const expected = Array.from({ length: AUDIT_PARTITION_MONTHS_AHEAD + 1 }, (_, i) =>
+      partitionName(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1))),
+    );
     expect(await names()).toEqual(expect.arrayContaining(expected));
     expect((await sut.maintain(now)).created).toEqual([]);
   });

@@ -39,17 +39,28 @@ export class AuditPartitionsRepository {
     const name = partitionName(month);
     const from = month.toISOString();
     const to = nextMonth(month).toISOString();
-    return this.db.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PARTITION_LOCK}::int)`;
-      const [{ exists }] = await tx.$queryRaw<Array<{ exists: boolean }>>`SELECT to_regclass(${`"${name}"`}) IS NOT NULL AS "exists"`;
-      if (exists) return false;
-      // The name is built from digits only (partitionName), the bounds from ISO dates.
-      await tx.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "audit_logs" INCLUDING DEFAULTS)`);
-      await tx.$executeRawUnsafe(`INSERT INTO "${name}" SELECT * FROM "${DEFAULT_PARTITION}" WHERE "created_at" >= '${from}' AND "created_at" < '${to}'`);
-      await tx.$executeRawUnsafe(`DELETE FROM "${DEFAULT_PARTITION}" WHERE "created_at" >= '${from}' AND "created_at" < '${to}'`);
-      await tx.$executeRawUnsafe(`ALTER TABLE "audit_logs" ATTACH PARTITION "${name}" FOR VALUES FROM ('${from}') TO ('${to}')`);
-      return true;
-    }, { timeout: 60_000 });
+    return this.db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PARTITION_LOCK}::int)`;
+        const [{ exists }] = await tx.$queryRaw<
+          Array<{ exists: boolean }>
+        >`SELECT to_regclass(${`"${name}"`}) IS NOT NULL AS "exists"`;
+        if (exists) return false;
+        // The name is built from digits only (partitionName), the bounds from ISO dates.
+        await tx.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "audit_logs" INCLUDING DEFAULTS)`);
+        await tx.$executeRawUnsafe(
+          `INSERT INTO "${name}" SELECT * FROM "${DEFAULT_PARTITION}" WHERE "created_at" >= '${from}' AND "created_at" < '${to}'`,
+        );
+        await tx.$executeRawUnsafe(
+          `DELETE FROM "${DEFAULT_PARTITION}" WHERE "created_at" >= '${from}' AND "created_at" < '${to}'`,
+        );
+        await tx.$executeRawUnsafe(
+          `ALTER TABLE "audit_logs" ATTACH PARTITION "${name}" FOR VALUES FROM ('${from}') TO ('${to}')`,
+        );
+        return true;
+      },
+      { timeout: 60_000 },
+    );
   }
 
   async drop(partition: AuditPartition): Promise<void> {
@@ -59,6 +70,9 @@ export class AuditPartitionsRepository {
 
   /** Deletes entries older than `before` from the default partition; the number deleted. */
   deleteFromDefaultBefore(before: Date): Promise<number> {
-    return this.db.$executeRawUnsafe(`DELETE FROM "${DEFAULT_PARTITION}" WHERE "created_at" < $1::timestamptz`, before.toISOString());
+    return this.db.$executeRawUnsafe(
+      `DELETE FROM "${DEFAULT_PARTITION}" WHERE "created_at" < $1::timestamptz`,
+      before.toISOString(),
+    );
   }
 }

@@ -12,7 +12,8 @@ export interface AuditPartitionsReport {
   readonly deletedFromDefault: number;
 }
 
-const monthOf = (date: Date, offset = 0): Date => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1));
+const monthOf = (date: Date, offset = 0): Date =>
+  new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1));
 
 /**
  * The daily `audit-partitions` job: the months from the current one to AUDIT_PARTITION_MONTHS_AHEAD

@@ -15,18 +15,29 @@ describe('GET /v1/audit-logs', () => {
   before(async () => {
     fx = await ControlFixture.start();
     [tenantA, tenantB] = await Promise.all([fx.createTenant(), fx.createTenant()]);
-    [ownerA, agentA, ownerB] = await Promise.all([fx.member(tenantA, MembershipRole.OWNER), fx.member(tenantA, MembershipRole.AGENT), fx.member(tenantB, MembershipRole.OWNER)]);
+    [ownerA, agentA, ownerB] = await Promise.all([
+      fx.member(tenantA, MembershipRole.OWNER),
+      fx.member(tenantA, MembershipRole.AGENT),
+      fx.member(tenantB, MembershipRole.OWNER),
+    ]);
     const audit = fx.running.app.get(AuditService);
     for (const [i, tenant] of [tenantA, tenantA, tenantA, tenantB].entries()) {
-      await audit.record({ action: 'test.event', tenantId: tenant.id, actorUserId: tenant === tenantA ? ownerA.user.id : ownerB.user.id, success: i !== 1, metadata: { i } });
+      await audit.record({
+        action: 'test.event',
+        tenantId: tenant.id,
+        actorUserId: tenant === tenantA ? ownerA.user.id : ownerB.user.id,
+        success: i !== 1,
+        metadata: { i },
+      });
     }
     await audit.record({ action: 'test.event', tenantId: tenantA.id, actorUserId: agentA.user.id, metadata: { i: 9 } });
   });
   after(() => fx?.close());
 
-  const get = (member: FixtureMember, query = '') => fx.request('GET', `/v1/audit-logs${query}`, { token: member.token });
+  const get = (member: FixtureMember, query = '') =>
+    fx.request('GET', `/v1/audit-logs${query}`, { token: member.token });
 
-  it('shows OWNERs and ADMINs their own tenant\'s trail only, newest first', async () => {
+  it("shows OWNERs and ADMINs their own tenant's trail only, newest first", async () => {
     const response = await get(ownerA, '?action=test.event');
     expect(response.status).toBe(200);
     expect(response.body.items.map((e: { metadata: { i: number } }) => e.metadata.i)).toEqual([9, 2, 1, 0]);
@@ -37,16 +48,33 @@ describe('GET /v1/audit-logs', () => {
 
   it('filters by actor, outcome and time', async () => {
     expect((await get(ownerA, `?action=test.event&actorUserId=${agentA.user.id}`)).body.items).toHaveLength(1);
-    expect((await get(ownerA, '?action=test.event&success=false')).body.items.map((e: { metadata: { i: number } }) => e.metadata.i)).toEqual([1]);
-    expect((await get(ownerA, `?action=test.event&to=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)).body.items).toHaveLength(0);
-    expect((await get(ownerA, `?action=test.event&from=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)).body.items).toHaveLength(4);
+    expect(
+      (await get(ownerA, '?action=test.event&success=false')).body.items.map(
+        (e: { metadata: { i: number } }) => e.metadata.i,
+      ),
+    ).toEqual([1]);
+    expect(
+      (await get(ownerA, `?action=test.event&to=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`))
+        .body.items,
+    ).toHaveLength(0);
+    expect(
+      (
+        await get(
+          ownerA,
+          `?action=test.event&from=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`,
+        )
+      ).body.items,
+    ).toHaveLength(4);
   });
 
   it('pages with a cursor', async () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: Array<{ metadata: { i: number } }>; nextCursor: string | null } } = await get(ownerA, `?action=test.event&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { items: Array<{ metadata: { i: number } }>; nextCursor: string | null } } = await get(
+        ownerA,
+        `?action=test.event&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...page.body.items.map((e) => e.metadata.i));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -58,6 +86,7 @@ describe('GET /v1/audit-logs', () => {
     const tenantFilter = await get(ownerA, `?tenantId=${tenantB.id}`);
     expect(tenantFilter.status).toBe(400);
     expect(tenantFilter.body.errors[0].field).toBe('query.tenantId');
-    for (const query of ['?limit=0', '?limit=101', '?success=maybe', '?from=yesterday', '?cursor=12']) expect((await get(ownerA, query)).status).toBe(400);
+    for (const query of ['?limit=0', '?limit=101', '?success=maybe', '?from=yesterday', '?cursor=12'])
+      expect((await get(ownerA, query)).status).toBe(400);
   });
 });

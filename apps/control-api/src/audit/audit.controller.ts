@@ -14,7 +14,7 @@ export class AuditController {
 
   @Get()
   @Roles('OWNER', 'ADMIN')
-  @ApiOperation({ summary: 'Audit trail of the token\'s tenant', description: 'Newest first, cursor-paginated.' })
+  @ApiOperation({ summary: "Audit trail of the token's tenant", description: 'Newest first, cursor-paginated.' })
   @ApiOkResponse({ type: AuditLogPageDto })
   find(@CurrentAuth() auth: AuthContext, @Query() query: AuditLogQueryDto): Promise<AuditLogPageDto> {
     return this.audit.find({ ...query, tenantId: auth.tenantId });
@@ -22,10 +22,17 @@ export class AuditController {
 
   @Get('export')
   @Roles('OWNER', 'ADMIN')
-  @ApiOperation({ summary: 'The token\'s tenant\'s audit trail as JSON lines', description: 'Streamed, oldest first, one entry per line.' })
+  @ApiOperation({
+    summary: "The token's tenant's audit trail as JSON lines",
+    description: 'Streamed, oldest first, one entry per line.',
+  })
   @ApiProduces(NDJSON)
   @ApiOkResponse({ description: 'One audit entry (as in the list) per line' })
-  export(@CurrentAuth() auth: AuthContext, @Query() query: AuditLogExportQueryDto, @Res() reply: FastifyReply): FastifyReply {
+  export(
+    @CurrentAuth() auth: AuthContext,
+    @Query() query: AuditLogExportQueryDto,
+    @Res() reply: FastifyReply,
+  ): FastifyReply {
     return sendNdjson(reply, this.audit.exportLines({ ...query, tenantId: auth.tenantId }), 'audit-log.ndjson');
   }
 }

@@ -6,5 +6,9 @@ import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
 @Global()
-@Module({ controllers: [AuditController], providers: [AuditRepository, AuditService, AuditPartitionsRepository, AuditPartitionsService], exports: [AuditService, AuditPartitionsService] })
+@Module({
+  controllers: [AuditController],
+  providers: [AuditRepository, AuditService, AuditPartitionsRepository, AuditPartitionsService],
+  exports: [AuditService, AuditPartitionsService],
+})
 export class AuditModule {}

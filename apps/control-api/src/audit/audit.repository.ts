@@ -65,7 +65,9 @@ export class AuditRepository {
           orderBy: { chainSeq: 'desc' },
           select: { chainSeq: true, hash: true },
         });
-        const entry = seal(head?.chainSeq != null && head.hash != null ? { chainSeq: head.chainSeq, hash: head.hash } : null);
+        const entry = seal(
+          head?.chainSeq != null && head.hash != null ? { chainSeq: head.chainSeq, hash: head.hash } : null,
+        );
         await tx.auditLog.create({ data: { ...entry, metadata: entry.metadata as Prisma.InputJsonValue } });
       },
       { maxWait: 5_000, timeout: 10_000 },
@@ -83,11 +85,18 @@ export class AuditRepository {
     };
     // The key is (id, created_at) since partitioning, so the cursor is resolved to its position.
     if (query.cursor) {
-      const after = await this.db.auditLog.findFirst({ where: { id: query.cursor }, select: { createdAt: true, id: true } });
+      const after = await this.db.auditLog.findFirst({
+        where: { id: query.cursor },
+        select: { createdAt: true, id: true },
+      });
       if (!after) return toPage([], query.limit);
       where.OR = [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }];
     }
-    const rows = await this.db.auditLog.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: query.limit + 1 });
+    const rows = await this.db.auditLog.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: query.limit + 1,
+    });
     return toPage(rows, query.limit);
   }
 
@@ -97,7 +106,13 @@ export class AuditRepository {
    */
   chainAfter(tenantId: string | null, after: { readonly chainSeq: bigint; readonly id: string } | null, limit: number) {
     return this.db.auditLog.findMany({
-      where: { tenantId, chainSeq: { not: null }, ...(after ? { OR: [{ chainSeq: { gt: after.chainSeq } }, { chainSeq: after.chainSeq, id: { gt: after.id } }] } : {}) },
+      where: {
+        tenantId,
+        chainSeq: { not: null },
+        ...(after
+          ? { OR: [{ chainSeq: { gt: after.chainSeq } }, { chainSeq: after.chainSeq, id: { gt: after.id } }] }
+          : {}),
+      },
       orderBy: [{ chainSeq: 'asc' }, { id: 'asc' }],
       take: limit,
     });
@@ -109,7 +124,9 @@ export class AuditRepository {
       where: {
         tenantId: filter.tenantId,
         createdAt: filter.from || filter.to ? { gte: filter.from, lte: filter.to } : undefined,
-        ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+        ...(after
+          ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+          : {}),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: limit,

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { redactSecrets } from '@helpdeskly/logging';
 import { type ChainHead, type ChainedEntry, auditEntryHash, checkLink } from './audit-chain';
-import { type AuditEntry, type AuditExportFilter, type AuditPosition, type AuditQuery, AuditRepository } from './audit.repository';
+import {
+  type AuditEntry,
+  type AuditExportFilter,
+  type AuditPosition,
+  type AuditQuery,
+  AuditRepository,
+} from './audit.repository';
 import type { AuditChainReportDto, AuditLogEntryDto, AuditLogPageDto } from './dto/audit-log-query.dto';
 
 // Rows read at once while verifying a chain or exporting: bounded memory on any trail size.
@@ -68,12 +74,28 @@ export class AuditService {
       const rows = await this.audit.chainAfter(tenantId, previous ?? null, BATCH_SIZE);
       for (const row of rows as Array<StoredEntry & { chainSeq: bigint }>) {
         const reason = checkLink(row, previous);
-        if (reason) return { tenantId, valid: false, checked, firstSeq, lastSeq: previous ? Number(previous.chainSeq) : null, brokenAt: { id: row.id, chainSeq: Number(row.chainSeq), createdAt: row.createdAt, reason } };
+        if (reason)
+          return {
+            tenantId,
+            valid: false,
+            checked,
+            firstSeq,
+            lastSeq: previous ? Number(previous.chainSeq) : null,
+            brokenAt: { id: row.id, chainSeq: Number(row.chainSeq), createdAt: row.createdAt, reason },
+          };
         firstSeq ??= Number(row.chainSeq);
         previous = { chainSeq: row.chainSeq, hash: row.hash ?? '', id: row.id };
         checked += 1;
       }
-      if (rows.length < BATCH_SIZE) return { tenantId, valid: true, checked, firstSeq, lastSeq: previous ? Number(previous.chainSeq) : null, brokenAt: null };
+      if (rows.length < BATCH_SIZE)
+        return {
+          tenantId,
+          valid: true,
+          checked,
+          firstSeq,
+          lastSeq: previous ? Number(previous.chainSeq) : null,
+          brokenAt: null,
+        };
     }
   }
 

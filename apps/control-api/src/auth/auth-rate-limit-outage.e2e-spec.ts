@@ -20,20 +20,33 @@ describe('Rate limits while the cache Redis is unreachable', () => {
   async function flood(ip: string) {
     const answers = [];
     for (let i = 0; i <= LIMIT; i++) {
-      answers.push(await fx.request('POST', '/v1/auth/login', { body: { email: `nobody-${uniqueSuffix()}@outage.test`, password: 'Wrong-Password-123' }, headers: { 'x-forwarded-for': ip } }));
+      answers.push(
+        await fx.request('POST', '/v1/auth/login', {
+          body: { email: `nobody-${uniqueSuffix()}@outage.test`, password: 'Wrong-Password-123' },
+          headers: { 'x-forwarded-for': ip },
+        }),
+      );
     }
     return answers;
   }
 
   const refusals = async (limiter: string) => {
     const text = (await fx.request<string>('GET', '/metrics')).body;
-    return Number(new RegExp(`helpdeskly_rate_limit_refusals_total\\{policy="auth-ip",limiter="${limiter}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    return Number(
+      new RegExp(`helpdeskly_rate_limit_refusals_total\\{policy="auth-ip",limiter="${limiter}"\\} (\\d+)`).exec(
+        text,
+      )?.[1] ?? 0,
+    );
   };
 
   before(async () => {
     proxy = await new TcpProxy('127.0.0.1', 6379).start();
     const db = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/1').pathname || '/1';
-    fx = await ControlFixture.start({ REDIS_CACHE_URL: `redis://127.0.0.1:${proxy.port}${db}`, RATE_LIMIT_AUTH_PER_IP: String(LIMIT), RATE_LIMIT_AUTH_PER_ACCOUNT: '1000' });
+    fx = await ControlFixture.start({
+      REDIS_CACHE_URL: `redis://127.0.0.1:${proxy.port}${db}`,
+      RATE_LIMIT_AUTH_PER_IP: String(LIMIT),
+      RATE_LIMIT_AUTH_PER_ACCOUNT: '1000',
+    });
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/1');
     member = await fx.member(await fx.createTenant(), MembershipRole.AGENT);
   });
@@ -74,11 +87,19 @@ describe('Rate limits while the cache Redis is unreachable', () => {
   it('goes back to Redis when it answers again', async () => {
     await proxy.restore();
     // Each probe uses a new IP, so the first that lands in Redis shows the switch back.
-    await waitFor('rate limits in Redis again', async () => {
-      const ip = newIp();
-      await fx.request('POST', '/v1/auth/login', { body: { email: `nobody-${uniqueSuffix()}@outage.test`, password: 'x' }, headers: { 'x-forwarded-for': ip } });
-      return (await redis.exists(`rl:auth-ip:${ip}`)) === 1;
-    }, 15_000, 200);
+    await waitFor(
+      'rate limits in Redis again',
+      async () => {
+        const ip = newIp();
+        await fx.request('POST', '/v1/auth/login', {
+          body: { email: `nobody-${uniqueSuffix()}@outage.test`, password: 'x' },
+          headers: { 'x-forwarded-for': ip },
+        });
+        return (await redis.exists(`rl:auth-ip:${ip}`)) === 1;
+      },
+      15_000,
+      200,
+    );
     const before = await refusals('redis');
     const ip = newIp();
     expect((await flood(ip)).map((a) => a.status)).toEqual([401, 401, 401, 429]);

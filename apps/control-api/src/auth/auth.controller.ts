@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, Public } from '@helpdeskly/auth';
 import { RateLimit } from '@helpdeskly/rate-limit';
 import { AuthService } from './auth.service';
@@ -32,7 +40,9 @@ export class AuthController {
   @Public()
   @RateLimit('auth', { account: { body: 'email', lowercase: true } })
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(TwoFactorChallengeDto) }] } })
+  @ApiOkResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(TwoFactorChallengeDto) }] },
+  })
   login(@Body() dto: LoginDto, @Client() client: ClientInfo) {
     return this.auth.login(dto, client);
   }

@@ -27,13 +27,21 @@ describe('auth (e2e)', () => {
         memberships: [{ role: 'OWNER', tenant: { id: user.tenantId, slug: user.slug, status: 'ACTIVE' } }],
       });
       expect(Object.keys(me.body.user)).not.toContain('passwordHash');
-      expect(await api.auditActions(user.userId)).toEqual(expect.arrayContaining(['auth.signup', 'auth.login.succeeded']));
+      expect(await api.auditActions(user.userId)).toEqual(
+        expect.arrayContaining(['auth.signup', 'auth.login.succeeded']),
+      );
     });
 
     it('answers 409 email_taken for an existing email, whatever its case, and creates no tenant', async () => {
       const user = await api.signup('dup');
       const slug = api.unique('dup-other');
-      const response = await api.post('/v1/auth/signup', { email: user.email.toUpperCase(), password: strongPassword(), name: 'Again', tenantName: 'Again', tenantSlug: slug });
+      const response = await api.post('/v1/auth/signup', {
+        email: user.email.toUpperCase(),
+        password: strongPassword(),
+        name: 'Again',
+        tenantName: 'Again',
+        tenantSlug: slug,
+      });
       expect(response.status).toBe(409);
       expect(response.body.code).toBe('email_taken');
       expect(response.headers.get('content-type')).toContain('application/problem+json');
@@ -42,7 +50,14 @@ describe('auth (e2e)', () => {
 
     it('lets only one of two concurrent sign-ups with one email through', async () => {
       const email = `${api.unique('race-email')}@example.com`;
-      const signup = () => api.post('/v1/auth/signup', { email, password: strongPassword(), name: 'Race', tenantName: 'Race', tenantSlug: api.unique('race-email') });
+      const signup = () =>
+        api.post('/v1/auth/signup', {
+          email,
+          password: strongPassword(),
+          name: 'Race',
+          tenantName: 'Race',
+          tenantSlug: api.unique('race-email'),
+        });
       const answers = await Promise.all([signup(), signup()]);
       for (const answer of answers) if (answer.status === 201) api.track(answer.body.user.id, answer.body.tenant.id);
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
@@ -52,28 +67,57 @@ describe('auth (e2e)', () => {
     it('answers 409 tenant_slug_taken for a taken slug and leaves no user behind', async () => {
       const user = await api.signup('slug');
       const email = `${api.unique('slug-other')}@example.com`;
-      const response = await api.post('/v1/auth/signup', { email, password: strongPassword(), name: 'Other', tenantName: 'Other', tenantSlug: user.slug });
+      const response = await api.post('/v1/auth/signup', {
+        email,
+        password: strongPassword(),
+        name: 'Other',
+        tenantName: 'Other',
+        tenantSlug: user.slug,
+      });
       expect(response.status).toBe(409);
       expect(response.body.code).toBe('tenant_slug_taken');
       expect(await api.db.user.findUnique({ where: { email } })).toBeNull();
     });
 
     it('answers 400 naming each invalid field, unknown fields and reserved slugs', async () => {
-      const response = await api.post('/v1/auth/signup', { email: 'not-an-email', password: 42, name: '', tenantName: 'x'.repeat(101), tenantSlug: 'Bad_Slug', extra: true });
+      const response = await api.post('/v1/auth/signup', {
+        email: 'not-an-email',
+        password: 42,
+        name: '',
+        tenantName: 'x'.repeat(101),
+        tenantSlug: 'Bad_Slug',
+        extra: true,
+      });
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('validation_failed');
       const fields = response.body.errors.map((e: { field: string }) => e.field);
-      expect(new Set(fields)).toEqual(new Set(['body.email', 'body.password', 'body.name', 'body.tenantName', 'body.tenantSlug', 'body.extra']));
+      expect(new Set(fields)).toEqual(
+        new Set(['body.email', 'body.password', 'body.name', 'body.tenantName', 'body.tenantSlug', 'body.extra']),
+      );
 
-      const reserved = await api.post('/v1/auth/signup', { email: `${api.unique('r')}@example.com`, password: strongPassword(), name: 'R', tenantName: 'R', tenantSlug: 'admin' });
+      const reserved = await api.post('/v1/auth/signup', {
+        email: `${api.unique('r')}@example.com`,
+        password: strongPassword(),
+        name: 'R',
+        tenantName: 'R',
+        tenantSlug: 'admin',
+      });
       expect(reserved.status).toBe(400);
-      expect(reserved.body.errors).toEqual([expect.objectContaining({ field: 'body.tenantSlug', message: 'tenantSlug is reserved' })]);
+      expect(reserved.body.errors).toEqual([
+        expect.objectContaining({ field: 'body.tenantSlug', message: 'tenantSlug is reserved' }),
+      ]);
     });
 
     it('answers 422 weak_password for a short, common or personal password', async () => {
       const email = `${api.unique('weak')}@example.com`;
       for (const password of ['short', '1234567890', 'QwertyuiOP', email]) {
-        const response = await api.post('/v1/auth/signup', { email, password, name: 'Weak', tenantName: 'Weak', tenantSlug: api.unique('weak') });
+        const response = await api.post('/v1/auth/signup', {
+          email,
+          password,
+          name: 'Weak',
+          tenantName: 'Weak',
+          tenantSlug: api.unique('weak'),
+        });
         if (response.status === 201) api.track(response.body.user.id, response.body.tenant.id);
         expect(response.status).toBe(422);
         expect(response.body.code).toBe('weak_password');
@@ -95,11 +139,20 @@ describe('auth (e2e)', () => {
       const user = await api.signup('login');
       const response = await api.login(user.email.toUpperCase(), user.password);
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, role: 'OWNER', tenant: { slug: user.slug }, user: { id: user.userId } });
+      expect(response.body).toMatchObject({
+        tokenType: 'Bearer',
+        expiresIn: 900,
+        role: 'OWNER',
+        tenant: { slug: user.slug },
+        user: { id: user.userId },
+      });
       expect(response.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const row = await api.db.user.findUniqueOrThrow({ where: { id: user.userId } });
       expect(row.lastLoginAt).not.toBeNull();
-      const audit = await api.db.auditLog.findFirst({ where: { actorUserId: user.userId, action: 'auth.login.succeeded' }, orderBy: { createdAt: 'desc' } });
+      const audit = await api.db.auditLog.findFirst({
+        where: { actorUserId: user.userId, action: 'auth.login.succeeded' },
+        orderBy: { createdAt: 'desc' },
+      });
       expect(audit).toMatchObject({ success: true, tenantId: user.tenantId, ip: '127.0.0.1' });
     });
 
@@ -111,11 +164,15 @@ describe('auth (e2e)', () => {
       expect(wrong.status).toBe(401);
       expect(comparable(wrong.body)).toEqual(comparable(unknown.body));
       expect(wrong.body.code).toBe('invalid_credentials');
-      const failed = await api.db.auditLog.findMany({ where: { action: 'auth.login.failed', actorUserId: user.userId } });
+      const failed = await api.db.auditLog.findMany({
+        where: { action: 'auth.login.failed', actorUserId: user.userId },
+      });
       expect(failed).toHaveLength(1);
       expect(failed[0].metadata).toEqual({ reason: 'wrong_password' });
       // chainSeq, the entry's place in its hash chain, is a bigint.
-      expect(JSON.stringify(failed, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))).not.toContain('Not-The-Password-123');
+      expect(
+        JSON.stringify(failed, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+      ).not.toContain('Not-The-Password-123');
     });
 
     it('locks the account after LOGIN_MAX_FAILURES failures, answering as for a wrong password, and unlocks after the delay', async () => {
@@ -151,7 +208,9 @@ describe('auth (e2e)', () => {
     it('asks for a tenant when the user belongs to several, listing their slugs only after the right password', async () => {
       const user = await api.signup('multi');
       const other = await api.signup('multi-other');
-      await api.app.app.get(MembershipsRepository).create({ userId: user.userId, tenantId: other.tenantId, role: MembershipRole.AGENT });
+      await api.app.app
+        .get(MembershipsRepository)
+        .create({ userId: user.userId, tenantId: other.tenantId, role: MembershipRole.AGENT });
 
       const wrong = await api.login(user.email, 'Wrong-Password-0000');
       expect(wrong.body.code).toBe('invalid_credentials');
@@ -160,7 +219,9 @@ describe('auth (e2e)', () => {
       const ambiguous = await api.login(user.email, user.password);
       expect(ambiguous.status).toBe(422);
       expect(ambiguous.body.code).toBe('tenant_required');
-      expect(ambiguous.body.tenants.map((t: { slug: string }) => t.slug).sort()).toEqual([user.slug, other.slug].sort());
+      expect(ambiguous.body.tenants.map((t: { slug: string }) => t.slug).sort()).toEqual(
+        [user.slug, other.slug].sort(),
+      );
 
       const chosen = await api.login(user.email, user.password, other.slug);
       expect(chosen.status).toBe(200);
@@ -181,7 +242,10 @@ describe('auth (e2e)', () => {
       expect(refreshed.body.accessToken).not.toBe(user.accessToken);
       expect((await api.request('GET', '/v1/auth/me', { token: refreshed.body.accessToken })).status).toBe(200);
 
-      const rows = await api.db.refreshToken.findMany({ where: { userId: user.userId }, orderBy: { createdAt: 'asc' } });
+      const rows = await api.db.refreshToken.findMany({
+        where: { userId: user.userId },
+        orderBy: { createdAt: 'asc' },
+      });
       expect(rows).toHaveLength(2);
       expect(rows[0]).toMatchObject({ replacedById: rows[1].id, familyId: rows[1].familyId, ip: '127.0.0.1' });
       expect(rows[0].usedAt).not.toBeNull();
@@ -205,13 +269,18 @@ describe('auth (e2e)', () => {
 
       const rows = await api.db.refreshToken.findMany({ where: { userId: user.userId } });
       expect(rows.every((row) => row.revokedAt !== null)).toBe(true);
-      const audit = await api.db.auditLog.findFirst({ where: { actorUserId: user.userId, action: 'auth.refresh.reuse_detected' } });
+      const audit = await api.db.auditLog.findFirst({
+        where: { actorUserId: user.userId, action: 'auth.refresh.reuse_detected' },
+      });
       expect(audit).toMatchObject({ success: false, tenantId: user.tenantId, targetId: rows[0].familyId });
     });
 
     it('lets only one of two concurrent refreshes of the same token win', async () => {
       const user = await api.signup('race');
-      const answers = await Promise.all([api.post('/v1/auth/refresh', { refreshToken: user.refreshToken }), api.post('/v1/auth/refresh', { refreshToken: user.refreshToken })]);
+      const answers = await Promise.all([
+        api.post('/v1/auth/refresh', { refreshToken: user.refreshToken }),
+        api.post('/v1/auth/refresh', { refreshToken: user.refreshToken }),
+      ]);
       expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);
       expect(answers.find((a) => a.status === 401)?.body.code).toBe('refresh_token_reused');
     });
@@ -222,7 +291,10 @@ describe('auth (e2e)', () => {
       expect(unknown.body.code).toBe('invalid_refresh_token');
 
       const user = await api.signup('expired');
-      await api.db.refreshToken.updateMany({ where: { userId: user.userId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      await api.db.refreshToken.updateMany({
+        where: { userId: user.userId },
+        data: { expiresAt: new Date(Date.now() - 1000) },
+      });
       const expired = await api.post('/v1/auth/refresh', { refreshToken: user.refreshToken });
       expect(expired.status).toBe(401);
       expect(expired.body.code).toBe('invalid_refresh_token');
@@ -236,9 +308,12 @@ describe('auth (e2e)', () => {
       expect(malformed.body.errors[0].field).toBe('body.refreshToken');
     });
 
-    it('issues the membership\'s current role, and nothing once the tenant is not ACTIVE or the membership is gone', async () => {
+    it("issues the membership's current role, and nothing once the tenant is not ACTIVE or the membership is gone", async () => {
       const user = await api.signup('role');
-      await api.db.membership.updateMany({ where: { userId: user.userId, tenantId: user.tenantId }, data: { role: MembershipRole.AGENT } });
+      await api.db.membership.updateMany({
+        where: { userId: user.userId, tenantId: user.tenantId },
+        data: { role: MembershipRole.AGENT },
+      });
       const demoted = await api.post('/v1/auth/refresh', { refreshToken: user.refreshToken });
       expect(demoted.status).toBe(200);
       expect(demoted.body.role).toBe('AGENT');
@@ -290,7 +365,9 @@ describe('auth (e2e)', () => {
       const user = await api.signup('switch');
       const shared = await api.signup('switch-b');
       const foreign = await api.signup('switch-c');
-      await api.app.app.get(MembershipsRepository).create({ userId: user.userId, tenantId: shared.tenantId, role: MembershipRole.ADMIN });
+      await api.app.app
+        .get(MembershipsRepository)
+        .create({ userId: user.userId, tenantId: shared.tenantId, role: MembershipRole.ADMIN });
 
       const switched = await api.post('/v1/auth/switch-tenant', { tenantSlug: shared.slug }, user.accessToken);
       expect(switched.status).toBe(200);

@@ -35,7 +35,11 @@ export class AuthenticationException extends DomainException<AuthenticationError
   constructor(
     readonly code: AuthenticationErrorCode,
     detail?: string,
-    extra: { errors?: readonly FieldError[]; extensions?: Record<string, unknown>; headers?: Record<string, string> } = {},
+    extra: {
+      errors?: readonly FieldError[];
+      extensions?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(AUTHENTICATION_ERRORS, code, detail, extra);
   }

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { AccessTokenService, type AuthContext, AuthErrorCode, AuthException, type SignedToken } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, SharedCache, membershipKey } from '@helpdeskly/cache';
 import { AppConfig } from '@helpdeskly/config';
-import { MembershipRole, storedSettingsOf, type Tenant, TenantStatus, tenantSettingsOf, type User } from '@helpdeskly/database';
+import {
+  MembershipRole,
+  storedSettingsOf,
+  type Tenant,
+  TenantStatus,
+  tenantSettingsOf,
+  type User,
+} from '@helpdeskly/database';
 import { ValidationProblem } from '@helpdeskly/errors';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { RedisClient } from '@helpdeskly/redis';
@@ -26,7 +33,8 @@ const CHALLENGE_TTL_SECONDS = 300;
 const ENROLLMENT_TTL_SECONDS = 600;
 const ADMIN_ROLES: readonly MembershipRole[] = [MembershipRole.OWNER, MembershipRole.ADMIN];
 // One message for an unknown email, a wrong password and a locked account: none is told apart.
-const INVALID_CREDENTIALS = 'The email or password is wrong, or the account is temporarily locked after too many failed attempts.';
+const INVALID_CREDENTIALS =
+  'The email or password is wrong, or the account is temporarily locked after too many failed attempts.';
 
 type LoginMethod = 'password' | SecondFactorMethod;
 /** What a refresh token looks like (opaque-token.ts makes 43 characters; older ones were 20 to 128). */
@@ -36,7 +44,10 @@ const OPAQUE_REFRESH_TOKEN = /^[A-Za-z0-9_-]{20,128}$/;
 function assertRefreshTokenShape(token: string): void {
   if (OPAQUE_REFRESH_TOKEN.test(token)) return;
   const jwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
-  throw new AuthenticationException(AuthenticationErrorCode.InvalidRefreshToken, jwt ? 'This is an access token: send the refresh token of the session.' : 'The refresh token is not valid.');
+  throw new AuthenticationException(
+    AuthenticationErrorCode.InvalidRefreshToken,
+    jwt ? 'This is an access token: send the refresh token of the session.' : 'The refresh token is not valid.',
+  );
 }
 /** Why a login failed: the label of helpdeskly_login_failures_total, so a closed set. */
 type LoginFailureReason = 'unknown_email' | 'account_locked' | 'wrong_password' | 'wrong_second_factor';
@@ -70,7 +81,12 @@ export class AuthService {
     this.passwords.assertAcceptable(dto.password, { email: dto.email, name: dto.name });
     // Checked first so a taken email does not cost a tenant; the unique index still decides races.
     if (await this.users.findByEmail(dto.email)) throw this.emailTaken();
-    const user = (await this.users.create({ email: dto.email, name: dto.name, passwordHash: await this.hasher.hash(dto.password) })) ?? this.emailTaken();
+    const user =
+      (await this.users.create({
+        email: dto.email,
+        name: dto.name,
+        passwordHash: await this.hasher.hash(dto.password),
+      })) ?? this.emailTaken();
     let tenant: Tenant;
     try {
       tenant = await this.tenants.createTenant({ slug: dto.tenantSlug, name: dto.tenantName, actorUserId: user.id });
@@ -81,7 +97,16 @@ export class AuthService {
     }
     await this.memberships.create({ userId: user.id, tenantId: tenant.id, role: MembershipRole.OWNER });
     await this.cache.namespace(CACHE_NAMESPACES.membership).invalidate(membershipKey(tenant.id, user.id));
-    await this.audit.record({ action: 'auth.signup', tenantId: tenant.id, actorUserId: user.id, targetType: 'user', targetId: user.id, ip: client.ip, userAgent: client.userAgent, metadata: { tenantSlug: tenant.slug } });
+    await this.audit.record({
+      action: 'auth.signup',
+      tenantId: tenant.id,
+      actorUserId: user.id,
+      targetType: 'user',
+      targetId: user.id,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata: { tenantSlug: tenant.slug },
+    });
     const membership = (await this.memberships.find(user.id, tenant.id))!;
     return this.completeLogin(user, membership, client, 'password');
   }
@@ -110,7 +135,11 @@ export class AuthService {
 
     const membership = await this.resolveMembership(user, dto.tenantSlug);
     if (user.totpEnabledAt) {
-      const challenge = this.tokens.signPurpose('2fa_challenge', { sub: user.id, tid: membership.tenantId }, CHALLENGE_TTL_SECONDS);
+      const challenge = this.tokens.signPurpose(
+        '2fa_challenge',
+        { sub: user.id, tid: membership.tenantId },
+        CHALLENGE_TTL_SECONDS,
+      );
       return { twoFactorRequired: true, challengeToken: challenge.token, expiresIn: challenge.expiresIn };
     }
     return this.completeLogin(user, membership, client, 'password');
@@ -119,7 +148,9 @@ export class AuthService {
   /** Second step of a login with 2FA: the challenge and a TOTP or recovery code. */
   async loginTwoFactor(dto: LoginTwoFactorDto, client: ClientInfo): Promise<SessionDto> {
     if (dto.code !== undefined && dto.recoveryCode !== undefined) {
-      throw new ValidationProblem([{ field: 'body.recoveryCode', code: 'exclusive', message: 'send either code or recoveryCode, not both' }]);
+      throw new ValidationProblem([
+        { field: 'body.recoveryCode', code: 'exclusive', message: 'send either code or recoveryCode, not both' },
+      ]);
     }
     const challenge = this.verifyChallenge(dto.challengeToken);
     if (await this.redis.exists(this.challengeKey(challenge.tokenId))) throw this.invalidChallenge();
@@ -138,7 +169,11 @@ export class AuthService {
     // Spent only once a code verified: a typo does not cost the password step.
     if (!(await this.spendChallenge(challenge.tokenId, challenge.expiresAt))) throw this.invalidChallenge();
     const membership = await this.memberships.find(user.id, challenge.tenantId);
-    if (!membership) throw new AuthenticationException(AuthenticationErrorCode.NotAMember, 'You are no longer a member of this tenant.');
+    if (!membership)
+      throw new AuthenticationException(
+        AuthenticationErrorCode.NotAMember,
+        'You are no longer a member of this tenant.',
+      );
     this.assertTenantActive(membership);
     return this.completeLogin(user, membership, client, method);
   }
@@ -147,9 +182,16 @@ export class AuthService {
   async refresh(refreshToken: string, client: ClientInfo): Promise<SessionDto> {
     assertRefreshTokenShape(refreshToken);
     const rotated = await this.refreshTokens.rotate(refreshToken, client);
-    const [user, membership] = await Promise.all([this.users.findById(rotated.userId), this.memberships.find(rotated.userId, rotated.tenantId)]);
+    const [user, membership] = await Promise.all([
+      this.users.findById(rotated.userId),
+      this.memberships.find(rotated.userId, rotated.tenantId),
+    ]);
     try {
-      if (!user || !membership) throw new AuthenticationException(AuthenticationErrorCode.InvalidRefreshToken, 'You are no longer a member of this tenant; log in again.');
+      if (!user || !membership)
+        throw new AuthenticationException(
+          AuthenticationErrorCode.InvalidRefreshToken,
+          'You are no longer a member of this tenant; log in again.',
+        );
       this.assertTenantActive(membership);
       this.assertTwoFactorRule(user, membership);
     } catch (error) {
@@ -165,31 +207,68 @@ export class AuthService {
     const family = await this.refreshTokens.familyOf(refreshToken);
     if (!family) return;
     await this.refreshTokens.revokeFamily(family.familyId, 'logout');
-    await this.audit.record({ action: 'auth.logout', tenantId: family.tenantId, actorUserId: family.userId, targetType: 'refresh_token_family', targetId: family.familyId, ip: client.ip, userAgent: client.userAgent });
+    await this.audit.record({
+      action: 'auth.logout',
+      tenantId: family.tenantId,
+      actorUserId: family.userId,
+      targetType: 'refresh_token_family',
+      targetId: family.familyId,
+      ip: client.ip,
+      userAgent: client.userAgent,
+    });
   }
 
   /** Ends every session of the caller, access tokens included (the caller's own too). */
   async logoutAll(auth: AuthContext, client: ClientInfo): Promise<void> {
     const families = await this.refreshTokens.revokeAllForUser(auth.userId, 'logout_all');
-    await this.audit.record({ action: 'auth.logout_all', tenantId: auth.tenantId, actorUserId: auth.userId, targetType: 'user', targetId: auth.userId, ip: client.ip, userAgent: client.userAgent, metadata: { families } });
+    await this.audit.record({
+      action: 'auth.logout_all',
+      tenantId: auth.tenantId,
+      actorUserId: auth.userId,
+      targetType: 'user',
+      targetId: auth.userId,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata: { families },
+    });
   }
 
   /** Tokens (a new session) for another tenant the caller belongs to. */
   async switchTenant(auth: AuthContext, tenantSlug: string, client: ClientInfo): Promise<SessionDto> {
     const user = await this.currentUser(auth);
     const membership = await this.memberships.findByTenantSlug(user.id, tenantSlug);
-    if (!membership) throw new AuthenticationException(AuthenticationErrorCode.NotAMember, `You are not a member of a tenant "${tenantSlug}".`);
+    if (!membership)
+      throw new AuthenticationException(
+        AuthenticationErrorCode.NotAMember,
+        `You are not a member of a tenant "${tenantSlug}".`,
+      );
     this.assertTenantActive(membership);
     this.assertTwoFactorRule(user, membership);
     const session = await this.issueSession(user, membership, client);
-    await this.audit.record({ action: 'auth.tenant_switched', tenantId: membership.tenantId, actorUserId: user.id, targetType: 'tenant', targetId: membership.tenantId, ip: client.ip, userAgent: client.userAgent, metadata: { fromTenantId: auth.tenantId } });
+    await this.audit.record({
+      action: 'auth.tenant_switched',
+      tenantId: membership.tenantId,
+      actorUserId: user.id,
+      targetType: 'tenant',
+      targetId: membership.tenantId,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata: { fromTenantId: auth.tenantId },
+    });
     return session;
   }
 
   async me(auth: AuthContext): Promise<MeDto> {
     const user = await this.currentUser(auth);
-    const memberships = (await this.memberships.listForUser(user.id)).filter((m) => m.tenant.status !== TenantStatus.DELETED);
-    return { user: toUserDto(user), tenantId: auth.tenantId, role: auth.role, memberships: memberships.map(toMembershipDto) };
+    const memberships = (await this.memberships.listForUser(user.id)).filter(
+      (m) => m.tenant.status !== TenantStatus.DELETED,
+    );
+    return {
+      user: toUserDto(user),
+      tenantId: auth.tenantId,
+      role: auth.role,
+      memberships: memberships.map(toMembershipDto),
+    };
   }
 
   /**
@@ -199,7 +278,11 @@ export class AuthService {
   private async resolveMembership(user: User, tenantSlug?: string): Promise<MembershipWithTenant> {
     if (tenantSlug) {
       const membership = await this.memberships.findByTenantSlug(user.id, tenantSlug);
-      if (!membership) throw new AuthenticationException(AuthenticationErrorCode.NotAMember, `You are not a member of a tenant "${tenantSlug}".`);
+      if (!membership)
+        throw new AuthenticationException(
+          AuthenticationErrorCode.NotAMember,
+          `You are not a member of a tenant "${tenantSlug}".`,
+        );
       this.assertTenantActive(membership);
       return membership;
     }
@@ -207,26 +290,57 @@ export class AuthService {
     const active = all.filter((m) => m.tenant.status === TenantStatus.ACTIVE);
     if (active.length === 1) return active[0];
     if (active.length > 1) {
-      throw new AuthenticationException(AuthenticationErrorCode.TenantRequired, 'You belong to several tenants: log in again with one of their slugs as tenantSlug.', {
-        extensions: { tenants: active.map((m) => ({ slug: m.tenant.slug, name: m.tenant.name })) },
-      });
+      throw new AuthenticationException(
+        AuthenticationErrorCode.TenantRequired,
+        'You belong to several tenants: log in again with one of their slugs as tenantSlug.',
+        {
+          extensions: { tenants: active.map((m) => ({ slug: m.tenant.slug, name: m.tenant.name })) },
+        },
+      );
     }
-    if (all.length > 0) throw new AuthenticationException(AuthenticationErrorCode.TenantUnavailable, 'None of your tenants is available right now.');
+    if (all.length > 0)
+      throw new AuthenticationException(
+        AuthenticationErrorCode.TenantUnavailable,
+        'None of your tenants is available right now.',
+      );
     throw new AuthenticationException(AuthenticationErrorCode.NotAMember, 'You are not a member of any tenant.');
   }
 
-  private async completeLogin(user: User, membership: MembershipWithTenant, client: ClientInfo, method: LoginMethod): Promise<SessionDto> {
+  private async completeLogin(
+    user: User,
+    membership: MembershipWithTenant,
+    client: ClientInfo,
+    method: LoginMethod,
+  ): Promise<SessionDto> {
     this.assertTwoFactorRule(user, membership);
     const session = await this.issueSession(user, membership, client);
     await this.users.recordSuccessfulLogin(user.id);
-    await this.audit.record({ action: 'auth.login.succeeded', tenantId: membership.tenantId, actorUserId: user.id, targetType: 'user', targetId: user.id, ip: client.ip, userAgent: client.userAgent, metadata: { method } });
+    await this.audit.record({
+      action: 'auth.login.succeeded',
+      tenantId: membership.tenantId,
+      actorUserId: user.id,
+      targetType: 'user',
+      targetId: user.id,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata: { method },
+    });
     return { ...session, user: toUserDto({ ...user, lastLoginAt: new Date() }) };
   }
 
   /** A tenant requiring 2FA for OWNER and ADMIN gives them no tokens before they enrol. */
   private assertTwoFactorRule(user: User, membership: MembershipWithTenant): void {
-    if (!tenantSettingsOf(storedSettingsOf(membership.tenant.settings)).require2faForAdmins || !ADMIN_ROLES.includes(membership.role) || user.totpEnabledAt) return;
-    const enrollment = this.tokens.signPurpose('2fa_enrollment', { sub: user.id, tid: membership.tenantId }, ENROLLMENT_TTL_SECONDS);
+    if (
+      !tenantSettingsOf(storedSettingsOf(membership.tenant.settings)).require2faForAdmins ||
+      !ADMIN_ROLES.includes(membership.role) ||
+      user.totpEnabledAt
+    )
+      return;
+    const enrollment = this.tokens.signPurpose(
+      '2fa_enrollment',
+      { sub: user.id, tid: membership.tenantId },
+      ENROLLMENT_TTL_SECONDS,
+    );
     throw new AuthenticationException(
       AuthenticationErrorCode.TwoFactorEnrollmentRequired,
       'This tenant requires two-factor authentication for owners and admins. Send enrollmentToken as the bearer token to POST /v1/auth/2fa/setup, then /v1/auth/2fa/enable, then log in again.',
@@ -236,7 +350,10 @@ export class AuthService {
 
   private assertTenantActive(membership: MembershipWithTenant): void {
     if (membership.tenant.status !== TenantStatus.ACTIVE) {
-      throw new AuthenticationException(AuthenticationErrorCode.TenantUnavailable, `Tenant "${membership.tenant.slug}" is ${membership.tenant.status.toLowerCase()}.`);
+      throw new AuthenticationException(
+        AuthenticationErrorCode.TenantUnavailable,
+        `Tenant "${membership.tenant.slug}" is ${membership.tenant.status.toLowerCase()}.`,
+      );
     }
   }
 
@@ -246,10 +363,21 @@ export class AuthService {
   }
 
   private signAccess(user: User, membership: MembershipWithTenant, sessionId: string): SignedToken {
-    return this.tokens.signAccess({ userId: user.id, tenantId: membership.tenantId, role: membership.role, isPlatformAdmin: user.isPlatformAdmin, sessionId });
+    return this.tokens.signAccess({
+      userId: user.id,
+      tenantId: membership.tenantId,
+      role: membership.role,
+      isPlatformAdmin: user.isPlatformAdmin,
+      sessionId,
+    });
   }
 
-  private session(user: User, membership: MembershipWithTenant, access: SignedToken, refresh: IssuedRefreshToken): SessionDto {
+  private session(
+    user: User,
+    membership: MembershipWithTenant,
+    access: SignedToken,
+    refresh: IssuedRefreshToken,
+  ): SessionDto {
     return {
       tokenType: 'Bearer',
       accessToken: access.token,
@@ -288,13 +416,30 @@ export class AuthService {
     return (await this.redis.set(this.challengeKey(tokenId), '1', 'EX', ttl, 'NX')) === 'OK';
   }
 
-  private loginFailed(user: User | null, client: ClientInfo, reason: LoginFailureReason, metadata: Record<string, unknown> = {}): Promise<void> {
+  private loginFailed(
+    user: User | null,
+    client: ClientInfo,
+    reason: LoginFailureReason,
+    metadata: Record<string, unknown> = {},
+  ): Promise<void> {
     this.metrics.loginFailures.inc({ reason });
-    return this.audit.record({ action: 'auth.login.failed', actorUserId: user?.id ?? null, targetType: 'user', targetId: user?.id, success: false, ip: client.ip, userAgent: client.userAgent, metadata: { reason, ...metadata } });
+    return this.audit.record({
+      action: 'auth.login.failed',
+      actorUserId: user?.id ?? null,
+      targetType: 'user',
+      targetId: user?.id,
+      success: false,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata: { reason, ...metadata },
+    });
   }
 
   private emailTaken(): never {
-    throw new AuthenticationException(AuthenticationErrorCode.EmailTaken, 'An account with this email already exists; log in instead.');
+    throw new AuthenticationException(
+      AuthenticationErrorCode.EmailTaken,
+      'An account with this email already exists; log in instead.',
+    );
   }
 
   private invalidCredentials() {
@@ -302,10 +447,16 @@ export class AuthService {
   }
 
   private invalidSecondFactor() {
-    return new AuthenticationException(AuthenticationErrorCode.InvalidTwoFactorCode, 'The code is wrong or already used, or the account is temporarily locked after too many failed attempts.');
+    return new AuthenticationException(
+      AuthenticationErrorCode.InvalidTwoFactorCode,
+      'The code is wrong or already used, or the account is temporarily locked after too many failed attempts.',
+    );
   }
 
   private invalidChallenge() {
-    return new AuthenticationException(AuthenticationErrorCode.InvalidChallenge, 'The 2FA challenge is invalid, expired or already used; log in again.');
+    return new AuthenticationException(
+      AuthenticationErrorCode.InvalidChallenge,
+      'The 2FA challenge is invalid, expired or already used; log in again.',
+    );
   }
 }

@@ -12,7 +12,10 @@ function setup(failuresBefore: number) {
   let failures = failuresBefore;
   const locks: Date[] = [];
   const audits: AuditEntry[] = [];
-  const users = { incrementFailedLogins: async () => ++failures, lockUntil: async (_id: string, until: Date) => void locks.push(until) } as unknown as UsersRepository;
+  const users = {
+    incrementFailedLogins: async () => ++failures,
+    lockUntil: async (_id: string, until: Date) => void locks.push(until),
+  } as unknown as UsersRepository;
   const audit = { record: async (entry: AuditEntry) => void audits.push(entry) } as unknown as AuditService;
   const config = { auth: { loginMaxFailures: 3, loginLockoutSeconds: 60 } } as AppConfig;
   const metrics = new MetricsRegistry();
@@ -37,7 +40,14 @@ describe(LoginLockoutService.name, () => {
   it('locks at the threshold for the configured delay, audits and counts it', async () => {
     const { lockSeconds, audits, lockouts } = setup(2);
     expect(await lockSeconds()).toBe(60);
-    expect(audits).toEqual([expect.objectContaining({ action: 'auth.account.locked', actorUserId: 'u-1', success: false, metadata: { failures: 3, lockSeconds: 60 } })]);
+    expect(audits).toEqual([
+      expect.objectContaining({
+        action: 'auth.account.locked',
+        actorUserId: 'u-1',
+        success: false,
+        metadata: { failures: 3, lockSeconds: 60 },
+      }),
+    ]);
     expect(await lockouts()).toBe(1);
   });
 

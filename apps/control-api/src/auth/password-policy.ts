@@ -39,10 +39,14 @@ export function commonPasswords(): ReadonlySet<string> {
 export function assertPasswordFits(password: string, field = 'body.password'): void {
   if (Buffer.byteLength(password, 'utf8') <= PASSWORD_MAX_BYTES) return;
   const name = field.split('.').pop()!;
-  throw new AuthenticationException(AuthenticationErrorCode.PasswordTooLong, `${name} must be at most ${PASSWORD_MAX_BYTES} bytes (UTF-8).`, {
-    errors: [{ field, code: 'maxBytes', message: `${name} must be at most ${PASSWORD_MAX_BYTES} bytes` }],
-    extensions: { maxBytes: PASSWORD_MAX_BYTES },
-  });
+  throw new AuthenticationException(
+    AuthenticationErrorCode.PasswordTooLong,
+    `${name} must be at most ${PASSWORD_MAX_BYTES} bytes (UTF-8).`,
+    {
+      errors: [{ field, code: 'maxBytes', message: `${name} must be at most ${PASSWORD_MAX_BYTES} bytes` }],
+      extensions: { maxBytes: PASSWORD_MAX_BYTES },
+    },
+  );
 }
 
 /**
@@ -71,21 +75,34 @@ export class PasswordPolicy {
     const name = field.split('.').pop()!;
     const { passwordMinLength: minLength, passwordMinScore: minScore } = this.config.auth;
     if (password.length < minLength) throw weak(field, 'minLength', `${name} must be at least ${minLength} characters`);
-    if (commonPasswords().has(password.toLowerCase())) throw weak(field, 'commonPassword', `${name} is one of the most common passwords`);
-    const inputs = [context.email, context.email?.split('@')[0], context.name].filter((v): v is string => !!v && v.trim().length > 0).map((v) => v.trim());
+    if (commonPasswords().has(password.toLowerCase()))
+      throw weak(field, 'commonPassword', `${name} is one of the most common passwords`);
+    const inputs = [context.email, context.email?.split('@')[0], context.name]
+      .filter((v): v is string => !!v && v.trim().length > 0)
+      .map((v) => v.trim());
     const result = this.zxcvbn.check(password, inputs);
     if (result.score >= minScore) return;
     const reason = result.feedback.warning ?? 'This password is too easy to guess.';
-    throw weak(field, 'tooGuessable', `${name} is too easy to guess (strength ${result.score} of 4, at least ${minScore} needed): ${reason}`, {
-      score: result.score,
-      minScore,
-      warning: result.feedback.warning,
-      suggestions: result.feedback.suggestions,
-    });
+    throw weak(
+      field,
+      'tooGuessable',
+      `${name} is too easy to guess (strength ${result.score} of 4, at least ${minScore} needed): ${reason}`,
+      {
+        score: result.score,
+        minScore,
+        warning: result.feedback.warning,
+        suggestions: result.feedback.suggestions,
+      },
+    );
   }
 }
 
-function weak(field: string, code: string, message: string, extensions: Record<string, unknown> = {}): AuthenticationException {
+function weak(
+  field: string,
+  code: string,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): AuthenticationException {
   const errors: FieldError[] = [{ field, code, message }];
   return new AuthenticationException(AuthenticationErrorCode.WeakPassword, message, { errors, extensions });
 }

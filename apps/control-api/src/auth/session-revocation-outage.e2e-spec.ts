@@ -26,7 +26,10 @@ describe('session revocation while REDIS_URL is unreachable (e2e)', () => {
   });
 
   const statuses = async (token: string) => {
-    const [control, app] = await Promise.all([api.request('GET', '/v1/auth/me', { token }), httpRequest(appApi.baseUrl, 'GET', '/v1/tags', { token })]);
+    const [control, app] = await Promise.all([
+      api.request('GET', '/v1/auth/me', { token }),
+      httpRequest(appApi.baseUrl, 'GET', '/v1/tags', { token }),
+    ]);
     return { control: control.status, app: app.status };
   };
 
@@ -53,7 +56,12 @@ describe('session revocation while REDIS_URL is unreachable (e2e)', () => {
     }
 
     // Redis is back but never heard of the second logout: repeating it writes the deny-list entry.
-    await waitFor('a repeated logout taken by Redis', async () => (await api.post('/v1/auth/logout', { refreshToken: second.body.refreshToken })).status === 204, 15_000, 200);
+    await waitFor(
+      'a repeated logout taken by Redis',
+      async () => (await api.post('/v1/auth/logout', { refreshToken: second.body.refreshToken })).status === 204,
+      15_000,
+      200,
+    );
     expect(await statuses(second.body.accessToken)).toEqual({ control: 401, app: 401 });
   });
 });

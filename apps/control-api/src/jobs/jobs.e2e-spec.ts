@@ -30,7 +30,8 @@ describe('tenant jobs', () => {
   });
 
   const queue = (name: string) => fx.running.app.get<Queue>(getQueueToken(name));
-  const statusBecomes = (tenant: Tenant, status: TenantStatus) => waitFor(`${tenant.slug} ${status}`, async () => (await rows.status(tenant.id)) === status, 30_000, 100);
+  const statusBecomes = (tenant: Tenant, status: TenantStatus) =>
+    waitFor(`${tenant.slug} ${status}`, async () => (await rows.status(tenant.id)) === status, 30_000, 100);
 
   it('records a delayed provisioning job at sign-up, which completes as a no-op once the tenant is ACTIVE', async () => {
     const tenant = await fx.createTenant();
@@ -57,7 +58,11 @@ describe('tenant jobs', () => {
     const failed = await rows.insert(TenantStatus.FAILED, { minutesAgo: 6 });
     const deleting = await rows.insert(TenantStatus.DELETING, { minutesAgo: 6 });
     const fresh = await rows.insert(TenantStatus.FAILED);
-    await queue(QUEUES.maintenance).add(MAINTENANCE_JOBS.reconcileTenants, {}, { jobId: `reconcile-${uniqueSuffix()}` });
+    await queue(QUEUES.maintenance).add(
+      MAINTENANCE_JOBS.reconcileTenants,
+      {},
+      { jobId: `reconcile-${uniqueSuffix()}` },
+    );
     await statusBecomes(failed, TenantStatus.ACTIVE);
     await statusBecomes(deleting, TenantStatus.DELETED);
     expect(await rows.status(fresh.id)).toBe(TenantStatus.FAILED);
@@ -68,7 +73,11 @@ describe('tenant jobs', () => {
     const maintenance = queue(QUEUES.maintenance);
     await waitFor('the schedules', async () => (await maintenance.getJobSchedulersCount()) === 4, 10_000, 100);
     const schedulers = await maintenance.getJobSchedulers();
-    expect(schedulers.map((s) => ({ key: s.key, every: s.every, pattern: s.pattern })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+    expect(
+      schedulers
+        .map((s) => ({ key: s.key, every: s.every, pattern: s.pattern }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+    ).toEqual([
       { key: 'audit-partitions', every: undefined, pattern: '15 2 * * *' },
       { key: 'purge-email-deliveries', every: undefined, pattern: '45 3 * * *' },
       { key: 'purge-trash', every: undefined, pattern: '30 3 * * *' },
@@ -78,25 +87,58 @@ describe('tenant jobs', () => {
 
   it('purges email send records older than EMAIL_DELIVERY_RETENTION_DAYS that no attempt holds, and nothing else', async () => {
     const id = (name: string) => `<${name}-${uniqueSuffix()}@helpdeskly>`;
-    const ids = { oldSent: id('old-sent'), oldReleased: id('old-released'), oldClaimExpired: id('old-claim-expired'), oldClaimed: id('old-claimed'), recent: id('recent'), edge: id('edge') };
+    const ids = {
+      oldSent: id('old-sent'),
+      oldReleased: id('old-released'),
+      oldClaimExpired: id('old-claim-expired'),
+      oldClaimed: id('old-claimed'),
+      recent: id('recent'),
+      edge: id('edge'),
+    };
     const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
     await fx.db.emailDelivery.createMany({
       data: [
-        { messageId: ids.oldSent, template: 'ticket-created', state: 'SENT', sentAt: daysAgo(31), createdAt: daysAgo(31) },
+        {
+          messageId: ids.oldSent,
+          template: 'ticket-created',
+          state: 'SENT',
+          sentAt: daysAgo(31),
+          createdAt: daysAgo(31),
+        },
         { messageId: ids.oldReleased, template: 'ticket-created', createdAt: daysAgo(40), claimedUntil: null },
-        { messageId: ids.oldClaimExpired, template: 'ticket-created', createdAt: daysAgo(40), claimedUntil: new Date(Date.now() - 60_000) },
+        {
+          messageId: ids.oldClaimExpired,
+          template: 'ticket-created',
+          createdAt: daysAgo(40),
+          claimedUntil: new Date(Date.now() - 60_000),
+        },
         // Held by an attempt right now: kept whatever its age.
-        { messageId: ids.oldClaimed, template: 'ticket-created', createdAt: daysAgo(40), claimedUntil: new Date(Date.now() + 60_000) },
+        {
+          messageId: ids.oldClaimed,
+          template: 'ticket-created',
+          createdAt: daysAgo(40),
+          claimedUntil: new Date(Date.now() + 60_000),
+        },
         { messageId: ids.recent, template: 'ticket-created', state: 'SENT', createdAt: daysAgo(2) },
         { messageId: ids.edge, template: 'ticket-created', state: 'SENT', createdAt: daysAgo(29) },
       ],
     });
-    const job = await queue(QUEUES.maintenance).add(MAINTENANCE_JOBS.purgeEmailDeliveries, {}, { jobId: `purge-deliveries-${uniqueSuffix()}` });
+    const job = await queue(QUEUES.maintenance).add(
+      MAINTENANCE_JOBS.purgeEmailDeliveries,
+      {},
+      { jobId: `purge-deliveries-${uniqueSuffix()}` },
+    );
     await waitFor('the purge done', async () => (await job.getState()) === 'completed', 15_000, 100);
-    const left = await fx.db.emailDelivery.findMany({ where: { messageId: { in: Object.values(ids) } }, select: { messageId: true } });
+    const left = await fx.db.emailDelivery.findMany({
+      where: { messageId: { in: Object.values(ids) } },
+      select: { messageId: true },
+    });
     expect(left.map((r) => r.messageId).sort()).toEqual([ids.oldClaimed, ids.recent, ids.edge].sort());
     // Not a count: another file's purge may have taken these rows first.
-    expect((await queue(QUEUES.maintenance).getJob(job.id!))!.returnvalue).toEqual({ deleted: expect.any(Number), cutoff: expect.any(String) });
+    expect((await queue(QUEUES.maintenance).getJob(job.id!))!.returnvalue).toEqual({
+      deleted: expect.any(Number),
+      cutoff: expect.any(String),
+    });
   });
 
   it('purges tickets in the trash for more than 30 days and expired idempotency keys, and nothing else', async () => {
@@ -105,20 +147,39 @@ describe('tenant jobs', () => {
     const db = new Client({ connectionString: withDatabase(onServer.databaseServer.adminUrl, tenant.databaseName) });
     await db.connect();
     try {
-      const { rows: [contact] } = await db.query<{ id: string }>(`INSERT INTO contacts (id, name, email, updated_at) VALUES (gen_random_uuid(), 'Carol', 'carol@example.com', now()) RETURNING id`);
+      const {
+        rows: [contact],
+      } = await db.query<{ id: string }>(
+        `INSERT INTO contacts (id, name, email, updated_at) VALUES (gen_random_uuid(), 'Carol', 'carol@example.com', now()) RETURNING id`,
+      );
       const ticket = (subject: string, deletedDaysAgo: number | null) =>
-        db.query(`INSERT INTO tickets (id, subject, description, requester_id, deleted_at, updated_at) VALUES (gen_random_uuid(), $1, '', $2, now() - make_interval(days => $3), now())`, [subject, contact.id, deletedDaysAgo]);
+        db.query(
+          `INSERT INTO tickets (id, subject, description, requester_id, deleted_at, updated_at) VALUES (gen_random_uuid(), $1, '', $2, now() - make_interval(days => $3), now())`,
+          [subject, contact.id, deletedDaysAgo],
+        );
       await ticket('old trash', 31);
       await ticket('recent trash', 29);
       await ticket('live', null);
       const key = (key: string, expiresInMinutes: number) =>
-        db.query(`INSERT INTO idempotency_keys (user_id, key, request_hash, expires_at) VALUES (gen_random_uuid(), $1, 'h', now() + make_interval(mins => $2))`, [key, expiresInMinutes]);
+        db.query(
+          `INSERT INTO idempotency_keys (user_id, key, request_hash, expires_at) VALUES (gen_random_uuid(), $1, 'h', now() + make_interval(mins => $2))`,
+          [key, expiresInMinutes],
+        );
       await key('expired', -1);
       await key('current', 60);
 
-      expect(await fx.running.app.get(TrashPurgeService).purgeTenant(onServer)).toEqual({ tickets: 1, idempotencyKeys: 1 });
-      expect((await db.query<{ subject: string }>('SELECT subject FROM tickets ORDER BY subject')).rows.map((r) => r.subject)).toEqual(['live', 'recent trash']);
-      expect((await db.query<{ key: string }>('SELECT key FROM idempotency_keys')).rows.map((r) => r.key)).toEqual(['current']);
+      expect(await fx.running.app.get(TrashPurgeService).purgeTenant(onServer)).toEqual({
+        tickets: 1,
+        idempotencyKeys: 1,
+      });
+      expect(
+        (await db.query<{ subject: string }>('SELECT subject FROM tickets ORDER BY subject')).rows.map(
+          (r) => r.subject,
+        ),
+      ).toEqual(['live', 'recent trash']);
+      expect((await db.query<{ key: string }>('SELECT key FROM idempotency_keys')).rows.map((r) => r.key)).toEqual([
+        'current',
+      ]);
     } finally {
       await db.end();
     }
@@ -129,13 +190,23 @@ describe('tenant jobs while the queues Redis is down', () => {
   let fx: ControlFixture;
 
   before(async () => {
-    fx = await ControlFixture.start({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, QUEUE_PREFIX: `jobs-down-${uniqueSuffix()}` });
+    fx = await ControlFixture.start({
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      QUEUE_PREFIX: `jobs-down-${uniqueSuffix()}`,
+    });
   });
   after(() => fx?.close());
 
   it('still provisions and deletes tenants inline, and logs the lost enqueue', async () => {
     const tenant = await fx.createTenant();
     expect(tenant.status).toBe(TenantStatus.ACTIVE);
-    expect(fx.running.logs.entries().some((e) => e.msg === 'tenant job could not be enqueued; reconcile-tenants will enqueue it' && e.tenantId === tenant.id)).toBe(true);
+    expect(
+      fx.running.logs
+        .entries()
+        .some(
+          (e) =>
+            e.msg === 'tenant job could not be enqueued; reconcile-tenants will enqueue it' && e.tenantId === tenant.id,
+        ),
+    ).toBe(true);
   });
 });

@@ -1,10 +1,30 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiGoneResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiGoneResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, Public, Roles } from '@helpdeskly/auth';
 import { RateLimit } from '@helpdeskly/rate-limit';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
-import { AcceptedInvitationDto, AcceptInvitationDto, CreateInvitationDto, InvitationDto, InvitationListDto, InvitationParamsDto } from './dto/invitation.dto';
+import {
+  AcceptedInvitationDto,
+  AcceptInvitationDto,
+  CreateInvitationDto,
+  InvitationDto,
+  InvitationListDto,
+  InvitationParamsDto,
+} from './dto/invitation.dto';
 import { InvitationsService } from './invitations.service';
 
 @ApiTags('members')
@@ -15,18 +35,26 @@ export class InvitationsController {
   @Post()
   @Roles('OWNER', 'ADMIN')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Invite someone by email', description: 'Emails a one-time link valid INVITATION_TTL_HOURS; a newer invitation of the same email replaces a pending one. An ADMIN cannot invite an OWNER.' })
+  @ApiOperation({
+    summary: 'Invite someone by email',
+    description:
+      'Emails a one-time link valid INVITATION_TTL_HOURS; a newer invitation of the same email replaces a pending one. An ADMIN cannot invite an OWNER.',
+  })
   @ApiCreatedResponse({ type: InvitationDto })
   @ApiForbiddenResponse({ description: '`role_not_allowed`, `insufficient_role`' })
   @ApiConflictResponse({ description: '`already_member`' })
-  invite(@CurrentAuth() auth: AuthContext, @Body() dto: CreateInvitationDto, @Client() client: ClientInfo): Promise<InvitationDto> {
+  invite(
+    @CurrentAuth() auth: AuthContext,
+    @Body() dto: CreateInvitationDto,
+    @Client() client: ClientInfo,
+  ): Promise<InvitationDto> {
     return this.invitations.invite(auth, dto, client);
   }
 
   @Get()
   @Roles('OWNER', 'ADMIN')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Pending invitations of the token\'s tenant' })
+  @ApiOperation({ summary: "Pending invitations of the token's tenant" })
   @ApiOkResponse({ type: InvitationListDto })
   list(@CurrentAuth() auth: AuthContext): Promise<InvitationListDto> {
     return this.invitations.listPending(auth);
@@ -40,7 +68,11 @@ export class InvitationsController {
   @ApiNoContentResponse({ description: 'Revoked (or already revoked)' })
   @ApiNotFoundResponse({ description: '`invitation_not_found`' })
   @ApiConflictResponse({ description: '`invitation_already_accepted`' })
-  revoke(@CurrentAuth() auth: AuthContext, @Param() params: InvitationParamsDto, @Client() client: ClientInfo): Promise<void> {
+  revoke(
+    @CurrentAuth() auth: AuthContext,
+    @Param() params: InvitationParamsDto,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
     return this.invitations.revoke(auth, params.id, client);
   }
 
@@ -51,7 +83,8 @@ export class InvitationsController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Accept an invitation',
-    description: 'For an email without an account, send name and password: the account is created with the membership. For an email that has an account, send that user\'s access token (of any tenant) as Authorization: Bearer; then log in or switch tenant to get tokens for this one.',
+    description:
+      "For an email without an account, send name and password: the account is created with the membership. For an email that has an account, send that user's access token (of any tenant) as Authorization: Bearer; then log in or switch tenant to get tokens for this one.",
   })
   @ApiOkResponse({ type: AcceptedInvitationDto })
   @ApiUnauthorizedResponse({ description: '`invitation_login_required`, `invalid_token`' })
@@ -60,7 +93,11 @@ export class InvitationsController {
   @ApiConflictResponse({ description: '`invitation_already_accepted`, `already_member`, `tenant_unavailable`' })
   @ApiGoneResponse({ description: '`invitation_expired`, `invitation_revoked`' })
   @ApiUnprocessableEntityResponse({ description: '`account_details_required`, `weak_password`' })
-  accept(@Body() dto: AcceptInvitationDto, @Headers('authorization') authorization: string | undefined, @Client() client: ClientInfo): Promise<AcceptedInvitationDto> {
+  accept(
+    @Body() dto: AcceptInvitationDto,
+    @Headers('authorization') authorization: string | undefined,
+    @Client() client: ClientInfo,
+  ): Promise<AcceptedInvitationDto> {
     return this.invitations.accept(dto, authorization, client);
   }
 }

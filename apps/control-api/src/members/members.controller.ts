@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, Roles } from '@helpdeskly/auth';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
@@ -13,7 +22,7 @@ export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Members of the token\'s tenant' })
+  @ApiOperation({ summary: "Members of the token's tenant" })
   @ApiOkResponse({ type: MemberListDto })
   list(@CurrentAuth() auth: AuthContext): Promise<MemberListDto> {
     return this.members.list(auth);
@@ -21,23 +30,40 @@ export class MembersController {
 
   @Patch(':userId')
   @Roles('OWNER', 'ADMIN')
-  @ApiOperation({ summary: 'Change a member\'s role', description: 'An OWNER sets any role; an ADMIN only switches between AGENT and ADMIN. The last OWNER cannot be demoted.' })
+  @ApiOperation({
+    summary: "Change a member's role",
+    description:
+      'An OWNER sets any role; an ADMIN only switches between AGENT and ADMIN. The last OWNER cannot be demoted.',
+  })
   @ApiOkResponse({ type: MemberDto })
   @ApiForbiddenResponse({ description: '`role_not_allowed`, `insufficient_role`' })
   @ApiNotFoundResponse({ description: '`member_not_found`' })
   @ApiConflictResponse({ description: '`last_owner`' })
-  changeRole(@CurrentAuth() auth: AuthContext, @Param() params: MemberParamsDto, @Body() dto: ChangeRoleDto, @Client() client: ClientInfo): Promise<MemberDto> {
+  changeRole(
+    @CurrentAuth() auth: AuthContext,
+    @Param() params: MemberParamsDto,
+    @Body() dto: ChangeRoleDto,
+    @Client() client: ClientInfo,
+  ): Promise<MemberDto> {
     return this.members.changeRole(auth, params.userId, dto.role, client);
   }
 
   @Delete(':userId')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Remove a member, or leave', description: 'An OWNER removes anyone, an ADMIN anyone but an OWNER; every member may remove themselves. Their refresh tokens for this tenant are revoked. The last OWNER cannot leave.' })
+  @ApiOperation({
+    summary: 'Remove a member, or leave',
+    description:
+      'An OWNER removes anyone, an ADMIN anyone but an OWNER; every member may remove themselves. Their refresh tokens for this tenant are revoked. The last OWNER cannot leave.',
+  })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiForbiddenResponse({ description: '`role_not_allowed`' })
   @ApiNotFoundResponse({ description: '`member_not_found`' })
   @ApiConflictResponse({ description: '`last_owner`' })
-  remove(@CurrentAuth() auth: AuthContext, @Param() params: MemberParamsDto, @Client() client: ClientInfo): Promise<void> {
+  remove(
+    @CurrentAuth() auth: AuthContext,
+    @Param() params: MemberParamsDto,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
     return this.members.remove(auth, params.userId, client);
   }
 }

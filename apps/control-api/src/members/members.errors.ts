@@ -30,7 +30,10 @@ const MEMBERS_ERRORS: Readonly<Record<MembersErrorCode, { status: number; title:
   [MembersErrorCode.InvitationLoginRequired]: { status: 401, title: 'Log in to accept this invitation' },
   [MembersErrorCode.InvitationEmailMismatch]: { status: 403, title: 'The invitation is for another email' },
   [MembersErrorCode.AccountDetailsRequired]: { status: 422, title: 'Name and password required' },
-  [MembersErrorCode.EmailRegisteredMeanwhile]: { status: 409, title: 'An account with this email was created meanwhile' },
+  [MembersErrorCode.EmailRegisteredMeanwhile]: {
+    status: 409,
+    title: 'An account with this email was created meanwhile',
+  },
   [MembersErrorCode.TenantUnavailable]: { status: 409, title: 'Tenant unavailable' },
 };
 

@@ -6,5 +6,8 @@ import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 
 /** Members of a tenant and invitations into it, always scoped to the access token's tenant. */
-@Module({ controllers: [MembersController, InvitationsController], providers: [InvitationsRepository, InvitationsService, MembersService] })
+@Module({
+  controllers: [MembersController, InvitationsController],
+  providers: [InvitationsRepository, InvitationsService, MembersService],
+})
 export class MembersModule {}

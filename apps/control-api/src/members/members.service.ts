@@ -37,10 +37,17 @@ export class MembersService {
 
   async changeRole(auth: AuthContext, userId: string, role: MembershipRole, client: ClientInfo): Promise<MemberDto> {
     const actor = await this.actor(auth);
-    if (actor.role === MembershipRole.AGENT) throw new MembersException(MembersErrorCode.RoleNotAllowed, 'Only an OWNER or an ADMIN changes roles.');
+    if (actor.role === MembershipRole.AGENT)
+      throw new MembersException(MembersErrorCode.RoleNotAllowed, 'Only an OWNER or an ADMIN changes roles.');
     const changed = await this.memberships.changeRoleLocked(userId, auth.tenantId, (current, owners) => {
-      if (actor.role !== MembershipRole.OWNER && !(ADMIN_MANAGEABLE.includes(current.role) && ADMIN_MANAGEABLE.includes(role))) {
-        throw new MembersException(MembersErrorCode.RoleNotAllowed, 'An ADMIN may only switch members between AGENT and ADMIN.');
+      if (
+        actor.role !== MembershipRole.OWNER &&
+        !(ADMIN_MANAGEABLE.includes(current.role) && ADMIN_MANAGEABLE.includes(role))
+      ) {
+        throw new MembersException(
+          MembersErrorCode.RoleNotAllowed,
+          'An ADMIN may only switch members between AGENT and ADMIN.',
+        );
       }
       if (current.role === MembershipRole.OWNER && role !== MembershipRole.OWNER && owners <= 1) throw this.lastOwner();
       return role;
@@ -48,7 +55,10 @@ export class MembersService {
     if (!changed) throw this.notFound(userId);
     if (changed.before.role !== changed.after.role) {
       await this.cachedRoles.invalidate(membershipKey(auth.tenantId, userId));
-      await this.record('membership.role_changed', auth, userId, client, { before: changed.before.role, after: changed.after.role });
+      await this.record('membership.role_changed', auth, userId, client, {
+        before: changed.before.role,
+        after: changed.after.role,
+      });
     }
     return toMemberDto(changed.after);
   }
@@ -61,38 +71,64 @@ export class MembersService {
   async remove(auth: AuthContext, userId: string, client: ClientInfo): Promise<void> {
     const leaving = userId === auth.userId;
     const actor = await this.actor(auth);
-    if (!leaving && actor.role === MembershipRole.AGENT) throw new MembersException(MembersErrorCode.RoleNotAllowed, 'Only an OWNER or an ADMIN removes other members.');
+    if (!leaving && actor.role === MembershipRole.AGENT)
+      throw new MembersException(MembersErrorCode.RoleNotAllowed, 'Only an OWNER or an ADMIN removes other members.');
     const removed = await this.memberships.removeLocked(
       userId,
       auth.tenantId,
       (current, owners) => {
-        if (!leaving && actor.role !== MembershipRole.OWNER && current.role === MembershipRole.OWNER) throw new MembersException(MembersErrorCode.RoleNotAllowed, 'Only an OWNER removes an OWNER.');
+        if (!leaving && actor.role !== MembershipRole.OWNER && current.role === MembershipRole.OWNER)
+          throw new MembersException(MembersErrorCode.RoleNotAllowed, 'Only an OWNER removes an OWNER.');
         if (current.role === MembershipRole.OWNER && owners <= 1) throw this.lastOwner();
       },
       leaving ? 'membership_left' : 'membership_removed',
     );
     if (!removed) throw this.notFound(userId);
     await this.cachedRoles.invalidate(membershipKey(auth.tenantId, userId));
-    await this.record('membership.removed', auth, userId, client, { before: removed.removed.role, after: null, left: leaving, revokedSessions: removed.revokedSessions });
+    await this.record('membership.removed', auth, userId, client, {
+      before: removed.removed.role,
+      after: null,
+      left: leaving,
+      revokedSessions: removed.revokedSessions,
+    });
     await this.sessions.denyRecentlyRevoked(userId, auth.tenantId);
   }
 
   /** The caller's membership as the database has it now. */
   private async actor(auth: AuthContext): Promise<Membership> {
     const membership = await this.memberships.find(auth.userId, auth.tenantId);
-    if (!membership) throw new MembersException(MembersErrorCode.NotAMember, 'You are no longer a member of this tenant.');
+    if (!membership)
+      throw new MembersException(MembersErrorCode.NotAMember, 'You are no longer a member of this tenant.');
     return membership;
   }
 
   private lastOwner(): MembersException {
-    return new MembersException(MembersErrorCode.LastOwner, 'This is the tenant\'s last OWNER: make another member OWNER first.');
+    return new MembersException(
+      MembersErrorCode.LastOwner,
+      "This is the tenant's last OWNER: make another member OWNER first.",
+    );
   }
 
   private notFound(userId: string): MembersException {
     return new MembersException(MembersErrorCode.MemberNotFound, `User ${userId} is not a member of this tenant.`);
   }
 
-  private record(action: string, auth: AuthContext, userId: string, client: ClientInfo, metadata: Record<string, unknown>): Promise<void> {
-    return this.audit.record({ action, tenantId: auth.tenantId, actorUserId: auth.userId, targetType: 'user', targetId: userId, ip: client.ip, userAgent: client.userAgent, metadata });
+  private record(
+    action: string,
+    auth: AuthContext,
+    userId: string,
+    client: ClientInfo,
+    metadata: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record({
+      action,
+      tenantId: auth.tenantId,
+      actorUserId: auth.userId,
+      targetType: 'user',
+      targetId: userId,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata,
+    });
   }
 }

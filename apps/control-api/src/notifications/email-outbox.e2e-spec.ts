@@ -15,7 +15,10 @@ describe('email outbox while Redis is down', () => {
   after(() => fx?.close());
 
   it('answers an invitation with 503 email_queue_unavailable instead of hanging', async () => {
-    const response = await fx.request('POST', '/v1/invitations', { token: owner.token, body: { email: `down-${uniqueSuffix()}@fixture.test`, role: 'AGENT' } });
+    const response = await fx.request('POST', '/v1/invitations', {
+      token: owner.token,
+      body: { email: `down-${uniqueSuffix()}@fixture.test`, role: 'AGENT' },
+    });
     expect(response.status).toBe(503);
     expect(response.body.code).toBe('email_queue_unavailable');
   });

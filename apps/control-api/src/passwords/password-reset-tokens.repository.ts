@@ -16,7 +16,10 @@ export class PasswordResetTokensRepository {
 
   /** Spends the token if it is still unused and unexpired; false for the loser of two concurrent uses. */
   async consume(id: string, now: Date): Promise<boolean> {
-    const { count } = await this.db.passwordResetToken.updateMany({ where: { id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+    const { count } = await this.db.passwordResetToken.updateMany({
+      where: { id, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
     return count === 1;
   }
 

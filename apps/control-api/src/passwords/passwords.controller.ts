@@ -1,5 +1,15 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiGoneResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, Public } from '@helpdeskly/auth';
 import { RateLimit } from '@helpdeskly/rate-limit';
 import { Client } from '../auth/client-info.decorator';
@@ -19,11 +29,19 @@ export class PasswordsController {
   @RateLimit('auth', { account: 'user' })
   @HttpCode(HttpStatus.OK)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change the password', description: 'Needs the current password. Revokes every session of the user and returns new tokens for this tenant.' })
+  @ApiOperation({
+    summary: 'Change the password',
+    description:
+      'Needs the current password. Revokes every session of the user and returns new tokens for this tenant.',
+  })
   @ApiOkResponse({ type: PasswordChangedDto })
   @ApiForbiddenResponse({ description: '`invalid_current_password`' })
   @ApiUnprocessableEntityResponse({ description: '`weak_password`' })
-  change(@CurrentAuth() auth: AuthContext, @Body() dto: ChangePasswordDto, @Client() client: ClientInfo): Promise<PasswordChangedDto> {
+  change(
+    @CurrentAuth() auth: AuthContext,
+    @Body() dto: ChangePasswordDto,
+    @Client() client: ClientInfo,
+  ): Promise<PasswordChangedDto> {
     return this.passwords.change(auth, dto, client);
   }
 
@@ -31,7 +49,11 @@ export class PasswordsController {
   @Post('forgot')
   @RateLimit('auth', { account: { body: 'email', lowercase: true } })
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Email a password reset link', description: 'Same answer whether or not the email has an account. The link is valid PASSWORD_RESET_TTL_MINUTES, once.' })
+  @ApiOperation({
+    summary: 'Email a password reset link',
+    description:
+      'Same answer whether or not the email has an account. The link is valid PASSWORD_RESET_TTL_MINUTES, once.',
+  })
   @ApiAcceptedResponse({ type: ForgotPasswordAcceptedDto })
   forgot(@Body() dto: ForgotPasswordDto, @Client() client: ClientInfo): Promise<ForgotPasswordAcceptedDto> {
     return this.passwords.forgot(dto.email, client);
@@ -41,7 +63,10 @@ export class PasswordsController {
   @Post('reset')
   @RateLimit('auth', { account: { body: 'token' } })
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Set a new password with an emailed link', description: 'Single use. Revokes every session of the user and lifts a lockout.' })
+  @ApiOperation({
+    summary: 'Set a new password with an emailed link',
+    description: 'Single use. Revokes every session of the user and lifts a lockout.',
+  })
   @ApiOkResponse({ type: PasswordResetDto })
   @ApiConflictResponse({ description: '`reset_token_used`' })
   @ApiGoneResponse({ description: '`reset_token_expired`' })

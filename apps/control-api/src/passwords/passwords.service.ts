@@ -18,7 +18,9 @@ import { PasswordResetTokensRepository } from './password-reset-tokens.repositor
 import { PasswordsErrorCode, PasswordsException } from './passwords.errors';
 
 const MINUTE_MS = 60_000;
-const FORGOT_ANSWER: ForgotPasswordAcceptedDto = { message: 'If an account uses this email, a link to reset its password is on its way.' };
+const FORGOT_ANSWER: ForgotPasswordAcceptedDto = {
+  message: 'If an account uses this email, a link to reset its password is on its way.',
+};
 
 /**
  * Password change (current password required; every session revoked, new tokens for the caller)
@@ -49,12 +51,23 @@ export class PasswordsService implements BeforeApplicationShutdown {
    * carries on with the new tokens.
    */
   async change(auth: AuthContext, dto: ChangePasswordDto, client: ClientInfo): Promise<PasswordChangedDto> {
-    const [user, membership] = await Promise.all([this.users.findById(auth.userId), this.memberships.find(auth.userId, auth.tenantId)]);
-    if (!user || !membership) throw new AuthException(AuthErrorCode.InvalidToken, 'The account or membership of this token no longer exists.');
+    const [user, membership] = await Promise.all([
+      this.users.findById(auth.userId),
+      this.memberships.find(auth.userId, auth.tenantId),
+    ]);
+    if (!user || !membership)
+      throw new AuthException(AuthErrorCode.InvalidToken, 'The account or membership of this token no longer exists.');
     assertPasswordFits(dto.currentPassword, 'body.currentPassword');
     assertPasswordFits(dto.newPassword, 'body.newPassword');
     if (!(await this.hasher.verify(dto.currentPassword, user.passwordHash))) {
-      await this.record('auth.password.change_failed', user.id, auth.tenantId, client, { reason: 'wrong_current_password' }, false);
+      await this.record(
+        'auth.password.change_failed',
+        user.id,
+        auth.tenantId,
+        client,
+        { reason: 'wrong_current_password' },
+        false,
+      );
       throw new PasswordsException(PasswordsErrorCode.InvalidCurrentPassword, 'The current password is wrong.');
     }
     this.policy.assertAcceptable(dto.newPassword, user, 'body.newPassword');
@@ -62,9 +75,22 @@ export class PasswordsService implements BeforeApplicationShutdown {
     await this.resets.consumeAllForUser(user.id, new Date());
     const revokedSessions = await this.sessions.revokeAllForUser(user.id, 'password_changed');
     const refresh = await this.sessions.issue(user.id, auth.tenantId, client);
-    const access = this.tokens.signAccess({ userId: user.id, tenantId: auth.tenantId, role: membership.role, isPlatformAdmin: user.isPlatformAdmin, sessionId: refresh.familyId });
+    const access = this.tokens.signAccess({
+      userId: user.id,
+      tenantId: auth.tenantId,
+      role: membership.role,
+      isPlatformAdmin: user.isPlatformAdmin,
+      sessionId: refresh.familyId,
+    });
     await this.record('auth.password.changed', user.id, auth.tenantId, client, { revokedSessions });
-    return { tokenType: 'Bearer', accessToken: access.token, expiresIn: access.expiresIn, refreshToken: refresh.token, refreshTokenExpiresAt: refresh.expiresAt, revokedSessions };
+    return {
+      tokenType: 'Bearer',
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refresh.expiresAt,
+      revokedSessions,
+    };
   }
 
   /**
@@ -74,7 +100,9 @@ export class PasswordsService implements BeforeApplicationShutdown {
   async forgot(email: string, client: ClientInfo): Promise<ForgotPasswordAcceptedDto> {
     const user = await this.users.findByEmail(email);
     if (!user) return FORGOT_ANSWER;
-    const delivery = this.sendResetLink(user, client).catch((error: unknown) => this.logger.error({ err: error, userId: user.id }, 'the password reset email could not be queued'));
+    const delivery = this.sendResetLink(user, client).catch((error: unknown) =>
+      this.logger.error({ err: error, userId: user.id }, 'the password reset email could not be queued'),
+    );
     this.pending.add(delivery);
     void delivery.finally(() => this.pending.delete(delivery));
     return FORGOT_ANSWER;
@@ -83,16 +111,30 @@ export class PasswordsService implements BeforeApplicationShutdown {
   async reset(dto: ResetPasswordDto, client: ClientInfo): Promise<PasswordResetDto> {
     assertPasswordFits(dto.newPassword, 'body.newPassword');
     const token = await this.resets.findByHash(hashOpaqueToken(dto.token));
-    if (!token) throw new PasswordsException(PasswordsErrorCode.InvalidResetToken, 'This password reset link is not valid.');
-    if (token.usedAt) throw new PasswordsException(PasswordsErrorCode.ResetTokenUsed, 'This password reset link was already used; ask for a new one.');
-    if (token.expiresAt.getTime() <= Date.now()) throw new PasswordsException(PasswordsErrorCode.ResetTokenExpired, 'This password reset link has expired; ask for a new one.');
+    if (!token)
+      throw new PasswordsException(PasswordsErrorCode.InvalidResetToken, 'This password reset link is not valid.');
+    if (token.usedAt)
+      throw new PasswordsException(
+        PasswordsErrorCode.ResetTokenUsed,
+        'This password reset link was already used; ask for a new one.',
+      );
+    if (token.expiresAt.getTime() <= Date.now())
+      throw new PasswordsException(
+        PasswordsErrorCode.ResetTokenExpired,
+        'This password reset link has expired; ask for a new one.',
+      );
     const user = await this.users.findById(token.userId);
-    if (!user) throw new PasswordsException(PasswordsErrorCode.InvalidResetToken, 'This password reset link is not valid.');
+    if (!user)
+      throw new PasswordsException(PasswordsErrorCode.InvalidResetToken, 'This password reset link is not valid.');
     this.policy.assertAcceptable(dto.newPassword, user, 'body.newPassword');
     const passwordHash = await this.hasher.hash(dto.newPassword);
     const now = new Date();
     // The atomic spend decides between two concurrent uses of one link.
-    if (!(await this.resets.consume(token.id, now))) throw new PasswordsException(PasswordsErrorCode.ResetTokenUsed, 'This password reset link was already used; ask for a new one.');
+    if (!(await this.resets.consume(token.id, now)))
+      throw new PasswordsException(
+        PasswordsErrorCode.ResetTokenUsed,
+        'This password reset link was already used; ask for a new one.',
+      );
     await this.users.updatePassword(user.id, passwordHash);
     await this.resets.consumeAllForUser(user.id, now);
     const revokedSessions = await this.sessions.revokeAllForUser(user.id, 'password_reset');
@@ -113,12 +155,36 @@ export class PasswordsService implements BeforeApplicationShutdown {
       template: 'password-reset',
       key: row.id,
       to: user.email,
-      data: { name: user.name, link: frontendLink(this.config.http.frontendUrl, 'reset-password', { token }), expiresAt: expiresAt.toISOString() },
+      data: {
+        name: user.name,
+        link: frontendLink(this.config.http.frontendUrl, 'reset-password', { token }),
+        expiresAt: expiresAt.toISOString(),
+      },
     });
-    await this.record('auth.password.reset_requested', user.id, null, client, { resetId: row.id, expiresAt: expiresAt.toISOString() });
+    await this.record('auth.password.reset_requested', user.id, null, client, {
+      resetId: row.id,
+      expiresAt: expiresAt.toISOString(),
+    });
   }
 
-  private record(action: string, userId: string, tenantId: string | null, client: ClientInfo, metadata: Record<string, unknown>, success = true): Promise<void> {
-    return this.audit.record({ action, tenantId, actorUserId: userId, targetType: 'user', targetId: userId, success, ip: client.ip, userAgent: client.userAgent, metadata });
+  private record(
+    action: string,
+    userId: string,
+    tenantId: string | null,
+    client: ClientInfo,
+    metadata: Record<string, unknown>,
+    success = true,
+  ): Promise<void> {
+    return this.audit.record({
+      action,
+      tenantId,
+      actorUserId: userId,
+      targetType: 'user',
+      targetId: userId,
+      success,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata,
+    });
   }
 }

@@ -14,7 +14,10 @@ export class TenantSettingsController {
 
   @Get()
   @Roles('OWNER', 'ADMIN')
-  @ApiOperation({ summary: "The token's tenant's account settings", description: 'The helpdesk settings (SLA targets) are app-api\'s /v1/settings/sla.' })
+  @ApiOperation({
+    summary: "The token's tenant's account settings",
+    description: "The helpdesk settings (SLA targets) are app-api's /v1/settings/sla.",
+  })
   @ApiOkResponse({ type: TenantSettingsDto })
   @ApiForbiddenResponse({ description: '`insufficient_role`' })
   get(@CurrentAuth() auth: AuthContext): Promise<TenantSettingsDto> {
@@ -23,10 +26,18 @@ export class TenantSettingsController {
 
   @Patch()
   @Roles('OWNER')
-  @ApiOperation({ summary: "Change the token's tenant's account settings", description: 'Fields left out are kept. Audited (tenant.settings.updated, with before and after); app-api applies the change at once.' })
+  @ApiOperation({
+    summary: "Change the token's tenant's account settings",
+    description:
+      'Fields left out are kept. Audited (tenant.settings.updated, with before and after); app-api applies the change at once.',
+  })
   @ApiOkResponse({ type: TenantSettingsDto })
   @ApiForbiddenResponse({ description: '`insufficient_role`' })
-  update(@CurrentAuth() auth: AuthContext, @Body() dto: UpdateTenantSettingsDto, @Client() client: ClientInfo): Promise<TenantSettingsDto> {
+  update(
+    @CurrentAuth() auth: AuthContext,
+    @Body() dto: UpdateTenantSettingsDto,
+    @Client() client: ClientInfo,
+  ): Promise<TenantSettingsDto> {
     return this.settings.update(auth, dto, client);
   }
 }

@@ -40,9 +40,15 @@ describe('GET/PATCH /v1/settings (e2e)', () => {
   });
 
   const settings = (member: FixtureMember, token = member.token) => fx.request('GET', '/v1/settings', { token });
-  const patch = (member: FixtureMember, body: unknown) => fx.request('PATCH', '/v1/settings', { token: member.token, body });
-  const login = (member: FixtureMember) => fx.request('POST', '/v1/auth/login', { body: { email: member.user.email, password: member.password } });
-  const updates = () => fx.db.auditLog.findMany({ where: { tenantId: tenant.id, action: 'tenant.settings.updated' }, orderBy: { chainSeq: 'asc' } });
+  const patch = (member: FixtureMember, body: unknown) =>
+    fx.request('PATCH', '/v1/settings', { token: member.token, body });
+  const login = (member: FixtureMember) =>
+    fx.request('POST', '/v1/auth/login', { body: { email: member.user.email, password: member.password } });
+  const updates = () =>
+    fx.db.auditLog.findMany({
+      where: { tenantId: tenant.id, action: 'tenant.settings.updated' },
+      orderBy: { chainSeq: 'asc' },
+    });
   /** The sender name app-api's request context holds for the tenant (what ticket emails use). */
   const appApiSenderName = async () => {
     const res = await httpRequest(appApi.baseUrl, 'GET', '/v1/helpdesk', { token: agent.token });
@@ -64,10 +70,18 @@ describe('GET/PATCH /v1/settings (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ require2faForAdmins: false, emailSenderName: 'Acme Support' });
     expect((await settings(admin)).body).toEqual(res.body);
-    expect((await fx.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).settings).toEqual({ emailSenderName: 'Acme Support' });
+    expect((await fx.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).settings).toEqual({
+      emailSenderName: 'Acme Support',
+    });
 
     // Well within the in-process TTL, and the Redis copy would last minutes: the invalidation did it.
-    expect(await eventually('app-api to see the new sender name', async () => ((await appApiSenderName()) === 'Acme Support' ? true : null), 2_000)).toBe(true);
+    expect(
+      await eventually(
+        'app-api to see the new sender name',
+        async () => ((await appApiSenderName()) === 'Acme Support' ? true : null),
+        2_000,
+      ),
+    ).toBe(true);
 
     const [entry] = await updates();
     expect(entry).toMatchObject({
@@ -84,7 +98,10 @@ describe('GET/PATCH /v1/settings (e2e)', () => {
   it('writes no audit entry for a change that changes nothing', async () => {
     const count = (await updates()).length;
     for (const body of [{}, { emailSenderName: 'Acme Support' }, { require2faForAdmins: false }]) {
-      expect(await patch(owner, body)).toMatchObject({ status: 200, body: { require2faForAdmins: false, emailSenderName: 'Acme Support' } });
+      expect(await patch(owner, body)).toMatchObject({
+        status: 200,
+        body: { require2faForAdmins: false, emailSenderName: 'Acme Support' },
+      });
     }
     expect(await updates()).toHaveLength(count);
   });
@@ -105,12 +122,18 @@ describe('GET/PATCH /v1/settings (e2e)', () => {
       ['a line separator', { emailSenderName: 'Acme\u2028Support' }, 'body.emailSenderName'],
       ['a bidi override', { emailSenderName: 'Acme \u202Etroppus' }, 'body.emailSenderName'],
       ['an unknown field', { emailSenderName: 'Acme', plan: 'enterprise' }, 'body.plan'],
-      ['app-api\'s SLA setting', { sla: {} }, 'body.sla'],
+      ["app-api's SLA setting", { sla: {} }, 'body.sla'],
       ['an array', [], 'body'],
     ];
     for (const [what, body, field] of cases) {
       const res = await patch(owner, body);
-      expect({ what, status: res.status, code: res.body.code, problem: res.headers.get('content-type')?.startsWith('application/problem+json'), fields: res.body.errors?.map((e: { field: string }) => e.field) }).toEqual({
+      expect({
+        what,
+        status: res.status,
+        code: res.body.code,
+        problem: res.headers.get('content-type')?.startsWith('application/problem+json'),
+        fields: res.body.errors?.map((e: { field: string }) => e.field),
+      }).toEqual({
         what,
         status: 400,
         code: 'validation_failed',
@@ -129,8 +152,16 @@ describe('GET/PATCH /v1/settings (e2e)', () => {
     const cleared = await patch(owner, { emailSenderName: null });
     expect(cleared).toMatchObject({ status: 200, body: { emailSenderName: null } });
     // The explicit false of the previous test stays; the name is gone.
-    expect((await fx.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).settings).toEqual({ require2faForAdmins: false });
-    expect(await eventually('app-api to forget the sender name', async () => ((await appApiSenderName()) === null ? true : null), 2_000)).toBe(true);
+    expect((await fx.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).settings).toEqual({
+      require2faForAdmins: false,
+    });
+    expect(
+      await eventually(
+        'app-api to forget the sender name',
+        async () => ((await appApiSenderName()) === null ? true : null),
+        2_000,
+      ),
+    ).toBe(true);
   });
 
   it('refuses an ADMIN and an AGENT a change with 403, and an OWNER demoted since their token', async () => {
@@ -146,7 +177,10 @@ describe('GET/PATCH /v1/settings (e2e)', () => {
   });
 
   it("keeps each tenant's settings to itself: the token's tenant, and a membership in it, decide", async () => {
-    expect(await patch(otherOwner, { emailSenderName: 'Tenant B' })).toMatchObject({ status: 200, body: { emailSenderName: 'Tenant B' } });
+    expect(await patch(otherOwner, { emailSenderName: 'Tenant B' })).toMatchObject({
+      status: 200,
+      body: { emailSenderName: 'Tenant B' },
+    });
     expect((await settings(owner)).body.emailSenderName).toBeNull();
     // A token naming tenant A for a user who is only a member of B (as after a removal) reads and changes nothing.
     const intruder = { ...otherOwner, token: fx.tokenFor(otherOwner.user, tenant, MembershipRole.OWNER) };
@@ -159,7 +193,10 @@ describe('GET/PATCH /v1/settings (e2e)', () => {
   it('require2faForAdmins=true makes an ADMIN without 2FA enrol at login; an AGENT is not concerned', async () => {
     expect((await login(admin)).status).toBe(200);
 
-    expect(await patch(owner, { require2faForAdmins: true })).toMatchObject({ status: 200, body: { require2faForAdmins: true, emailSenderName: null } });
+    expect(await patch(owner, { require2faForAdmins: true })).toMatchObject({
+      status: 200,
+      body: { require2faForAdmins: true, emailSenderName: null },
+    });
     const refused = await login(admin);
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'two_factor_enrollment_required', enrollmentToken: expect.any(String) });

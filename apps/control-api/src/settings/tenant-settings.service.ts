@@ -39,7 +39,9 @@ export class TenantSettingsService {
 
   async update(auth: AuthContext, dto: UpdateTenantSettingsDto, client: ClientInfo): Promise<TenantSettingsDto> {
     await this.actor(auth, WRITERS);
-    const changed = await this.settings.updateLocked(auth.tenantId, (current) => applySettingsChange(storedSettingsOf(current), dto));
+    const changed = await this.settings.updateLocked(auth.tenantId, (current) =>
+      applySettingsChange(storedSettingsOf(current), dto),
+    );
     if (!changed) throw new TenantsException(TenantsErrorCode.NotFound, `No tenant ${auth.tenantId}.`);
     // Every time: app-api's copy holds the stored JSON as it is, and an invalidation is cheap.
     await this.cachedTenants.invalidate(auth.tenantId);
@@ -64,7 +66,8 @@ export class TenantSettingsService {
   /** The caller's membership as the database has it now, if its role is one of `roles`. */
   private async actor(auth: AuthContext, roles: readonly MembershipRoleName[]): Promise<MembershipWithTenant> {
     const membership = await this.memberships.find(auth.userId, auth.tenantId);
-    if (!membership || !roles.includes(membership.role)) throw new AuthException(AuthErrorCode.InsufficientRole, `This needs one of the roles ${roles.join(', ')}.`);
+    if (!membership || !roles.includes(membership.role))
+      throw new AuthException(AuthErrorCode.InsufficientRole, `This needs one of the roles ${roles.join(', ')}.`);
     return membership;
   }
 }

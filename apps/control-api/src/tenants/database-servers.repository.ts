@@ -16,7 +16,12 @@ export interface DatabaseServerLoad {
 }
 
 // FAILED and DELETED tenants hold no database; the others count against a server's capacity.
-const LIVE_STATUSES: TenantStatus[] = [TenantStatus.PROVISIONING, TenantStatus.ACTIVE, TenantStatus.SUSPENDED, TenantStatus.DELETING];
+const LIVE_STATUSES: TenantStatus[] = [
+  TenantStatus.PROVISIONING,
+  TenantStatus.ACTIVE,
+  TenantStatus.SUSPENDED,
+  TenantStatus.DELETING,
+];
 
 @Injectable()
 export class DatabaseServersRepository {

@@ -24,8 +24,17 @@ function serviceWith(loads: DatabaseServerLoad[]): DatabaseServersService {
     upsertByName: async () => server('primary', 500),
     activeWithLoad: async () => loads,
   } as unknown as DatabaseServersRepository;
-  const config = { database: { tenantServerUrl: 'postgresql://postgres@primary:5432/postgres', pgbouncer: { host: 'primary', port: 6432 } } } as AppConfig;
-  return new DatabaseServersService(repository, config, new EnvironmentSecrets({ auth: { jwtSecret: 'j'.repeat(32), dbEncryptionKey: 'k'.repeat(32) } } as AppConfig));
+  const config = {
+    database: {
+      tenantServerUrl: 'postgresql://postgres@primary:5432/postgres',
+      pgbouncer: { host: 'primary', port: 6432 },
+    },
+  } as AppConfig;
+  return new DatabaseServersService(
+    repository,
+    config,
+    new EnvironmentSecrets({ auth: { jwtSecret: 'j'.repeat(32), dbEncryptionKey: 'k'.repeat(32) } } as AppConfig),
+  );
 }
 
 describe(DatabaseServersService.name, () => {
@@ -38,7 +47,14 @@ describe(DatabaseServersService.name, () => {
   });
 
   it('skips full servers and refuses with no_database_capacity (503) when all are full', async () => {
-    expect((await serviceWith([{ server: server('full', 2), liveTenants: 2 }, { server: server('room', 2), liveTenants: 1 }]).pickLeastLoaded()).name).toBe('room');
+    expect(
+      (
+        await serviceWith([
+          { server: server('full', 2), liveTenants: 2 },
+          { server: server('room', 2), liveTenants: 1 },
+        ]).pickLeastLoaded()
+      ).name,
+    ).toBe('room');
     await expect(serviceWith([{ server: server('full', 2), liveTenants: 2 }]).pickLeastLoaded()).rejects.toMatchObject({
       code: TenantsErrorCode.NoDatabaseCapacity,
       status: 503,
@@ -48,7 +64,13 @@ describe(DatabaseServersService.name, () => {
 
 describe(tenantPgBouncerUrl.name, () => {
   it("reaches the tenant's database through its server's PgBouncer as the gateway role", () => {
-    const url = new URL(tenantPgBouncerUrl({ databaseName: 'tenant_abc' }, { pgbouncerHost: '10.0.0.5', pgbouncerPort: 6432 }, { role: 'helpdeskly_gateway', password: 'p@ss/w:rd' }));
+    const url = new URL(
+      tenantPgBouncerUrl(
+        { databaseName: 'tenant_abc' },
+        { pgbouncerHost: '10.0.0.5', pgbouncerPort: 6432 },
+        { role: 'helpdeskly_gateway', password: 'p@ss/w:rd' },
+      ),
+    );
     expect(url.hostname).toBe('10.0.0.5');
     expect(url.port).toBe('6432');
     expect(url.username).toBe('helpdeskly_gateway');

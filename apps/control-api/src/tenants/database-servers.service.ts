@@ -47,7 +47,11 @@ export class DatabaseServersService implements OnApplicationBootstrap {
       const load = liveTenants / server.capacity;
       if (!best || load < best.load) best = { server, load };
     }
-    if (!best) throw new TenantsException(TenantsErrorCode.NoDatabaseCapacity, 'Every database server is at capacity; register another one.');
+    if (!best)
+      throw new TenantsException(
+        TenantsErrorCode.NoDatabaseCapacity,
+        'Every database server is at capacity; register another one.',
+      );
     return best.server;
   }
 
@@ -55,15 +59,29 @@ export class DatabaseServersService implements OnApplicationBootstrap {
   async register(fields: DatabaseServerFields): Promise<DatabaseServer> {
     let allowed: boolean;
     try {
-      allowed = await TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(fields), (admin) => admin.canProvision());
+      allowed = await TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(fields), (admin) =>
+        admin.canProvision(),
+      );
     } catch (error) {
-      throw new TenantsException(TenantsErrorCode.DatabaseServerUnreachable, `Cannot connect to database server ${fields.name}: ${(error as Error).message}`, { cause: error });
+      throw new TenantsException(
+        TenantsErrorCode.DatabaseServerUnreachable,
+        `Cannot connect to database server ${fields.name}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
-    if (!allowed) throw new TenantsException(TenantsErrorCode.DatabaseServerUnreachable, `The role of ${fields.name}'s admin URL cannot create roles and databases.`);
+    if (!allowed)
+      throw new TenantsException(
+        TenantsErrorCode.DatabaseServerUnreachable,
+        `The role of ${fields.name}'s admin URL cannot create roles and databases.`,
+      );
     try {
       return await this.servers.create(fields);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new TenantsException(TenantsErrorCode.DatabaseServerNameTaken, `A database server named ${fields.name} exists.`);
+      if (isUniqueViolation(error))
+        throw new TenantsException(
+          TenantsErrorCode.DatabaseServerNameTaken,
+          `A database server named ${fields.name} exists.`,
+        );
       throw error;
     }
   }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Tenant } from '@helpdeskly/database';
 
 /** Steps of provisioning and deletion, in order; each is reported once done. */
-export type ProvisioningStep = 'role_created' | 'database_created' | 'privileges_applied' | 'marked_deleting' | 'database_dropped' | 'role_dropped';
+export type ProvisioningStep =
+  'role_created' | 'database_created' | 'privileges_applied' | 'marked_deleting' | 'database_dropped' | 'role_dropped';
 
 /**
  * Called after each step of provisioning or deletion. A no-op in the apps; tests replace it to

@@ -14,7 +14,10 @@ describe('admin actions while the cache Redis is down', () => {
     // Nothing listens there: every invalidation fails, and is only logged.
     fx = await ControlFixture.start({ REDIS_CACHE_URL: `redis://127.0.0.1:${await freePort()}/0` });
     tenant = await fx.createTenant();
-    [admin, owner] = await Promise.all([fx.member(tenant, MembershipRole.AGENT, { isPlatformAdmin: true }), fx.member(tenant, MembershipRole.OWNER)]);
+    [admin, owner] = await Promise.all([
+      fx.member(tenant, MembershipRole.AGENT, { isPlatformAdmin: true }),
+      fx.member(tenant, MembershipRole.OWNER),
+    ]);
   });
   after(() => fx?.close());
 

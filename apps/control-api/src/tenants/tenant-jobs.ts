@@ -26,27 +26,48 @@ export class TenantJobs {
 
   /** Records the intent to provision the tenant; runs in TENANT_JOB_DELAY_MS unless done by then. */
   provisionLater(tenantId: string): Promise<void> {
-    return this.enqueue('provision', tenantId, () => addJob(this.queue, 'provision', { tenantId }, { ...DEFAULT_JOB_OPTIONS, jobId: jobId('provision', tenantId), delay: TENANT_JOB_DELAY_MS }));
+    return this.enqueue('provision', tenantId, () =>
+      addJob(
+        this.queue,
+        'provision',
+        { tenantId },
+        { ...DEFAULT_JOB_OPTIONS, jobId: jobId('provision', tenantId), delay: TENANT_JOB_DELAY_MS },
+      ),
+    );
   }
 
   /** Makes the provisioning job run now (added when missing). */
   provisionNow(tenantId: string): Promise<void> {
-    return this.enqueue('provision', tenantId, () => runSoon(this.queue, 'provision', { tenantId }, { ...DEFAULT_JOB_OPTIONS, jobId: jobId('provision', tenantId) }));
+    return this.enqueue('provision', tenantId, () =>
+      runSoon(this.queue, 'provision', { tenantId }, { ...DEFAULT_JOB_OPTIONS, jobId: jobId('provision', tenantId) }),
+    );
   }
 
   deleteLater(tenantId: string): Promise<void> {
-    return this.enqueue('delete', tenantId, () => addJob(this.queue, 'delete', { tenantId }, { ...DEFAULT_JOB_OPTIONS, jobId: jobId('delete', tenantId), delay: TENANT_JOB_DELAY_MS }));
+    return this.enqueue('delete', tenantId, () =>
+      addJob(
+        this.queue,
+        'delete',
+        { tenantId },
+        { ...DEFAULT_JOB_OPTIONS, jobId: jobId('delete', tenantId), delay: TENANT_JOB_DELAY_MS },
+      ),
+    );
   }
 
   deleteNow(tenantId: string): Promise<void> {
-    return this.enqueue('delete', tenantId, () => runSoon(this.queue, 'delete', { tenantId }, { ...DEFAULT_JOB_OPTIONS, jobId: jobId('delete', tenantId) }));
+    return this.enqueue('delete', tenantId, () =>
+      runSoon(this.queue, 'delete', { tenantId }, { ...DEFAULT_JOB_OPTIONS, jobId: jobId('delete', tenantId) }),
+    );
   }
 
   private async enqueue(name: TenantJobName, tenantId: string, add: () => Promise<void>): Promise<void> {
     try {
       await add();
     } catch (error) {
-      this.logger.error({ err: error, queue: QUEUES.provisioning, jobName: name, tenantId }, 'tenant job could not be enqueued; reconcile-tenants will enqueue it');
+      this.logger.error(
+        { err: error, queue: QUEUES.provisioning, jobName: name, tenantId },
+        'tenant job could not be enqueued; reconcile-tenants will enqueue it',
+      );
     }
   }
 }

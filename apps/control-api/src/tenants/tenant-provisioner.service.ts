@@ -41,11 +41,18 @@ export class TenantProvisionerService {
    * duration, so a provisioning and a deletion (or two of either) of one tenant never interleave,
    * across processes too. Another holder: {@link TenantsErrorCode.Busy}.
    */
-  async withTenantLock<T>(server: DatabaseServer, tenantId: string, run: (admin: TenantDatabaseAdmin) => Promise<T>): Promise<T> {
+  async withTenantLock<T>(
+    server: DatabaseServer,
+    tenantId: string,
+    run: (admin: TenantDatabaseAdmin) => Promise<T>,
+  ): Promise<T> {
     return TenantDatabaseAdmin.use(await this.secrets.databaseServerUrl(server), async (admin) => {
       // Session-level: released when this session closes, whatever happens to the process.
       if (!(await admin.tryLock(`helpdeskly:tenant:${tenantId}`))) {
-        throw new TenantsException(TenantsErrorCode.Busy, `Tenant ${tenantId} is being provisioned or deleted by another request.`);
+        throw new TenantsException(
+          TenantsErrorCode.Busy,
+          `Tenant ${tenantId} is being provisioned or deleted by another request.`,
+        );
       }
       return run(admin);
     });
@@ -64,7 +71,11 @@ export class TenantProvisionerService {
     const method = await this.template.createDatabase(admin, tenant.databaseName);
     await this.hooks.afterStep('database_created', tenant);
     // With the gateway's grants: a tenant is reachable once ACTIVE.
-    const { schemaVersion } = await admin.applyTenantPrivileges(tenant.databaseName, tenant.databaseRole, this.gatewayRole);
+    const { schemaVersion } = await admin.applyTenantPrivileges(
+      tenant.databaseName,
+      tenant.databaseRole,
+      this.gatewayRole,
+    );
     await this.hooks.afterStep('privileges_applied', tenant);
     return { method, schemaVersion };
   }

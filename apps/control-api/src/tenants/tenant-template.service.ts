@@ -62,7 +62,10 @@ export class TenantTemplateService {
       });
     } catch (error) {
       this.current.delete(key);
-      this.logger.warn({ err: error, database: databaseName, template: this.templateName }, 'cloning the tenant template failed; migrating an empty database instead');
+      this.logger.warn(
+        { err: error, database: databaseName, template: this.templateName },
+        'cloning the tenant template failed; migrating an empty database instead',
+      );
       return false;
     }
   }

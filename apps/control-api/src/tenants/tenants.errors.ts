@@ -23,7 +23,10 @@ const TENANTS_ERRORS: Readonly<Record<TenantsErrorCode, { status: number; title:
   [TenantsErrorCode.NoDatabaseCapacity]: { status: 503, title: 'No database server has room for a new tenant' },
   [TenantsErrorCode.DatabaseServerNotFound]: { status: 404, title: 'Database server not found' },
   [TenantsErrorCode.DatabaseServerNameTaken]: { status: 409, title: 'Database server name already taken' },
-  [TenantsErrorCode.DatabaseServerUnreachable]: { status: 422, title: 'Database server cannot be reached or administered' },
+  [TenantsErrorCode.DatabaseServerUnreachable]: {
+    status: 422,
+    title: 'Database server cannot be reached or administered',
+  },
 };
 
 /** Errors of tenants and their database servers, rendered as problem details by the global filter. */

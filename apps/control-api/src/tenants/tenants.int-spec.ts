@@ -35,7 +35,10 @@ class FailingHooks extends ProvisioningHooks {
   }
 }
 
-async function withClient<T>(options: ConstructorParameters<typeof Client>[0], run: (client: Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  options: ConstructorParameters<typeof Client>[0],
+  run: (client: Client) => Promise<T>,
+): Promise<T> {
   const client = new Client(options);
   await client.connect();
   try {
@@ -46,7 +49,10 @@ async function withClient<T>(options: ConstructorParameters<typeof Client>[0], r
 }
 
 /** The error a connection attempt (and `run`) ends with, or undefined when it worked. */
-async function failureOf(options: ConstructorParameters<typeof Client>[0], run: (client: Client) => Promise<unknown> = (c) => c.query('SELECT 1')): Promise<(Error & { code?: string }) | undefined> {
+async function failureOf(
+  options: ConstructorParameters<typeof Client>[0],
+  run: (client: Client) => Promise<unknown> = (c) => c.query('SELECT 1'),
+): Promise<(Error & { code?: string }) | undefined> {
   try {
     await withClient(options, run);
     return undefined;
@@ -71,15 +77,46 @@ describe(TenantsService.name, () => {
   };
   const create = async (name: string) => track(await sut.createTenant({ slug: slug(name), name: `Spec ${name}` }));
   const password = (tenant: Tenant) => box.open(tenant.databasePasswordEnc);
-  const viaBouncer = (tenant: Tenant, database = tenant.databaseName) => ({ host: bouncer.host, port: bouncer.port, user: tenant.databaseRole, password: password(tenant), database });
-  const direct = (tenant: Tenant, database = tenant.databaseName) => ({ ...viaBouncer(tenant, database), host: '127.0.0.1', port: 5432 });
-  const viaGateway = (tenant: Tenant, database = tenant.databaseName) => ({ host: bouncer.host, port: bouncer.port, user: config.tenancy.gateway.role, password: config.tenancy.gateway.password, database });
+  const viaBouncer = (tenant: Tenant, database = tenant.databaseName) => ({
+    host: bouncer.host,
+    port: bouncer.port,
+    user: tenant.databaseRole,
+    password: password(tenant),
+    database,
+  });
+  const direct = (tenant: Tenant, database = tenant.databaseName) => ({
+    ...viaBouncer(tenant, database),
+    host: '127.0.0.1',
+    port: 5432,
+  });
+  const viaGateway = (tenant: Tenant, database = tenant.databaseName) => ({
+    host: bouncer.host,
+    port: bouncer.port,
+    user: config.tenancy.gateway.role,
+    password: config.tenancy.gateway.password,
+    database,
+  });
   const exists = (tenant: Tenant) =>
-    TenantDatabaseAdmin.use(adminUrl, async (admin) => ({ database: await admin.databaseExists(tenant.databaseName), role: await admin.roleExists(tenant.databaseRole) }));
-  const auditActions = async (tenantId: string) => (await db.auditLog.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } })).map((entry) => entry.action);
+    TenantDatabaseAdmin.use(adminUrl, async (admin) => ({
+      database: await admin.databaseExists(tenant.databaseName),
+      role: await admin.roleExists(tenant.databaseRole),
+    }));
+  const auditActions = async (tenantId: string) =>
+    (await db.auditLog.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } })).map((entry) => entry.action);
 
   before(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] })
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot(config),
+        SecretsModule,
+        DatabaseModule,
+        RedisModule,
+        CacheModule,
+        MetricsModule.forRoot(false),
+        AuditModule,
+        TenantsModule,
+      ],
+    })
       .overrideProvider(ProvisioningHooks)
       .useValue(hooks)
       .compile();
@@ -107,15 +144,27 @@ describe(TenantsService.name, () => {
   it('creates an ACTIVE tenant with its own database and role, recorded as migrated', async () => {
     const tenant = await create('basic');
 
-    expect(tenant).toMatchObject({ status: 'ACTIVE', statusReason: null, databaseName: `tenant_${tenant.id.replaceAll('-', '')}` });
+    expect(tenant).toMatchObject({
+      status: 'ACTIVE',
+      statusReason: null,
+      databaseName: `tenant_${tenant.id.replaceAll('-', '')}`,
+    });
     expect(tenant.databaseRole).toBe(tenant.databaseName);
     expect(await exists(tenant)).toEqual({ database: true, role: true });
     const migrations = await withClient({ connectionString: withDatabase(adminUrl, tenant.databaseName) }, async (c) =>
-      (await c.query<{ name: string }>('SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1')).rows.map((r) => r.name),
+      (
+        await c.query<{ name: string }>(
+          'SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1',
+        )
+      ).rows.map((r) => r.name),
     );
     expect(migrations.length).toBeGreaterThan(0);
     expect(tenant.schemaVersion).toBe(migrations.at(-1));
-    expect(await auditActions(tenant.id)).toEqual(['tenant.created', 'tenant.provisioning.started', 'tenant.provisioning.succeeded']);
+    expect(await auditActions(tenant.id)).toEqual([
+      'tenant.created',
+      'tenant.provisioning.started',
+      'tenant.provisioning.succeeded',
+    ]);
   });
 
   it("reaches the tenant's database through PgBouncer as the gateway role, which the database runs as the tenant's role", async () => {
@@ -128,7 +177,8 @@ describe(TenantsService.name, () => {
       await c.query(`INSERT INTO settings (key, value, updated_at) VALUES ('sla', '{"hours": 4}', now())`);
       await c.query(`UPDATE settings SET value = '{"hours": 8}', updated_at = now() WHERE key = 'sla'`);
       return {
-        who: (await c.query<{ current_user: string; session_user: string }>('SELECT current_user, session_user')).rows[0],
+        who: (await c.query<{ current_user: string; session_user: string }>('SELECT current_user, session_user'))
+          .rows[0],
         rows: (await c.query<{ key: string; value: unknown }>('SELECT key, value FROM settings')).rows,
       };
     });
@@ -154,7 +204,10 @@ describe(TenantsService.name, () => {
     const pooled = await failureOf(viaBouncer(a, b.databaseName));
     expect(pooled?.message).toMatch(/permission denied for database/);
     // The gateway reaches every tenant's database, each time as that tenant: B's rows only, never A's.
-    const asB = await withClient(viaGateway(a, b.databaseName), async (c) => (await c.query<{ current_user: string }>('SELECT current_user')).rows[0].current_user);
+    const asB = await withClient(
+      viaGateway(a, b.databaseName),
+      async (c) => (await c.query<{ current_user: string }>('SELECT current_user')).rows[0].current_user,
+    );
     expect(asB).toBe(b.databaseRole);
     const roleOfA = await failureOf(viaGateway(b), async (c) => {
       await c.query('BEGIN');
@@ -219,10 +272,14 @@ describe(TenantsService.name, () => {
   });
 
   it('provisions ten tenants at once', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => sut.createTenant({ slug: slug(`many-${i}`), name: `Many ${i}` })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => sut.createTenant({ slug: slug(`many-${i}`), name: `Many ${i}` })),
+    );
     for (const result of results) if (result.status === 'fulfilled') track(result.value);
 
-    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.value.status))).toEqual(Array(10).fill('ACTIVE'));
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.value.status))).toEqual(
+      Array(10).fill('ACTIVE'),
+    );
     for (const tenant of created.slice(-10)) expect(await exists(tenant)).toEqual({ database: true, role: true });
   });
 
@@ -257,7 +314,12 @@ describe(TenantsService.name, () => {
     expect((await sut.resume(tenant.id)).status).toBe('ACTIVE');
     expect(await failureOf(direct(tenant))).toBeUndefined();
     // PgBouncer holds a failed server login against the pool for server_login_retry (1 s).
-    await waitFor('the gateway to log in again', async () => (await failureOf(viaGateway(tenant))) === undefined, 5_000, 200);
+    await waitFor(
+      'the gateway to log in again',
+      async () => (await failureOf(viaGateway(tenant))) === undefined,
+      5_000,
+      200,
+    );
 
     await sut.deleteTenant(tenant.id);
     await expect(sut.suspend(tenant.id)).rejects.toMatchObject({ code: TenantsErrorCode.StateConflict, status: 409 });
@@ -282,7 +344,9 @@ describe(TenantsService.name, () => {
     expect(deleted.deletedAt).toBeInstanceOf(Date);
     expect(await exists(tenant)).toEqual({ database: false, role: false });
     expect(await sut.deleteTenant(tenant.id)).toMatchObject({ status: 'DELETED' });
-    expect(await auditActions(tenant.id)).toEqual(expect.arrayContaining(['tenant.deletion.started', 'tenant.deletion.failed', 'tenant.deleted']));
+    expect(await auditActions(tenant.id)).toEqual(
+      expect.arrayContaining(['tenant.deletion.started', 'tenant.deletion.failed', 'tenant.deleted']),
+    );
   });
 
   it('migrates an empty database when the template cannot be cloned (a session is connected to it)', async () => {
@@ -298,12 +362,16 @@ describe(TenantsService.name, () => {
 
     expect(tenant.status).toBe('ACTIVE');
     expect(tenant.schemaVersion).toBe(created[0].schemaVersion);
-    const succeeded = await db.auditLog.findFirstOrThrow({ where: { tenantId: tenant.id, action: 'tenant.provisioning.succeeded' } });
+    const succeeded = await db.auditLog.findFirstOrThrow({
+      where: { tenantId: tenant.id, action: 'tenant.provisioning.succeeded' },
+    });
     expect(succeeded.metadata).toMatchObject({ method: 'migrations' });
     expect(await failureOf(viaBouncer(tenant), (c) => c.query('SELECT count(*) FROM settings'))).toBeUndefined();
     // The next one clones again.
     const next = await create('after-fallback');
-    const nextSucceeded = await db.auditLog.findFirstOrThrow({ where: { tenantId: next.id, action: 'tenant.provisioning.succeeded' } });
+    const nextSucceeded = await db.auditLog.findFirstOrThrow({
+      where: { tenantId: next.id, action: 'tenant.provisioning.succeeded' },
+    });
     expect(nextSucceeded.metadata).toMatchObject({ method: 'template' });
   });
 });
@@ -313,7 +381,18 @@ describe(DatabaseServersService.name, () => {
   let sut: DatabaseServersService;
 
   before(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, CacheModule, MetricsModule.forRoot(false), AuditModule, TenantsModule] }).compile();
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot(config),
+        SecretsModule,
+        DatabaseModule,
+        RedisModule,
+        CacheModule,
+        MetricsModule.forRoot(false),
+        AuditModule,
+        TenantsModule,
+      ],
+    }).compile();
     await moduleRef.init();
     sut = moduleRef.get(DatabaseServersService);
   });
@@ -322,13 +401,30 @@ describe(DatabaseServersService.name, () => {
 
   it('registers the server of DATABASE_URL at start-up and places new tenants on it', async () => {
     const primary = await sut.registerPrimary();
-    expect(primary).toMatchObject({ name: PRIMARY_SERVER_NAME, adminUrl, pgbouncerHost: bouncer.host, pgbouncerPort: bouncer.port, active: true });
+    expect(primary).toMatchObject({
+      name: PRIMARY_SERVER_NAME,
+      adminUrl,
+      pgbouncerHost: bouncer.host,
+      pgbouncerPort: bouncer.port,
+      active: true,
+    });
     expect((await sut.pickLeastLoaded()).id).toBeDefined();
   });
 
   it('refuses to register a server it cannot connect to, or under a taken name', async () => {
-    const unreachable = { name: `spec-${randomBytes(3).toString('hex')}`, adminUrl: 'postgresql://postgres@127.0.0.1:1/postgres', pgbouncerHost: '127.0.0.1', pgbouncerPort: 6432 };
-    await expect(sut.register(unreachable)).rejects.toMatchObject({ code: TenantsErrorCode.DatabaseServerUnreachable, status: 422 });
-    await expect(sut.register({ ...unreachable, name: PRIMARY_SERVER_NAME, adminUrl })).rejects.toMatchObject({ code: TenantsErrorCode.DatabaseServerNameTaken, status: 409 });
+    const unreachable = {
+      name: `spec-${randomBytes(3).toString('hex')}`,
+      adminUrl: 'postgresql://postgres@127.0.0.1:1/postgres',
+      pgbouncerHost: '127.0.0.1',
+      pgbouncerPort: 6432,
+    };
+    await expect(sut.register(unreachable)).rejects.toMatchObject({
+      code: TenantsErrorCode.DatabaseServerUnreachable,
+      status: 422,
+    });
+    await expect(sut.register({ ...unreachable, name: PRIMARY_SERVER_NAME, adminUrl })).rejects.toMatchObject({
+      code: TenantsErrorCode.DatabaseServerNameTaken,
+      status: 409,
+    });
   });
 });

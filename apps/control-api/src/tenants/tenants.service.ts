@@ -66,10 +66,15 @@ export class TenantsService {
       });
     } catch (error) {
       // The unique index decides, so two concurrent sign-ups with one slug give one tenant and one 409.
-      if (isUniqueViolation(error)) throw new TenantsException(TenantsErrorCode.SlugTaken, `The slug "${input.slug}" is taken.`);
+      if (isUniqueViolation(error))
+        throw new TenantsException(TenantsErrorCode.SlugTaken, `The slug "${input.slug}" is taken.`);
       throw error;
     }
-    await this.record('tenant.created', tenant, input.actorUserId, { slug: tenant.slug, plan: tenant.plan, databaseServer: server.name });
+    await this.record('tenant.created', tenant, input.actorUserId, {
+      slug: tenant.slug,
+      plan: tenant.plan,
+      databaseServer: server.name,
+    });
     // The durable intent first: a crash during the inline attempt leaves it to a worker.
     await this.jobs.provisionLater(tenant.id);
     try {
@@ -100,7 +105,11 @@ export class TenantsService {
       try {
         const { method, schemaVersion } = await this.provisioner.createDatabase(admin, tenant);
         const active = await this.update(tenantId, { status: TenantStatus.ACTIVE, statusReason: null, schemaVersion });
-        await this.record('tenant.provisioning.succeeded', active, actorUserId, { method, schemaVersion, durationMs: Math.round(performance.now() - started) });
+        await this.record('tenant.provisioning.succeeded', active, actorUserId, {
+          method,
+          schemaVersion,
+          durationMs: Math.round(performance.now() - started),
+        });
         return active;
       } catch (error) {
         throw await this.provisioningFailed(tenant, server, actorUserId, error);
@@ -112,7 +121,10 @@ export class TenantsService {
   async suspend(tenantId: string, actorUserId?: string | null): Promise<Tenant> {
     const { databaseServer: server, ...found } = await this.getWithServer(tenantId);
     this.assertStatus(found, [TenantStatus.ACTIVE, TenantStatus.SUSPENDED], 'suspended');
-    const tenant = (await this.tenants.transition(tenantId, [TenantStatus.ACTIVE, TenantStatus.SUSPENDED], { status: TenantStatus.SUSPENDED })) ?? this.conflict(found, 'suspended');
+    const tenant =
+      (await this.tenants.transition(tenantId, [TenantStatus.ACTIVE, TenantStatus.SUSPENDED], {
+        status: TenantStatus.SUSPENDED,
+      })) ?? this.conflict(found, 'suspended');
     // Before closing the database: app-api stops routing to it rather than meeting refused connections.
     await this.cached.invalidate(tenantId);
     // After the status: a tenant marked ACTIVE must always be reachable.
@@ -128,7 +140,9 @@ export class TenantsService {
     this.assertStatus(found, [TenantStatus.SUSPENDED], 'resumed');
     // Before the status, for the same reason as in suspend.
     await this.provisioner.allowAccess(server, found);
-    const tenant = (await this.tenants.transition(tenantId, [TenantStatus.SUSPENDED], { status: TenantStatus.ACTIVE })) ?? this.conflict(found, 'resumed');
+    const tenant =
+      (await this.tenants.transition(tenantId, [TenantStatus.SUSPENDED], { status: TenantStatus.ACTIVE })) ??
+      this.conflict(found, 'resumed');
     await this.cached.invalidate(tenantId);
     await this.record('tenant.resumed', tenant, actorUserId, statusChange(found, tenant));
     return tenant;
@@ -152,16 +166,27 @@ export class TenantsService {
       try {
         await this.hooks.afterStep('marked_deleting', tenant);
         await this.provisioner.removeDatabase(admin, tenant);
-        const deleted = await this.update(tenantId, { status: TenantStatus.DELETED, statusReason: null, deletedAt: new Date() });
+        const deleted = await this.update(tenantId, {
+          status: TenantStatus.DELETED,
+          statusReason: null,
+          deletedAt: new Date(),
+        });
         await this.record('tenant.deleted', deleted, actorUserId, statusChange(found, deleted));
         return deleted;
       } catch (error) {
         const reason = `deletion failed: ${messageOf(error)}`;
         await this.tenants.update(tenantId, { statusReason: reason }).catch(() => undefined);
         await this.record('tenant.deletion.failed', tenant, actorUserId, { reason }, false);
-        this.logger.error({ err: error, tenantId }, 'tenant deletion failed; it stays DELETING and completes when deleted again');
+        this.logger.error(
+          { err: error, tenantId },
+          'tenant deletion failed; it stays DELETING and completes when deleted again',
+        );
         await this.jobs.deleteNow(tenantId);
-        throw new TenantsException(TenantsErrorCode.DeletionFailed, `Tenant ${tenant.slug} is DELETING; deleting it again completes the deletion.`, { cause: error });
+        throw new TenantsException(
+          TenantsErrorCode.DeletionFailed,
+          `Tenant ${tenant.slug} is DELETING; deleting it again completes the deletion.`,
+          { cause: error },
+        );
       }
     });
   }
@@ -181,15 +206,34 @@ export class TenantsService {
   }
 
   /** FAILED with the reason, nothing left on the server, audited; returns the error to throw. */
-  private async provisioningFailed(tenant: Tenant, server: DatabaseServer, actorUserId: string | null | undefined, error: unknown): Promise<TenantsException> {
+  private async provisioningFailed(
+    tenant: Tenant,
+    server: DatabaseServer,
+    actorUserId: string | null | undefined,
+    error: unknown,
+  ): Promise<TenantsException> {
     const cleanupError = await this.provisioner.removeAfterFailure(server, tenant);
-    const reason = [`provisioning failed: ${messageOf(error)}`, cleanupError && `cleanup failed: ${messageOf(cleanupError)}`].filter(Boolean).join('; ');
-    await this.update(tenant.id, { status: TenantStatus.FAILED, statusReason: reason }).catch((updateError: unknown) => {
-      this.logger.error({ err: updateError, tenantId: tenant.id }, 'marking the tenant FAILED failed; it stays PROVISIONING');
-    });
+    const reason = [
+      `provisioning failed: ${messageOf(error)}`,
+      cleanupError && `cleanup failed: ${messageOf(cleanupError)}`,
+    ]
+      .filter(Boolean)
+      .join('; ');
+    await this.update(tenant.id, { status: TenantStatus.FAILED, statusReason: reason }).catch(
+      (updateError: unknown) => {
+        this.logger.error(
+          { err: updateError, tenantId: tenant.id },
+          'marking the tenant FAILED failed; it stays PROVISIONING',
+        );
+      },
+    );
     await this.record('tenant.provisioning.failed', tenant, actorUserId, { reason }, false);
     this.logger.error({ err: error, tenantId: tenant.id }, 'tenant provisioning failed');
-    return new TenantsException(TenantsErrorCode.ProvisioningFailed, `The database of tenant ${tenant.slug} could not be created; provisioning it again retries.`, { cause: error });
+    return new TenantsException(
+      TenantsErrorCode.ProvisioningFailed,
+      `The database of tenant ${tenant.slug} could not be created; provisioning it again retries.`,
+      { cause: error },
+    );
   }
 
   /** Writes a status change and drops app-api's cached row (an invalidation that fails is logged, never thrown). */
@@ -212,15 +256,32 @@ export class TenantsService {
   }
 
   private conflict(tenant: Tenant, verb: string): never {
-    throw new TenantsException(TenantsErrorCode.StateConflict, `Tenant ${tenant.slug} is ${tenant.status} and cannot be ${verb}.`);
+    throw new TenantsException(
+      TenantsErrorCode.StateConflict,
+      `Tenant ${tenant.slug} is ${tenant.status} and cannot be ${verb}.`,
+    );
   }
 
   private notFound(tenantId: string): never {
     throw new TenantsException(TenantsErrorCode.NotFound, `No tenant ${tenantId}.`);
   }
 
-  private record(action: string, tenant: Tenant, actorUserId: string | null | undefined, metadata?: Record<string, unknown>, success = true): Promise<void> {
-    return this.audit.record({ action, tenantId: tenant.id, actorUserId: actorUserId ?? null, targetType: 'tenant', targetId: tenant.id, success, metadata });
+  private record(
+    action: string,
+    tenant: Tenant,
+    actorUserId: string | null | undefined,
+    metadata?: Record<string, unknown>,
+    success = true,
+  ): Promise<void> {
+    return this.audit.record({
+      action,
+      tenantId: tenant.id,
+      actorUserId: actorUserId ?? null,
+      targetType: 'tenant',
+      targetId: tenant.id,
+      success,
+      metadata,
+    });
   }
 }
 
@@ -229,6 +290,9 @@ function messageOf(error: unknown): string {
 }
 
 /** The audit metadata of a status change: what an admin action found and what it left. */
-function statusChange(before: Tenant, after: Tenant): { before: { status: TenantStatus }; after: { status: TenantStatus } } {
+function statusChange(
+  before: Tenant,
+  after: Tenant,
+): { before: { status: TenantStatus }; after: { status: TenantStatus } } {
   return { before: { status: before.status }, after: { status: after.status } };
 }

@@ -3,7 +3,15 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { AccessTokenService } from '@helpdeskly/auth';
 import { ControlDatabase, MembershipRole, SecretBox, type Tenant, type User } from '@helpdeskly/database';
-import { httpRequest, type HttpRequestOptions, type HttpResult, type RunningTestApp, startTestApp, testConfig, waitFor } from '@helpdeskly/testing';
+import {
+  httpRequest,
+  type HttpRequestOptions,
+  type HttpResult,
+  type RunningTestApp,
+  startTestApp,
+  testConfig,
+  waitFor,
+} from '@helpdeskly/testing';
 import type { EmailMessage } from '@helpdeskly/mail';
 import { QUEUES } from '@helpdeskly/queues';
 import { CONTROL_API } from '../control-api';
@@ -64,17 +72,28 @@ export class ControlFixture {
 
   async createTenant(): Promise<Tenant> {
     const suffix = uniqueSuffix();
-    const tenant = await this.running.app.get(TenantsService).createTenant({ slug: `fx-${suffix}`, name: `Fixture ${suffix}` });
+    const tenant = await this.running.app
+      .get(TenantsService)
+      .createTenant({ slug: `fx-${suffix}`, name: `Fixture ${suffix}` });
     this.tenants.push(tenant);
     return tenant;
   }
 
   /** `twoFactor` (default: whether they are a platform admin, who need it) enrols them in TOTP. */
-  async createUser(options: UserOptions & { email?: string; name?: string; password?: string } = {}): Promise<FixtureUser> {
+  async createUser(
+    options: UserOptions & { email?: string; name?: string; password?: string } = {},
+  ): Promise<FixtureUser> {
     const suffix = uniqueSuffix();
     const password = options.password ?? `Fixture-Password-${suffix}`;
     const passwordHash = await this.running.app.get(PasswordHasher).hash(password);
-    const user = await this.running.app.get(UsersRepository).create({ email: options.email ?? `user-${suffix}@fixture.test`, name: options.name ?? `User ${suffix}`, passwordHash, isPlatformAdmin: options.isPlatformAdmin });
+    const user = await this.running.app
+      .get(UsersRepository)
+      .create({
+        email: options.email ?? `user-${suffix}@fixture.test`,
+        name: options.name ?? `User ${suffix}`,
+        passwordHash,
+        isPlatformAdmin: options.isPlatformAdmin,
+      });
     if (!user) throw new Error('fixture user email taken');
     if (!(options.twoFactor ?? options.isPlatformAdmin)) return { user, password };
     return { ...(await this.enrollTwoFactor(user)), password };
@@ -86,30 +105,38 @@ export class ControlFixture {
     const totpSecret = this.running.app.get(TotpService).generateSecret();
     const sealed = this.running.app.get(SecretBox).seal(totpSecret);
     await users.setPendingTotpSecret(user.id, sealed);
-    if (!(await users.enableTotp(user.id, sealed, generateRecoveryCodes().map(hashRecoveryCode)))) throw new Error('fixture 2FA enrolment raced');
+    if (!(await users.enableTotp(user.id, sealed, generateRecoveryCodes().map(hashRecoveryCode))))
+      throw new Error('fixture 2FA enrolment raced');
     return { user: (await users.findById(user.id))!, totpSecret };
   }
 
   /** Makes `user` a member of `tenant` and signs an access token for that membership. */
   async addMember(fixtureUser: FixtureUser, tenant: Tenant, role: MembershipRole): Promise<FixtureMember> {
-    await this.running.app.get(MembershipsRepository).create({ userId: fixtureUser.user.id, tenantId: tenant.id, role });
+    await this.running.app
+      .get(MembershipsRepository)
+      .create({ userId: fixtureUser.user.id, tenantId: tenant.id, role });
     return { ...fixtureUser, tenant, role, token: this.tokenFor(fixtureUser.user, tenant, role) };
   }
 
   /** A new user who is `role` of `tenant`, with an access token. */
-  async member(tenant: Tenant, role: MembershipRole = MembershipRole.AGENT, options: UserOptions = {}): Promise<FixtureMember> {
+  async member(
+    tenant: Tenant,
+    role: MembershipRole = MembershipRole.AGENT,
+    options: UserOptions = {},
+  ): Promise<FixtureMember> {
     return this.addMember(await this.createUser(options), tenant, role);
   }
 
   /** A token of a session of its own (a new `sid`, with no refresh token behind it). */
   tokenFor(user: User, tenant: Tenant, role: MembershipRole, isPlatformAdmin = user.isPlatformAdmin): string {
-    return this.running.app.get(AccessTokenService).signAccess({ userId: user.id, tenantId: tenant.id, role, isPlatformAdmin, sessionId: randomUUID() }).token;
+    return this.running.app
+      .get(AccessTokenService)
+      .signAccess({ userId: user.id, tenantId: tenant.id, role, isPlatformAdmin, sessionId: randomUUID() }).token;
   }
 
   request<T = any>(method: string, path: string, options: HttpRequestOptions = {}): Promise<HttpResult<T>> {
     return httpRequest<T>(this.running.baseUrl, method, path, options);
   }
-
 
   /** Deletes the tenants it created (database and role dropped), then stops the app. */
   async close(): Promise<void> {
@@ -123,7 +150,11 @@ export class ControlFixture {
 }
 
 /** Polls `probe` until it returns something, and returns it (work done after a 202 lands shortly after). */
-export async function eventually<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   let found: T | null | undefined;
   await waitFor(what, async () => (found = await probe()) !== null && found !== undefined, timeoutMs);
   return found as T;

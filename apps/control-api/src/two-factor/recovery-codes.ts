@@ -16,5 +16,7 @@ export function generateRecoveryCodes(): string[] {
  * random with ~49 bits, not chosen by people, and each works once.
  */
 export function hashRecoveryCode(code: string): string {
-  return createHash('sha256').update(code.toLowerCase().replace(/[^a-z0-9]/g, '')).digest('hex');
+  return createHash('sha256')
+    .update(code.toLowerCase().replace(/[^a-z0-9]/g, ''))
+    .digest('hex');
 }

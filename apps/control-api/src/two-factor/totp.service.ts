@@ -33,7 +33,13 @@ export class TotpService {
   async verify(userId: string, secret: string, code: string): Promise<boolean> {
     const result = await verify({ secret, token: code, epochTolerance: EPOCH_TOLERANCE_SECONDS });
     if (!result.valid || !('timeStep' in result)) return false;
-    const first = await this.redis.set(`auth:totp-used:${userId}:${result.timeStep}`, '1', 'EX', USED_CODE_TTL_SECONDS, 'NX');
+    const first = await this.redis.set(
+      `auth:totp-used:${userId}:${result.timeStep}`,
+      '1',
+      'EX',
+      USED_CODE_TTL_SECONDS,
+      'NX',
+    );
     return first === 'OK';
   }
 }

@@ -18,16 +18,28 @@ declare module 'fastify' {
  */
 @Injectable()
 export class TwoFactorActorGuard implements CanActivate {
-  constructor(private readonly tokens: AccessTokenService, private readonly revocations: SessionRevocations) {}
+  constructor(
+    private readonly tokens: AccessTokenService,
+    private readonly revocations: SessionRevocations,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers.authorization;
-    if (!header) throw new AuthException(AuthErrorCode.MissingToken, 'Send an access token or an enrolment token: Authorization: Bearer <token>.');
+    if (!header)
+      throw new AuthException(
+        AuthErrorCode.MissingToken,
+        'Send an access token or an enrolment token: Authorization: Bearer <token>.',
+      );
     const match = BEARER.exec(header);
-    if (!match) throw new AuthException(AuthErrorCode.InvalidToken, 'The Authorization header must be "Bearer <token>".');
+    if (!match)
+      throw new AuthException(AuthErrorCode.InvalidToken, 'The Authorization header must be "Bearer <token>".');
     request.twoFactorActor = await this.actorOf(match[1]);
-    request.logContext = { ...request.logContext, tenantId: request.twoFactorActor.tenantId, userId: request.twoFactorActor.userId };
+    request.logContext = {
+      ...request.logContext,
+      tenantId: request.twoFactorActor.tenantId,
+      userId: request.twoFactorActor.userId,
+    };
     return true;
   }
 
@@ -52,7 +64,9 @@ export class TwoFactorActorGuard implements CanActivate {
 /** The caller of a 2FA route: from the access token, or from the enrolment token on setup and enable. */
 export const CurrentTwoFactorActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): TwoFactorActor => {
   const request = ctx.switchToHttp().getRequest<FastifyRequest>();
-  const actor = request.twoFactorActor ?? (request.auth ? { userId: request.auth.userId, tenantId: request.auth.tenantId } : undefined);
+  const actor =
+    request.twoFactorActor ??
+    (request.auth ? { userId: request.auth.userId, tenantId: request.auth.tenantId } : undefined);
   if (!actor) throw new Error('CurrentTwoFactorActor used on a route without authentication');
   return actor;
 });

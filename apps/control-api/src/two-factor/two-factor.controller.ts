@@ -39,7 +39,11 @@ export class TwoFactorController {
   @RateLimit('auth', { account: 'user' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: '2FA is off and the recovery codes are deleted' })
-  async disable(@CurrentTwoFactorActor() actor: TwoFactorActor, @Body() dto: DisableTwoFactorDto, @Client() client: ClientInfo): Promise<void> {
+  async disable(
+    @CurrentTwoFactorActor() actor: TwoFactorActor,
+    @Body() dto: DisableTwoFactorDto,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
     await this.twoFactor.disable(actor, dto.password, dto.code, client);
   }
 
@@ -47,7 +51,11 @@ export class TwoFactorController {
   @RateLimit('auth', { account: 'user' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: RecoveryCodesDto })
-  regenerateRecoveryCodes(@CurrentTwoFactorActor() actor: TwoFactorActor, @Body() dto: TwoFactorCodeDto, @Client() client: ClientInfo) {
+  regenerateRecoveryCodes(
+    @CurrentTwoFactorActor() actor: TwoFactorActor,
+    @Body() dto: TwoFactorCodeDto,
+    @Client() client: ClientInfo,
+  ) {
     return this.twoFactor.regenerateRecoveryCodes(actor, dto.code, client);
   }
 }

@@ -51,7 +51,11 @@ describe('two-factor authentication (e2e)', () => {
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors[0].field).toBe('body.code');
 
-    const enabled = await api.post('/v1/auth/2fa/enable', { code: await codes.next(setup.body.secret) }, user.accessToken);
+    const enabled = await api.post(
+      '/v1/auth/2fa/enable',
+      { code: await codes.next(setup.body.secret) },
+      user.accessToken,
+    );
     expect(enabled.status).toBe(200);
     expect(enabled.body.recoveryCodes).toHaveLength(10);
     expect(new Set(enabled.body.recoveryCodes).size).toBe(10);
@@ -62,8 +66,12 @@ describe('two-factor authentication (e2e)', () => {
     const me = await api.request('GET', '/v1/auth/me', { token: user.accessToken });
     expect(me.body.user.twoFactorEnabled).toBe(true);
     expect(me.text).not.toContain(setup.body.secret);
-    expect((await api.post('/v1/auth/2fa/setup', undefined, user.accessToken)).body.code).toBe('two_factor_already_enabled');
-    expect(await api.auditActions(user.userId)).toEqual(expect.arrayContaining(['auth.2fa.setup_started', 'auth.2fa.enable_failed', 'auth.2fa.enabled']));
+    expect((await api.post('/v1/auth/2fa/setup', undefined, user.accessToken)).body.code).toBe(
+      'two_factor_already_enabled',
+    );
+    expect(await api.auditActions(user.userId)).toEqual(
+      expect.arrayContaining(['auth.2fa.setup_started', 'auth.2fa.enable_failed', 'auth.2fa.enabled']),
+    );
   });
 
   it('logs in with a challenge and a TOTP code; the challenge and the code work once', async () => {
@@ -92,7 +100,10 @@ describe('two-factor authentication (e2e)', () => {
     expect(replayedCode.status).toBe(401);
     expect(replayedCode.body.code).toBe('invalid_two_factor_code');
 
-    const audit = await api.db.auditLog.findFirst({ where: { actorUserId: user.userId, action: 'auth.login.succeeded' }, orderBy: { createdAt: 'desc' } });
+    const audit = await api.db.auditLog.findFirst({
+      where: { actorUserId: user.userId, action: 'auth.login.succeeded' },
+      orderBy: { createdAt: 'desc' },
+    });
     expect(audit?.metadata).toEqual({ method: 'totp' });
   });
 
@@ -100,14 +111,24 @@ describe('two-factor authentication (e2e)', () => {
     const user = await api.signup('tfa-recovery');
     const { recoveryCodes } = await enroll(user.accessToken);
 
-    const done = await api.post('/v1/auth/login/2fa', { challengeToken: await challenge(user), recoveryCode: recoveryCodes[3].toUpperCase() });
+    const done = await api.post('/v1/auth/login/2fa', {
+      challengeToken: await challenge(user),
+      recoveryCode: recoveryCodes[3].toUpperCase(),
+    });
     expect(done.status).toBe(200);
-    const again = await api.post('/v1/auth/login/2fa', { challengeToken: await challenge(user), recoveryCode: recoveryCodes[3] });
+    const again = await api.post('/v1/auth/login/2fa', {
+      challengeToken: await challenge(user),
+      recoveryCode: recoveryCodes[3],
+    });
     expect(again.status).toBe(401);
     expect(again.body.code).toBe('invalid_two_factor_code');
     expect(await api.db.recoveryCode.count({ where: { userId: user.userId, usedAt: null } })).toBe(9);
 
-    const both = await api.post('/v1/auth/login/2fa', { challengeToken: await challenge(user), code: '123456', recoveryCode: recoveryCodes[4] });
+    const both = await api.post('/v1/auth/login/2fa', {
+      challengeToken: await challenge(user),
+      code: '123456',
+      recoveryCode: recoveryCodes[4],
+    });
     expect(both.status).toBe(400);
   });
 
@@ -115,7 +136,8 @@ describe('two-factor authentication (e2e)', () => {
     const user = await api.signup('tfa-lock');
     const { secret } = await enroll(user.accessToken);
     const challengeToken = await challenge(user);
-    for (let i = 0; i < api.app.config.auth.loginMaxFailures; i += 1) expect((await api.post('/v1/auth/login/2fa', { challengeToken, code: '000000' })).status).toBe(401);
+    for (let i = 0; i < api.app.config.auth.loginMaxFailures; i += 1)
+      expect((await api.post('/v1/auth/login/2fa', { challengeToken, code: '000000' })).status).toBe(401);
     expect((await api.post('/v1/auth/login/2fa', { challengeToken, code: await codes.next(secret) })).status).toBe(401);
     expect((await api.login(user.email, user.password)).body.code).toBe('invalid_credentials');
     expect(await api.auditActions(user.userId)).toContain('auth.account.locked');
@@ -127,30 +149,60 @@ describe('two-factor authentication (e2e)', () => {
 
     const wrongCode = await api.post('/v1/auth/2fa/recovery-codes', { code: '000000' }, user.accessToken);
     expect(wrongCode.status).toBe(422);
-    const regenerated = await api.post('/v1/auth/2fa/recovery-codes', { code: await codes.next(secret) }, user.accessToken);
+    const regenerated = await api.post(
+      '/v1/auth/2fa/recovery-codes',
+      { code: await codes.next(secret) },
+      user.accessToken,
+    );
     expect(regenerated.status).toBe(200);
     expect(regenerated.body.recoveryCodes).toHaveLength(10);
-    expect((await api.post('/v1/auth/login/2fa', { challengeToken: await challenge(user), recoveryCode: first[0] })).status).toBe(401);
-    expect((await api.post('/v1/auth/login/2fa', { challengeToken: await challenge(user), recoveryCode: regenerated.body.recoveryCodes[0] })).status).toBe(200);
+    expect(
+      (await api.post('/v1/auth/login/2fa', { challengeToken: await challenge(user), recoveryCode: first[0] })).status,
+    ).toBe(401);
+    expect(
+      (
+        await api.post('/v1/auth/login/2fa', {
+          challengeToken: await challenge(user),
+          recoveryCode: regenerated.body.recoveryCodes[0],
+        })
+      ).status,
+    ).toBe(200);
 
-    const wrongPassword = await api.post('/v1/auth/2fa/disable', { password: 'Not-The-Password-1', code: '123456' }, user.accessToken);
+    const wrongPassword = await api.post(
+      '/v1/auth/2fa/disable',
+      { password: 'Not-The-Password-1', code: '123456' },
+      user.accessToken,
+    );
     expect(wrongPassword.status).toBe(422);
     expect(wrongPassword.body.code).toBe('wrong_password');
-    const disabled = await api.post('/v1/auth/2fa/disable', { password: user.password, code: await codes.next(secret) }, user.accessToken);
+    const disabled = await api.post(
+      '/v1/auth/2fa/disable',
+      { password: user.password, code: await codes.next(secret) },
+      user.accessToken,
+    );
     expect(disabled.status).toBe(204);
     expect(await api.db.recoveryCode.count({ where: { userId: user.userId } })).toBe(0);
-    expect(await api.db.user.findUniqueOrThrow({ where: { id: user.userId } })).toMatchObject({ totpSecretEnc: null, totpEnabledAt: null });
+    expect(await api.db.user.findUniqueOrThrow({ where: { id: user.userId } })).toMatchObject({
+      totpSecretEnc: null,
+      totpEnabledAt: null,
+    });
 
     const login = await api.login(user.email, user.password);
     expect(login.body.accessToken).toEqual(expect.any(String));
-    expect((await api.post('/v1/auth/2fa/disable', { password: user.password, code: '123456' }, user.accessToken)).body.code).toBe('two_factor_not_enabled');
-    expect(await api.auditActions(user.userId)).toEqual(expect.arrayContaining(['auth.2fa.recovery_codes_regenerated', 'auth.2fa.disable_failed', 'auth.2fa.disabled']));
+    expect(
+      (await api.post('/v1/auth/2fa/disable', { password: user.password, code: '123456' }, user.accessToken)).body.code,
+    ).toBe('two_factor_not_enabled');
+    expect(await api.auditActions(user.userId)).toEqual(
+      expect.arrayContaining(['auth.2fa.recovery_codes_regenerated', 'auth.2fa.disable_failed', 'auth.2fa.disabled']),
+    );
   });
 
   it('makes owners and admins of a tenant requiring 2FA enrol before they get tokens', async () => {
     const owner = await api.signup('tfa-required');
     const agent = await api.signup('tfa-agent');
-    await api.app.app.get(MembershipsRepository).create({ userId: agent.userId, tenantId: owner.tenantId, role: MembershipRole.AGENT });
+    await api.app.app
+      .get(MembershipsRepository)
+      .create({ userId: agent.userId, tenantId: owner.tenantId, role: MembershipRole.AGENT });
     await api.db.tenant.update({ where: { id: owner.tenantId }, data: { settings: { require2faForAdmins: true } } });
 
     const refused = await api.login(owner.email, owner.password);
@@ -159,15 +211,22 @@ describe('two-factor authentication (e2e)', () => {
     expect(refused.body.accessToken).toBeUndefined();
     const enrollmentToken = refused.body.enrollmentToken as string;
     // Sessions from before the rule cannot be refreshed into new tokens either.
-    expect((await api.post('/v1/auth/refresh', { refreshToken: owner.refreshToken })).body.code).toBe('two_factor_enrollment_required');
+    expect((await api.post('/v1/auth/refresh', { refreshToken: owner.refreshToken })).body.code).toBe(
+      'two_factor_enrollment_required',
+    );
 
     // The enrolment token opens the setup and enable routes, nothing else.
     expect((await api.request('GET', '/v1/auth/me', { token: enrollmentToken })).status).toBe(401);
-    expect((await api.post('/v1/auth/2fa/disable', { password: owner.password, code: '123456' }, enrollmentToken)).status).toBe(401);
+    expect(
+      (await api.post('/v1/auth/2fa/disable', { password: owner.password, code: '123456' }, enrollmentToken)).status,
+    ).toBe(401);
     expect((await api.post('/v1/auth/2fa/setup', undefined, 'not-a-token')).status).toBe(401);
     const { secret } = await enroll(enrollmentToken);
 
-    const done = await api.post('/v1/auth/login/2fa', { challengeToken: await challenge(owner), code: await codes.next(secret) });
+    const done = await api.post('/v1/auth/login/2fa', {
+      challengeToken: await challenge(owner),
+      code: await codes.next(secret),
+    });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ role: 'OWNER', tenant: { id: owner.tenantId } });
 

@@ -7,11 +7,7 @@ import { TwoFactorService } from './two-factor.service';
 /** TOTP 2FA: enrolment, recovery codes, and the second factor of a login. */
 @Module({
   controllers: [TwoFactorController],
-  providers: [
-    TotpService,
-    TwoFactorActorGuard,
-    TwoFactorService,
-  ],
+  providers: [TotpService, TwoFactorActorGuard, TwoFactorService],
   exports: [TwoFactorService],
 })
 export class TwoFactorModule {}

@@ -31,7 +31,11 @@ export class TwoFactorService {
   /** A new secret, pending until enabled. The only answer that ever contains it. */
   async setup(actor: TwoFactorActor, client: ClientInfo) {
     const user = await this.user(actor);
-    if (user.totpEnabledAt) throw new TwoFactorException(TwoFactorErrorCode.AlreadyEnabled, 'Two-factor authentication is already on; disable it first to start again.');
+    if (user.totpEnabledAt)
+      throw new TwoFactorException(
+        TwoFactorErrorCode.AlreadyEnabled,
+        'Two-factor authentication is already on; disable it first to start again.',
+      );
     const secret = this.totp.generateSecret();
     await this.users.setPendingTotpSecret(user.id, this.box.seal(secret));
     const otpauthUrl = this.totp.otpauthUrl(user.email, secret);
@@ -42,15 +46,20 @@ export class TwoFactorService {
   /** Turns 2FA on after a valid code of the pending secret; returns ten recovery codes, once. */
   async enable(actor: TwoFactorActor, code: string, client: ClientInfo) {
     const user = await this.user(actor);
-    if (user.totpEnabledAt) throw new TwoFactorException(TwoFactorErrorCode.AlreadyEnabled, 'Two-factor authentication is already on.');
-    if (!user.totpSecretEnc) throw new TwoFactorException(TwoFactorErrorCode.NotPending, 'Call POST /v1/auth/2fa/setup first.');
+    if (user.totpEnabledAt)
+      throw new TwoFactorException(TwoFactorErrorCode.AlreadyEnabled, 'Two-factor authentication is already on.');
+    if (!user.totpSecretEnc)
+      throw new TwoFactorException(TwoFactorErrorCode.NotPending, 'Call POST /v1/auth/2fa/setup first.');
     if (!(await this.totp.verify(user.id, this.box.open(user.totpSecretEnc), code))) {
       await this.record('auth.2fa.enable_failed', actor, client, false);
       throw new TwoFactorException(TwoFactorErrorCode.WrongCode, 'The code does not match the authenticator app.');
     }
     const recoveryCodes = generateRecoveryCodes();
     if (!(await this.users.enableTotp(user.id, user.totpSecretEnc, recoveryCodes.map(hashRecoveryCode)))) {
-      throw new TwoFactorException(TwoFactorErrorCode.NotPending, 'The setup changed meanwhile; scan the new secret and try again.');
+      throw new TwoFactorException(
+        TwoFactorErrorCode.NotPending,
+        'The setup changed meanwhile; scan the new secret and try again.',
+      );
     }
     await this.record('auth.2fa.enabled', actor, client);
     return { recoveryCodes };
@@ -79,14 +88,25 @@ export class TwoFactorService {
   }
 
   /** Checks a login's second factor; a recovery code is spent. Null when it does not verify. */
-  async verifySecondFactor(user: User, proof: { code?: string; recoveryCode?: string }): Promise<SecondFactorMethod | null> {
+  async verifySecondFactor(
+    user: User,
+    proof: { code?: string; recoveryCode?: string },
+  ): Promise<SecondFactorMethod | null> {
     if (!user.totpEnabledAt || !user.totpSecretEnc) return null;
-    if (proof.code !== undefined) return (await this.totp.verify(user.id, this.box.open(user.totpSecretEnc), proof.code)) ? 'totp' : null;
-    if (proof.recoveryCode !== undefined) return (await this.users.useRecoveryCode(user.id, hashRecoveryCode(proof.recoveryCode))) ? 'recovery_code' : null;
+    if (proof.code !== undefined)
+      return (await this.totp.verify(user.id, this.box.open(user.totpSecretEnc), proof.code)) ? 'totp' : null;
+    if (proof.recoveryCode !== undefined)
+      return (await this.users.useRecoveryCode(user.id, hashRecoveryCode(proof.recoveryCode))) ? 'recovery_code' : null;
     return null;
   }
 
-  private async assertCode(user: User, actor: TwoFactorActor, code: string, client: ClientInfo, failedAction: string): Promise<void> {
+  private async assertCode(
+    user: User,
+    actor: TwoFactorActor,
+    code: string,
+    client: ClientInfo,
+    failedAction: string,
+  ): Promise<void> {
     if (await this.verifySecondFactor(user, { code })) return;
     await this.record(failedAction, actor, client, false, { reason: 'wrong_code' });
     throw new TwoFactorException(TwoFactorErrorCode.WrongCode, 'The code does not match the authenticator app.');
@@ -100,11 +120,28 @@ export class TwoFactorService {
 
   private async enabledUser(actor: TwoFactorActor): Promise<User> {
     const user = await this.user(actor);
-    if (!user.totpEnabledAt) throw new TwoFactorException(TwoFactorErrorCode.NotEnabled, 'Two-factor authentication is not on.');
+    if (!user.totpEnabledAt)
+      throw new TwoFactorException(TwoFactorErrorCode.NotEnabled, 'Two-factor authentication is not on.');
     return user;
   }
 
-  private record(action: string, actor: TwoFactorActor, client: ClientInfo, success = true, metadata?: Record<string, unknown>): Promise<void> {
-    return this.audit.record({ action, tenantId: actor.tenantId ?? null, actorUserId: actor.userId, targetType: 'user', targetId: actor.userId, success, ip: client.ip, userAgent: client.userAgent, metadata });
+  private record(
+    action: string,
+    actor: TwoFactorActor,
+    client: ClientInfo,
+    success = true,
+    metadata?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record({
+      action,
+      tenantId: actor.tenantId ?? null,
+      actorUserId: actor.userId,
+      targetType: 'user',
+      targetId: actor.userId,
+      success,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      metadata,
+    });
   }
 }

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { type ControlPrisma, ControlDatabase, type Membership, MembershipRole, type Tenant, type User } from '@helpdeskly/database';
+import {
+  type ControlPrisma,
+  ControlDatabase,
+  type Membership,
+  MembershipRole,
+  type Tenant,
+  type User,
+} from '@helpdeskly/database';
 
 export type MembershipWithTenant = Membership & { tenant: Tenant };
 export type MembershipWithUser = Membership & { user: User };
@@ -12,7 +19,10 @@ export class MembershipsRepository {
   constructor(private readonly db: ControlDatabase) {}
 
   find(userId: string, tenantId: string): Promise<MembershipWithTenant | null> {
-    return this.db.membership.findUnique({ where: { userId_tenantId: { userId, tenantId } }, include: { tenant: true } });
+    return this.db.membership.findUnique({
+      where: { userId_tenantId: { userId, tenantId } },
+      include: { tenant: true },
+    });
   }
 
   findByTenantSlug(userId: string, slug: string): Promise<MembershipWithTenant | null> {
@@ -21,12 +31,20 @@ export class MembershipsRepository {
 
   /** The user's memberships, oldest first. */
   listForUser(userId: string): Promise<MembershipWithTenant[]> {
-    return this.db.membership.findMany({ where: { userId }, include: { tenant: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return this.db.membership.findMany({
+      where: { userId },
+      include: { tenant: true },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
   }
 
   /** The tenant's members, oldest first. */
   listForTenant(tenantId: string): Promise<MembershipWithUser[]> {
-    return this.db.membership.findMany({ where: { tenantId }, include: { user: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return this.db.membership.findMany({
+      where: { tenantId },
+      include: { user: true },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
   }
 
   /** The new membership, or null when the user is already a member of the tenant. */
@@ -61,12 +79,19 @@ export class MembershipsRepository {
    * OWNER count, and returns the new role or throws to refuse (nothing is written). Null when the
    * user is not a member of the tenant.
    */
-  async changeRoleLocked(userId: string, tenantId: string, decide: (current: Membership, owners: number) => MembershipRole): Promise<{ before: MembershipWithUser; after: MembershipWithUser } | null> {
+  async changeRoleLocked(
+    userId: string,
+    tenantId: string,
+    decide: (current: Membership, owners: number) => MembershipRole,
+  ): Promise<{ before: MembershipWithUser; after: MembershipWithUser } | null> {
     return this.db.$transaction(async (tx) => {
       const locked = await this.lockTenantMemberships(tx, userId, tenantId);
       if (!locked) return null;
       const role = decide(locked.current, locked.owners);
-      const after = role === locked.current.role ? locked.current : await tx.membership.update({ where: { id: locked.current.id }, data: { role }, include: { user: true } });
+      const after =
+        role === locked.current.role
+          ? locked.current
+          : await tx.membership.update({ where: { id: locked.current.id }, data: { role }, include: { user: true } });
       return { before: locked.current, after };
     });
   }
@@ -75,23 +100,39 @@ export class MembershipsRepository {
    * Removes a membership under the same lock, after `check` (which throws to refuse), and revokes
    * the user's refresh tokens of that tenant in the same transaction. Null when there is none.
    */
-  async removeLocked(userId: string, tenantId: string, check: (current: Membership, owners: number) => void, revokeReason: string): Promise<{ removed: MembershipWithUser; revokedSessions: number } | null> {
+  async removeLocked(
+    userId: string,
+    tenantId: string,
+    check: (current: Membership, owners: number) => void,
+    revokeReason: string,
+  ): Promise<{ removed: MembershipWithUser; revokedSessions: number } | null> {
     return this.db.$transaction(async (tx) => {
       const locked = await this.lockTenantMemberships(tx, userId, tenantId);
       if (!locked) return null;
       check(locked.current, locked.owners);
       await tx.membership.delete({ where: { id: locked.current.id } });
       const live = { userId, tenantId, revokedAt: null };
-      const families = await tx.refreshToken.findMany({ where: live, distinct: ['familyId'], select: { familyId: true } });
+      const families = await tx.refreshToken.findMany({
+        where: live,
+        distinct: ['familyId'],
+        select: { familyId: true },
+      });
       await tx.refreshToken.updateMany({ where: live, data: { revokedAt: new Date(), revokedReason: revokeReason } });
       return { removed: locked.current, revokedSessions: families.length };
     });
   }
 
   /** Serializes role changes and removals of one tenant (transaction-scoped advisory lock); reads the membership and the OWNER count under it. */
-  private async lockTenantMemberships(tx: ControlPrisma.TransactionClient, userId: string, tenantId: string): Promise<{ current: MembershipWithUser; owners: number } | null> {
+  private async lockTenantMemberships(
+    tx: ControlPrisma.TransactionClient,
+    userId: string,
+    tenantId: string,
+  ): Promise<{ current: MembershipWithUser; owners: number } | null> {
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`memberships:${tenantId}`}, 0))::text`;
-    const current = await tx.membership.findUnique({ where: { userId_tenantId: { userId, tenantId } }, include: { user: true } });
+    const current = await tx.membership.findUnique({
+      where: { userId_tenantId: { userId, tenantId } },
+      include: { user: true },
+    });
     if (!current) return null;
     return { current, owners: await tx.membership.count({ where: { tenantId, role: MembershipRole.OWNER } }) };
   }

@@ -20,7 +20,12 @@ export class UsersRepository {
   }
 
   /** The new user, or null when the email is already registered (whatever its case). */
-  async create(data: { email: string; name: string; passwordHash: string; isPlatformAdmin?: boolean }): Promise<User | null> {
+  async create(data: {
+    email: string;
+    name: string;
+    passwordHash: string;
+    isPlatformAdmin?: boolean;
+  }): Promise<User | null> {
     try {
       return await this.db.user.create({ data: { ...data, email: normalizeEmail(data.email) } });
     } catch (error) {
@@ -35,12 +40,19 @@ export class UsersRepository {
 
   /** Sets a new password hash; clears any lockout (a reset proves control of the account). */
   updatePassword(id: string, passwordHash: string): Promise<User> {
-    return this.db.user.update({ where: { id }, data: { passwordHash, passwordChangedAt: new Date(), failedLoginCount: 0, lockedUntil: null } });
+    return this.db.user.update({
+      where: { id },
+      data: { passwordHash, passwordChangedAt: new Date(), failedLoginCount: 0, lockedUntil: null },
+    });
   }
 
   /** Adds one failed attempt atomically and returns the new count. */
   async incrementFailedLogins(id: string): Promise<number> {
-    const user = await this.db.user.update({ where: { id }, data: { failedLoginCount: { increment: 1 } }, select: { failedLoginCount: true } });
+    const user = await this.db.user.update({
+      where: { id },
+      data: { failedLoginCount: { increment: 1 } },
+      select: { failedLoginCount: true },
+    });
     return user.failedLoginCount;
   }
 
@@ -50,7 +62,10 @@ export class UsersRepository {
 
   /** After a successful login: the failure counter restarts and the lock is lifted. */
   async recordSuccessfulLogin(id: string): Promise<void> {
-    await this.db.user.update({ where: { id }, data: { failedLoginCount: 0, lockedUntil: null, lastLoginAt: new Date() } });
+    await this.db.user.update({
+      where: { id },
+      data: { failedLoginCount: 0, lockedUntil: null, lastLoginAt: new Date() },
+    });
   }
 
   async setPlatformAdmin(id: string, isPlatformAdmin: boolean): Promise<User> {
@@ -65,7 +80,10 @@ export class UsersRepository {
   /** Enables 2FA only if the same secret is still the pending one; false when it changed meanwhile. */
   async enableTotp(id: string, totpSecretEnc: string, recoveryCodeHashes: readonly string[]): Promise<boolean> {
     return this.db.$transaction(async (tx) => {
-      const { count } = await tx.user.updateMany({ where: { id, totpSecretEnc, totpEnabledAt: null }, data: { totpEnabledAt: new Date() } });
+      const { count } = await tx.user.updateMany({
+        where: { id, totpSecretEnc, totpEnabledAt: null },
+        data: { totpEnabledAt: new Date() },
+      });
       if (count === 0) return false;
       await tx.recoveryCode.deleteMany({ where: { userId: id } });
       await tx.recoveryCode.createMany({ data: recoveryCodeHashes.map((codeHash) => ({ userId: id, codeHash })) });
@@ -75,17 +93,26 @@ export class UsersRepository {
 
   /** Turns 2FA off: the secret and every recovery code are deleted. */
   async disableTotp(id: string): Promise<void> {
-    await this.db.$transaction([this.db.recoveryCode.deleteMany({ where: { userId: id } }), this.db.user.update({ where: { id }, data: { totpSecretEnc: null, totpEnabledAt: null } })]);
+    await this.db.$transaction([
+      this.db.recoveryCode.deleteMany({ where: { userId: id } }),
+      this.db.user.update({ where: { id }, data: { totpSecretEnc: null, totpEnabledAt: null } }),
+    ]);
   }
 
   /** Replaces every recovery code of the user. */
   async replaceRecoveryCodes(id: string, recoveryCodeHashes: readonly string[]): Promise<void> {
-    await this.db.$transaction([this.db.recoveryCode.deleteMany({ where: { userId: id } }), this.db.recoveryCode.createMany({ data: recoveryCodeHashes.map((codeHash) => ({ userId: id, codeHash })) })]);
+    await this.db.$transaction([
+      this.db.recoveryCode.deleteMany({ where: { userId: id } }),
+      this.db.recoveryCode.createMany({ data: recoveryCodeHashes.map((codeHash) => ({ userId: id, codeHash })) }),
+    ]);
   }
 
   /** Spends an unused recovery code; false when it does not exist or was already used. */
   async useRecoveryCode(id: string, codeHash: string): Promise<boolean> {
-    const { count } = await this.db.recoveryCode.updateMany({ where: { userId: id, codeHash, usedAt: null }, data: { usedAt: new Date() } });
+    const { count } = await this.db.recoveryCode.updateMany({
+      where: { userId: id, codeHash, usedAt: null },
+      data: { usedAt: new Date() },
+    });
     return count === 1;
   }
 

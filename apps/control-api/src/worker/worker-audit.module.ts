@@ -6,5 +6,8 @@ import { AuditService } from '../audit/audit.service';
 
 /** The audit trail for the worker's jobs, without AuditModule's controller: the worker serves no API route. */
 @Global()
-@Module({ providers: [AuditRepository, AuditService, AuditPartitionsRepository, AuditPartitionsService], exports: [AuditService, AuditPartitionsService] })
+@Module({
+  providers: [AuditRepository, AuditService, AuditPartitionsRepository, AuditPartitionsService],
+  exports: [AuditService, AuditPartitionsService],
+})
 export class WorkerAuditModule {}

@@ -29,7 +29,12 @@ describe('worker process', () => {
   before(async () => {
     redis = await RedisServer.start({ persistent: true });
     // control-api without workers: it only enqueues, as when the worker runs as its own process.
-    fx = await ControlFixture.start({ REDIS_URL: redis.url, REDIS_CACHE_URL: redis.url, QUEUE_PREFIX: prefix, RUN_WORKERS: 'false' });
+    fx = await ControlFixture.start({
+      REDIS_URL: redis.url,
+      REDIS_CACHE_URL: redis.url,
+      QUEUE_PREFIX: prefix,
+      RUN_WORKERS: 'false',
+    });
     rows = new TenantRows(fx);
   });
   after(async () => {
@@ -46,7 +51,9 @@ describe('worker process', () => {
     for (const tenant of stranded) await fx.running.app.get(TenantJobs).provisionNow(tenant.id);
     const ids = stranded.map((tenant) => jobId('provision', tenant.id));
     const before = provisioningQueue();
-    expect((await Promise.all(ids.map((id) => before.getJobState(id)))).every((state) => state === 'waiting')).toBe(true);
+    expect((await Promise.all(ids.map((id) => before.getJobState(id)))).every((state) => state === 'waiting')).toBe(
+      true,
+    );
 
     await redis.crashAndRestart();
 
@@ -54,11 +61,25 @@ describe('worker process', () => {
     expect(await Promise.all(ids.map((id) => afterCrash.getJobState(id)))).toEqual(['waiting', 'waiting', 'waiting']);
     expect((await afterCrash.getJob(ids[0]))!.data).toEqual({ tenantId: stranded[0].id });
 
-    worker = await startApiProcess('worker', await freePort(), { REDIS_URL: redis.url, REDIS_CACHE_URL: redis.url, QUEUE_PREFIX: prefix });
-    await waitFor('the stranded tenants ACTIVE', async () => (await Promise.all(stranded.map((t) => rows.status(t.id)))).every((s) => s === TenantStatus.ACTIVE), 30_000, 200);
+    worker = await startApiProcess('worker', await freePort(), {
+      REDIS_URL: redis.url,
+      REDIS_CACHE_URL: redis.url,
+      QUEUE_PREFIX: prefix,
+    });
+    await waitFor(
+      'the stranded tenants ACTIVE',
+      async () => (await Promise.all(stranded.map((t) => rows.status(t.id)))).every((s) => s === TenantStatus.ACTIVE),
+      30_000,
+      200,
+    );
     // The tenant is ACTIVE before the worker marks its job completed in Redis: wait for that too.
     const states = () => Promise.all(ids.map((id) => afterCrash.getJobState(id)));
-    await waitFor('the jobs completed', async () => (await states()).every((state) => state === 'completed'), 10_000, 100).catch(() => undefined);
+    await waitFor(
+      'the jobs completed',
+      async () => (await states()).every((state) => state === 'completed'),
+      10_000,
+      100,
+    ).catch(() => undefined);
     expect(await states()).toEqual(['completed', 'completed', 'completed']);
     const metrics = await (await fetch(`${worker.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/helpdeskly_queue_jobs_processed_total\{queue="provisioning",outcome="completed"\} 3/);
@@ -72,7 +93,12 @@ describe('worker process', () => {
     expect(ready.status).toBe(200);
     const body = (await ready.json()) as { checks: Record<string, { status: string } & Record<string, unknown>> };
     expect(Object.keys(body.checks)).toEqual(expect.arrayContaining(['database', 'redis', 'pgbouncer', 'queueRedis']));
-    expect(body.checks.queueRedis).toMatchObject({ status: 'up', maxmemoryPolicy: 'noeviction', appendonly: 'yes', warnings: [] });
+    expect(body.checks.queueRedis).toMatchObject({
+      status: 'up',
+      maxmemoryPolicy: 'noeviction',
+      appendonly: 'yes',
+      warnings: [],
+    });
     // No API route: the worker serves health and metrics only.
     expect((await fetch(`${worker!.baseUrl}/v1/audit-logs`)).status).toBe(404);
 

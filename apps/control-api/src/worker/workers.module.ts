@@ -7,7 +7,13 @@ import { ProvisioningJobsModule } from '../jobs/provisioning/provisioning-jobs.m
 import { TenantMigrationJobsModule } from '../jobs/tenant-migrations/tenant-migration-jobs.module';
 
 /** The consumers of every queue, and what runs them; the same in control-api and the worker process. */
-export const QUEUE_CONSUMERS = [QueueWorkersModule, EmailDeliveryModule, ProvisioningJobsModule, TenantMigrationJobsModule, MaintenanceJobsModule];
+export const QUEUE_CONSUMERS = [
+  QueueWorkersModule,
+  EmailDeliveryModule,
+  ProvisioningJobsModule,
+  TenantMigrationJobsModule,
+  MaintenanceJobsModule,
+];
 
 /** The queue workers, inside control-api when RUN_WORKERS=true (the worker process always runs them). */
 @Module({})

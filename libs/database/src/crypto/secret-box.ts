@@ -81,7 +81,8 @@ export class SecretBox {
     if (!key) throw new SecretBoxError(`no key for version "${version}"`);
     const ivBytes = Buffer.from(iv, 'base64url');
     const tagBytes = Buffer.from(tag, 'base64url');
-    if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) throw new SecretBoxError('malformed sealed value');
+    if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES)
+      throw new SecretBoxError('malformed sealed value');
     try {
       const decipher = createDecipheriv(ALGORITHM, key, ivBytes, { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(version));

@@ -39,7 +39,10 @@ interface Held {
 }
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
-const addresses = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value.map((v) => v.address ?? '')).filter(Boolean);
+const addresses = (value: AddressObject | AddressObject[] | undefined) =>
+  (Array.isArray(value) ? value : value ? [value] : [])
+    .flatMap((a) => a.value.map((v) => v.address ?? ''))
+    .filter(Boolean);
 
 /**
  * A local SMTP sink for development and tests: accepts every message (no auth, no TLS), writes it
@@ -163,7 +166,11 @@ export class MailCatcher {
     }
   }
 
-  private receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+  private receive(
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    callback: (err?: Error | null) => void,
+  ): void {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('end', () => {
@@ -201,7 +208,8 @@ export class MailCatcher {
       parsed = readFile(join(this.options.dir, file)).then(async (raw) => {
         const mail = await simpleParser(raw);
         const from = mail.from?.value[0];
-        const references = mail.references === undefined ? [] : Array.isArray(mail.references) ? mail.references : [mail.references];
+        const references =
+          mail.references === undefined ? [] : Array.isArray(mail.references) ? mail.references : [mail.references];
         return {
           id: file.slice(-'0123456789ab.eml'.length, -'.eml'.length),
           file,
@@ -223,7 +231,9 @@ export class MailCatcher {
 
   private async startHttp(port: number): Promise<void> {
     const server = createServer((request, response) => {
-      this.serve(request, response).catch((error: Error) => send(response, 500, 'text/plain; charset=utf-8', error.message));
+      this.serve(request, response).catch((error: Error) =>
+        send(response, 500, 'text/plain; charset=utf-8', error.message),
+      );
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -9,28 +9,42 @@ export interface TemplateContext {
 }
 
 const ticketSubject = (ticket: TicketRef) => `[#${ticket.number}] ${ticket.subject}`;
-const viewTicket = (ctx: TemplateContext, ticket: TicketRef) => ({ label: `View ticket #${ticket.number}`, href: ticketLink(ctx.frontendUrl, ticket.number) });
+const viewTicket = (ctx: TemplateContext, ticket: TicketRef) => ({
+  label: `View ticket #${ticket.number}`,
+  href: ticketLink(ctx.frontendUrl, ticket.number),
+});
 const expires = (iso: string) => new Date(iso).toUTCString();
 
 /** One small function per template: what it says, never how it is marked up. */
-export const TEMPLATES: { readonly [T in EmailTemplate]: (data: EmailTemplates[T], ctx: TemplateContext) => EmailContent } = {
+export const TEMPLATES: {
+  readonly [T in EmailTemplate]: (data: EmailTemplates[T], ctx: TemplateContext) => EmailContent;
+} = {
   'password-reset': (data) => ({
     subject: 'Reset your Helpdeskly password',
     greeting: `Hello ${data.name},`,
-    paragraphs: ['Someone asked to reset the password of your Helpdeskly account. If it was you, choose a new password with the link below.', `The link works once, until ${expires(data.expiresAt)}.`],
+    paragraphs: [
+      'Someone asked to reset the password of your Helpdeskly account. If it was you, choose a new password with the link below.',
+      `The link works once, until ${expires(data.expiresAt)}.`,
+    ],
     action: { label: 'Choose a new password', href: data.link },
     footnote: 'If you did not ask for this, ignore this email: your password stays as it is.',
   }),
   invitation: (data) => ({
     subject: `You are invited to ${data.tenantName} on Helpdeskly`,
     greeting: 'Hello,',
-    paragraphs: [`${data.inviterName ?? 'A member'} invites you to join ${data.tenantName} on Helpdeskly as ${data.role}.`, `The invitation is valid until ${expires(data.expiresAt)}.`],
+    paragraphs: [
+      `${data.inviterName ?? 'A member'} invites you to join ${data.tenantName} on Helpdeskly as ${data.role}.`,
+      `The invitation is valid until ${expires(data.expiresAt)}.`,
+    ],
     action: { label: 'Accept the invitation', href: data.link },
   }),
   'ticket-created': (data, ctx) => ({
     subject: ticketSubject(data.ticket),
     greeting: `Hello ${data.requesterName},`,
-    paragraphs: [`We received your request "${data.ticket.subject}" and gave it the number #${data.ticket.number}. We will answer you as soon as we can.`, 'We will email you here whenever there is news on it. Please quote the number if you contact us about it.'],
+    paragraphs: [
+      `We received your request "${data.ticket.subject}" and gave it the number #${data.ticket.number}. We will answer you as soon as we can.`,
+      'We will email you here whenever there is news on it. Please quote the number if you contact us about it.',
+    ],
     action: viewTicket(ctx, data.ticket),
   }),
   'agent-reply': (data, ctx) => ({
@@ -51,7 +65,9 @@ export const TEMPLATES: { readonly [T in EmailTemplate]: (data: EmailTemplates[T
   'ticket-assigned': (data, ctx) => ({
     subject: ticketSubject(data.ticket),
     greeting: `Hello ${data.assigneeName},`,
-    paragraphs: [`${data.assignedByName ?? 'Someone'} assigned ticket #${data.ticket.number} "${data.ticket.subject}" to you.`],
+    paragraphs: [
+      `${data.assignedByName ?? 'Someone'} assigned ticket #${data.ticket.number} "${data.ticket.subject}" to you.`,
+    ],
     action: viewTicket(ctx, data.ticket),
   }),
 };

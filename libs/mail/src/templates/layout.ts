@@ -22,7 +22,9 @@ export function toHtml(content: EmailContent, senderName: string): string {
   const parts = [
     `<p>${escapeHtml(content.greeting)}</p>`,
     ...content.paragraphs.map((p) => `<p>${lines(p)}</p>`),
-    content.quote !== undefined ? `<blockquote style="margin:0 0 1em;padding-left:1em;border-left:3px solid #ccc">${lines(content.quote)}</blockquote>` : '',
+    content.quote !== undefined
+      ? `<blockquote style="margin:0 0 1em;padding-left:1em;border-left:3px solid #ccc">${lines(content.quote)}</blockquote>`
+      : '',
     content.action ? `<p><a href="${escapeHtml(content.action.href)}">${escapeHtml(content.action.label)}</a></p>` : '',
     `<p>${escapeHtml(senderName)}</p>`,
     content.footnote ? `<p style="color:#777;font-size:12px">${escapeHtml(content.footnote)}</p>` : '',
@@ -41,7 +43,12 @@ export function toText(content: EmailContent, senderName: string): string {
   const parts = [
     content.greeting,
     ...content.paragraphs,
-    content.quote !== undefined ? content.quote.split(/\r?\n/).map((l) => `> ${l}`).join('\n') : '',
+    content.quote !== undefined
+      ? content.quote
+          .split(/\r?\n/)
+          .map((l) => `> ${l}`)
+          .join('\n')
+      : '',
     content.action ? `${content.action.label}: ${content.action.href}` : '',
     senderName,
     content.footnote ?? '',

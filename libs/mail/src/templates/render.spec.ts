@@ -4,11 +4,24 @@ import type { EmailMessage } from '../email.types';
 import { renderEmail } from './render';
 
 const ctx = { frontendUrl: 'https://app.example.test/', senderName: 'Acme <Support> & Co' };
-const ticket = { ticketId: '9b2f7c52-6c1e-4a53-a1e1-9f8a4c1b2d3e', number: 42, subject: 'Printer <b>on fire</b> & "smoking"' };
+const ticket = {
+  ticketId: '9b2f7c52-6c1e-4a53-a1e1-9f8a4c1b2d3e',
+  number: 42,
+  subject: 'Printer <b>on fire</b> & "smoking"',
+};
 
 describe(renderEmail.name, () => {
   it('escapes every interpolated value in the HTML part and keeps the text part plain', () => {
-    const message: EmailMessage = { template: 'agent-reply', to: 'r@example.test', data: { ticket, requesterName: '<script>alert(1)</script>', agentName: "O'Brien & <i>co</i>", body: 'Try this:\n<img src=x onerror=alert(1)>' } };
+    const message: EmailMessage = {
+      template: 'agent-reply',
+      to: 'r@example.test',
+      data: {
+        ticket,
+        requesterName: '<script>alert(1)</script>',
+        agentName: "O'Brien & <i>co</i>",
+        body: 'Try this:\n<img src=x onerror=alert(1)>',
+      },
+    };
     const email = renderEmail(message, 'job-1', ctx);
     expect(email.html).not.toMatch(/<script>|<img|<i>|<b>/);
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -21,7 +34,11 @@ describe(renderEmail.name, () => {
   });
 
   it('names the ticket in the subject and links it from both parts', () => {
-    const email = renderEmail({ template: 'ticket-created', to: 'r@example.test', data: { ticket, requesterName: 'Rita' } }, 'job-2', ctx);
+    const email = renderEmail(
+      { template: 'ticket-created', to: 'r@example.test', data: { ticket, requesterName: 'Rita' } },
+      'job-2',
+      ctx,
+    );
     expect(email.subject).toBe('[#42] Printer <b>on fire</b> & "smoking"');
     expect(email.html).toContain('<title>[#42] Printer &lt;b&gt;on fire&lt;/b&gt; &amp; &quot;smoking&quot;</title>');
     expect(email.html).toContain('href="https://app.example.test/tickets/42"');
@@ -29,15 +46,45 @@ describe(renderEmail.name, () => {
   });
 
   it('derives the Message-ID from the job id and threads ticket emails by ticket', () => {
-    const created = renderEmail({ template: 'ticket-created', to: 'r@example.test', data: { ticket, requesterName: 'Rita' } }, 'a1', ctx);
-    const assigned = renderEmail({ template: 'ticket-assigned', to: 'a@example.test', data: { ticket, assigneeName: 'Ann', assignedByName: null } }, 'b2', ctx);
+    const created = renderEmail(
+      { template: 'ticket-created', to: 'r@example.test', data: { ticket, requesterName: 'Rita' } },
+      'a1',
+      ctx,
+    );
+    const assigned = renderEmail(
+      {
+        template: 'ticket-assigned',
+        to: 'a@example.test',
+        data: { ticket, assigneeName: 'Ann', assignedByName: null },
+      },
+      'b2',
+      ctx,
+    );
     expect(created.messageId).toBe('<a1@helpdeskly>');
     expect(assigned.messageId).toBe('<b2@helpdeskly>');
-    expect(renderEmail({ template: 'ticket-created', to: 'r@example.test', data: { ticket, requesterName: 'Rita' } }, 'a1', ctx).messageId).toBe(created.messageId);
+    expect(
+      renderEmail(
+        { template: 'ticket-created', to: 'r@example.test', data: { ticket, requesterName: 'Rita' } },
+        'a1',
+        ctx,
+      ).messageId,
+    ).toBe(created.messageId);
     const thread = `<ticket-${ticket.ticketId}@helpdeskly>`;
     for (const email of [created, assigned]) expect(email).toMatchObject({ inReplyTo: thread, references: thread });
 
-    const reset = renderEmail({ template: 'password-reset', to: 'u@example.test', data: { name: 'U', link: 'https://app.example.test/reset-password?token=t', expiresAt: '2026-12-01T10:00:00.000Z' } }, 'c3', ctx);
+    const reset = renderEmail(
+      {
+        template: 'password-reset',
+        to: 'u@example.test',
+        data: {
+          name: 'U',
+          link: 'https://app.example.test/reset-password?token=t',
+          expiresAt: '2026-12-01T10:00:00.000Z',
+        },
+      },
+      'c3',
+      ctx,
+    );
     expect(reset.inReplyTo).toBeUndefined();
     expect(reset.references).toBeUndefined();
     expect(reset.html).toContain('href="https://app.example.test/reset-password?token=t"');
@@ -45,11 +92,33 @@ describe(renderEmail.name, () => {
 
   it('renders an HTML and a text part for every template', () => {
     const messages: EmailMessage[] = [
-      { template: 'password-reset', to: 'x@example.test', data: { name: 'U', link: 'https://l.test/r?token=1', expiresAt: '2026-12-01T10:00:00.000Z' } },
-      { template: 'invitation', to: 'x@example.test', data: { tenantName: 'Acme', inviterName: null, role: 'AGENT', link: 'https://l.test/i?token=1', expiresAt: '2026-12-01T10:00:00.000Z' } },
+      {
+        template: 'password-reset',
+        to: 'x@example.test',
+        data: { name: 'U', link: 'https://l.test/r?token=1', expiresAt: '2026-12-01T10:00:00.000Z' },
+      },
+      {
+        template: 'invitation',
+        to: 'x@example.test',
+        data: {
+          tenantName: 'Acme',
+          inviterName: null,
+          role: 'AGENT',
+          link: 'https://l.test/i?token=1',
+          expiresAt: '2026-12-01T10:00:00.000Z',
+        },
+      },
       { template: 'ticket-created', to: 'x@example.test', data: { ticket, requesterName: 'R' } },
-      { template: 'agent-reply', to: 'x@example.test', data: { ticket, requesterName: 'R', agentName: 'A', body: 'b' } },
-      { template: 'requester-reply', to: 'x@example.test', data: { ticket, assigneeName: 'A', requesterName: 'R', body: 'b' } },
+      {
+        template: 'agent-reply',
+        to: 'x@example.test',
+        data: { ticket, requesterName: 'R', agentName: 'A', body: 'b' },
+      },
+      {
+        template: 'requester-reply',
+        to: 'x@example.test',
+        data: { ticket, assigneeName: 'A', requesterName: 'R', body: 'b' },
+      },
       { template: 'ticket-assigned', to: 'x@example.test', data: { ticket, assigneeName: 'A', assignedByName: 'B' } },
     ];
     for (const message of messages) {

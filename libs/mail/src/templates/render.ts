@@ -20,7 +20,10 @@ export const ticketThreadId = (ticketId: string) => `<ticket-${ticketId}@${MESSA
 
 /** Subject, HTML and text parts and the threading headers of one email job. */
 export function renderEmail(message: EmailMessage, jobId: string, ctx: TemplateContext): RenderedEmail {
-  const template = TEMPLATES[message.template] as (data: EmailTemplates[EmailTemplate], ctx: TemplateContext) => ReturnType<(typeof TEMPLATES)[EmailTemplate]>;
+  const template = TEMPLATES[message.template] as (
+    data: EmailTemplates[EmailTemplate],
+    ctx: TemplateContext,
+  ) => ReturnType<(typeof TEMPLATES)[EmailTemplate]>;
   const content = template(message.data, ctx);
   const ticket = 'ticket' in message.data ? message.data.ticket : undefined;
   const thread = ticket ? ticketThreadId(ticket.ticketId) : undefined;

@@ -15,7 +15,18 @@ const ROOT = join(__dirname, '../../../..');
 
 /** The modules the email processor needs, and nothing else: what a worker process runs for the queue `email`. */
 export function emailWorkerModule(config: AppConfig) {
-  @Module({ imports: [ConfigModule.forRoot(config), SecretsModule, DatabaseModule, RedisModule, QueuesModule, MetricsModule.forRoot(false), MailModule, EmailDeliveryModule] })
+  @Module({
+    imports: [
+      ConfigModule.forRoot(config),
+      SecretsModule,
+      DatabaseModule,
+      RedisModule,
+      QueuesModule,
+      MetricsModule.forRoot(false),
+      MailModule,
+      EmailDeliveryModule,
+    ],
+  })
   class EmailWorkerModule {}
   return EmailWorkerModule;
 }
@@ -42,7 +53,9 @@ export async function spawnEmailWorker(env: Record<string, string>): Promise<Ema
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`email worker did not start:\n${output}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {

@@ -8,38 +8,73 @@ export const COMMENT_BODY_MAX = 65_536;
 export const COMMENT_PAGE_SIZE = 50;
 
 export class CreateCommentDto {
-  @ApiProperty({ minLength: 1, maxLength: COMMENT_BODY_MAX, description: 'Stored exactly as written. Never rendered by the API: clients display TEXT as text and render MARKDOWN with a sanitizing renderer (no raw HTML).', example: 'Could you send us a screenshot?' })
-  @IsString() @Length(1, COMMENT_BODY_MAX)
+  @ApiProperty({
+    minLength: 1,
+    maxLength: COMMENT_BODY_MAX,
+    description:
+      'Stored exactly as written. Never rendered by the API: clients display TEXT as text and render MARKDOWN with a sanitizing renderer (no raw HTML).',
+    example: 'Could you send us a screenshot?',
+  })
+  @IsString()
+  @Length(1, COMMENT_BODY_MAX)
   body: string;
 
-  @ApiPropertyOptional({ enum: CommentVisibility, default: CommentVisibility.PUBLIC, description: 'PUBLIC: a reply the requester sees; INTERNAL: a note for agents only' })
-  @IsOptional() @IsEnum(CommentVisibility)
+  @ApiPropertyOptional({
+    enum: CommentVisibility,
+    default: CommentVisibility.PUBLIC,
+    description: 'PUBLIC: a reply the requester sees; INTERNAL: a note for agents only',
+  })
+  @IsOptional()
+  @IsEnum(CommentVisibility)
   visibility: CommentVisibility = CommentVisibility.PUBLIC;
 
   @ApiPropertyOptional({ enum: CommentFormat, default: CommentFormat.TEXT })
-  @IsOptional() @IsEnum(CommentFormat)
+  @IsOptional()
+  @IsEnum(CommentFormat)
   format: CommentFormat = CommentFormat.TEXT;
 
-  @ApiPropertyOptional({ default: false, description: "Log a reply the requester sent another way (phone, email): the author is the ticket's requester, and it reopens a PENDING or SOLVED ticket" })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Log a reply the requester sent another way (phone, email): the author is the ticket's requester, and it reopens a PENDING or SOLVED ticket",
+  })
+  @IsOptional()
+  @IsBoolean()
   asRequester: boolean = false;
 }
 
 export class CommentListQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'The `nextCursor` of the previous page' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: COMMENT_PAGE_SIZE })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit: number = COMMENT_PAGE_SIZE;
 }
 
 export class CommentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) ticketId: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The agent who wrote it (null for a requester reply)' }) authorUserId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The requester who wrote it (null for an agent)' }) authorContactId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The agent who wrote it (null for a requester reply)',
+  })
+  authorUserId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The requester who wrote it (null for an agent)',
+  })
+  authorContactId: string | null;
   @ApiProperty({ enum: CommentVisibility }) visibility: CommentVisibility;
   @ApiProperty({ enum: CommentFormat }) format: CommentFormat;
   @ApiProperty({ description: 'As written; untrusted input to display as text or sanitized Markdown' }) body: string;
@@ -48,7 +83,13 @@ export class CommentDto {
 
 export class CommentPageDto {
   @ApiProperty({ type: [CommentDto] }) items: CommentDto[];
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last one' }) nextCursor: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next page; null on the last one',
+  })
+  nextCursor: string | null;
 }
 
 export const toCommentDto = (c: Comment): CommentDto => ({

@@ -6,37 +6,59 @@ import { Nullable, Optional, Trim } from './validation';
 
 export class CreateContactDto {
   @ApiProperty({ example: 'Ada Lovelace' })
-  @Trim() @IsString() @Length(1, 200)
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   name: string;
 
   @ApiProperty({ example: 'ada@example.com', description: 'Unique within the tenant, case-insensitive' })
-  @Trim() @IsEmail() @MaxLength(254)
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
   email: string;
 
   @ApiPropertyOptional({ example: '+44 20 7946 0000' })
-  @Optional() @Trim() @IsString() @Length(1, 50)
+  @Optional()
+  @Trim()
+  @IsString()
+  @Length(1, 50)
   phone?: string;
 
   @ApiPropertyOptional({ example: 'Analytical Engines Ltd' })
-  @Optional() @Trim() @IsString() @Length(1, 200)
+  @Optional()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   organization?: string;
 }
 
 export class UpdateContactDto {
   @ApiPropertyOptional({ example: 'Ada King' })
-  @Optional() @Trim() @IsString() @Length(1, 200)
+  @Optional()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'ada@example.com' })
-  @Optional() @Trim() @IsEmail() @MaxLength(254)
+  @Optional()
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
   email?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'null clears it' })
-  @Nullable() @Trim() @IsString() @Length(1, 50)
+  @Nullable()
+  @Trim()
+  @IsString()
+  @Length(1, 50)
   phone?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'null clears it' })
-  @Nullable() @Trim() @IsString() @Length(1, 200)
+  @Nullable()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   organization?: string | null;
 }
 
@@ -49,17 +71,25 @@ export class ContactParamsDto {
 /** Cursor pagination of a list: `cursor` is the `nextCursor` of the previous page. */
 export class PageQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @Optional() @IsUUID()
+  @Optional()
+  @IsUUID()
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit?: number;
 }
 
 export class ListContactsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Part of the name or email (case-insensitive)' })
-  @Optional() @Trim() @IsString() @Length(1, 200)
+  @Optional()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   q?: string;
 }
 
@@ -75,7 +105,16 @@ export class ContactDto {
 
 export class ContactPageDto {
   @ApiProperty({ type: [ContactDto] }) items: ContactDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' })
+  nextCursor: string | null;
 }
 
-export const toContactDto = (c: Contact): ContactDto => ({ id: c.id, name: c.name, email: c.email, phone: c.phone, organization: c.organization, createdAt: c.createdAt, updatedAt: c.updatedAt });
+export const toContactDto = (c: Contact): ContactDto => ({
+  id: c.id,
+  name: c.name,
+  email: c.email,
+  phone: c.phone,
+  organization: c.organization,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+});

@@ -2,7 +2,8 @@ import { Transform } from 'class-transformer';
 import { ValidateIf } from 'class-validator';
 
 /** Trims surrounding white space of a string input; other values pass as they are. */
-export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 /** May be left out, but not null (class-validator's IsOptional also lets null through). */
 export const Optional = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);

@@ -6,12 +6,26 @@ import { IsDefined, IsInt, Max, Min, ValidateNested } from 'class-validator';
 const MAX_MINUTES = 525_600;
 
 export class SlaTargetDto {
-  @ApiProperty({ minimum: 1, maximum: MAX_MINUTES, example: 60, description: 'Minutes from creation to the first public agent reply' })
-  @IsInt() @Min(1) @Max(MAX_MINUTES)
+  @ApiProperty({
+    minimum: 1,
+    maximum: MAX_MINUTES,
+    example: 60,
+    description: 'Minutes from creation to the first public agent reply',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_MINUTES)
   firstResponseMinutes: number;
 
-  @ApiProperty({ minimum: 1, maximum: MAX_MINUTES, example: 240, description: 'Minutes from creation to solved; not shorter than the first response' })
-  @IsInt() @Min(1) @Max(MAX_MINUTES)
+  @ApiProperty({
+    minimum: 1,
+    maximum: MAX_MINUTES,
+    example: 240,
+    description: 'Minutes from creation to solved; not shorter than the first response',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_MINUTES)
   resolutionMinutes: number;
 }
 

@@ -8,15 +8,25 @@ const TAG_PATTERN = /^[a-z0-9 _-]+$/;
 const TAG_MESSAGE = 'a tag is 1 to 50 letters, digits, spaces, - or _';
 
 /** Validates one (already normalized) tag name; reused for bodies and path parameters. */
-const TagName = (each = false): PropertyDecorator => (target, key) => {
-  IsString({ each })(target, key);
-  Length(1, 50, { each, message: TAG_MESSAGE })(target, key);
-  Matches(TAG_PATTERN, { each, message: TAG_MESSAGE })(target, key);
-};
+const TagName =
+  (each = false): PropertyDecorator =>
+  (target, key) => {
+    IsString({ each })(target, key);
+    Length(1, 50, { each, message: TAG_MESSAGE })(target, key);
+    Matches(TAG_PATTERN, { each, message: TAG_MESSAGE })(target, key);
+  };
 
 export class AddTagsDto {
-  @ApiProperty({ type: [String], minItems: 1, maxItems: 20, example: ['billing', 'vip'], description: 'Created when new; trimmed and lower-cased; 1 to 50 of a-z 0-9 space - _' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20)
+  @ApiProperty({
+    type: [String],
+    minItems: 1,
+    maxItems: 20,
+    example: ['billing', 'vip'],
+    description: 'Created when new; trimmed and lower-cased; 1 to 50 of a-z 0-9 space - _',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
   @Transform(({ value }) => (Array.isArray(value) ? value.map(normalizeTag) : value))
   @TagName(true)
   tags: string[];

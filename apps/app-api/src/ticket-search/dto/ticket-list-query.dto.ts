@@ -1,71 +1,149 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsDate, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsDate,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { TicketPriority, TicketStatus } from '@helpdeskly/database';
 
 /** `a,b` or `?x=a&x=b` (or both) → ['a', 'b']. */
-const commaList = ({ value }: { value: unknown }) => (typeof value === 'string' || Array.isArray(value) ? [value].flat().flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean) : value);
+const commaList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' || Array.isArray(value)
+    ? [value]
+        .flat()
+        .flatMap((v) => String(v).split(','))
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : value;
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-const normalizeTag = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const normalizeTag = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
 
-export const TICKET_SORTS = ['created', '-created', 'updated', '-updated', 'priority', '-priority', 'due', '-due'] as const;
+export const TICKET_SORTS = [
+  'created',
+  '-created',
+  'updated',
+  '-updated',
+  'priority',
+  '-priority',
+  'due',
+  '-due',
+] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
 
 /** Filters, sort and page of `GET /v1/tickets`; `cursor` is the `nextCursor` of the previous page. */
 export class TicketListQueryDto {
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'NEW,OPEN' })
-  @IsOptional() @Transform(commaList) @ArrayMinSize(1) @ArrayMaxSize(6) @IsEnum(TicketStatus, { each: true })
+  @IsOptional()
+  @Transform(commaList)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(6)
+  @IsEnum(TicketStatus, { each: true })
   status?: TicketStatus[];
 
   @ApiPropertyOptional({ description: 'Comma-separated priorities', example: 'HIGH,URGENT' })
-  @IsOptional() @Transform(commaList) @ArrayMinSize(1) @ArrayMaxSize(4) @IsEnum(TicketPriority, { each: true })
+  @IsOptional()
+  @Transform(commaList)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(4)
+  @IsEnum(TicketPriority, { each: true })
   priority?: TicketPriority[];
 
   @ApiPropertyOptional({ description: '`me`, `none` (unassigned) or a user id', example: 'me' })
-  @IsOptional() @IsString() @Matches(/^(me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, { message: 'assignee must be me, none or a user id' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
+    message: 'assignee must be me, none or a user id',
+  })
   assignee?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Tickets of this contact' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   requesterId?: string;
 
   @ApiPropertyOptional({ description: 'Tickets carrying this tag (case-insensitive)', example: 'billing' })
-  @IsOptional() @IsString() @Transform(normalizeTag) @Length(1, 50)
+  @IsOptional()
+  @IsString()
+  @Transform(normalizeTag)
+  @Length(1, 50)
   tag?: string;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created at or after' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   createdFrom?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created at or before' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   createdTo?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Last changed at or after' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   updatedFrom?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Last changed at or before' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   updatedTo?: Date;
 
-  @ApiPropertyOptional({ type: Boolean, description: 'true: past their resolution due time and not SOLVED or CLOSED; false: the others' })
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'true: past their resolution due time and not SOLVED or CLOSED; false: the others',
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ description: 'Full-text search over subject, description and comments (web search syntax: words, "a phrase", -excluded, or)', example: 'printer -toner' })
-  @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({
+    description:
+      'Full-text search over subject, description and comments (web search syntax: words, "a phrase", -excluded, or)',
+    example: 'printer -toner',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   q?: string;
 
-  @ApiPropertyOptional({ enum: TICKET_SORTS, description: 'A leading `-` sorts descending. Default: `-created`, or relevance when `q` is given.' })
-  @IsOptional() @IsIn(TICKET_SORTS)
+  @ApiPropertyOptional({
+    enum: TICKET_SORTS,
+    description: 'A leading `-` sorts descending. Default: `-created`, or relevance when `q` is given.',
+  })
+  @IsOptional()
+  @IsIn(TICKET_SORTS)
   sort?: TicketSort;
 
   @ApiPropertyOptional({ description: 'Opaque; the `nextCursor` of the previous page (same filters and sort)' })
-  @IsOptional() @IsString() @MaxLength(400)
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit: number = 25;
 }

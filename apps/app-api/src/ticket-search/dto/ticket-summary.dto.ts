@@ -3,12 +3,21 @@ import { TicketDto } from '../../tickets/dto/ticket.dto';
 
 /** A ticket as lists show it: the ticket of `GET /v1/tickets/:id` without its description. */
 export class TicketSummaryDto extends OmitType(TicketDto, ['description'] as const) {
-  @ApiPropertyOptional({ description: 'Full-text rank (only when searching with q); higher is more relevant', example: 0.6079 }) rank?: number;
+  @ApiPropertyOptional({
+    description: 'Full-text rank (only when searching with q); higher is more relevant',
+    example: 0.6079,
+  })
+  rank?: number;
 }
 
 export class TicketListPageDto {
   @ApiProperty({ type: [TicketSummaryDto] }) items: TicketSummaryDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Opaque; pass as `cursor` for the next page (same filters and sort); null on the last one' }) nextCursor: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Opaque; pass as `cursor` for the next page (same filters and sort); null on the last one',
+  })
+  nextCursor: string | null;
 }
 
 export class TicketStatusCountsDto {

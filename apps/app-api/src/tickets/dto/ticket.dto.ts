@@ -1,6 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, registerDecorator, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+  type ValidationArguments,
+} from 'class-validator';
 import { CommentPageDto } from '../../comments/dto/comment.dto';
 import { TicketPriority, TicketStatus, TicketType } from '@helpdeskly/database';
 import { Nullable, Optional, Trim } from '../../contacts/dto/validation';
@@ -10,12 +29,26 @@ import type { TicketRecord } from '../tickets.repository';
 export const TAG_PATTERN = /^[\p{L}\p{N}](?:[\p{L}\p{N} ._-]*[\p{L}\p{N}])?$/u;
 
 /** Trims and lower-cases each tag name; other values pass as they are (and fail validation). */
-export const NormalizeTags = () => Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value));
+export const NormalizeTags = () =>
+  Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value,
+  );
 
 /** Tag names, 1 to 50 characters each. */
 export function TagNames(max: number) {
   return (target: object, key: string) => {
-    for (const d of [NormalizeTags(), IsArray(), ArrayMaxSize(max), IsString({ each: true }), Length(1, 50, { each: true }), Matches(TAG_PATTERN, { each: true, message: `each value in ${key} must be letters, digits, spaces, '.', '_' or '-'` })]) d(target, key);
+    for (const d of [
+      NormalizeTags(),
+      IsArray(),
+      ArrayMaxSize(max),
+      IsString({ each: true }),
+      Length(1, 50, { each: true }),
+      Matches(TAG_PATTERN, {
+        each: true,
+        message: `each value in ${key} must be letters, digits, spaces, '.', '_' or '-'`,
+      }),
+    ])
+      d(target, key);
   };
 }
 
@@ -27,7 +60,8 @@ function ExactlyOneOf(other: string) {
       target: target.constructor,
       propertyName,
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => (value !== undefined) !== ((args.object as Record<string, unknown>)[other] !== undefined),
+        validate: (value: unknown, args: ValidationArguments) =>
+          (value !== undefined) !== ((args.object as Record<string, unknown>)[other] !== undefined),
         defaultMessage: () => `exactly one of ${propertyName} and ${other} must be given`,
       },
     });
@@ -35,73 +69,110 @@ function ExactlyOneOf(other: string) {
 
 export class RequesterInputDto {
   @ApiProperty({ example: 'ada@example.com', description: 'The contact of this email, created when new' })
-  @Trim() @IsEmail() @MaxLength(254)
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
   email: string;
 
-  @ApiPropertyOptional({ example: 'Ada Lovelace', description: 'Name of a new contact (default: the part of the email before @); ignored for an existing one' })
-  @Optional() @Trim() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({
+    example: 'Ada Lovelace',
+    description: 'Name of a new contact (default: the part of the email before @); ignored for an existing one',
+  })
+  @Optional()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   name?: string;
 }
 
 export class CreateTicketDto {
   @ApiProperty({ example: 'Cannot log in', maxLength: 200 })
-  @Trim() @IsString() @Length(1, 200)
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   subject: string;
 
   @ApiProperty({ example: 'Since this morning the login page says my password is wrong.', maxLength: 50_000 })
-  @IsString() @Length(1, 50_000)
+  @IsString()
+  @Length(1, 50_000)
   description: string;
 
   @ApiPropertyOptional({ enum: TicketPriority, default: TicketPriority.NORMAL })
-  @Optional() @IsEnum(TicketPriority)
+  @Optional()
+  @IsEnum(TicketPriority)
   priority?: TicketPriority;
 
   @ApiPropertyOptional({ enum: TicketType, default: TicketType.QUESTION })
-  @Optional() @IsEnum(TicketType)
+  @Optional()
+  @IsEnum(TicketType)
   type?: TicketType;
 
   @ApiPropertyOptional({ type: RequesterInputDto, description: 'Exactly one of requester and requesterId' })
   @ValidateIf((o: CreateTicketDto) => o.requester !== undefined || o.requesterId === undefined)
   @ExactlyOneOf('requesterId')
-  @ValidateNested() @Type(() => RequesterInputDto)
+  @ValidateNested()
+  @Type(() => RequesterInputDto)
   requester?: RequesterInputDto;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'An existing contact; exactly one of requester and requesterId' })
-  @Optional() @IsUUID()
+  @Optional()
+  @IsUUID()
   requesterId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'A member of the tenant; the ticket is then created OPEN instead of NEW' })
-  @Optional() @IsUUID()
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A member of the tenant; the ticket is then created OPEN instead of NEW',
+  })
+  @Optional()
+  @IsUUID()
   assigneeId?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['billing', 'vip'], description: 'Created when new; lower-cased' })
-  @Optional() @TagNames(20)
+  @Optional()
+  @TagNames(20)
   tags?: string[];
 }
 
 export class UpdateTicketDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @Optional() @Trim() @IsString() @Length(1, 200)
+  @Optional()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   subject?: string;
 
   @ApiPropertyOptional({ maxLength: 50_000 })
-  @Optional() @IsString() @Length(1, 50_000)
+  @Optional()
+  @IsString()
+  @Length(1, 50_000)
   description?: string;
 
-  @ApiPropertyOptional({ enum: TicketStatus, description: 'Allowed transitions: see docs/helpdesk.md (422 `invalid_transition`)' })
-  @Optional() @IsEnum(TicketStatus)
+  @ApiPropertyOptional({
+    enum: TicketStatus,
+    description: 'Allowed transitions: see docs/helpdesk.md (422 `invalid_transition`)',
+  })
+  @Optional()
+  @IsEnum(TicketStatus)
   status?: TicketStatus;
 
   @ApiPropertyOptional({ enum: TicketPriority, description: 'Recomputes the due times from the creation time' })
-  @Optional() @IsEnum(TicketPriority)
+  @Optional()
+  @IsEnum(TicketPriority)
   priority?: TicketPriority;
 
   @ApiPropertyOptional({ enum: TicketType })
-  @Optional() @IsEnum(TicketType)
+  @Optional()
+  @IsEnum(TicketType)
   type?: TicketType;
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A member of the tenant; null unassigns' })
-  @Nullable() @IsUUID()
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'A member of the tenant; null unassigns',
+  })
+  @Nullable()
+  @IsUUID()
   assigneeId?: string | null;
 }
 
@@ -116,14 +187,33 @@ export type TicketInclude = (typeof TICKET_INCLUDES)[number];
 
 /** `?include=comments`: what GET /v1/tickets/:id answers along with the ticket. */
 export class TicketIncludeQueryDto {
-  @ApiPropertyOptional({ enum: TICKET_INCLUDES, isArray: true, description: 'Comma-separated. `comments`: the first page of its comments (oldest first), as GET /v1/tickets/:id/comments answers it' })
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value)) @IsArray() @ArrayMaxSize(TICKET_INCLUDES.length) @IsIn(TICKET_INCLUDES, { each: true })
+  @ApiPropertyOptional({
+    enum: TICKET_INCLUDES,
+    isArray: true,
+    description:
+      'Comma-separated. `comments`: the first page of its comments (oldest first), as GET /v1/tickets/:id/comments answers it',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : value,
+  )
+  @IsArray()
+  @ArrayMaxSize(TICKET_INCLUDES.length)
+  @IsIn(TICKET_INCLUDES, { each: true })
   include?: TicketInclude[];
 }
 
 export class TicketNumberParamsDto {
   @ApiProperty({ minimum: 1, example: 42 })
-  @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
   number: number;
 }
 
@@ -163,7 +253,8 @@ export class TicketWithCommentsDto extends TicketDto {
 
 export class TicketPageDto {
   @ApiProperty({ type: [TicketDto] }) items: TicketDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' })
+  nextCursor: string | null;
 }
 
 export const toTicketDto = (t: TicketRecord): TicketDto => ({

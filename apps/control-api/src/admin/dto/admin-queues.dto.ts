@@ -20,11 +20,16 @@ export class JobParamsDto extends QueueParamsDto {
 
 export class JobListQueryDto {
   @ApiPropertyOptional({ enum: JOB_LIST_STATES, default: 'failed' })
-  @IsOptional() @IsIn(JOB_LIST_STATES)
+  @IsOptional()
+  @IsIn(JOB_LIST_STATES)
   state: JobListState = 'failed';
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit: number = 25;
 }
 
@@ -47,16 +52,22 @@ export class JobDto {
   @ApiProperty() id: string;
   @ApiProperty({ example: 'migrate' }) name: string;
   @ApiProperty({ enum: QUEUE_NAMES }) queue: string;
-  @ApiProperty({ example: 'failed', description: 'waiting, active, delayed, failed, completed, prioritized, waiting-children or unknown' }) state: string;
+  @ApiProperty({
+    example: 'failed',
+    description: 'waiting, active, delayed, failed, completed, prioritized, waiting-children or unknown',
+  })
+  state: string;
   @ApiProperty() attemptsMade: number;
   @ApiProperty({ description: 'Attempts allowed before it fails for good' }) attempts: number;
   @ApiProperty({ nullable: true, type: String }) failedReason: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'First line of the last failure\'s stack trace' }) stacktrace: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "First line of the last failure's stack trace" })
+  stacktrace: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Secrets masked' }) data: unknown;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) processedAt: Date | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt: Date | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a delayed job becomes due' }) runAt: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a delayed job becomes due' })
+  runAt: Date | null;
 }
 
 export class JobListDto {

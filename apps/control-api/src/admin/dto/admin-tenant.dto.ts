@@ -6,19 +6,26 @@ import type { AdminTenantRow } from '../admin-tenants.repository';
 
 export class AdminTenantQueryDto {
   @ApiPropertyOptional({ enum: TenantStatus })
-  @IsOptional() @IsEnum(TenantStatus)
+  @IsOptional()
+  @IsEnum(TenantStatus)
   status?: TenantStatus;
 
   @ApiPropertyOptional({ description: 'Part of the slug, any case', example: 'acme' })
-  @IsOptional() @Matches(/^[a-zA-Z0-9-]{1,40}$/, { message: 'slug must be part of a tenant slug' })
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9-]{1,40}$/, { message: 'slug must be part of a tenant slug' })
   slug?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: '`nextCursor` of the previous page' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit: number = 50;
 }
 
@@ -39,9 +46,17 @@ export class AdminTenantDto {
   @ApiProperty({ example: 'acme' }) slug: string;
   @ApiProperty({ example: 'Acme Ltd' }) name: string;
   @ApiProperty({ enum: TenantStatus }) status: TenantStatus;
-  @ApiProperty({ nullable: true, type: String, description: 'Why provisioning or deletion failed' }) statusReason: string | null;
-  @ApiProperty({ example: 'free', description: 'free, pro or enterprise (an unknown plan is limited as free)' }) plan: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { tenantPerMinute: 5000 }, description: 'Rate limits replacing the plan\'s (PATCH /v1/admin/tenants/:id/limits)' }) rateLimits: unknown;
+  @ApiProperty({ nullable: true, type: String, description: 'Why provisioning or deletion failed' }) statusReason:
+    string | null;
+  @ApiProperty({ example: 'free', description: 'free, pro or enterprise (an unknown plan is limited as free)' })
+  plan: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { tenantPerMinute: 5000 },
+    description: "Rate limits replacing the plan's (PATCH /v1/admin/tenants/:id/limits)",
+  })
+  rateLimits: unknown;
   @ApiProperty({ type: 'object', additionalProperties: true }) settings: unknown;
   @ApiProperty({ type: DatabaseServerRefDto }) databaseServer: DatabaseServerRefDto;
   @ApiProperty({ example: 'tenant_0b6f3c1e5d0e4a53a1e19f8a4c1b2d3e' }) databaseName: string;
@@ -55,7 +70,16 @@ export class AdminTenantDto {
 
 export class AdminTenantPageDto {
   @ApiProperty({ type: [AdminTenantDto] }) items: AdminTenantDto[];
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last one' }) nextCursor: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next page; null on the last one',
+  })
+  nextCursor: string | null;
 }
 
-export const toAdminTenantDto = ({ _count, ...tenant }: AdminTenantRow): AdminTenantDto => ({ ...tenant, memberCount: _count.memberships });
+export const toAdminTenantDto = ({ _count, ...tenant }: AdminTenantRow): AdminTenantDto => ({
+  ...tenant,
+  memberCount: _count.memberships,
+});

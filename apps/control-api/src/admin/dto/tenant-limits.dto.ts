@@ -6,11 +6,17 @@ import { PLANS, type PlanName } from '@helpdeskly/rate-limit';
 /** Limits that replace the plan's for one tenant (requests per minute, as given: no multiplier). */
 export class RateLimitOverridesDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000_000, example: 5000, description: 'The whole tenant' })
-  @IsOptional() @IsInt() @Min(1) @Max(10_000_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   tenantPerMinute?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000_000, example: 600, description: 'Each user of the tenant' })
-  @IsOptional() @IsInt() @Min(1) @Max(10_000_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   userPerMinute?: number;
 }
 
@@ -21,8 +27,14 @@ export class UpdateTenantLimitsDto {
   @IsIn(PLANS)
   plan?: PlanName | null;
 
-  @ApiPropertyOptional({ type: RateLimitOverridesDto, nullable: true, description: 'Replaces every override; null (or {}) clears them' })
+  @ApiPropertyOptional({
+    type: RateLimitOverridesDto,
+    nullable: true,
+    description: 'Replaces every override; null (or {}) clears them',
+  })
   @ValidateIf((dto: UpdateTenantLimitsDto) => dto.rateLimits !== null && dto.rateLimits !== undefined)
-  @IsObject() @ValidateNested() @Type(() => RateLimitOverridesDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitOverridesDto)
   rateLimits?: RateLimitOverridesDto | null;
 }

@@ -7,38 +7,53 @@ const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : 
 /** Filters and page of an audit log read; `cursor` is the `nextCursor` of the previous page. */
 export class AuditLogQueryDto {
   @ApiPropertyOptional({ example: 'membership.role_changed', description: 'Exact action' })
-  @IsOptional() @IsString() @Matches(/^[a-z0-9_.]{1,100}$/, { message: 'action must be a dotted action name' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9_.]{1,100}$/, { message: 'action must be a dotted action name' })
   action?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only what this user did' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   actorUserId?: string;
 
   @ApiPropertyOptional({ type: Boolean })
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   success?: boolean;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'From this instant, inclusive' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   from?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Up to this instant, inclusive' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   to?: Date;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit: number = 50;
 }
 
 /** The platform admin's read: any tenant, or one. */
 export class AdminAuditLogQueryDto extends AuditLogQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   tenantId?: string;
 }
 
@@ -52,38 +67,66 @@ export class AuditLogEntryDto {
   @ApiProperty() success: boolean;
   @ApiProperty({ nullable: true, type: String }) ip: string | null;
   @ApiProperty({ nullable: true, type: String }) userAgent: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { before: 'AGENT', after: 'ADMIN' } }) metadata: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { before: 'AGENT', after: 'ADMIN' } })
+  metadata: unknown;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
-  @ApiProperty({ nullable: true, type: Number, description: 'Position in its tenant\'s hash chain (the platform\'s for no tenant); null for entries older than the chain' }) chainSeq: number | null;
-  @ApiProperty({ nullable: true, type: String, description: 'SHA-256 (hex) of the entry before it in the chain; null for the first' }) prevHash: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'SHA-256 (hex) over prevHash and this entry\'s fields' }) hash: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      "Position in its tenant's hash chain (the platform's for no tenant); null for entries older than the chain",
+  })
+  chainSeq: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'SHA-256 (hex) of the entry before it in the chain; null for the first',
+  })
+  prevHash: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "SHA-256 (hex) over prevHash and this entry's fields" })
+  hash: string | null;
 }
 
 export class AuditLogPageDto {
   @ApiProperty({ type: [AuditLogEntryDto] }) items: AuditLogEntryDto[];
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last one' }) nextCursor: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next page; null on the last one',
+  })
+  nextCursor: string | null;
 }
 
 /** Which entries an export holds; everything the caller may see when absent. */
 export class AuditLogExportQueryDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'From this instant, inclusive' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   from?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Up to this instant, inclusive' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   to?: Date;
 }
 
 export class AdminAuditLogExportQueryDto extends AuditLogExportQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'One tenant\'s entries; every entry when absent' })
-  @IsOptional() @IsUUID()
+  @ApiPropertyOptional({ format: 'uuid', description: "One tenant's entries; every entry when absent" })
+  @IsOptional()
+  @IsUUID()
   tenantId?: string;
 }
 
 export class AuditChainQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The tenant whose chain is verified; the platform\'s (entries of no tenant) when absent' })
-  @IsOptional() @IsUUID()
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The tenant whose chain is verified; the platform's (entries of no tenant) when absent",
+  })
+  @IsOptional()
+  @IsUUID()
   tenantId?: string;
 }
 
@@ -91,15 +134,27 @@ export class AuditChainBreakDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() chainSeq: number;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
-  @ApiProperty({ enum: ['sequence_gap', 'prev_hash_mismatch', 'hash_mismatch'], description: 'hash_mismatch: this entry was altered; prev_hash_mismatch or sequence_gap: the entry before it was removed or replaced' })
+  @ApiProperty({
+    enum: ['sequence_gap', 'prev_hash_mismatch', 'hash_mismatch'],
+    description:
+      'hash_mismatch: this entry was altered; prev_hash_mismatch or sequence_gap: the entry before it was removed or replaced',
+  })
   reason: 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
 }
 
 export class AuditChainReportDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) tenantId: string | null;
-  @ApiProperty({ description: 'True when every entry of the chain matches its hash and links to the one before' }) valid: boolean;
-  @ApiProperty({ description: 'Entries verified before the first broken one (all of them when valid)' }) checked: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Position of the oldest entry kept (above 1 once retention dropped older months)' }) firstSeq: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Position of the last entry verified' }) lastSeq: number | null;
+  @ApiProperty({ description: 'True when every entry of the chain matches its hash and links to the one before' })
+  valid: boolean;
+  @ApiProperty({ description: 'Entries verified before the first broken one (all of them when valid)' })
+  checked: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Position of the oldest entry kept (above 1 once retention dropped older months)',
+  })
+  firstSeq: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Position of the last entry verified' }) lastSeq:
+    number | null;
   @ApiProperty({ type: AuditChainBreakDto, nullable: true }) brokenAt: AuditChainBreakDto | null;
 }

@@ -4,14 +4,26 @@ import { SLUG_PATTERN, Trim } from './validation';
 
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @Trim() @IsEmail() @MaxLength(254)
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
   email: string;
 
-  @ApiProperty({ description: 'At most 72 bytes (UTF-8): a longer one is refused (400 password_too_long), never cut short', example: 'Analytical-Engine-1843' })
-  @IsString() @IsNotEmpty() @MaxLength(256)
+  @ApiProperty({
+    description: 'At most 72 bytes (UTF-8): a longer one is refused (400 password_too_long), never cut short',
+    example: 'Analytical-Engine-1843',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
   password: string;
 
-  @ApiPropertyOptional({ description: 'Needed when the user belongs to several tenants', example: 'analytical-engines' })
-  @IsOptional() @IsString() @Matches(SLUG_PATTERN, { message: 'tenantSlug must be a tenant slug' })
+  @ApiPropertyOptional({
+    description: 'Needed when the user belongs to several tenants',
+    example: 'analytical-engines',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: 'tenantSlug must be a tenant slug' })
   tenantSlug?: string;
 }

@@ -4,24 +4,42 @@ import { RESERVED_SLUGS, SLUG_PATTERN, Trim } from './validation';
 
 export class SignupDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
-  @Trim() @IsEmail() @MaxLength(254)
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
   email: string;
 
-  @ApiProperty({ description: 'At least PASSWORD_MIN_LENGTH characters and at most 72 bytes (UTF-8), with a zxcvbn strength score of at least PASSWORD_MIN_SCORE (the email and name count against it)', example: 'Analytical-Engine-1843' })
-  @IsString() @MaxLength(256)
+  @ApiProperty({
+    description:
+      'At least PASSWORD_MIN_LENGTH characters and at most 72 bytes (UTF-8), with a zxcvbn strength score of at least PASSWORD_MIN_SCORE (the email and name count against it)',
+    example: 'Analytical-Engine-1843',
+  })
+  @IsString()
+  @MaxLength(256)
   password: string;
 
   @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
-  @Trim() @IsString() @Length(1, 100)
+  @Trim()
+  @IsString()
+  @Length(1, 100)
   name: string;
 
   @ApiProperty({ example: 'Analytical Engines Ltd', minLength: 1, maxLength: 100 })
-  @Trim() @IsString() @Length(1, 100)
+  @Trim()
+  @IsString()
+  @Length(1, 100)
   tenantName: string;
 
-  @ApiProperty({ description: '3 to 40 lower-case letters, digits and hyphens; some names are reserved', example: 'analytical-engines', pattern: SLUG_PATTERN.source })
+  @ApiProperty({
+    description: '3 to 40 lower-case letters, digits and hyphens; some names are reserved',
+    example: 'analytical-engines',
+    pattern: SLUG_PATTERN.source,
+  })
   @IsString()
-  @Matches(SLUG_PATTERN, { message: 'tenantSlug must be 3 to 40 lower-case letters, digits and hyphens, starting and ending with a letter or digit' })
+  @Matches(SLUG_PATTERN, {
+    message:
+      'tenantSlug must be 3 to 40 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+  })
   @IsNotIn(RESERVED_SLUGS, { message: 'tenantSlug is reserved' })
   tenantSlug: string;
 }

@@ -4,6 +4,7 @@ import { SLUG_PATTERN } from './validation';
 
 export class SwitchTenantDto {
   @ApiProperty({ example: 'analytical-engines' })
-  @IsString() @Matches(SLUG_PATTERN, { message: 'tenantSlug must be a tenant slug' })
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: 'tenantSlug must be a tenant slug' })
   tenantSlug: string;
 }

@@ -34,7 +34,10 @@ export class RefreshTokensRepository implements RevokedSessionsSource {
    */
   async rotate(oldId: string, next: NewRefreshToken): Promise<boolean> {
     return this.db.$transaction(async (tx) => {
-      const { count } = await tx.refreshToken.updateMany({ where: { id: oldId, usedAt: null, revokedAt: null }, data: { usedAt: new Date(), replacedById: next.id } });
+      const { count } = await tx.refreshToken.updateMany({
+        where: { id: oldId, usedAt: null, revokedAt: null },
+        data: { usedAt: new Date(), replacedById: next.id },
+      });
       if (count === 0) return false;
       await tx.refreshToken.create({ data: next });
       return true;
@@ -43,7 +46,10 @@ export class RefreshTokensRepository implements RevokedSessionsSource {
 
   /** Revokes every not yet revoked token of the family; returns how many were revoked. */
   async revokeFamily(familyId: string, reason: string): Promise<number> {
-    const { count } = await this.db.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+    const { count } = await this.db.refreshToken.updateMany({
+      where: { familyId, revokedAt: null },
+      data: { revokedAt: new Date(), revokedReason: reason },
+    });
     return count;
   }
 
@@ -61,7 +67,12 @@ export class RefreshTokensRepository implements RevokedSessionsSource {
   /** Whether the family (session) was revoked: the deny-list's answer while Redis is down. */
   async isSessionRevoked(familyId: string): Promise<boolean> {
     if (!UUID.test(familyId)) return false;
-    return (await this.db.refreshToken.findFirst({ where: { familyId, revokedAt: { not: null } }, select: { id: true } })) !== null;
+    return (
+      (await this.db.refreshToken.findFirst({
+        where: { familyId, revokedAt: { not: null } },
+        select: { id: true },
+      })) !== null
+    );
   }
 
   /**
@@ -69,7 +80,11 @@ export class RefreshTokensRepository implements RevokedSessionsSource {
    * whose access tokens may still be alive. Asked after revoking, so a repeated request denies them again.
    */
   async familiesRevokedSince(userId: string, since: Date, tenantId?: string): Promise<string[]> {
-    const rows = await this.db.refreshToken.findMany({ where: { userId, ...(tenantId ? { tenantId } : {}), revokedAt: { gte: since } }, distinct: ['familyId'], select: { familyId: true } });
+    const rows = await this.db.refreshToken.findMany({
+      where: { userId, ...(tenantId ? { tenantId } : {}), revokedAt: { gte: since } },
+      distinct: ['familyId'],
+      select: { familyId: true },
+    });
     return rows.map((row) => row.familyId);
   }
 }

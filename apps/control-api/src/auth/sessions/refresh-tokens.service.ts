@@ -63,7 +63,14 @@ export class RefreshTokensService {
   /** A new session (family), ending REFRESH_TOKEN_DAYS from now. */
   async issue(userId: string, tenantId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
     const now = Date.now();
-    const { token, row } = this.newToken(userId, tenantId, randomUUID(), null, new Date(now + this.config.auth.refreshTokenDays * DAY_MS), client);
+    const { token, row } = this.newToken(
+      userId,
+      tenantId,
+      randomUUID(),
+      null,
+      new Date(now + this.config.auth.refreshTokenDays * DAY_MS),
+      client,
+    );
     await this.tokens.create(row);
     return { token, expiresAt: this.effectiveExpiry(row.expiresAt, now), familyId: row.familyId };
   }
@@ -71,21 +78,46 @@ export class RefreshTokensService {
   /** Spends `token` and returns its replacement; 401 when unknown, expired, revoked or reused. */
   async rotate(token: string, client: ClientInfo): Promise<RotatedRefreshToken> {
     const current = await this.tokens.findByHash(hashOpaqueToken(token));
-    if (!current) throw new AuthenticationException(AuthenticationErrorCode.InvalidRefreshToken, 'The refresh token is not valid.');
+    if (!current)
+      throw new AuthenticationException(AuthenticationErrorCode.InvalidRefreshToken, 'The refresh token is not valid.');
     if (current.usedAt) return this.reused(current, client);
-    if (current.revokedAt) throw new AuthenticationException(AuthenticationErrorCode.InvalidRefreshToken, 'The refresh token has been revoked.');
+    if (current.revokedAt)
+      throw new AuthenticationException(
+        AuthenticationErrorCode.InvalidRefreshToken,
+        'The refresh token has been revoked.',
+      );
     const now = Date.now();
-    if (current.expiresAt.getTime() <= now) throw new AuthenticationException(AuthenticationErrorCode.InvalidRefreshToken, 'The session has reached its maximum lifetime; log in again.');
+    if (current.expiresAt.getTime() <= now)
+      throw new AuthenticationException(
+        AuthenticationErrorCode.InvalidRefreshToken,
+        'The session has reached its maximum lifetime; log in again.',
+      );
     const idleDays = this.config.auth.refreshTokenIdleDays;
     if (idleDays > 0 && current.createdAt.getTime() + idleDays * DAY_MS <= now) {
-      throw new AuthenticationException(AuthenticationErrorCode.InvalidRefreshToken, `The session was not used for ${idleDays} day(s) and has ended; log in again.`);
+      throw new AuthenticationException(
+        AuthenticationErrorCode.InvalidRefreshToken,
+        `The session was not used for ${idleDays} day(s) and has ended; log in again.`,
+      );
     }
 
     // The session's end is the login's: rotation never extends it.
-    const next = this.newToken(current.userId, current.tenantId, current.familyId, current.id, current.expiresAt, client);
+    const next = this.newToken(
+      current.userId,
+      current.tenantId,
+      current.familyId,
+      current.id,
+      current.expiresAt,
+      client,
+    );
     // A concurrent rotation of the same token won: this presentation is a reuse.
     if (!(await this.tokens.rotate(current.id, next.row))) return this.reused(current, client);
-    return { token: next.token, expiresAt: this.effectiveExpiry(current.expiresAt, now), familyId: current.familyId, userId: current.userId, tenantId: current.tenantId };
+    return {
+      token: next.token,
+      expiresAt: this.effectiveExpiry(current.expiresAt, now),
+      familyId: current.familyId,
+      userId: current.userId,
+      tenantId: current.tenantId,
+    };
   }
 
   /** The family of `token`, if it is one of ours (logout); null otherwise. */
@@ -117,7 +149,10 @@ export class RefreshTokensService {
    * recently enough for them to be alive, for revocations written elsewhere (removal from a tenant).
    */
   async denyRecentlyRevoked(userId: string, tenantId?: string): Promise<void> {
-    await this.deny(await this.tokens.familiesRevokedSince(userId, new Date(Date.now() - this.denyWindowMs), tenantId), false);
+    await this.deny(
+      await this.tokens.familiesRevokedSince(userId, new Date(Date.now() - this.denyWindowMs), tenantId),
+      false,
+    );
   }
 
   private async deny(familyIds: readonly string[], bestEffort: boolean): Promise<void> {
@@ -125,7 +160,10 @@ export class RefreshTokensService {
       await this.revocations.revoke(familyIds);
     } catch (error) {
       if (!bestEffort) throw error;
-      this.logger.error({ err: error, families: familyIds }, 'Revoked sessions not denied: their access tokens work until they expire');
+      this.logger.error(
+        { err: error, families: familyIds },
+        'Revoked sessions not denied: their access tokens work until they expire',
+      );
     }
   }
 
@@ -150,10 +188,20 @@ export class RefreshTokensService {
       userAgent: client.userAgent,
       metadata: { tokenId: token.id, revokedTokens: revoked },
     });
-    throw new AuthenticationException(AuthenticationErrorCode.RefreshTokenReused, 'This refresh token was already used; every session of its family has been revoked. Log in again.');
+    throw new AuthenticationException(
+      AuthenticationErrorCode.RefreshTokenReused,
+      'This refresh token was already used; every session of its family has been revoked. Log in again.',
+    );
   }
 
-  private newToken(userId: string, tenantId: string, familyId: string, parentId: string | null, expiresAt: Date, client: ClientInfo): { token: string; row: NewRefreshToken } {
+  private newToken(
+    userId: string,
+    tenantId: string,
+    familyId: string,
+    parentId: string | null,
+    expiresAt: Date,
+    client: ClientInfo,
+  ): { token: string; row: NewRefreshToken } {
     const { token, tokenHash } = newOpaqueToken();
     return {
       token,

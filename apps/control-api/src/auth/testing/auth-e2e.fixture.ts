@@ -53,14 +53,27 @@ export class AuthE2eFixture {
     return `${name}-${this.run}-${++this.sequence}`;
   }
 
-  async request<T = any>(method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const response = await fetch(`${this.app.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const response = await fetch(`${this.app.baseUrl}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
     const text = await response.text();
     this.responses.push({ path, text });
-    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T, text };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      text,
+    };
   }
 
   post<T = any>(path: string, body?: unknown, token?: string) {
@@ -73,10 +86,24 @@ export class AuthE2eFixture {
     const email = `${slug}@example.com`;
     const password = extra.password ?? strongPassword();
     this.passwords.add(password);
-    const response = await this.post('/v1/auth/signup', { email, password, name: `User ${name}`, tenantName: `Tenant ${name}`, tenantSlug: slug });
+    const response = await this.post('/v1/auth/signup', {
+      email,
+      password,
+      name: `User ${name}`,
+      tenantName: `Tenant ${name}`,
+      tenantSlug: slug,
+    });
     expect(response.status).toBe(201);
     this.track(response.body.user.id, response.body.tenant.id);
-    return { email, password, slug, userId: response.body.user.id, tenantId: response.body.tenant.id, accessToken: response.body.accessToken, refreshToken: response.body.refreshToken };
+    return {
+      email,
+      password,
+      slug,
+      userId: response.body.user.id,
+      tenantId: response.body.tenant.id,
+      accessToken: response.body.accessToken,
+      refreshToken: response.body.refreshToken,
+    };
   }
 
   track(userId?: string, tenantId?: string): void {
@@ -90,7 +117,10 @@ export class AuthE2eFixture {
 
   /** Audit actions recorded for a user, oldest first. */
   async auditActions(userId: string): Promise<string[]> {
-    const rows = await this.db.auditLog.findMany({ where: { actorUserId: userId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const rows = await this.db.auditLog.findMany({
+      where: { actorUserId: userId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
     return rows.map((row) => row.action);
   }
 
@@ -108,14 +138,32 @@ export class AuthE2eFixture {
     const secrets: { kind: string; value: string; allowedIn?: (path: string) => boolean }[] = [
       ...[...this.passwords].map((value) => ({ kind: 'password', value })),
       ...users.map((u) => ({ kind: 'password hash', value: u.passwordHash })),
-      ...users.flatMap((u) => (u.totpSecretEnc ? [{ kind: 'sealed TOTP secret', value: u.totpSecretEnc }, { kind: 'TOTP secret', value: box.open(u.totpSecretEnc), allowedIn: (path: string) => path === '/v1/auth/2fa/setup' }] : [])),
+      ...users.flatMap((u) =>
+        u.totpSecretEnc
+          ? [
+              { kind: 'sealed TOTP secret', value: u.totpSecretEnc },
+              {
+                kind: 'TOTP secret',
+                value: box.open(u.totpSecretEnc),
+                allowedIn: (path: string) => path === '/v1/auth/2fa/setup',
+              },
+            ]
+          : [],
+      ),
       ...refreshTokens.map((t) => ({ kind: 'refresh token hash', value: t.tokenHash })),
       ...recoveryCodes.map((c) => ({ kind: 'recovery code hash', value: c.codeHash })),
-      ...tenants.flatMap((t) => [{ kind: 'sealed database password', value: t.databasePasswordEnc }, { kind: 'database password', value: box.open(t.databasePasswordEnc) }]),
+      ...tenants.flatMap((t) => [
+        { kind: 'sealed database password', value: t.databasePasswordEnc },
+        { kind: 'database password', value: box.open(t.databasePasswordEnc) },
+      ]),
     ];
     expect(this.responses.length).toBeGreaterThan(0);
     expect(users.length).toBe(this.userIds.size);
-    const leaks = this.responses.flatMap(({ path, text }) => secrets.filter((s) => text.includes(s.value) && !s.allowedIn?.(path)).map((s) => `${s.kind} in the answer to ${path}`));
+    const leaks = this.responses.flatMap(({ path, text }) =>
+      secrets
+        .filter((s) => text.includes(s.value) && !s.allowedIn?.(path))
+        .map((s) => `${s.kind} in the answer to ${path}`),
+    );
     expect(leaks).toEqual([]);
   }
 
@@ -123,7 +171,8 @@ export class AuthE2eFixture {
   async close(): Promise<void> {
     const tenants = this.app.app.get(TenantsService);
     const failures: unknown[] = [];
-    for (const tenantId of this.tenantIds) await tenants.deleteTenant(tenantId).catch((error: unknown) => failures.push(error));
+    for (const tenantId of this.tenantIds)
+      await tenants.deleteTenant(tenantId).catch((error: unknown) => failures.push(error));
     await this.db.user.deleteMany({ where: { id: { in: [...this.userIds] } } });
     await this.app.close();
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} tenant(s) could not be deleted`);

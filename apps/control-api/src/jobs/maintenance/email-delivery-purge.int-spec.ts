@@ -32,7 +32,9 @@ describe(EmailDeliveryPurgeService.name, () => {
     return id;
   };
   const left = async (ids: readonly string[]) =>
-    (await fx.db.emailDelivery.findMany({ where: { messageId: { in: [...ids] } }, select: { messageId: true } })).map((r) => r.messageId).sort();
+    (await fx.db.emailDelivery.findMany({ where: { messageId: { in: [...ids] } }, select: { messageId: true } }))
+      .map((r) => r.messageId)
+      .sort();
 
   it('deletes records older than EMAIL_DELIVERY_RETENTION_DAYS (30) that no attempt holds, and keeps recent ones and live claims', async () => {
     const ids = {
@@ -45,11 +47,27 @@ describe(EmailDeliveryPurgeService.name, () => {
     };
     await fx.db.emailDelivery.createMany({
       data: [
-        { messageId: ids.oldSent, template: 'ticket-created', state: 'SENT', sentAt: daysAgo(31), createdAt: daysAgo(31) },
+        {
+          messageId: ids.oldSent,
+          template: 'ticket-created',
+          state: 'SENT',
+          sentAt: daysAgo(31),
+          createdAt: daysAgo(31),
+        },
         { messageId: ids.oldReleased, template: 'ticket-created', createdAt: daysAgo(40), claimedUntil: null },
-        { messageId: ids.oldClaimExpired, template: 'ticket-created', createdAt: daysAgo(40), claimedUntil: new Date(Date.now() - 60_000) },
+        {
+          messageId: ids.oldClaimExpired,
+          template: 'ticket-created',
+          createdAt: daysAgo(40),
+          claimedUntil: new Date(Date.now() - 60_000),
+        },
         // An attempt is talking to the server right now: kept whatever its age.
-        { messageId: ids.oldClaimLive, template: 'ticket-created', createdAt: daysAgo(40), claimedUntil: new Date(Date.now() + 60_000) },
+        {
+          messageId: ids.oldClaimLive,
+          template: 'ticket-created',
+          createdAt: daysAgo(40),
+          claimedUntil: new Date(Date.now() + 60_000),
+        },
         { messageId: ids.recentSent, template: 'ticket-created', state: 'SENT', createdAt: daysAgo(29) },
         { messageId: ids.recentReleased, template: 'ticket-created', createdAt: daysAgo(1), claimedUntil: null },
       ],
@@ -63,7 +81,14 @@ describe(EmailDeliveryPurgeService.name, () => {
 
   it('deletes in one run a backlog of several batches', async () => {
     const ids = Array.from({ length: 7 }, (_, i) => messageId(`backlog-${i}`));
-    await fx.db.emailDelivery.createMany({ data: ids.map((id) => ({ messageId: id, template: 'ticket-created', state: 'SENT' as const, createdAt: daysAgo(60) })) });
+    await fx.db.emailDelivery.createMany({
+      data: ids.map((id) => ({
+        messageId: id,
+        template: 'ticket-created',
+        state: 'SENT' as const,
+        createdAt: daysAgo(60),
+      })),
+    });
 
     await deliveries.purgeCreatedBefore(daysAgo(30), 2);
 

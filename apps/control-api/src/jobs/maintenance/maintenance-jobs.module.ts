@@ -11,7 +11,15 @@ import { TrashPurgeService } from './trash-purge.service';
 /** The consumer of the queue `maintenance` and its schedules (where workers run). */
 @Module({
   imports: [TenantsModule],
-  providers: [TenantLifecycleRepository, TenantHousekeepingRepository, TenantReconcilerService, TrashPurgeService, EmailDeliveryRepository, EmailDeliveryPurgeService, MaintenanceProcessor],
+  providers: [
+    TenantLifecycleRepository,
+    TenantHousekeepingRepository,
+    TenantReconcilerService,
+    TrashPurgeService,
+    EmailDeliveryRepository,
+    EmailDeliveryPurgeService,
+    MaintenanceProcessor,
+  ],
   exports: [TrashPurgeService, TenantReconcilerService],
 })
 export class MaintenanceJobsModule {}

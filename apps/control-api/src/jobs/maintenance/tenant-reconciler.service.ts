@@ -32,7 +32,11 @@ export class TenantReconcilerService {
   ) {}
 
   async reconcile(): Promise<ReconcileReport> {
-    const stuck = await this.tenants.findUnchangedSince([TenantStatus.PROVISIONING, TenantStatus.FAILED, TenantStatus.DELETING], new Date(Date.now() - STALE_AFTER_MS), BATCH);
+    const stuck = await this.tenants.findUnchangedSince(
+      [TenantStatus.PROVISIONING, TenantStatus.FAILED, TenantStatus.DELETING],
+      new Date(Date.now() - STALE_AFTER_MS),
+      BATCH,
+    );
     let deletions = 0;
     for (const tenant of stuck) {
       if (tenant.status === TenantStatus.DELETING) {

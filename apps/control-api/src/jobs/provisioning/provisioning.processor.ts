@@ -33,11 +33,21 @@ export class ProvisioningProcessor extends QueueProcessor<TenantJobData, TenantJ
   async process(job: Job<TenantJobData, TenantJobResult>): Promise<TenantJobResult> {
     const { tenantId } = job.data;
     try {
-      const tenant = job.name === ('delete' satisfies TenantJobName) ? await this.tenants.deleteTenant(tenantId) : await this.tenants.provision(tenantId);
+      const tenant =
+        job.name === ('delete' satisfies TenantJobName)
+          ? await this.tenants.deleteTenant(tenantId)
+          : await this.tenants.provision(tenantId);
       return { status: tenant.status };
     } catch (error) {
-      if (!(error instanceof TenantsException) || (error.code !== TenantsErrorCode.StateConflict && error.code !== TenantsErrorCode.NotFound)) throw error;
-      this.logger.log({ queue: this.queue, jobId: job.id, tenantId, code: error.code }, 'nothing to do for this tenant job');
+      if (
+        !(error instanceof TenantsException) ||
+        (error.code !== TenantsErrorCode.StateConflict && error.code !== TenantsErrorCode.NotFound)
+      )
+        throw error;
+      this.logger.log(
+        { queue: this.queue, jobId: job.id, tenantId, code: error.code },
+        'nothing to do for this tenant job',
+      );
       return { status: error.code, skipped: true };
     }
   }

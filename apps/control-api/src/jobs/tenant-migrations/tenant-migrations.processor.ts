@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '@helpdeskly/config';
 import { QUEUES, QueueProcessor } from '@helpdeskly/queues';
-import { type TenantMigrationJobData, type TenantMigrationJobResult, TenantMigrationsService } from './tenant-migrations.service';
+import {
+  type TenantMigrationJobData,
+  type TenantMigrationJobResult,
+  TenantMigrationsService,
+} from './tenant-migrations.service';
 
 /**
  * Consumer of the queue `tenant-migrations`: TENANT_MIGRATION_CONCURRENCY databases at once, as

@@ -1,7 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { MigrationError, migrateTenantDatabase, readMigrations, schemaPaths, withDatabase } from '@helpdeskly/migrations';
+import {
+  MigrationError,
+  migrateTenantDatabase,
+  readMigrations,
+  schemaPaths,
+  withDatabase,
+} from '@helpdeskly/migrations';
 import { addJob, DEFAULT_JOB_OPTIONS, ENQUEUE_TIMEOUT_MS, jobId, QUEUES, withRedisTimeout } from '@helpdeskly/queues';
 import { LIVE_STATUSES, TenantLifecycleRepository } from '../tenant-lifecycle.repository';
 import { Secrets } from '@helpdeskly/secrets';
@@ -59,10 +65,21 @@ export class TenantMigrationsService {
       const state = await withRedisTimeout(this.queue.getJobState(id), ENQUEUE_TIMEOUT_MS, `reading job ${id}`);
       if (state === 'failed') failed++;
       if (state !== 'unknown') continue;
-      await addJob(this.queue, 'migrate', { tenantId: tenant.id, migration: latest }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
+      await addJob(
+        this.queue,
+        'migrate',
+        { tenantId: tenant.id, migration: latest },
+        { ...DEFAULT_JOB_OPTIONS, jobId: id },
+      );
       enqueued++;
     }
-    return { latestMigration: latest, behind: behind.length, enqueued, alreadyQueued: behind.length - enqueued, failed };
+    return {
+      latestMigration: latest,
+      behind: behind.length,
+      enqueued,
+      alreadyQueued: behind.length - enqueued,
+      failed,
+    };
   }
 
   /**
@@ -75,7 +92,9 @@ export class TenantMigrationsService {
     if (!tenant || !LIVE_STATUSES.includes(tenant.status)) return { applied: [], skipped: true };
     const latest = latestTenantMigration();
     try {
-      const { applied } = await migrateTenantDatabase(withDatabase(await this.secrets.databaseServerUrl(tenant.databaseServer), tenant.databaseName));
+      const { applied } = await migrateTenantDatabase(
+        withDatabase(await this.secrets.databaseServerUrl(tenant.databaseServer), tenant.databaseName),
+      );
       if (latest) await this.tenants.recordSchemaVersion(tenantId, latest);
       return { applied };
     } catch (error) {

@@ -32,7 +32,9 @@ export class TenantRows {
       },
     });
     this.ids.push(id);
-    if (options.minutesAgo) await this.fx.db.$executeRaw`UPDATE tenants SET updated_at = now() - make_interval(mins => ${options.minutesAgo}) WHERE id = ${id}::uuid`;
+    if (options.minutesAgo)
+      await this.fx.db
+        .$executeRaw`UPDATE tenants SET updated_at = now() - make_interval(mins => ${options.minutesAgo}) WHERE id = ${id}::uuid`;
     return tenant;
   }
 
@@ -45,7 +47,9 @@ export class TenantRows {
     const tenants = this.fx.running.app.get(TenantsService);
     for (const id of this.ids) {
       // A tenant left SUSPENDED or FAILED is deleted like any other; one busy elsewhere is left DELETING.
-      await tenants.deleteTenant(id).catch(() => this.fx.db.tenant.update({ where: { id }, data: { status: TenantStatus.DELETED } }));
+      await tenants
+        .deleteTenant(id)
+        .catch(() => this.fx.db.tenant.update({ where: { id }, data: { status: TenantStatus.DELETED } }));
     }
   }
 }

@@ -7,7 +7,9 @@ import { OPAQUE_TOKEN_PATTERN } from '../../auth/opaque-token';
 
 export class CreateInvitationDto {
   @ApiProperty({ example: 'grace@example.com' })
-  @Trim() @IsEmail() @MaxLength(254)
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
   email: string;
 
   @ApiProperty({ enum: MembershipRole, description: 'An ADMIN cannot invite an OWNER' })
@@ -36,15 +38,25 @@ export class InvitationParamsDto {
 
 export class AcceptInvitationDto {
   @ApiProperty({ description: 'The token of the emailed link (…/accept-invitation?token=…)' })
-  @IsString() @Matches(OPAQUE_TOKEN_PATTERN, { message: 'token must be an invitation token' })
+  @IsString()
+  @Matches(OPAQUE_TOKEN_PATTERN, { message: 'token must be an invitation token' })
   token: string;
 
   @ApiPropertyOptional({ description: 'Required when the invited email has no account yet', example: 'Grace Hopper' })
-  @IsOptional() @Trim() @IsString() @Length(1, 100)
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Required when the invited email has no account yet (the password policy of sign-up applies: at most 72 bytes, zxcvbn score); ignored otherwise', example: 'Compiler-A-0-1952' })
-  @IsOptional() @IsString() @MaxLength(256)
+  @ApiPropertyOptional({
+    description:
+      'Required when the invited email has no account yet (the password policy of sign-up applies: at most 72 bytes, zxcvbn score); ignored otherwise',
+    example: 'Compiler-A-0-1952',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
   password?: string;
 }
 
@@ -52,7 +64,15 @@ export class AcceptedInvitationDto {
   @ApiProperty({ type: TenantSummaryDto }) tenant: TenantSummaryDto;
   @ApiProperty({ enum: MembershipRole }) role: MembershipRole;
   @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ description: 'True when the account was created by this acceptance; log in to get tokens' }) accountCreated: boolean;
+  @ApiProperty({ description: 'True when the account was created by this acceptance; log in to get tokens' })
+  accountCreated: boolean;
 }
 
-export const toInvitationDto = (i: Invitation): InvitationDto => ({ id: i.id, email: i.email, role: i.role, invitedById: i.invitedById, expiresAt: i.expiresAt, createdAt: i.createdAt });
+export const toInvitationDto = (i: Invitation): InvitationDto => ({
+  id: i.id,
+  email: i.email,
+  role: i.role,
+  invitedById: i.invitedById,
+  expiresAt: i.expiresAt,
+  createdAt: i.createdAt,
+});

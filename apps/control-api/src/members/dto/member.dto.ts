@@ -27,4 +27,10 @@ export class ChangeRoleDto {
   role: MembershipRole;
 }
 
-export const toMemberDto = (m: MembershipWithUser): MemberDto => ({ userId: m.userId, name: m.user.name, email: m.user.email, role: m.role, since: m.createdAt });
+export const toMemberDto = (m: MembershipWithUser): MemberDto => ({
+  userId: m.userId,
+  name: m.user.name,
+  email: m.user.email,
+  role: m.role,
+  since: m.createdAt,
+});

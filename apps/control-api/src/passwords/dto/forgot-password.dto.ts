@@ -4,7 +4,9 @@ import { Trim } from '../../auth/dto/validation';
 
 export class ForgotPasswordDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @Trim() @IsEmail() @MaxLength(254)
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
   email: string;
 }
 

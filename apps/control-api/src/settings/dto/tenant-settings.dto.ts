@@ -10,10 +10,18 @@ import { Trim } from '../../auth/dto/validation';
 const SAFE_SENDER_NAME = /^[^\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]*$/u;
 
 export class TenantSettingsDto {
-  @ApiProperty({ description: 'OWNERs and ADMINs without two-factor authentication get an enrolment token instead of tokens at login, and cannot refresh older sessions' })
+  @ApiProperty({
+    description:
+      'OWNERs and ADMINs without two-factor authentication get an enrolment token instead of tokens at login, and cannot refresh older sessions',
+  })
   require2faForAdmins: boolean;
 
-  @ApiProperty({ type: String, nullable: true, example: 'Acme Support', description: "Display name of the From header of the helpdesk's emails; null: the tenant's name" })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Acme Support',
+    description: "Display name of the From header of the helpdesk's emails; null: the tenant's name",
+  })
   emailSenderName: string | null;
 }
 
@@ -25,9 +33,21 @@ export class UpdateTenantSettingsDto {
   @IsBoolean()
   require2faForAdmins?: boolean;
 
-  @ApiPropertyOptional({ type: String, nullable: true, minLength: 1, maxLength: 100, example: 'Acme Support', description: "Trimmed; no control characters (CR, LF, …), line separators or bidi overrides. null: back to the tenant's name" })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    minLength: 1,
+    maxLength: 100,
+    example: 'Acme Support',
+    description:
+      "Trimmed; no control characters (CR, LF, …), line separators or bidi overrides. null: back to the tenant's name",
+  })
   @ValidateIf((dto: UpdateTenantSettingsDto) => dto.emailSenderName !== null && dto.emailSenderName !== undefined)
-  @Trim() @IsString() @Length(1, 100)
-  @Matches(SAFE_SENDER_NAME, { message: 'emailSenderName must not contain control characters, line separators or bidi overrides' })
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  @Matches(SAFE_SENDER_NAME, {
+    message: 'emailSenderName must not contain control characters, line separators or bidi overrides',
+  })
   emailSenderName?: string | null;
 }

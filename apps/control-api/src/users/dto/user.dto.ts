@@ -36,6 +36,15 @@ export const toUserDto = (user: User): UserDto => ({
   createdAt: user.createdAt,
 });
 
-export const toTenantSummaryDto = (tenant: Tenant): TenantSummaryDto => ({ id: tenant.id, slug: tenant.slug, name: tenant.name, status: tenant.status });
+export const toTenantSummaryDto = (tenant: Tenant): TenantSummaryDto => ({
+  id: tenant.id,
+  slug: tenant.slug,
+  name: tenant.name,
+  status: tenant.status,
+});
 
-export const toMembershipDto = (membership: MembershipWithTenant): MembershipDto => ({ role: membership.role, tenant: toTenantSummaryDto(membership.tenant), createdAt: membership.createdAt });
+export const toMembershipDto = (membership: MembershipWithTenant): MembershipDto => ({
+  role: membership.role,
+  tenant: toTenantSummaryDto(membership.tenant),
+  createdAt: membership.createdAt,
+});
