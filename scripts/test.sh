@@ -4,7 +4,8 @@
 #   bash scripts/test.sh
 #
 # Installs dependencies, starts PostgreSQL/Redis/PgBouncer when needed, exports .env.test,
-# recreates the test control database, generates the Prisma clients, builds both APIs (some
+# recreates the test control database, generates the Prisma clients, type-checks, lints (ESLint,
+# Prettier), builds both APIs (some
 # tests start the built API), then runs the unit, integration and end-to-end tiers. Ends with
 # one line "N passed, N failed" and exits non-zero on any failure.
 set -euo pipefail
@@ -76,6 +77,12 @@ main() {
   log "Type-checking (tsc --noEmit)"
   if ! run_pnpm run typecheck; then
     warn "Type errors: the build compiles anyway, but the run fails"
+    failed=$((failed + 1))
+    status=1
+  fi
+  log "Linting (ESLint: the architecture's rules, docs/architecture.md) and checking the format (Prettier)"
+  if ! run_pnpm run lint; then
+    warn "Lint or format errors: fix them (pnpm run format rewrites the format); the run fails"
     failed=$((failed + 1))
     status=1
   fi

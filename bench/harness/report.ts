@@ -83,6 +83,7 @@ export async function describeMachine(
     pgbouncer: pgbouncerVersion,
     redis: redisVersion,
     node: process.version,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a package.json outside the TypeScript project
     autocannon: (require('autocannon/package.json') as { version: string }).version,
     commit: gitCommit(repoRoot),
     appRoot,

@@ -584,12 +584,7 @@ export async function scenarioF(ctx: BenchContext): Promise<ScenarioResult> {
       `  deleted ${times.length} of ${created.length} tenants (deleteTenant p50 ${ms(deletion.p50)}) and ${databases.length} databases${left < 0 ? '; cleanup failed, the next run retries it' : ''}`,
     );
   }
-  const [appSeq, baseSeq, appConc, baseConc] = rows as [
-    (typeof rows)[number],
-    (typeof rows)[number],
-    (typeof rows)[number],
-    (typeof rows)[number],
-  ];
+  const [appSeq, baseSeq, appConc] = rows as [(typeof rows)[number], (typeof rows)[number], (typeof rows)[number]];
   const errors = Object.values(errorsByKind).reduce((a, b) => a + b, 0);
   const ratio = baseSeq.total / appSeq.total;
   // ms per tenant x 1,000 tenants / 1,000 ms = seconds for 1,000 tenants.

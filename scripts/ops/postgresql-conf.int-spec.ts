@@ -37,7 +37,7 @@ describe('infra/postgres/postgresql.conf', () => {
     // address and port differ from the containers' (command-line options win over the file).
     copyFileSync(CONFIG, config);
     cluster = await PostgresCluster.start({ configFile: config, unsafeFast: false });
-    expect(cluster.log()).not.toMatch(/ERROR|FATAL|LOG:  .*invalid/);
+    expect(cluster.log()).not.toMatch(/ERROR|FATAL|LOG: {2}.*invalid/);
     client = new Client({ connectionString: cluster.url() });
     await client.connect();
   });

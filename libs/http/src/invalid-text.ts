@@ -5,6 +5,7 @@ import { ProblemException } from '@helpdeskly/errors';
  * NUL, or a UTF-16 surrogate without its partner: PostgreSQL stores neither in text or jsonb
  * (SQLSTATE 22021 / 22P05), and JSON.parse and the query-string parser hand both over happily.
  */
+// eslint-disable-next-line no-control-regex -- NUL is what this pattern is for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
