@@ -11,13 +11,9 @@ import { expect } from 'expect';
 import { Cluster, Redis } from 'ioredis';
 import { MembershipRole } from '@helpdeskly/database';
 import { MailCatcher } from '@helpdeskly/mail';
+import { QueueConnections } from '@helpdeskly/queues';
 import { RedisCluster, waitFor } from '@helpdeskly/testing';
-import {
-  ControlFixture,
-  type FixtureMember,
-  uniqueSuffix,
-} from '../../../apps/control-api/src/testing/control-fixture';
-import { QueueConnections } from './queue-connections';
+import { ControlFixture, type FixtureMember, uniqueSuffix } from './testing/control-fixture';
 
 describe('job queues on a Redis Cluster (QUEUE_REDIS_CLUSTER_NODES)', () => {
   const prefix = `qc-${uniqueSuffix()}`;

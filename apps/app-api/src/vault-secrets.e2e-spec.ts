@@ -8,8 +8,8 @@ import { keyIdOf } from '@helpdeskly/auth';
 import { MembershipRole, SecretBox } from '@helpdeskly/database';
 import { applyMigrations, withDatabase } from '@helpdeskly/migrations';
 import { freePort, VaultStandIn, waitFor } from '@helpdeskly/testing';
-import { AppFixture } from '../../../apps/app-api/src/testing/app-fixture';
-import { uniqueSuffix } from '../../../apps/control-api/src/testing/control-fixture';
+import { AppFixture } from './testing/app-fixture';
+import { uniqueSuffix } from '../../control-api/src/testing/control-fixture';
 
 const ROOT = join(__dirname, '../../..');
 const secret = (label: string) => `${label}-${randomBytes(24).toString('base64url')}`;
