@@ -4,10 +4,10 @@
 #   bash scripts/test.sh
 #
 # Installs dependencies, starts PostgreSQL/Redis/PgBouncer when needed, exports .env.test,
-# recreates the test control database, generates the Prisma clients, type-checks, lints (ESLint,
-# Prettier), builds both APIs (some
-# tests start the built API), then runs the unit, integration and end-to-end tiers. Ends with
-# one line "N passed, N failed" and exits non-zero on any failure.
+# recreates the test control database, generates the Prisma clients, type-checks, lints (ESLint
+# and Prettier), builds both APIs (some tests start the built API), then runs the unit,
+# integration, end-to-end and fault tiers. Ends with one line "N passed, N failed" and exits
+# non-zero on any failure.
 set -euo pipefail
 
 # shellcheck source=scripts/infra.sh
