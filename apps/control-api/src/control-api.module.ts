@@ -1,15 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@helpdeskly/auth';
-import { type AppConfig, ConfigModule } from '@helpdeskly/config';
-import { DatabaseModule } from '@helpdeskly/database';
-import { SecretsModule } from '@helpdeskly/secrets';
-import { HealthModule } from '@helpdeskly/health';
-import { MetricsModule } from '@helpdeskly/metrics';
-import { CacheModule } from '@helpdeskly/cache';
-import { MailModule } from '@helpdeskly/mail';
-import { QueuesModule } from '@helpdeskly/queues';
+import type { AppConfig } from '@helpdeskly/config';
+import { PlatformModule } from '@helpdeskly/platform';
 import { RateLimitModule } from '@helpdeskly/rate-limit';
-import { RedisModule } from '@helpdeskly/redis';
 import { AuditModule } from './audit/audit.module';
 import { AuthenticationModule } from './auth/authentication.module';
 import { UsersModule } from './users/users.module';
@@ -27,16 +20,7 @@ export class ControlApiModule {
     return {
       module: ControlApiModule,
       imports: [
-        ConfigModule.forRoot(config),
-        // Before anything that signs, seals or connects: from Vault when VAULT_ADDR is set.
-        SecretsModule,
-        DatabaseModule,
-        RedisModule,
-        CacheModule,
-        QueuesModule,
-        MailModule,
-        HealthModule,
-        MetricsModule.forRoot(config.features.metrics),
+        PlatformModule.forRoot(config),
         AuthModule,
         // After AuthModule: its guard runs first, so limits can key on the verified caller.
         RateLimitModule,

@@ -1,13 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { type AppConfig, ConfigModule } from '@helpdeskly/config';
-import { CacheModule } from '@helpdeskly/cache';
-import { DatabaseModule } from '@helpdeskly/database';
-import { SecretsModule } from '@helpdeskly/secrets';
-import { HealthModule } from '@helpdeskly/health';
-import { MailModule } from '@helpdeskly/mail';
-import { MetricsModule } from '@helpdeskly/metrics';
-import { QueuesModule } from '@helpdeskly/queues';
-import { RedisModule } from '@helpdeskly/redis';
+import type { AppConfig } from '@helpdeskly/config';
+import { PlatformModule } from '@helpdeskly/platform';
 import { WorkerAuditModule } from './worker-audit.module';
 import { QUEUE_CONSUMERS } from './workers.module';
 
@@ -21,20 +14,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        // Before anything that signs, seals or connects: from Vault when VAULT_ADDR is set.
-        SecretsModule,
-        DatabaseModule,
-        RedisModule,
-        CacheModule,
-        QueuesModule,
-        MailModule,
-        HealthModule,
-        MetricsModule.forRoot(config.features.metrics),
-        WorkerAuditModule,
-        ...QUEUE_CONSUMERS,
-      ],
+      imports: [PlatformModule.forRoot(config), WorkerAuditModule, ...QUEUE_CONSUMERS],
     };
   }
 }
