@@ -72,14 +72,14 @@ export class CommentsService {
           ? [{ ...actor, field: 'firstRespondedAt', toValue: changes.firstRespondedAt.toISOString() }]
           : []),
       ]);
-      outbox = await this.notifications.commentAdded(tx, tenant.userId, ticket, {
+      outbox = await this.notifications.commentAdded(tx, tenant, ticket, {
         body: dto.body,
         public: dto.visibility === CommentVisibility.PUBLIC,
         byRequester: dto.asRequester === true,
       });
       return toCommentDto(comment);
     });
-    await this.notifications.dispatch(outbox);
+    await this.notifications.dispatch(tenant, outbox);
     return created;
   }
 

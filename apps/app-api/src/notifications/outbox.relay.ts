@@ -10,7 +10,6 @@ import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { addJob, DEFAULT_JOB_OPTIONS, isQueueName, jobId } from '@helpdeskly/queues';
 import { TenantClientRegistry } from '../tenancy/tenant-client.registry';
-import { TenantDatabase } from '../tenancy/tenant-database';
 import { OutboxRepository, type OutboxRow } from './outbox.repository';
 
 /** A request waits this long for Redis before leaving its rows to the sweeper. */
@@ -44,7 +43,6 @@ export class OutboxRelay implements OnModuleInit, BeforeApplicationShutdown, OnA
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly registry: TenantClientRegistry,
-    private readonly db: TenantDatabase,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -73,15 +71,14 @@ export class OutboxRelay implements OnModuleInit, BeforeApplicationShutdown, OnA
   }
 
   /**
-   * After a request's transaction committed: enqueues its rows (in the current tenant context);
-   * the enqueued ones are deleted shortly after, the others counted as failed for the sweeper.
-   * Never throws.
+   * After a request's transaction committed: enqueues its rows (of `tenantId`, whose request
+   * context this runs in); the enqueued ones are deleted shortly after, the others counted as
+   * failed for the sweeper. Never throws.
    */
-  async relay(rows: readonly OutboxRow[]): Promise<void> {
+  async relay(tenantId: string, rows: readonly OutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const tenantId = this.db.current()?.tenantId;
     const { done, failed } = await this.enqueueAll(rows);
-    if (tenantId) this.enqueued.set(tenantId, [...(this.enqueued.get(tenantId) ?? []), ...done]);
+    this.enqueued.set(tenantId, [...(this.enqueued.get(tenantId) ?? []), ...done]);
     if (failed.length > 0)
       await this.outbox
         .markFailed(failed)
@@ -94,12 +91,11 @@ export class OutboxRelay implements OnModuleInit, BeforeApplicationShutdown, OnA
     this.sweeping.add(tenantId);
     try {
       await this.registry.withOpenClient(tenantId, async (client) => {
-        const session = this.db.sessionOf(client);
-        const rows = await this.outbox.olderThan(new Date(Date.now() - SWEEP_MIN_AGE_MS), SWEEP_BATCH, session);
+        const rows = await this.outbox.olderThan(new Date(Date.now() - SWEEP_MIN_AGE_MS), SWEEP_BATCH, client);
         if (rows.length === 0) return;
         const { done, failed } = await this.enqueueAll(rows);
-        await this.outbox.delete(done, session);
-        await this.outbox.markFailed(failed, session);
+        await this.outbox.delete(done, client);
+        await this.outbox.markFailed(failed, client);
       });
     } catch (error) {
       this.logger.warn({ err: error, tenantId }, 'outbox sweep failed');
@@ -115,7 +111,7 @@ export class OutboxRelay implements OnModuleInit, BeforeApplicationShutdown, OnA
     await Promise.all(
       batches.map(async ([tenantId, ids]) => {
         try {
-          await this.registry.withOpenClient(tenantId, (client) => this.outbox.delete(ids, this.db.sessionOf(client)));
+          await this.registry.withOpenClient(tenantId, (client) => this.outbox.delete(ids, client));
         } catch (error) {
           // The jobs exist; a later sweep enqueues these rows again (a no-op) and deletes them.
           this.logger.warn({ err: error, tenantId, rows: ids.length }, 'outbox rows enqueued but not deleted');

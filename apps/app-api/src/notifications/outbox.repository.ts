@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sqltag as sql } from '@prisma/client/runtime/client';
 import type { TenantPrisma } from '@helpdeskly/database';
+import type { TenantClient } from '../tenancy/tenant-client.registry';
 import { type SqlSession, TenantDatabase } from '../tenancy/tenant-database';
 
 /** A job to enqueue once the transaction that wrote it has committed. */
@@ -21,8 +22,8 @@ const ROW = { id: true, queue: true, name: true, payload: true } as const;
 
 /**
  * The tenant's transactional outbox (outbox_messages). Rows are written in the transaction of the
- * change that causes them; the relay enqueues and deletes them. Methods take the session to use:
- * the request's (the default), or the sweeper's, which runs outside any request.
+ * change that causes them; the relay enqueues and deletes them. Methods run on the request's
+ * tenant (the default), or on `client`, the sweeper's, which runs outside any request.
  */
 @Injectable()
 export class OutboxRepository {
@@ -34,24 +35,31 @@ export class OutboxRepository {
   }
 
   /** The oldest rows written before `before`: those no relay after their commit took care of. */
-  olderThan(before: Date, limit: number, db: SqlSession = this.db): Promise<OutboxRow[]> {
-    return db.query<OutboxRow>(
+  olderThan(before: Date, limit: number, client?: TenantClient): Promise<OutboxRow[]> {
+    return this.session(client).query<OutboxRow>(
       sql`SELECT id, queue, name, payload FROM outbox_messages WHERE created_at < ${before}::timestamptz ORDER BY created_at LIMIT ${limit}`,
       'outboxOlderThan',
     );
   }
 
-  async delete(ids: readonly string[], db: SqlSession = this.db): Promise<void> {
+  async delete(ids: readonly string[], client?: TenantClient): Promise<void> {
     if (ids.length > 0)
-      await db.query(sql`DELETE FROM outbox_messages WHERE id = ANY(${[...ids]}::uuid[])`, 'outboxDelete');
+      await this.session(client).query(
+        sql`DELETE FROM outbox_messages WHERE id = ANY(${[...ids]}::uuid[])`,
+        'outboxDelete',
+      );
   }
 
   /** Counts a failed relay of the rows (for whoever looks at a row that keeps waiting). */
-  async markFailed(ids: readonly string[], db: SqlSession = this.db): Promise<void> {
+  async markFailed(ids: readonly string[], client?: TenantClient): Promise<void> {
     if (ids.length > 0)
-      await db.query(
+      await this.session(client).query(
         sql`UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = ANY(${[...ids]}::uuid[])`,
         'outboxMarkFailed',
       );
+  }
+
+  private session(client: TenantClient | undefined): SqlSession {
+    return client ? this.db.sessionOf(client) : this.db;
   }
 }

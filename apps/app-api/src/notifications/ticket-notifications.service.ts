@@ -3,8 +3,7 @@ import { type TenantPrisma, tenantSettingsOf } from '@helpdeskly/database';
 import type { EmailMessage, TicketRef } from '@helpdeskly/mail';
 import { QUEUES } from '@helpdeskly/queues';
 import type { TenantContext } from '../tenancy/tenant-context';
-import { TenantDatabase } from '../tenancy/tenant-database';
-import { type TenantMember, TenantMembersService } from '../tenancy/tenant-members.service';
+import { TenantMembersService } from '../tenancy/tenant-members.service';
 import { OutboxRelay } from './outbox.relay';
 import { type NewOutboxRow, OutboxRepository, type OutboxRow } from './outbox.repository';
 
@@ -37,17 +36,16 @@ export class TicketNotifications {
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly members: TenantMembersService,
-    private readonly db: TenantDatabase,
   ) {}
 
   /**
    * The rows a new ticket writes to the outbox, for {@link TicketsRepository.insert}, which fills
    * in what only the inserted rows know: the ticket's reference (`data.ticket`) and, for the
    * acknowledgement to the requester (no `to`), the requester's address and name; the assignment
-   * email as {@link ticketAssigned} writes it.
+   * email as {@link ticketAssigned} writes it. The actor is the tenant context's user.
    */
   async newTicketDrafts(
-    actorUserId: string,
+    tenant: TenantContext,
     draft: { readonly subject: string; readonly assigneeId: string | null },
   ): Promise<NewOutboxRow[]> {
     // Replaced by the ticket's reference once it is inserted.
@@ -55,8 +53,8 @@ export class TicketNotifications {
     const messages: Array<{ template: EmailMessage['template']; to?: string; data: Record<string, unknown> }> = [
       { template: 'ticket-created', data: { ticket } },
     ];
-    if (draft.assigneeId && draft.assigneeId !== actorUserId) {
-      const [assignee, actor] = await this.membersById(draft.assigneeId, actorUserId);
+    if (draft.assigneeId && draft.assigneeId !== tenant.userId) {
+      const [assignee, actor] = await this.members.byIds(tenant.tenantId, [draft.assigneeId, tenant.userId]);
       if (assignee)
         messages.push({
           template: 'ticket-assigned',
@@ -64,7 +62,7 @@ export class TicketNotifications {
           data: { ticket, assigneeName: assignee.name, assignedByName: actor?.name ?? null },
         });
     }
-    const senderName = senderNameOf(this.tenant());
+    const senderName = senderNameOf(tenant);
     return messages.map((m) => ({
       queue: QUEUES.email,
       name: m.template,
@@ -73,11 +71,11 @@ export class TicketNotifications {
   }
 
   /** To the ticket's (new) assignee, unless they assigned it to themselves. */
-  async ticketAssigned(tx: Tx, actorUserId: string, ticket: NotifiedTicket): Promise<OutboxRow[]> {
-    if (!ticket.assigneeId || ticket.assigneeId === actorUserId) return [];
-    const [assignee, actor] = await this.membersById(ticket.assigneeId, actorUserId);
+  async ticketAssigned(tx: Tx, tenant: TenantContext, ticket: NotifiedTicket): Promise<OutboxRow[]> {
+    if (!ticket.assigneeId || ticket.assigneeId === tenant.userId) return [];
+    const [assignee, actor] = await this.members.byIds(tenant.tenantId, [ticket.assigneeId, tenant.userId]);
     if (!assignee) return [];
-    return this.write(tx, [
+    return this.write(tx, tenant, [
       {
         template: 'ticket-assigned',
         to: assignee.email,
@@ -92,14 +90,14 @@ export class TicketNotifications {
    */
   async commentAdded(
     tx: Tx,
-    actorUserId: string,
+    tenant: TenantContext,
     ticket: NotifiedTicket,
     comment: NotifiedComment,
   ): Promise<OutboxRow[]> {
     if (!comment.public) return [];
     if (!comment.byRequester) {
-      const [agent] = await this.membersById(actorUserId);
-      return this.write(tx, [
+      const [agent] = await this.members.byIds(tenant.tenantId, [tenant.userId]);
+      return this.write(tx, tenant, [
         {
           template: 'agent-reply',
           to: ticket.requester.email,
@@ -113,9 +111,9 @@ export class TicketNotifications {
       ]);
     }
     if (!ticket.assigneeId) return [];
-    const [assignee] = await this.membersById(ticket.assigneeId);
+    const [assignee] = await this.members.byIds(tenant.tenantId, [ticket.assigneeId]);
     if (!assignee) return [];
-    return this.write(tx, [
+    return this.write(tx, tenant, [
       {
         template: 'requester-reply',
         to: assignee.email,
@@ -130,12 +128,16 @@ export class TicketNotifications {
   }
 
   /** After the transaction committed: enqueues its rows (a failure leaves them to the sweeper). */
-  dispatch(rows: readonly OutboxRow[]): Promise<void> {
-    return this.relay.relay(rows);
+  dispatch(tenant: TenantContext, rows: readonly OutboxRow[]): Promise<void> {
+    return this.relay.relay(tenant.tenantId, rows);
   }
 
-  private write(tx: Tx, messages: ReadonlyArray<Omit<EmailMessage, 'senderName'>>): Promise<OutboxRow[]> {
-    const senderName = senderNameOf(this.tenant());
+  private write(
+    tx: Tx,
+    tenant: TenantContext,
+    messages: ReadonlyArray<Omit<EmailMessage, 'senderName'>>,
+  ): Promise<OutboxRow[]> {
+    const senderName = senderNameOf(tenant);
     return this.outbox.insert(
       tx,
       messages.map((m) => ({
@@ -144,17 +146,6 @@ export class TicketNotifications {
         payload: { ...m, senderName } as TenantPrisma.InputJsonValue,
       })),
     );
-  }
-
-  private async membersById(...userIds: string[]): Promise<Array<TenantMember | undefined>> {
-    const members = await this.members.list(this.tenant().tenantId);
-    return userIds.map((id) => members.find((m) => m.userId === id));
-  }
-
-  private tenant(): TenantContext {
-    const tenant = this.db.current();
-    if (!tenant) throw new Error('TicketNotifications used outside a tenant context');
-    return tenant;
   }
 }
 

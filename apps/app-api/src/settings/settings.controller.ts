@@ -8,6 +8,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Roles } from '@helpdeskly/auth';
+import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import { SlaSettingsDto } from './dto/sla.dto';
 import { SlaSettingsService } from './sla-settings.service';
 
@@ -20,8 +21,8 @@ export class SettingsController {
   @Get('sla')
   @ApiOperation({ summary: 'SLA targets per priority', description: 'The defaults until an OWNER or ADMIN sets them.' })
   @ApiOkResponse({ type: SlaSettingsDto })
-  getSla(): Promise<SlaSettingsDto> {
-    return this.sla.get();
+  getSla(@CurrentTenant() tenant: TenantContext): Promise<SlaSettingsDto> {
+    return this.sla.get(tenant);
   }
 
   @Put('sla')
@@ -36,7 +37,7 @@ export class SettingsController {
   @ApiUnprocessableEntityResponse({
     description: '`invalid_sla`: a first-response target longer than the resolution target',
   })
-  putSla(@Body() dto: SlaSettingsDto): Promise<SlaSettingsDto> {
-    return this.sla.put(dto);
+  putSla(@CurrentTenant() tenant: TenantContext, @Body() dto: SlaSettingsDto): Promise<SlaSettingsDto> {
+    return this.sla.put(tenant, dto);
   }
 }

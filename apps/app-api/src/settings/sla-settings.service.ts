@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
 import { TicketPriority } from '@helpdeskly/database';
-import { TenantDatabase } from '../tenancy/tenant-database';
+import type { TenantContext } from '../tenancy/tenant-context';
 import { SettingsErrorCode, SettingsException } from './settings.errors';
 import { SettingsRepository } from './settings.repository';
 import { type SlaTargets, slaFromStored } from './sla';
@@ -19,20 +19,19 @@ export class SlaSettingsService {
 
   constructor(
     private readonly settings: SettingsRepository,
-    private readonly db: TenantDatabase,
     cache: SharedCache,
   ) {
     this.cache = cache.namespace<SlaTargets>(CACHE_NAMESPACES.tenantSla);
   }
 
-  async get(): Promise<SlaTargets> {
-    const targets = await this.cache.getOrLoad(this.tenantId(), async () =>
+  async get(tenant: TenantContext): Promise<SlaTargets> {
+    const targets = await this.cache.getOrLoad(tenant.tenantId, async () =>
       slaFromStored(await this.settings.get(SLA_KEY)),
     );
     return targets ?? slaFromStored(undefined);
   }
 
-  async put(sla: SlaTargets): Promise<SlaTargets> {
+  async put(tenant: TenantContext, sla: SlaTargets): Promise<SlaTargets> {
     const errors = Object.values(TicketPriority)
       .filter((p) => sla[p].firstResponseMinutes > sla[p].resolutionMinutes)
       .map((p) => ({
@@ -53,13 +52,7 @@ export class SlaSettingsService {
       ]),
     );
     await this.settings.put(SLA_KEY, value);
-    await this.cache.invalidate(this.tenantId());
+    await this.cache.invalidate(tenant.tenantId);
     return slaFromStored(value);
-  }
-
-  private tenantId(): string {
-    const tenant = this.db.current();
-    if (!tenant) throw new Error('SlaSettingsService used outside a tenant context');
-    return tenant.tenantId;
   }
 }

@@ -6,7 +6,9 @@ import { TenantBackendBudget } from './tenant-backend-budget';
 import { TenantClientFactory, TenantClientRegistry } from './tenant-client.registry';
 import { TenantContextInterceptor } from './tenant-context.interceptor';
 import { TenantDatabase } from './tenant-database';
+import { TenantDirectoryRepository } from './tenant-directory.repository';
 import { TenantMembersService } from './tenant-members.service';
+import { TenantScopeStorage } from './tenant-scope';
 import { TenantResolver } from './tenant.resolver';
 
 /**
@@ -17,10 +19,12 @@ import { TenantResolver } from './tenant.resolver';
 @Global()
 @Module({
   providers: [
+    TenantDirectoryRepository,
     TenantResolver,
     TenantClientFactory,
     TenantClientRegistry,
     TenantBackendBudget,
+    TenantScopeStorage,
     TenantDatabase,
     TenantMembersService,
     // The session deny-list's answer while Redis is down.

@@ -5,14 +5,16 @@ import { Observable, type Subscription } from 'rxjs';
 import { AuthErrorCode, AuthException, type MembershipRoleName, PUBLIC_ROUTE, REQUIRED_ROLES } from '@helpdeskly/auth';
 import { TenancyErrorCode, TenancyException } from './tenancy.errors';
 import { TenantClientRegistry, type TenantClientLease } from './tenant-client.registry';
-import { TenantDatabase } from './tenant-database';
+import { TenantScopeStorage } from './tenant-scope';
 import { TenantResolver } from './tenant.resolver';
 
 /**
  * Resolves the request's tenant after every guard (so after AccessTokenGuard verified the
  * token), puts it on the request, leases the tenant's client and runs the handler inside
  * AsyncLocalStorage; the lease is released when the response completes, errors or is aborted.
- * An interceptor, not a guard: only it wraps the handler, so the storage covers all its work.
+ * It is the one check of @Roles() in app-api, against the current membership (the token's role
+ * may predate a promotion or a demotion). An interceptor, not a guard: only it wraps the handler,
+ * so the storage covers all its work.
  */
 @Injectable()
 export class TenantContextInterceptor implements NestInterceptor {
@@ -20,7 +22,7 @@ export class TenantContextInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly resolver: TenantResolver,
     private readonly registry: TenantClientRegistry,
-    private readonly database: TenantDatabase,
+    private readonly scopes: TenantScopeStorage,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -50,13 +52,13 @@ export class TenantContextInterceptor implements NestInterceptor {
           throw error;
         });
         request.tenant = tenant;
-        // The token's role may be stale: the current membership decides.
+        // The current membership decides, never the token's role.
         if (roles && !roles.includes(tenant.role))
           throw new AuthException(AuthErrorCode.InsufficientRole, `This needs one of the roles ${roles.join(', ')}.`);
         lease = await this.registry.acquire(connection);
         if (finished) return lease.release(); // the client went away meanwhile
         const held = lease;
-        inner = this.database.enter({ context: tenant, lease: held }, () => next.handle().subscribe(subscriber));
+        inner = this.scopes.enter({ context: tenant, lease: held }, () => next.handle().subscribe(subscriber));
       })().catch((error: unknown) => subscriber.error(error));
       return release;
     });

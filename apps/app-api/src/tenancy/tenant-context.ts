@@ -9,7 +9,7 @@ export interface TenantContext {
   /** The tenant's display name (control database), e.g. as the sender name of its emails. */
   readonly name: string;
   readonly userId: string;
-  /** The caller's current role in the tenant (from the control database, not only the token). */
+  /** The caller's role in the tenant as the membership has it now (never the token's claim). */
   readonly role: MembershipRoleName;
   /** The tenant's settings of the control database (`tenants.settings`). */
   readonly settings: Record<string, unknown>;

@@ -1,22 +1,16 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import type { Sql } from '@prisma/client/runtime/client';
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { TenantPrismaClient } from '@helpdeskly/database';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import type { TenantContext } from './tenant-context';
-import { type TenantClient, TenantClientRegistry, type TenantClientLease } from './tenant-client.registry';
+import { type TenantClient, TenantClientRegistry } from './tenant-client.registry';
+import { type TenantScope, TenantScopeStorage } from './tenant-scope';
 import { TenantResolver } from './tenant.resolver';
 
 /** Runs SQL statements (Prisma `sql` templates, every value a bind parameter) on one tenant database. */
 export interface SqlSession {
   query<R extends QueryResultRow>(statement: Sql, operation: string): Promise<R[]>;
-}
-
-/** What AsyncLocalStorage holds for the duration of a request (or of run()). */
-export interface TenantScope {
-  readonly context: TenantContext;
-  readonly lease: TenantClientLease;
 }
 
 /**
@@ -25,11 +19,10 @@ export interface TenantScope {
  */
 @Injectable()
 export class TenantDatabase {
-  private readonly storage = new AsyncLocalStorage<TenantScope>();
-
   constructor(
     private readonly registry: TenantClientRegistry,
     private readonly resolver: TenantResolver,
+    private readonly scopes: TenantScopeStorage,
     private readonly metrics: MetricsRegistry,
   ) {}
 
@@ -92,14 +85,9 @@ export class TenantDatabase {
   }
 
   private scope(method: string): TenantScope {
-    const scope = this.storage.getStore();
+    const scope = this.scopes.current();
     if (!scope) throw new Error(`TenantDatabase.${method}() called outside a tenant context`);
     return scope;
-  }
-
-  /** The current tenant context, or undefined outside one. */
-  current(): TenantContext | undefined {
-    return this.storage.getStore()?.context;
   }
 
   /**
@@ -110,14 +98,9 @@ export class TenantDatabase {
     const tenant = await this.resolver.activeTenant(context.tenantId);
     const lease = await this.registry.acquire(tenant.connection);
     try {
-      return await this.storage.run({ context, lease }, fn);
+      return await this.scopes.enter({ context, lease }, fn);
     } finally {
       lease.release();
     }
-  }
-
-  /** Used by the interceptor: runs the handler inside the scope of an already leased client. */
-  enter<T>(scope: TenantScope, fn: () => T): T {
-    return this.storage.run(scope, fn);
   }
 }

@@ -1,42 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import type { MembershipRoleName } from '@helpdeskly/auth';
-import { AppConfig } from '@helpdeskly/config';
-import { ControlDatabase } from '@helpdeskly/database';
-import { TtlCache } from '@helpdeskly/cache';
+import { CACHE_NAMESPACES, type CacheNamespace, SharedCache, membershipKey } from '@helpdeskly/cache';
+import { type TenantMember, TenantDirectoryRepository } from './tenant-directory.repository';
 
-export interface TenantMember {
-  readonly userId: string;
-  readonly name: string;
-  readonly email: string;
-  readonly role: MembershipRoleName;
-}
+export type { TenantMember };
 
-/** Members of a tenant (control database), cached for TENANT_CACHE_TTL_SECONDS. */
+/**
+ * Who is a member of a tenant, in what role. Roles go through the shared cache (in process, then
+ * Redis), which control-api invalidates on every instance whenever a membership is created,
+ * changes role or is removed; the in-process TTL (TENANT_CACHE_TTL_SECONDS) bounds staleness only
+ * while Redis is unreachable. Names and emails (for emails sent) are read when needed.
+ */
 @Injectable()
 export class TenantMembersService {
-  private readonly cache: TtlCache<string, Promise<TenantMember[]>>;
+  private readonly roles: CacheNamespace<MembershipRoleName>;
 
   constructor(
-    private readonly control: ControlDatabase,
-    config: AppConfig,
+    private readonly directory: TenantDirectoryRepository,
+    cache: SharedCache,
   ) {
-    this.cache = new TtlCache({ max: 10_000, ttlMs: config.tenancy.cacheTtlSeconds * 1000 });
+    this.roles = cache.namespace<MembershipRoleName>(CACHE_NAMESPACES.membership);
+  }
+
+  /** The user's current role in the tenant, or null when they are not (or no longer) a member. */
+  roleOf(tenantId: string, userId: string): Promise<MembershipRoleName | null> {
+    return this.roles.getOrLoad(membershipKey(tenantId, userId), () => this.directory.findRole(tenantId, userId));
   }
 
   async isMember(tenantId: string, userId: string): Promise<boolean> {
-    return (await this.list(tenantId)).some((m) => m.userId === userId);
+    return (await this.roleOf(tenantId, userId)) !== null;
   }
 
-  async list(tenantId: string): Promise<TenantMember[]> {
-    return this.cache.getOrLoad(tenantId, () => this.load(tenantId));
-  }
-
-  private async load(tenantId: string): Promise<TenantMember[]> {
-    const rows = await this.control.membership.findMany({
-      where: { tenantId },
-      include: { user: { select: { name: true, email: true } } },
-      orderBy: { createdAt: 'asc' },
-    });
-    return rows.map((m) => ({ userId: m.userId, name: m.user.name, email: m.user.email, role: m.role }));
+  /** The members among `userIds`, in that order (undefined for a user who is not a member). */
+  async byIds(tenantId: string, userIds: readonly string[]): Promise<Array<TenantMember | undefined>> {
+    const members = await this.directory.findMembers(tenantId, [...new Set(userIds)]);
+    return userIds.map((id) => members.find((m) => m.userId === id));
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthContext } from '@helpdeskly/auth';
 import { ValidationProblem } from '@helpdeskly/errors';
 import type { OutboxRow } from '../notifications/outbox.repository';
 import { TicketNotifications } from '../notifications/ticket-notifications.service';
 import { SlaSettingsService } from '../settings/sla-settings.service';
+import type { TenantContext } from '../tenancy/tenant-context';
 import type { BulkResultDto, BulkTicketResultDto, BulkUpdateDto } from './dto/bulk.dto';
 import { type ChangePlan, type FieldChange, planChanges } from './ticket-changes';
 import { TicketEventsRepository } from './ticket-events.repository';
@@ -40,15 +40,15 @@ export class BulkUpdateService {
    * invalid transition), nothing is applied: 422 `bulk_failed` with each ticket's result.
    * Otherwise all are applied in one transaction, each conditional on the version just read.
    */
-  async update(auth: AuthContext, dto: BulkUpdateDto): Promise<BulkResultDto> {
+  async update(tenant: TenantContext, dto: BulkUpdateDto): Promise<BulkResultDto> {
     const { changes } = dto;
     if (Object.values(changes).every((v) => v === undefined)) {
       throw new ValidationProblem([
         { field: 'body.changes', code: 'notEmpty', message: 'changes must name at least one change' },
       ]);
     }
-    if (changes.assigneeId) await this.ticketsService.assertAssignable(auth, changes.assigneeId);
-    const sla = await this.sla.get();
+    if (changes.assigneeId) await this.ticketsService.assertAssignable(tenant, changes.assigneeId);
+    const sla = await this.sla.get(tenant);
 
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const now = new Date();
@@ -94,7 +94,7 @@ export class BulkUpdateService {
         );
       }
       try {
-        return { results: await this.apply(auth, outcomes as TicketPlan[]) };
+        return { results: await this.apply(tenant, outcomes as TicketPlan[]) };
       } catch (error) {
         if (!(error instanceof StaleTicket)) throw error;
       }
@@ -103,7 +103,7 @@ export class BulkUpdateService {
   }
 
   /** Applies every plan in one transaction, with the assignment emails of the tickets that got a new assignee. */
-  private async apply(auth: AuthContext, plans: TicketPlan[]): Promise<BulkTicketResultDto[]> {
+  private async apply(tenant: TenantContext, plans: TicketPlan[]): Promise<BulkTicketResultDto[]> {
     const outbox: OutboxRow[] = [];
     const results = await this.tickets.transaction(async (tx) => {
       const results: BulkTicketResultDto[] = [];
@@ -118,15 +118,15 @@ export class BulkUpdateService {
         await this.tickets.removeTags(tx, plan.ticketId, plan.removeTags);
         await this.events.recordMany(
           tx,
-          plan.events.map((e) => ({ ...e, ticketId: plan.ticketId, actorUserId: auth.userId })),
+          plan.events.map((e) => ({ ...e, ticketId: plan.ticketId, actorUserId: tenant.userId })),
         );
         const assigned = plan.changes.assigneeId ? await this.tickets.findById(plan.ticketId, tx) : null;
-        if (assigned) outbox.push(...(await this.notifications.ticketAssigned(tx, auth.userId, assigned)));
+        if (assigned) outbox.push(...(await this.notifications.ticketAssigned(tx, tenant, assigned)));
         results.push({ ticketId: plan.ticketId, ok: true, version: plan.version + 1 });
       }
       return results;
     });
-    await this.notifications.dispatch(outbox);
+    await this.notifications.dispatch(tenant, outbox);
     return results;
   }
 }

@@ -29,9 +29,10 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type AuthContext, CurrentAuth, Roles } from '@helpdeskly/auth';
+import { Roles } from '@helpdeskly/auth';
 import { BulkResultDto, BulkUpdateDto } from './dto/bulk.dto';
 import { type JsonText, JsonTextResponse } from '@helpdeskly/http';
+import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import {
   CreateTicketDto,
   TicketDto,
@@ -88,12 +89,12 @@ export class TicketsController {
   })
   @JsonTextResponse()
   async create(
-    @CurrentAuth() auth: AuthContext,
+    @CurrentTenant() tenant: TenantContext,
     @Body() dto: CreateTicketDto,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JsonText<TicketDto>> {
-    const result = await this.tickets.create(auth, dto, idempotencyKeyOf(key));
+    const result = await this.tickets.create(tenant, dto, idempotencyKeyOf(key));
     reply.status(result.status).header('etag', etagOf(result.version));
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     return result.body;
@@ -109,8 +110,8 @@ export class TicketsController {
   @ApiOkResponse({ type: BulkResultDto })
   @ApiUnprocessableEntityResponse({ description: '`bulk_failed` (with `results`), `assignee_not_member`' })
   @ApiConflictResponse({ description: '`concurrent_update`: the tickets kept changing meanwhile' })
-  bulkUpdate(@CurrentAuth() auth: AuthContext, @Body() dto: BulkUpdateDto): Promise<BulkResultDto> {
-    return this.bulk.update(auth, dto);
+  bulkUpdate(@CurrentTenant() tenant: TenantContext, @Body() dto: BulkUpdateDto): Promise<BulkResultDto> {
+    return this.bulk.update(tenant, dto);
   }
 
   @Get('number/:number')
@@ -158,13 +159,13 @@ export class TicketsController {
   @ApiResponse({ status: 428, description: '`precondition_required`: no If-Match' })
   @ApiUnprocessableEntityResponse({ description: '`invalid_transition`, `assignee_not_member`' })
   async update(
-    @CurrentAuth() auth: AuthContext,
+    @CurrentTenant() tenant: TenantContext,
     @Param() params: TicketParamsDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: UpdateTicketDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TicketDto> {
-    return withEtag(reply, await this.tickets.update(auth, params.id, ifMatch, dto));
+    return withEtag(reply, await this.tickets.update(tenant, params.id, ifMatch, dto));
   }
 
   @Get(':id/events')
@@ -188,8 +189,8 @@ export class TicketsController {
   @ApiNoContentResponse({ description: 'In the trash' })
   @ApiForbiddenResponse({ description: '`insufficient_role`' })
   @ApiNotFoundResponse({ description: '`ticket_not_found`' })
-  remove(@CurrentAuth() auth: AuthContext, @Param() params: TicketParamsDto): Promise<void> {
-    return this.trash.trash(auth, params.id);
+  remove(@CurrentTenant() tenant: TenantContext, @Param() params: TicketParamsDto): Promise<void> {
+    return this.trash.trash(tenant, params.id);
   }
 
   @Post(':id/restore')
@@ -201,10 +202,10 @@ export class TicketsController {
   @ApiNotFoundResponse({ description: '`not_in_trash`' })
   @ApiGoneResponse({ description: '`restore_expired`' })
   async restore(
-    @CurrentAuth() auth: AuthContext,
+    @CurrentTenant() tenant: TenantContext,
     @Param() params: TicketParamsDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TicketDto> {
-    return withEtag(reply, await this.trash.restore(auth, params.id));
+    return withEtag(reply, await this.trash.restore(tenant, params.id));
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthContext } from '@helpdeskly/auth';
-import { type TenantPrisma, TicketPriority, TicketStatus, TicketType } from '@helpdeskly/database';
+import { TicketPriority, TicketStatus, TicketType } from '@helpdeskly/database';
 import type { OutboxRow } from '../notifications/outbox.repository';
 import { TicketNotifications } from '../notifications/ticket-notifications.service';
 import { ContactsService, DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
 import type { PageQueryDto } from '../contacts/dto/contact.dto';
 import { dueTimes } from '../settings/sla';
 import { SlaSettingsService } from '../settings/sla-settings.service';
+import type { TenantContext } from '../tenancy/tenant-context';
 import { TenantMembersService } from '../tenancy/tenant-members.service';
 import { type JsonText, jsonText } from '@helpdeskly/http';
 import { COMMENT_PAGE_SIZE } from '../comments/dto/comment.dto';
@@ -64,9 +64,12 @@ export class TicketsService {
    * Idempotency-Key, the key is claimed in the same transaction: a retry waits for the first
    * request and replays its answer, and creates nothing.
    */
-  async create(auth: AuthContext, dto: CreateTicketDto, idempotencyKey?: string): Promise<CreatedTicket> {
+  async create(tenant: TenantContext, dto: CreateTicketDto, idempotencyKey?: string): Promise<CreatedTicket> {
     const assigneeId = dto.assigneeId ?? null;
-    const [sla] = await Promise.all([this.sla.get(), assigneeId ? this.assertAssignable(auth, assigneeId) : undefined]);
+    const [sla] = await Promise.all([
+      this.sla.get(tenant),
+      assigneeId ? this.assertAssignable(tenant, assigneeId) : undefined,
+    ]);
     const now = new Date();
     const priority = dto.priority ?? TicketPriority.NORMAL;
     const type = dto.type ?? TicketType.QUESTION;
@@ -99,15 +102,15 @@ export class TicketsService {
         type,
         requesterId: '',
         assigneeId,
-        createdById: auth.userId,
+        createdById: tenant.userId,
         createdAt: now,
         ...dueTimes(sla, priority, now),
       },
       requester,
       tags,
-      actorUserId: auth.userId,
+      actorUserId: tenant.userId,
       events,
-      outbox: await this.notifications.newTicketDrafts(auth.userId, { subject: dto.subject, assigneeId }),
+      outbox: await this.notifications.newTicketDrafts(tenant, { subject: dto.subject, assigneeId }),
     };
 
     let created: InsertedTicket | null;
@@ -120,7 +123,7 @@ export class TicketsService {
           const earlier = await this.idempotencyKeys.claim(
             tx,
             {
-              userId: auth.userId,
+              userId: tenant.userId,
               key: idempotencyKey,
               requestHash: hash,
               expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
@@ -132,7 +135,7 @@ export class TicketsService {
           // Nothing to keep: the key is released with the rollback.
           if (!inserted)
             throw new TicketsException(TicketsErrorCode.RequesterNotFound, `No contact ${dto.requesterId}.`);
-          await this.idempotencyKeys.complete(tx, auth.userId, idempotencyKey, 201, inserted.json);
+          await this.idempotencyKeys.complete(tx, tenant.userId, idempotencyKey, 201, inserted.json);
           return { inserted };
         })
         .catch((error: unknown) => {
@@ -147,7 +150,7 @@ export class TicketsService {
       created = outcome.inserted;
     }
     if (!created) throw new TicketsException(TicketsErrorCode.RequesterNotFound, `No contact ${dto.requesterId}.`);
-    await this.notifications.dispatch(created.outbox);
+    await this.notifications.dispatch(tenant, created.outbox);
     return { status: 201, body: jsonText(created.json), version: created.version, replayed: false };
   }
 
@@ -171,25 +174,30 @@ export class TicketsService {
    * Applies the changes if the ticket is still at the version of `If-Match`: one event per changed
    * field and the new version, in one transaction. Nothing to change keeps the version.
    */
-  async update(auth: AuthContext, id: string, ifMatch: string | undefined, dto: UpdateTicketDto): Promise<TicketDto> {
+  async update(
+    tenant: TenantContext,
+    id: string,
+    ifMatch: string | undefined,
+    dto: UpdateTicketDto,
+  ): Promise<TicketDto> {
     const expected = parseIfMatch(ifMatch);
     const current = await this.require(id);
     if (current.version !== expected) throw versionMismatch(current.version);
-    if (dto.assigneeId && dto.assigneeId !== current.assigneeId) await this.assertAssignable(auth, dto.assigneeId);
-    const plan = planChanges(current, dto, new Date(), await this.sla.get());
+    if (dto.assigneeId && dto.assigneeId !== current.assigneeId) await this.assertAssignable(tenant, dto.assigneeId);
+    const plan = planChanges(current, dto, new Date(), await this.sla.get(tenant));
     if (plan.events.length === 0) return toTicketDto(current);
     let outbox: OutboxRow[] = [];
     const updated = await this.tickets.transaction(async (tx) => {
       if (!(await this.tickets.updateIfVersion(tx, id, expected, plan.changes))) return null;
       await this.ticketEvents.recordMany(
         tx,
-        plan.events.map((e) => ({ ...e, ticketId: id, actorUserId: auth.userId })),
+        plan.events.map((e) => ({ ...e, ticketId: id, actorUserId: tenant.userId })),
       );
       const ticket = await this.tickets.findById(id, tx);
-      if (ticket && plan.changes.assigneeId) outbox = await this.notifications.ticketAssigned(tx, auth.userId, ticket);
+      if (ticket && plan.changes.assigneeId) outbox = await this.notifications.ticketAssigned(tx, tenant, ticket);
       return ticket;
     });
-    await this.notifications.dispatch(outbox);
+    await this.notifications.dispatch(tenant, outbox);
     if (!updated) {
       const now = await this.tickets.findById(id);
       if (!now) throw new TicketsException(TicketsErrorCode.TicketNotFound);
@@ -216,9 +224,9 @@ export class TicketsService {
     return ticket;
   }
 
-  /** 422 `assignee_not_member` unless the user is a member of the caller's tenant. */
-  async assertAssignable(auth: AuthContext, userId: string): Promise<void> {
-    if (!(await this.members.isMember(auth.tenantId, userId)))
+  /** 422 `assignee_not_member` unless the user is a member of the caller's tenant now. */
+  async assertAssignable(tenant: TenantContext, userId: string): Promise<void> {
+    if (!(await this.members.isMember(tenant.tenantId, userId)))
       throw new TicketsException(TicketsErrorCode.AssigneeNotMember, `User ${userId} is not a member of this tenant.`);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthContext } from '@helpdeskly/auth';
 import { DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
 import type { PageQueryDto } from '../contacts/dto/contact.dto';
+import type { TenantContext } from '../tenancy/tenant-context';
 import { type TicketDto, toTicketDto } from './dto/ticket.dto';
 import { type TrashedTicketDto, type TrashPageDto } from './dto/trash.dto';
 import { TicketEventsRepository } from './ticket-events.repository';
@@ -19,16 +19,16 @@ export class TrashService {
     private readonly events: TicketEventsRepository,
   ) {}
 
-  async trash(auth: AuthContext, id: string): Promise<void> {
+  async trash(tenant: TenantContext, id: string): Promise<void> {
     const trashed = await this.tickets.transaction(async (tx) => {
-      if (!(await this.tickets.trash(tx, id, auth.userId, new Date()))) return false;
-      await this.events.record(tx, { ticketId: id, actorUserId: auth.userId, field: 'deleted' });
+      if (!(await this.tickets.trash(tx, id, tenant.userId, new Date()))) return false;
+      await this.events.record(tx, { ticketId: id, actorUserId: tenant.userId, field: 'deleted' });
       return true;
     });
     if (!trashed) throw new TicketsException(TicketsErrorCode.TicketNotFound);
   }
 
-  async restore(auth: AuthContext, id: string): Promise<TicketDto> {
+  async restore(tenant: TenantContext, id: string): Promise<TicketDto> {
     const ticket = await this.tickets.findTrashed(id);
     if (!ticket?.deletedAt) throw new TicketsException(TicketsErrorCode.NotInTrash);
     if (Date.now() - ticket.deletedAt.getTime() > TRASH_RETENTION_MS)
@@ -39,7 +39,7 @@ export class TrashService {
     const deletedAt = ticket.deletedAt;
     const restored = await this.tickets.transaction(async (tx) => {
       if (!(await this.tickets.restore(tx, id, deletedAt))) return null;
-      await this.events.record(tx, { ticketId: id, actorUserId: auth.userId, field: 'restored' });
+      await this.events.record(tx, { ticketId: id, actorUserId: tenant.userId, field: 'restored' });
       return this.tickets.findById(id, tx);
     });
     if (!restored) throw new TicketsException(TicketsErrorCode.NotInTrash);
