@@ -2,9 +2,8 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AccessTokenService } from './access-token.service';
-import type { MembershipRoleName } from './auth-context';
 import { SessionRevocations } from './session-revocations';
-import { PLATFORM_ADMIN_ONLY, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
+import { PLATFORM_ADMIN_ONLY, PUBLIC_ROUTE } from './auth.decorators';
 import { AuthErrorCode, AuthException } from './auth.errors';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
@@ -12,7 +11,8 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 /**
  * Deny by default: installed as each API's global guard, it lets a request through only with a
  * valid access token (or on a @Public() route) whose session was not revoked, puts the caller on
- * the request once, and checks @Roles() and @PlatformAdmin().
+ * the request once, and checks @PlatformAdmin(). Not @Roles(): the token's role may predate a
+ * promotion or a demotion, so each API checks them once against the current membership.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
@@ -40,9 +40,6 @@ export class AccessTokenGuard implements CanActivate {
     request.auth = auth;
     request.logContext = { ...request.logContext, tenantId: auth.tenantId, userId: auth.userId };
 
-    const roles = this.reflector.getAllAndOverride<MembershipRoleName[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles && !roles.includes(auth.role))
-      throw new AuthException(AuthErrorCode.InsufficientRole, `This needs one of the roles ${roles.join(', ')}.`);
     if (this.reflector.getAllAndOverride<boolean>(PLATFORM_ADMIN_ONLY, targets) && !auth.isPlatformAdmin) {
       throw new AuthException(AuthErrorCode.InsufficientRole, 'This needs a platform administrator.');
     }

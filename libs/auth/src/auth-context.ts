@@ -5,6 +5,7 @@ export type MembershipRoleName = (typeof MEMBERSHIP_ROLES)[number];
 export interface AuthContext {
   readonly userId: string;
   readonly tenantId: string;
+  /** The role when the token was signed: what it tells the client, never what access is checked against. */
   readonly role: MembershipRoleName;
   readonly isPlatformAdmin: boolean;
   /** The token's id, for audit lines. */

@@ -10,7 +10,11 @@ export const SKIP_RATE_LIMIT = 'helpdeskly:skip-rate-limit';
 /** Every route needs a valid access token unless marked public (health, sign-up, login...). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-/** The caller's role in the token's tenant must be one of these. */
+/**
+ * The caller's current role in the token's tenant must be one of these: checked against the
+ * membership as it is now (app-api's TenantContextInterceptor, control-api's
+ * MembershipRolesGuard), never against the token's claim.
+ */
 export const Roles = (...roles: MembershipRoleName[]) => SetMetadata(REQUIRED_ROLES, roles);
 
 /**

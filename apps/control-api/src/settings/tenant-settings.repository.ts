@@ -6,6 +6,11 @@ import { type ControlPrisma, ControlDatabase } from '@helpdeskly/database';
 export class TenantSettingsRepository {
   constructor(private readonly db: ControlDatabase) {}
 
+  /** The tenant's stored settings, or null when there is no such tenant. */
+  find(tenantId: string): Promise<{ settings: unknown } | null> {
+    return this.db.tenant.findUnique({ where: { id: tenantId }, select: { settings: true } });
+  }
+
   /**
    * Replaces the tenant's settings with `change(current)` under a lock of its row, so that two
    * concurrent changes of different fields both land. Null when there is no such tenant.

@@ -1,22 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { type AuthContext, AuthErrorCode, AuthException, type MembershipRoleName } from '@helpdeskly/auth';
+import type { AuthContext } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
 import { applySettingsChange, storedSettingsOf, tenantSettingsOf } from '@helpdeskly/database';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantsErrorCode, TenantsException } from '../tenants/tenants.errors';
-import { type MembershipWithTenant, MembershipsRepository } from '../users/memberships.repository';
 import type { TenantSettingsDto, UpdateTenantSettingsDto } from './dto/tenant-settings.dto';
 import { TenantSettingsRepository } from './tenant-settings.repository';
 
-const READERS: readonly MembershipRoleName[] = ['OWNER', 'ADMIN'];
-const WRITERS: readonly MembershipRoleName[] = ['OWNER'];
-
 /**
- * The account settings of the caller's tenant (the token's, never one named in the request).
- * The caller's role is read again from the database, as the token's may predate a demotion. A
- * change is audited with its before and after, and drops app-api's cached tenant row on every
- * instance, so the next email already uses the new sender name.
+ * The account settings of the caller's tenant (the token's, never one named in the request); who
+ * may read and change them is the controller's @Roles(), checked against the current membership
+ * by MembershipRolesGuard. A change is audited with its before and after, and drops app-api's
+ * cached tenant row on every instance, so the next email already uses the new sender name.
  */
 @Injectable()
 export class TenantSettingsService {
@@ -25,7 +21,6 @@ export class TenantSettingsService {
 
   constructor(
     private readonly settings: TenantSettingsRepository,
-    private readonly memberships: MembershipsRepository,
     private readonly audit: AuditService,
     cache: SharedCache,
   ) {
@@ -33,12 +28,12 @@ export class TenantSettingsService {
   }
 
   async get(auth: AuthContext): Promise<TenantSettingsDto> {
-    const actor = await this.actor(auth, READERS);
-    return tenantSettingsOf(storedSettingsOf(actor.tenant.settings));
+    const tenant = await this.settings.find(auth.tenantId);
+    if (!tenant) throw new TenantsException(TenantsErrorCode.NotFound, `No tenant ${auth.tenantId}.`);
+    return tenantSettingsOf(storedSettingsOf(tenant.settings));
   }
 
   async update(auth: AuthContext, dto: UpdateTenantSettingsDto, client: ClientInfo): Promise<TenantSettingsDto> {
-    await this.actor(auth, WRITERS);
     const changed = await this.settings.updateLocked(auth.tenantId, (current) =>
       applySettingsChange(storedSettingsOf(current), dto),
     );
@@ -61,13 +56,5 @@ export class TenantSettingsService {
       });
     }
     return after;
-  }
-
-  /** The caller's membership as the database has it now, if its role is one of `roles`. */
-  private async actor(auth: AuthContext, roles: readonly MembershipRoleName[]): Promise<MembershipWithTenant> {
-    const membership = await this.memberships.find(auth.userId, auth.tenantId);
-    if (!membership || !roles.includes(membership.role))
-      throw new AuthException(AuthErrorCode.InsufficientRole, `This needs one of the roles ${roles.join(', ')}.`);
-    return membership;
   }
 }
