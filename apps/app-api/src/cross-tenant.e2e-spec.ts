@@ -19,7 +19,7 @@ import {
   type ParameterValue,
   pathParameterKeys,
 } from '@helpdeskly/testing';
-import { CONTROL_API } from '../../control-api/src/control-api';
+import { CONTROL_API } from '../../control-api/src/testing/control-fixture';
 import { APP_API } from './app-api';
 import { type AppFixture, type FixtureMember, type HttpResult, startAppApi } from './testing/app-fixture';
 

@@ -5,7 +5,6 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole } from '@helpdeskly/database';
 import { type HttpResult, type LogCapture, waitFor } from '@helpdeskly/testing';
-import { TenantsService } from '../../control-api/src/tenants/tenants.service';
 import { AppFixture, type FixtureMember } from './testing/app-fixture';
 
 /** The lines of one request, once its request line (the one with a status) is written. */
@@ -75,7 +74,7 @@ describe('Tenant and user on the request log lines', () => {
     expect(revoked.body).toMatchObject({ code: 'membership_revoked' });
     await expectNamed(appLogs(), revoked, outsider, 401);
 
-    await fx.control.running.app.get(TenantsService).suspend(other.tenant.id);
+    await fx.control.lifecycle.suspend(other.tenant.id);
     let suspended = await fx.request('GET', '/v1/helpdesk', { token: other.token });
     await waitFor(
       'the suspension to reach app-api',

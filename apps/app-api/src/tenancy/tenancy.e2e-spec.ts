@@ -5,14 +5,13 @@ import { expect } from 'expect';
 import { Client } from 'pg';
 import { MembershipRole, TenantStatus } from '@helpdeskly/database';
 import { waitFor } from '@helpdeskly/testing';
-import { TenantsService } from '../../../control-api/src/tenants/tenants.service';
 import { startAppApi, type AppFixture, type TenantWithOwner } from '../testing/app-fixture';
 import { TenantClientRegistry } from './tenant-client.registry';
 import { TenantDatabase } from './tenant-database';
 
 const MAX_CLIENTS = 5;
 const TENANTS = 20;
-const POOL_SIZE = 2; // PgBouncer's default_pool_size (infra/pgbouncer)
+const POOL_SIZE = 2; // PgBouncer's default_pool_size (deploy/pgbouncer)
 
 function pgbouncerAdminUrl(): string | undefined {
   const file = join(__dirname, '../../../../.dev/pgbouncer/admin.url');
@@ -24,7 +23,7 @@ describe('tenant routing (app-api)', () => {
   let registry: TenantClientRegistry;
   let admin: Client;
   const tenants: TenantWithOwner[] = [];
-  const lifecycle = () => fx.control.running.app.get(TenantsService);
+  const lifecycle = () => fx.control.lifecycle;
 
   /** Backends in PostgreSQL on these databases, per database, and which users logged them in. */
   async function backends(databases: string[]): Promise<{ perDatabase: Map<string, number>; users: Set<string> }> {

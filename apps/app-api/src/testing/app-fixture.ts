@@ -1,3 +1,4 @@
+import type { AppConfig } from '@helpdeskly/config';
 import { type Tenant, type User, MembershipRole } from '@helpdeskly/database';
 import {
   httpRequest,
@@ -88,4 +89,8 @@ export class AppFixture {
 }
 
 /** app-api and a control fixture; see {@link AppFixture}. */
+/** app-api alone, on a free port, beside a control-api a test started itself (same configuration). */
+export const startAppApiWith = (config: AppConfig): Promise<RunningTestApp> =>
+  startTestApp(AppApiModule.forRoot(config), { config, api: APP_API });
+
 export const startAppApi = (overrides: Record<string, string> = {}): Promise<AppFixture> => AppFixture.start(overrides);

@@ -2,9 +2,8 @@
 // check on both APIs, and a revocation that cannot be written says so (503) and can be repeated.
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { httpRequest, type RunningTestApp, startTestApp, TcpProxy, testConfig, waitFor } from '@helpdeskly/testing';
-import { APP_API } from '../../../app-api/src/app-api';
-import { AppApiModule } from '../../../app-api/src/app-api.module';
+import { httpRequest, type RunningTestApp, TcpProxy, testConfig, waitFor } from '@helpdeskly/testing';
+import { startAppApiWith } from '../../../app-api/src/testing/app-fixture';
 import { AuthE2eFixture } from './testing/auth-e2e.fixture';
 
 describe('session revocation while REDIS_URL is unreachable (e2e)', () => {
@@ -16,7 +15,7 @@ describe('session revocation while REDIS_URL is unreachable (e2e)', () => {
     const redis = new URL(testConfig().redis.url);
     proxy = await new TcpProxy(redis.hostname, Number(redis.port || 6379)).start();
     api = await AuthE2eFixture.start({ REDIS_URL: `redis://127.0.0.1:${proxy.port}${redis.pathname}` });
-    appApi = await startTestApp(AppApiModule.forRoot(api.app.config), { config: api.app.config, api: APP_API });
+    appApi = await startAppApiWith(api.app.config);
   });
 
   after(async () => {

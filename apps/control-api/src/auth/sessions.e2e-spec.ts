@@ -7,9 +7,8 @@ import * as jsonwebtoken from 'jsonwebtoken';
 import { keyIdOf } from '@helpdeskly/auth';
 import { MembershipRole } from '@helpdeskly/database';
 import { RedisClient } from '@helpdeskly/redis';
-import { httpRequest, type RunningTestApp, startTestApp } from '@helpdeskly/testing';
-import { APP_API } from '../../../app-api/src/app-api';
-import { AppApiModule } from '../../../app-api/src/app-api.module';
+import { httpRequest, type RunningTestApp } from '@helpdeskly/testing';
+import { startAppApiWith } from '../../../app-api/src/testing/app-fixture';
 import { PasswordResetTokensRepository } from '../passwords/password-reset-tokens.repository';
 import { MembershipsRepository } from '../users/memberships.repository';
 import { newOpaqueToken } from './opaque-token';
@@ -24,7 +23,7 @@ describe('sessions (e2e, control-api and app-api)', () => {
 
   before(async () => {
     api = await AuthE2eFixture.start({ REFRESH_TOKEN_IDLE_DAYS: String(IDLE_DAYS) });
-    appApi = await startTestApp(AppApiModule.forRoot(api.app.config), { config: api.app.config, api: APP_API });
+    appApi = await startAppApiWith(api.app.config);
   });
 
   after(async () => {

@@ -1,9 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole, type Tenant } from '@helpdeskly/database';
-import { httpRequest, type RunningTestApp, startTestApp } from '@helpdeskly/testing';
-import { APP_API } from '../../../app-api/src/app-api';
-import { AppApiModule } from '../../../app-api/src/app-api.module';
+import { httpRequest, type RunningTestApp } from '@helpdeskly/testing';
+import { startAppApiWith } from '../../../app-api/src/testing/app-fixture';
 import { ControlFixture, eventually, type FixtureMember } from '../testing/control-fixture';
 import { MembershipsRepository } from '../users/memberships.repository';
 
@@ -21,7 +20,7 @@ describe('GET/PATCH /v1/settings (e2e)', () => {
   before(async () => {
     fx = await ControlFixture.start();
     // app-api in the same process, with a cache of its own: it hears of changes only through Redis.
-    appApi = await startTestApp(AppApiModule.forRoot(fx.running.config), { config: fx.running.config, api: APP_API });
+    appApi = await startAppApiWith(fx.running.config);
     const [a, b] = await Promise.all([fx.createTenant(), fx.createTenant()]);
     tenant = a;
     [owner, admin, agent, otherOwner] = await Promise.all([

@@ -45,6 +45,9 @@ export interface UserOptions {
 }
 
 /** Unique enough for names, slugs and emails of parallel test files. */
+/** control-api's OpenAPI description, for tests that check both APIs' documents. */
+export { CONTROL_API };
+
 export const uniqueSuffix = () => randomBytes(5).toString('hex');
 
 /**
@@ -64,6 +67,11 @@ export class ControlFixture {
 
   get db(): ControlDatabase {
     return this.running.app.get(ControlDatabase);
+  }
+
+  /** The tenant lifecycle (suspend, resume, delete) as an operator drives it. */
+  get lifecycle(): TenantsService {
+    return this.running.app.get(TenantsService);
   }
 
   get emailQueue(): Queue<EmailMessage> {
@@ -86,14 +94,12 @@ export class ControlFixture {
     const suffix = uniqueSuffix();
     const password = options.password ?? `Fixture-Password-${suffix}`;
     const passwordHash = await this.running.app.get(PasswordHasher).hash(password);
-    const user = await this.running.app
-      .get(UsersRepository)
-      .create({
-        email: options.email ?? `user-${suffix}@fixture.test`,
-        name: options.name ?? `User ${suffix}`,
-        passwordHash,
-        isPlatformAdmin: options.isPlatformAdmin,
-      });
+    const user = await this.running.app.get(UsersRepository).create({
+      email: options.email ?? `user-${suffix}@fixture.test`,
+      name: options.name ?? `User ${suffix}`,
+      passwordHash,
+      isPlatformAdmin: options.isPlatformAdmin,
+    });
     if (!user) throw new Error('fixture user email taken');
     if (!(options.twoFactor ?? options.isPlatformAdmin)) return { user, password };
     return { ...(await this.enrollTwoFactor(user)), password };
