@@ -6,7 +6,7 @@
 #   docker build --target worker      -t helpdeskly/worker .
 #   docker build --target migrate     -t helpdeskly/migrate .   (one-shot: control + every tenant DB)
 #
-# The build stage runs scripts/build-release.sh, which machines without a Docker engine run as
+# The build stage runs scripts/ops/build-release.sh, which machines without a Docker engine run as
 # well (the test suite does), so what is checked there is what is built here.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -32,7 +32,7 @@ COPY . .
 # Install (Prisma clients generated offline by postinstall), build both APIs and the worker,
 # assemble /release with production dependencies only.
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
-    bash scripts/build-release.sh --in-place /release
+    bash scripts/ops/build-release.sh --in-place /release
 
 # ---------------------------------------------------------------------------------------------
 # The one-shot migration job: our migration tool runs from TypeScript (scripts/migrate.ts) on the

@@ -20,7 +20,7 @@ const DATABASE = 'helpdeskly_bench_ticket_search';
 // One of the ten agents the fill assigns tickets to.
 const AGENT = '00000000-0000-4000-8000-000000000004';
 const MIGRATIONS = join(__dirname, '../prisma/tenant/migrations');
-const POSTGRESQL_CONF = join(__dirname, '../infra/postgres/postgresql.conf');
+const POSTGRESQL_CONF = join(__dirname, '../deploy/postgres/postgresql.conf');
 // Settings of the compose files' postgresql.conf that steer plans; the session takes them so the
 // plans are those of a deployed server, whatever this machine's server is configured with.
 const PLANNER_SETTINGS = ['random_page_cost', 'effective_cache_size', 'effective_io_concurrency', 'work_mem'];
@@ -115,7 +115,7 @@ const CANDIDATES_FOR = [
   'Inbox counts',
 ];
 
-/** `SET` statements for PLANNER_SETTINGS with the values of infra/postgres/postgresql.conf. */
+/** `SET` statements for PLANNER_SETTINGS with the values of deploy/postgres/postgresql.conf. */
 function plannerSettings(): string[] {
   const lines = readFileSync(POSTGRESQL_CONF, 'utf8')
     .split('\n')
@@ -172,7 +172,7 @@ async function main() {
     const settings = plannerSettings();
     for (const statement of settings) await client.query(statement);
     const out: string[] = [
-      `Filled in ${Math.round((Date.now() - started) / 1000)} s: ${stats.tickets} tickets, ${stats.comments} comments, ${stats.events} ticket events, ${stats.ticket_tags} ticket tags; tickets ${stats.tickets_size} with indexes. PostgreSQL ${(await client.query('SHOW server_version')).rows[0].server_version}, with the planner settings of infra/postgres/postgresql.conf: \`${settings.map((st) => st.slice(4)).join('; ')}\`.\n`,
+      `Filled in ${Math.round((Date.now() - started) / 1000)} s: ${stats.tickets} tickets, ${stats.comments} comments, ${stats.events} ticket events, ${stats.ticket_tags} ticket tags; tickets ${stats.tickets_size} with indexes. PostgreSQL ${(await client.query('SHOW server_version')).rows[0].server_version}, with the planner settings of deploy/postgres/postgresql.conf: \`${settings.map((st) => st.slice(4)).join('; ')}\`.\n`,
     ];
 
     const {

@@ -43,8 +43,7 @@ describe(
       expect(spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', home]).status).not.toBe(0);
 
       mkdirSync(join(checkout, '.dev/pgbouncer'), { recursive: true });
-      for (const part of ['scripts', 'infra', 'docker-compose.yml'])
-        cpSync(join(REPO, part), join(checkout, part), { recursive: true });
+      for (const part of ['scripts', 'deploy']) cpSync(join(REPO, part), join(checkout, part), { recursive: true });
       cpSync(join(REPO, '.dev/pgbouncer/secrets.env'), join(checkout, '.dev/pgbouncer/secrets.env'));
       port = await freePort();
 

@@ -165,7 +165,7 @@ describe('PgBouncer (scripts/infra.sh)', () => {
   });
 
   it('caps the role-lookup backends across tenant databases and still logs every tenant in', async () => {
-    const template = readFileSync(join(__dirname, '../infra/pgbouncer/pgbouncer.ini.template'), 'utf8');
+    const template = readFileSync(join(__dirname, '../deploy/pgbouncer/pgbouncer.ini.template'), 'utf8');
     const cap = Number(/^pgbouncer_auth = max_user_connections=(\d+)/m.exec(template)?.[1]);
     expect(cap).toBeGreaterThan(0);
 

@@ -9,8 +9,8 @@
 # Sourcing it defines ensure_postgres, ensure_redis, ensure_pgbouncer, stop_pgbouncer and
 # export_pgbouncer_admin_url.
 # Each one uses a service that already answers; otherwise it starts it: from Debian packages
-# when root (installing them with apt-get when absent), else with docker-compose.yml when
-# a Docker engine answers, else it fails saying what to do.
+# when root (installing them with apt-get when absent), else with
+# deploy/compose/docker-compose.yml when a Docker engine answers, else it fails saying what to do.
 # shellcheck shell=bash
 
 # shellcheck source=scripts/lib/common.sh
@@ -21,8 +21,8 @@ PG_PORT=5432
 REDIS_HOST=127.0.0.1
 REDIS_PORT=6379
 PGBOUNCER_DIR="$REPO_ROOT/.dev/pgbouncer"
-PGBOUNCER_TEMPLATE_DIR="$REPO_ROOT/infra/pgbouncer"
-COMPOSE_FILE="$REPO_ROOT/docker-compose.yml"
+PGBOUNCER_TEMPLATE_DIR="$REPO_ROOT/deploy/pgbouncer"
+COMPOSE_FILE="$REPO_ROOT/deploy/compose/docker-compose.yml"
 
 # Read when used: scripts that source this file export .env afterwards.
 _pgbouncer_port() { echo "${PGBOUNCER_PORT:-6432}"; }
@@ -115,7 +115,7 @@ ensure_postgres() {
     log "Starting PostgreSQL with docker compose"
     compose up -d postgres
   else
-    fail "PostgreSQL is not running on $PG_HOST:$PG_PORT. Start it (sudo pg_ctlcluster 15 main start), run this script as root to install and start it, or start a Docker engine for docker-compose.yml."
+    fail "PostgreSQL is not running on $PG_HOST:$PG_PORT. Start it (sudo pg_ctlcluster 15 main start), run this script as root to install and start it, or start a Docker engine for deploy/compose/docker-compose.yml."
   fi
   wait_for_port "$PG_HOST" "$PG_PORT" 60 "PostgreSQL"
   for _ in $(seq 1 100); do pg_isready -q -h "$PG_HOST" -p "$PG_PORT" && break; sleep 0.2; done
@@ -152,7 +152,7 @@ ensure_redis() {
     log "Starting Redis with docker compose"
     compose up -d redis
   else
-    fail "Redis is not running on $REDIS_HOST:$REDIS_PORT. Start it (redis-server --daemonize yes), run this script as root to install it, or start a Docker engine for docker-compose.yml."
+    fail "Redis is not running on $REDIS_HOST:$REDIS_PORT. Start it (redis-server --daemonize yes), run this script as root to install it, or start a Docker engine for deploy/compose/docker-compose.yml."
   fi
   wait_for_port "$REDIS_HOST" "$REDIS_PORT" 30 "Redis"
   log "Redis is up on $REDIS_HOST:$REDIS_PORT"
@@ -436,7 +436,7 @@ ensure_pgbouncer() {
     log "Starting PgBouncer with docker compose"
     compose up -d pgbouncer
   else
-    fail "PgBouncer is not installed. Install it (sudo apt-get install pgbouncer), run this script as root, or start a Docker engine for docker-compose.yml."
+    fail "PgBouncer is not installed. Install it (sudo apt-get install pgbouncer), run this script as root, or start a Docker engine for deploy/compose/docker-compose.yml."
   fi
   wait_for_port 127.0.0.1 "$(_pgbouncer_port)" 30 "PgBouncer"
   log "PgBouncer is up on 127.0.0.1:$(_pgbouncer_port) ($(_pgbouncer_pid || echo docker))"

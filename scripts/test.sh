@@ -91,10 +91,10 @@ main() {
   # from the checkout's node_modules (scripts/ops/release-build.int-spec.ts starts an API from it).
   HELPDESKLY_RELEASE_DIR="${TMPDIR:-/tmp}/helpdeskly-release-$(id -u)"
   export HELPDESKLY_RELEASE_DIR
-  log "Building both APIs and the release (scripts/build-release.sh --in-place $HELPDESKLY_RELEASE_DIR)"
+  log "Building both APIs and the release (scripts/ops/build-release.sh --in-place $HELPDESKLY_RELEASE_DIR)"
   rm -rf "$HELPDESKLY_RELEASE_DIR"
   # A broken build fails the run, but every tier still runs: one CI run reports everything.
-  if ! bash scripts/build-release.sh --in-place "$HELPDESKLY_RELEASE_DIR"; then
+  if ! bash scripts/ops/build-release.sh --in-place "$HELPDESKLY_RELEASE_DIR"; then
     warn "The build failed; tests that start the built APIs will fail too"
     failed=$((failed + 1))
     status=1

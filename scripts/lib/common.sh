@@ -1,4 +1,5 @@
-# Shared helpers for the scripts in scripts/. Source it; it defines functions and REPO_ROOT only.
+# Shared helpers of the scripts in scripts/ and scripts/ops/. Source it; it defines functions and
+# REPO_ROOT only.
 # shellcheck shell=bash
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

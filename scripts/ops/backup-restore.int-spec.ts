@@ -1,4 +1,4 @@
-// scripts/backup.sh and scripts/restore.sh against the machine's PostgreSQL: a scratch control
+// scripts/ops/backup.sh and scripts/ops/restore.sh against the machine's PostgreSQL: a scratch control
 // database (migrated) listing one scratch tenant database, backed up, dropped, restored, compared.
 // Never the shared test databases: both are created here and dropped at the end.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -42,7 +42,7 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
   }
 }
 
-describe('scripts/backup.sh and scripts/restore.sh', () => {
+describe('scripts/ops/backup.sh and scripts/ops/restore.sh', () => {
   const suffix = randomBytes(6).toString('hex');
   const control = `helpdeskly_ops_control_${suffix}`;
   const tenant = `tenant_${randomBytes(16).toString('hex')}`;
@@ -67,7 +67,7 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
     name: string,
     ...args: string[]
   ): { status: number | null; stdout: string; stderr: string } {
-    return spawnSync('bash', [join(ROOT, 'scripts', name), ...args], {
+    return spawnSync('bash', [join(ROOT, 'scripts/ops', name), ...args], {
       cwd: ROOT,
       env: { ...env, ...extra },
       encoding: 'utf8',

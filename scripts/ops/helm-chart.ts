@@ -1,11 +1,11 @@
-// Renders k8s/helpdeskly with the chart's values (plus overrides) through ChartRenderer, as
+// Renders deploy/helm/helpdeskly with the chart's values (plus overrides) through ChartRenderer, as
 // `helm template` would, into parsed Kubernetes objects.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ChartRenderer } from './helm-template';
 
-export const CHART_DIR = join(__dirname, '../../k8s/helpdeskly');
+export const CHART_DIR = join(__dirname, '../../deploy/helm/helpdeskly');
 
 export interface KubernetesObject {
   readonly apiVersion: string;

@@ -1,5 +1,5 @@
 // A renderer of the part of Helm's template language (Go text/template plus a few Sprig
-// functions) that k8s/helpdeskly uses, so the test suite can render the chart without a helm
+// functions) that deploy/helm/helpdeskly uses, so the test suite can render the chart without a helm
 // binary: Debian bookworm packages none, and no npm package ships one. It is not Helm: anything
 // outside this subset throws instead of rendering wrongly, so a template that uses more fails
 // its test and the subset grows with the chart.

@@ -71,13 +71,13 @@ describe('deployment files', () => {
     return file;
   }
 
-  describe('docker-compose.prod.yml', () => {
+  describe('deploy/compose/docker-compose.prod.yml', () => {
     function config(values: Record<string, string>): SpawnSyncReturns<string> {
       return run('docker-compose', [
         '--env-file',
         envFile(values),
         '-f',
-        'docker-compose.prod.yml',
+        'deploy/compose/docker-compose.prod.yml',
         '--profile',
         'proxy',
         '--profile',
@@ -155,7 +155,7 @@ describe('deployment files', () => {
     });
 
     it('documents every variable it reads in .env.production.example, with no secret filled in', () => {
-      const compose = readFileSync(join(ROOT, 'docker-compose.prod.yml'), 'utf8');
+      const compose = readFileSync(join(ROOT, 'deploy/compose/docker-compose.prod.yml'), 'utf8');
       const used = new Set([...compose.matchAll(/\$\{([A-Z0-9_]+)[:}]/g)].map((match) => match[1]));
       const example = Object.fromEntries(
         readFileSync(join(ROOT, '.env.production.example'), 'utf8')
@@ -169,7 +169,7 @@ describe('deployment files', () => {
     });
   });
 
-  describe('docker-compose.vault.yml (with docker-compose.prod.yml)', () => {
+  describe('deploy/compose/docker-compose.vault.yml (with docker-compose.prod.yml)', () => {
     // Secrets from Vault: no JWT_SECRET or DB_ENCRYPTION_KEY in .env.production, AppRole credentials instead.
     const { JWT_SECRET: _jwt, DB_ENCRYPTION_KEY: _key, ...withoutSecrets } = PRODUCTION_ENV;
     const VAULT_ENV = { ...withoutSecrets, VAULT_ROLE_ID: 'c6a1f7a2-role', VAULT_SECRET_ID: 'f1e2d3c4-secret' };
@@ -180,9 +180,9 @@ describe('deployment files', () => {
         '--env-file',
         envFile(VAULT_ENV),
         '-f',
-        'docker-compose.prod.yml',
+        'deploy/compose/docker-compose.prod.yml',
         '-f',
-        'docker-compose.vault.yml',
+        'deploy/compose/docker-compose.vault.yml',
         'config',
       ]);
       services =
@@ -224,7 +224,7 @@ describe('deployment files', () => {
     });
 
     it('has the init script write every path the secrets provider reads, with a read-only policy over them', () => {
-      const init = readFileSync(join(ROOT, 'infra/vault/init.sh'), 'utf8');
+      const init = readFileSync(join(ROOT, 'deploy/vault/init.sh'), 'utf8');
       for (const path of [VAULT_SECRETS.jwt, VAULT_SECRETS.dbEncryption, VAULT_SECRETS.databaseServer('primary')])
         expect(init).toContain(`put_if_absent helpdeskly/${path} `);
       expect(init).toMatch(/put_if_absent helpdeskly\/jwt secret=/);
@@ -235,11 +235,11 @@ describe('deployment files', () => {
     });
   });
 
-  describe('docker-compose.monitoring.yml and docker-compose.logging.yml (with docker-compose.prod.yml)', () => {
-    const STACKS = ['docker-compose.monitoring.yml', 'docker-compose.logging.yml'];
+  describe('deploy/compose/docker-compose.monitoring.yml and docker-compose.logging.yml (with docker-compose.prod.yml)', () => {
+    const STACKS = ['deploy/compose/docker-compose.monitoring.yml', 'deploy/compose/docker-compose.logging.yml'];
     const MONITORING_ENV = { ...PRODUCTION_ENV, GRAFANA_ADMIN_PASSWORD: 'a5b2c3d4e5f6a7b8c9d0e1f2' };
     const monitoringYaml = (path: string): Record<string, any> =>
-      parse(readFileSync(join(ROOT, 'monitoring', path), 'utf8'));
+      parse(readFileSync(join(ROOT, 'deploy/monitoring', path), 'utf8'));
     const networksOf = (service: Record<string, any>): string[] =>
       Array.isArray(service.networks) ? service.networks : Object.keys(service.networks ?? {});
     const hostOf = (address: string): string =>
@@ -250,7 +250,7 @@ describe('deployment files', () => {
         '--env-file',
         envFile(values),
         '-f',
-        'docker-compose.prod.yml',
+        'deploy/compose/docker-compose.prod.yml',
         ...stacks.flatMap((file) => ['-f', file]),
         'config',
       ]);
@@ -314,21 +314,21 @@ describe('deployment files', () => {
           .map((volume: string | { source: string }) =>
             typeof volume === 'string' ? volume.split(':')[0] : volume.source,
           )
-          .filter((source: string) => source.startsWith(join(ROOT, 'monitoring'))),
+          .filter((source: string) => source.startsWith(join(ROOT, 'deploy/monitoring'))),
       );
       expect(mounted.map((source: string) => source.slice(ROOT.length + 1)).sort()).toEqual([
-        'monitoring/grafana/dashboards',
-        'monitoring/grafana/provisioning',
-        'monitoring/loki/loki.yml',
-        'monitoring/prometheus.yml',
-        'monitoring/promtail/promtail.yml',
+        'deploy/monitoring/grafana/dashboards',
+        'deploy/monitoring/grafana/provisioning',
+        'deploy/monitoring/loki/loki.yml',
+        'deploy/monitoring/prometheus.yml',
+        'deploy/monitoring/promtail/promtail.yml',
       ]);
       for (const source of mounted) expect({ source, exists: existsSync(source) }).toEqual({ source, exists: true });
       const yamlFiles = [
         'prometheus.yml',
         'loki/loki.yml',
         'promtail/promtail.yml',
-        ...readdirSync(join(ROOT, 'monitoring/grafana/provisioning/datasources')).map(
+        ...readdirSync(join(ROOT, 'deploy/monitoring/grafana/provisioning/datasources')).map(
           (name) => `grafana/provisioning/datasources/${name}`,
         ),
       ];
@@ -361,7 +361,7 @@ describe('deployment files', () => {
         /monitoring\/prometheus\.yml:\/etc\/prometheus\/prometheus\.yml:ro/,
       );
 
-      const datasources = readdirSync(join(ROOT, 'monitoring/grafana/provisioning/datasources')).flatMap(
+      const datasources = readdirSync(join(ROOT, 'deploy/monitoring/grafana/provisioning/datasources')).flatMap(
         (name) => monitoringYaml(`grafana/provisioning/datasources/${name}`).datasources,
       );
       expect(datasources.map((d: any) => [d.type, d.uid]).sort()).toEqual([
@@ -372,7 +372,9 @@ describe('deployment files', () => {
         expect({ url, reachable: shareNetwork('grafana', hostOf(url)) }).toEqual({ url, reachable: true });
       // Provisioned dashboards are read where the dashboard provider looks for them.
       const dashboards = monitoringYaml('grafana/provisioning/dashboards/helpdeskly.yml').providers[0].options.path;
-      expect(services.grafana.volumes.map(String).join()).toContain(`monitoring/grafana/dashboards:${dashboards}:ro`);
+      expect(services.grafana.volumes.map(String).join()).toContain(
+        `deploy/monitoring/grafana/dashboards:${dashboards}:ro`,
+      );
     });
 
     it('ships the JSON lines of the APIs and the worker to Loki, with bounded labels only', () => {
@@ -422,13 +424,13 @@ describe('deployment files', () => {
     });
   });
 
-  it('docker-compose.yml (development) is accepted by docker-compose', () => {
-    const result = run('docker-compose', ['-f', 'docker-compose.yml', 'config', '--services']);
+  it('deploy/compose/docker-compose.yml (development) is accepted by docker-compose', () => {
+    const result = run('docker-compose', ['-f', 'deploy/compose/docker-compose.yml', 'config', '--services']);
     expect(output(result)).not.toMatch(/error|invalid/i);
     expect(result.stdout.trim().split('\n').sort()).toEqual(['pgbouncer', 'postgres', 'redis']);
   });
 
-  describe('nginx/nginx.conf', () => {
+  describe('deploy/nginx/nginx.conf', () => {
     const certs = join(temp, 'certs');
 
     before(() => {
@@ -459,7 +461,7 @@ describe('deployment files', () => {
       writeFileSync(
         file,
         edit(
-          readFileSync(join(ROOT, 'nginx/nginx.conf'), 'utf8')
+          readFileSync(join(ROOT, 'deploy/nginx/nginx.conf'), 'utf8')
             .replaceAll('/etc/nginx/certs/', `${certs}/`)
             .replace('access_log /dev/stdout', `access_log ${temp}/access.log`),
         ),
@@ -627,21 +629,21 @@ describe('deployment files', () => {
 
   it('shellcheck passes on every script', () => {
     const scripts = [
-      ...['scripts', 'scripts/lib'].flatMap((dir) =>
+      ...['scripts', 'scripts/lib', 'scripts/ops', 'scripts/ops/lib'].flatMap((dir) =>
         readdirSync(join(ROOT, dir))
           .filter((name) => name.endsWith('.sh'))
           .map((name) => `${dir}/${name}`),
       ),
-      'infra/pgbouncer/docker-entrypoint.sh',
-      'infra/vault/init.sh',
+      'deploy/pgbouncer/docker-entrypoint.sh',
+      'deploy/vault/init.sh',
     ];
     expect(scripts).toEqual(
       expect.arrayContaining([
-        'scripts/deploy.sh',
-        'scripts/rollback.sh',
-        'scripts/backup.sh',
-        'scripts/restore.sh',
-        'scripts/build-release.sh',
+        'scripts/ops/deploy.sh',
+        'scripts/ops/rollback.sh',
+        'scripts/ops/backup.sh',
+        'scripts/ops/restore.sh',
+        'scripts/ops/build-release.sh',
       ]),
     );
     const result = run('shellcheck', ['-x', ...scripts]);
@@ -649,7 +651,7 @@ describe('deployment files', () => {
     expect(result.status).toBe(0);
   });
 
-  describe('k8s/helpdeskly (rendered by scripts/ops/helm-template.ts)', () => {
+  describe('deploy/helm/helpdeskly (rendered by scripts/ops/helm-template.ts)', () => {
     const objects = renderChart();
     const find = (kind: string, name: string): KubernetesObject => {
       const object = objects.find((candidate) => candidate.kind === kind && candidate.metadata.name === name);
@@ -763,12 +765,14 @@ describe('deployment files', () => {
     expect(JSON.stringify(build.jobs.scan)).toMatch(/trivy/);
 
     const deploy = workflow('deploy.yml');
-    expect(JSON.stringify(deploy.jobs)).toMatch(/helm upgrade --install helpdeskly k8s\/helpdeskly[\s\S]*--atomic/);
+    expect(JSON.stringify(deploy.jobs)).toMatch(
+      /helm upgrade --install helpdeskly deploy\/helm\/helpdeskly[\s\S]*--atomic/,
+    );
   });
 
-  it('the Dockerfile builds with scripts/build-release.sh and runs every target as a non-root user with a health check', () => {
+  it('the Dockerfile builds with scripts/ops/build-release.sh and runs every target as a non-root user with a health check', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/RUN [^\n]*\\\n\s*bash scripts\/build-release\.sh --in-place \/release/);
+    expect(dockerfile).toMatch(/RUN [^\n]*\\\n\s*bash scripts\/ops\/build-release\.sh --in-place \/release/);
     const stages = dockerfile.split(/^FROM /m).slice(1);
     for (const target of ['control-api', 'app-api', 'worker']) {
       const stage = stages.find((text) => text.startsWith(`runtime AS ${target}\n`));

@@ -1,7 +1,7 @@
-// init-db-prod.sql and the production PgBouncer entrypoint, as docker-compose.prod.yml runs them,
-// on a throwaway PostgreSQL cluster (initdb in a temp dir, its own port) and the machine's
-// PgBouncer binary: the roles it creates log in through the rendered config with SCRAM, nobody
-// logs in without a password, and short passwords are refused.
+// deploy/postgres/init-db-prod.sql and the production PgBouncer entrypoint, as
+// docker-compose.prod.yml runs them, on a throwaway PostgreSQL cluster (initdb in a temp dir, its
+// own port) and the machine's PgBouncer binary: the roles it creates log in through the rendered
+// config with SCRAM, nobody logs in without a password, and short passwords are refused.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -25,7 +25,7 @@ const INIT_ENV = {
   TENANT_BACKEND_BUDGET: BUDGET,
 };
 
-describe('init-db-prod.sql and infra/pgbouncer/docker-entrypoint.sh', () => {
+describe('deploy/postgres/init-db-prod.sql and deploy/pgbouncer/docker-entrypoint.sh', () => {
   let cluster: PostgresCluster;
   let bouncer: ProductionPgBouncer | undefined;
 
@@ -47,7 +47,7 @@ describe('init-db-prod.sql and infra/pgbouncer/docker-entrypoint.sh', () => {
         '-d',
         'postgres',
         '-f',
-        join(ROOT, 'init-db-prod.sql'),
+        join(ROOT, 'deploy/postgres/init-db-prod.sql'),
       ],
       {
         encoding: 'utf8',
@@ -172,7 +172,7 @@ describe('init-db-prod.sql and infra/pgbouncer/docker-entrypoint.sh', () => {
 
   it('refuses to start PgBouncer with a short password, or without a budget', () => {
     const run = (env: Record<string, string>) =>
-      spawnSync('sh', [join(ROOT, 'infra/pgbouncer/docker-entrypoint.sh')], {
+      spawnSync('sh', [join(ROOT, 'deploy/pgbouncer/docker-entrypoint.sh')], {
         encoding: 'utf8',
         env: { PATH: process.env.PATH, ...env },
       });

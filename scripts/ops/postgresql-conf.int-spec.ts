@@ -1,4 +1,4 @@
-// infra/postgres/postgresql.conf, the config file both compose files start PostgreSQL with
+// deploy/postgres/postgresql.conf, the config file both compose files start PostgreSQL with
 // (`postgres -c config_file=...`), on a throwaway PostgreSQL 15 cluster (initdb in a temp dir, its
 // own port): the server starts with it, reads every line without an error, and uses its values.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { PostgresCluster, ownedByPostgres } from '@helpdeskly/testing';
 
 const ROOT = join(__dirname, '../..');
-const CONFIG = join(ROOT, 'infra/postgres/postgresql.conf');
+const CONFIG = join(ROOT, 'deploy/postgres/postgresql.conf');
 
 /** `name = value` lines of the file, quotes removed. */
 function settingsOf(file: string): Map<string, string> {
@@ -26,7 +26,7 @@ function settingsOf(file: string): Map<string, string> {
   );
 }
 
-describe('infra/postgres/postgresql.conf', () => {
+describe('deploy/postgres/postgresql.conf', () => {
   const dir = ownedByPostgres(mkdtempSync(join(tmpdir(), 'helpdeskly-pgconf-')));
   const config = join(dir, 'postgresql.conf');
   let cluster: PostgresCluster;
@@ -49,10 +49,10 @@ describe('infra/postgres/postgresql.conf', () => {
   });
 
   it('is the file both compose files mount and start PostgreSQL with', () => {
-    for (const file of ['docker-compose.yml', 'docker-compose.prod.yml']) {
+    for (const file of ['deploy/compose/docker-compose.yml', 'deploy/compose/docker-compose.prod.yml']) {
       const postgres = parse(readFileSync(join(ROOT, file), 'utf8')).services.postgres;
       expect(postgres.command).toEqual(['postgres', '-c', 'config_file=/etc/postgresql/postgresql.conf']);
-      expect(postgres.volumes).toContain('./infra/postgres/postgresql.conf:/etc/postgresql/postgresql.conf:ro');
+      expect(postgres.volumes).toContain('../postgres/postgresql.conf:/etc/postgresql/postgresql.conf:ro');
     }
   });
 

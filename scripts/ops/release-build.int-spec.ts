@@ -1,8 +1,8 @@
-// The release scripts/build-release.sh assembles (the Dockerfile's build stage): scripts/test.sh
+// The release scripts/ops/build-release.sh assembles (the Dockerfile's build stage): scripts/test.sh
 // builds it once per run with --in-place, as the Dockerfile does, into HELPDESKLY_RELEASE_DIR,
 // outside the checkout so nothing resolves from the checkout's node_modules. This file checks
 // what it holds and starts control-api from it alone, as the image starts it. Run alone, build it
-// first: bash scripts/build-release.sh /tmp/helpdeskly-release-$(id -u)
+// first: bash scripts/ops/build-release.sh /tmp/helpdeskly-release-$(id -u)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { freePort, waitFor } from '@helpdeskly/testing';
 const ROOT = join(__dirname, '../..');
 const out = process.env.HELPDESKLY_RELEASE_DIR || join(tmpdir(), `helpdeskly-release-${process.getuid?.() ?? 0}`);
 
-describe('the release of scripts/build-release.sh', () => {
+describe('the release of scripts/ops/build-release.sh', () => {
   let api: ChildProcess | undefined;
 
   after(async () => {
@@ -26,7 +26,7 @@ describe('the release of scripts/build-release.sh', () => {
 
   it('holds both APIs, the worker, prisma/ and production dependencies only', () => {
     if (!existsSync(join(out, 'package.json')))
-      throw new Error(`No release in ${out}: scripts/test.sh builds it (bash scripts/build-release.sh ${out})`);
+      throw new Error(`No release in ${out}: scripts/test.sh builds it (bash scripts/ops/build-release.sh ${out})`);
     for (const entry of [
       'dist/apps/control-api/apps/control-api/src/main.js',
       'dist/apps/app-api/apps/app-api/src/main.js',

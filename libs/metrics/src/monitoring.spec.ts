@@ -1,4 +1,4 @@
-// monitoring/ against the code: the Grafana dashboard and the Prometheus configuration parse, and
+// deploy/monitoring/ against the code: the Grafana dashboard and the Prometheus configuration parse, and
 // every metric they query is one the code defines, so a renamed metric cannot leave a panel empty.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { expect } from 'expect';
 import { QUEUE_JOBS_METRIC, QUEUE_JOBS_SCRAPE_FAILURES_METRIC } from '@helpdeskly/queues';
 import { MetricsRegistry } from './metrics.registry';
 
-const monitoring = join(__dirname, '../../../monitoring');
+const monitoring = join(__dirname, '../../../deploy/monitoring');
 const read = (path: string) => readFileSync(join(monitoring, path), 'utf8');
 
 interface Panel {
@@ -48,7 +48,7 @@ function yamlPairs(text: string): { indent: number; key: string; value: string }
   });
 }
 
-describe('monitoring/', () => {
+describe('deploy/monitoring/', () => {
   const dashboard = JSON.parse(read('grafana/dashboards/helpdeskly.json')) as {
     uid: string;
     panels: Panel[];

@@ -9,7 +9,7 @@ import { waitFor } from './wait-for';
 
 const ROOT = join(__dirname, '../../..');
 
-/** What infra/pgbouncer/docker-entrypoint.sh reads, less the address and port it is given here. */
+/** What deploy/pgbouncer/docker-entrypoint.sh reads, less the address and port it is given here. */
 export interface ProductionPgBouncerEnv {
   readonly PGBOUNCER_AUTH_PASSWORD: string;
   readonly PGBOUNCER_STATS_PASSWORD: string;
@@ -20,7 +20,7 @@ export interface ProductionPgBouncerEnv {
 
 /**
  * The machine's PgBouncer binary with the production configuration, rendered and run by
- * infra/pgbouncer/docker-entrypoint.sh exactly as docker-compose.prod.yml does, in front of the
+ * deploy/pgbouncer/docker-entrypoint.sh exactly as docker-compose.prod.yml does, in front of the
  * PostgreSQL on `pgPort`, on a port of its own. stop() ends it and removes its files.
  */
 export class ProductionPgBouncer {
@@ -66,7 +66,7 @@ export class ProductionPgBouncer {
   private async run(): Promise<void> {
     const vars = {
       PATH: process.env.PATH!,
-      PGBOUNCER_TEMPLATES: join(ROOT, 'infra/pgbouncer'),
+      PGBOUNCER_TEMPLATES: join(ROOT, 'deploy/pgbouncer'),
       PGBOUNCER_CONF_DIR: join(this.confDir, 'conf'),
       POSTGRES_HOST: '127.0.0.1',
       POSTGRES_PORT: String(this.pgPort),
@@ -76,7 +76,7 @@ export class ProductionPgBouncer {
     const [command, args] = asPostgres('env', [
       ...Object.entries(vars).map(([key, value]) => `${key}=${value}`),
       'sh',
-      join(ROOT, 'infra/pgbouncer/docker-entrypoint.sh'),
+      join(ROOT, 'deploy/pgbouncer/docker-entrypoint.sh'),
     ]);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;

@@ -1,6 +1,6 @@
 // The tenant backend budget on a PostgreSQL cluster of its own, started with max_connections = 50
 // and set up as production sets one up (init-db-prod.sql: the application role, the lookup role,
-// the gateway role; PgBouncer rendered by infra/pgbouncer/docker-entrypoint.sh): app-api serves 60
+// the gateway role; PgBouncer rendered by deploy/pgbouncer/docker-entrypoint.sh): app-api serves 60
 // tenants at once, two requests in flight each, with zero errors, and never holds more backends
 // than the budget; a PgBouncer whose cap does not fit the server makes app-api refuse to start.
 import { spawnSync } from 'node:child_process';
@@ -65,7 +65,17 @@ describe('tenant backend budget (a server of its own with max_connections = 50)'
     cluster = await PostgresCluster.start({ settings: { max_connections: String(MAX_CONNECTIONS) } });
     const init = spawnSync(
       'psql',
-      ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', join(ROOT, 'init-db-prod.sql')],
+      [
+        '-X',
+        '-q',
+        '-w',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-d',
+        cluster.url(),
+        '-f',
+        join(ROOT, 'deploy/postgres/init-db-prod.sql'),
+      ],
       {
         encoding: 'utf8',
         env: {

@@ -31,7 +31,7 @@ export interface PrivateStackOptions {
 
 /**
  * PostgreSQL, PgBouncer and Redis of a test's own, on ports of their own, set up as production
- * sets them up (init-db-prod.sql, infra/pgbouncer's entrypoint), with app-api and control-api
+ * sets them up (init-db-prod.sql, deploy/pgbouncer's entrypoint), with app-api and control-api
  * (AppFixture) pointed at them: a test may stop and restart any of them without touching the
  * machine's shared services.
  */
@@ -56,7 +56,17 @@ export class PrivateStack {
     });
     const init = spawnSync(
       'psql',
-      ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', join(ROOT, 'init-db-prod.sql')],
+      [
+        '-X',
+        '-q',
+        '-w',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-d',
+        cluster.url(),
+        '-f',
+        join(ROOT, 'deploy/postgres/init-db-prod.sql'),
+      ],
       {
         encoding: 'utf8',
         env: {

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Restores a backup folder written by scripts/backup.sh: everything (the control database, then
+# Restores a backup folder written by scripts/ops/backup.sh: everything (the control database, then
 # every tenant database of the manifest), or one tenant's database.
 #
-#   bash scripts/restore.sh BACKUP_FOLDER --all --yes
-#   bash scripts/restore.sh BACKUP_FOLDER --tenant SLUG --yes
-#   bash scripts/restore.sh --from-s3 STAMP|latest (--all | --tenant SLUG) --yes
-#   bash scripts/restore.sh --list-remote
+#   bash scripts/ops/restore.sh BACKUP_FOLDER --all --yes
+#   bash scripts/ops/restore.sh BACKUP_FOLDER --tenant SLUG --yes
+#   bash scripts/ops/restore.sh --from-s3 STAMP|latest (--all | --tenant SLUG) --yes
+#   bash scripts/ops/restore.sh --list-remote
 #
-# --from-s3 downloads the offsite copy of scripts/backup.sh (BACKUP_S3_* variables, see
-# scripts/lib/offsite.sh) into a temporary folder, checks every file against its SHA256SUMS, then
+# --from-s3 downloads the offsite copy of scripts/ops/backup.sh (BACKUP_S3_* variables, see
+# scripts/ops/lib/offsite.sh) into a temporary folder, checks every file against its SHA256SUMS, then
 # restores from it; --list-remote lists the remote backups. A local folder with a SHA256SUMS is
 # checked against it too.
 #
@@ -23,11 +23,11 @@
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
-# shellcheck source=scripts/lib/offsite.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+# shellcheck source=scripts/ops/lib/offsite.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/offsite.sh"
 
-usage() { fail "usage: bash scripts/restore.sh (BACKUP_FOLDER | --from-s3 STAMP|latest) (--all | --tenant SLUG) --yes, or --list-remote"; }
+usage() { fail "usage: bash scripts/ops/restore.sh (BACKUP_FOLDER | --from-s3 STAMP|latest) (--all | --tenant SLUG) --yes, or --list-remote"; }
 
 if [[ "${1:-}" == --list-remote ]]; then
   offsite_enabled || fail "BACKUP_S3_BUCKET is not set: there is no remote copy to list"
@@ -76,7 +76,7 @@ if [[ -n "$remote" ]]; then
 elif [[ -f "$folder/SHA256SUMS" ]]; then
   verify_checksums "$folder"
 fi
-[[ -f "$folder/manifest.tsv" && -f "$folder/control.dump" ]] || fail "$folder is not a backup folder of scripts/backup.sh (no manifest.tsv or control.dump)"
+[[ -f "$folder/manifest.tsv" && -f "$folder/control.dump" ]] || fail "$folder is not a backup folder of scripts/ops/backup.sh (no manifest.tsv or control.dump)"
 for tool in pg_restore psql gzip; do have "$tool" || fail "$tool is not installed (apt-get install postgresql-client)"; done
 
 

@@ -2,8 +2,8 @@
 # The release build: what the Dockerfile's build stage runs, runnable on machines without a Docker
 # engine, so the image's build can be checked anywhere (scripts/ops/release-build.int-spec.ts).
 #
-#   bash scripts/build-release.sh OUT_DIR             build a copy of this checkout into OUT_DIR
-#   bash scripts/build-release.sh --in-place OUT_DIR  build in the current directory (the Dockerfile)
+#   bash scripts/ops/build-release.sh OUT_DIR             build a copy of this checkout into OUT_DIR
+#   bash scripts/ops/build-release.sh --in-place OUT_DIR  build in the current directory (Dockerfile)
 #
 # Steps, in the build directory: install the locked dependencies, generate both Prisma clients
 # offline (postinstall), compile both APIs and the worker (`pnpm run build`), then assemble OUT_DIR:
@@ -16,9 +16,9 @@
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
-usage() { fail "usage: bash scripts/build-release.sh [--in-place] OUT_DIR"; }
+usage() { fail "usage: bash scripts/ops/build-release.sh [--in-place] OUT_DIR"; }
 
 in_place=0
 if [[ "${1:-}" == "--in-place" ]]; then

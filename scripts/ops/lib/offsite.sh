@@ -1,4 +1,4 @@
-# Offsite copies of the backups of scripts/backup.sh on S3-compatible storage (AWS S3, MinIO,
+# Offsite copies of the backups of scripts/ops/backup.sh on S3-compatible storage (AWS S3, MinIO,
 # Cloudflare R2, Wasabi, Backblaze B2...), through the AWS CLI. Source it after lib/common.sh.
 #
 #   BACKUP_S3_BUCKET          bucket; unset: no offsite copy

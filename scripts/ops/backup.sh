@@ -2,8 +2,9 @@
 # Backs up the control database and every tenant database (ACTIVE or SUSPENDED), compressed, into
 # one timestamped folder, then deletes folders older than the retention.
 #
-#   CONTROL_DATABASE_URL=postgresql://... bash scripts/backup.sh
-#   docker compose --env-file .env.production -f docker-compose.prod.yml --profile tools run --rm backup
+#   CONTROL_DATABASE_URL=postgresql://... bash scripts/ops/backup.sh
+#   docker compose -p helpdeskly --env-file .env.production -f deploy/compose/docker-compose.prod.yml \
+#     --profile tools run --rm backup
 #
 # Variables:
 #   CONTROL_DATABASE_URL   required; the tenants and their servers are read from it
@@ -13,18 +14,18 @@
 #                          their password verifiers through it (else through each server's
 #                          admin URL, without passwords when that role may not read them)
 #   BACKUP_S3_BUCKET ...   offsite copy on S3-compatible storage after each backup, and its own
-#                          retention: see scripts/lib/offsite.sh for the variables
+#                          retention: see scripts/ops/lib/offsite.sh for the variables
 #
 # Layout: BACKUP_DIR/<UTC timestamp>/ control.dump, tenants/<database>.dump (pg_dump custom
 # format, compressed), roles-<server>.sql.gz, manifest.tsv (slug, database, role, server),
-# SHA256SUMS. scripts/restore.sh reads it. Needs pg_dump, pg_dumpall and psql of PostgreSQL 15 or
+# SHA256SUMS. scripts/ops/restore.sh reads it. Needs pg_dump, pg_dumpall and psql of PostgreSQL 15 or
 # later, and the AWS CLI for the offsite copy. An offsite copy that fails exits 1 (the local backup
 # stays, and no retention runs, local or remote).
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
-# shellcheck source=scripts/lib/offsite.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+# shellcheck source=scripts/ops/lib/offsite.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/offsite.sh"
 
 : "${CONTROL_DATABASE_URL:?CONTROL_DATABASE_URL is not set}"

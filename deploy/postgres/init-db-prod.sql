@@ -61,7 +61,7 @@ CREATE ROLE helpdeskly LOGIN CREATEDB CREATEROLE PASSWORD :'app_password';
 GRANT pg_signal_backend TO helpdeskly;
 CREATE DATABASE helpdeskly_control OWNER helpdeskly;
 
--- PgBouncer's auth_query role, as infra/pgbouncer/README.md explains: PgBouncer 1.18 runs the
+-- PgBouncer's auth_query role, as deploy/pgbouncer/README.md explains: PgBouncer 1.18 runs the
 -- lookup inside each target database, so it reads pg_authid through pg_read_all_data instead of
 -- a function in every tenant database; read-only, a few connections, nothing else. Tenant
 -- databases are closed to PUBLIC and GRANT CONNECT to it when they are provisioned.
@@ -69,7 +69,7 @@ CREATE ROLE pgbouncer_auth LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATI
 ALTER ROLE pgbouncer_auth SET default_transaction_read_only = on;
 GRANT pg_read_all_data TO pgbouncer_auth;
 
--- The gateway role all tenant traffic logs in as, through PgBouncer (infra/pgbouncer/README.md):
+-- The gateway role all tenant traffic logs in as, through PgBouncer (deploy/pgbouncer/README.md):
 -- NOINHERIT and no privilege of its own; provisioning makes it a member of each tenant's role and
 -- sets that role in each tenant database (ALTER ROLE ... IN DATABASE ... SET role). Created by
 -- the application's role, which thereby administers it on PostgreSQL 16 and later too. Its

@@ -1,11 +1,11 @@
-# What scripts/deploy.sh and scripts/rollback.sh share: the production compose project, checks
-# before touching anything, migrations, health waits. Source it after lib/common.sh.
+# What scripts/ops/deploy.sh and scripts/ops/rollback.sh share: the production compose project,
+# checks before touching anything, migrations, health waits. Source it after scripts/lib/common.sh.
 # shellcheck shell=bash
 
 ENV_FILE=${ENV_FILE:-$REPO_ROOT/.env.production}
-PROD_COMPOSE_FILE=${PROD_COMPOSE_FILE:-$REPO_ROOT/docker-compose.prod.yml}
+PROD_COMPOSE_FILE=${PROD_COMPOSE_FILE:-$REPO_ROOT/deploy/compose/docker-compose.prod.yml}
 # Added when .env.production sets VAULT_ROLE_ID: the secrets then come from Vault (docs/vault.md).
-VAULT_COMPOSE_FILE=${VAULT_COMPOSE_FILE:-$REPO_ROOT/docker-compose.vault.yml}
+VAULT_COMPOSE_FILE=${VAULT_COMPOSE_FILE:-$REPO_ROOT/deploy/compose/docker-compose.vault.yml}
 DEPLOY_STATE_DIR=${DEPLOY_STATE_DIR:-$REPO_ROOT/.deploy}
 # Extra compose profiles, space-separated: "proxy" (nginx), "tools" (pgAdmin, backups).
 DEPLOY_PROFILES=${DEPLOY_PROFILES:-proxy}
@@ -18,7 +18,7 @@ INFRA_SERVICES=(postgres pgbouncer redis redis-cache)
 REQUIRED_SECRETS=(POSTGRES_PASSWORD HELPDESKLY_DB_PASSWORD PGBOUNCER_AUTH_PASSWORD PGBOUNCER_STATS_PASSWORD
   PGBOUNCER_ADMIN_PASSWORD REDIS_PASSWORD REDIS_CACHE_PASSWORD JWT_SECRET DB_ENCRYPTION_KEY)
 
-# True when the deployment reads its secrets from Vault (docker-compose.vault.yml).
+# True when the deployment reads its secrets from Vault (deploy/compose/docker-compose.vault.yml).
 uses_vault() { [[ -f "$ENV_FILE" ]] && grep -Eq '^VAULT_ROLE_ID=.+' "$ENV_FILE"; }
 
 _compose_cmd=()
@@ -66,8 +66,8 @@ preflight() {
   [[ -n "${SMTP_HOST:-}" ]] || problems+=("SMTP_HOST is empty")
   [[ -n "${MAIL_FROM:-}" ]] || problems+=("MAIL_FROM is empty")
   if [[ " $DEPLOY_PROFILES " == *" proxy "* ]]; then
-    [[ -f "$REPO_ROOT/nginx/certs/fullchain.pem" && -f "$REPO_ROOT/nginx/certs/privkey.pem" ]] ||
-      problems+=("nginx/certs/fullchain.pem and nginx/certs/privkey.pem are missing (or deploy without the proxy: DEPLOY_PROFILES=)")
+    [[ -f "$REPO_ROOT/deploy/nginx/certs/fullchain.pem" && -f "$REPO_ROOT/deploy/nginx/certs/privkey.pem" ]] ||
+      problems+=("deploy/nginx/certs/fullchain.pem and deploy/nginx/certs/privkey.pem are missing (or deploy without the proxy: DEPLOY_PROFILES=)")
   fi
   if ((${#problems[@]} > 0)); then
     printf '  - %s\n' "${problems[@]}" >&2
@@ -76,7 +76,7 @@ preflight() {
   if uses_vault && [[ -z "${VAULT_SECRET_ID:-}" ]]; then
     fail "VAULT_ROLE_ID is set but VAULT_SECRET_ID is empty (both are in /vault/init/helpdeskly-approle.env)"
   fi
-  prod_compose config --quiet || fail "docker-compose.prod.yml does not accept $ENV_FILE (see above)"
+  prod_compose config --quiet || fail "deploy/compose/docker-compose.prod.yml does not accept $ENV_FILE (see above)"
 }
 
 # Images of IMAGE_TAG: pulled from IMAGE_REGISTRY, or built here when DEPLOY_BUILD=1.
