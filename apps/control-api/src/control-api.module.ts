@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthenticationModule } from './auth/authentication.module';
 import { UsersModule } from './users/users.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { TenantStatusModule } from './tenants/tenant-status.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { MembersModule } from './members/members.module';
 import { TenantSettingsModule } from './settings/tenant-settings.module';
@@ -28,6 +29,7 @@ export class ControlApiModule {
         UsersModule,
         AuthenticationModule,
         TenantsModule,
+        TenantStatusModule,
         PasswordsModule,
         MembersModule,
         TenantSettingsModule,

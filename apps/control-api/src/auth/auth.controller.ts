@@ -1,15 +1,20 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, Public } from '@helpdeskly/auth';
+import { TenantStatus } from '@helpdeskly/database';
 import { RateLimit } from '@helpdeskly/rate-limit';
+import { PROVISIONING_RETRY_AFTER_SECONDS, TENANT_STATUS_PATH } from '../tenants/tenant-status.controller';
 import { AuthService } from './auth.service';
 import { Client } from './client-info.decorator';
 import { LoginTwoFactorDto } from './dto/login-two-factor.dto';
@@ -30,9 +35,35 @@ export class AuthController {
   @Post('signup')
   @Public()
   @RateLimit('auth', { account: { body: 'email', lowercase: true } })
-  @ApiCreatedResponse({ type: SessionDto })
-  signup(@Body() dto: SignupDto, @Client() client: ClientInfo) {
-    return this.auth.signup(dto, client);
+  @ApiOperation({
+    summary: 'Sign up: a user, their tenant and their OWNER membership, signed in',
+    description:
+      "The user, the tenant and the membership are registered together or not at all; then the tenant's database is made, which takes about a second. 201 when the tenant is ACTIVE; 202 when it is not yet (`tenant.status` PROVISIONING, or FAILED while the provisioning job retries it): the tokens work, app-api answers 503 `tenant_provisioning` until ACTIVE, and `Location` (GET /v1/tenants/current) says when it is, polled every `Retry-After` seconds.",
+  })
+  @ApiCreatedResponse({ type: SessionDto, description: 'Signed in; `tenant.status` is ACTIVE' })
+  @ApiAcceptedResponse({
+    type: SessionDto,
+    description: 'Signed in; the tenant is not ACTIVE yet',
+    headers: {
+      Location: {
+        description: `${TENANT_STATUS_PATH}: poll it until \`status\` is ACTIVE`,
+        schema: { type: 'string' },
+      },
+      'Retry-After': { description: 'Seconds to wait between polls', schema: { type: 'integer' } },
+    },
+  })
+  async signup(
+    @Body() dto: SignupDto,
+    @Client() client: ClientInfo,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionDto> {
+    const session = await this.auth.signup(dto, client);
+    if (session.tenant.status !== TenantStatus.ACTIVE)
+      reply
+        .status(HttpStatus.ACCEPTED)
+        .header('location', TENANT_STATUS_PATH)
+        .header('retry-after', String(PROVISIONING_RETRY_AFTER_SECONDS));
+    return session;
   }
 
   /** Tokens for a tenant, or a 2FA challenge to complete at /v1/auth/login/2fa. */

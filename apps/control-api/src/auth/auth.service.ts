@@ -1,20 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenService, type AuthContext, AuthErrorCode, AuthException, type SignedToken } from '@helpdeskly/auth';
-import { CACHE_NAMESPACES, SharedCache, membershipKey } from '@helpdeskly/cache';
 import { AppConfig } from '@helpdeskly/config';
-import {
-  MembershipRole,
-  storedSettingsOf,
-  type Tenant,
-  TenantStatus,
-  tenantSettingsOf,
-  type User,
-} from '@helpdeskly/database';
+import { MembershipRole, storedSettingsOf, TenantStatus, tenantSettingsOf, type User } from '@helpdeskly/database';
 import { ValidationProblem } from '@helpdeskly/errors';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { RedisClient } from '@helpdeskly/redis';
 import { AuditService } from '../audit/audit.service';
-import { TenantsService } from '../tenants/tenants.service';
 import { TwoFactorService, type SecondFactorMethod } from '../two-factor/two-factor.service';
 import { toMembershipDto, toTenantSummaryDto, toUserDto } from '../users/dto/user.dto';
 import { type MembershipWithTenant, MembershipsRepository } from '../users/memberships.repository';
@@ -26,8 +17,9 @@ import type { MeDto, SessionDto, TwoFactorChallengeDto } from './dto/session.dto
 import type { SignupDto } from './dto/signup.dto';
 import { LoginLockoutService } from './login-lockout.service';
 import { PasswordHasher } from './password-hasher.service';
-import { assertPasswordFits, PasswordPolicy } from './password-policy';
+import { assertPasswordFits } from './password-policy';
 import { type ClientInfo, type IssuedRefreshToken, RefreshTokensService } from './sessions/refresh-tokens.service';
+import { SignupService } from './signup.service';
 
 const CHALLENGE_TTL_SECONDS = 300;
 const ENROLLMENT_TTL_SECONDS = 600;
@@ -54,8 +46,8 @@ type LoginFailureReason = 'unknown_email' | 'account_locked' | 'wrong_password' 
 
 /**
  * Sign-up, login (with the second factor when the user has one), refresh, logout and tenant
- * switching. Tokens are issued only for an ACTIVE tenant the user belongs to, and only once the
- * tenant's 2FA rule is met.
+ * switching. Tokens are issued only for an ACTIVE tenant the user belongs to (or, at sign-up, the
+ * tenant still being provisioned), and only once the tenant's 2FA rule is met.
  */
 @Injectable()
 export class AuthService {
@@ -63,51 +55,23 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly memberships: MembershipsRepository,
     private readonly hasher: PasswordHasher,
-    private readonly passwords: PasswordPolicy,
+    private readonly signups: SignupService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly tokens: AccessTokenService,
-    private readonly tenants: TenantsService,
     private readonly lockout: LoginLockoutService,
     private readonly twoFactor: TwoFactorService,
     private readonly redis: RedisClient,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-    private readonly cache: SharedCache,
     private readonly metrics: MetricsRegistry,
   ) {}
 
-  /** A user, their tenant (with its database) and their OWNER membership; signed in. */
+  /**
+   * A user, their tenant and their OWNER membership (see SignupService), signed in. The tenant is
+   * ACTIVE, or not yet (PROVISIONING, or FAILED and being retried) when its database was not made in time.
+   */
   async signup(dto: SignupDto, client: ClientInfo): Promise<SessionDto> {
-    this.passwords.assertAcceptable(dto.password, { email: dto.email, name: dto.name });
-    // Checked first so a taken email does not cost a tenant; the unique index still decides races.
-    if (await this.users.findByEmail(dto.email)) throw this.emailTaken();
-    const user =
-      (await this.users.create({
-        email: dto.email,
-        name: dto.name,
-        passwordHash: await this.hasher.hash(dto.password),
-      })) ?? this.emailTaken();
-    let tenant: Tenant;
-    try {
-      tenant = await this.tenants.createTenant({ slug: dto.tenantSlug, name: dto.tenantName, actorUserId: user.id });
-    } catch (error) {
-      // No user without the tenant they signed up for: they can sign up again.
-      await this.users.delete(user.id);
-      throw error;
-    }
-    await this.memberships.create({ userId: user.id, tenantId: tenant.id, role: MembershipRole.OWNER });
-    await this.cache.namespace(CACHE_NAMESPACES.membership).invalidate(membershipKey(tenant.id, user.id));
-    await this.audit.record({
-      action: 'auth.signup',
-      tenantId: tenant.id,
-      actorUserId: user.id,
-      targetType: 'user',
-      targetId: user.id,
-      ip: client.ip,
-      userAgent: client.userAgent,
-      metadata: { tenantSlug: tenant.slug },
-    });
-    const membership = (await this.memberships.find(user.id, tenant.id))!;
+    const { user, membership } = await this.signups.register(dto, client);
     return this.completeLogin(user, membership, client, 'password');
   }
 
@@ -433,13 +397,6 @@ export class AuthService {
       userAgent: client.userAgent,
       metadata: { reason, ...metadata },
     });
-  }
-
-  private emailTaken(): never {
-    throw new AuthenticationException(
-      AuthenticationErrorCode.EmailTaken,
-      'An account with this email already exists; log in instead.',
-    );
   }
 
   private invalidCredentials() {

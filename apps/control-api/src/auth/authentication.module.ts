@@ -9,6 +9,8 @@ import { PasswordHasher } from './password-hasher.service';
 import { PasswordPolicy } from './password-policy';
 import { RefreshTokensRepository } from './sessions/refresh-tokens.repository';
 import { RefreshTokensService } from './sessions/refresh-tokens.service';
+import { SignupRepository } from './signup.repository';
+import { SignupService } from './signup.service';
 
 /** Sign-up, login, sessions (refresh tokens); exports the password hasher and policy, and the sessions. */
 @Global()
@@ -23,6 +25,8 @@ import { RefreshTokensService } from './sessions/refresh-tokens.service';
     { provide: RevokedSessionsSource, useExisting: RefreshTokensRepository },
     RefreshTokensService,
     LoginLockoutService,
+    SignupRepository,
+    SignupService,
     AuthService,
   ],
   exports: [PasswordHasher, PasswordPolicy, RefreshTokensService],

@@ -10,7 +10,7 @@ import { ProvisioningHooks } from './provisioning.hooks';
 import { TenantJobs } from './tenant-jobs';
 import { TenantProvisionerService, tenantDatabaseNames } from './tenant-provisioner.service';
 import { TenantsErrorCode, TenantsException } from './tenants.errors';
-import { type TenantChanges, TenantsRepository, type TenantWithServer } from './tenants.repository';
+import { type NewTenant, type TenantChanges, TenantsRepository, type TenantWithServer } from './tenants.repository';
 
 export interface CreateTenantInput {
   readonly slug: string;
@@ -18,6 +18,17 @@ export interface CreateTenantInput {
   readonly plan?: string;
   /** Who asked (sign-up's new user, a platform admin); recorded in the audit trail. */
   readonly actorUserId?: string | null;
+}
+
+/** A new tenant's row before it is inserted, and the name of the server it goes to (for the audit trail). */
+export interface PlannedTenant {
+  readonly row: NewTenant;
+  readonly databaseServer: string;
+}
+
+/** 409 tenant_slug_taken: the tenants' unique index refused the slug. */
+export function slugTaken(slug: string): never {
+  throw new TenantsException(TenantsErrorCode.SlugTaken, `The slug "${slug}" is taken.`);
 }
 
 // 32 random bytes: the role's password is only ever used by app-api, never typed.
@@ -51,11 +62,27 @@ export class TenantsService {
 
   /** Inserts the tenant (PROVISIONING) on the least loaded server and provisions it; returns it ACTIVE. */
   async createTenant(input: CreateTenantInput): Promise<Tenant> {
-    const server = await this.servers.pickLeastLoaded();
-    const id = randomUUID();
+    const planned = await this.plan(input);
     let tenant: Tenant;
     try {
-      tenant = await this.tenants.create({
+      tenant = await this.tenants.create(planned.row);
+    } catch (error) {
+      // The unique index decides, so two concurrent creations with one slug give one tenant and one 409.
+      if (isUniqueViolation(error)) slugTaken(input.slug);
+      throw error;
+    }
+    return this.provisionInserted(tenant, planned.databaseServer, input.actorUserId);
+  }
+
+  /**
+   * The row of a new tenant, not inserted: on the least loaded server, with its id, database names
+   * and sealed role password. Sign-up inserts it in the transaction that registers its owner.
+   */
+  async plan(input: CreateTenantInput): Promise<PlannedTenant> {
+    const server = await this.servers.pickLeastLoaded();
+    const id = randomUUID();
+    return {
+      row: {
         id,
         slug: input.slug,
         name: input.name,
@@ -63,22 +90,22 @@ export class TenantsService {
         databaseServerId: server.id,
         ...tenantDatabaseNames(id),
         databasePasswordEnc: this.box.seal(randomBytes(PASSWORD_BYTES).toString('base64url')),
-      });
-    } catch (error) {
-      // The unique index decides, so two concurrent sign-ups with one slug give one tenant and one 409.
-      if (isUniqueViolation(error))
-        throw new TenantsException(TenantsErrorCode.SlugTaken, `The slug "${input.slug}" is taken.`);
-      throw error;
-    }
-    await this.record('tenant.created', tenant, input.actorUserId, {
-      slug: tenant.slug,
-      plan: tenant.plan,
+      },
       databaseServer: server.name,
-    });
+    };
+  }
+
+  /**
+   * Provisions a tenant whose PROVISIONING row is committed: audited as created, then the durable
+   * job, then the inline attempt. Returns it ACTIVE; a failed attempt leaves it FAILED, with the
+   * job made to run now, and throws.
+   */
+  async provisionInserted(tenant: Tenant, databaseServer: string, actorUserId?: string | null): Promise<Tenant> {
+    await this.record('tenant.created', tenant, actorUserId, { slug: tenant.slug, plan: tenant.plan, databaseServer });
     // The durable intent first: a crash during the inline attempt leaves it to a worker.
     await this.jobs.provisionLater(tenant.id);
     try {
-      return await this.provision(tenant.id, input.actorUserId);
+      return await this.provision(tenant.id, actorUserId);
     } catch (error) {
       await this.jobs.provisionNow(tenant.id);
       throw error;
@@ -155,7 +182,7 @@ export class TenantsService {
   async deleteTenant(tenantId: string, actorUserId?: string | null): Promise<Tenant> {
     const { databaseServer: server, ...found } = await this.getWithServer(tenantId);
     if (found.status === TenantStatus.DELETED) return found;
-    // As in createTenant; from the job itself both calls are no-ops (its id exists, it is active).
+    // As in provisionInserted; from the job itself both calls are no-ops (its id exists, it is active).
     await this.jobs.deleteLater(tenantId);
     return this.provisioner.withTenantLock(server, tenantId, async (admin) => {
       let tenant = await this.get(tenantId);

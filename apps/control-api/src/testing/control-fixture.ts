@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { AccessTokenService } from '@helpdeskly/auth';
-import { ControlDatabase, MembershipRole, SecretBox, type Tenant, type User } from '@helpdeskly/database';
+import { ControlDatabase, MembershipRole, SecretBox, type Tenant, TenantStatus, type User } from '@helpdeskly/database';
 import {
   httpRequest,
   type HttpRequestOptions,
@@ -17,6 +17,8 @@ import { QUEUES } from '@helpdeskly/queues';
 import { CONTROL_API } from '../control-api';
 import { ControlApiModule } from '../control-api.module';
 import { PasswordHasher } from '../auth/password-hasher.service';
+import { ProvisioningHooks } from '../tenants/provisioning.hooks';
+import { TENANT_STATUS_PATH } from '../tenants/tenant-status.controller';
 import { TenantsService } from '../tenants/tenants.service';
 import { generateRecoveryCodes, hashRecoveryCode } from '../two-factor/recovery-codes';
 import { TotpService } from '../two-factor/totp.service';
@@ -44,9 +46,27 @@ export interface UserOptions {
   readonly twoFactor?: boolean;
 }
 
+/** What sign-up answers (201 or 202): the session, whose `tenant.status` says whether to wait. */
+export interface SignupAnswer {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly user: { readonly id: string; readonly email: string };
+  readonly tenant: { readonly id: string; readonly slug: string; readonly status: TenantStatus };
+  readonly role: MembershipRole;
+}
+
+/** A sign-up sent by {@link ControlFixture.signup}: what was sent, and the answer. */
+export interface SignupAttempt {
+  readonly email: string;
+  readonly password: string;
+  readonly tenantSlug: string;
+  readonly answer: HttpResult<SignupAnswer>;
+}
+
 /** Unique enough for names, slugs and emails of parallel test files. */
 /** control-api's OpenAPI description, for tests that check both APIs' documents. */
 export { CONTROL_API };
+export type { ProvisioningStep } from '../tenants/provisioning.hooks';
 
 export const uniqueSuffix = () => randomBytes(5).toString('hex');
 
@@ -56,7 +76,7 @@ export const uniqueSuffix = () => randomBytes(5).toString('hex');
  * sign-up and login endpoints are used. close() deletes every tenant it created (database and role).
  */
 export class ControlFixture {
-  private readonly tenants: Tenant[] = [];
+  private readonly tenantIds: string[] = [];
 
   private constructor(readonly running: RunningTestApp) {}
 
@@ -74,6 +94,11 @@ export class ControlFixture {
     return this.running.app.get(TenantsService);
   }
 
+  /** Called after each step of provisioning and deletion (a no-op): a test replaces `afterStep` to fail or hold one. */
+  get provisioningHooks(): ProvisioningHooks {
+    return this.running.app.get(ProvisioningHooks);
+  }
+
   get emailQueue(): Queue<EmailMessage> {
     return this.running.app.get<Queue<EmailMessage>>(getQueueToken(QUEUES.email));
   }
@@ -83,8 +108,26 @@ export class ControlFixture {
     const tenant = await this.running.app
       .get(TenantsService)
       .createTenant({ slug: `fx-${suffix}`, name: `Fixture ${suffix}` });
-    this.tenants.push(tenant);
+    this.tenantIds.push(tenant.id);
     return tenant;
+  }
+
+  /**
+   * POST /v1/auth/signup as a client sends it, with a new email and slug (the answer is not
+   * waited past: see {@link untilTenantActive}). The tenant, when made, is deleted in close().
+   */
+  async signup(): Promise<SignupAttempt> {
+    const suffix = uniqueSuffix();
+    const form = {
+      email: `owner-${suffix}@fixture.test`,
+      password: `Fixture-Password-${suffix}`,
+      name: `Owner ${suffix}`,
+      tenantName: `Signup ${suffix}`,
+      tenantSlug: `signup-${suffix}`,
+    };
+    const answer = await this.request<SignupAnswer>('POST', '/v1/auth/signup', { body: form });
+    if (answer.body?.tenant?.id) this.tenantIds.push(answer.body.tenant.id);
+    return { ...form, answer };
   }
 
   /** `twoFactor` (default: whether they are a platform admin, who need it) enrols them in TOTP. */
@@ -148,11 +191,37 @@ export class ControlFixture {
   async close(): Promise<void> {
     const service = this.running.app.get(TenantsService);
     try {
-      for (const tenant of this.tenants) await service.deleteTenant(tenant.id);
+      for (const tenantId of this.tenantIds) await service.deleteTenant(tenantId);
     } finally {
       await this.running.close();
     }
   }
+}
+
+/**
+ * Waits, as a client told 202 at sign-up does, until the tenant of `accessToken` is ACTIVE: polls
+ * control-api's GET /v1/tenants/current (done at once when sign-up answered 201).
+ */
+export async function untilTenantActive(
+  controlBaseUrl: string,
+  accessToken: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  let status: string | undefined;
+  await waitFor(
+    'the tenant to be ACTIVE',
+    async () => {
+      const answer = await httpRequest<{ status?: string }>(controlBaseUrl, 'GET', TENANT_STATUS_PATH, {
+        token: accessToken,
+      });
+      status = answer.body?.status;
+      return status === TenantStatus.ACTIVE;
+    },
+    timeoutMs,
+    200,
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}; last status ${status}`);
+  });
 }
 
 /** Polls `probe` until it returns something, and returns it (work done after a 202 lands shortly after). */

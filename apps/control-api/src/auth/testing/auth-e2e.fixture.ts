@@ -7,6 +7,7 @@ import { ControlDatabase, SecretBox } from '@helpdeskly/database';
 import { startTestApp, testConfig, type RunningTestApp } from '@helpdeskly/testing';
 import { ControlApiModule } from '../../control-api.module';
 import { TenantsService } from '../../tenants/tenants.service';
+import { untilTenantActive } from '../../testing/control-fixture';
 
 export interface ApiResponse<T = any> {
   readonly status: number;
@@ -80,7 +81,10 @@ export class AuthE2eFixture {
     return this.request<T>('POST', path, { body, token });
   }
 
-  /** Signs up a new user with a new tenant; both are cleaned up in {@link close}. */
+  /**
+   * Signs up a new user with a new tenant, waiting for the tenant to be ACTIVE as a client told 202
+   * does; both are cleaned up in {@link close}.
+   */
   async signup(name = 'user', extra: { password?: string } = {}): Promise<SignedUp> {
     const slug = this.unique(name);
     const email = `${slug}@example.com`;
@@ -93,8 +97,9 @@ export class AuthE2eFixture {
       tenantName: `Tenant ${name}`,
       tenantSlug: slug,
     });
-    expect(response.status).toBe(201);
+    expect([201, 202]).toContain(response.status);
     this.track(response.body.user.id, response.body.tenant.id);
+    await untilTenantActive(this.app.baseUrl, response.body.accessToken);
     return {
       email,
       password,
