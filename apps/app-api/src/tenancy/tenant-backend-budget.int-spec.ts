@@ -19,7 +19,7 @@ import {
 } from '@helpdeskly/testing';
 import { AppFixture, type TenantWithOwner } from '../testing/app-fixture';
 
-const ROOT = join(__dirname, '../../../..');
+const INIT_DB_PROD = join(__dirname, '../../../../deploy/postgres/init-db-prod.sql');
 const MAX_CONNECTIONS = 50;
 const RESERVE = 23;
 // What scripts/infra.sh would compute: max_connections - superuser_reserved_connections (3) - reserve.
@@ -65,17 +65,7 @@ describe('tenant backend budget (a server of its own with max_connections = 50)'
     cluster = await PostgresCluster.start({ settings: { max_connections: String(MAX_CONNECTIONS) } });
     const init = spawnSync(
       'psql',
-      [
-        '-X',
-        '-q',
-        '-w',
-        '-v',
-        'ON_ERROR_STOP=1',
-        '-d',
-        cluster.url(),
-        '-f',
-        join(ROOT, 'deploy/postgres/init-db-prod.sql'),
-      ],
+      ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', INIT_DB_PROD],
       {
         encoding: 'utf8',
         env: {

@@ -5,7 +5,7 @@ import { applyMigrations } from '@helpdeskly/migrations';
 import { PostgresCluster, ProductionPgBouncer, RedisServer } from '@helpdeskly/testing';
 import { AppFixture } from './app-fixture';
 
-const ROOT = join(__dirname, '../../../..');
+const INIT_DB_PROD = join(__dirname, '../../../../deploy/postgres/init-db-prod.sql');
 const PASSWORD = {
   app: 'app-password-0123456789',
   auth: 'auth-password-0123456789',
@@ -56,17 +56,7 @@ export class PrivateStack {
     });
     const init = spawnSync(
       'psql',
-      [
-        '-X',
-        '-q',
-        '-w',
-        '-v',
-        'ON_ERROR_STOP=1',
-        '-d',
-        cluster.url(),
-        '-f',
-        join(ROOT, 'deploy/postgres/init-db-prod.sql'),
-      ],
+      ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', INIT_DB_PROD],
       {
         encoding: 'utf8',
         env: {
