@@ -126,6 +126,26 @@ describe('deployment files', () => {
       expect(services.pgadmin.profiles).toEqual(['tools']);
     });
 
+    it('builds from the Dockerfile at the root and mounts files of the checkout that exist', () => {
+      for (const name of ['migrate', 'control-api', 'app-api', 'worker'])
+        expect({ name, context: services[name].build.context }).toEqual({ name, context: ROOT });
+      expect(services.backup.build.context).toBe(join(ROOT, 'deploy/backup'));
+      const sources: string[] = Object.values(services).flatMap((service) =>
+        (service.volumes ?? [])
+          .map((volume: string | { source: string }) =>
+            typeof volume === 'string' ? volume.split(':')[0] : volume.source,
+          )
+          .filter((source: string) => source.startsWith(`${ROOT}/`)),
+      );
+      // What the operator provides: the TLS certificates, and the backups' folder (BACKUP_HOST_DIR).
+      const provided = [join(ROOT, 'deploy/nginx/certs'), join(ROOT, 'backups')];
+      expect(sources).toEqual(expect.arrayContaining([...provided, join(ROOT, 'scripts')]));
+      expect(sources.filter((source) => !provided.includes(source) && !existsSync(source))).toEqual([]);
+      // The backup job runs the mounted checkout's script.
+      const [, script] = services.backup.entrypoint;
+      expect(existsSync(join(ROOT, script.replace(/^\/helpdeskly\//, '')))).toBe(true);
+    });
+
     it('keeps queued jobs: the queue Redis persists and never evicts, the cache Redis is another server', () => {
       const queue = services.redis.command.join(' ');
       expect(queue).toMatch(/--appendonly yes/);
