@@ -4,6 +4,7 @@ import {
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -26,9 +27,13 @@ export class HelpdeskController {
   @ApiOkResponse({ type: HelpdeskDto })
   @ApiUnauthorizedResponse({
     description:
-      '`tenant_unavailable` (unknown, being created, failed or deleted tenant), `membership_revoked`, or a token problem',
+      '`tenant_unavailable` (unknown, being deleted or deleted tenant), `membership_revoked`, or a token problem',
   })
   @ApiForbiddenResponse({ description: '`tenant_suspended`' })
+  @ApiServiceUnavailableResponse({
+    description:
+      '`tenant_provisioning`: the tenant is being created (after a sign-up answered 202); retry after `Retry-After` seconds',
+  })
   overview(@CurrentTenant() tenant: TenantContext): Promise<HelpdeskDto> {
     return this.helpdesk.overview(tenant);
   }

@@ -199,7 +199,7 @@ describe('tenant routing (app-api)', () => {
     );
   });
 
-  it('refuses a deleted tenant, or one still provisioning, with 401 tenant_unavailable', async () => {
+  it('refuses a deleted tenant with 401 tenant_unavailable, and one still provisioning with 503 tenant_provisioning and Retry-After', async () => {
     const owner = await fx.createTenantWithOwner();
     expect((await fx.request('GET', '/v1/helpdesk', { token: owner.token })).status).toBe(200);
     await lifecycle().deleteTenant(owner.tenant.id);
@@ -220,8 +220,11 @@ describe('tenant routing (app-api)', () => {
       data: { status: TenantStatus.PROVISIONING },
     });
     const early = await fx.request('GET', '/v1/helpdesk', { token: provisioning.token });
-    expect(early.status).toBe(401);
-    expect(early.body).toMatchObject({ code: 'tenant_unavailable' });
+    expect(early.status).toBe(503);
+    expect(early.body).toMatchObject({ code: 'tenant_provisioning' });
+    // The token stays good: the client retries, it does not log in again.
+    expect(early.headers.get('retry-after')).toBe('2');
+    expect(early.headers.get('www-authenticate')).toBeNull();
     await fx.control.db.tenant.update({ where: { id: provisioning.tenant.id }, data: { status: TenantStatus.ACTIVE } });
   });
 

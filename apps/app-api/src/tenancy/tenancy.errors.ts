@@ -1,8 +1,10 @@
 import { DomainException } from '@helpdeskly/errors';
 
 export enum TenancyErrorCode {
-  /** The token's tenant is unknown, being created, failed, being deleted or deleted. */
+  /** The token's tenant is unknown, being deleted or deleted. */
   TenantUnavailable = 'tenant_unavailable',
+  /** The token's tenant is being created (PROVISIONING, or FAILED while its job retries): the token stays good. */
+  TenantProvisioning = 'tenant_provisioning',
   /** The tenant exists but an operator suspended it. */
   TenantSuspended = 'tenant_suspended',
   /** The caller's membership of the tenant was removed after the token was signed. */
@@ -13,6 +15,7 @@ export enum TenancyErrorCode {
 
 const TABLE = {
   [TenancyErrorCode.TenantUnavailable]: { status: 401, title: 'Tenant unavailable' },
+  [TenancyErrorCode.TenantProvisioning]: { status: 503, title: 'Tenant being created' },
   [TenancyErrorCode.TenantSuspended]: { status: 403, title: 'Tenant suspended' },
   [TenancyErrorCode.MembershipRevoked]: { status: 401, title: 'Membership revoked' },
   [TenancyErrorCode.TenantBusy]: { status: 503, title: 'Service busy' },
@@ -26,7 +29,8 @@ export class TenancyException extends DomainException<TenancyErrorCode> {
       status === 401
         ? { 'www-authenticate': 'Bearer error="invalid_token"' }
         : status === 503
-          ? { 'retry-after': '1' }
+          ? // A tenant's database takes about a second to make.
+            { 'retry-after': code === TenancyErrorCode.TenantProvisioning ? '2' : '1' }
           : {};
     super(TABLE, code, detail, { headers });
   }

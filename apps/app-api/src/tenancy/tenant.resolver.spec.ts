@@ -127,10 +127,12 @@ describe(TenantResolver.name, () => {
     expect((await sut.resolve(auth())).context.role).toBe('AGENT');
   });
 
-  it('refuses a suspended tenant with tenant_suspended, and any other status or none with tenant_unavailable', async () => {
+  it('refuses a suspended tenant with tenant_suspended, one being created with tenant_provisioning, and any other status or none with tenant_unavailable', async () => {
     for (const [status, code] of [
       [TenantStatus.SUSPENDED, TenancyErrorCode.TenantSuspended],
-      [TenantStatus.PROVISIONING, TenancyErrorCode.TenantUnavailable],
+      [TenantStatus.PROVISIONING, TenancyErrorCode.TenantProvisioning],
+      [TenantStatus.FAILED, TenancyErrorCode.TenantProvisioning],
+      [TenantStatus.DELETING, TenancyErrorCode.TenantUnavailable],
       [TenantStatus.DELETED, TenancyErrorCode.TenantUnavailable],
     ] as const) {
       const { sut, directory } = setup();

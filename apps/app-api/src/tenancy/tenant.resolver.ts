@@ -65,7 +65,7 @@ export class TenantResolver {
     };
   }
 
-  /** The tenant if it is ACTIVE; a 403 when suspended, a 401 otherwise. */
+  /** The tenant if it is ACTIVE; a 403 when suspended, a 503 while being created, a 401 otherwise. */
   async activeTenant(tenantId: string): Promise<ResolvedTenant> {
     // Not a UUID: no such tenant (and no query error from PostgreSQL's uuid type, nor a cache entry).
     const cached = UUID.test(tenantId)
@@ -76,6 +76,11 @@ export class TenantResolver {
       throw new TenancyException(
         TenancyErrorCode.TenantSuspended,
         'This tenant is suspended; its owner can contact support.',
+      );
+    if (cached?.status === TenantStatus.PROVISIONING || cached?.status === TenantStatus.FAILED)
+      throw new TenancyException(
+        TenancyErrorCode.TenantProvisioning,
+        "This tenant's database is being created; retry after Retry-After seconds (control-api's GET /v1/tenants/current says when it is ACTIVE).",
       );
     throw new TenancyException(TenancyErrorCode.TenantUnavailable, 'The tenant of this token is not available.');
   }
