@@ -1,34 +1,28 @@
-import { DomainException } from '@helpdeskly/errors';
+import { type CodeOf, defineErrors } from '@helpdeskly/errors';
 
-export enum AuthErrorCode {
-  MissingToken = 'missing_token',
-  InvalidToken = 'invalid_token',
-  TokenExpired = 'token_expired',
-  InsufficientRole = 'insufficient_role',
-  SessionRevoked = 'session_revoked',
-  RevocationUnavailable = 'revocation_unavailable',
-}
+// RFC 6750: a 401 names the scheme the client should use.
+const bearer = (error: string) => ({ 'www-authenticate': `Bearer error="${error}"` });
 
-const TABLE = {
-  [AuthErrorCode.MissingToken]: { status: 401, title: 'Authentication required' },
-  [AuthErrorCode.InvalidToken]: { status: 401, title: 'Invalid token' },
-  [AuthErrorCode.TokenExpired]: { status: 401, title: 'Token expired' },
-  [AuthErrorCode.InsufficientRole]: { status: 403, title: 'Insufficient role' },
-  [AuthErrorCode.SessionRevoked]: { status: 401, title: 'Session revoked' },
-  [AuthErrorCode.RevocationUnavailable]: { status: 503, title: 'Session revocation unavailable' },
-};
+const auth = defineErrors('auth', {
+  MissingToken: {
+    code: 'missing_token',
+    status: 401,
+    title: 'Authentication required',
+    headers: bearer('invalid_request'),
+  },
+  InvalidToken: { code: 'invalid_token', status: 401, title: 'Invalid token', headers: bearer('invalid_token') },
+  TokenExpired: { code: 'token_expired', status: 401, title: 'Token expired', headers: bearer('invalid_token') },
+  InsufficientRole: { code: 'insufficient_role', status: 403, title: 'Insufficient role' },
+  SessionRevoked: { code: 'session_revoked', status: 401, title: 'Session revoked', headers: bearer('invalid_token') },
+  RevocationUnavailable: {
+    code: 'revocation_unavailable',
+    status: 503,
+    title: 'Session revocation unavailable',
+    headers: { 'retry-after': '5' },
+  },
+});
 
-export class AuthException extends DomainException<AuthErrorCode> {
-  constructor(code: AuthErrorCode, detail?: string) {
-    // RFC 6750: a 401 names the scheme the client should use.
-    super(TABLE, code, detail, { headers: headersFor(code) });
-  }
-}
+export const AuthErrorCode = auth.codes;
+export type AuthErrorCode = CodeOf<typeof AuthErrorCode>;
 
-function headersFor(code: AuthErrorCode): Record<string, string> {
-  if (TABLE[code].status === 401)
-    return {
-      'www-authenticate': `Bearer error="${code === AuthErrorCode.MissingToken ? 'invalid_request' : 'invalid_token'}"`,
-    };
-  return code === AuthErrorCode.RevocationUnavailable ? { 'retry-after': '5' } : {};
-}
+export class AuthException extends auth.Exception {}

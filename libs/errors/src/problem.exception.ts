@@ -14,7 +14,7 @@ export interface ProblemInit {
 
 /**
  * Base of every error the APIs mean to answer with. Each domain declares its own subclass with a
- * code enum (see `DomainException`); the global filter turns any of them into problem details.
+ * table of codes (see `defineErrors`); the global filter turns any of them into problem details.
  */
 export class ProblemException extends Error {
   constructor(readonly problem: ProblemInit) {
@@ -24,17 +24,5 @@ export class ProblemException extends Error {
 
   get status(): number {
     return this.problem.status;
-  }
-}
-
-/** Helper for domain exceptions: a code enum mapped to status and title in one table. */
-export abstract class DomainException<Code extends string> extends ProblemException {
-  protected constructor(
-    table: Readonly<Record<Code, { status: number; title: string }>>,
-    code: Code,
-    detail?: string,
-    extra: Omit<ProblemInit, 'status' | 'code' | 'title' | 'detail'> = {},
-  ) {
-    super({ ...extra, status: table[code].status, title: table[code].title, code, detail });
   }
 }

@@ -15,7 +15,7 @@ import {
 } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { DomainException, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '@helpdeskly/errors';
+import { defineErrors, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '@helpdeskly/errors';
 import { type RunningTestApp, startTestApp, testConfig } from '@helpdeskly/testing';
 
 class AddressDto {
@@ -32,23 +32,13 @@ class ListQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }
 
-enum ThingErrorCode {
-  Duplicate = 'thing_duplicate',
-  Frozen = 'thing_frozen',
-}
+const things = defineErrors('things', {
+  Duplicate: { code: 'thing_duplicate', status: 409, title: 'Thing already exists' },
+  Frozen: { code: 'thing_frozen', status: 422, title: 'Thing is frozen' },
+});
+const ThingErrorCode = things.codes;
 
-class ThingException extends DomainException<ThingErrorCode> {
-  constructor(code: ThingErrorCode, detail: string) {
-    super(
-      {
-        [ThingErrorCode.Duplicate]: { status: 409, title: 'Thing already exists' },
-        [ThingErrorCode.Frozen]: { status: 422, title: 'Thing is frozen' },
-      },
-      code,
-      detail,
-    );
-  }
-}
+class ThingException extends things.Exception {}
 
 /** A controller of the test's own, mounted with the same bootstrap as both APIs. */
 @Controller('things')

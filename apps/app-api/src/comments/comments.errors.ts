@@ -1,24 +1,16 @@
-import { DomainException } from '@helpdeskly/errors';
+import { type CodeOf, defineErrors } from '@helpdeskly/errors';
 
-export enum CommentsErrorCode {
-  TicketClosed = 'ticket_closed',
-  RequesterCommentInternal = 'requester_comment_internal',
-}
-
-const COMMENTS_ERRORS: Readonly<Record<CommentsErrorCode, { status: number; title: string }>> = {
-  [CommentsErrorCode.TicketClosed]: { status: 409, title: 'The ticket is closed' },
-  [CommentsErrorCode.RequesterCommentInternal]: {
+const comments = defineErrors('comments', {
+  TicketClosed: { code: 'ticket_closed', status: 409, title: 'The ticket is closed' },
+  RequesterCommentInternal: {
+    code: 'requester_comment_internal',
     status: 422,
     title: 'A reply from the requester cannot be an internal note',
   },
-};
+});
+
+export const CommentsErrorCode = comments.codes;
+export type CommentsErrorCode = CodeOf<typeof CommentsErrorCode>;
 
 /** Errors of comments, rendered as problem details by the global filter. */
-export class CommentsException extends DomainException<CommentsErrorCode> {
-  constructor(
-    readonly code: CommentsErrorCode,
-    detail?: string,
-  ) {
-    super(COMMENTS_ERRORS, code, detail);
-  }
-}
+export class CommentsException extends comments.Exception {}

@@ -83,13 +83,11 @@ export class CommentsRepository {
 
   /** Oldest first; stable under inserts (ordered by createdAt, then id). */
   async list(ticketId: string, cursor: string | undefined, limit: number): Promise<Page<Comment>> {
-    const rows = await this.db
-      .client()
-      .comment.findMany({
-        where: { ticketId },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        ...pageArgs(cursor, limit),
-      });
+    const rows = await this.db.client().comment.findMany({
+      where: { ticketId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      ...pageArgs(cursor, limit),
+    });
     return toPage(rows, limit);
   }
 }

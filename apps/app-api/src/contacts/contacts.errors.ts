@@ -1,21 +1,12 @@
-import { DomainException } from '@helpdeskly/errors';
+import { type CodeOf, defineErrors } from '@helpdeskly/errors';
 
-export enum ContactsErrorCode {
-  ContactNotFound = 'contact_not_found',
-  ContactEmailTaken = 'contact_email_taken',
-}
+const contacts = defineErrors('contacts', {
+  ContactNotFound: { code: 'contact_not_found', status: 404, title: 'Contact not found' },
+  ContactEmailTaken: { code: 'contact_email_taken', status: 409, title: 'A contact with this email exists' },
+});
 
-const CONTACTS_ERRORS: Readonly<Record<ContactsErrorCode, { status: number; title: string }>> = {
-  [ContactsErrorCode.ContactNotFound]: { status: 404, title: 'Contact not found' },
-  [ContactsErrorCode.ContactEmailTaken]: { status: 409, title: 'A contact with this email exists' },
-};
+export const ContactsErrorCode = contacts.codes;
+export type ContactsErrorCode = CodeOf<typeof ContactsErrorCode>;
 
 /** Errors of contacts, rendered as problem details by the global filter. */
-export class ContactsException extends DomainException<ContactsErrorCode> {
-  constructor(
-    readonly code: ContactsErrorCode,
-    detail?: string,
-  ) {
-    super(CONTACTS_ERRORS, code, detail);
-  }
-}
+export class ContactsException extends contacts.Exception {}

@@ -1,20 +1,15 @@
-import { DomainException, type FieldError } from '@helpdeskly/errors';
+import { type CodeOf, defineErrors, type FieldError } from '@helpdeskly/errors';
 
-export enum SettingsErrorCode {
-  InvalidSla = 'invalid_sla',
-}
+const settings = defineErrors('settings', {
+  InvalidSla: { code: 'invalid_sla', status: 422, title: 'Invalid SLA targets' },
+});
 
-const SETTINGS_ERRORS: Readonly<Record<SettingsErrorCode, { status: number; title: string }>> = {
-  [SettingsErrorCode.InvalidSla]: { status: 422, title: 'Invalid SLA targets' },
-};
+export const SettingsErrorCode = settings.codes;
+export type SettingsErrorCode = CodeOf<typeof SettingsErrorCode>;
 
 /** Errors of the tenant's settings, rendered as problem details by the global filter. */
-export class SettingsException extends DomainException<SettingsErrorCode> {
-  constructor(
-    readonly code: SettingsErrorCode,
-    detail?: string,
-    errors?: readonly FieldError[],
-  ) {
-    super(SETTINGS_ERRORS, code, detail, errors ? { errors } : {});
+export class SettingsException extends settings.Exception {
+  constructor(code: SettingsErrorCode, detail?: string, errors?: readonly FieldError[]) {
+    super(code, detail, { errors });
   }
 }

@@ -1,21 +1,12 @@
-import { DomainException } from '@helpdeskly/errors';
+import { type CodeOf, defineErrors } from '@helpdeskly/errors';
 
-export enum TagsErrorCode {
-  TagNotFound = 'tag_not_found',
-  TagNameTaken = 'tag_name_taken',
-}
+const tags = defineErrors('tags', {
+  TagNotFound: { code: 'tag_not_found', status: 404, title: 'Tag not found' },
+  TagNameTaken: { code: 'tag_name_taken', status: 409, title: 'A tag with this name exists' },
+});
 
-const TAGS_ERRORS: Readonly<Record<TagsErrorCode, { status: number; title: string }>> = {
-  [TagsErrorCode.TagNotFound]: { status: 404, title: 'Tag not found' },
-  [TagsErrorCode.TagNameTaken]: { status: 409, title: 'A tag with this name exists' },
-};
+export const TagsErrorCode = tags.codes;
+export type TagsErrorCode = CodeOf<typeof TagsErrorCode>;
 
 /** Errors of tags, rendered as problem details by the global filter. */
-export class TagsException extends DomainException<TagsErrorCode> {
-  constructor(
-    readonly code: TagsErrorCode,
-    detail?: string,
-  ) {
-    super(TAGS_ERRORS, code, detail);
-  }
-}
+export class TagsException extends tags.Exception {}

@@ -168,14 +168,12 @@ export class TicketsRepository {
 
   /** A requester's tickets (not trashed), newest first. */
   async listByRequester(requesterId: string, cursor: string | undefined, limit: number): Promise<Page<TicketRecord>> {
-    const rows = await this.db
-      .client()
-      .ticket.findMany({
-        where: { requesterId, deletedAt: null },
-        include: TICKET_INCLUDE,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        ...pageArgs(cursor, limit),
-      });
+    const rows = await this.db.client().ticket.findMany({
+      where: { requesterId, deletedAt: null },
+      include: TICKET_INCLUDE,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      ...pageArgs(cursor, limit),
+    });
     return toPage(rows, limit);
   }
 
@@ -203,14 +201,12 @@ export class TicketsRepository {
 
   /** Trashed tickets, most recently deleted first. */
   async listTrash(cursor: string | undefined, limit: number): Promise<Page<TicketRecord>> {
-    const rows = await this.db
-      .client()
-      .ticket.findMany({
-        where: { deletedAt: { not: null } },
-        include: TICKET_INCLUDE,
-        orderBy: [{ deletedAt: 'desc' }, { id: 'desc' }],
-        ...pageArgs(cursor, limit),
-      });
+    const rows = await this.db.client().ticket.findMany({
+      where: { deletedAt: { not: null } },
+      include: TICKET_INCLUDE,
+      orderBy: [{ deletedAt: 'desc' }, { id: 'desc' }],
+      ...pageArgs(cursor, limit),
+    });
     return toPage(rows, limit);
   }
 
