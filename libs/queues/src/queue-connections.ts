@@ -62,12 +62,10 @@ export class QueueConnections implements BeforeApplicationShutdown, OnApplicatio
     this.inspection ??= this.cluster(false);
     const cluster = this.inspection;
     await waitReady(cluster);
-    return cluster
-      .nodes('master')
-      .map((node) => ({
-        address: `${node.options.host}:${node.options.port}`,
-        config: (parameter: string) => node.config('GET', parameter),
-      }));
+    return cluster.nodes('master').map((node) => ({
+      address: `${node.options.host}:${node.options.port}`,
+      config: (parameter: string) => node.config('GET', parameter),
+    }));
   }
 
   /** Before the queues and workers close: a connection that is down stops retrying. */

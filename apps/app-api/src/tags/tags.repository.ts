@@ -48,12 +48,10 @@ export class TagsRepository {
 
   /** Every tag by name, with how many tickets outside the trash carry it. */
   async listWithCounts(): Promise<Array<{ name: string; ticketCount: number }>> {
-    const tags = await this.db
-      .client()
-      .tag.findMany({
-        orderBy: { name: 'asc' },
-        select: { name: true, _count: { select: { tickets: { where: { ticket: { deletedAt: null } } } } } },
-      });
+    const tags = await this.db.client().tag.findMany({
+      orderBy: { name: 'asc' },
+      select: { name: true, _count: { select: { tickets: { where: { ticket: { deletedAt: null } } } } } },
+    });
     return tags.map((t) => ({ name: t.name, ticketCount: t._count.tickets }));
   }
 
