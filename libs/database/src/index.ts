@@ -24,6 +24,8 @@ export type {
   User,
 } from './generated/control/client';
 export { type Page, pageArgs, toPage } from './pagination';
+export { isUniqueViolation } from './unique-violation';
+export { isUuid, UUID_PATTERN } from './uuid';
 export { type GatewayCredentials, tenantPgBouncerUrl } from './tenant-database-url';
 // The tenant schema's client, types and enums, for app-api's repositories.
 export { PrismaClient as TenantPrismaClient } from './generated/tenant/client';

@@ -13,3 +13,5 @@ export {
   MAX_INPUT_DEPTH,
   type RequestInput,
 } from './invalid-text';
+export { PageLimit, type PageLimitOptions } from './validation/page-limit.decorator';
+export { Trim } from './validation/trim.decorator';

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ControlDatabase } from '@helpdeskly/database';
+import { ControlDatabase, isUuid } from '@helpdeskly/database';
 import type { TenantLimitsSource } from './plans';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A tenant's plan and rate-limit overrides, from the control database. */
 @Injectable()
@@ -11,7 +9,7 @@ export class TenantLimitsRepository {
 
   async find(tenantId: string): Promise<TenantLimitsSource | null> {
     // Not a UUID: no such tenant (and no query error from PostgreSQL's uuid type).
-    if (!UUID.test(tenantId)) return null;
+    if (!isUuid(tenantId)) return null;
     const row = await this.db.tenant.findUnique({ where: { id: tenantId }, select: { plan: true, rateLimits: true } });
     return row ? { plan: row.plan, rateLimits: row.rateLimits } : null;
   }

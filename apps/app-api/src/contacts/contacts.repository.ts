@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type Contact, type Page, pageArgs, type TenantPrisma, toPage } from '@helpdeskly/database';
+import { type Contact, isUniqueViolation, type Page, pageArgs, type TenantPrisma, toPage } from '@helpdeskly/database';
 import { TenantDatabase } from '../tenancy/tenant-database';
-
-const UNIQUE_VIOLATION = 'P2002';
 
 export interface ContactData {
   readonly name: string;
@@ -48,8 +46,6 @@ export class ContactsRepository {
     }
   }
 }
-
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
 
 function nullOnUniqueViolation(error: unknown): null {
   if (isUniqueViolation(error)) return null;

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantPrisma } from '@helpdeskly/database';
+import { isUniqueViolation, type TenantPrisma } from '@helpdeskly/database';
 import { TenantDatabase } from '../tenancy/tenant-database';
-
-const UNIQUE_VIOLATION = 'P2002';
 
 @Injectable()
 export class TagsRepository {
@@ -65,7 +63,7 @@ export class TagsRepository {
       await tx.tag.update({ where: { id: tagId }, data: { name } });
       return true;
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
+      if (isUniqueViolation(error)) return false;
       throw error;
     }
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   ControlDatabase,
   type Invitation,
+  isUniqueViolation,
   type Membership,
   type MembershipRole,
   type Tenant,
@@ -20,8 +21,6 @@ export type AcceptOutcome =
   | { readonly status: 'claimed_meanwhile' }
   | { readonly status: 'already_member' }
   | { readonly status: 'email_taken' };
-
-const UNIQUE_VIOLATION = 'P2002';
 
 /** Invitations of a tenant (token hashes only). Every query but the token lookup names its tenant. */
 @Injectable()
@@ -118,5 +117,5 @@ class UniqueConflict extends Error {
 const rethrowAs =
   (outcome: UniqueConflict['outcome']) =>
   (error: unknown): never => {
-    throw (error as { code?: string }).code === UNIQUE_VIOLATION ? new UniqueConflict(outcome) : error;
+    throw isUniqueViolation(error) ? new UniqueConflict(outcome) : error;
   };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   type ControlPrisma,
   ControlDatabase,
+  isUniqueViolation,
   type Membership,
   MembershipRole,
   type Tenant,
@@ -10,8 +11,6 @@ import {
 
 export type MembershipWithTenant = Membership & { tenant: Tenant };
 export type MembershipWithUser = Membership & { user: User };
-
-const UNIQUE_VIOLATION = 'P2002';
 
 /** Membership rows (user x tenant, with a role). Every query names its tenant or its user. */
 @Injectable()
@@ -52,7 +51,7 @@ export class MembershipsRepository {
     try {
       return await this.db.membership.create({ data });
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      if (isUniqueViolation(error)) return null;
       throw error;
     }
   }

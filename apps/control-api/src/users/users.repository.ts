@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ControlDatabase, type User } from '@helpdeskly/database';
+import { ControlDatabase, isUniqueViolation, type User } from '@helpdeskly/database';
 
 /** Emails are stored and looked up lower-cased, so uniqueness ignores case. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
-
-const UNIQUE_VIOLATION = 'P2002';
 
 /** User rows of the control database. No business rules: callers decide, this reads and writes. */
 @Injectable()
@@ -29,7 +27,7 @@ export class UsersRepository {
     try {
       return await this.db.user.create({ data: { ...data, email: normalizeEmail(data.email) } });
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      if (isUniqueViolation(error)) return null;
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { type Comment, CommentFormat, CommentVisibility } from '@helpdeskly/database';
+import { PageLimit } from '@helpdeskly/http';
 
 export const COMMENT_BODY_MAX = 65_536;
 /** A page of comments unless the client asks for another size. */
@@ -49,12 +49,7 @@ export class CommentListQueryDto {
   @IsUUID()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: COMMENT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit({ default: COMMENT_PAGE_SIZE })
   limit: number = COMMENT_PAGE_SIZE;
 }
 

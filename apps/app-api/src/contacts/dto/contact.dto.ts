@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsInt, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { Contact } from '@helpdeskly/database';
-import { Nullable, Optional, Trim } from './validation';
+import { PageLimit, Trim } from '@helpdeskly/http';
+import { Nullable, Optional } from './validation';
 
 export class CreateContactDto {
   @ApiProperty({ example: 'Ada Lovelace' })
@@ -75,12 +75,7 @@ export class PageQueryDto {
   @IsUUID()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit({ default: 25 })
   limit?: number;
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { PageLimit } from '@helpdeskly/http';
 import { QUEUE_NAMES } from '@helpdeskly/queues';
 
 export const JOB_LIST_STATES = ['failed', 'waiting', 'delayed', 'active', 'completed'] as const;
@@ -24,12 +24,7 @@ export class JobListQueryDto {
   @IsIn(JOB_LIST_STATES)
   state: JobListState = 'failed';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit({ default: 25 })
   limit: number = 25;
 }
 

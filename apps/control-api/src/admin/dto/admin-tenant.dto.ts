@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsEnum, IsOptional, IsUUID, Matches } from 'class-validator';
 import { TenantStatus } from '@helpdeskly/database';
+import { PageLimit } from '@helpdeskly/http';
 import type { AdminTenantRow } from '../admin-tenants.repository';
 
 export class AdminTenantQueryDto {
@@ -20,12 +20,7 @@ export class AdminTenantQueryDto {
   @IsUUID()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit({ default: 50 })
   limit: number = 50;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { SLUG_PATTERN, Trim } from './validation';
+import { Trim } from '@helpdeskly/http';
+import { SLUG_PATTERN } from './validation';
 
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })

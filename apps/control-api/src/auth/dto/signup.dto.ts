@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotIn, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { RESERVED_SLUGS, SLUG_PATTERN, Trim } from './validation';
+import { Trim } from '@helpdeskly/http';
+import { RESERVED_SLUGS, SLUG_PATTERN } from './validation';
 
 export class SignupDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })

@@ -1,9 +1,3 @@
-import { Transform } from 'class-transformer';
-
-/** Trims surrounding white space of a string input (names, emails); other values pass as they are. */
-export const Trim = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
-
 /** Slugs that would collide with our own host names or routes. */
 export const RESERVED_SLUGS: readonly string[] = [
   'admin',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RevokedSessionsSource } from '@helpdeskly/auth';
-import { ControlDatabase, type RefreshToken } from '@helpdeskly/database';
+import { ControlDatabase, isUuid, type RefreshToken } from '@helpdeskly/database';
 
 export interface NewRefreshToken {
   readonly id: string;
@@ -66,7 +66,7 @@ export class RefreshTokensRepository implements RevokedSessionsSource {
 
   /** Whether the family (session) was revoked: the deny-list's answer while Redis is down. */
   async isSessionRevoked(familyId: string): Promise<boolean> {
-    if (!UUID.test(familyId)) return false;
+    if (!isUuid(familyId)) return false;
     return (
       (await this.db.refreshToken.findFirst({
         where: { familyId, revokedAt: { not: null } },
@@ -88,5 +88,3 @@ export class RefreshTokensRepository implements RevokedSessionsSource {
     return rows.map((row) => row.familyId);
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { type Invitation, MembershipRole } from '@helpdeskly/database';
-import { Trim } from '../../auth/dto/validation';
+import { Trim } from '@helpdeskly/http';
 import { TenantSummaryDto } from '../../users/dto/user.dto';
 import { OPAQUE_TOKEN_PATTERN } from '../../auth/opaque-token';
 

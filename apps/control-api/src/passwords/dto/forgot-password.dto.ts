@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, MaxLength } from 'class-validator';
-import { Trim } from '../../auth/dto/validation';
+import { Trim } from '@helpdeskly/http';
 
 export class ForgotPasswordDto {
   @ApiProperty({ example: 'ada@example.com' })

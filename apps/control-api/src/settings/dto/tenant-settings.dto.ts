@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { Trim } from '../../auth/dto/validation';
+import { Trim } from '@helpdeskly/http';
 
 /**
  * No control character (CR and LF among them), line or paragraph separator, or bidi override: the
