@@ -1,15 +1,16 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
+import { TicketsErrorCode } from '../tickets/tickets.errors';
+import { CommentsErrorCode } from './comments.errors';
 import { CommentsService } from './comments.service';
 import {
   CommentDto,
@@ -33,8 +34,7 @@ export class CommentsController {
   })
   @ApiCreatedResponse({ type: CommentDto })
   @ApiNotFoundResponse({ description: '`ticket_not_found` (also for a ticket in the trash)' })
-  @ApiConflictResponse({ description: '`ticket_closed`' })
-  @ApiUnprocessableEntityResponse({ description: '`requester_comment_internal`' })
+  @ApiProblems(CommentsErrorCode.TicketClosed, CommentsErrorCode.RequesterCommentInternal)
   create(
     @CurrentTenant() tenant: TenantContext,
     @Param() params: CommentTicketParamsDto,
@@ -46,7 +46,7 @@ export class CommentsController {
   @Get()
   @ApiOperation({ summary: "A ticket's comments", description: 'Oldest first, cursor-paginated.' })
   @ApiOkResponse({ type: CommentPageDto })
-  @ApiNotFoundResponse({ description: '`ticket_not_found`' })
+  @ApiProblems(TicketsErrorCode.TicketNotFound)
   list(@Param() params: CommentTicketParamsDto, @Query() query: CommentListQueryDto): Promise<CommentPageDto> {
     return this.comments.list(params.id, query.cursor, query.limit);
   }

@@ -3,11 +3,12 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
+import { ContactsErrorCode } from './contacts.errors';
 import { ContactsService } from './contacts.service';
 import {
   ContactDto,
@@ -45,7 +46,7 @@ export class ContactsController {
   @Get(':id')
   @ApiOperation({ summary: 'A contact' })
   @ApiOkResponse({ type: ContactDto })
-  @ApiNotFoundResponse({ description: '`contact_not_found`' })
+  @ApiProblems(ContactsErrorCode.ContactNotFound)
   get(@Param() params: ContactParamsDto): Promise<ContactDto> {
     return this.contacts.get(params.id);
   }
@@ -53,8 +54,7 @@ export class ContactsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change a contact', description: 'null clears phone or organization.' })
   @ApiOkResponse({ type: ContactDto })
-  @ApiNotFoundResponse({ description: '`contact_not_found`' })
-  @ApiConflictResponse({ description: '`contact_email_taken`' })
+  @ApiProblems(ContactsErrorCode.ContactNotFound, ContactsErrorCode.ContactEmailTaken)
   update(@Param() params: ContactParamsDto, @Body() dto: UpdateContactDto): Promise<ContactDto> {
     return this.contacts.update(params.id, dto);
   }

@@ -1,13 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
-import { Roles } from '@helpdeskly/auth';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
+import { AuthErrorCode, Roles } from '@helpdeskly/auth';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import { SlaSettingsDto } from './dto/sla.dto';
 import { SlaSettingsService } from './sla-settings.service';
@@ -33,7 +27,7 @@ export class SettingsController {
       'Replaces the targets of all four priorities. New tickets and priority changes use them; existing due times are kept.',
   })
   @ApiOkResponse({ type: SlaSettingsDto })
-  @ApiForbiddenResponse({ description: '`insufficient_role`' })
+  @ApiProblems(AuthErrorCode.InsufficientRole)
   @ApiUnprocessableEntityResponse({
     description: '`invalid_sla`: a first-response target longer than the resolution target',
   })

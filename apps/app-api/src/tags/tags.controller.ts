@@ -1,15 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Roles } from '@helpdeskly/auth';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
+import { AuthErrorCode, Roles } from '@helpdeskly/auth';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import {
   AddTagsDto,
@@ -21,6 +13,8 @@ import {
   TicketTagsDto,
   TicketTagsParamsDto,
 } from './dto/tag.dto';
+import { TicketsErrorCode } from '../tickets/tickets.errors';
+import { TagsErrorCode } from './tags.errors';
 import { TagsService } from './tags.service';
 
 @ApiTags('tags')
@@ -37,7 +31,7 @@ export class TagsController {
       'Adds the tags (creating new ones); tags the ticket already carries are ignored. Answers all of its tags.',
   })
   @ApiOkResponse({ type: TicketTagsDto })
-  @ApiNotFoundResponse({ description: '`ticket_not_found`' })
+  @ApiProblems(TicketsErrorCode.TicketNotFound)
   add(
     @CurrentTenant() tenant: TenantContext,
     @Param() params: TicketTagsParamsDto,
@@ -52,7 +46,7 @@ export class TagsController {
     description: "Idempotent: answers the ticket's tags whether or not it carried this one.",
   })
   @ApiOkResponse({ type: TicketTagsDto })
-  @ApiNotFoundResponse({ description: '`ticket_not_found`' })
+  @ApiProblems(TicketsErrorCode.TicketNotFound)
   remove(@CurrentTenant() tenant: TenantContext, @Param() params: TicketTagParamsDto): Promise<TicketTagsDto> {
     return this.tags.removeFromTicket(tenant, params.id, params.tag);
   }
@@ -71,9 +65,7 @@ export class TagsController {
   @Roles('OWNER', 'ADMIN')
   @ApiOperation({ summary: 'Rename a tag', description: 'Every ticket carrying it gets a `tags` event.' })
   @ApiOkResponse({ type: TagDto })
-  @ApiForbiddenResponse({ description: '`insufficient_role`' })
-  @ApiNotFoundResponse({ description: '`tag_not_found`' })
-  @ApiConflictResponse({ description: '`tag_name_taken`' })
+  @ApiProblems(AuthErrorCode.InsufficientRole, TagsErrorCode.TagNotFound, TagsErrorCode.TagNameTaken)
   rename(
     @CurrentTenant() tenant: TenantContext,
     @Param() params: TagParamsDto,
@@ -87,8 +79,7 @@ export class TagsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a tag', description: 'Removes it from every ticket (each gets a `tags` event).' })
   @ApiNoContentResponse()
-  @ApiForbiddenResponse({ description: '`insufficient_role`' })
-  @ApiNotFoundResponse({ description: '`tag_not_found`' })
+  @ApiProblems(AuthErrorCode.InsufficientRole, TagsErrorCode.TagNotFound)
   delete(@CurrentTenant() tenant: TenantContext, @Param() params: TagParamsDto): Promise<void> {
     return this.tags.delete(tenant, params.name);
   }

@@ -2,18 +2,18 @@ import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } fro
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
 import { type AuthContext, CurrentAuth, PlatformAdmin } from '@helpdeskly/auth';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { QueuesErrorCode } from './admin-queues.errors';
 import { AdminQueuesService } from './admin-queues.service';
 import {
   JobDto,
@@ -50,7 +50,7 @@ export class AdminQueuesController {
     description: 'Newest first; data with links, tokens and passwords masked.',
   })
   @ApiOkResponse({ type: JobListDto })
-  @ApiNotFoundResponse({ description: '`queue_not_found`' })
+  @ApiProblems(QueuesErrorCode.QueueNotFound)
   jobs(@Param() params: QueueParamsDto, @Query() query: JobListQueryDto): Promise<JobListDto> {
     return this.queues.jobs(params.queue, query);
   }
@@ -58,7 +58,7 @@ export class AdminQueuesController {
   @Get('queues/:queue/jobs/:id')
   @ApiOperation({ summary: 'One job' })
   @ApiOkResponse({ type: JobDto })
-  @ApiNotFoundResponse({ description: '`queue_not_found`, `job_not_found`' })
+  @ApiProblems(QueuesErrorCode.QueueNotFound, QueuesErrorCode.JobNotFound)
   job(@Param() params: JobParamsDto): Promise<JobDto> {
     return this.queues.job(params.queue, params.id);
   }
@@ -67,8 +67,7 @@ export class AdminQueuesController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Retry a failed job', description: 'It gets its full number of attempts again. Audited.' })
   @ApiOkResponse({ type: JobDto })
-  @ApiNotFoundResponse({ description: '`queue_not_found`, `job_not_found`' })
-  @ApiConflictResponse({ description: '`job_not_failed`' })
+  @ApiProblems(QueuesErrorCode.QueueNotFound, QueuesErrorCode.JobNotFound, QueuesErrorCode.JobNotFailed)
   retry(
     @CurrentAuth() auth: AuthContext,
     @Param() params: JobParamsDto,
@@ -84,8 +83,7 @@ export class AdminQueuesController {
     description: 'Removes it whatever its state, except while it runs. Audited.',
   })
   @ApiNoContentResponse()
-  @ApiNotFoundResponse({ description: '`queue_not_found`, `job_not_found`' })
-  @ApiConflictResponse({ description: '`job_active`' })
+  @ApiProblems(QueuesErrorCode.QueueNotFound, QueuesErrorCode.JobNotFound, QueuesErrorCode.JobActive)
   discard(
     @CurrentAuth() auth: AuthContext,
     @Param() params: JobParamsDto,

@@ -1,21 +1,17 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiGoneResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { type AuthContext, CurrentAuth, Public, Roles } from '@helpdeskly/auth';
+import { ApiProblems } from '@helpdeskly/errors';
+import { type AuthContext, AuthErrorCode, CurrentAuth, Public, Roles } from '@helpdeskly/auth';
 import { RateLimit } from '@helpdeskly/rate-limit';
 import { Client } from '../auth/client-info.decorator';
+import { AuthenticationErrorCode } from '../auth/auth.errors';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import {
   AcceptedInvitationDto,
@@ -26,6 +22,7 @@ import {
   InvitationParamsDto,
 } from './dto/invitation.dto';
 import { InvitationsService } from './invitations.service';
+import { MembersErrorCode, MembersException } from './members.errors';
 
 @ApiTags('members')
 @Controller('invitations')
@@ -41,8 +38,7 @@ export class InvitationsController {
       'Emails a one-time link valid INVITATION_TTL_HOURS; a newer invitation of the same email replaces a pending one. An ADMIN cannot invite an OWNER.',
   })
   @ApiCreatedResponse({ type: InvitationDto })
-  @ApiForbiddenResponse({ description: '`role_not_allowed`, `insufficient_role`' })
-  @ApiConflictResponse({ description: '`already_member`' })
+  @ApiProblems(MembersErrorCode.RoleNotAllowed, AuthErrorCode.InsufficientRole, MembersErrorCode.AlreadyMember)
   invite(
     @CurrentAuth() auth: AuthContext,
     @Body() dto: CreateInvitationDto,
@@ -66,8 +62,7 @@ export class InvitationsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke a pending invitation' })
   @ApiNoContentResponse({ description: 'Revoked (or already revoked)' })
-  @ApiNotFoundResponse({ description: '`invitation_not_found`' })
-  @ApiConflictResponse({ description: '`invitation_already_accepted`' })
+  @ApiProblems(MembersErrorCode.InvitationNotFound, MembersErrorCode.InvitationAlreadyAccepted)
   revoke(
     @CurrentAuth() auth: AuthContext,
     @Param() params: InvitationParamsDto,
@@ -87,12 +82,19 @@ export class InvitationsController {
       "For an email without an account, send name and password: the account is created with the membership. For an email that has an account, send that user's access token (of any tenant) as Authorization: Bearer; then log in or switch tenant to get tokens for this one.",
   })
   @ApiOkResponse({ type: AcceptedInvitationDto })
-  @ApiUnauthorizedResponse({ description: '`invitation_login_required`, `invalid_token`' })
-  @ApiForbiddenResponse({ description: '`invitation_email_mismatch`' })
-  @ApiNotFoundResponse({ description: '`invitation_not_found`' })
-  @ApiConflictResponse({ description: '`invitation_already_accepted`, `already_member`, `tenant_unavailable`' })
-  @ApiGoneResponse({ description: '`invitation_expired`, `invitation_revoked`' })
-  @ApiUnprocessableEntityResponse({ description: '`account_details_required`, `weak_password`' })
+  @ApiProblems(
+    MembersErrorCode.InvitationLoginRequired,
+    AuthErrorCode.InvalidToken,
+    MembersErrorCode.InvitationEmailMismatch,
+    MembersErrorCode.InvitationNotFound,
+    MembersErrorCode.InvitationAlreadyAccepted,
+    MembersErrorCode.AlreadyMember,
+    MembersException.problems.TenantUnavailable,
+    MembersErrorCode.InvitationExpired,
+    MembersErrorCode.InvitationRevoked,
+    MembersErrorCode.AccountDetailsRequired,
+    AuthenticationErrorCode.WeakPassword,
+  )
   accept(
     @Body() dto: AcceptInvitationDto,
     @Headers('authorization') authorization: string | undefined,

@@ -1,18 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { type AuthContext, CurrentAuth, Roles } from '@helpdeskly/auth';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
+import { type AuthContext, AuthErrorCode, CurrentAuth, Roles } from '@helpdeskly/auth';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { ChangeRoleDto, MemberDto, MemberListDto, MemberParamsDto } from './dto/member.dto';
+import { MembersErrorCode } from './members.errors';
 import { MembersService } from './members.service';
 
 @ApiTags('members')
@@ -36,9 +29,12 @@ export class MembersController {
       'An OWNER sets any role; an ADMIN only switches between AGENT and ADMIN. The last OWNER cannot be demoted.',
   })
   @ApiOkResponse({ type: MemberDto })
-  @ApiForbiddenResponse({ description: '`role_not_allowed`, `insufficient_role`' })
-  @ApiNotFoundResponse({ description: '`member_not_found`' })
-  @ApiConflictResponse({ description: '`last_owner`' })
+  @ApiProblems(
+    MembersErrorCode.RoleNotAllowed,
+    AuthErrorCode.InsufficientRole,
+    MembersErrorCode.MemberNotFound,
+    MembersErrorCode.LastOwner,
+  )
   changeRole(
     @CurrentAuth() auth: AuthContext,
     @Param() params: MemberParamsDto,
@@ -56,9 +52,7 @@ export class MembersController {
       'An OWNER removes anyone, an ADMIN anyone but an OWNER; every member may remove themselves. Their refresh tokens for this tenant are revoked. The last OWNER cannot leave.',
   })
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiForbiddenResponse({ description: '`role_not_allowed`' })
-  @ApiNotFoundResponse({ description: '`member_not_found`' })
-  @ApiConflictResponse({ description: '`last_owner`' })
+  @ApiProblems(MembersErrorCode.RoleNotAllowed, MembersErrorCode.MemberNotFound, MembersErrorCode.LastOwner)
   remove(
     @CurrentAuth() auth: AuthContext,
     @Param() params: MemberParamsDto,

@@ -1,23 +1,16 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiGoneResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
 import { type AuthContext, CurrentAuth, Public } from '@helpdeskly/auth';
 import { RateLimit } from '@helpdeskly/rate-limit';
+import { AuthenticationErrorCode } from '../auth/auth.errors';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { ForgotPasswordAcceptedDto, ForgotPasswordDto } from './dto/forgot-password.dto';
 import { PasswordChangedDto } from './dto/password-changed.dto';
 import { PasswordResetDto, ResetPasswordDto } from './dto/reset-password.dto';
+import { PasswordsErrorCode } from './passwords.errors';
 import { PasswordsService } from './passwords.service';
 
 @ApiTags('passwords')
@@ -35,8 +28,7 @@ export class PasswordsController {
       'Needs the current password. Revokes every session of the user and returns new tokens for this tenant.',
   })
   @ApiOkResponse({ type: PasswordChangedDto })
-  @ApiForbiddenResponse({ description: '`invalid_current_password`' })
-  @ApiUnprocessableEntityResponse({ description: '`weak_password`' })
+  @ApiProblems(PasswordsErrorCode.InvalidCurrentPassword, AuthenticationErrorCode.WeakPassword)
   change(
     @CurrentAuth() auth: AuthContext,
     @Body() dto: ChangePasswordDto,
@@ -68,9 +60,11 @@ export class PasswordsController {
     description: 'Single use. Revokes every session of the user and lifts a lockout.',
   })
   @ApiOkResponse({ type: PasswordResetDto })
-  @ApiConflictResponse({ description: '`reset_token_used`' })
-  @ApiGoneResponse({ description: '`reset_token_expired`' })
-  @ApiUnprocessableEntityResponse({ description: '`weak_password`' })
+  @ApiProblems(
+    PasswordsErrorCode.ResetTokenUsed,
+    PasswordsErrorCode.ResetTokenExpired,
+    AuthenticationErrorCode.WeakPassword,
+  )
   reset(@Body() dto: ResetPasswordDto, @Client() client: ClientInfo): Promise<PasswordResetDto> {
     return this.passwords.reset(dto, client);
   }

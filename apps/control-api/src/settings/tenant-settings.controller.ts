@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AuthContext, CurrentAuth, Roles } from '@helpdeskly/auth';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
+import { type AuthContext, AuthErrorCode, CurrentAuth, Roles } from '@helpdeskly/auth';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantSettingsDto, UpdateTenantSettingsDto } from './dto/tenant-settings.dto';
@@ -19,7 +20,7 @@ export class TenantSettingsController {
     description: "The helpdesk settings (SLA targets) are app-api's /v1/settings/sla.",
   })
   @ApiOkResponse({ type: TenantSettingsDto })
-  @ApiForbiddenResponse({ description: '`insufficient_role`' })
+  @ApiProblems(AuthErrorCode.InsufficientRole)
   get(@CurrentAuth() auth: AuthContext): Promise<TenantSettingsDto> {
     return this.settings.get(auth);
   }
@@ -32,7 +33,7 @@ export class TenantSettingsController {
       'Fields left out are kept. Audited (tenant.settings.updated, with before and after); app-api applies the change at once.',
   })
   @ApiOkResponse({ type: TenantSettingsDto })
-  @ApiForbiddenResponse({ description: '`insufficient_role`' })
+  @ApiProblems(AuthErrorCode.InsufficientRole)
   update(
     @CurrentAuth() auth: AuthContext,
     @Body() dto: UpdateTenantSettingsDto,
