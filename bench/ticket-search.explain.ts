@@ -14,7 +14,7 @@ import {
   type TicketListQuery,
   ticketCountsSql,
   ticketPageSql,
-} from '../apps/app-api/src/ticket-search/ticket-search.repository';
+} from '../apps/app-api/src/tickets/search/ticket-search.repository';
 
 const DATABASE = 'helpdeskly_bench_ticket_search';
 // One of the ten agents the fill assigns tickets to.

@@ -7,7 +7,7 @@ import type {
   SortDirection,
   TicketCursor,
   TicketSortKey,
-} from '../../apps/app-api/src/ticket-search/ticket-cursor';
+} from '../../apps/app-api/src/tickets/search/ticket-cursor';
 
 export interface Statement {
   readonly text: string;

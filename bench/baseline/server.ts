@@ -20,7 +20,7 @@ import {
   decodeTicketCursor,
   encodeTicketCursor,
   type SortDirection,
-} from '../../apps/app-api/src/ticket-search/ticket-cursor';
+} from '../../apps/app-api/src/tickets/search/ticket-cursor';
 import { eventId } from '../../apps/app-api/src/tickets/event-id';
 import {
   createTicketStatement,

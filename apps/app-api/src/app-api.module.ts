@@ -10,7 +10,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { SettingsModule } from './settings/settings.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { TagsModule } from './tags/tags.module';
-import { TicketSearchModule } from './ticket-search/ticket-search.module';
+import { TicketSearchModule } from './tickets/search/ticket-search.module';
 import { TicketsModule } from './tickets/tickets.module';
 
 /** app-api: each tenant's helpdesk, served from the tenant's own database through PgBouncer. */

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole } from '@helpdeskly/database';
 import { type AppFixture, type FixtureMember, startAppApi } from '../testing/app-fixture';
-import { readEvents, readTicket, seedTickets } from '../ticket-search/ticket-seed.fixture';
+import { readEvents, readTicket, seedTickets } from '../tickets/ticket-seed.fixture';
 
 describe('tags', () => {
   let fx: AppFixture;

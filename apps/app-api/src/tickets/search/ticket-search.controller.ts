@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type JsonText, JsonTextResponse } from '@helpdeskly/http';
-import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
+import { CurrentTenant, type TenantContext } from '../../tenancy/tenant-context';
 import { TicketListQueryDto } from './dto/ticket-list-query.dto';
 import { TicketCountsDto, TicketListPageDto } from './dto/ticket-summary.dto';
 import { TicketSearchService } from './ticket-search.service';

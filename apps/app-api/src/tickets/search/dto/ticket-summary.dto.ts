@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { TicketDto } from '../../tickets/dto/ticket.dto';
+import { TicketDto } from '../../dto/ticket.dto';
 
 /** A ticket as lists show it: the ticket of `GET /v1/tickets/:id` without its description. */
 export class TicketSummaryDto extends OmitType(TicketDto, ['description'] as const) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type JsonText, jsonText } from '@helpdeskly/http';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../../tenancy/tenant-context';
 import type { TicketListQueryDto } from './dto/ticket-list-query.dto';
 import type { TicketCountsDto, TicketListPageDto } from './dto/ticket-summary.dto';
 import { decodeTicketCursor, encodeTicketCursor, type SortDirection, type TicketSortKey } from './ticket-cursor';

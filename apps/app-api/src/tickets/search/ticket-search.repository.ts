@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { empty, join, raw, type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import { TicketPriority, TicketStatus } from '@helpdeskly/database';
-import { TenantDatabase } from '../tenancy/tenant-database';
-import { isoInstant, jsonArray, ticketJson } from '../tickets/ticket-json.sql';
+import { TenantDatabase } from '../../tenancy/tenant-database';
+import { isoInstant, jsonArray, ticketJson } from '../ticket-json.sql';
 import type { CursorValue, SortDirection, TicketCursor, TicketSortKey } from './ticket-cursor';
 
 /** Filters of a ticket list, already resolved (`assignee: me` is the caller's id here). */

@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole, TicketPriority, TicketStatus } from '@helpdeskly/database';
-import { type AppFixture, type FixtureMember, startAppApi } from '../testing/app-fixture';
-import { type SeedTicket, seedTickets } from './ticket-seed.fixture';
+import { type AppFixture, type FixtureMember, startAppApi } from '../../testing/app-fixture';
+import { type SeedTicket, seedTickets } from '../ticket-seed.fixture';
 
 interface Item {
   id: string;
