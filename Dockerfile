@@ -58,7 +58,7 @@ ENV WORKER_PORT=6502 RUN_WORKERS=false
 EXPOSE 6502
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.WORKER_PORT+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "dist/apps/control-api/apps/control-api/src/worker/worker.main.js"]
+CMD ["node", "dist/apps/worker/apps/worker/src/main.js"]
 
 FROM runtime AS app-api
 ENV APP_PORT=6501

@@ -14,9 +14,7 @@ import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
 import { AuditModule } from '../apps/control-api/src/audit/audit.module';
-import { TenantTemplateService } from '../apps/control-api/src/tenants/tenant-template.service';
-import { TenantsModule } from '../apps/control-api/src/tenants/tenants.module';
-import { TenantsService } from '../apps/control-api/src/tenants/tenants.service';
+import { TenantTemplateService, TenantsModule, TenantsService } from '@helpdeskly/tenants';
 
 /** The fallback path on purpose: never clones, so every database is created empty and migrated. */
 class EmptyDatabaseTemplateService extends TenantTemplateService {

@@ -7,8 +7,7 @@ import { type AppConfig, ConfigModule, loadConfig, loadDotEnv } from '@helpdeskl
 import { DatabaseModule } from '@helpdeskly/database';
 import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
-import { AuditService } from '../apps/control-api/src/audit/audit.service';
-import { WorkerAuditModule } from '../apps/control-api/src/worker/worker-audit.module';
+import { AuditService, AuditTrailModule } from '@helpdeskly/audit';
 
 const USAGE =
   'Usage: pnpm run audit -- verify [<tenant id>]\n\nExit codes: 0 the chain is intact; 1 it is broken; 2 bad usage.';
@@ -25,7 +24,7 @@ class AuditToolModule {
         SecretsModule,
         DatabaseModule,
         MetricsModule.forRoot(false),
-        WorkerAuditModule,
+        AuditTrailModule,
       ],
     };
   }

@@ -13,8 +13,7 @@ import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
 import { AuditModule } from '../apps/control-api/src/audit/audit.module';
-import { TenantsModule } from '../apps/control-api/src/tenants/tenants.module';
-import { TenantsService } from '../apps/control-api/src/tenants/tenants.service';
+import { TenantsModule, TenantsService } from '@helpdeskly/tenants';
 
 const TENANT = { slug: 'acme', name: 'Acme Support' };
 const DEMO_USER = { email: 'demo@helpdeskly.local', name: 'Demo Owner', password: 'Demo-Password-2026!' };

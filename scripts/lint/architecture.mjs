@@ -73,6 +73,9 @@ function typeName(parameter) {
   return annotation.typeName.type === 'Identifier' ? annotation.typeName.name : annotation.typeName.right?.name;
 }
 
+/** Libs that hold features (services over repositories) rather than infrastructure. */
+const FEATURE_LIBS = new Set(['libs/tenants', 'libs/audit', 'libs/jobs']);
+
 const databaseAccess = {
   meta: {
     type: 'problem',
@@ -80,9 +83,12 @@ const databaseAccess = {
     schema: [],
   },
   create(context) {
-    // App code only: libs define the databases and probe them (health), and tests set them up.
+    // App code and the feature libs the apps share (tenants, audit, jobs); the other libs define
+    // the databases and probe them (health), and tests set them up.
     const file = context.filename;
-    if (!roomOf(file).startsWith('apps/') || isTestCode(file) || /\.repository\.ts$/.test(file)) return {};
+    const room = roomOf(file);
+    if (!(room.startsWith('apps/') || FEATURE_LIBS.has(room)) || isTestCode(file) || /\.repository\.ts$/.test(file))
+      return {};
     return {
       'MethodDefinition[kind="constructor"]'(node) {
         for (const parameter of node.value.params) {

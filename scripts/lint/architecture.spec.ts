@@ -84,6 +84,12 @@ describe('architecture lint rules', () => {
         code: 'class MembersService { constructor(control: ControlDatabase) {} }',
         errors: [{ message: /ControlDatabase is injected only/ }],
       },
+      {
+        // The feature libs the apps share follow the apps' layers.
+        filename: at('libs/tenants/src/tenants.service.ts'),
+        code: 'class TenantsService { constructor(private readonly control: ControlDatabase) {} }',
+        errors: [{ message: /ControlDatabase is injected only/ }],
+      },
     ],
   });
 });

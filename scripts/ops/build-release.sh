@@ -64,7 +64,7 @@ run_pnpm install --frozen-lockfile --prefer-offline ||
 log "Compiling both APIs and the worker (pnpm run build)"
 run_pnpm run build || fail "pnpm run build failed"
 for entry in dist/apps/control-api/apps/control-api/src/main.js dist/apps/app-api/apps/app-api/src/main.js \
-  dist/apps/control-api/apps/control-api/src/worker/worker.main.js dist/apps/control-api/apps/control-api/src/auth/common-passwords.txt; do
+  dist/apps/worker/apps/worker/src/main.js dist/apps/control-api/apps/control-api/src/auth/common-passwords.txt; do
   [[ -f "$entry" ]] || fail "The build did not produce $entry"
 done
 

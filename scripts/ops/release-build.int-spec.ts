@@ -30,7 +30,7 @@ describe('the release of scripts/ops/build-release.sh', () => {
     for (const entry of [
       'dist/apps/control-api/apps/control-api/src/main.js',
       'dist/apps/app-api/apps/app-api/src/main.js',
-      'dist/apps/control-api/apps/control-api/src/worker/worker.main.js',
+      'dist/apps/worker/apps/worker/src/main.js',
       'dist/apps/control-api/apps/control-api/src/auth/common-passwords.txt',
       'prisma/tenant/migrations/migration_lock.toml',
       'node_modules/@prisma/schema-engine-wasm/package.json',

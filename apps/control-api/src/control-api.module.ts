@@ -1,18 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@helpdeskly/auth';
+import { JobsModule } from '@helpdeskly/jobs';
 import type { AppConfig } from '@helpdeskly/config';
 import { PlatformModule } from '@helpdeskly/platform';
 import { RateLimitModule } from '@helpdeskly/rate-limit';
+import { TenantsModule } from '@helpdeskly/tenants';
 import { AuditModule } from './audit/audit.module';
 import { AuthenticationModule } from './auth/authentication.module';
 import { UsersModule } from './users/users.module';
-import { TenantsModule } from './tenants/tenants.module';
 import { TenantStatusModule } from './tenants/tenant-status.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { MembersModule } from './members/members.module';
 import { TenantSettingsModule } from './settings/tenant-settings.module';
 import { AdminModule } from './admin/admin.module';
-import { WorkersModule } from './worker/workers.module';
 
 /** control-api: tenants, users, memberships and authentication, over the control database. */
 @Module({})
@@ -34,7 +34,8 @@ export class ControlApiModule {
         MembersModule,
         TenantSettingsModule,
         AdminModule,
-        WorkersModule.forRoot(config),
+        // RUN_WORKERS: the worker app's jobs in this process too (a convenience for one-box set-ups).
+        ...(config.queues.runWorkers ? [JobsModule] : []),
       ],
     };
   }

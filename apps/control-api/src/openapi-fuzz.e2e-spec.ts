@@ -9,7 +9,7 @@ import { QUEUES } from '@helpdeskly/queues';
 import { type FuzzIdentity, fuzzOpenApi, fuzzSettings, type OpenApiDocument, operationsOf } from '@helpdeskly/testing';
 import { CONTROL_API } from './control-api';
 import { ControlFixture, type FixtureMember } from './testing/control-fixture';
-import { TenantsService } from './tenants/tenants.service';
+import { TenantsService } from '@helpdeskly/tenants';
 
 /**
  * Operations whose success changes what every other test file shares (the registry of database

@@ -15,7 +15,7 @@ export interface ApiProcess {
 const ENTRIES = {
   'control-api': { main: 'apps/control-api/src/main.ts', portVariable: 'CONTROL_PORT' },
   'app-api': { main: 'apps/app-api/src/main.ts', portVariable: 'APP_PORT' },
-  worker: { main: 'apps/control-api/src/worker/worker.main.ts', portVariable: 'WORKER_PORT' },
+  worker: { main: 'apps/worker/src/main.ts', portVariable: 'WORKER_PORT' },
 } as const;
 
 /**

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
-import type {
-  AdminAuditLogExportQueryDto,
-  AdminAuditLogQueryDto,
-  AuditChainQueryDto,
-  AuditChainReportDto,
-  AuditLogPageDto,
-} from '../audit/dto/audit-log-query.dto';
+import {
+  AuditService,
+  type AdminAuditLogExportQueryDto,
+  type AdminAuditLogQueryDto,
+  type AuditChainQueryDto,
+  type AuditChainReportDto,
+  type AuditLogPageDto,
+} from '@helpdeskly/audit';
 
 /** The whole audit trail (every tenant, and events of no tenant), for platform admins. */
 @Injectable()

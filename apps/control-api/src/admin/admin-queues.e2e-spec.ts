@@ -9,8 +9,8 @@ import { MembershipRole, type Tenant, TenantDatabaseAdmin, TenantStatus } from '
 import { REDACTED } from '@helpdeskly/logging';
 import { DEFAULT_JOB_OPTIONS, jobId, QUEUES } from '@helpdeskly/queues';
 import { waitFor } from '@helpdeskly/testing';
-import { TenantRows } from '../jobs/testing/tenant-rows';
-import { latestTenantMigration } from '../jobs/tenant-migrations/tenant-migrations.service';
+import { TenantRows } from '../testing/tenant-rows';
+import { latestTenantMigration } from '@helpdeskly/jobs';
 import { ControlFixture, eventually, type FixtureMember, uniqueSuffix } from '../testing/control-fixture';
 
 describe('admin queues', () => {

@@ -12,9 +12,9 @@ import {
   type QueueName,
   withRedisTimeout,
 } from '@helpdeskly/queues';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
-import { TenantMigrationsService } from '../jobs/tenant-migrations/tenant-migrations.service';
+import { TenantMigrationsService } from '@helpdeskly/jobs';
 import { QueuesErrorCode, QueuesException } from './admin-queues.errors';
 import type {
   JobDto,

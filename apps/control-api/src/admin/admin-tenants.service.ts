@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
 import type { Tenant } from '@helpdeskly/database';
 import { TenantLimits } from '@helpdeskly/rate-limit';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
-import { TenantsErrorCode, TenantsException } from '../tenants/tenants.errors';
-import { TenantsService } from '../tenants/tenants.service';
+import { TenantsErrorCode, TenantsException, TenantsService } from '@helpdeskly/tenants';
 import { AdminTenantsRepository } from './admin-tenants.repository';
 import {
   type AdminTenantDto,

@@ -21,7 +21,7 @@ import {
   AuditChainQueryDto,
   AuditChainReportDto,
   AuditLogPageDto,
-} from '../audit/dto/audit-log-query.dto';
+} from '@helpdeskly/audit';
 import { Client } from '../auth/client-info.decorator';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { AdminAuditService } from './admin-audit.service';

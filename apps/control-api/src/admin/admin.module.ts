@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { TenantMigrationsModule } from '../jobs/tenant-migrations/tenant-migrations.module';
-import { TenantsModule } from '../tenants/tenants.module';
+import { TenantMigrationsModule } from '@helpdeskly/jobs';
+import { TenantsModule } from '@helpdeskly/tenants';
 import { AdminAuditService } from './admin-audit.service';
 import { AdminDatabaseServersService } from './admin-database-servers.service';
 import { AdminQueuesController } from './admin-queues.controller';

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole, type Tenant } from '@helpdeskly/database';
 import { ControlFixture, type FixtureMember } from '../testing/control-fixture';
-import { AuditService } from './audit.service';
+import { AuditService } from '@helpdeskly/audit';
 
 describe('audit log hash chain and export', () => {
   let fx: ControlFixture;

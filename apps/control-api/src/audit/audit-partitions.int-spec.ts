@@ -1,8 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { ControlFixture } from '../testing/control-fixture';
-import { AuditPartitionsRepository, partitionName } from './audit-partitions.repository';
-import { AUDIT_PARTITION_MONTHS_AHEAD, AuditPartitionsService } from './audit-partitions.service';
+import {
+  AuditPartitionsRepository,
+  partitionName,
+  AUDIT_PARTITION_MONTHS_AHEAD,
+  AuditPartitionsService,
+} from '@helpdeskly/audit';
 
 const utcMonth = (year: number, month: number) => new Date(Date.UTC(year, month - 1, 1));
 

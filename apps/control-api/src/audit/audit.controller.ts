@@ -2,9 +2,8 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthContext, CurrentAuth, Roles } from '@helpdeskly/auth';
-import { AuditService } from './audit.service';
+import { AuditService, AuditLogExportQueryDto, AuditLogPageDto, AuditLogQueryDto } from '@helpdeskly/audit';
 import { NDJSON, sendNdjson } from './audit-export';
-import { AuditLogExportQueryDto, AuditLogPageDto, AuditLogQueryDto } from './dto/audit-log-query.dto';
 
 @ApiTags('audit')
 @ApiBearerAuth()

@@ -1,14 +1,10 @@
-import { Global, Module } from '@nestjs/common';
-import { AuditPartitionsRepository } from './audit-partitions.repository';
-import { AuditPartitionsService } from './audit-partitions.service';
+import { Module } from '@nestjs/common';
+import { AuditTrailModule } from '@helpdeskly/audit';
 import { AuditController } from './audit.controller';
-import { AuditRepository } from './audit.repository';
-import { AuditService } from './audit.service';
 
-@Global()
+/** The routes that read the audit trail; the trail itself is `@helpdeskly/audit`'s, shared with the worker. */
 @Module({
+  imports: [AuditTrailModule],
   controllers: [AuditController],
-  providers: [AuditRepository, AuditService, AuditPartitionsRepository, AuditPartitionsService],
-  exports: [AuditService, AuditPartitionsService],
 })
 export class AuditModule {}

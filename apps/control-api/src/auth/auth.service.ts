@@ -5,7 +5,7 @@ import { MembershipRole, storedSettingsOf, TenantStatus, tenantSettingsOf, type 
 import { ValidationProblem } from '@helpdeskly/errors';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { RedisClient } from '@helpdeskly/redis';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import { TwoFactorService, type SecondFactorMethod } from '../two-factor/two-factor.service';
 import { toMembershipDto, toTenantSummaryDto, toUserDto } from '../users/dto/user.dto';
 import { type MembershipWithTenant, MembershipsRepository } from '../users/memberships.repository';

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { RevokedSessionsSource } from '@helpdeskly/auth';
-import { TenantsModule } from '../tenants/tenants.module';
+import { TenantsModule } from '@helpdeskly/tenants';
 import { TwoFactorModule } from '../two-factor/two-factor.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';

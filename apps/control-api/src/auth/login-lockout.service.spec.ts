@@ -3,8 +3,7 @@ import { expect } from 'expect';
 import type { AppConfig } from '@helpdeskly/config';
 import type { User } from '@helpdeskly/database';
 import { MetricsRegistry } from '@helpdeskly/metrics';
-import type { AuditEntry } from '../audit/audit.repository';
-import type { AuditService } from '../audit/audit.service';
+import type { AuditEntry, AuditService } from '@helpdeskly/audit';
 import type { UsersRepository } from '../users/users.repository';
 import { LoginLockoutService } from './login-lockout.service';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@helpdeskly/config';
 import type { User } from '@helpdeskly/database';
 import { MetricsRegistry } from '@helpdeskly/metrics';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import { UsersRepository } from '../users/users.repository';
 import type { ClientInfo } from './sessions/refresh-tokens.service';
 

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { TenantStatus } from '@helpdeskly/database';
-import { ProvisioningHooks, type ProvisioningStep } from '../tenants/provisioning.hooks';
+import { ProvisioningHooks, type ProvisioningStep } from '@helpdeskly/tenants';
 import { untilTenantActive } from '../testing/control-fixture';
 import { AuthE2eFixture, strongPassword } from './testing/auth-e2e.fixture';
 

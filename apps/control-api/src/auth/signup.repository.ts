@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ControlDatabase, MembershipRole, TenantStatus, type User } from '@helpdeskly/database';
-import { isUniqueViolation } from '../tenants/database-servers.repository';
-import type { NewTenant } from '../tenants/tenants.repository';
+import { isUniqueViolation, type NewTenant } from '@helpdeskly/tenants';
 import type { MembershipWithTenant } from '../users/memberships.repository';
 import { normalizeEmail } from '../users/users.repository';
 

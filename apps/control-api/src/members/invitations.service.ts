@@ -10,7 +10,7 @@ import { CACHE_NAMESPACES, SharedCache, membershipKey } from '@helpdeskly/cache'
 import { AppConfig } from '@helpdeskly/config';
 import { type Membership, MembershipRole, TenantStatus } from '@helpdeskly/database';
 import { EmailOutbox, frontendLink } from '@helpdeskly/mail';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import { PasswordHasher } from '../auth/password-hasher.service';
 import { assertPasswordFits, PasswordPolicy } from '../auth/password-policy';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';

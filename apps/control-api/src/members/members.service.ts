@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache, membershipKey } from '@helpdeskly/cache';
 import { type Membership, MembershipRole } from '@helpdeskly/database';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import { type ClientInfo, RefreshTokensService } from '../auth/sessions/refresh-tokens.service';
 import { MembershipsRepository } from '../users/memberships.repository';
 import { type MemberDto, type MemberListDto, toMemberDto } from './dto/member.dto';

@@ -3,7 +3,7 @@ import { AccessTokenService, type AuthContext, AuthErrorCode, AuthException } fr
 import { AppConfig } from '@helpdeskly/config';
 import type { User } from '@helpdeskly/database';
 import { EmailOutbox, frontendLink } from '@helpdeskly/mail';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import { PasswordHasher } from '../auth/password-hasher.service';
 import { assertPasswordFits, PasswordPolicy } from '../auth/password-policy';
 import { type ClientInfo, RefreshTokensService } from '../auth/sessions/refresh-tokens.service';

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
 import { applySettingsChange, storedSettingsOf, tenantSettingsOf } from '@helpdeskly/database';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
-import { TenantsErrorCode, TenantsException } from '../tenants/tenants.errors';
+import { TenantsErrorCode, TenantsException } from '@helpdeskly/tenants';
 import type { TenantSettingsDto, UpdateTenantSettingsDto } from './dto/tenant-settings.dto';
 import { TenantSettingsRepository } from './tenant-settings.repository';
 

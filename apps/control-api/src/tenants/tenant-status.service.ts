@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
 import { type TenantSummaryDto, toTenantSummaryDto } from '../users/dto/user.dto';
 import { MembershipsRepository } from '../users/memberships.repository';
-import { TenantsErrorCode, TenantsException } from './tenants.errors';
+import { TenantsErrorCode, TenantsException } from '@helpdeskly/tenants';
 
 /** The status of the caller's tenant, which a client polls after sign-up until it is ACTIVE. */
 @Injectable()

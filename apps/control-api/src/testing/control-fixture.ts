@@ -17,9 +17,8 @@ import { QUEUES } from '@helpdeskly/queues';
 import { CONTROL_API } from '../control-api';
 import { ControlApiModule } from '../control-api.module';
 import { PasswordHasher } from '../auth/password-hasher.service';
-import { ProvisioningHooks } from '../tenants/provisioning.hooks';
+import { ProvisioningHooks, TenantsService } from '@helpdeskly/tenants';
 import { TENANT_STATUS_PATH } from '../tenants/tenant-status.controller';
-import { TenantsService } from '../tenants/tenants.service';
 import { generateRecoveryCodes, hashRecoveryCode } from '../two-factor/recovery-codes';
 import { TotpService } from '../two-factor/totp.service';
 import { MembershipsRepository } from '../users/memberships.repository';
@@ -66,7 +65,7 @@ export interface SignupAttempt {
 /** Unique enough for names, slugs and emails of parallel test files. */
 /** control-api's OpenAPI description, for tests that check both APIs' documents. */
 export { CONTROL_API };
-export type { ProvisioningStep } from '../tenants/provisioning.hooks';
+export type { ProvisioningStep } from '@helpdeskly/tenants';
 
 export const uniqueSuffix = () => randomBytes(5).toString('hex');
 

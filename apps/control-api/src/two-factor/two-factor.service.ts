@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthErrorCode, AuthException } from '@helpdeskly/auth';
 import { SecretBox, type User } from '@helpdeskly/database';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { PasswordHasher } from '../auth/password-hasher.service';
 import { UsersRepository } from '../users/users.repository';

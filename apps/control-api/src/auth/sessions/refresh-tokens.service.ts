@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AccessTokenService, SessionRevocations } from '@helpdeskly/auth';
 import { AppConfig } from '@helpdeskly/config';
 import type { RefreshToken } from '@helpdeskly/database';
-import { AuditService } from '../../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import { AuthenticationErrorCode, AuthenticationException } from '../auth.errors';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { type NewRefreshToken, RefreshTokensRepository } from './refresh-tokens.repository';

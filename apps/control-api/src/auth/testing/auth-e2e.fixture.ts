@@ -6,7 +6,7 @@ import { generate } from 'otplib';
 import { ControlDatabase, SecretBox } from '@helpdeskly/database';
 import { startTestApp, testConfig, type RunningTestApp } from '@helpdeskly/testing';
 import { ControlApiModule } from '../../control-api.module';
-import { TenantsService } from '../../tenants/tenants.service';
+import { TenantsService } from '@helpdeskly/tenants';
 import { untilTenantActive } from '../../testing/control-fixture';
 
 export interface ApiResponse<T = any> {

@@ -1,10 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SecretBox, type Tenant, TenantStatus } from '@helpdeskly/database';
-import type { ControlFixture } from '../../testing/control-fixture';
-import { uniqueSuffix } from '../../testing/control-fixture';
-import { DatabaseServersService } from '../../tenants/database-servers.service';
-import { tenantDatabaseNames } from '../../tenants/tenant-provisioner.service';
-import { TenantsService } from '../../tenants/tenants.service';
+import { type ControlFixture, uniqueSuffix } from './control-fixture';
+import { DatabaseServersService, tenantDatabaseNames, TenantsService } from '@helpdeskly/tenants';
 
 /**
  * Tenant rows written straight into the control database, in the state a crash or an outage

@@ -1,9 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { QUEUES, QueueProcessor } from '@helpdeskly/queues';
-import type { TenantJobData, TenantJobName } from '../../tenants/tenant-jobs';
-import { TenantsErrorCode, TenantsException } from '../../tenants/tenants.errors';
-import { TenantsService } from '../../tenants/tenants.service';
+import {
+  type TenantJobData,
+  type TenantJobName,
+  TenantsErrorCode,
+  TenantsException,
+  TenantsService,
+} from '@helpdeskly/tenants';
 
 export interface TenantJobResult {
   readonly status: string;

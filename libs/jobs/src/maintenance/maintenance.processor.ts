@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { DEFAULT_JOB_OPTIONS, QUEUES, QueueProcessor } from '@helpdeskly/queues';
-import { AuditPartitionsService } from '../../audit/audit-partitions.service';
+import { AuditPartitionsService } from '@helpdeskly/audit';
 import { EmailDeliveryPurgeService } from './email-delivery-purge.service';
 import { TenantReconcilerService } from './tenant-reconciler.service';
 import { TrashPurgeService } from './trash-purge.service';

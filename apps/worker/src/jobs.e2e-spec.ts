@@ -9,12 +9,10 @@ import { type Tenant, TenantStatus } from '@helpdeskly/database';
 import { withDatabase } from '@helpdeskly/migrations';
 import { jobId, QUEUES } from '@helpdeskly/queues';
 import { freePort, waitFor } from '@helpdeskly/testing';
-import { TENANT_JOB_DELAY_MS, TenantJobs } from '../tenants/tenant-jobs';
-import { ControlFixture, uniqueSuffix } from '../testing/control-fixture';
-import { MAINTENANCE_JOBS } from './maintenance/maintenance.processor';
-import { TrashPurgeService } from './maintenance/trash-purge.service';
-import { TenantLifecycleRepository } from './tenant-lifecycle.repository';
-import { TenantRows } from './testing/tenant-rows';
+import { TENANT_JOB_DELAY_MS, TenantJobs } from '@helpdeskly/tenants';
+import { ControlFixture, uniqueSuffix } from '../../control-api/src/testing/control-fixture';
+import { MAINTENANCE_JOBS, TrashPurgeService, TenantLifecycleRepository } from '@helpdeskly/jobs';
+import { TenantRows } from '../../control-api/src/testing/tenant-rows';
 
 describe('tenant jobs', () => {
   let fx: ControlFixture;

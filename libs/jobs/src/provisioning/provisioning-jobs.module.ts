@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TenantsModule } from '../../tenants/tenants.module';
+import { TenantsModule } from '@helpdeskly/tenants';
 import { ProvisioningProcessor } from './provisioning.processor';
 
 /** The consumer of the queue `provisioning` (where workers run). */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TenantStatus } from '@helpdeskly/database';
-import { TenantJobs } from '../../tenants/tenant-jobs';
+import { TenantJobs } from '@helpdeskly/tenants';
 import { TenantLifecycleRepository } from '../tenant-lifecycle.repository';
 
 /**

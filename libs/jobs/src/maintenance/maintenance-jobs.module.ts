@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EmailDeliveryRepository } from '@helpdeskly/mail';
-import { TenantsModule } from '../../tenants/tenants.module';
+import { TenantsModule } from '@helpdeskly/tenants';
 import { TenantLifecycleRepository } from '../tenant-lifecycle.repository';
 import { EmailDeliveryPurgeService } from './email-delivery-purge.service';
 import { MaintenanceProcessor } from './maintenance.processor';

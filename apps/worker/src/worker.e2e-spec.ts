@@ -6,9 +6,9 @@ import { Queue } from 'bullmq';
 import { TenantStatus } from '@helpdeskly/database';
 import { jobId, QUEUES } from '@helpdeskly/queues';
 import { type ApiProcess, freePort, waitFor, RedisServer, startApiProcess } from '@helpdeskly/testing';
-import { TenantRows } from '../jobs/testing/tenant-rows';
-import { TenantJobs } from '../tenants/tenant-jobs';
-import { ControlFixture, uniqueSuffix } from '../testing/control-fixture';
+import { TenantRows } from '../../control-api/src/testing/tenant-rows';
+import { TenantJobs } from '@helpdeskly/tenants';
+import { ControlFixture, uniqueSuffix } from '../../control-api/src/testing/control-fixture';
 
 describe('worker process', () => {
   const prefix = `worker-${uniqueSuffix()}`;

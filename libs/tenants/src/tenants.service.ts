@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
 import { AppConfig } from '@helpdeskly/config';
 import { type DatabaseServer, SecretBox, type Tenant, TenantStatus, tenantPgBouncerUrl } from '@helpdeskly/database';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '@helpdeskly/audit';
 import { DatabaseServersService } from './database-servers.service';
 import { isUniqueViolation } from './database-servers.repository';
 import { ProvisioningHooks } from './provisioning.hooks';

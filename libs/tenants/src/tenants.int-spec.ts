@@ -13,7 +13,7 @@ import { MetricsModule } from '@helpdeskly/metrics';
 import { withDatabase } from '@helpdeskly/migrations';
 import { RedisModule } from '@helpdeskly/redis';
 import { testConfig, waitFor } from '@helpdeskly/testing';
-import { AuditModule } from '../audit/audit.module';
+import { AuditTrailModule } from '@helpdeskly/audit';
 import { DatabaseServersService, PRIMARY_SERVER_NAME } from './database-servers.service';
 import { type ProvisioningStep, ProvisioningHooks } from './provisioning.hooks';
 import { TenantsErrorCode, TenantsException } from './tenants.errors';
@@ -113,7 +113,7 @@ describe(TenantsService.name, () => {
         RedisModule,
         CacheModule,
         MetricsModule.forRoot(false),
-        AuditModule,
+        AuditTrailModule,
         TenantsModule,
       ],
     })
@@ -389,7 +389,7 @@ describe(DatabaseServersService.name, () => {
         RedisModule,
         CacheModule,
         MetricsModule.forRoot(false),
-        AuditModule,
+        AuditTrailModule,
         TenantsModule,
       ],
     }).compile();

@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { AppConfig } from '@helpdeskly/config';
 import { EmailDeliveryRepository } from '@helpdeskly/mail';
-import { ControlFixture, uniqueSuffix } from '../../testing/control-fixture';
-import { EmailDeliveryPurgeService } from './email-delivery-purge.service';
+import { ControlFixture, uniqueSuffix } from '../../control-api/src/testing/control-fixture';
+import { EmailDeliveryPurgeService } from '@helpdeskly/jobs';
 
 const DAY = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
