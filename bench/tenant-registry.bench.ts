@@ -20,7 +20,7 @@ import { createApp } from '@helpdeskly/http';
 import { createLogger } from '@helpdeskly/logging';
 import { APP_API } from '../apps/app-api/src/app-api';
 import { AppApiModule } from '../apps/app-api/src/app-api.module';
-import { TenantClientRegistry } from '../apps/app-api/src/tenancy/tenant-client.registry';
+import { TenantClientRegistry } from '@helpdeskly/tenant-data';
 import { ControlFixture, type FixtureMember } from '../apps/control-api/src/testing/control-fixture';
 
 const CONCURRENCY = 8;

@@ -5,7 +5,7 @@ import { expect } from 'expect';
 import { type MetricSample, parsePrometheusText, sampleSum } from '@helpdeskly/metrics';
 import { QUEUE_NAMES } from '@helpdeskly/queues';
 import { type AppFixture, type TenantWithOwner, startAppApi } from './testing/app-fixture';
-import { TenantClientRegistry } from './tenancy/tenant-client.registry';
+import { TenantClientRegistry } from '@helpdeskly/tenant-data';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 

@@ -9,7 +9,7 @@ import {
   type TicketStatus,
   toPage,
 } from '@helpdeskly/database';
-import { TenantDatabase } from '../tenancy/tenant-database';
+import { TenantDatabase } from '@helpdeskly/tenant-data';
 
 /** The state of a ticket that the comment rules read, locked for the rest of the transaction. */
 export interface LockedTicket {

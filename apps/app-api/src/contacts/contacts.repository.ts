@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type Contact, isUniqueViolation, type Page, pageArgs, type TenantPrisma, toPage } from '@helpdeskly/database';
-import { TenantDatabase } from '../tenancy/tenant-database';
+import { TenantDatabase } from '@helpdeskly/tenant-data';
 
 export interface ContactData {
   readonly name: string;

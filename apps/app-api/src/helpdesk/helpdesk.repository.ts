@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Setting } from '@helpdeskly/database';
-import { TenantDatabase } from '../tenancy/tenant-database';
+import { TenantDatabase } from '@helpdeskly/tenant-data';
 
 /** Helpdesk-wide reads of the current tenant's database. */
 @Injectable()

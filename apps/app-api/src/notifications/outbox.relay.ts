@@ -9,7 +9,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { addJob, DEFAULT_JOB_OPTIONS, isQueueName, jobId } from '@helpdeskly/queues';
-import { TenantClientRegistry } from '../tenancy/tenant-client.registry';
+import { TenantClientRegistry } from '@helpdeskly/tenant-data';
 import { OutboxRepository, type OutboxRow } from './outbox.repository';
 
 /** A request waits this long for Redis before leaving its rows to the sweeper. */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sqltag as sql } from '@prisma/client/runtime/client';
 import type { TenantPrisma } from '@helpdeskly/database';
-import type { TenantClient } from '../tenancy/tenant-client.registry';
-import { type SqlSession, TenantDatabase } from '../tenancy/tenant-database';
+import { type TenantClient, type SqlSession, TenantDatabase } from '@helpdeskly/tenant-data';
 
 /** A job to enqueue once the transaction that wrote it has committed. */
 export interface OutboxRow {

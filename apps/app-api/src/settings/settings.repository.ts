@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantPrisma } from '@helpdeskly/database';
-import { TenantDatabase } from '../tenancy/tenant-database';
+import { TenantDatabase } from '@helpdeskly/tenant-data';
 
 /** The tenant's settings table: one JSON value per key. */
 @Injectable()

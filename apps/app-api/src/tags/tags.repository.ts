@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isUniqueViolation, type TenantPrisma } from '@helpdeskly/database';
-import { TenantDatabase } from '../tenancy/tenant-database';
+import { TenantDatabase } from '@helpdeskly/tenant-data';
 
 @Injectable()
 export class TagsRepository {

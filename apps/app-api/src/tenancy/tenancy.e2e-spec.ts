@@ -6,8 +6,7 @@ import { Client } from 'pg';
 import { MembershipRole, TenantStatus } from '@helpdeskly/database';
 import { waitFor } from '@helpdeskly/testing';
 import { startAppApi, type AppFixture, type TenantWithOwner } from '../testing/app-fixture';
-import { TenantClientRegistry } from './tenant-client.registry';
-import { TenantDatabase } from './tenant-database';
+import { TenantClientRegistry, TenantDatabase } from '@helpdeskly/tenant-data';
 
 const MAX_CLIENTS = 5;
 const TENANTS = 20;

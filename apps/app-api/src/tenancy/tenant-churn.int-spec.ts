@@ -54,7 +54,7 @@ describe('tenant churn: 8 tenants over TENANT_CLIENT_MAX=3 through the productio
         }
       }),
     );
-    const stats = fx.app.get((await import('./tenant-client.registry')).TenantClientRegistry).stats();
+    const stats = fx.app.get((await import('@helpdeskly/tenant-data')).TenantClientRegistry).stats();
     t.diagnostic(
       `${answered} requests, evictions ${JSON.stringify(stats.evictions)}, creations ${stats.creations} (${stats.creationFailures} failed)`,
     );

@@ -5,11 +5,16 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Observable, Subject } from 'rxjs';
 import { type AuthContext, type MembershipRoleName, Public, Roles } from '@helpdeskly/auth';
-import { TenancyErrorCode, TenancyException } from './tenancy.errors';
-import type { TenantClientLease, TenantClientRegistry, TenantConnection } from './tenant-client.registry';
+import {
+  TenancyErrorCode,
+  TenancyException,
+  type TenantClientLease,
+  type TenantClientRegistry,
+  type TenantConnection,
+  TenantScopeStorage,
+} from '@helpdeskly/tenant-data';
 import type { TenantContext } from './tenant-context';
 import { TenantContextInterceptor } from './tenant-context.interceptor';
-import { TenantScopeStorage } from './tenant-scope';
 import type { TenantResolver } from './tenant.resolver';
 
 const auth: AuthContext = {
@@ -73,7 +78,7 @@ function setup(
   const next: CallHandler = {
     handle: () => {
       handler.ran = true;
-      handler.scope = scopes.current()?.context;
+      handler.scope = scopes.current()?.owner as TenantContext | undefined;
       return new Observable((subscriber) => {
         const inner = response.subscribe(subscriber);
         return () => {

@@ -3,9 +3,13 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Observable, type Subscription } from 'rxjs';
 import { AuthErrorCode, AuthException, type MembershipRoleName, PUBLIC_ROUTE, REQUIRED_ROLES } from '@helpdeskly/auth';
-import { TenancyErrorCode, TenancyException } from './tenancy.errors';
-import { TenantClientRegistry, type TenantClientLease } from './tenant-client.registry';
-import { TenantScopeStorage } from './tenant-scope';
+import {
+  TenancyErrorCode,
+  TenancyException,
+  TenantClientRegistry,
+  type TenantClientLease,
+  TenantScopeStorage,
+} from '@helpdeskly/tenant-data';
 import { TenantResolver } from './tenant.resolver';
 
 /**
@@ -58,7 +62,7 @@ export class TenantContextInterceptor implements NestInterceptor {
         lease = await this.registry.acquire(connection);
         if (finished) return lease.release(); // the client went away meanwhile
         const held = lease;
-        inner = this.scopes.enter({ context: tenant, lease: held }, () => next.handle().subscribe(subscriber));
+        inner = this.scopes.enter({ owner: tenant, lease: held }, () => next.handle().subscribe(subscriber));
       })().catch((error: unknown) => subscriber.error(error));
       return release;
     });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MembershipRoleName } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache, membershipKey } from '@helpdeskly/cache';
-import { type TenantMember, TenantDirectoryRepository } from './tenant-directory.repository';
+import { type TenantMember, TenantDirectoryRepository } from '@helpdeskly/tenant-data';
 
 export type { TenantMember };
 

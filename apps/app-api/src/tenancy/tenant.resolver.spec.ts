@@ -4,8 +4,13 @@ import type { AuthContext, MembershipRoleName } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, type CacheNamespace, membershipKey, type SharedCache } from '@helpdeskly/cache';
 import type { AppConfig } from '@helpdeskly/config';
 import { TenantStatus } from '@helpdeskly/database';
-import { TenancyErrorCode } from './tenancy.errors';
-import type { TenantDirectoryRepository, TenantMember, TenantRecord } from './tenant-directory.repository';
+import {
+  TenancyErrorCode,
+  type TenantDirectoryRepository,
+  TenantLocator,
+  type TenantMember,
+  type TenantRecord,
+} from '@helpdeskly/tenant-data';
 import { TenantMembersService } from './tenant-members.service';
 import { TenantResolver } from './tenant.resolver';
 
@@ -80,8 +85,9 @@ function setup() {
   const config = { tenancy: { gateway: { role: 'gateway', password: 'secret' } } } as AppConfig;
   const shared = cache as unknown as SharedCache;
   const members = new TenantMembersService(directory as unknown as TenantDirectoryRepository, shared);
-  const sut = new TenantResolver(directory as unknown as TenantDirectoryRepository, members, config, shared);
-  return { sut, directory, cache };
+  const locator = new TenantLocator(directory as unknown as TenantDirectoryRepository, config, shared);
+  const sut = new TenantResolver(locator, members);
+  return { sut, locator, directory, cache };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
@@ -146,21 +152,21 @@ describe(TenantResolver.name, () => {
   });
 
   it('never asks the directory for a tenant id that is not a UUID', async () => {
-    const { sut, directory } = setup();
-    expect(await codeOf(sut.activeTenant('not-a-uuid'))).toBe(TenancyErrorCode.TenantUnavailable);
+    const { locator, directory } = setup();
+    expect(await codeOf(locator.activeTenant('not-a-uuid'))).toBe(TenancyErrorCode.TenantUnavailable);
     expect(directory.reads).toBe(0);
   });
 
   it('builds one connection per cached row, and a new version when the tenant moves to another server', async () => {
-    const { sut, directory, cache } = setup();
+    const { locator, directory, cache } = setup();
     directory.tenants.set(TENANT, tenantRow());
-    const first = await sut.activeTenant(TENANT);
-    expect(await sut.activeTenant(TENANT)).toBe(first);
+    const first = await locator.activeTenant(TENANT);
+    expect(await locator.activeTenant(TENANT)).toBe(first);
     expect(directory.reads).toBe(1);
 
     directory.tenants.set(TENANT, tenantRow({ pgbouncerHost: 'pgbouncer-2.internal' }));
     await cache.namespace(CACHE_NAMESPACES.tenant).invalidate(TENANT);
-    const moved = await sut.activeTenant(TENANT);
+    const moved = await locator.activeTenant(TENANT);
     expect(moved.connection.version).not.toBe(first.connection.version);
     expect(moved.connection.url).toContain('pgbouncer-2.internal');
   });

@@ -1,53 +1,27 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
-import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
-import { AppConfig } from '@helpdeskly/config';
-import { TenantStatus, tenantPgBouncerUrl } from '@helpdeskly/database';
-import type { TenantConnection } from './tenant-client.registry';
+import { type TenantConnection, TenancyErrorCode, TenancyException, TenantLocator } from '@helpdeskly/tenant-data';
 import type { TenantContext } from './tenant-context';
-import { TenantDirectoryRepository, type TenantRecord } from './tenant-directory.repository';
 import { TenantMembersService } from './tenant-members.service';
-import { TenancyErrorCode, TenancyException } from './tenancy.errors';
-
-/** A tenant as the control database describes it, with how to reach its database. */
-export interface ResolvedTenant {
-  readonly id: string;
-  readonly slug: string;
-  readonly name: string;
-  readonly status: TenantStatus;
-  readonly settings: Record<string, unknown>;
-  readonly connection: TenantConnection;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Turns a verified token into the request's tenant: the tenant must be ACTIVE and the caller
- * still a member, in the role the membership has now (not the token's). Both lookups go through
- * the shared cache (in process, then Redis); control-api invalidates them on every instance when a
+ * still a member, in the role the membership has now (not the token's). Both lookups (the tenant
+ * by TenantLocator, the membership by TenantMembersService) go through the shared cache (in process, then Redis); control-api invalidates them on every instance when a
  * tenant's status or a membership changes, and the in-process TTL (TENANT_CACHE_TTL_SECONDS)
  * bounds staleness when Redis is unreachable.
  */
 @Injectable()
 export class TenantResolver {
-  private readonly tenants: CacheNamespace<TenantRecord>;
-  /** Resolved tenants by cached row: the URL is built once per row the cache holds, not per request. */
-  private readonly opened = new WeakMap<TenantRecord, ResolvedTenant>();
-
   constructor(
-    private readonly directory: TenantDirectoryRepository,
+    private readonly locator: TenantLocator,
     private readonly members: TenantMembersService,
-    private readonly config: AppConfig,
-    cache: SharedCache,
-  ) {
-    this.tenants = cache.namespace<TenantRecord>(CACHE_NAMESPACES.tenant);
-  }
+  ) {}
 
   /** The request's tenant context and connection; throws a TenancyException when refused. */
   async resolve(auth: AuthContext): Promise<{ context: TenantContext; connection: TenantConnection }> {
     const [tenant, role] = await Promise.all([
-      this.activeTenant(auth.tenantId),
+      this.locator.activeTenant(auth.tenantId),
       this.members.roleOf(auth.tenantId, auth.userId),
     ]);
     if (!role)
@@ -63,49 +37,5 @@ export class TenantResolver {
       },
       connection: tenant.connection,
     };
-  }
-
-  /** The tenant if it is ACTIVE; a 403 when suspended, a 503 while being created, a 401 otherwise. */
-  async activeTenant(tenantId: string): Promise<ResolvedTenant> {
-    // Not a UUID: no such tenant (and no query error from PostgreSQL's uuid type, nor a cache entry).
-    const cached = UUID.test(tenantId)
-      ? await this.tenants.getOrLoad(tenantId, () => this.directory.findTenant(tenantId))
-      : null;
-    if (cached?.status === TenantStatus.ACTIVE) return this.open(cached);
-    if (cached?.status === TenantStatus.SUSPENDED)
-      throw new TenancyException(
-        TenancyErrorCode.TenantSuspended,
-        'This tenant is suspended; its owner can contact support.',
-      );
-    if (cached?.status === TenantStatus.PROVISIONING || cached?.status === TenantStatus.FAILED)
-      throw new TenancyException(
-        TenancyErrorCode.TenantProvisioning,
-        "This tenant's database is being created; retry after Retry-After seconds (control-api's GET /v1/tenants/current says when it is ACTIVE).",
-      );
-    throw new TenancyException(TenancyErrorCode.TenantUnavailable, 'The tenant of this token is not available.');
-  }
-
-  /** The ACTIVE tenant with its connection. */
-  private open(cached: TenantRecord): ResolvedTenant {
-    let tenant = this.opened.get(cached);
-    if (!tenant) {
-      const server = { pgbouncerHost: cached.pgbouncerHost, pgbouncerPort: cached.pgbouncerPort };
-      const url = tenantPgBouncerUrl(cached, server, this.config.tenancy.gateway);
-      // A move to another server (or PgBouncer) gives a new client.
-      const version = createHash('sha256')
-        .update(`${cached.databaseName}\n${cached.pgbouncerHost}:${cached.pgbouncerPort}`)
-        .digest('hex')
-        .slice(0, 16);
-      tenant = {
-        id: cached.id,
-        slug: cached.slug,
-        name: cached.name,
-        status: cached.status,
-        settings: cached.settings,
-        connection: { tenantId: cached.id, version, url },
-      };
-      this.opened.set(cached, tenant);
-    }
-    return tenant;
   }
 }

@@ -12,7 +12,7 @@ import { ControlFixture, type FixtureMember, type FixtureUser } from '../../../c
 import { APP_API } from '../app-api';
 import { AppApiModule } from '../app-api.module';
 import type { TenantContext } from '../tenancy/tenant-context';
-import { TenantDatabase } from '../tenancy/tenant-database';
+import { TenantDatabase } from '@helpdeskly/tenant-data';
 
 export type { FixtureMember, FixtureUser, HttpResult };
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sqltag as sql } from '@prisma/client/runtime/client';
-import type { SqlSession } from '../tenancy/tenant-database';
+import type { SqlSession } from '@helpdeskly/tenant-data';
 
 /** The key of an earlier request: what it asked (hashed) and, once it finished, what it answered. */
 export interface EarlierRequest {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantPrisma, TicketEvent } from '@helpdeskly/database';
-import { TenantDatabase } from '../tenancy/tenant-database';
+import { TenantDatabase } from '@helpdeskly/tenant-data';
 import { eventId } from './event-id';
 
 /** One change to record: who (an agent or a contact), which field, from, to. */

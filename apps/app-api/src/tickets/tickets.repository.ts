@@ -10,7 +10,7 @@ import {
   toPage,
 } from '@helpdeskly/database';
 import type { NewOutboxRow, OutboxRow } from '../notifications/outbox.repository';
-import { type SqlSession, TenantDatabase } from '../tenancy/tenant-database';
+import { type SqlSession, TenantDatabase } from '@helpdeskly/tenant-data';
 import { commentJson, jsonArray, ticketJson } from './ticket-json.sql';
 
 export const TICKET_INCLUDE = {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TRASH_RETENTION_DAYS } from '@helpdeskly/tenant-data';
 import { DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
 import type { PageQueryDto } from '../contacts/dto/contact.dto';
 import type { TenantContext } from '../tenancy/tenant-context';
@@ -8,8 +9,8 @@ import { TicketEventsRepository } from './ticket-events.repository';
 import { TicketsErrorCode, TicketsException } from './tickets.errors';
 import { type TicketRecord, TicketsRepository } from './tickets.repository';
 
-/** How long a trashed ticket can be restored. */
-export const TRASH_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** How long a trashed ticket can be restored (the worker purges it after that). */
+export const TRASH_RETENTION_MS = TRASH_RETENTION_DAYS * 24 * 60 * 60 * 1000;
 
 /** Deleting moves a ticket to the trash; it can be restored for 30 days, or purged. */
 @Injectable()

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EmailDeliveryRepository } from '@helpdeskly/mail';
+import { TenantDataModule } from '@helpdeskly/tenant-data';
 import { TenantsModule } from '@helpdeskly/tenants';
 import { TenantLifecycleRepository } from '../tenant-lifecycle.repository';
 import { EmailDeliveryPurgeService } from './email-delivery-purge.service';
@@ -10,7 +11,8 @@ import { TrashPurgeService } from './trash-purge.service';
 
 /** The consumer of the queue `maintenance` and its schedules (where workers run). */
 @Module({
-  imports: [TenantsModule],
+  // TenantDataModule: the purge reaches tenant tables the way app-api does.
+  imports: [TenantsModule, TenantDataModule],
   providers: [
     TenantLifecycleRepository,
     TenantHousekeepingRepository,

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Client } from 'pg';
-import { withDatabase } from '@helpdeskly/migrations';
-import type { TenantOnServer } from '../tenant-lifecycle.repository';
-import { Secrets } from '@helpdeskly/secrets';
+import { sqltag as sql } from '@prisma/client/runtime/client';
+import { TenantDatabase } from '@helpdeskly/tenant-data';
 
 export interface TenantPurgeCounts {
   readonly tickets: number;
@@ -10,31 +8,29 @@ export interface TenantPurgeCounts {
 }
 
 /**
- * Deletes for good, in one tenant's database, what has outlived its retention. It connects with
- * the admin URL of the tenant's server (its credentials from Secrets; owner of the tenant's tables), one short session per
- * tenant, never through PgBouncer.
+ * Deletes for good, in one tenant's database, what has outlived its retention. It goes the way
+ * app-api goes (`TenantDatabase.run`: PgBouncer, as the gateway role, in the tenant's scope), so
+ * the worker needs no admin credential to touch a tenant's tables.
  */
 @Injectable()
 export class TenantHousekeepingRepository {
-  constructor(private readonly secrets: Secrets) {}
+  constructor(private readonly db: TenantDatabase) {}
 
-  async purge(tenant: TenantOnServer, trashRetentionDays: number): Promise<TenantPurgeCounts> {
-    const client = new Client({
-      connectionString: withDatabase(await this.secrets.databaseServerUrl(tenant.databaseServer), tenant.databaseName),
-      application_name: 'helpdeskly-maintenance',
-      connectionTimeoutMillis: 5_000,
+  purge(tenantId: string, trashRetentionDays: number): Promise<TenantPurgeCounts> {
+    return this.db.run({ tenantId }, async () => {
+      // Comments, events and tags of a ticket go with it (ON DELETE CASCADE). The database's clock
+      // decides, as it stamped deleted_at and expires_at.
+      const tickets = await this.db.query<{ count: number }>(
+        sql`WITH gone AS (DELETE FROM tickets WHERE deleted_at < now() - make_interval(days => ${trashRetentionDays}) RETURNING 1)
+            SELECT count(*)::int AS count FROM gone`,
+        'purgeTrash',
+      );
+      const keys = await this.db.query<{ count: number }>(
+        sql`WITH gone AS (DELETE FROM idempotency_keys WHERE expires_at < now() RETURNING 1)
+            SELECT count(*)::int AS count FROM gone`,
+        'purgeIdempotencyKeys',
+      );
+      return { tickets: tickets[0].count, idempotencyKeys: keys[0].count };
     });
-    client.on('error', () => undefined); // a session lost while idle: the next query reports it
-    await client.connect();
-    try {
-      // Comments, events and tags of a ticket go with it (ON DELETE CASCADE).
-      const tickets = await client.query(`DELETE FROM tickets WHERE deleted_at < now() - make_interval(days => $1)`, [
-        trashRetentionDays,
-      ]);
-      const keys = await client.query(`DELETE FROM idempotency_keys WHERE expires_at < now()`);
-      return { tickets: tickets.rowCount ?? 0, idempotencyKeys: keys.rowCount ?? 0 };
-    } finally {
-      await client.end().catch(() => undefined);
-    }
   }
 }

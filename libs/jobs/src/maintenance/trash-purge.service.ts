@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { mapWithConcurrency } from '@helpdeskly/migrations';
+import { TRASH_RETENTION_DAYS } from '@helpdeskly/tenant-data';
 import { type TenantOnServer, TenantLifecycleRepository } from '../tenant-lifecycle.repository';
 import { TenantHousekeepingRepository, type TenantPurgeCounts } from './tenant-housekeeping.repository';
 
-/** How long a deleted ticket stays restorable (app-api's trash promises 30 days). */
-export const TRASH_RETENTION_DAYS = 30;
-// Tenant databases purged at once: short statements, but each is a new PostgreSQL session.
+// Tenant databases purged at once: two short statements each, on a client of the registry.
 const PURGE_CONCURRENCY = 4;
 
 export interface TrashPurgeReport extends TenantPurgeCounts {
@@ -48,6 +47,6 @@ export class TrashPurgeService {
   }
 
   purgeTenant(tenant: TenantOnServer): Promise<TenantPurgeCounts> {
-    return this.housekeeping.purge(tenant, TRASH_RETENTION_DAYS);
+    return this.housekeeping.purge(tenant.id, TRASH_RETENTION_DAYS);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { empty, join, raw, type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import { TicketPriority, TicketStatus } from '@helpdeskly/database';
-import { TenantDatabase } from '../../tenancy/tenant-database';
+import { TenantDatabase } from '@helpdeskly/tenant-data';
 import { isoInstant, jsonArray, ticketJson } from '../ticket-json.sql';
 import type { CursorValue, SortDirection, TicketCursor, TicketSortKey } from './ticket-cursor';
 

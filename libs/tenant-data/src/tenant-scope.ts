@@ -1,11 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import type { TenantClientLease } from './tenant-client.registry';
-import type { TenantContext } from './tenant-context';
+import type { TenantScopeOwner } from './tenant-owner';
 
 /** What AsyncLocalStorage holds for the duration of a request (or of TenantDatabase.run()). */
 export interface TenantScope {
-  readonly context: TenantContext;
+  /** The request's TenantContext, or the tenant a job works on. */
+  readonly owner: TenantScopeOwner;
   readonly lease: TenantClientLease;
 }
 

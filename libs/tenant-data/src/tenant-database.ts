@@ -3,10 +3,10 @@ import type { Sql } from '@prisma/client/runtime/client';
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { TenantPrismaClient } from '@helpdeskly/database';
 import { MetricsRegistry } from '@helpdeskly/metrics';
-import type { TenantContext } from './tenant-context';
 import { type TenantClient, TenantClientRegistry } from './tenant-client.registry';
 import { type TenantScope, TenantScopeStorage } from './tenant-scope';
-import { TenantResolver } from './tenant.resolver';
+import { TenantLocator } from './tenant-locator';
+import type { TenantScopeOwner } from './tenant-owner';
 
 /** Runs SQL statements (Prisma `sql` templates, every value a bind parameter) on one tenant database. */
 export interface SqlSession {
@@ -21,7 +21,7 @@ export interface SqlSession {
 export class TenantDatabase {
   constructor(
     private readonly registry: TenantClientRegistry,
-    private readonly resolver: TenantResolver,
+    private readonly locator: TenantLocator,
     private readonly scopes: TenantScopeStorage,
     private readonly metrics: MetricsRegistry,
   ) {}
@@ -91,14 +91,14 @@ export class TenantDatabase {
   }
 
   /**
-   * Runs `fn` for a tenant outside a request (tests, jobs): the client is leased for its duration.
-   * The tenant must be ACTIVE, as for a request.
+   * Runs `fn` for a tenant outside a request (the worker's jobs, tests): the client is leased for
+   * its duration. The tenant must be ACTIVE, as for a request.
    */
-  async run<T>(context: TenantContext, fn: () => Promise<T> | T): Promise<T> {
-    const tenant = await this.resolver.activeTenant(context.tenantId);
+  async run<T>(owner: TenantScopeOwner, fn: () => Promise<T> | T): Promise<T> {
+    const tenant = await this.locator.activeTenant(owner.tenantId);
     const lease = await this.registry.acquire(tenant.connection);
     try {
-      return await this.scopes.enter({ context, lease }, fn);
+      return await this.scopes.enter({ owner, lease }, fn);
     } finally {
       lease.release();
     }
