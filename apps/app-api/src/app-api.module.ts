@@ -5,7 +5,7 @@ import { PlatformModule } from '@helpdeskly/platform';
 import { RateLimitModule } from '@helpdeskly/rate-limit';
 import { CommentsModule } from './comments/comments.module';
 import { ContactsModule } from './contacts/contacts.module';
-import { HelpdeskModule } from './helpdesk/helpdesk.module';
+import { HelpdeskOverviewModule } from './overview/helpdesk-overview.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { SettingsModule } from './settings/settings.module';
 import { TenancyModule } from './tenancy/tenancy.module';
@@ -26,7 +26,7 @@ export class AppApiModule {
         RateLimitModule,
         TenancyModule,
         NotificationsModule,
-        HelpdeskModule,
+        HelpdeskOverviewModule,
         CommentsModule,
         TagsModule,
         TicketSearchModule,

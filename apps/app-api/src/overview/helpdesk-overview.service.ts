@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantContext } from '../tenancy/tenant-context';
 import type { HelpdeskDto } from './dto/helpdesk.dto';
-import { HelpdeskRepository } from './helpdesk.repository';
+import { HelpdeskOverviewRepository } from './helpdesk-overview.repository';
 
 @Injectable()
-export class HelpdeskService {
-  constructor(private readonly repository: HelpdeskRepository) {}
+export class HelpdeskOverviewService {
+  constructor(private readonly repository: HelpdeskOverviewRepository) {}
 
   /** What a client needs at start-up: which helpdesk, who am I, its settings, how many tickets. */
   async overview(tenant: TenantContext): Promise<HelpdeskDto> {

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { Setting } from '@helpdeskly/database';
 import { TenantDatabase } from '@helpdeskly/tenant-data';
 
-/** Helpdesk-wide reads of the current tenant's database. */
+/** Helpdesk-wide reads of the current tenant's database, for the overview. */
 @Injectable()
-export class HelpdeskRepository {
+export class HelpdeskOverviewRepository {
   constructor(private readonly db: TenantDatabase) {}
 
   settings(): Promise<Setting[]> {

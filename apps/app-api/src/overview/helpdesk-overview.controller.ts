@@ -10,16 +10,18 @@ import {
 } from '@nestjs/swagger';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import { HelpdeskDto } from './dto/helpdesk.dto';
-import { HelpdeskService } from './helpdesk.service';
+import { HelpdeskOverviewService } from './helpdesk-overview.service';
 
 @ApiTags('helpdesk')
 @ApiBearerAuth()
 @Controller('helpdesk')
-export class HelpdeskController {
-  constructor(private readonly helpdesk: HelpdeskService) {}
+export class HelpdeskOverviewController {
+  constructor(private readonly overviews: HelpdeskOverviewService) {}
 
   @Get()
   @ApiOperation({
+    // Pinned: the default id would follow the class name, and clients generated from the document use it.
+    operationId: 'HelpdeskController_overview_v1',
     summary: "The token's helpdesk",
     description:
       "The tenant, the caller's current role, the helpdesk's settings and its number of tickets: what a client loads at start-up.",
@@ -35,6 +37,6 @@ export class HelpdeskController {
       '`tenant_provisioning`: the tenant is being created (after a sign-up answered 202); retry after `Retry-After` seconds',
   })
   overview(@CurrentTenant() tenant: TenantContext): Promise<HelpdeskDto> {
-    return this.helpdesk.overview(tenant);
+    return this.overviews.overview(tenant);
   }
 }
