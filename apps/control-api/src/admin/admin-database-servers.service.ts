@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
 import { AuditService } from '@helpdeskly/audit';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { DatabaseServersService } from '@helpdeskly/tenants';
+import type { ClientInfo } from '../common/client-info';
 import {
   type DatabaseServerDto,
   type DatabaseServerListDto,

@@ -11,8 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiProblems } from '@helpdeskly/errors';
 import { type AuthContext, CurrentAuth, PlatformAdmin } from '@helpdeskly/auth';
-import { Client } from '../auth/client-info.decorator';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { Client, type ClientInfo } from '../common/client-info';
 import { QueuesErrorCode } from './admin-queues.errors';
 import { AdminQueuesService } from './admin-queues.service';
 import {

@@ -13,8 +13,8 @@ import {
   withRedisTimeout,
 } from '@helpdeskly/queues';
 import { AuditService } from '@helpdeskly/audit';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantMigrationsService } from '@helpdeskly/jobs';
+import type { ClientInfo } from '../common/client-info';
 import { QueuesErrorCode, QueuesException } from './admin-queues.errors';
 import type {
   JobDto,

@@ -3,8 +3,8 @@ import type { AuthContext } from '@helpdeskly/auth';
 import type { Tenant } from '@helpdeskly/database';
 import { TenantLimits } from '@helpdeskly/rate-limit';
 import { AuditService } from '@helpdeskly/audit';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantsErrorCode, TenantsException, TenantsService } from '@helpdeskly/tenants';
+import type { ClientInfo } from '../common/client-info';
 import { AdminTenantsRepository } from './admin-tenants.repository';
 import {
   type AdminTenantDto,

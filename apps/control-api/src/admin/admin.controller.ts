@@ -22,8 +22,7 @@ import {
   AuditChainReportDto,
   AuditLogPageDto,
 } from '@helpdeskly/audit';
-import { Client } from '../auth/client-info.decorator';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { Client, type ClientInfo } from '../common/client-info';
 import { AdminAuditService } from './admin-audit.service';
 import { AdminDatabaseServersService } from './admin-database-servers.service';
 import { AdminTenantsService } from './admin-tenants.service';

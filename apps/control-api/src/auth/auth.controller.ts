@@ -14,16 +14,15 @@ import {
 import { type AuthContext, CurrentAuth, Public } from '@helpdeskly/auth';
 import { TenantStatus } from '@helpdeskly/database';
 import { RateLimit } from '@helpdeskly/rate-limit';
+import { Client, type ClientInfo } from '../common/client-info';
 import { PROVISIONING_RETRY_AFTER_SECONDS, TENANT_STATUS_PATH } from '../tenants/tenant-status.controller';
 import { AuthService } from './auth.service';
-import { Client } from './client-info.decorator';
 import { LoginTwoFactorDto } from './dto/login-two-factor.dto';
 import { LoginDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { MeDto, SessionDto, TwoFactorChallengeDto } from './dto/session.dto';
 import { SignupDto } from './dto/signup.dto';
 import { SwitchTenantDto } from './dto/switch-tenant.dto';
-import type { ClientInfo } from './sessions/refresh-tokens.service';
 
 @ApiTags('auth')
 @ApiExtraModels(SessionDto, TwoFactorChallengeDto)

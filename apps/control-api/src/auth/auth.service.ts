@@ -6,6 +6,7 @@ import { ValidationProblem } from '@helpdeskly/errors';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { RedisClient } from '@helpdeskly/redis';
 import { AuditService } from '@helpdeskly/audit';
+import type { ClientInfo } from '../common/client-info';
 import { TwoFactorService, type SecondFactorMethod } from '../two-factor/two-factor.service';
 import { toMembershipDto, toTenantSummaryDto, toUserDto } from '../users/dto/user.dto';
 import { type MembershipWithTenant, MembershipsRepository } from '../users/memberships.repository';
@@ -18,7 +19,7 @@ import type { SignupDto } from './dto/signup.dto';
 import { LoginLockoutService } from './login-lockout.service';
 import { PasswordHasher } from './password-hasher.service';
 import { assertPasswordFits } from './password-policy';
-import { type ClientInfo, type IssuedRefreshToken, RefreshTokensService } from './sessions/refresh-tokens.service';
+import { type IssuedRefreshToken, RefreshTokensService } from './sessions/refresh-tokens.service';
 import { SignupService } from './signup.service';
 
 const CHALLENGE_TTL_SECONDS = 300;

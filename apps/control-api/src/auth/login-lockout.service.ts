@@ -3,8 +3,8 @@ import { AppConfig } from '@helpdeskly/config';
 import type { User } from '@helpdeskly/database';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { AuditService } from '@helpdeskly/audit';
+import type { ClientInfo } from '../common/client-info';
 import { UsersRepository } from '../users/users.repository';
-import type { ClientInfo } from './sessions/refresh-tokens.service';
 
 const MAX_LOCK_SECONDS = 3_600;
 

@@ -4,13 +4,13 @@ import { CACHE_NAMESPACES, SharedCache, membershipKey } from '@helpdeskly/cache'
 import type { Tenant, User } from '@helpdeskly/database';
 import { AuditService } from '@helpdeskly/audit';
 import { slugTaken, TenantsService } from '@helpdeskly/tenants';
+import type { ClientInfo } from '../common/client-info';
 import type { MembershipWithTenant } from '../users/memberships.repository';
 import { UsersRepository } from '../users/users.repository';
 import { AuthenticationErrorCode, AuthenticationException } from './auth.errors';
 import type { SignupDto } from './dto/signup.dto';
 import { PasswordHasher } from './password-hasher.service';
 import { PasswordPolicy } from './password-policy';
-import type { ClientInfo } from './sessions/refresh-tokens.service';
 import { SignupRepository } from './signup.repository';
 
 /**

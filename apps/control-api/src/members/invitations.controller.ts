@@ -10,9 +10,8 @@ import {
 import { ApiProblems } from '@helpdeskly/errors';
 import { type AuthContext, AuthErrorCode, CurrentAuth, Public, Roles } from '@helpdeskly/auth';
 import { RateLimit } from '@helpdeskly/rate-limit';
-import { Client } from '../auth/client-info.decorator';
 import { AuthenticationErrorCode } from '../auth/auth.errors';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { Client, type ClientInfo } from '../common/client-info';
 import {
   AcceptedInvitationDto,
   AcceptInvitationDto,

@@ -2,8 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch } fro
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '@helpdeskly/errors';
 import { type AuthContext, AuthErrorCode, CurrentAuth, Roles } from '@helpdeskly/auth';
-import { Client } from '../auth/client-info.decorator';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { Client, type ClientInfo } from '../common/client-info';
 import { ChangeRoleDto, MemberDto, MemberListDto, MemberParamsDto } from './dto/member.dto';
 import { MembersErrorCode } from './members.errors';
 import { MembersService } from './members.service';

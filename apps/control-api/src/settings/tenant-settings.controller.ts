@@ -2,8 +2,7 @@ import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '@helpdeskly/errors';
 import { type AuthContext, AuthErrorCode, CurrentAuth, Roles } from '@helpdeskly/auth';
-import { Client } from '../auth/client-info.decorator';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { Client, type ClientInfo } from '../common/client-info';
 import { TenantSettingsDto, UpdateTenantSettingsDto } from './dto/tenant-settings.dto';
 import { TenantSettingsService } from './tenant-settings.service';
 

@@ -3,8 +3,8 @@ import type { AuthContext } from '@helpdeskly/auth';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
 import { applySettingsChange, storedSettingsOf, tenantSettingsOf } from '@helpdeskly/database';
 import { AuditService } from '@helpdeskly/audit';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
 import { TenantsErrorCode, TenantsException } from '@helpdeskly/tenants';
+import type { ClientInfo } from '../common/client-info';
 import type { TenantSettingsDto, UpdateTenantSettingsDto } from './dto/tenant-settings.dto';
 import { TenantSettingsRepository } from './tenant-settings.repository';
 

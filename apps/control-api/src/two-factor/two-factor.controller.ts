@@ -2,8 +2,7 @@ import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@helpdeskly/auth';
 import { RateLimit } from '@helpdeskly/rate-limit';
-import { Client } from '../auth/client-info.decorator';
-import type { ClientInfo } from '../auth/sessions/refresh-tokens.service';
+import { Client, type ClientInfo } from '../common/client-info';
 import { DisableTwoFactorDto, RecoveryCodesDto, TwoFactorCodeDto, TwoFactorSetupDto } from './dto/two-factor.dto';
 import { CurrentTwoFactorActor, TwoFactorActorGuard } from './two-factor-actor.guard';
 import { type TwoFactorActor, TwoFactorService } from './two-factor.service';

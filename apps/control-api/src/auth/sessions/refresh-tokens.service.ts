@@ -4,14 +4,10 @@ import { AccessTokenService, SessionRevocations } from '@helpdeskly/auth';
 import { AppConfig } from '@helpdeskly/config';
 import type { RefreshToken } from '@helpdeskly/database';
 import { AuditService } from '@helpdeskly/audit';
+import type { ClientInfo } from '../../common/client-info';
 import { AuthenticationErrorCode, AuthenticationException } from '../auth.errors';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { type NewRefreshToken, RefreshTokensRepository } from './refresh-tokens.repository';
-
-export interface ClientInfo {
-  readonly ip?: string | null;
-  readonly userAgent?: string | null;
-}
 
 export interface IssuedRefreshToken {
   /** The opaque token, shown to the client once; only its SHA-256 is stored. */

@@ -1,6 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { ClientInfo } from './sessions/refresh-tokens.service';
+
+/** Where a request came from: kept on sessions and in the audit trail. */
+export interface ClientInfo {
+  readonly ip?: string | null;
+  readonly userAgent?: string | null;
+}
 
 /** The caller's IP address and user agent, for sessions and the audit trail. */
 export const Client = createParamDecorator((_data: unknown, ctx: ExecutionContext): ClientInfo => {
