@@ -15,3 +15,5 @@ export {
 } from './invalid-text';
 export { PageLimit, type PageLimitOptions } from './validation/page-limit.decorator';
 export { Trim } from './validation/trim.decorator';
+export { OptionalDateTime } from './validation/optional-date-time.decorator';
+export { ApiNextCursor } from './next-cursor.decorator';

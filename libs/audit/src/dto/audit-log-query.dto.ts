@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { ApiNextCursor, OptionalDateTime, PageLimit } from '@helpdeskly/http';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -23,16 +24,10 @@ export class AuditLogQueryDto {
   @IsBoolean()
   success?: boolean;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'From this instant, inclusive' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDateTime('From this instant, inclusive')
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Up to this instant, inclusive' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDateTime('Up to this instant, inclusive')
   to?: Date;
 
   @ApiPropertyOptional({ format: 'uuid' })
@@ -40,12 +35,7 @@ export class AuditLogQueryDto {
   @IsUUID()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit({ default: 50 })
   limit: number = 50;
 }
 
@@ -89,27 +79,16 @@ export class AuditLogEntryDto {
 
 export class AuditLogPageDto {
   @ApiProperty({ type: [AuditLogEntryDto] }) items: AuditLogEntryDto[];
-  @ApiProperty({
-    format: 'uuid',
-    nullable: true,
-    type: String,
-    description: 'Pass as `cursor` for the next page; null on the last one',
-  })
+  @ApiNextCursor()
   nextCursor: string | null;
 }
 
 /** Which entries an export holds; everything the caller may see when absent. */
 export class AuditLogExportQueryDto {
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'From this instant, inclusive' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDateTime('From this instant, inclusive')
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Up to this instant, inclusive' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDateTime('Up to this instant, inclusive')
   to?: Date;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { type Comment, CommentFormat, CommentVisibility } from '@helpdeskly/database';
-import { PageLimit } from '@helpdeskly/http';
+import { ApiNextCursor, PageLimit } from '@helpdeskly/http';
 
 export const COMMENT_BODY_MAX = 65_536;
 /** A page of comments unless the client asks for another size. */
@@ -78,12 +78,7 @@ export class CommentDto {
 
 export class CommentPageDto {
   @ApiProperty({ type: [CommentDto] }) items: CommentDto[];
-  @ApiProperty({
-    format: 'uuid',
-    nullable: true,
-    type: String,
-    description: 'Pass as `cursor` for the next page; null on the last one',
-  })
+  @ApiNextCursor()
   nextCursor: string | null;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsUUID, Matches } from 'class-validator';
 import { TenantStatus } from '@helpdeskly/database';
-import { PageLimit } from '@helpdeskly/http';
+import { ApiNextCursor, PageLimit } from '@helpdeskly/http';
 import type { AdminTenantRow } from '../admin-tenants.repository';
 
 export class AdminTenantQueryDto {
@@ -65,12 +65,7 @@ export class AdminTenantDto {
 
 export class AdminTenantPageDto {
   @ApiProperty({ type: [AdminTenantDto] }) items: AdminTenantDto[];
-  @ApiProperty({
-    format: 'uuid',
-    nullable: true,
-    type: String,
-    description: 'Pass as `cursor` for the next page; null on the last one',
-  })
+  @ApiNextCursor()
   nextCursor: string | null;
 }
 
