@@ -4,14 +4,13 @@ import 'reflect-metadata';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type AppConfig, ConfigModule, loadConfig, loadDotEnv } from '@helpdeskly/config';
-import { DatabaseModule } from '@helpdeskly/database';
+import { DatabaseModule, isUuid } from '@helpdeskly/database';
 import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { AuditService, AuditTrailModule } from '@helpdeskly/audit';
 
 const USAGE =
   'Usage: pnpm run audit -- verify [<tenant id>]\n\nExit codes: 0 the chain is intact; 1 it is broken; 2 bad usage.';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The control database and the audit trail, nothing else (no HTTP, no Redis). */
 @Module({})
@@ -32,7 +31,7 @@ class AuditToolModule {
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, tenantId, ...rest] = argv[0] === '--' ? argv.slice(1) : argv;
-  if (command !== 'verify' || rest.length > 0 || (tenantId !== undefined && !UUID.test(tenantId))) {
+  if (command !== 'verify' || rest.length > 0 || (tenantId !== undefined && !isUuid(tenantId))) {
     console.error(USAGE);
     return 2;
   }

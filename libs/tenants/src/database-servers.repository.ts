@@ -58,8 +58,3 @@ export class DatabaseServersRepository {
     return rows.map(({ _count, ...server }) => ({ server, liveTenants: _count.tenants }));
   }
 }
-
-/** True when a Prisma write failed on a unique constraint (P2002). */
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'P2002';
-}

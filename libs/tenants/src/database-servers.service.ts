@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@helpdeskly/config';
-import { type DatabaseServer, TenantDatabaseAdmin } from '@helpdeskly/database';
-import { type DatabaseServerFields, DatabaseServersRepository, isUniqueViolation } from './database-servers.repository';
+import { type DatabaseServer, isUniqueViolation, TenantDatabaseAdmin } from '@helpdeskly/database';
+import { type DatabaseServerFields, DatabaseServersRepository } from './database-servers.repository';
 import { TenantsErrorCode, TenantsException } from './tenants.errors';
 import { Secrets } from '@helpdeskly/secrets';
 

@@ -2,10 +2,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
 import { AppConfig } from '@helpdeskly/config';
-import { type DatabaseServer, SecretBox, type Tenant, TenantStatus, tenantPgBouncerUrl } from '@helpdeskly/database';
+import {
+  type DatabaseServer,
+  isUniqueViolation,
+  SecretBox,
+  type Tenant,
+  TenantStatus,
+  tenantPgBouncerUrl,
+} from '@helpdeskly/database';
 import { AuditService } from '@helpdeskly/audit';
 import { DatabaseServersService } from './database-servers.service';
-import { isUniqueViolation } from './database-servers.repository';
 import { ProvisioningHooks } from './provisioning.hooks';
 import { TenantJobs } from './tenant-jobs';
 import { TenantProvisionerService, tenantDatabaseNames } from './tenant-provisioner.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ControlDatabase, MembershipRole, TenantStatus, type User } from '@helpdeskly/database';
-import { isUniqueViolation, type NewTenant } from '@helpdeskly/tenants';
+import { ControlDatabase, isUniqueViolation, MembershipRole, TenantStatus, type User } from '@helpdeskly/database';
+import type { NewTenant } from '@helpdeskly/tenants';
 import type { MembershipWithTenant } from '../users/memberships.repository';
 import { normalizeEmail } from '../users/users.repository';
 
