@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RevokedSessionsSource } from '@helpdeskly/auth';
-import { ControlDatabase } from '@helpdeskly/database';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { ControlDatabase, isUuid } from '@helpdeskly/database';
 
 /**
  * Whether a session (refresh token family) was revoked, from the control database: what the
@@ -14,7 +12,7 @@ export class RevokedSessionsRepository implements RevokedSessionsSource {
   constructor(private readonly control: ControlDatabase) {}
 
   async isSessionRevoked(sessionId: string): Promise<boolean> {
-    if (!UUID.test(sessionId)) return false;
+    if (!isUuid(sessionId)) return false;
     return (
       (await this.control.refreshToken.findFirst({
         where: { familyId: sessionId, revokedAt: { not: null } },

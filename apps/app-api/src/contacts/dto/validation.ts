@@ -1,8 +1,5 @@
 import { ValidateIf } from 'class-validator';
 
-// tickets/dto still imports Trim from here; its owner switches it to @helpdeskly/http.
-export { Trim } from '@helpdeskly/http';
-
 /** May be left out, but not null (class-validator's IsOptional also lets null through). */
 export const Optional = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 

@@ -22,7 +22,8 @@ import {
 } from 'class-validator';
 import { CommentPageDto } from '../../comments/dto/comment.dto';
 import { TicketPriority, TicketStatus, TicketType } from '@helpdeskly/database';
-import { Nullable, Optional, Trim } from '../../contacts/dto/validation';
+import { Trim } from '@helpdeskly/http';
+import { Nullable, Optional } from '../../contacts/dto/validation';
 import type { TicketRecord } from '../tickets.repository';
 
 /** Letters, digits, and `-_.` or spaces inside; lower-cased. */

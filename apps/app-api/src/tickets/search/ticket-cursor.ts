@@ -1,4 +1,4 @@
-import { TicketPriority } from '@helpdeskly/database';
+import { isUuid, TicketPriority } from '@helpdeskly/database';
 import { ValidationProblem } from '@helpdeskly/errors';
 
 /** What a list is ordered by: a column, or the full-text rank when searching without a sort. */
@@ -16,7 +16,6 @@ export interface TicketCursor {
   readonly id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PRIORITIES: readonly string[] = Object.values(TicketPriority);
 
@@ -44,7 +43,7 @@ export function decodeTicketCursor(raw: string, key: TicketSortKey, direction: S
   if (!Array.isArray(parsed) || parsed.length !== 4) throw invalid('cursor must be the nextCursor of a previous page');
   const [k, d, value, id] = parsed as unknown[];
   if (k !== key || d !== direction) throw invalid('cursor belongs to a list with another sort');
-  if (typeof id !== 'string' || !UUID.test(id) || !valueFits(key, value))
+  if (typeof id !== 'string' || !isUuid(id) || !valueFits(key, value))
     throw invalid('cursor must be the nextCursor of a previous page');
   return { key, direction, value: value as CursorValue, id };
 }

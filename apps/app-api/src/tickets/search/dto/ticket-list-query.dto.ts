@@ -7,17 +7,15 @@ import {
   IsDate,
   IsEnum,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
-import { TicketPriority, TicketStatus } from '@helpdeskly/database';
+import { TicketPriority, TicketStatus, UUID_PATTERN } from '@helpdeskly/database';
+import { PageLimit } from '@helpdeskly/http';
 
 /** `a,b` or `?x=a&x=b` (or both) → ['a', 'b']. */
 const commaList = ({ value }: { value: unknown }) =>
@@ -29,6 +27,8 @@ const commaList = ({ value }: { value: unknown }) =>
         .filter(Boolean)
     : value;
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+/** `me`, `none` or a user id (UUID_PATTERN without its anchors). */
+const ASSIGNEE_PATTERN = new RegExp(`^(me|none|${UUID_PATTERN.source.slice(1, -1)})$`, 'i');
 const normalizeTag = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 
@@ -65,7 +65,7 @@ export class TicketListQueryDto {
   @ApiPropertyOptional({ description: '`me`, `none` (unassigned) or a user id', example: 'me' })
   @IsOptional()
   @IsString()
-  @Matches(/^(me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
+  @Matches(ASSIGNEE_PATTERN, {
     message: 'assignee must be me, none or a user id',
   })
   assignee?: string;
@@ -139,11 +139,6 @@ export class TicketListQueryDto {
   @MaxLength(400)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit({ default: 25 })
   limit: number = 25;
 }
