@@ -2,19 +2,17 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiProblems } from '@helpdeskly/errors';
 import { type AuthContext, CurrentAuth, PlatformAdmin } from '@helpdeskly/auth';
-import { NDJSON, sendNdjson } from '../audit/audit-export';
+import { TenantsErrorCode } from '@helpdeskly/tenants';
 import {
   AdminAuditLogExportQueryDto,
   AdminAuditLogQueryDto,
@@ -22,6 +20,7 @@ import {
   AuditChainReportDto,
   AuditLogPageDto,
 } from '@helpdeskly/audit';
+import { NDJSON, sendNdjson } from '../audit/audit-export';
 import { Client, type ClientInfo } from '../common/client-info';
 import { AdminAuditService } from './admin-audit.service';
 import { AdminDatabaseServersService } from './admin-database-servers.service';
@@ -58,7 +57,7 @@ export class AdminController {
   @Get('tenants/:id')
   @ApiOperation({ summary: 'One tenant' })
   @ApiOkResponse({ type: AdminTenantDto })
-  @ApiNotFoundResponse({ description: '`tenant_not_found`' })
+  @ApiProblems(TenantsErrorCode.NotFound)
   getTenant(@Param() params: TenantParamsDto): Promise<AdminTenantDto> {
     return this.tenants.get(params.id);
   }
@@ -70,7 +69,7 @@ export class AdminController {
       'An absent field is kept; null resets it (plan to free, overrides to none). Audited with the values before and after; every API instance applies the change at once.',
   })
   @ApiOkResponse({ type: AdminTenantDto })
-  @ApiNotFoundResponse({ description: '`tenant_not_found`' })
+  @ApiProblems(TenantsErrorCode.NotFound)
   updateTenantLimits(
     @CurrentAuth() auth: AuthContext,
     @Param() params: TenantParamsDto,
@@ -87,7 +86,7 @@ export class AdminController {
     description: 'Its role can no longer connect to its database. Idempotent.',
   })
   @ApiOkResponse({ type: AdminTenantDto })
-  @ApiConflictResponse({ description: '`tenant_state_conflict`' })
+  @ApiProblems(TenantsErrorCode.StateConflict)
   suspendTenant(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto): Promise<AdminTenantDto> {
     return this.tenants.suspend(auth, params.id);
   }
@@ -96,7 +95,7 @@ export class AdminController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Resume a suspended tenant. Idempotent.' })
   @ApiOkResponse({ type: AdminTenantDto })
-  @ApiConflictResponse({ description: '`tenant_state_conflict`' })
+  @ApiProblems(TenantsErrorCode.StateConflict)
   resumeTenant(@CurrentAuth() auth: AuthContext, @Param() params: TenantParamsDto): Promise<AdminTenantDto> {
     return this.tenants.resume(auth, params.id);
   }
@@ -126,8 +125,7 @@ export class AdminController {
     description: 'Its admin URL must connect with a role that can create roles and databases.',
   })
   @ApiCreatedResponse({ type: DatabaseServerDto })
-  @ApiConflictResponse({ description: '`database_server_name_taken`' })
-  @ApiUnprocessableEntityResponse({ description: '`database_server_unreachable`' })
+  @ApiProblems(TenantsErrorCode.DatabaseServerNameTaken, TenantsErrorCode.DatabaseServerUnreachable)
   registerDatabaseServer(
     @CurrentAuth() auth: AuthContext,
     @Body() dto: RegisterDatabaseServerDto,
