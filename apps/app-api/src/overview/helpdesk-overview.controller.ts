@@ -1,13 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
+import { TenancyErrorCode } from '@helpdeskly/tenant-data';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import { HelpdeskDto } from './dto/helpdesk.dto';
 import { HelpdeskOverviewService } from './helpdesk-overview.service';
@@ -31,7 +32,7 @@ export class HelpdeskOverviewController {
     description:
       '`tenant_unavailable` (unknown, being deleted or deleted tenant), `membership_revoked`, or a token problem',
   })
-  @ApiForbiddenResponse({ description: '`tenant_suspended`' })
+  @ApiProblems(TenancyErrorCode.TenantSuspended)
   @ApiServiceUnavailableResponse({
     description:
       '`tenant_provisioning`: the tenant is being created (after a sign-up answered 202); retry after `Retry-After` seconds',

@@ -1,5 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
+import { ContactsErrorCode } from '../contacts/contacts.errors';
 import { ContactParamsDto, PageQueryDto } from '../contacts/dto/contact.dto';
 import { TicketPageDto } from './dto/ticket.dto';
 import { TicketsService } from './tickets.service';
@@ -14,7 +16,7 @@ export class ContactTicketsController {
   @Get(':id/tickets')
   @ApiOperation({ summary: "A contact's tickets", description: 'Newest first, outside the trash; cursor pagination.' })
   @ApiOkResponse({ type: TicketPageDto })
-  @ApiNotFoundResponse({ description: '`contact_not_found`' })
+  @ApiProblems(ContactsErrorCode.ContactNotFound)
   list(@Param() params: ContactParamsDto, @Query() query: PageQueryDto): Promise<TicketPageDto> {
     return this.tickets.listByRequester(params.id, query);
   }

@@ -16,8 +16,6 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiGoneResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -29,7 +27,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '@helpdeskly/auth';
+import { AuthErrorCode, Roles } from '@helpdeskly/auth';
+import { ApiProblems } from '@helpdeskly/errors';
 import { BulkResultDto, BulkUpdateDto } from './dto/bulk.dto';
 import { type JsonText, JsonTextResponse } from '@helpdeskly/http';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
@@ -46,6 +45,7 @@ import { TicketEventListDto } from './dto/ticket-event.dto';
 import { BulkUpdateService } from './bulk-update.service';
 import { etagOf } from './etag';
 import { idempotencyKeyOf } from './idempotency';
+import { TicketsErrorCode } from './tickets.errors';
 import { TicketsService } from './tickets.service';
 import { TrashService } from './trash.service';
 
@@ -84,9 +84,11 @@ export class TicketsController {
   @ApiConflictResponse({
     description: '`idempotency_key_in_progress`: the first request with this key is still running',
   })
-  @ApiUnprocessableEntityResponse({
-    description: '`assignee_not_member`, `requester_not_found`, `idempotency_key_reused`',
-  })
+  @ApiProblems(
+    TicketsErrorCode.AssigneeNotMember,
+    TicketsErrorCode.RequesterNotFound,
+    TicketsErrorCode.IdempotencyKeyReused,
+  )
   @JsonTextResponse()
   async create(
     @CurrentTenant() tenant: TenantContext,
@@ -152,12 +154,11 @@ export class TicketsController {
   })
   @ApiHeader({ name: 'If-Match', required: true, description: 'W/"<version>", from the ETag of the ticket' })
   @ApiOkResponse({ type: TicketDto, headers: { ETag: { description: 'W/"<version>"' } } })
-  @ApiNotFoundResponse({ description: '`ticket_not_found`' })
   @ApiPreconditionFailedResponse({
     description: '`version_mismatch`: changed meanwhile (the current ETag is in the answer)',
   })
   @ApiResponse({ status: 428, description: '`precondition_required`: no If-Match' })
-  @ApiUnprocessableEntityResponse({ description: '`invalid_transition`, `assignee_not_member`' })
+  @ApiProblems(TicketsErrorCode.TicketNotFound, TicketsErrorCode.InvalidTransition, TicketsErrorCode.AssigneeNotMember)
   async update(
     @CurrentTenant() tenant: TenantContext,
     @Param() params: TicketParamsDto,
@@ -174,7 +175,7 @@ export class TicketsController {
     description: 'Who changed which field from what to what, and when; oldest first.',
   })
   @ApiOkResponse({ type: TicketEventListDto })
-  @ApiNotFoundResponse({ description: '`ticket_not_found`' })
+  @ApiProblems(TicketsErrorCode.TicketNotFound)
   events(@Param() params: TicketParamsDto): Promise<TicketEventListDto> {
     return this.tickets.events(params.id);
   }
@@ -187,8 +188,7 @@ export class TicketsController {
     description: 'Restorable for 30 days; until then it is 404 for every other route.',
   })
   @ApiNoContentResponse({ description: 'In the trash' })
-  @ApiForbiddenResponse({ description: '`insufficient_role`' })
-  @ApiNotFoundResponse({ description: '`ticket_not_found`' })
+  @ApiProblems(AuthErrorCode.InsufficientRole, TicketsErrorCode.TicketNotFound)
   remove(@CurrentTenant() tenant: TenantContext, @Param() params: TicketParamsDto): Promise<void> {
     return this.trash.trash(tenant, params.id);
   }
@@ -198,9 +198,7 @@ export class TicketsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Restore a ticket from the trash', description: 'Within 30 days of its deletion.' })
   @ApiOkResponse({ type: TicketDto })
-  @ApiForbiddenResponse({ description: '`insufficient_role`' })
-  @ApiNotFoundResponse({ description: '`not_in_trash`' })
-  @ApiGoneResponse({ description: '`restore_expired`' })
+  @ApiProblems(AuthErrorCode.InsufficientRole, TicketsErrorCode.NotInTrash, TicketsErrorCode.RestoreExpired)
   async restore(
     @CurrentTenant() tenant: TenantContext,
     @Param() params: TicketParamsDto,

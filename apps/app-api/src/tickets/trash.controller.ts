@@ -1,17 +1,11 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Roles } from '@helpdeskly/auth';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthErrorCode, Roles } from '@helpdeskly/auth';
+import { ApiProblems } from '@helpdeskly/errors';
 import { PageQueryDto } from '../contacts/dto/contact.dto';
 import { TicketParamsDto } from './dto/ticket.dto';
 import { TrashPageDto } from './dto/trash.dto';
+import { TicketsErrorCode } from './tickets.errors';
 import { TrashService } from './trash.service';
 
 @ApiTags('trash')
@@ -24,7 +18,7 @@ export class TrashController {
   @Get()
   @ApiOperation({ summary: 'Tickets in the trash', description: 'Most recently deleted first; OWNER and ADMIN only.' })
   @ApiOkResponse({ type: TrashPageDto })
-  @ApiForbiddenResponse({ description: '`insufficient_role`' })
+  @ApiProblems(AuthErrorCode.InsufficientRole)
   list(@Query() query: PageQueryDto): Promise<TrashPageDto> {
     return this.trash.list(query);
   }
@@ -36,8 +30,7 @@ export class TrashController {
     description: 'For good, with its comments, tags and events.',
   })
   @ApiNoContentResponse({ description: 'Purged' })
-  @ApiForbiddenResponse({ description: '`insufficient_role`' })
-  @ApiNotFoundResponse({ description: '`not_in_trash`' })
+  @ApiProblems(AuthErrorCode.InsufficientRole, TicketsErrorCode.NotInTrash)
   purge(@Param() params: TicketParamsDto): Promise<void> {
     return this.trash.purge(params.id);
   }
