@@ -2,11 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { AppConfig } from '@helpdeskly/config';
 import { EmailDeliveryRepository } from '@helpdeskly/mail';
-import { ControlFixture, uniqueSuffix } from '../../control-api/src/testing/control-fixture';
 import { EmailDeliveryPurgeService } from '@helpdeskly/jobs';
-
-const DAY = 86_400_000;
-const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
+import { ControlFixture, uniqueSuffix } from '../../control-api/src/testing/control-fixture';
+import { daysAgo, insertRetentionCases, remainingDeliveries } from './testing/email-delivery-rows';
 
 // Other files purge the same table: each test checks only the rows it made, never a total.
 describe(EmailDeliveryPurgeService.name, () => {
@@ -31,52 +29,14 @@ describe(EmailDeliveryPurgeService.name, () => {
     made.push(id);
     return id;
   };
-  const left = async (ids: readonly string[]) =>
-    (await fx.db.emailDelivery.findMany({ where: { messageId: { in: [...ids] } }, select: { messageId: true } }))
-      .map((r) => r.messageId)
-      .sort();
 
   it('deletes records older than EMAIL_DELIVERY_RETENTION_DAYS (30) that no attempt holds, and keeps recent ones and live claims', async () => {
-    const ids = {
-      oldSent: messageId('old-sent'),
-      oldReleased: messageId('old-released'),
-      oldClaimExpired: messageId('old-claim-expired'),
-      oldClaimLive: messageId('old-claim-live'),
-      recentSent: messageId('recent-sent'),
-      recentReleased: messageId('recent-released'),
-    };
-    await fx.db.emailDelivery.createMany({
-      data: [
-        {
-          messageId: ids.oldSent,
-          template: 'ticket-created',
-          state: 'SENT',
-          sentAt: daysAgo(31),
-          createdAt: daysAgo(31),
-        },
-        { messageId: ids.oldReleased, template: 'ticket-created', createdAt: daysAgo(40), claimedUntil: null },
-        {
-          messageId: ids.oldClaimExpired,
-          template: 'ticket-created',
-          createdAt: daysAgo(40),
-          claimedUntil: new Date(Date.now() - 60_000),
-        },
-        // An attempt is talking to the server right now: kept whatever its age.
-        {
-          messageId: ids.oldClaimLive,
-          template: 'ticket-created',
-          createdAt: daysAgo(40),
-          claimedUntil: new Date(Date.now() + 60_000),
-        },
-        { messageId: ids.recentSent, template: 'ticket-created', state: 'SENT', createdAt: daysAgo(29) },
-        { messageId: ids.recentReleased, template: 'ticket-created', createdAt: daysAgo(1), claimedUntil: null },
-      ],
-    });
+    const cases = await insertRetentionCases(fx.db, messageId);
 
     const report = await sut.purge();
 
     expect(Math.abs(report.cutoff.getTime() - daysAgo(30).getTime())).toBeLessThan(60_000);
-    expect(await left(Object.values(ids))).toEqual([ids.oldClaimLive, ids.recentSent, ids.recentReleased].sort());
+    expect(await remainingDeliveries(fx.db, cases.all)).toEqual([...cases.kept].sort());
   });
 
   it('deletes in one run a backlog of several batches', async () => {
@@ -92,6 +52,6 @@ describe(EmailDeliveryPurgeService.name, () => {
 
     await deliveries.purgeCreatedBefore(daysAgo(30), 2);
 
-    expect(await left(ids)).toEqual([]);
+    expect(await remainingDeliveries(fx.db, ids)).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { TENANT_JOB_DELAY_MS, TenantJobs } from '@helpdeskly/tenants';
 import { ControlFixture, uniqueSuffix } from '../../control-api/src/testing/control-fixture';
 import { MAINTENANCE_JOBS, TrashPurgeService, TenantLifecycleRepository } from '@helpdeskly/jobs';
 import { TenantRows } from '../../control-api/src/testing/tenant-rows';
+import { insertRetentionCases, remainingDeliveries } from './testing/email-delivery-rows';
 
 describe('tenant jobs', () => {
   let fx: ControlFixture;
@@ -84,54 +85,14 @@ describe('tenant jobs', () => {
   });
 
   it('purges email send records older than EMAIL_DELIVERY_RETENTION_DAYS that no attempt holds, and nothing else', async () => {
-    const id = (name: string) => `<${name}-${uniqueSuffix()}@helpdeskly>`;
-    const ids = {
-      oldSent: id('old-sent'),
-      oldReleased: id('old-released'),
-      oldClaimExpired: id('old-claim-expired'),
-      oldClaimed: id('old-claimed'),
-      recent: id('recent'),
-      edge: id('edge'),
-    };
-    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
-    await fx.db.emailDelivery.createMany({
-      data: [
-        {
-          messageId: ids.oldSent,
-          template: 'ticket-created',
-          state: 'SENT',
-          sentAt: daysAgo(31),
-          createdAt: daysAgo(31),
-        },
-        { messageId: ids.oldReleased, template: 'ticket-created', createdAt: daysAgo(40), claimedUntil: null },
-        {
-          messageId: ids.oldClaimExpired,
-          template: 'ticket-created',
-          createdAt: daysAgo(40),
-          claimedUntil: new Date(Date.now() - 60_000),
-        },
-        // Held by an attempt right now: kept whatever its age.
-        {
-          messageId: ids.oldClaimed,
-          template: 'ticket-created',
-          createdAt: daysAgo(40),
-          claimedUntil: new Date(Date.now() + 60_000),
-        },
-        { messageId: ids.recent, template: 'ticket-created', state: 'SENT', createdAt: daysAgo(2) },
-        { messageId: ids.edge, template: 'ticket-created', state: 'SENT', createdAt: daysAgo(29) },
-      ],
-    });
+    const cases = await insertRetentionCases(fx.db, (name) => `<${name}-${uniqueSuffix()}@helpdeskly>`);
     const job = await queue(QUEUES.maintenance).add(
       MAINTENANCE_JOBS.purgeEmailDeliveries,
       {},
       { jobId: `purge-deliveries-${uniqueSuffix()}` },
     );
     await waitFor('the purge done', async () => (await job.getState()) === 'completed', 15_000, 100);
-    const left = await fx.db.emailDelivery.findMany({
-      where: { messageId: { in: Object.values(ids) } },
-      select: { messageId: true },
-    });
-    expect(left.map((r) => r.messageId).sort()).toEqual([ids.oldClaimed, ids.recent, ids.edge].sort());
+    expect(await remainingDeliveries(fx.db, cases.all)).toEqual([...cases.kept].sort());
     // Not a count: another file's purge may have taken these rows first.
     expect((await queue(QUEUES.maintenance).getJob(job.id!))!.returnvalue).toEqual({
       deleted: expect.any(Number),
