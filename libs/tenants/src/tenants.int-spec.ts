@@ -24,6 +24,21 @@ const config = testConfig();
 const adminUrl = config.database.tenantServerUrl;
 const bouncer = config.database.pgbouncer;
 
+/** TenantsModule with what it needs from the platform: the control database, Redis, the cache and the audit trail. */
+const tenantsTestingModule = () =>
+  Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot(config),
+      SecretsModule,
+      DatabaseModule,
+      RedisModule,
+      CacheModule,
+      MetricsModule.forRoot(false),
+      AuditTrailModule,
+      TenantsModule,
+    ],
+  });
+
 /** Throws once after the chosen step, like a crash midway. */
 class FailingHooks extends ProvisioningHooks {
   failAfter?: ProvisioningStep;
@@ -105,21 +120,7 @@ describe(TenantsService.name, () => {
     (await db.auditLog.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } })).map((entry) => entry.action);
 
   before(async () => {
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(config),
-        SecretsModule,
-        DatabaseModule,
-        RedisModule,
-        CacheModule,
-        MetricsModule.forRoot(false),
-        AuditTrailModule,
-        TenantsModule,
-      ],
-    })
-      .overrideProvider(ProvisioningHooks)
-      .useValue(hooks)
-      .compile();
+    moduleRef = await tenantsTestingModule().overrideProvider(ProvisioningHooks).useValue(hooks).compile();
     // Failures are injected on purpose here; their error logs would only be noise.
     moduleRef.useLogger(false);
     await moduleRef.init();
@@ -381,18 +382,7 @@ describe(DatabaseServersService.name, () => {
   let sut: DatabaseServersService;
 
   before(async () => {
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(config),
-        SecretsModule,
-        DatabaseModule,
-        RedisModule,
-        CacheModule,
-        MetricsModule.forRoot(false),
-        AuditTrailModule,
-        TenantsModule,
-      ],
-    }).compile();
+    moduleRef = await tenantsTestingModule().compile();
     await moduleRef.init();
     sut = moduleRef.get(DatabaseServersService);
   });
