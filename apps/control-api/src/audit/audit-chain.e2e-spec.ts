@@ -1,28 +1,20 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { MembershipRole, type Tenant } from '@helpdeskly/database';
-import { ControlFixture, type FixtureMember } from '../testing/control-fixture';
+import { MembershipRole } from '@helpdeskly/database';
 import { AuditService } from '@helpdeskly/audit';
+import { ControlFixture, type FixtureMember } from '../testing/control-fixture';
+import { type TwoTenants, twoTenants } from '../testing/two-tenants';
 
 describe('audit log hash chain and export', () => {
   let fx: ControlFixture;
-  let tenantA: Tenant;
-  let tenantB: Tenant;
-  let ownerA: FixtureMember;
-  let agentA: FixtureMember;
-  let ownerB: FixtureMember;
+  let two: TwoTenants;
   let admin: FixtureMember;
   let audit: AuditService;
 
   before(async () => {
     fx = await ControlFixture.start();
-    [tenantA, tenantB] = await Promise.all([fx.createTenant(), fx.createTenant()]);
-    [ownerA, agentA, ownerB, admin] = await Promise.all([
-      fx.member(tenantA, MembershipRole.OWNER),
-      fx.member(tenantA, MembershipRole.AGENT),
-      fx.member(tenantB, MembershipRole.OWNER),
-      fx.member(tenantB, MembershipRole.AGENT, { isPlatformAdmin: true, twoFactor: true }),
-    ]);
+    two = await twoTenants(fx);
+    admin = await fx.member(two.tenantB, MembershipRole.AGENT, { isPlatformAdmin: true, twoFactor: true });
     audit = fx.running.app.get(AuditService);
   });
   after(() => fx?.close());
@@ -42,22 +34,22 @@ describe('audit log hash chain and export', () => {
       Array.from({ length: 40 }, (_, i) =>
         audit.record({
           action: 'test.chain',
-          tenantId: tenantA.id,
-          actorUserId: ownerA.user.id,
+          tenantId: two.tenantA.id,
+          actorUserId: two.ownerA.user.id,
           metadata: { i, nested: { z: 1, a: [i] } },
         }),
       ),
     );
-    const chain = await chainOf(tenantA.id);
+    const chain = await chainOf(two.tenantA.id);
     expect(chain.filter((e) => e.action === 'test.chain')).toHaveLength(40);
     expect(chain.map((e) => Number(e.chainSeq))).toEqual(chain.map((_, i) => i + 1));
     expect(chain[0].prevHash).toBeNull();
     for (let i = 1; i < chain.length; i += 1) expect(chain[i].prevHash).toBe(chain[i - 1].hash);
 
-    const report = await verify(tenantA.id);
+    const report = await verify(two.tenantA.id);
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({
-      tenantId: tenantA.id,
+      tenantId: two.tenantA.id,
       valid: true,
       checked: chain.length,
       firstSeq: 1,
@@ -77,15 +69,15 @@ describe('audit log hash chain and export', () => {
   it('reports an entry altered in the database, and an entry whose predecessor was deleted', async () => {
     await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        audit.record({ action: 'test.tamper', tenantId: tenantB.id, metadata: { i } }),
+        audit.record({ action: 'test.tamper', tenantId: two.tenantB.id, metadata: { i } }),
       ),
     );
-    const chain = await chainOf(tenantB.id);
-    expect((await verify(tenantB.id)).body.valid).toBe(true);
+    const chain = await chainOf(two.tenantB.id);
+    expect((await verify(two.tenantB.id)).body.valid).toBe(true);
 
     const altered = chain[chain.length - 3];
     await fx.db.$executeRaw`UPDATE audit_logs SET metadata = '{"i": 999}' WHERE id = ${altered.id}::uuid`;
-    const report = await verify(tenantB.id);
+    const report = await verify(two.tenantB.id);
     expect(report.body).toMatchObject({
       valid: false,
       checked: chain.length - 3,
@@ -94,7 +86,7 @@ describe('audit log hash chain and export', () => {
 
     await fx.db.$executeRaw`DELETE FROM audit_logs WHERE id = ${altered.id}::uuid`;
     const next = chain[chain.length - 2];
-    expect((await verify(tenantB.id)).body).toMatchObject({
+    expect((await verify(two.tenantB.id)).body).toMatchObject({
       valid: false,
       brokenAt: { id: next.id, reason: 'sequence_gap' },
     });
@@ -116,7 +108,7 @@ describe('audit log hash chain and export', () => {
   });
 
   it("exports the caller's tenant only, as NDJSON, to OWNERs and ADMINs", async () => {
-    const a = await exportAs(ownerA.token);
+    const a = await exportAs(two.ownerA.token);
     expect(a.status).toBe(200);
     expect(a.type).toContain('application/x-ndjson');
     expect(a.text.endsWith('\n')).toBe(true);
@@ -125,10 +117,10 @@ describe('audit log hash chain and export', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(lines.length).toBe(
-      (await chainOf(tenantA.id)).length +
-        (await fx.db.auditLog.count({ where: { tenantId: tenantA.id, chainSeq: null } })),
+      (await chainOf(two.tenantA.id)).length +
+        (await fx.db.auditLog.count({ where: { tenantId: two.tenantA.id, chainSeq: null } })),
     );
-    expect(lines.every((e) => e.tenantId === tenantA.id)).toBe(true);
+    expect(lines.every((e) => e.tenantId === two.tenantA.id)).toBe(true);
     expect(lines.filter((e) => e.action === 'test.chain')).toHaveLength(40);
     expect(lines[0]).toEqual(
       expect.objectContaining({
@@ -141,7 +133,7 @@ describe('audit log hash chain and export', () => {
     // Oldest first.
     expect(lines.map((e) => e.createdAt)).toEqual([...lines.map((e) => e.createdAt)].sort());
 
-    const b = await exportAs(ownerB.token);
+    const b = await exportAs(two.ownerB.token);
     expect(b.status).toBe(200);
     const bIds = new Set(
       b.text
@@ -149,24 +141,27 @@ describe('audit log hash chain and export', () => {
         .split('\n')
         .map((line) => JSON.parse(line).tenantId),
     );
-    expect([...bIds]).toEqual([tenantB.id]);
+    expect([...bIds]).toEqual([two.tenantB.id]);
 
-    expect((await exportAs(agentA.token)).status).toBe(403);
-    expect((await exportAs(ownerA.token, `/v1/audit-logs/export?tenantId=${tenantB.id}`)).status).toBe(400);
+    expect((await exportAs(two.agentA.token)).status).toBe(403);
+    expect((await exportAs(two.ownerA.token, `/v1/audit-logs/export?tenantId=${two.tenantB.id}`)).status).toBe(400);
   });
 
   it('exports any tenant to a platform admin, and nothing to anyone else', async () => {
-    const exported = await exportAs(admin.token, `/v1/admin/audit-logs/export?tenantId=${tenantA.id}`);
+    const exported = await exportAs(admin.token, `/v1/admin/audit-logs/export?tenantId=${two.tenantA.id}`);
     expect(exported.status).toBe(200);
     const lines = exported.text
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(lines.filter((e) => e.action === 'test.chain')).toHaveLength(40);
-    expect(lines.every((e) => e.tenantId === tenantA.id)).toBe(true);
-    expect((await exportAs(ownerA.token, `/v1/admin/audit-logs/export?tenantId=${tenantA.id}`)).status).toBe(403);
+    expect(lines.every((e) => e.tenantId === two.tenantA.id)).toBe(true);
+    expect((await exportAs(two.ownerA.token, `/v1/admin/audit-logs/export?tenantId=${two.tenantA.id}`)).status).toBe(
+      403,
+    );
     expect(
-      (await fx.request('GET', `/v1/admin/audit-logs/verify?tenantId=${tenantA.id}`, { token: ownerA.token })).status,
+      (await fx.request('GET', `/v1/admin/audit-logs/verify?tenantId=${two.tenantA.id}`, { token: two.ownerA.token }))
+        .status,
     ).toBe(403);
     expect((await verify('nope')).status).toBe(400);
   });
