@@ -33,3 +33,4 @@ export {
   type ParameterValue,
   pathParameterKeys,
 } from './cross-tenant-matrix';
+export { expectProblem } from './expect-problem';

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole, TicketStatus } from '@helpdeskly/database';
-import { type AppFixture, type FixtureMember, startAppApi } from '../testing/app-fixture';
+import type { AppFixture, FixtureMember } from '../testing/app-fixture';
+import { startHelpdeskSession } from '../testing/helpdesk-session';
 import { readEvents, readTicket, seedTickets } from '../tickets/ticket-seed.fixture';
 
 describe('ticket comments', () => {
@@ -11,10 +12,7 @@ describe('ticket comments', () => {
   let ownerB: FixtureMember;
 
   before(async () => {
-    fx = await startAppApi();
-    owner = await fx.createTenantWithOwner();
-    agent = await fx.addMember(owner.tenant, MembershipRole.AGENT);
-    ownerB = await fx.createTenantWithOwner();
+    ({ fx, owner, agent, other: ownerB } = await startHelpdeskSession({ agent: MembershipRole.AGENT }));
   });
   after(() => fx?.close());
 

@@ -1,15 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole } from '@helpdeskly/database';
-import { type AppFixture, type FixtureMember, type HttpResult, startAppApi } from '../testing/app-fixture';
-
-const expectProblem = (res: HttpResult, status: number, code?: string) => {
-  expect({
-    status: res.status,
-    problem: res.headers.get('content-type')?.startsWith('application/problem+json'),
-    ...(code ? { code: res.body.code } : {}),
-  }).toEqual({ status, problem: true, ...(code ? { code } : {}) });
-};
+import { expectProblem, type HttpResult } from '@helpdeskly/testing';
+import type { AppFixture, FixtureMember } from '../testing/app-fixture';
+import { startHelpdeskSession } from '../testing/helpdesk-session';
 
 describe('ContactsController (e2e)', () => {
   let fx: AppFixture;
@@ -18,10 +12,7 @@ describe('ContactsController (e2e)', () => {
   let stranger: FixtureMember;
 
   before(async () => {
-    fx = await startAppApi();
-    owner = await fx.createTenantWithOwner();
-    agent = await fx.addMember(owner.tenant, MembershipRole.AGENT);
-    stranger = await fx.createTenantWithOwner();
+    ({ fx, owner, agent, other: stranger } = await startHelpdeskSession({ agent: MembershipRole.AGENT }));
   });
   after(() => fx?.close());
 

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole } from '@helpdeskly/database';
-import { type AppFixture, type FixtureMember, startAppApi } from '../testing/app-fixture';
+import type { AppFixture, FixtureMember } from '../testing/app-fixture';
+import { startHelpdeskSession } from '../testing/helpdesk-session';
 import { DEFAULT_SLA } from './sla';
 
 const SLA = {
@@ -19,11 +20,8 @@ describe('SettingsController (e2e)', () => {
   let other: FixtureMember;
 
   before(async () => {
-    fx = await startAppApi();
-    owner = await fx.createTenantWithOwner();
-    admin = await fx.addMember(owner.tenant, MembershipRole.ADMIN);
-    agent = await fx.addMember(owner.tenant, MembershipRole.AGENT);
-    other = await fx.createTenantWithOwner();
+    const session = await startHelpdeskSession({ admin: MembershipRole.ADMIN, agent: MembershipRole.AGENT });
+    ({ fx, owner, admin, agent, other } = session);
   });
   after(() => fx?.close());
 

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole } from '@helpdeskly/database';
-import { type AppFixture, type FixtureMember, startAppApi } from '../testing/app-fixture';
+import type { AppFixture, FixtureMember } from '../testing/app-fixture';
+import { startHelpdeskSession } from '../testing/helpdesk-session';
 import { readEvents, readTicket, seedTickets } from '../tickets/ticket-seed.fixture';
 
 describe('tags', () => {
@@ -12,13 +13,8 @@ describe('tags', () => {
   let ownerB: FixtureMember;
 
   before(async () => {
-    fx = await startAppApi();
-    owner = await fx.createTenantWithOwner();
-    [admin, agent] = await Promise.all([
-      fx.addMember(owner.tenant, MembershipRole.ADMIN),
-      fx.addMember(owner.tenant, MembershipRole.AGENT),
-    ]);
-    ownerB = await fx.createTenantWithOwner();
+    const session = await startHelpdeskSession({ admin: MembershipRole.ADMIN, agent: MembershipRole.AGENT });
+    ({ fx, owner, admin, agent, other: ownerB } = session);
   });
   after(() => fx?.close());
 

@@ -1,19 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole } from '@helpdeskly/database';
-import { type AppFixture, type FixtureMember, type HttpResult, startAppApi } from '../testing/app-fixture';
+import { expectProblem } from '@helpdeskly/testing';
+import type { AppFixture, FixtureMember } from '../testing/app-fixture';
+import { startHelpdeskSession } from '../testing/helpdesk-session';
 import { DEFAULT_SLA } from '../settings/sla';
 
 const MINUTE = 60_000;
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-
-const expectProblem = (res: HttpResult, status: number, code?: string) => {
-  expect({
-    status: res.status,
-    problem: res.headers.get('content-type')?.startsWith('application/problem+json'),
-    ...(code ? { code: res.body.code } : {}),
-  }).toEqual({ status, problem: true, ...(code ? { code } : {}) });
-};
 
 describe('TicketsController (e2e)', () => {
   let fx: AppFixture;
@@ -27,12 +21,11 @@ describe('TicketsController (e2e)', () => {
   before(async () => {
     // Two connections per tenant client: one Idempotency-Key test holds a transaction open in this
     // process (as a slow first request would on another connection) while the API serves a retry.
-    fx = await startAppApi({ TENANT_CLIENT_POOL_SIZE: '2' });
-    owner = await fx.createTenantWithOwner();
-    admin = await fx.addMember(owner.tenant, MembershipRole.ADMIN);
-    agent = await fx.addMember(owner.tenant, MembershipRole.AGENT);
-    agent2 = await fx.addMember(owner.tenant, MembershipRole.AGENT);
-    stranger = await fx.createTenantWithOwner();
+    const session = await startHelpdeskSession(
+      { admin: MembershipRole.ADMIN, agent: MembershipRole.AGENT, agent2: MembershipRole.AGENT },
+      { TENANT_CLIENT_POOL_SIZE: '2' },
+    );
+    ({ fx, owner, admin, agent, agent2, other: stranger } = session);
   });
   after(() => fx?.close());
 

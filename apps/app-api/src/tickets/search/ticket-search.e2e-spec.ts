@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { MembershipRole, TicketPriority, TicketStatus } from '@helpdeskly/database';
-import { type AppFixture, type FixtureMember, startAppApi } from '../../testing/app-fixture';
+import type { AppFixture, FixtureMember } from '../../testing/app-fixture';
+import { startHelpdeskSession } from '../../testing/helpdesk-session';
 import { type SeedTicket, seedTickets } from '../ticket-seed.fixture';
 
 interface Item {
@@ -123,10 +124,7 @@ describe('GET /v1/tickets', () => {
   const visible = () => dataset.filter((t) => !t.deletedAt).map((t) => ids[t.name]);
 
   before(async () => {
-    fx = await startAppApi();
-    owner = await fx.createTenantWithOwner();
-    agent = await fx.addMember(owner.tenant, MembershipRole.AGENT);
-    ownerB = await fx.createTenantWithOwner();
+    ({ fx, owner, agent, other: ownerB } = await startHelpdeskSession({ agent: MembershipRole.AGENT }));
     const withAssignees = dataset.map((t) => ({
       ...t,
       assigneeId:
@@ -329,9 +327,7 @@ describe('GET /v1/tickets?q= (full-text search)', () => {
   let ownerB: FixtureMember;
 
   before(async () => {
-    fx = await startAppApi();
-    owner = await fx.createTenantWithOwner();
-    ownerB = await fx.createTenantWithOwner();
+    ({ fx, owner, other: ownerB } = await startHelpdeskSession({}));
   });
   after(() => fx?.close());
 
@@ -418,10 +414,7 @@ describe('GET /v1/tickets/counts', () => {
   let ownerB: FixtureMember;
 
   before(async () => {
-    fx = await startAppApi();
-    owner = await fx.createTenantWithOwner();
-    agent = await fx.addMember(owner.tenant, MembershipRole.AGENT);
-    ownerB = await fx.createTenantWithOwner();
+    ({ fx, owner, agent, other: ownerB } = await startHelpdeskSession({ agent: MembershipRole.AGENT }));
   });
   after(() => fx?.close());
 
