@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotIn, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { Trim } from '@helpdeskly/http';
-import { RESERVED_SLUGS, SLUG_PATTERN } from './validation';
+import { NewPassword, RESERVED_SLUGS, SLUG_PATTERN } from './validation';
 
 export class SignupDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
@@ -10,13 +10,7 @@ export class SignupDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({
-    description:
-      'At least PASSWORD_MIN_LENGTH characters and at most 72 bytes (UTF-8), with a zxcvbn strength score of at least PASSWORD_MIN_SCORE (the email and name count against it)',
-    example: 'Analytical-Engine-1843',
-  })
-  @IsString()
-  @MaxLength(256)
+  @NewPassword('Analytical-Engine-1843')
   password: string;
 
   @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { NewPassword } from '../../auth/dto/validation';
 
 export class ChangePasswordDto {
   @ApiProperty({ example: 'Analytical-Engine-1843' })
@@ -8,12 +9,6 @@ export class ChangePasswordDto {
   @MaxLength(256)
   currentPassword: string;
 
-  @ApiProperty({
-    description:
-      'At least PASSWORD_MIN_LENGTH characters and at most 72 bytes (UTF-8), with a zxcvbn strength score of at least PASSWORD_MIN_SCORE (the email and name count against it)',
-    example: 'Difference-Engine-1822',
-  })
-  @IsString()
-  @MaxLength(256)
+  @NewPassword('Difference-Engine-1822')
   newPassword: string;
 }

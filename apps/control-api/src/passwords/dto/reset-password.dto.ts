@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
+import { NewPassword } from '../../auth/dto/validation';
 import { OPAQUE_TOKEN_PATTERN } from '../../auth/opaque-token';
 
 export class ResetPasswordDto {
@@ -8,13 +9,7 @@ export class ResetPasswordDto {
   @Matches(OPAQUE_TOKEN_PATTERN, { message: 'token must be a password reset token' })
   token: string;
 
-  @ApiProperty({
-    description:
-      'At least PASSWORD_MIN_LENGTH characters and at most 72 bytes (UTF-8), with a zxcvbn strength score of at least PASSWORD_MIN_SCORE (the email and name count against it)',
-    example: 'Difference-Engine-1822',
-  })
-  @IsString()
-  @MaxLength(256)
+  @NewPassword('Difference-Engine-1822')
   newPassword: string;
 }
 
