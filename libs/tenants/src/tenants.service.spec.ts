@@ -339,7 +339,7 @@ describe(TenantsService.name, () => {
 
   describe('deleteTenant', () => {
     for (const status of [ACTIVE, SUSPENDED, FAILED, PROVISIONING]) {
-      it(`deletes a ${status} tenant: the durable job, DELETING, its database dropped, then DELETED, each audited`, async () => {
+      it(`deletes a tenant that is ${status}: the durable job, DELETING, its database dropped, then DELETED, each audited`, async () => {
         const { sut, world, tenants, provisioner, jobs, hooks } = tenantsServiceWithFakes();
         const tenant = tenants.put({ status });
         provisioner.databases.add(tenant.databaseName);
