@@ -4,43 +4,25 @@ import { TicketPriority, TicketStatus } from '@helpdeskly/database';
 import { BulkUpdateService } from './bulk-update.service';
 import type { BulkUpdateDto } from './dto/bulk.dto';
 import {
-  asIdempotencyKeysRepository,
   asTicketEventsRepository,
   asTicketNotifications,
   asTicketsRepository,
   codeOf,
-  FakeIdempotencyKeysRepository,
   FakeTenantDatabase,
-  FakeTicketEventsRepository,
-  FakeTicketNotifications,
   FakeTicketsRepository,
-  fakeContacts,
-  fakeMembers,
   fakeSla,
   OTHER_AGENT_ID,
   tenantContext,
+  ticketsServiceOverFakes,
 } from './tickets.fakes';
 import { TicketsErrorCode, type TicketsException } from './tickets.errors';
-import { TicketsService } from './tickets.service';
 
 const NOBODY = '99999999-9999-4999-8999-999999999999';
 
 const bulk = (ticketIds: string[], changes: BulkUpdateDto['changes']): BulkUpdateDto => ({ ticketIds, changes });
 
 function setup() {
-  const db = new FakeTenantDatabase();
-  const tickets = new FakeTicketsRepository(db);
-  const events = new FakeTicketEventsRepository(db);
-  const notifications = new FakeTicketNotifications();
-  const ticketsService = new TicketsService(
-    asTicketsRepository(tickets),
-    asTicketEventsRepository(events),
-    fakeContacts(),
-    asIdempotencyKeysRepository(new FakeIdempotencyKeysRepository(db)),
-    fakeSla(),
-    fakeMembers(),
-    asTicketNotifications(notifications),
-  );
+  const { ticketsService, db, tickets, events, notifications } = ticketsServiceOverFakes();
   const sut = new BulkUpdateService(
     asTicketsRepository(tickets),
     asTicketEventsRepository(events),

@@ -17,6 +17,7 @@ import type {
   TicketRecord,
   TicketsRepository,
 } from './tickets.repository';
+import { TicketsService } from './tickets.service';
 
 // In-memory stand-ins for the tickets' repositories and collaborators, for the unit specs of
 // TicketsService and BulkUpdateService: the rules run for real, the tenant database does not.
@@ -270,6 +271,27 @@ export const asTicketEventsRepository = (fake: FakeTicketEventsRepository) => fa
 export const asIdempotencyKeysRepository = (fake: FakeIdempotencyKeysRepository) =>
   fake as unknown as IdempotencyKeysRepository;
 export const asTicketNotifications = (fake: FakeTicketNotifications) => fake as unknown as TicketNotifications;
+
+/**
+ * A TicketsService over the fakes, around one in-memory tenant database, with the fakes a spec
+ * looks into (and hands on to services built over TicketsService, as BulkUpdateService is).
+ */
+export function ticketsServiceOverFakes() {
+  const db = new FakeTenantDatabase();
+  const tickets = new FakeTicketsRepository(db);
+  const events = new FakeTicketEventsRepository(db);
+  const notifications = new FakeTicketNotifications();
+  const ticketsService = new TicketsService(
+    asTicketsRepository(tickets),
+    asTicketEventsRepository(events),
+    fakeContacts(),
+    asIdempotencyKeysRepository(new FakeIdempotencyKeysRepository(db)),
+    fakeSla(),
+    fakeMembers(),
+    asTicketNotifications(notifications),
+  );
+  return { ticketsService, db, tickets, events, notifications };
+}
 
 /** The problem code a promise rejects with, or undefined when it resolves. */
 export async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {

@@ -5,23 +5,12 @@ import type { CreateTicketDto } from './dto/ticket.dto';
 import { requestHash } from './idempotency';
 import {
   AGENT_ID,
-  asIdempotencyKeysRepository,
-  asTicketEventsRepository,
-  asTicketNotifications,
-  asTicketsRepository,
   codeOf,
   CONTACT_ID,
-  FakeIdempotencyKeysRepository,
-  FakeTenantDatabase,
-  FakeTicketEventsRepository,
-  FakeTicketNotifications,
-  FakeTicketsRepository,
-  fakeContacts,
-  fakeMembers,
-  fakeSla,
   keyOf,
   OTHER_AGENT_ID,
   tenantContext,
+  ticketsServiceOverFakes,
 } from './tickets.fakes';
 import { TicketsErrorCode, type TicketsException } from './tickets.errors';
 import { TicketsService } from './tickets.service';
@@ -38,18 +27,7 @@ const newTicket = (over: Partial<CreateTicketDto> = {}): CreateTicketDto =>
   }) as CreateTicketDto;
 
 function setup() {
-  const db = new FakeTenantDatabase();
-  const tickets = new FakeTicketsRepository(db);
-  const notifications = new FakeTicketNotifications();
-  const sut = new TicketsService(
-    asTicketsRepository(tickets),
-    asTicketEventsRepository(new FakeTicketEventsRepository(db)),
-    fakeContacts(),
-    asIdempotencyKeysRepository(new FakeIdempotencyKeysRepository(db)),
-    fakeSla(),
-    fakeMembers(),
-    asTicketNotifications(notifications),
-  );
+  const { ticketsService: sut, db, tickets, notifications } = ticketsServiceOverFakes();
   return { sut, db, tickets, notifications };
 }
 
