@@ -3,23 +3,14 @@
 // the gateway role; PgBouncer rendered by deploy/pgbouncer/docker-entrypoint.sh): app-api serves 60
 // tenants at once, two requests in flight each, with zero errors, and never holds more backends
 // than the budget; a PgBouncer whose cap does not fit the server makes app-api refuse to start.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { Client } from 'pg';
 import { MembershipRole } from '@helpdeskly/database';
-import { applyMigrations } from '@helpdeskly/migrations';
-import {
-  PostgresCluster,
-  ProductionPgBouncer,
-  type ProductionPgBouncerEnv,
-  freePort,
-  startApiProcess,
-} from '@helpdeskly/testing';
-import { AppFixture, type TenantWithOwner } from '../testing/app-fixture';
+import { freePort, startApiProcess } from '@helpdeskly/testing';
+import type { AppFixture, TenantWithOwner } from '../testing/app-fixture';
+import { PrivateStack } from '../testing/private-stack';
 
-const INIT_DB_PROD = join(__dirname, '../../../../deploy/postgres/init-db-prod.sql');
 const MAX_CONNECTIONS = 50;
 const RESERVE = 23;
 // What scripts/infra.sh would compute: max_connections - superuser_reserved_connections (3) - reserve.
@@ -27,66 +18,26 @@ const BUDGET = MAX_CONNECTIONS - 3 - RESERVE;
 const TENANTS = 60;
 const IN_FLIGHT_PER_TENANT = 2;
 const ROUNDS = 5;
-const PASSWORD = {
-  app: 'app-password-0123456789',
-  auth: 'auth-password-0123456789',
-  stats: 'stats-password-0123456789',
-  admin: 'admin-password-0123456789',
-  gateway: 'gateway-password-0123456789',
-};
 
 describe('tenant backend budget (a server of its own with max_connections = 50)', () => {
-  let cluster: PostgresCluster;
-  let bouncer: ProductionPgBouncer;
+  let stack: PrivateStack;
   let fx: AppFixture;
   let admin: Client;
   const owners: TenantWithOwner[] = [];
-  const bouncerEnv = (budget: number): ProductionPgBouncerEnv => ({
-    PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,
-    PGBOUNCER_STATS_PASSWORD: PASSWORD.stats,
-    PGBOUNCER_ADMIN_PASSWORD: PASSWORD.admin,
-    TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
-    TENANT_BACKEND_BUDGET: String(budget),
-  });
-  /** The environment of the APIs on this server instead of the machine's. */
-  const env = (pgbouncer: ProductionPgBouncer) => ({
-    CONTROL_DATABASE_URL: cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app),
-    DATABASE_URL: cluster.url('postgres', 'helpdeskly', PASSWORD.app),
-    PGBOUNCER_HOST: '127.0.0.1',
-    PGBOUNCER_PORT: String(pgbouncer.port),
-    PGBOUNCER_ADMIN_URL: pgbouncer.adminUrl(),
-    TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
-    TENANT_BACKEND_RESERVE: String(RESERVE),
-    TENANT_TEMPLATE_DATABASE: 'helpdeskly_tenant_template',
-    TENANT_CLIENT_POOL_SIZE: '2',
-  });
 
   before(async () => {
-    cluster = await PostgresCluster.start({ settings: { max_connections: String(MAX_CONNECTIONS) } });
-    const init = spawnSync(
-      'psql',
-      ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', INIT_DB_PROD],
-      {
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH,
-          HELPDESKLY_DB_PASSWORD: PASSWORD.app,
-          PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,
-          TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
-          TENANT_BACKEND_BUDGET: String(BUDGET),
-        },
-      },
-    );
-    expect(`${init.stdout}${init.stderr}`).toBe('');
-    bouncer = await ProductionPgBouncer.start(cluster.port, bouncerEnv(BUDGET));
-    await applyMigrations(cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app), 'control');
-    fx = await AppFixture.start(env(bouncer));
-    admin = new Client({ connectionString: cluster.url() });
+    stack = await PrivateStack.start({
+      maxConnections: MAX_CONNECTIONS,
+      reserve: RESERVE,
+      env: { TENANT_CLIENT_POOL_SIZE: '2' },
+    });
+    fx = stack.fx;
+    admin = new Client({ connectionString: stack.url() });
     await admin.connect();
     for (let i = 0; i < TENANTS; i++) owners.push(await fx.createTenantWithOwner());
     // A row only this tenant's database holds, written directly (no tenant backend held after).
     for (const owner of owners) {
-      const db = new Client({ connectionString: cluster.url(owner.tenant.databaseName) });
+      const db = new Client({ connectionString: stack.url(owner.tenant.databaseName) });
       await db.connect();
       await db.query(`INSERT INTO settings (key, value, updated_at) VALUES ('marker', $1, now())`, [
         JSON.stringify({ slug: owner.tenant.slug }),
@@ -97,11 +48,7 @@ describe('tenant backend budget (a server of its own with max_connections = 50)'
 
   after(async () => {
     await admin?.end();
-    // The whole cluster goes: stop the apps without deleting each tenant first.
-    await fx?.running.close();
-    await fx?.control.running.close();
-    await bouncer?.stop();
-    cluster?.stop();
+    await stack?.close();
   });
 
   it(`serves ${TENANTS} tenants at once with zero errors, within ${BUDGET} backends`, async (t) => {
@@ -163,10 +110,10 @@ describe('tenant backend budget (a server of its own with max_connections = 50)'
   });
 
   it('refuses to start app-api when PgBouncer may open more backends than the server gives tenants', async () => {
-    const greedy = await ProductionPgBouncer.start(cluster.port, bouncerEnv(BUDGET + 10));
+    const greedy = await stack.startPgBouncer(BUDGET + 10);
     try {
       const port = await freePort();
-      const started = await startApiProcess('app-api', port, env(greedy)).then(
+      const started = await startApiProcess('app-api', port, stack.envWith(greedy)).then(
         async (process) => {
           process.child.kill('SIGKILL');
           return `started: ${process.output()}`;

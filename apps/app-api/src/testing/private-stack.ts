@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'expect';
 import { applyMigrations } from '@helpdeskly/migrations';
-import { PostgresCluster, ProductionPgBouncer, RedisServer } from '@helpdeskly/testing';
+import { PostgresCluster, ProductionPgBouncer, type ProductionPgBouncerEnv, RedisServer } from '@helpdeskly/testing';
 import { AppFixture } from './app-fixture';
 
 const INIT_DB_PROD = join(__dirname, '../../../../deploy/postgres/init-db-prod.sql');
@@ -13,6 +13,21 @@ const PASSWORD = {
   admin: 'admin-password-0123456789',
   gateway: 'gateway-password-0123456789',
 };
+
+/** deploy/pgbouncer's variables for a PgBouncer that lets tenant traffic open `budget` backends. */
+const bouncerEnv = (budget: number): ProductionPgBouncerEnv => ({
+  PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,
+  PGBOUNCER_STATS_PASSWORD: PASSWORD.stats,
+  PGBOUNCER_ADMIN_PASSWORD: PASSWORD.admin,
+  TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
+  TENANT_BACKEND_BUDGET: String(budget),
+});
+
+const pgBouncerVariables = (bouncer: ProductionPgBouncer) => ({
+  PGBOUNCER_HOST: '127.0.0.1',
+  PGBOUNCER_PORT: String(bouncer.port),
+  PGBOUNCER_ADMIN_URL: bouncer.adminUrl(),
+});
 
 export interface PrivateStackOptions {
   /** PostgreSQL's max_connections (default 100). */
@@ -54,45 +69,57 @@ export class PrivateStack {
       settings: { max_connections: String(maxConnections) },
       unsafeFast: !options.durable,
     });
-    const init = spawnSync(
-      'psql',
-      ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', INIT_DB_PROD],
-      {
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH,
-          HELPDESKLY_DB_PASSWORD: PASSWORD.app,
-          PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,
-          TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
-          TENANT_BACKEND_BUDGET: String(budget),
+    let bouncer: ProductionPgBouncer | undefined;
+    let redis: RedisServer | undefined;
+    try {
+      const init = spawnSync(
+        'psql',
+        ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(), '-f', INIT_DB_PROD],
+        {
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH,
+            HELPDESKLY_DB_PASSWORD: PASSWORD.app,
+            PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,
+            TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
+            TENANT_BACKEND_BUDGET: String(budget),
+          },
         },
-      },
-    );
-    expect(`${init.stdout}${init.stderr}`).toBe('');
-    const bouncer = await ProductionPgBouncer.start(cluster.port, {
-      PGBOUNCER_AUTH_PASSWORD: PASSWORD.auth,
-      PGBOUNCER_STATS_PASSWORD: PASSWORD.stats,
-      PGBOUNCER_ADMIN_PASSWORD: PASSWORD.admin,
-      TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
-      TENANT_BACKEND_BUDGET: String(budget),
-    });
-    const redis = await RedisServer.start({ persistent: options.durable });
-    await applyMigrations(cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app), 'control');
-    const env: Record<string, string> = {
-      CONTROL_DATABASE_URL: cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app),
-      DATABASE_URL: cluster.url('postgres', 'helpdeskly', PASSWORD.app),
-      PGBOUNCER_HOST: '127.0.0.1',
-      PGBOUNCER_PORT: String(bouncer.port),
-      PGBOUNCER_ADMIN_URL: bouncer.adminUrl(),
-      TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
-      TENANT_BACKEND_RESERVE: String(reserve),
-      TENANT_TEMPLATE_DATABASE: 'helpdeskly_tenant_template',
-      REDIS_URL: `${redis.url}/1`,
-      REDIS_CACHE_URL: `${redis.url}/2`,
-      ...options.env,
-    };
-    const fx = await AppFixture.start(env);
-    return new PrivateStack(cluster, bouncer, redis, fx, budget, env);
+      );
+      expect(`${init.stdout}${init.stderr}`).toBe('');
+      bouncer = await ProductionPgBouncer.start(cluster.port, bouncerEnv(budget));
+      redis = await RedisServer.start({ persistent: options.durable });
+      await applyMigrations(cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app), 'control');
+      const env: Record<string, string> = {
+        CONTROL_DATABASE_URL: cluster.url('helpdeskly_control', 'helpdeskly', PASSWORD.app),
+        DATABASE_URL: cluster.url('postgres', 'helpdeskly', PASSWORD.app),
+        ...pgBouncerVariables(bouncer),
+        TENANT_GATEWAY_PASSWORD: PASSWORD.gateway,
+        TENANT_BACKEND_RESERVE: String(reserve),
+        TENANT_TEMPLATE_DATABASE: 'helpdeskly_tenant_template',
+        REDIS_URL: `${redis.url}/1`,
+        REDIS_CACHE_URL: `${redis.url}/2`,
+        ...options.env,
+      };
+      const fx = await AppFixture.start(env);
+      return new PrivateStack(cluster, bouncer, redis, fx, budget, env);
+    } catch (error) {
+      // The spec gets no stack to close: stop what was started here.
+      await bouncer?.stop();
+      await redis?.stop();
+      cluster.stop();
+      throw error;
+    }
+  }
+
+  /** Another PgBouncer on this cluster, letting tenant traffic open `budget` backends; its caller stops it. */
+  startPgBouncer(budget: number): Promise<ProductionPgBouncer> {
+    return ProductionPgBouncer.start(this.cluster.port, bouncerEnv(budget));
+  }
+
+  /** The APIs' variables with `bouncer` in place of the stack's PgBouncer. */
+  envWith(bouncer: ProductionPgBouncer): Record<string, string> {
+    return { ...this.env, ...pgBouncerVariables(bouncer) };
   }
 
   /** The superuser's URL of a database of the cluster (direct, not through PgBouncer). */
