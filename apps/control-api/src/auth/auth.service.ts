@@ -14,7 +14,7 @@ import { normalizeEmail, UsersRepository } from '../users/users.repository';
 import { AuthenticationErrorCode, AuthenticationException } from './auth.errors';
 import type { LoginTwoFactorDto } from './dto/login-two-factor.dto';
 import type { LoginDto } from './dto/login.dto';
-import type { MeDto, SessionDto, TwoFactorChallengeDto } from './dto/session.dto';
+import { type MeDto, type SessionDto, toSessionTokensDto, type TwoFactorChallengeDto } from './dto/session.dto';
 import type { SignupDto } from './dto/signup.dto';
 import { LoginLockoutService } from './login-lockout.service';
 import { PasswordHasher } from './password-hasher.service';
@@ -344,11 +344,7 @@ export class AuthService {
     refresh: IssuedRefreshToken,
   ): SessionDto {
     return {
-      tokenType: 'Bearer',
-      accessToken: access.token,
-      expiresIn: access.expiresIn,
-      refreshToken: refresh.token,
-      refreshTokenExpiresAt: refresh.expiresAt,
+      ...toSessionTokensDto(access, refresh),
       user: toUserDto(user),
       tenant: toTenantSummaryDto(membership.tenant),
       role: membership.role,

@@ -4,6 +4,7 @@ import { AppConfig } from '@helpdeskly/config';
 import type { User } from '@helpdeskly/database';
 import { EmailOutbox, frontendLink } from '@helpdeskly/mail';
 import { AuditService } from '@helpdeskly/audit';
+import { toSessionTokensDto } from '../auth/dto/session.dto';
 import { PasswordHasher } from '../auth/password-hasher.service';
 import { assertPasswordFits, PasswordPolicy } from '../auth/password-policy';
 import { RefreshTokensService } from '../auth/sessions/refresh-tokens.service';
@@ -84,14 +85,7 @@ export class PasswordsService implements BeforeApplicationShutdown {
       sessionId: refresh.familyId,
     });
     await this.record('auth.password.changed', user.id, auth.tenantId, client, { revokedSessions });
-    return {
-      tokenType: 'Bearer',
-      accessToken: access.token,
-      expiresIn: access.expiresIn,
-      refreshToken: refresh.token,
-      refreshTokenExpiresAt: refresh.expiresAt,
-      revokedSessions,
-    };
+    return { ...toSessionTokensDto(access, refresh), revokedSessions };
   }
 
   /**
