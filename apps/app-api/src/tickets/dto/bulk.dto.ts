@@ -11,8 +11,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TicketPriority, TicketStatus } from '@helpdeskly/database';
-import { Nullable, Optional } from '../../contacts/dto/validation';
-import { TagNames } from './ticket.dto';
+import { Optional } from '../../contacts/dto/validation';
+import { AssigneeChange, TagNames } from './ticket.dto';
 
 export class BulkChangesDto {
   @ApiPropertyOptional({ enum: TicketStatus })
@@ -20,14 +20,7 @@ export class BulkChangesDto {
   @IsEnum(TicketStatus)
   status?: TicketStatus;
 
-  @ApiPropertyOptional({
-    type: String,
-    format: 'uuid',
-    nullable: true,
-    description: 'A member of the tenant; null unassigns',
-  })
-  @Nullable()
-  @IsUUID()
+  @AssigneeChange()
   assigneeId?: string | null;
 
   @ApiPropertyOptional({ enum: TicketPriority })

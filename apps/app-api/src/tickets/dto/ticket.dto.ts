@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -52,6 +53,19 @@ export function TagNames(max: number) {
       d(target, key);
   };
 }
+
+/** The new assignee of a change: a member's id, or null to unassign; may be left out. */
+export const AssigneeChange = () =>
+  applyDecorators(
+    IsUUID(),
+    Nullable(),
+    ApiPropertyOptional({
+      type: String,
+      format: 'uuid',
+      nullable: true,
+      description: 'A member of the tenant; null unassigns',
+    }),
+  );
 
 /** The property and `other` cannot both be given, nor both be missing. */
 function ExactlyOneOf(other: string) {
@@ -166,14 +180,7 @@ export class UpdateTicketDto {
   @IsEnum(TicketType)
   type?: TicketType;
 
-  @ApiPropertyOptional({
-    type: String,
-    format: 'uuid',
-    nullable: true,
-    description: 'A member of the tenant; null unassigns',
-  })
-  @Nullable()
-  @IsUUID()
+  @AssigneeChange()
   assigneeId?: string | null;
 }
 
