@@ -24,3 +24,7 @@ export type AuthenticationErrorCode = CodeOf<typeof AuthenticationErrorCode>;
 
 /** Errors of sign-up, login and sessions, rendered as problem details by the global filter. */
 export class AuthenticationException extends authentication.Exception {}
+
+/** 403 not_a_member: the caller named a tenant they do not belong to. */
+export const notAMemberOf = (tenantSlug: string): AuthenticationException =>
+  new AuthenticationException(AuthenticationErrorCode.NotAMember, `You are not a member of a tenant "${tenantSlug}".`);

@@ -11,7 +11,7 @@ import { TwoFactorService, type SecondFactorMethod } from '../two-factor/two-fac
 import { toMembershipDto, toTenantSummaryDto, toUserDto } from '../users/dto/user.dto';
 import { type MembershipWithTenant, MembershipsRepository } from '../users/memberships.repository';
 import { normalizeEmail, UsersRepository } from '../users/users.repository';
-import { AuthenticationErrorCode, AuthenticationException } from './auth.errors';
+import { AuthenticationErrorCode, AuthenticationException, notAMemberOf } from './auth.errors';
 import type { LoginTwoFactorDto } from './dto/login-two-factor.dto';
 import type { LoginDto } from './dto/login.dto';
 import { type MeDto, type SessionDto, toSessionTokensDto, type TwoFactorChallengeDto } from './dto/session.dto';
@@ -202,11 +202,7 @@ export class AuthService {
   async switchTenant(auth: AuthContext, tenantSlug: string, client: ClientInfo): Promise<SessionDto> {
     const user = await this.currentUser(auth);
     const membership = await this.memberships.findByTenantSlug(user.id, tenantSlug);
-    if (!membership)
-      throw new AuthenticationException(
-        AuthenticationErrorCode.NotAMember,
-        `You are not a member of a tenant "${tenantSlug}".`,
-      );
+    if (!membership) throw notAMemberOf(tenantSlug);
     this.assertTenantActive(membership);
     this.assertTwoFactorRule(user, membership);
     const session = await this.issueSession(user, membership, client);
@@ -243,11 +239,7 @@ export class AuthService {
   private async resolveMembership(user: User, tenantSlug?: string): Promise<MembershipWithTenant> {
     if (tenantSlug) {
       const membership = await this.memberships.findByTenantSlug(user.id, tenantSlug);
-      if (!membership)
-        throw new AuthenticationException(
-          AuthenticationErrorCode.NotAMember,
-          `You are not a member of a tenant "${tenantSlug}".`,
-        );
+      if (!membership) throw notAMemberOf(tenantSlug);
       this.assertTenantActive(membership);
       return membership;
     }
