@@ -62,11 +62,11 @@ export interface SignupAttempt {
   readonly answer: HttpResult<SignupAnswer>;
 }
 
-/** Unique enough for names, slugs and emails of parallel test files. */
 /** control-api's OpenAPI description, for tests that check both APIs' documents. */
 export { CONTROL_API };
 export type { ProvisioningStep } from '@helpdeskly/tenants';
 
+/** Unique enough for names, slugs and emails of parallel test files. */
 export const uniqueSuffix = () => randomBytes(5).toString('hex');
 
 /**
