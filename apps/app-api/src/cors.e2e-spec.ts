@@ -81,26 +81,20 @@ describe('CORS in a real browser', () => {
         async ({ api, token, key }) => {
           const auth = { authorization: `Bearer ${token}` };
           try {
-            const createdRes = await fetch(`${api}/v1/tickets`, {
-              method: 'POST',
-              headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': key },
-              body: JSON.stringify({
-                subject: 'Sent from the browser',
-                description: 'CORS',
-                requester: { email: 'browser@example.com' },
-              }),
-            });
+            const createTicket = () =>
+              fetch(`${api}/v1/tickets`, {
+                method: 'POST',
+                headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': key },
+                body: JSON.stringify({
+                  subject: 'Sent from the browser',
+                  description: 'CORS',
+                  requester: { email: 'browser@example.com' },
+                }),
+              });
+            const createdRes = await createTicket();
             const ticket = (await createdRes.json()) as { id: string };
             // The same request again: the replay says so in a header the page must be able to read.
-            const replayRes = await fetch(`${api}/v1/tickets`, {
-              method: 'POST',
-              headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': key },
-              body: JSON.stringify({
-                subject: 'Sent from the browser',
-                description: 'CORS',
-                requester: { email: 'browser@example.com' },
-              }),
-            });
+            const replayRes = await createTicket();
             const created = {
               status: createdRes.status,
               etag: createdRes.headers.get('etag'),

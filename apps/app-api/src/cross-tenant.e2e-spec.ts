@@ -76,6 +76,8 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     if (res.status !== status) throw new Error(`seeding ${what}: ${res.status} ${JSON.stringify(res.body)}`);
     return res;
   };
+  const createdTicket = async (what: string, token: string, body: object, headers?: Record<string, string>) =>
+    (await created(what, app('POST', '/v1/tickets', token, body, headers))).body;
 
   before(async () => {
     // Queues of its own: a real job of tenant A is looked up by id, and none of another file's.
@@ -99,18 +101,13 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
         }),
       )
     ).body.id;
-    const ticket = (
-      await created(
-        'ticket',
-        app('POST', '/v1/tickets', a.token, {
-          subject: 'Invoice missing',
-          description: 'No invoice for March.',
-          requesterId: ids.contact,
-          priority: 'HIGH',
-          tags: ids.tags,
-        }),
-      )
-    ).body;
+    const ticket = await createdTicket('ticket', a.token, {
+      subject: 'Invoice missing',
+      description: 'No invoice for March.',
+      requesterId: ids.contact,
+      priority: 'HIGH',
+      tags: ids.tags,
+    });
     ids.comments = [];
     for (const comment of [
       { body: 'We are looking into it.' },
@@ -135,29 +132,19 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     );
     ids.ticket = ticket.id;
     ids.ticketVersion = assigned.body.version;
-    const second = (
-      await created(
-        'ticket',
-        app('POST', '/v1/tickets', aAgent.token, {
-          subject: 'Printer on fire',
-          description: 'Third floor.',
-          requester: { email: `grace-${suffix}@example.com`, name: 'Grace Hopper' },
-        }),
-      )
-    ).body;
+    const second = await createdTicket('ticket', aAgent.token, {
+      subject: 'Printer on fire',
+      description: 'Third floor.',
+      requester: { email: `grace-${suffix}@example.com`, name: 'Grace Hopper' },
+    });
     ids.second = { id: second.id, number: second.number };
     ids.requesterContact = second.requesterId;
-    const doomed = (
-      await created(
-        'ticket',
-        app('POST', '/v1/tickets', a.token, {
-          subject: 'Spam',
-          description: 'Buy now.',
-          requester: { email: `spam-${suffix}@example.com` },
-          tags: [ids.tags[1]],
-        }),
-      )
-    ).body;
+    const doomed = await createdTicket('ticket', a.token, {
+      subject: 'Spam',
+      description: 'Buy now.',
+      requester: { email: `spam-${suffix}@example.com` },
+      tags: [ids.tags[1]],
+    });
     await created('trash', app('DELETE', `/v1/tickets/${doomed.id}`, a.token), 204);
     ids.trashed = doomed.id;
     const idempotent = {
@@ -167,15 +154,8 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     ids.idempotent = {
       ...idempotent,
       ticketId: (
-        await created(
-          'idempotent ticket',
-          fx.request('POST', '/v1/tickets', {
-            token: a.token,
-            body: idempotent.body,
-            headers: { 'idempotency-key': idempotent.key },
-          }),
-        )
-      ).body.id,
+        await createdTicket('idempotent ticket', a.token, idempotent.body, { 'idempotency-key': idempotent.key })
+      ).id,
     };
     ids.invitation = (
       await created(
@@ -185,17 +165,12 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     ).body.id;
 
     // Tenant B has a ticket and a tag of its own: its database is not empty, and its ticket numbers start at 1 too.
-    const bTicket = (
-      await created(
-        'ticket of B',
-        app('POST', '/v1/tickets', b.token, {
-          subject: 'B ticket',
-          description: 'Of tenant B.',
-          requester: { email: `b-${suffix}@example.com` },
-          tags: [`b-only-${suffix}`],
-        }),
-      )
-    ).body;
+    const bTicket = await createdTicket('ticket of B', b.token, {
+      subject: 'B ticket',
+      description: 'Of tenant B.',
+      requester: { email: `b-${suffix}@example.com` },
+      tags: [`b-only-${suffix}`],
+    });
     ids.bTicket = { id: bTicket.id, version: bTicket.version };
     if (ids.second.number <= bTicket.number)
       throw new Error("tenant A's ticket number must be one tenant B does not have");
