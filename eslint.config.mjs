@@ -37,6 +37,7 @@ export default tseslint.config(
       '**/*.spec.ts',
       '**/*.int-spec.ts',
       '**/*.e2e-spec.ts',
+      '**/*.load-spec.ts',
       '**/*.fault-spec.ts',
       '**/testing/**',
       'scripts/ops/**',

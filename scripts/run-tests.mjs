@@ -2,12 +2,14 @@
 // Runs one tier of the test suite with Node's own test runner (node:test). Jest cannot load
 // NestJS 12, which ships as ES modules, on Node 20; Node itself can (require(esm)).
 //
-//   node scripts/run-tests.mjs unit|integration|e2e|faults|all [file-or-folder ...]
+//   node scripts/run-tests.mjs unit|integration|e2e|load|faults|all [file-or-folder ...]
 //
 // Tiers (STYLE.md): unit specs next to the code (*.spec.ts, no I/O), integration specs against the
 // machine's real PostgreSQL, PgBouncer and Redis (*.int-spec.ts), end-to-end specs over HTTP
-// (*.e2e-spec.ts), and fault specs (*.fault-spec.ts) that stop servers of their own under load,
-// run one at a time so that no other file's load skews what they check. TypeScript is compiled on
+// (*.e2e-spec.ts), load specs (*.load-spec.ts) that drive the stack hard and require zero errors
+// (the bench smoke, the tenant backend budget), and fault specs (*.fault-spec.ts) that stop
+// servers of their own under load; load and fault specs run one at a time so that no other
+// file's load skews what they check. TypeScript is compiled on
 // the fly by @swc-node/register.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -18,6 +20,7 @@ const TIERS = {
   unit: { suffix: '.spec.ts', concurrency: 2 },
   integration: { suffix: '.int-spec.ts', concurrency: 2 },
   e2e: { suffix: '.e2e-spec.ts', concurrency: 2 },
+  load: { suffix: '.load-spec.ts', concurrency: 1 },
   faults: { suffix: '.fault-spec.ts', concurrency: 1 },
 };
 const SKIP = new Set(['node_modules', 'dist', '.git', '.dev', 'generated']);
@@ -36,7 +39,7 @@ function find(dir, suffix, out = []) {
 const [tier = 'all', ...paths] = process.argv.slice(2);
 const tiers = tier === 'all' ? Object.keys(TIERS) : [tier];
 if (!tiers.every((t) => t in TIERS)) {
-  console.error(`usage: run-tests.mjs unit|integration|e2e|faults|all [paths...]`);
+  console.error(`usage: run-tests.mjs unit|integration|e2e|load|faults|all [paths...]`);
   process.exit(2);
 }
 

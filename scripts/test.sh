@@ -6,7 +6,7 @@
 # Installs dependencies, starts PostgreSQL/Redis/PgBouncer when needed, exports .env.test,
 # recreates the test control database, generates the Prisma clients, type-checks, lints (ESLint
 # and Prettier), builds both APIs (some tests start the built API), then runs the unit,
-# integration, end-to-end and fault tiers. Ends with one line "N passed, N failed" and exits
+# integration, end-to-end, load and fault tiers. Ends with one line "N passed, N failed" and exits
 # non-zero on any failure.
 set -euo pipefail
 
@@ -15,7 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/infra.sh"
 cd "$REPO_ROOT"
 
 LOG_DIR="$REPO_ROOT/.dev/logs"
-TIERS=(unit integration e2e faults)
+TIERS=(unit integration e2e load faults)
 
 recreate_test_control_database() {
   local name

@@ -23,7 +23,7 @@ function imported(source, file) {
 
 /** Test code: specs and the fixtures under a `testing/` folder. */
 export function isTestCode(file) {
-  return /\.(spec|int-spec|e2e-spec|fault-spec)\.ts$/.test(file) || file.split(sep).includes('testing');
+  return /\.(spec|int-spec|e2e-spec|load-spec|fault-spec)\.ts$/.test(file) || file.split(sep).includes('testing');
 }
 
 /**

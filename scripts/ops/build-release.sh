@@ -71,7 +71,7 @@ done
 log "Assembling the release in $out"
 cp -R dist prisma package.json pnpm-lock.yaml pnpm-workspace.yaml "$out/"
 # Test files compiled along with their libraries are never run from a release.
-find "$out/dist" -regextype posix-extended -regex '.*\.(spec|int-spec|e2e-spec|fault-spec|fixture)\.js(\.map)?$' -delete
+find "$out/dist" -regextype posix-extended -regex '.*\.(spec|int-spec|e2e-spec|load-spec|fault-spec|fixture)\.js(\.map)?$' -delete
 
 log "Installing production dependencies only"
 # No scripts: postinstall runs the Prisma CLI, a development dependency; the clients are compiled in dist/.
