@@ -2,23 +2,16 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import * as jsonwebtoken from 'jsonwebtoken';
-import { loadConfig } from '@helpdeskly/config';
+import { unitConfig } from '@helpdeskly/testing';
 import { AccessTokenService, durationSeconds, keyIdOf } from './access-token.service';
 import { AuthErrorCode, AuthException } from './auth.errors';
 import { type JwtKeys, JwtKeySource } from './jwt-key-source';
 
 const SECRET = 'current-secret-that-is-long-enough-0123456789';
 const OLD_SECRET = 'previous-secret-that-is-long-enough-0123456789';
-const BASE = {
-  CONTROL_DATABASE_URL: 'postgresql://u@h/c',
-  DATABASE_URL: 'postgresql://u@h/p',
-  DB_ENCRYPTION_KEY: 'k'.repeat(40),
-  TENANT_GATEWAY_PASSWORD: 'g'.repeat(40),
-  JWT_ISSUER: 'helpdeskly',
-  JWT_AUDIENCE: 'helpdeskly-api',
-};
+const BASE = { JWT_ISSUER: 'helpdeskly', JWT_AUDIENCE: 'helpdeskly-api' };
 const service = (env: Record<string, string> = {}) => {
-  const config = loadConfig({ ...BASE, JWT_SECRET: SECRET, ...env });
+  const config = unitConfig({ ...BASE, JWT_SECRET: SECRET, ...env });
   return new AccessTokenService(
     config,
     new FixedKeys({ current: config.auth.jwtSecret!, previous: config.auth.jwtPreviousSecret }),
@@ -196,11 +189,11 @@ describe(AccessTokenService.name, () => {
   it('follows a rotation of the keys it is given without being rebuilt: next verifies first, then signs, then previous retires', () => {
     const NEW_SECRET = 'next-secret-that-is-long-enough-0123456789abc';
     const keys = new FixedKeys({ current: SECRET });
-    const sut = new AccessTokenService(loadConfig({ ...BASE, JWT_SECRET: SECRET }), keys);
+    const sut = new AccessTokenService(unitConfig({ ...BASE, JWT_SECRET: SECRET }), keys);
     const old = sut.signAccess(subject).token;
     // A peer that already signs with the new key, while this one has only been told about it.
     const peer = new AccessTokenService(
-      loadConfig({ ...BASE, JWT_SECRET: NEW_SECRET }),
+      unitConfig({ ...BASE, JWT_SECRET: NEW_SECRET }),
       new FixedKeys({ current: NEW_SECRET }),
     );
     const fromPeer = peer.signAccess(subject).token;
@@ -218,7 +211,7 @@ describe(AccessTokenService.name, () => {
 
   it('verifies a token once, then remembers it until its exp, and only with the keys it was verified with', () => {
     const keys = new FixedKeys({ current: SECRET });
-    const sut = new AccessTokenService(loadConfig({ ...BASE, JWT_SECRET: SECRET, JWT_EXPIRES_IN: '2s' }), keys);
+    const sut = new AccessTokenService(unitConfig({ ...BASE, JWT_SECRET: SECRET, JWT_EXPIRES_IN: '2s' }), keys);
     const token = sut.signAccess(subject).token;
     const first = sut.verifyAccess(token);
     expect(sut.verifyAccess(token)).toBe(first);

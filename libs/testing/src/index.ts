@@ -1,6 +1,7 @@
 export { type ApiProcess, startApiProcess } from './api-process';
 export { TcpProxy } from './tcp-proxy';
 export { LogCapture, startTestApp, testConfig, type RunningTestApp } from './test-app';
+export { unitConfig, unitEnv } from './unit-config';
 export { waitFor } from './wait-for';
 export { apiFoundationSuite, type ApiUnderTest } from './api-foundation.suite';
 export { freePort } from './free-port';

@@ -30,8 +30,7 @@ export class AdminDatabaseServersService {
       actorUserId: auth.userId,
       targetType: 'database_server',
       targetId: server.id,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       // The admin URL without its password: the trail is read by every platform admin.
       metadata: {
         before: null,

@@ -126,8 +126,7 @@ export class AdminQueuesService {
       actorUserId: auth.userId,
       targetType: 'queue',
       targetId: QUEUES.tenantMigrations,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata: { ...result },
     });
     return result;
@@ -177,8 +176,7 @@ export class AdminQueuesService {
       actorUserId: auth.userId,
       targetType: 'queue_job',
       targetId: `${queue}/${job.id}`,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata: { queue, jobId: job.id, jobName: job.name, ...change },
     });
   }

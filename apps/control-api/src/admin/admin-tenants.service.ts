@@ -73,8 +73,7 @@ export class AdminTenantsService {
       actorUserId: auth.userId,
       targetType: 'tenant',
       targetId: id,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata: {
         before: { plan: before.plan, rateLimits: before.rateLimits },
         after: { plan: after.plan, rateLimits: after.rateLimits },

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry, AuditService } from '@helpdeskly/audit';
 import { AccessTokenService, JwtKeySource, type JwtKeys, type SessionRevocations } from '@helpdeskly/auth';
-import { type AppConfig, loadConfig } from '@helpdeskly/config';
+import type { AppConfig } from '@helpdeskly/config';
 import { MembershipRole, type RefreshToken, type Tenant, TenantStatus, type User } from '@helpdeskly/database';
 import { MetricsRegistry } from '@helpdeskly/metrics';
+import { unitConfig } from '@helpdeskly/testing';
 import type { RedisClient } from '@helpdeskly/redis';
 import type { TwoFactorService } from '../two-factor/two-factor.service';
 import type { MembershipWithTenant, MembershipsRepository } from '../users/memberships.repository';
@@ -157,11 +158,7 @@ class FixedKeys extends JwtKeySource {
 }
 
 export function authConfig(env: Record<string, string> = {}): AppConfig {
-  return loadConfig({
-    CONTROL_DATABASE_URL: 'postgresql://u@h/c',
-    DATABASE_URL: 'postgresql://u@h/p',
-    DB_ENCRYPTION_KEY: 'k'.repeat(40),
-    TENANT_GATEWAY_PASSWORD: 'g'.repeat(40),
+  return unitConfig({
     JWT_SECRET: 'j'.repeat(40),
     BCRYPT_ROUNDS: '4',
     LOGIN_MAX_FAILURES: String(MAX_FAILURES),

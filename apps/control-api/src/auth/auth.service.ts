@@ -178,8 +178,7 @@ export class AuthService {
       actorUserId: family.userId,
       targetType: 'refresh_token_family',
       targetId: family.familyId,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
     });
   }
 
@@ -192,8 +191,7 @@ export class AuthService {
       actorUserId: auth.userId,
       targetType: 'user',
       targetId: auth.userId,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata: { families },
     });
   }
@@ -212,8 +210,7 @@ export class AuthService {
       actorUserId: user.id,
       targetType: 'tenant',
       targetId: membership.tenantId,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata: { fromTenantId: auth.tenantId },
     });
     return session;
@@ -278,8 +275,7 @@ export class AuthService {
       actorUserId: user.id,
       targetType: 'user',
       targetId: user.id,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata: { method },
     });
     return { ...session, user: toUserDto({ ...user, lastLoginAt: new Date() }) };
@@ -382,8 +378,7 @@ export class AuthService {
       targetType: 'user',
       targetId: user?.id,
       success: false,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata: { reason, ...metadata },
     });
   }

@@ -41,8 +41,7 @@ export class LoginLockoutService {
       targetType: 'user',
       targetId: user.id,
       success: false,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata: { failures, lockSeconds },
     });
   }

@@ -1,17 +1,10 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
-import { loadConfig } from '@helpdeskly/config';
+import { unitConfig } from '@helpdeskly/testing';
 import { AuthenticationException } from './auth.errors';
 import { assertPasswordFits, commonPasswords, PasswordPolicy } from './password-policy';
 
-const BASE = {
-  CONTROL_DATABASE_URL: 'postgresql://u@h/c',
-  DATABASE_URL: 'postgresql://u@h/p',
-  DB_ENCRYPTION_KEY: 'k'.repeat(40),
-  TENANT_GATEWAY_PASSWORD: 'g'.repeat(40),
-  JWT_SECRET: 's'.repeat(40),
-};
-const sut = new PasswordPolicy(loadConfig({ ...BASE, PASSWORD_MIN_LENGTH: '10', PASSWORD_MIN_SCORE: '3' }));
+const sut = new PasswordPolicy(unitConfig({ PASSWORD_MIN_LENGTH: '10', PASSWORD_MIN_SCORE: '3' }));
 
 /** The problem details as the body has them (extension members at the top level). */
 function problemOf(fn: () => void): (Record<string, any> & { errors?: readonly unknown[] }) | undefined {
@@ -82,7 +75,7 @@ describe(PasswordPolicy.name, () => {
   });
 
   it('honours PASSWORD_MIN_SCORE', () => {
-    const lenient = new PasswordPolicy(loadConfig({ ...BASE, PASSWORD_MIN_SCORE: '0' }));
+    const lenient = new PasswordPolicy(unitConfig({ PASSWORD_MIN_SCORE: '0' }));
     expect(problemOf(() => lenient.assertAcceptable('Password1!'))).toBeUndefined();
   });
 

@@ -60,8 +60,7 @@ export class SignupService {
       actorUserId: user.id,
       targetType: 'user',
       targetId: user.id,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata: { tenantSlug: membership.tenant.slug },
     });
     const tenant = await this.provision(membership.tenant, planned.databaseServer, user.id);

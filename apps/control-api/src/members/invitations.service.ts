@@ -249,8 +249,7 @@ export class InvitationsService {
       actorUserId,
       targetType: 'invitation',
       targetId: invitationId,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata,
     });
   }

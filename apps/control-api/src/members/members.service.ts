@@ -126,8 +126,7 @@ export class MembersService {
       actorUserId: auth.userId,
       targetType: 'user',
       targetId: userId,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata,
     });
   }

@@ -177,8 +177,7 @@ export class PasswordsService implements BeforeApplicationShutdown {
       targetType: 'user',
       targetId: userId,
       success,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata,
     });
   }

@@ -50,8 +50,7 @@ export class TenantSettingsService {
         actorUserId: auth.userId,
         targetType: 'tenant',
         targetId: auth.tenantId,
-        ip: client.ip,
-        userAgent: client.userAgent,
+        ...client,
         metadata: { before, after },
       });
     }

@@ -139,8 +139,7 @@ export class TwoFactorService {
       targetType: 'user',
       targetId: actor.userId,
       success,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata,
     });
   }

@@ -1,18 +1,10 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
-import { ConfigError, loadConfig } from '@helpdeskly/config';
+import { ConfigError } from '@helpdeskly/config';
 import type { EmailDeliveryRepository } from '@helpdeskly/mail';
 import { DEFAULT_JOB_OPTIONS } from '@helpdeskly/queues';
+import { unitConfig } from '@helpdeskly/testing';
 import { EmailDeliveryPurgeService } from './email-delivery-purge.service';
-
-const BASE = {
-  CONTROL_DATABASE_URL: 'postgresql://u@h/c',
-  DATABASE_URL: 'postgresql://u@h/p',
-  DB_ENCRYPTION_KEY: 'k'.repeat(40),
-  TENANT_GATEWAY_PASSWORD: 'g'.repeat(40),
-  JWT_SECRET: 's'.repeat(40),
-  LOG_LEVEL: 'silent',
-};
 
 describe(EmailDeliveryPurgeService.name, () => {
   it('deletes the records created more than EMAIL_DELIVERY_RETENTION_DAYS ago', async () => {
@@ -20,7 +12,7 @@ describe(EmailDeliveryPurgeService.name, () => {
     const deliveries = {
       purgeCreatedBefore: async (cutoff: Date) => (cutoffs.push(cutoff), 7),
     } as unknown as EmailDeliveryRepository;
-    const sut = new EmailDeliveryPurgeService(deliveries, loadConfig({ ...BASE, EMAIL_DELIVERY_RETENTION_DAYS: '20' }));
+    const sut = new EmailDeliveryPurgeService(deliveries, unitConfig({ EMAIL_DELIVERY_RETENTION_DAYS: '20' }));
 
     const report = await sut.purge(new Date('2026-03-21T03:45:00Z'));
 
@@ -30,9 +22,9 @@ describe(EmailDeliveryPurgeService.name, () => {
 
   it('refuses at start-up a retention that a failed email job could outlive', () => {
     const failedJobDays = Math.ceil(DEFAULT_JOB_OPTIONS.removeOnFail.age / 86_400);
-    expect(() => loadConfig({ ...BASE, EMAIL_DELIVERY_RETENTION_DAYS: String(failedJobDays) })).toThrow(ConfigError);
+    expect(() => unitConfig({ EMAIL_DELIVERY_RETENTION_DAYS: String(failedJobDays) })).toThrow(ConfigError);
     expect(
-      loadConfig({ ...BASE, EMAIL_DELIVERY_RETENTION_DAYS: String(failedJobDays + 1) }).mail.deliveryRetentionDays,
+      unitConfig({ EMAIL_DELIVERY_RETENTION_DAYS: String(failedJobDays + 1) }).mail.deliveryRetentionDays,
     ).toBe(failedJobDays + 1);
   });
 });

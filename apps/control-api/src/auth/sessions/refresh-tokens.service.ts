@@ -180,8 +180,7 @@ export class RefreshTokensService {
       targetType: 'refresh_token_family',
       targetId: token.familyId,
       success: false,
-      ip: client.ip,
-      userAgent: client.userAgent,
+      ...client,
       metadata: { tokenId: token.id, revokedTokens: revoked },
     });
     throw new AuthenticationException(
