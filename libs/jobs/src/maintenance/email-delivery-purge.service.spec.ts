@@ -23,8 +23,8 @@ describe(EmailDeliveryPurgeService.name, () => {
   it('refuses at start-up a retention that a failed email job could outlive', () => {
     const failedJobDays = Math.ceil(DEFAULT_JOB_OPTIONS.removeOnFail.age / 86_400);
     expect(() => unitConfig({ EMAIL_DELIVERY_RETENTION_DAYS: String(failedJobDays) })).toThrow(ConfigError);
-    expect(
-      unitConfig({ EMAIL_DELIVERY_RETENTION_DAYS: String(failedJobDays + 1) }).mail.deliveryRetentionDays,
-    ).toBe(failedJobDays + 1);
+    expect(unitConfig({ EMAIL_DELIVERY_RETENTION_DAYS: String(failedJobDays + 1) }).mail.deliveryRetentionDays).toBe(
+      failedJobDays + 1,
+    );
   });
 });
