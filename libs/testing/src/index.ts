@@ -35,3 +35,4 @@ export {
   pathParameterKeys,
 } from './cross-tenant-matrix';
 export { expectProblem } from './expect-problem';
+export { expectFuzzPassed, loggedErrorOf } from './fuzz-verdict';
