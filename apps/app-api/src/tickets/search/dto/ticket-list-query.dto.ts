@@ -1,10 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
-  IsDate,
   IsEnum,
   IsIn,
   IsOptional,
@@ -15,7 +14,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { TicketPriority, TicketStatus, UUID_PATTERN } from '@helpdeskly/database';
-import { PageLimit } from '@helpdeskly/http';
+import { OptionalDateTime, PageLimit } from '@helpdeskly/http';
 
 /** `a,b` or `?x=a&x=b` (or both) → ['a', 'b']. */
 const commaList = ({ value }: { value: unknown }) =>
@@ -82,28 +81,16 @@ export class TicketListQueryDto {
   @Length(1, 50)
   tag?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created at or after' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDateTime('Created at or after')
   createdFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created at or before' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDateTime('Created at or before')
   createdTo?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Last changed at or after' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDateTime('Last changed at or after')
   updatedFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Last changed at or before' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDateTime('Last changed at or before')
   updatedTo?: Date;
 
   @ApiPropertyOptional({
