@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+
+/** What a recipient address of our inbound domain names: the tenant, and a ticket's reply token. */
+export interface InboundRecipient {
+  /** The local part without its `+tag`: a tenant's slug or one of its aliases. */
+  readonly mailbox: string;
+  readonly replyToken: string | null;
+}
+
+/** 96 random bits in hex: unguessable, and safe in any mail system's local part. */
+const TOKEN = /^t([0-9a-f]{24})$/;
+
+/** A new per-ticket reply token, for `<slug>+t<token>@<INBOUND_DOMAIN>`. */
+export function newReplyToken(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/** The reply address of a ticket: mail to it is threaded to the ticket whatever its headers say. */
+export function replyAddressOf(mailbox: string, replyToken: string, inboundDomain: string): string {
+  return `${mailbox}+t${replyToken}@${inboundDomain}`;
+}
+
+/**
+ * The mailbox and reply token of an address of `inboundDomain`, or null for an address of another
+ * domain. A `+tag` that is not a reply token is ignored (`acme+urgent@` reaches `acme`).
+ * Case-insensitive, as mail systems treat local parts in practice.
+ */
+export function parseInboundRecipient(address: string, inboundDomain: string): InboundRecipient | null {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return null;
+  if (address.slice(at + 1).toLowerCase() !== inboundDomain.toLowerCase()) return null;
+  const local = address.slice(0, at).toLowerCase();
+  const plus = local.indexOf('+');
+  const mailbox = plus === -1 ? local : local.slice(0, plus);
+  if (!mailbox) return null;
+  const token = plus === -1 ? null : (TOKEN.exec(local.slice(plus + 1))?.[1] ?? null);
+  return { mailbox, replyToken: token };
+}
