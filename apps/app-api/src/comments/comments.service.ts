@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { CommentVisibility, type Page, TicketStatus } from '@helpdeskly/database';
+import { CommentFormat, CommentVisibility, type Page, TicketStatus } from '@helpdeskly/database';
 import type { OutboxRow } from '../notifications/outbox.repository';
 import { TicketNotifications } from '../notifications/ticket-notifications.service';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext, TenantOnly } from '../tenancy/tenant-context';
 import { TicketEventsRepository } from '../tickets/ticket-events.repository';
 import { assertTransition } from '../tickets/ticket-status';
 import { TicketsErrorCode, TicketsException } from '../tickets/tickets.errors';
@@ -11,6 +11,17 @@ import { CommentsRepository, type TicketChangesOfComment } from './comments.repo
 import { type CommentDto, type CreateCommentDto, toCommentDto } from './dto/comment.dto';
 
 const REOPENED_BY_REQUESTER: readonly TicketStatus[] = [TicketStatus.PENDING, TicketStatus.SOLVED];
+
+interface CommentInput {
+  /** The agent who writes, or logs the requester's reply; null for a reply that came by email. */
+  readonly authorUserId: string | null;
+  /** A contact's reply: the requester's unless `authorContactId` names another (a CC). */
+  readonly byRequester: boolean;
+  readonly authorContactId?: string;
+  readonly visibility: CommentVisibility;
+  readonly format: CommentFormat;
+  readonly body: string;
+}
 
 /**
  * Public replies and internal notes. Each comment, its effects on the ticket (first response,
@@ -32,6 +43,40 @@ export class CommentsService {
         "Log the requester's reply as PUBLIC, or write an internal note as yourself.",
       );
     }
+    return this.write(tenant, ticketId, {
+      authorUserId: dto.asRequester ? null : tenant.userId,
+      byRequester: dto.asRequester === true,
+      visibility: dto.visibility,
+      format: dto.format,
+      body: dto.body,
+    });
+  }
+
+  /**
+   * A public reply that arrived by email from `authorContactId` (the requester, or a CC): no member
+   * acts. The requester's reply reopens a PENDING or SOLVED ticket as in {@link create}; a CLOSED
+   * ticket refuses it with 422 ticket_closed, for the caller to open a follow-up.
+   */
+  addFromEmail(
+    tenant: TenantOnly,
+    ticketId: string,
+    reply: { readonly authorContactId: string; readonly body: string },
+  ): Promise<CommentDto> {
+    return this.write({ ...tenant, userId: null }, ticketId, {
+      authorUserId: null,
+      authorContactId: reply.authorContactId,
+      byRequester: true,
+      visibility: CommentVisibility.PUBLIC,
+      format: CommentFormat.TEXT,
+      body: reply.body,
+    });
+  }
+
+  private async write(
+    tenant: TenantOnly & { readonly userId: string | null },
+    ticketId: string,
+    input: CommentInput,
+  ): Promise<CommentDto> {
     let outbox: OutboxRow[] = [];
     const created = await this.comments.transaction(async (tx) => {
       const ticket = await this.comments.lockTicket(tx, ticketId);
@@ -42,29 +87,27 @@ export class CommentsService {
           'A closed ticket takes no more comments; open a follow-up ticket.',
         );
 
+      // Logged for the requester by an agent, or sent by a contact: the requester's unless said otherwise.
+      const authorContactId = input.byRequester ? (input.authorContactId ?? ticket.requesterId) : null;
       const changes: { -readonly [K in keyof TicketChangesOfComment]: TicketChangesOfComment[K] } = {};
       const comment = await this.comments.insert(tx, {
         ticketId,
-        authorUserId: dto.asRequester ? null : tenant.userId,
-        authorContactId: dto.asRequester ? ticket.requesterId : null,
-        visibility: dto.visibility,
-        format: dto.format,
-        body: dto.body,
+        authorUserId: input.authorUserId,
+        authorContactId,
+        visibility: input.visibility,
+        format: input.format,
+        body: input.body,
       });
-      if (dto.asRequester && REOPENED_BY_REQUESTER.includes(ticket.status)) {
+      if (authorContactId === ticket.requesterId && REOPENED_BY_REQUESTER.includes(ticket.status)) {
         assertTransition(ticket.status, TicketStatus.OPEN);
         changes.status = TicketStatus.OPEN;
         if (ticket.solvedAt) changes.solvedAt = null;
-      } else if (!dto.asRequester && dto.visibility === CommentVisibility.PUBLIC && !ticket.firstRespondedAt) {
+      } else if (!input.byRequester && input.visibility === CommentVisibility.PUBLIC && !ticket.firstRespondedAt) {
         changes.firstRespondedAt = comment.createdAt;
       }
       await this.comments.touchTicket(tx, ticketId, changes);
 
-      const actor = {
-        ticketId,
-        actorUserId: tenant.userId,
-        actorContactId: dto.asRequester ? ticket.requesterId : null,
-      };
+      const actor = { ticketId, actorUserId: tenant.userId, actorContactId: authorContactId };
       await this.events.recordMany(tx, [
         { ...actor, field: 'comment', toValue: comment.id },
         ...(changes.status ? [{ ...actor, field: 'status', fromValue: ticket.status, toValue: changes.status }] : []),
@@ -73,9 +116,9 @@ export class CommentsService {
           : []),
       ]);
       outbox = await this.notifications.commentAdded(tx, tenant, ticket, {
-        body: dto.body,
-        public: dto.visibility === CommentVisibility.PUBLIC,
-        byRequester: dto.asRequester === true,
+        body: input.body,
+        public: input.visibility === CommentVisibility.PUBLIC,
+        byRequester: input.byRequester,
       });
       return toCommentDto(comment);
     });

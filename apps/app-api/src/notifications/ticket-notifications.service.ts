@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type TenantPrisma, tenantSettingsOf } from '@helpdeskly/database';
 import type { EmailMessage, TicketRef } from '@helpdeskly/mail';
 import { QUEUES } from '@helpdeskly/queues';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext, TenantOnly } from '../tenancy/tenant-context';
 import { TenantMembersService } from '../tenancy/tenant-members.service';
 import { OutboxRelay } from './outbox.relay';
 import { type NewOutboxRow, OutboxRepository, type OutboxRow } from './outbox.repository';
@@ -42,19 +42,21 @@ export class TicketNotifications {
    * The rows a new ticket writes to the outbox, for {@link TicketsRepository.insert}, which fills
    * in what only the inserted rows know: the ticket's reference (`data.ticket`) and, for the
    * acknowledgement to the requester (no `to`), the requester's address and name; the assignment
-   * email as {@link ticketAssigned} writes it. The actor is the tenant context's user.
+   * email as {@link ticketAssigned} writes it, unless the actor (null: the requester) assigned it
+   * to themselves.
    */
   async newTicketDrafts(
-    tenant: TenantContext,
-    draft: { readonly subject: string; readonly assigneeId: string | null },
+    tenant: TenantOnly,
+    draft: { readonly subject: string; readonly assigneeId: string | null; readonly actorUserId: string | null },
   ): Promise<NewOutboxRow[]> {
     // Replaced by the ticket's reference once it is inserted.
     const ticket: TicketRef = { ticketId: '', number: 0, subject: draft.subject };
     const messages: Array<{ template: EmailMessage['template']; to?: string; data: Record<string, unknown> }> = [
       { template: 'ticket-created', data: { ticket } },
     ];
-    if (draft.assigneeId && draft.assigneeId !== tenant.userId) {
-      const [assignee, actor] = await this.members.byIds(tenant.tenantId, [draft.assigneeId, tenant.userId]);
+    if (draft.assigneeId && draft.assigneeId !== draft.actorUserId) {
+      const ids = draft.actorUserId ? [draft.assigneeId, draft.actorUserId] : [draft.assigneeId];
+      const [assignee, actor] = await this.members.byIds(tenant.tenantId, ids);
       if (assignee)
         messages.push({
           template: 'ticket-assigned',
@@ -90,12 +92,12 @@ export class TicketNotifications {
    */
   async commentAdded(
     tx: Tx,
-    tenant: TenantContext,
+    tenant: TenantOnly & { readonly userId: string | null },
     ticket: NotifiedTicket,
     comment: NotifiedComment,
   ): Promise<OutboxRow[]> {
     if (!comment.public) return [];
-    if (!comment.byRequester) {
+    if (!comment.byRequester && tenant.userId) {
       const [agent] = await this.members.byIds(tenant.tenantId, [tenant.userId]);
       return this.write(tx, tenant, [
         {
@@ -128,13 +130,13 @@ export class TicketNotifications {
   }
 
   /** After the transaction committed: enqueues its rows (a failure leaves them to the sweeper). */
-  dispatch(tenant: TenantContext, rows: readonly OutboxRow[]): Promise<void> {
+  dispatch(tenant: TenantOnly, rows: readonly OutboxRow[]): Promise<void> {
     return this.relay.relay(tenant.tenantId, rows);
   }
 
   private write(
     tx: Tx,
-    tenant: TenantContext,
+    tenant: TenantOnly,
     messages: ReadonlyArray<Omit<EmailMessage, 'senderName'>>,
   ): Promise<OutboxRow[]> {
     const senderName = senderNameOf(tenant);
@@ -156,6 +158,6 @@ const ref = (ticket: NotifiedTicket): TicketRef => ({
 });
 
 /** The tenant's `emailSenderName` setting when set, else the tenant's name. */
-export function senderNameOf(tenant: TenantContext): string {
+export function senderNameOf(tenant: TenantOnly): string {
   return tenantSettingsOf(tenant.settings).emailSenderName ?? tenant.name;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CACHE_NAMESPACES, type CacheNamespace, SharedCache } from '@helpdeskly/cache';
 import { TicketPriority } from '@helpdeskly/database';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext, TenantOnly } from '../tenancy/tenant-context';
 import { SettingsErrorCode, SettingsException } from './settings.errors';
 import { SettingsRepository } from './settings.repository';
 import { type SlaTargets, slaFromStored } from './sla';
@@ -24,7 +24,7 @@ export class SlaSettingsService {
     this.cache = cache.namespace<SlaTargets>(CACHE_NAMESPACES.tenantSla);
   }
 
-  async get(tenant: TenantContext): Promise<SlaTargets> {
+  async get(tenant: TenantOnly): Promise<SlaTargets> {
     const targets = await this.cache.getOrLoad(tenant.tenantId, async () =>
       slaFromStored(await this.settings.get(SLA_KEY)),
     );

@@ -15,6 +15,12 @@ export interface TenantContext {
   readonly settings: Record<string, unknown>;
 }
 
+/**
+ * The tenant of work no member does: a customer's email becomes a ticket with no caller at all.
+ * A TenantContext is one too, so services that need only the tenant take this.
+ */
+export type TenantOnly = Pick<TenantContext, 'tenantId' | 'slug' | 'name' | 'settings'>;
+
 declare module 'fastify' {
   interface FastifyRequest {
     tenant?: TenantContext;

@@ -152,6 +152,7 @@ export class FakeTicketsRepository {
     this.inserts++;
     const ticket = this.db.put({
       ...input.ticket,
+      ccEmails: [...(input.ticket.ccEmails ?? [])],
       requesterId: requester.id,
       requester,
       tags: input.tags.map((name) => ({ tag: { name } })),

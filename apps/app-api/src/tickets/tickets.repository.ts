@@ -31,7 +31,12 @@ export interface NewTicket {
   readonly type: TicketType;
   readonly requesterId: string;
   readonly assigneeId: string | null;
-  readonly createdById: string;
+  /** Null for a ticket no member opened (mail from the requester). */
+  readonly createdById: string | null;
+  /** Lower-cased; the Cc of the message that opened a ticket by email. */
+  readonly ccEmails?: readonly string[];
+  /** The CLOSED ticket this one follows up. */
+  readonly followUpOfId?: string | null;
   readonly firstResponseDueAt: Date;
   readonly resolutionDueAt: Date;
   readonly createdAt: Date;
@@ -52,7 +57,8 @@ export interface TicketInsert {
   readonly requester: RequesterInput;
   /** Lower-cased, unique, sorted (the order of TicketDto.tags). */
   readonly tags: readonly string[];
-  readonly actorUserId: string;
+  /** The member who acts; null when the requester does (the events then name the requester's contact). */
+  readonly actorUserId: string | null;
   readonly events: readonly NewTicketEvent[];
   /**
    * Outbox rows of the new ticket: `data.ticket` is set to the ticket's reference, and a payload
@@ -261,9 +267,10 @@ export function ticketInsertSql(input: TicketInsert): Sql {
   return sql`
     WITH rq AS (${requesterCte}),
     ticket AS (
-      INSERT INTO tickets (id, subject, description, status, priority, type, requester_id, assignee_id, created_by_id, first_response_due_at, resolution_due_at, created_at, updated_at)
+      INSERT INTO tickets (id, subject, description, status, priority, type, requester_id, assignee_id, created_by_id, cc_emails, follow_up_of_id, first_response_due_at, resolution_due_at, created_at, updated_at)
       SELECT gen_random_uuid(), ${t.subject}, ${t.description}, ${t.status}::"TicketStatus", ${t.priority}::"TicketPriority", ${t.type}::"TicketType", rq.id,
-             ${t.assigneeId}::uuid, ${t.createdById}::uuid, ${t.firstResponseDueAt}::timestamptz, ${t.resolutionDueAt}::timestamptz, ${now}, ${now}
+             ${t.assigneeId}::uuid, ${t.createdById}::uuid, ${[...(t.ccEmails ?? [])]}::text[], ${t.followUpOfId ?? null}::uuid,
+             ${t.firstResponseDueAt}::timestamptz, ${t.resolutionDueAt}::timestamptz, ${now}, ${now}
       FROM rq
       RETURNING *
     ),
@@ -276,10 +283,10 @@ export function ticketInsertSql(input: TicketInsert): Sql {
       INSERT INTO ticket_tags (ticket_id, tag_id, created_at) SELECT ticket.id, tag.id, ${now} FROM ticket, tag
     ),
     event AS (
-      INSERT INTO ticket_events (id, ticket_id, actor_user_id, field, to_value, created_at)
-      SELECT e.id, ticket.id, ${input.actorUserId}::uuid, e.field,
+      INSERT INTO ticket_events (id, ticket_id, actor_user_id, actor_contact_id, field, to_value, created_at)
+      SELECT e.id, ticket.id, ${input.actorUserId}::uuid, CASE WHEN ${input.actorUserId}::uuid IS NULL THEN rq.id END, e.field,
              CASE e.field WHEN 'created' THEN '#' || ticket.number WHEN 'requesterId' THEN ticket.requester_id::text ELSE e.value END, ${now}
-      FROM ticket, unnest(${input.events.map((e) => e.id)}::uuid[], ${input.events.map((e) => e.field)}::text[], ${input.events.map((e) => e.toValue)}::text[]) AS e(id, field, value)
+      FROM ticket, rq, unnest(${input.events.map((e) => e.id)}::uuid[], ${input.events.map((e) => e.field)}::text[], ${input.events.map((e) => e.toValue)}::text[]) AS e(id, field, value)
     ),
     outbox AS (
       INSERT INTO outbox_messages (id, queue, name, payload, created_at)

@@ -4,9 +4,9 @@ import type { OutboxRow } from '../notifications/outbox.repository';
 import { TicketNotifications } from '../notifications/ticket-notifications.service';
 import { ContactsService, DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
 import type { PageQueryDto } from '../contacts/dto/contact.dto';
-import { dueTimes } from '../settings/sla';
+import { dueTimes, type SlaTargets } from '../settings/sla';
 import { SlaSettingsService } from '../settings/sla-settings.service';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext, TenantOnly } from '../tenancy/tenant-context';
 import { TenantMembersService } from '../tenancy/tenant-members.service';
 import { type JsonText, jsonText } from '@helpdeskly/http';
 import { COMMENT_PAGE_SIZE } from '../comments/dto/comment.dto';
@@ -46,6 +46,29 @@ export interface CreatedTicket {
 
 const CREATE_ROUTE = '/v1/tickets';
 
+/** A ticket the requester opened by email (inbound-email). */
+export interface EmailTicket {
+  readonly subject: string;
+  readonly description: string;
+  readonly requester: { readonly email: string; readonly name: string };
+  readonly ccEmails: readonly string[];
+  /** The CLOSED ticket the message answered, when it opens a follow-up. */
+  readonly followUpOfId: string | null;
+}
+
+interface TicketDraft {
+  readonly subject: string;
+  readonly description: string;
+  readonly priority: TicketPriority;
+  readonly type: TicketType;
+  readonly assigneeId: string | null;
+  readonly tags: readonly string[];
+  readonly requester: RequesterInput;
+  readonly actorUserId: string | null;
+  readonly ccEmails?: readonly string[];
+  readonly followUpOfId?: string | null;
+}
+
 @Injectable()
 export class TicketsService {
   constructor(
@@ -71,47 +94,16 @@ export class TicketsService {
       assigneeId ? this.assertAssignable(tenant, assigneeId) : undefined,
     ]);
     const now = new Date();
-    const priority = dto.priority ?? TicketPriority.NORMAL;
-    const type = dto.type ?? TicketType.QUESTION;
-    // Assigned on creation means someone works on it already.
-    const status = assigneeId ? TicketStatus.OPEN : TicketStatus.NEW;
-    const tags = [...new Set(dto.tags ?? [])].sort();
-    const requester = dto.requesterId ? { id: dto.requesterId } : requesterOf(dto.requester!);
-    // `created` and `requesterId` get the number and the contact once inserted.
-    const initial = {
+    const input = await this.draft(tenant, sla, now, {
       subject: dto.subject,
-      status,
-      priority,
-      type,
-      requesterId: '',
+      description: dto.description,
+      priority: dto.priority ?? TicketPriority.NORMAL,
+      type: dto.type ?? TicketType.QUESTION,
       assigneeId,
-      tags: tags.length > 0 ? tags.join(', ') : null,
-    };
-    const events = [
-      { field: 'created', toValue: null },
-      ...Object.entries(initial)
-        .filter(([, v]) => v !== null)
-        .map(([field, v]) => ({ field, toValue: field === 'requesterId' ? null : v })),
-    ].map((e) => ({ id: eventId(), ...e }));
-    const input: TicketInsert = {
-      ticket: {
-        subject: dto.subject,
-        description: dto.description,
-        status,
-        priority,
-        type,
-        requesterId: '',
-        assigneeId,
-        createdById: tenant.userId,
-        createdAt: now,
-        ...dueTimes(sla, priority, now),
-      },
-      requester,
-      tags,
+      tags: dto.tags ?? [],
+      requester: dto.requesterId ? { id: dto.requesterId } : requesterOf(dto.requester!),
       actorUserId: tenant.userId,
-      events,
-      outbox: await this.notifications.newTicketDrafts(tenant, { subject: dto.subject, assigneeId }),
-    };
+    });
 
     let created: InsertedTicket | null;
     if (!idempotencyKey) {
@@ -152,6 +144,85 @@ export class TicketsService {
     if (!created) throw new TicketsException(TicketsErrorCode.RequesterNotFound, `No contact ${dto.requesterId}.`);
     await this.notifications.dispatch(tenant, created.outbox);
     return { status: 201, body: jsonText(created.json), version: created.version, replayed: false };
+  }
+
+  /**
+   * A ticket the requester opened by email: NEW, unassigned, NORMAL, created by nobody (its events
+   * name the requester's contact), with the message's CCs; the acknowledgement goes to the
+   * requester through the outbox as for any new ticket.
+   */
+  async createFromEmail(tenant: TenantOnly, email: EmailTicket): Promise<{ id: string; number: number }> {
+    const now = new Date();
+    const input = await this.draft(tenant, await this.sla.get(tenant), now, {
+      subject: email.subject,
+      description: email.description,
+      priority: TicketPriority.NORMAL,
+      type: TicketType.QUESTION,
+      assigneeId: null,
+      tags: [],
+      requester: requesterOf(email.requester),
+      actorUserId: null,
+      ccEmails: email.ccEmails,
+      followUpOfId: email.followUpOfId,
+    });
+    const created = await this.tickets.insert(input);
+    if (!created) throw new Error('a ticket insert with a new requester returned no row');
+    await this.notifications.dispatch(tenant, created.outbox);
+    return { id: created.id, number: (JSON.parse(created.json) as { number: number }).number };
+  }
+
+  /** The one statement's input of a new ticket, its events and emails. */
+  private async draft(
+    tenant: TenantOnly & { readonly userId?: string },
+    sla: SlaTargets,
+    now: Date,
+    fields: TicketDraft,
+  ): Promise<TicketInsert> {
+    const { priority, type, assigneeId } = fields;
+    // Assigned on creation means someone works on it already.
+    const status = assigneeId ? TicketStatus.OPEN : TicketStatus.NEW;
+    const tags = [...new Set(fields.tags)].sort();
+    // `created` and `requesterId` get the number and the contact once inserted.
+    const initial = {
+      subject: fields.subject,
+      status,
+      priority,
+      type,
+      requesterId: '',
+      assigneeId,
+      tags: tags.length > 0 ? tags.join(', ') : null,
+    };
+    const events = [
+      { field: 'created', toValue: null },
+      ...Object.entries(initial)
+        .filter(([, v]) => v !== null)
+        .map(([field, v]) => ({ field, toValue: field === 'requesterId' ? null : v })),
+    ].map((e) => ({ id: eventId(), ...e }));
+    return {
+      ticket: {
+        subject: fields.subject,
+        description: fields.description,
+        status,
+        priority,
+        type,
+        requesterId: '',
+        assigneeId,
+        createdById: fields.actorUserId,
+        ccEmails: fields.ccEmails,
+        followUpOfId: fields.followUpOfId,
+        createdAt: now,
+        ...dueTimes(sla, priority, now),
+      },
+      requester: fields.requester,
+      tags,
+      actorUserId: fields.actorUserId,
+      events,
+      outbox: await this.notifications.newTicketDrafts(tenant, {
+        subject: fields.subject,
+        assigneeId,
+        actorUserId: fields.actorUserId,
+      }),
+    };
   }
 
   /** GET /v1/tickets/:id: the ticket's JSON as PostgreSQL wrote it (with its first comments when included), and its version. */
