@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /** What a recipient address of our inbound domain names: the tenant, and a ticket's reply token. */
 export interface InboundRecipient {
   /** The local part without its `+tag`: a tenant's slug or one of its aliases. */
@@ -7,13 +5,11 @@ export interface InboundRecipient {
   readonly replyToken: string | null;
 }
 
-/** 96 random bits in hex: unguessable, and safe in any mail system's local part. */
-const TOKEN = /^t([0-9a-f]{24})$/;
-
-/** A new per-ticket reply token, for `<slug>+t<token>@<INBOUND_DOMAIN>`. */
-export function newReplyToken(): string {
-  return randomBytes(12).toString('hex');
-}
+/**
+ * A ticket's `reply_token`: 128 random bits in hex, made by its database (gen_random_uuid without
+ * the dashes); unguessable, and safe in any mail system's local part.
+ */
+const TOKEN = /^t([0-9a-f]{32})$/;
 
 /** The reply address of a ticket: mail to it is threaded to the ticket whatever its headers say. */
 export function replyAddressOf(mailbox: string, replyToken: string, inboundDomain: string): string {

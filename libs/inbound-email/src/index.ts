@@ -4,7 +4,7 @@ export {
   type InboundMessage,
   parseInboundMessage,
 } from './inbound-message';
-export { type InboundRecipient, newReplyToken, parseInboundRecipient, replyAddressOf } from './inbound-address';
+export { type InboundRecipient, parseInboundRecipient, replyAddressOf } from './inbound-address';
 export { failedRecipientsOf, type Noise, type NoiseKind, noiseOf } from './noise';
 export { visibleReplyText } from './reply-text';
 export { findThread, type Thread, type ThreadLookup, type ThreadMatch, type ThreadTicket } from './thread';
