@@ -24,6 +24,8 @@ const APIS: Array<[ApiDescription, (config: AppConfig) => DynamicModule]> = [
 export async function renderOpenApiDocuments(): Promise<Record<string, string>> {
   loadDotEnv(join(ROOT, '.env'));
   loadDotEnv(join(ROOT, '.env.example')); // fills what .env lacks; nothing connects here
+  // Nor listens: app.init() would start app-api's inbound SMTP server on .env.example's port.
+  process.env.INBOUND_SMTP_PORT = '';
   const config = loadConfig();
   const out: Record<string, string> = {};
   for (const [api, moduleFor] of APIS) {

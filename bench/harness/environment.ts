@@ -107,6 +107,8 @@ export function benchEnvironment(options: BenchOptions, secrets: BenchSecrets): 
     ENABLE_SWAGGER: 'false',
     ENABLE_METRICS: 'true',
     RUN_WORKERS: 'false',
+    // No inbound SMTP server: the bench measures HTTP, and .env's port may be taken by scripts/dev.sh.
+    INBOUND_SMTP_PORT: '',
     REDIS_URL: redisUrl,
     REDIS_CACHE_URL: redisUrl,
     REDIS_CLUSTER_NODES: '',

@@ -118,6 +118,20 @@ export abstract class AppConfig {
     readonly deliveryRetentionDays: number;
   };
   abstract readonly breaker: { readonly resetMs: number };
+  /** Mail to tickets (app-api's inbound-email): the hosted addresses and their SMTP server. */
+  abstract readonly inbound: {
+    /** `<slug>@<domain>` reaches a tenant; `<slug>+t<reply token>@<domain>` a ticket. */
+    readonly domain: string;
+    readonly smtp: {
+      /** Null: no inbound SMTP server in this process. */
+      readonly port: number | null;
+      readonly host: string;
+      readonly maxMessageBytes: number;
+      readonly maxRecipients: number;
+      /** STARTTLS with this certificate; none: STARTTLS is not offered. */
+      readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
+    };
+  };
   /** Set when VAULT_ADDR is: secrets come from HashiCorp Vault's KV v2 engine (@helpdeskly/secrets). */
   abstract readonly vault?: VaultConfig;
   abstract readonly audit: { readonly retentionMonths: number };

@@ -481,6 +481,52 @@ export class Environment {
   @IsNotEmpty()
   MAIL_FROM_NAME = 'Helpdeskly';
 
+  /** The domain of the tenants' hosted addresses: `<slug>@INBOUND_DOMAIN` (point its MX at the inbound SMTP server). */
+  @IsString()
+  @Matches(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, {
+    message: 'INBOUND_DOMAIN must be a lower-case domain name',
+  })
+  INBOUND_DOMAIN = 'inbound.helpdeskly.local';
+
+  /** app-api's inbound SMTP server; unset (or empty): none in this process. 0 lets the system choose (tests). */
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  INBOUND_SMTP_PORT?: number;
+
+  /** The address the inbound SMTP server listens on. */
+  @IsString()
+  @IsNotEmpty()
+  INBOUND_SMTP_HOST = '0.0.0.0';
+
+  /** Largest message accepted (SIZE, then 552); the whole message is held in memory while it is processed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_024)
+  @Max(100 * 1024 * 1024)
+  INBOUND_MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+
+  /** Recipients accepted per message (then 452): a message for more tenants than this is spam. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  INBOUND_MAX_RECIPIENTS = 50;
+
+  /** PEM certificate (chain) and key files for STARTTLS; both or neither. */
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsString()
+  INBOUND_SMTP_TLS_CERT_FILE?: string;
+
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsString()
+  INBOUND_SMTP_TLS_KEY_FILE?: string;
+
   /** An open circuit breaker (SMTP, outbound HTTP) tries again after this. */
   @Type(() => Number)
   @IsInt()

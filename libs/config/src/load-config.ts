@@ -71,6 +71,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.VAULT_ADDR && !env.VAULT_TOKEN && !env.VAULT_ROLE_ID)
     problems.push('VAULT_ADDR is set: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)');
   if (env.VAULT_TOKEN && env.VAULT_ROLE_ID) problems.push('Set VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID, not both');
+  if (Boolean(env.INBOUND_SMTP_TLS_CERT_FILE) !== Boolean(env.INBOUND_SMTP_TLS_KEY_FILE))
+    problems.push('Set both INBOUND_SMTP_TLS_CERT_FILE and INBOUND_SMTP_TLS_KEY_FILE, or neither');
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
 
   return Object.freeze<AppConfig>({
@@ -158,6 +160,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       deliveryRetentionDays: env.EMAIL_DELIVERY_RETENTION_DAYS,
     },
     breaker: { resetMs: env.BREAKER_RESET_MS },
+    inbound: {
+      domain: env.INBOUND_DOMAIN,
+      smtp: {
+        port: env.INBOUND_SMTP_PORT ?? null,
+        host: env.INBOUND_SMTP_HOST,
+        maxMessageBytes: env.INBOUND_MAX_MESSAGE_BYTES,
+        maxRecipients: env.INBOUND_MAX_RECIPIENTS,
+        tls:
+          env.INBOUND_SMTP_TLS_CERT_FILE && env.INBOUND_SMTP_TLS_KEY_FILE
+            ? { certFile: env.INBOUND_SMTP_TLS_CERT_FILE, keyFile: env.INBOUND_SMTP_TLS_KEY_FILE }
+            : null,
+      },
+    },
     vault: env.VAULT_ADDR
       ? {
           addr: env.VAULT_ADDR.replace(/\/+$/, ''),

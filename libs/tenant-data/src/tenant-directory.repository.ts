@@ -30,9 +30,18 @@ export interface TenantMember {
 export class TenantDirectoryRepository {
   constructor(private readonly control: ControlDatabase) {}
 
-  async findTenant(tenantId: string): Promise<TenantRecord | null> {
+  findTenant(tenantId: string): Promise<TenantRecord | null> {
+    return this.findOne({ id: tenantId });
+  }
+
+  /** The tenant of a slug (the mailbox of its inbound address), or null. */
+  findTenantBySlug(slug: string): Promise<TenantRecord | null> {
+    return this.findOne({ slug });
+  }
+
+  private async findOne(where: { id: string } | { slug: string }): Promise<TenantRecord | null> {
     const row = await this.control.tenant.findUnique({
-      where: { id: tenantId },
+      where,
       include: { databaseServer: { select: { pgbouncerHost: true, pgbouncerPort: true } } },
     });
     if (!row) return null;

@@ -5,5 +5,9 @@ import { CommentsRepository } from './comments.repository';
 import { CommentsService } from './comments.service';
 
 /** Replies and internal notes on tickets. */
-@Module({ controllers: [CommentsController], providers: [CommentsRepository, CommentsService, TicketEventsRepository] })
+@Module({
+  controllers: [CommentsController],
+  providers: [CommentsRepository, CommentsService, TicketEventsRepository],
+  exports: [CommentsService],
+})
 export class CommentsModule {}

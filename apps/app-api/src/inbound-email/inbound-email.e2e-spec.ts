@@ -1,0 +1,324 @@
+// Mail to tickets end to end: a customer's mail client (nodemailer) talks SMTP to app-api's inbound
+// server, the ticket appears in the API, its acknowledgement and the agent's reply reach the mail
+// catcher through the outbox, queue and email worker with the threading headers, and the
+// customer's answer to that reply is threaded back as a comment. Real PostgreSQL, PgBouncer,
+// Redis and SMTP on both sides.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { INestApplicationContext } from '@nestjs/common';
+import { expect } from 'expect';
+import { createTransport, type SendMailOptions } from 'nodemailer';
+import { type Sql, sqltag as sql } from '@prisma/client/runtime/client';
+import { MembershipRole } from '@helpdeskly/database';
+import { type CaughtMessage, MailCatcher } from '@helpdeskly/mail';
+import { waitFor } from '@helpdeskly/testing';
+import { startEmailWorker } from '../../../../libs/mail/src/testing/email-worker';
+import { uniqueSuffix } from '../../../control-api/src/testing/control-fixture';
+import { AppFixture, type FixtureMember } from '../testing/app-fixture';
+import { InboundSmtpServer } from './inbound-smtp.server';
+
+const DOMAIN = 'inbound.test';
+const MAX_BYTES = 256 * 1024;
+
+interface TicketItem {
+  id: string;
+  number: number;
+  subject: string;
+  status: string;
+  requester: { email: string; name: string };
+}
+
+describe('mail to tickets (inbound SMTP)', () => {
+  let dir: string;
+  let catcher: MailCatcher;
+  let fx: AppFixture;
+  let worker: INestApplicationContext;
+  let acme: FixtureMember;
+  let agent: FixtureMember;
+  let globex: FixtureMember;
+  let port: number;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'helpdeskly-inbound-'));
+    catcher = await MailCatcher.start({ dir, httpPort: null });
+    const env = {
+      QUEUE_PREFIX: `hd-inbound-${uniqueSuffix()}`,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(catcher.smtpPort),
+      MAIL_FROM: 'support@helpdeskly.test',
+      INBOUND_DOMAIN: DOMAIN,
+      INBOUND_SMTP_PORT: '0',
+      INBOUND_SMTP_HOST: '127.0.0.1',
+      INBOUND_MAX_MESSAGE_BYTES: String(MAX_BYTES),
+      INBOUND_MAX_RECIPIENTS: '3',
+    };
+    fx = await AppFixture.start(env);
+    worker = await startEmailWorker(env);
+    port = fx.running.app.get(InboundSmtpServer).port!;
+    acme = await fx.createTenantWithOwner();
+    agent = await fx.addMember(acme.tenant, MembershipRole.AGENT);
+    globex = await fx.createTenantWithOwner();
+  });
+  after(async () => {
+    await worker?.close();
+    await fx?.close();
+    await catcher?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const addressOf = (member: FixtureMember) => `${member.tenant.slug}@${DOMAIN}`;
+  const customer = () => `customer-${uniqueSuffix()}@example.test`;
+  /** Sends as a mail client would; resolves with the server's answer or rejects with its refusal. */
+  const send = (mail: SendMailOptions) =>
+    createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true }).sendMail(mail);
+  const tickets = async (member: FixtureMember, query = '') =>
+    (await fx.request<{ items: TicketItem[] }>('GET', `/v1/tickets?limit=100${query}`, { token: member.token })).body
+      .items;
+  const ticketOf = async (member: FixtureMember, requesterEmail: string): Promise<TicketItem[]> =>
+    (await tickets(member)).filter((t) => t.requester.email === requesterEmail);
+  const waitForMail = async (address: string, count = 1): Promise<CaughtMessage[]> => {
+    const read = async () => (await catcher.messages()).filter((m) => m.to.includes(address));
+    await waitFor(`${count} email(s) to ${address}`, async () => (await read()).length >= count, 20_000, 100);
+    return read();
+  };
+  const comments = async (member: FixtureMember, ticketId: string) =>
+    (
+      await fx.request<{ items: Array<{ body: string; authorContactId: string | null; authorUserId: string | null }> }>(
+        'GET',
+        `/v1/tickets/${ticketId}/comments`,
+        { token: member.token },
+      )
+    ).body.items;
+  /** Rows of the tenant's database, read as the tenant's own role. */
+  const rows = <R extends Record<string, unknown>>(member: FixtureMember, statement: Sql) =>
+    fx.asTenant(member, (db) => db.query<R>(statement, 'test'));
+  const records = (member: FixtureMember) =>
+    rows<{ message_id: string; outcome: string; reason: string | null; ticket_id: string | null }>(
+      member,
+      sql`SELECT message_id, outcome, reason, ticket_id FROM inbound_emails ORDER BY received_at, id`,
+    );
+
+  it('opens a ticket of a customer mail, acknowledges it with threading headers, and threads the answer to the agent reply back', async () => {
+    const ada = customer();
+    await send({
+      from: { name: 'Ada Lovelace', address: ada },
+      to: addressOf(acme),
+      cc: 'boss@example.test',
+      subject: 'Printer on fire',
+      text: 'It has been burning since this morning.',
+      messageId: `<first-${uniqueSuffix()}@example.test>`,
+    });
+    const [ticket] = await ticketOf(acme, ada);
+    expect(ticket).toMatchObject({
+      subject: 'Printer on fire',
+      status: 'NEW',
+      requester: { email: ada, name: 'Ada Lovelace' },
+    });
+    const full = await fx.request<{ description: string }>('GET', `/v1/tickets/${ticket!.id}`, { token: acme.token });
+    expect(full.body.description).toBe('It has been burning since this morning.');
+    const [ack] = await waitForMail(ada);
+    expect(ack!.subject).toBe(`[#${ticket!.number}] Printer on fire`);
+    expect(ack!.inReplyTo).toBe(`<ticket-${ticket!.id}@helpdeskly>`);
+
+    // The agent answers in the web console and sets the ticket PENDING (waiting for the customer).
+    expect(
+      (
+        await fx.request('POST', `/v1/tickets/${ticket!.id}/comments`, {
+          token: agent.token,
+          body: { body: 'Please unplug it.', visibility: 'PUBLIC' },
+        })
+      ).status,
+    ).toBe(201);
+    const current = await fx.request<{ version: number }>('GET', `/v1/tickets/${ticket!.id}`, { token: agent.token });
+    expect(
+      (
+        await fx.request('PATCH', `/v1/tickets/${ticket!.id}`, {
+          token: agent.token,
+          headers: { 'if-match': `W/"${current.body.version}"` },
+          body: { status: 'PENDING' },
+        })
+      ).status,
+    ).toBe(200);
+    const reply = (await waitForMail(ada, 2)).find((m) => m.text.includes('Please unplug it.'))!;
+    expect(reply.references).toContain(`<ticket-${ticket!.id}@helpdeskly>`);
+
+    // The customer's mail client answers the reply: In-Reply-To its Message-ID, References the thread, quote below.
+    await send({
+      from: ada,
+      to: addressOf(acme),
+      subject: `Re: ${reply.subject}`,
+      inReplyTo: reply.messageId!,
+      references: [...reply.references, reply.messageId!],
+      text: `Done, it stopped.\n\nOn Fri, Dec 4, 2026, ${acme.tenant.name} <support@helpdeskly.test> wrote:\n> Please unplug it.\n`,
+    });
+    const thread = await comments(acme, ticket!.id);
+    expect(thread.map((c) => c.body)).toEqual(['Please unplug it.', 'Done, it stopped.']);
+    expect(thread[1]).toMatchObject({ authorUserId: null });
+    expect(thread[1]!.authorContactId).not.toBeNull();
+    // The requester's reply reopened the PENDING ticket.
+    expect((await ticketOf(acme, ada))[0]!.status).toBe('OPEN');
+    // Still one ticket: the reply did not open another.
+    expect(await ticketOf(acme, ada)).toHaveLength(1);
+    expect((await records(acme)).filter((r) => r.ticket_id === ticket!.id).map((r) => [r.outcome, r.reason])).toEqual([
+      ['TICKET_CREATED', null],
+      ['COMMENT_ADDED', 'threaded by references'],
+    ]);
+  });
+
+  it('refuses an unknown mailbox at RCPT with 550 and stores nothing', async () => {
+    const before = (await records(acme)).length;
+    await expect(
+      send({ from: customer(), to: `nobody-${uniqueSuffix()}@${DOMAIN}`, subject: 'x', text: 'y' }),
+    ).rejects.toMatchObject({ responseCode: 550 });
+    await expect(send({ from: customer(), to: 'acme@elsewhere.test', subject: 'x', text: 'y' })).rejects.toMatchObject({
+      responseCode: 550,
+    });
+    expect(await records(acme)).toHaveLength(before);
+  });
+
+  it('gives each tenant of a message its own ticket, and neither sees the other', async () => {
+    const bob = customer();
+    await send({ from: bob, to: [addressOf(acme), addressOf(globex)], subject: 'Both of you', text: 'Hi both.' });
+    const [inAcme] = await ticketOf(acme, bob);
+    const [inGlobex] = await ticketOf(globex, bob);
+    expect(inAcme!.subject).toBe('Both of you');
+    expect(inGlobex!.subject).toBe('Both of you');
+    expect(inAcme!.id).not.toBe(inGlobex!.id);
+    expect((await fx.request('GET', `/v1/tickets/${inAcme!.id}`, { token: globex.token })).status).toBe(404);
+    expect((await fx.request('GET', `/v1/tickets/${inGlobex!.id}`, { token: acme.token })).status).toBe(404);
+    // Neither ticket lists the other tenant's address as a CC.
+    const [cc] = await rows<{ cc: string[] }>(
+      acme,
+      sql`SELECT cc_emails AS cc FROM tickets WHERE id = ${inAcme!.id}::uuid`,
+    );
+    expect(cc!.cc).toEqual([]);
+  });
+
+  it('processes a message delivered twice once, and records auto-replies and bulk mail without a ticket', async () => {
+    const carol = customer();
+    const messageId = `<twice-${uniqueSuffix()}@example.test>`;
+    for (let i = 0; i < 2; i++)
+      await send({ from: carol, to: addressOf(acme), subject: 'Sent twice', text: 'Once please.', messageId });
+    expect(await ticketOf(acme, carol)).toHaveLength(1);
+
+    const dave = customer();
+    await send({
+      from: dave,
+      to: addressOf(acme),
+      subject: 'Out of office',
+      text: 'I am away.',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    await send({
+      from: dave,
+      to: addressOf(acme),
+      subject: 'Newsletter',
+      text: 'News.',
+      headers: { Precedence: 'bulk' },
+    });
+    await send({ from: 'support@helpdeskly.test', to: addressOf(acme), subject: 'Our own', text: 'Loop?' });
+    expect(await ticketOf(acme, dave)).toHaveLength(0);
+    const outcomes = (await records(acme)).map((r) => r.outcome);
+    expect(outcomes).toEqual(expect.arrayContaining(['AUTO_REPLY', 'BULK', 'OWN_ADDRESS']));
+    expect((await records(acme)).filter((r) => r.message_id === messageId)).toHaveLength(1);
+  });
+
+  it('threads by the reply address and by [#N] from a participant, never by [#N] from a stranger', async () => {
+    const erin = customer();
+    await send({ from: erin, to: addressOf(acme), subject: 'Token test', text: 'First.' });
+    const [ticket] = await ticketOf(acme, erin);
+    const [{ t: token }] = (await rows<{ t: string }>(
+      acme,
+      sql`SELECT reply_token AS t FROM tickets WHERE id = ${ticket!.id}::uuid`,
+    )) as [{ t: string }];
+    await send({
+      from: erin,
+      to: `${acme.tenant.slug}+t${token}@${DOMAIN}`,
+      subject: 'no tag here',
+      text: 'By token.',
+    });
+    await send({ from: erin, to: addressOf(acme), subject: `Re: [#${ticket!.number}] Token test`, text: 'By tag.' });
+    const mallory = customer();
+    await send({ from: mallory, to: addressOf(acme), subject: `Re: [#${ticket!.number}] Token test`, text: 'Sneaky.' });
+    expect((await comments(acme, ticket!.id)).map((c) => c.body)).toEqual(['By token.', 'By tag.']);
+    expect(await ticketOf(acme, mallory)).toHaveLength(1);
+  });
+
+  it('opens a follow-up of a CLOSED ticket instead of commenting on it', async () => {
+    const frank = customer();
+    await send({ from: frank, to: addressOf(acme), subject: 'Old problem', text: 'Broken.' });
+    const [ticket] = await ticketOf(acme, frank);
+    for (const status of ['SOLVED', 'CLOSED']) {
+      const current = await fx.request<{ version: number }>('GET', `/v1/tickets/${ticket!.id}`, { token: agent.token });
+      const patched = await fx.request('PATCH', `/v1/tickets/${ticket!.id}`, {
+        token: agent.token,
+        headers: { 'if-match': `W/"${current.body.version}"` },
+        body: { status },
+      });
+      expect({ status, code: patched.status }).toEqual({ status, code: 200 });
+    }
+    await send({
+      from: frank,
+      to: addressOf(acme),
+      subject: 'Re: Old problem',
+      text: 'It is broken again.',
+      references: `<ticket-${ticket!.id}@helpdeskly>`,
+    });
+    const mine = await ticketOf(acme, frank);
+    expect(mine).toHaveLength(2);
+    const followUp = mine.find((t) => t.id !== ticket!.id)!;
+    expect(followUp.status).toBe('NEW');
+    const record = (await records(acme)).find((r) => r.ticket_id === followUp.id)!;
+    expect(record).toMatchObject({ outcome: 'FOLLOW_UP_CREATED', reason: `follows up closed ticket ${ticket!.id}` });
+  });
+
+  it('refuses a message over INBOUND_MAX_MESSAGE_BYTES with 552, storing nothing, and recipients past INBOUND_MAX_RECIPIENTS with 452', async () => {
+    const grace = customer();
+    await expect(
+      send({ from: grace, to: addressOf(acme), subject: 'Huge', text: 'x'.repeat(MAX_BYTES + 10) }),
+    ).rejects.toMatchObject({ responseCode: 552 });
+    expect(await ticketOf(acme, grace)).toHaveLength(0);
+
+    const many = [acme, globex, acme, globex].map((m, i) => `${m.tenant.slug}+${i}@${DOMAIN}`);
+    const sent = await send({ from: grace, to: many, subject: 'Many', text: 'x' });
+    // The fourth is refused for now (the sender may send it again); the message goes to the first three.
+    expect(sent.rejected).toEqual([many[3]]);
+    expect((sent.rejectedErrors as Array<{ responseCode: number }>).map((e) => e.responseCode)).toEqual([452]);
+    expect(await ticketOf(acme, grace)).toHaveLength(1);
+    expect(await ticketOf(globex, grace)).toHaveLength(1);
+  });
+
+  it('stores nothing of a session that drops in the middle of DATA', async () => {
+    const henry = customer();
+    const before = (await records(acme)).length;
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      const lines = [
+        'EHLO client.test',
+        `MAIL FROM:<${henry}>`,
+        `RCPT TO:<${addressOf(acme)}>`,
+        'DATA',
+        `From: ${henry}\r\nTo: ${addressOf(acme)}\r\nSubject: cut\r\n\r\nhalf a messa`,
+      ];
+      let step = 0;
+      socket.on('data', (chunk) => {
+        const text = chunk.toString();
+        if (step < lines.length && /^(220|250|354)/m.test(text)) socket.write(`${lines[step++]}\r\n`);
+        if (step === lines.length) {
+          step++;
+          // Gone before the final dot.
+          setTimeout(() => socket.destroy(), 100);
+        }
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    // Give the server a moment to notice, then check that it stored nothing.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await records(acme)).toHaveLength(before);
+    expect(await ticketOf(acme, henry)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,180 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@helpdeskly/config';
+import {
+  findThread,
+  type InboundMessage,
+  noiseOf,
+  type NoiseKind,
+  parseInboundMessage,
+  parseInboundRecipient,
+  visibleReplyText,
+} from '@helpdeskly/inbound-email';
+import { CommentsErrorCode, CommentsException } from '../comments/comments.errors';
+import { CommentsService } from '../comments/comments.service';
+import type { TenantOnly } from '../tenancy/tenant-context';
+import { TicketsService } from '../tickets/tickets.service';
+import { InboundEmailRepository, type InboundOutcome, type InboundResult } from './inbound-email.repository';
+
+/** One message for one tenant, as the SMTP server accepted it. */
+export interface InboundDelivery {
+  /** The address of ours it was sent to (RCPT TO). */
+  readonly recipient: string;
+  readonly raw: Buffer;
+  /** Where the raw message is kept, if it is. */
+  readonly rawKey: string | null;
+}
+
+/** A claim older than this belongs to a delivery that died: a new delivery takes it over. */
+const STALE_CLAIM_MS = 5 * 60_000;
+/** The ticket API's limits (CreateTicketDto): a longer subject or body is cut, never refused. */
+const MAX_SUBJECT = 200;
+const MAX_BODY = 50_000;
+
+const NOISE_OUTCOME: Record<NoiseKind, InboundOutcome> = {
+  auto_reply: 'AUTO_REPLY',
+  bulk: 'BULK',
+  own_address: 'OWN_ADDRESS',
+  bounce: 'BOUNCE',
+};
+
+/** A delivery of the same message that is still being processed: the sender should try again later. */
+export class DeliveryInProgressError extends Error {}
+
+/**
+ * Turns one received message into a ticket, a comment on the ticket it answers, or a recorded
+ * refusal, in the tenant's scope. Each Message-ID is processed once: a second delivery is a
+ * DUPLICATE and changes nothing.
+ */
+@Injectable()
+export class InboundEmailService {
+  private readonly logger = new Logger(InboundEmailService.name);
+  private readonly ownAddresses: ReadonlySet<string>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly records: InboundEmailRepository,
+    private readonly tickets: TicketsService,
+    private readonly comments: CommentsService,
+  ) {
+    this.ownAddresses = new Set([config.mail.from.toLowerCase()]);
+  }
+
+  async receive(tenant: TenantOnly, delivery: InboundDelivery): Promise<InboundResult> {
+    const message = await parseInboundMessage(delivery.raw);
+    return this.records.inScopeOf(tenant.tenantId, () => this.receiveParsed(tenant, delivery, message));
+  }
+
+  private async receiveParsed(
+    tenant: TenantOnly,
+    delivery: InboundDelivery,
+    message: InboundMessage,
+  ): Promise<InboundResult> {
+    const { claimed, existing } = await this.records.claim({
+      messageId: message.messageId,
+      fromAddress: message.from?.address ?? null,
+      recipient: delivery.recipient,
+      subject: message.subject.slice(0, 998),
+      rawKey: delivery.rawKey,
+    });
+    let claimId = claimed?.id;
+    if (!claimId) {
+      if (existing?.outcome !== 'RECEIVED') return { outcome: 'DUPLICATE', ticketId: existing?.ticketId ?? null };
+      const stale = new Date(Date.now() - STALE_CLAIM_MS);
+      if (!(await this.records.takeOver(existing.id, stale, delivery.rawKey)))
+        throw new DeliveryInProgressError(`${message.messageId} is being processed by another delivery`);
+      claimId = existing.id;
+    }
+    try {
+      const result = await this.process(tenant, delivery, message);
+      await this.records.complete(claimId, result);
+      this.logger.log({ tenantId: tenant.tenantId, messageId: message.messageId, ...result }, 'inbound email');
+      return result;
+    } catch (error) {
+      // The sender is answered 451 and retries; the retry must not find this half-done claim.
+      await this.records.release(claimId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async process(
+    tenant: TenantOnly,
+    delivery: InboundDelivery,
+    message: InboundMessage,
+  ): Promise<InboundResult> {
+    const noise = noiseOf(message, this.ownAddresses);
+    if (noise) {
+      const bounced = noise.kind === 'bounce' ? await this.records.markBounced(noise.failedRecipients ?? []) : 0;
+      return {
+        outcome: NOISE_OUTCOME[noise.kind],
+        reason: noise.kind === 'bounce' ? `${noise.reason}; ${bounced} contact(s) marked as bouncing` : noise.reason,
+      };
+    }
+    // From, not Reply-To: the requester is who wrote, and the subject-tag rule checks From too.
+    const sender = message.from;
+    if (!sender) return { outcome: 'REFUSED', reason: 'no From address' };
+    const recipient = parseInboundRecipient(delivery.recipient, this.config.inbound.domain) ?? {
+      mailbox: '',
+      replyToken: null,
+    };
+
+    const thread = await findThread(message, recipient, this.records);
+    if (thread) {
+      const ticket = await this.records.ticketForReply(thread.ticketId);
+      if (ticket) {
+        const authorContactId =
+          sender.address === ticket.requesterEmail
+            ? ticket.requesterId
+            : await this.records.contactOf(sender.address, nameOf(sender));
+        try {
+          const comment = await this.comments.addFromEmail(tenant, thread.ticketId, {
+            authorContactId,
+            body: clip(visibleReplyText(message.text) || '(empty message)', MAX_BODY),
+          });
+          return {
+            outcome: 'COMMENT_ADDED',
+            reason: `threaded by ${thread.matchedBy}`,
+            ticketId: thread.ticketId,
+            commentId: comment.id,
+          };
+        } catch (error) {
+          if (!(error instanceof CommentsException && error.code === CommentsErrorCode.TicketClosed)) throw error;
+          return this.open(tenant, message, sender, thread.ticketId);
+        }
+      }
+    }
+    return this.open(tenant, message, sender, null);
+  }
+
+  /** A new ticket of the message; a follow-up of `followUpOfId` when it answered a CLOSED ticket. */
+  private async open(
+    tenant: TenantOnly,
+    message: InboundMessage,
+    sender: { address: string; name: string },
+    followUpOfId: string | null,
+  ): Promise<InboundResult> {
+    const ours = (address: string) => parseInboundRecipient(address, this.config.inbound.domain) !== null;
+    const ccEmails = [...new Set([...message.to, ...message.cc].map((a) => a.address))].filter(
+      (address) => !ours(address) && address !== sender.address && !this.ownAddresses.has(address),
+    );
+    const created = await this.tickets.createFromEmail(tenant, {
+      subject: clip(message.subject || '(no subject)', MAX_SUBJECT),
+      description: clip(message.text || '(empty message)', MAX_BODY),
+      requester: { email: sender.address, name: nameOf(sender) },
+      ccEmails,
+      followUpOfId,
+    });
+    return followUpOfId
+      ? { outcome: 'FOLLOW_UP_CREATED', reason: `follows up closed ticket ${followUpOfId}`, ticketId: created.id }
+      : { outcome: 'TICKET_CREATED', ticketId: created.id };
+  }
+}
+
+const nameOf = (address: { address: string; name: string }) =>
+  clip(address.name || address.address.split('@')[0]!, 200);
+
+/** At most `max` characters, never cutting a surrogate pair in two. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { AppConfig } from '@helpdeskly/config';
+import { TenantStatus } from '@helpdeskly/database';
+import { parseInboundRecipient } from '@helpdeskly/inbound-email';
+import { TenantDirectoryRepository, type TenantRecord } from '@helpdeskly/tenant-data';
+import { InboundEmailService } from './inbound-email.service';
+
+/** An SMTP reply: smtp-server answers a callback's error with its responseCode and message. */
+function smtpError(responseCode: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+/**
+ * The inbound SMTP server of the tenants' hosted addresses, `<slug>@<INBOUND_DOMAIN>` and the
+ * tickets' reply addresses `<slug>+t<token>@<INBOUND_DOMAIN>`, on INBOUND_SMTP_PORT (off when 0).
+ *
+ * - RCPT TO: an address of another domain, of no tenant, or of a tenant that is not ACTIVE is
+ *   refused with 550 and nothing is stored; at most INBOUND_MAX_RECIPIENTS per message (452).
+ * - DATA: at most INBOUND_MAX_MESSAGE_BYTES (advertised with SIZE; 552 past it, nothing stored).
+ *   The message is processed for each tenant it is addressed to, in that tenant's scope only; 250
+ *   is answered only once every tenant has its ticket, comment or record, so 250 means nothing
+ *   can be lost. Any failure answers 451 and the sending server retries; a retry of a message
+ *   already processed is a DUPLICATE and changes nothing. A session that drops mid-DATA stores
+ *   nothing.
+ * - STARTTLS with INBOUND_SMTP_TLS_CERT_FILE and INBOUND_SMTP_TLS_KEY_FILE; no AUTH (an MX
+ *   receives from anyone, and accepts only for our addresses).
+ */
+@Injectable()
+export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InboundSmtpServer.name);
+  private server?: SMTPServer;
+  /** The tenants of each session's accepted recipients, by lower-cased address. */
+  private readonly recipients = new Map<string, Map<string, TenantRecord>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly directory: TenantDirectoryRepository,
+    private readonly inbound: InboundEmailService,
+  ) {}
+
+  /** The port it listens on (INBOUND_SMTP_PORT, or the one the system chose for 0 in tests), or null when off. */
+  get port(): number | null {
+    const address = this.server?.server.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).port : null;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { smtp } = this.config.inbound;
+    if (smtp.port === null) return;
+    const tls = smtp.tls ? { key: readFileSync(smtp.tls.keyFile), cert: readFileSync(smtp.tls.certFile) } : {};
+    this.server = new SMTPServer({
+      secure: false,
+      ...tls,
+      name: this.config.inbound.domain,
+      banner: 'Helpdeskly inbound mail',
+      size: smtp.maxMessageBytes,
+      authOptional: true,
+      disabledCommands: smtp.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+      logger: false,
+      socketTimeout: 60_000,
+      closeTimeout: 10_000,
+      onRcptTo: (address, session, callback) => {
+        this.acceptRecipient(address, session).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
+      },
+      onData: (stream, session, callback) => {
+        this.acceptMessage(stream, session).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
+      },
+      onClose: (session) => this.recipients.delete(session.id),
+    });
+    this.server.on('error', (error) => this.logger.warn({ err: error }, 'inbound SMTP connection error'));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.server.once('error', reject);
+      this.server!.listen(smtp.port!, smtp.host, () => resolve());
+    });
+    this.logger.log(`inbound SMTP for @${this.config.inbound.domain} on ${smtp.host}:${this.port}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async acceptRecipient(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
+    const { maxRecipients } = this.config.inbound.smtp;
+    const accepted = this.recipients.get(session.id) ?? new Map<string, TenantRecord>();
+    if (accepted.size >= maxRecipients) throw smtpError(452, `4.5.3 At most ${maxRecipients} recipients per message`);
+    const recipient = parseInboundRecipient(address.address, this.config.inbound.domain);
+    const tenant = recipient ? await this.directory.findTenantBySlug(recipient.mailbox).catch(unavailable) : null;
+    if (!tenant || tenant.status !== TenantStatus.ACTIVE)
+      throw smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`);
+    accepted.set(address.address.toLowerCase(), tenant);
+    this.recipients.set(session.id, accepted);
+  }
+
+  private async acceptMessage(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const limit = this.config.inbound.smtp.maxMessageBytes;
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      // Past the limit the rest is read and dropped: the client is answered 552 after its final dot.
+      if (size <= limit) chunks.push(chunk as Buffer);
+    }
+    if (stream.sizeExceeded || size > limit) throw smtpError(552, `5.3.4 Message too big: at most ${limit} bytes`);
+    const raw = Buffer.concat(chunks);
+    // A message to two tenants is processed for each, from its own copy of the recipients: nothing crosses.
+    const byTenant = new Map<string, { tenant: TenantRecord; recipient: string }>();
+    for (const [address, tenant] of this.recipients.get(session.id) ?? []) {
+      const current = byTenant.get(tenant.id);
+      // A ticket's reply address names its ticket: prefer it to the tenant's plain address.
+      if (!current || parseInboundRecipient(address, this.config.inbound.domain)?.replyToken)
+        byTenant.set(tenant.id, { tenant, recipient: address });
+    }
+    const results = await Promise.allSettled(
+      [...byTenant.values()].map(({ tenant, recipient }) =>
+        this.inbound.receive(
+          { tenantId: tenant.id, slug: tenant.slug, name: tenant.name, settings: tenant.settings },
+          { recipient, raw, rawKey: null },
+        ),
+      ),
+    );
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) {
+      for (const f of failed) this.logger.warn({ err: f.reason as Error }, 'inbound message not processed; 451');
+      throw smtpError(451, '4.3.0 Temporary failure: try again later');
+    }
+  }
+}
+
+/** The control database did not answer: a temporary failure, so the sending server retries. */
+function unavailable(error: unknown): never {
+  throw Object.assign(smtpError(451, '4.3.0 Temporary failure: try again later'), { cause: error });
+}

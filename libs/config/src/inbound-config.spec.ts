@@ -1,0 +1,48 @@
+import { describe, it } from 'node:test';
+import { expect } from 'expect';
+import { unitConfig, unitEnv } from '@helpdeskly/testing';
+import { ConfigError, loadConfig } from './load-config';
+
+const problemsOf = (overrides: Record<string, string>): string[] => {
+  try {
+    loadConfig(unitEnv(overrides));
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('inbound email configuration (INBOUND_*)', () => {
+  it('has no inbound SMTP server unless INBOUND_SMTP_PORT is set, and 25 MiB, 50 recipients, no TLS by default', () => {
+    expect(unitConfig().inbound).toEqual({
+      domain: 'inbound.helpdeskly.local',
+      smtp: { port: null, host: '0.0.0.0', maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 50, tls: null },
+    });
+    expect(unitConfig({ INBOUND_SMTP_PORT: '' }).inbound.smtp.port).toBeNull();
+    expect(unitConfig({ INBOUND_SMTP_PORT: '2525' }).inbound.smtp.port).toBe(2525);
+    expect(unitConfig({ INBOUND_SMTP_PORT: '0' }).inbound.smtp.port).toBe(0);
+  });
+
+  it('takes STARTTLS files only in pairs', () => {
+    expect(
+      unitConfig({ INBOUND_SMTP_TLS_CERT_FILE: '/tls/cert.pem', INBOUND_SMTP_TLS_KEY_FILE: '/tls/key.pem' }).inbound
+        .smtp.tls,
+    ).toEqual({ certFile: '/tls/cert.pem', keyFile: '/tls/key.pem' });
+    expect(problemsOf({ INBOUND_SMTP_TLS_CERT_FILE: '/tls/cert.pem' })).toEqual([
+      'Set both INBOUND_SMTP_TLS_CERT_FILE and INBOUND_SMTP_TLS_KEY_FILE, or neither',
+    ]);
+  });
+
+  it('refuses a domain that is not a lower-case domain name, and out-of-range sizes and ports', () => {
+    for (const domain of ['Inbound.Example.com', 'inbound example', '-x.example.com', 'a@b.com'])
+      expect({ domain, problems: problemsOf({ INBOUND_DOMAIN: domain }) }).toEqual({
+        domain,
+        problems: ['INBOUND_DOMAIN must be a lower-case domain name'],
+      });
+    expect(problemsOf({ INBOUND_DOMAIN: 'mail.example.com' })).toEqual([]);
+    expect(problemsOf({ INBOUND_SMTP_PORT: '70000' })).toHaveLength(1);
+    expect(problemsOf({ INBOUND_MAX_MESSAGE_BYTES: '10' })).toHaveLength(1);
+    expect(problemsOf({ INBOUND_MAX_RECIPIENTS: '0' })).toHaveLength(1);
+  });
+});
