@@ -120,8 +120,8 @@ export abstract class AppConfig {
   abstract readonly breaker: { readonly resetMs: number };
   /** Mail to tickets (app-api's inbound-email): the hosted addresses and their SMTP server. */
   abstract readonly inbound: {
-    /** `<slug>@<domain>` reaches a tenant; `<slug>+t<reply token>@<domain>` a ticket. */
-    readonly domain: string;
+    /** `<slug>@<domain>` reaches a tenant; `<slug>+t<reply token>@<domain>` a ticket. Null: no mail to tickets. */
+    readonly domain: string | null;
     readonly smtp: {
       /** Null: no inbound SMTP server in this process. */
       readonly port: number | null;

@@ -481,12 +481,17 @@ export class Environment {
   @IsNotEmpty()
   MAIL_FROM_NAME = 'Helpdeskly';
 
-  /** The domain of the tenants' hosted addresses: `<slug>@INBOUND_DOMAIN` (point its MX at the inbound SMTP server). */
+  /**
+   * The domain of the tenants' hosted addresses: `<slug>@INBOUND_DOMAIN` (point its MX at the
+   * inbound SMTP server). Unset: no mail to tickets, and ticket emails carry no Reply-To.
+   */
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
   @IsString()
   @Matches(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, {
     message: 'INBOUND_DOMAIN must be a lower-case domain name',
   })
-  INBOUND_DOMAIN = 'inbound.helpdeskly.local';
+  INBOUND_DOMAIN?: string;
 
   /** app-api's inbound SMTP server; unset (or empty): none in this process. 0 lets the system choose (tests). */
   @Transform(({ value }) => (value === '' ? undefined : value))

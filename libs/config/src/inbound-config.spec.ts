@@ -14,14 +14,22 @@ const problemsOf = (overrides: Record<string, string>): string[] => {
 };
 
 describe('inbound email configuration (INBOUND_*)', () => {
-  it('has no inbound SMTP server unless INBOUND_SMTP_PORT is set, and 25 MiB, 50 recipients, no TLS by default', () => {
+  it('has no mail to tickets unless INBOUND_DOMAIN is set, and 25 MiB, 50 recipients, no TLS by default', () => {
     expect(unitConfig().inbound).toEqual({
-      domain: 'inbound.helpdeskly.local',
+      domain: null,
       smtp: { port: null, host: '0.0.0.0', maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 50, tls: null },
     });
-    expect(unitConfig({ INBOUND_SMTP_PORT: '' }).inbound.smtp.port).toBeNull();
-    expect(unitConfig({ INBOUND_SMTP_PORT: '2525' }).inbound.smtp.port).toBe(2525);
-    expect(unitConfig({ INBOUND_SMTP_PORT: '0' }).inbound.smtp.port).toBe(0);
+    const withDomain = (env: Record<string, string>) => unitConfig({ INBOUND_DOMAIN: 'mail.example.com', ...env });
+    expect(withDomain({}).inbound.domain).toBe('mail.example.com');
+    expect(withDomain({ INBOUND_SMTP_PORT: '' }).inbound.smtp.port).toBeNull();
+    expect(withDomain({ INBOUND_SMTP_PORT: '2525' }).inbound.smtp.port).toBe(2525);
+    expect(withDomain({ INBOUND_SMTP_PORT: '0' }).inbound.smtp.port).toBe(0);
+  });
+
+  it('refuses an inbound SMTP server without the domain it receives for', () => {
+    expect(problemsOf({ INBOUND_SMTP_PORT: '2525' })).toEqual([
+      'INBOUND_SMTP_PORT is set: set INBOUND_DOMAIN, the domain of the addresses it receives mail for',
+    ]);
   });
 
   it('takes STARTTLS files only in pairs', () => {
@@ -41,7 +49,7 @@ describe('inbound email configuration (INBOUND_*)', () => {
         problems: ['INBOUND_DOMAIN must be a lower-case domain name'],
       });
     expect(problemsOf({ INBOUND_DOMAIN: 'mail.example.com' })).toEqual([]);
-    expect(problemsOf({ INBOUND_SMTP_PORT: '70000' })).toHaveLength(1);
+    expect(problemsOf({ INBOUND_DOMAIN: 'mail.example.com', INBOUND_SMTP_PORT: '70000' })).toHaveLength(1);
     expect(problemsOf({ INBOUND_MAX_MESSAGE_BYTES: '10' })).toHaveLength(1);
     expect(problemsOf({ INBOUND_MAX_RECIPIENTS: '0' })).toHaveLength(1);
   });

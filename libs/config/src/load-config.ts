@@ -71,6 +71,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.VAULT_ADDR && !env.VAULT_TOKEN && !env.VAULT_ROLE_ID)
     problems.push('VAULT_ADDR is set: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)');
   if (env.VAULT_TOKEN && env.VAULT_ROLE_ID) problems.push('Set VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID, not both');
+  if (env.INBOUND_SMTP_PORT !== undefined && !env.INBOUND_DOMAIN)
+    problems.push('INBOUND_SMTP_PORT is set: set INBOUND_DOMAIN, the domain of the addresses it receives mail for');
   if (Boolean(env.INBOUND_SMTP_TLS_CERT_FILE) !== Boolean(env.INBOUND_SMTP_TLS_KEY_FILE))
     problems.push('Set both INBOUND_SMTP_TLS_CERT_FILE and INBOUND_SMTP_TLS_KEY_FILE, or neither');
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
@@ -161,7 +163,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     breaker: { resetMs: env.BREAKER_RESET_MS },
     inbound: {
-      domain: env.INBOUND_DOMAIN,
+      domain: env.INBOUND_DOMAIN ?? null,
       smtp: {
         port: env.INBOUND_SMTP_PORT ?? null,
         host: env.INBOUND_SMTP_HOST,

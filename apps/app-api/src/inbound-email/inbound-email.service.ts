@@ -59,6 +59,13 @@ export class InboundEmailService {
     this.ownAddresses = new Set([config.mail.from.toLowerCase()]);
   }
 
+  /** loadConfig refuses INBOUND_SMTP_PORT without INBOUND_DOMAIN, and only the SMTP server calls this service. */
+  private get domain(): string {
+    const domain = this.config.inbound.domain;
+    if (!domain) throw new Error('mail to tickets without INBOUND_DOMAIN');
+    return domain;
+  }
+
   async receive(tenant: TenantOnly, delivery: InboundDelivery): Promise<InboundResult> {
     const message = await parseInboundMessage(delivery.raw);
     return this.records.inScopeOf(tenant.tenantId, () => this.receiveParsed(tenant, delivery, message));
@@ -112,7 +119,7 @@ export class InboundEmailService {
     // From, not Reply-To: the requester is who wrote, and the subject-tag rule checks From too.
     const sender = message.from;
     if (!sender) return { outcome: 'REFUSED', reason: 'no From address' };
-    const recipient = parseInboundRecipient(delivery.recipient, this.config.inbound.domain) ?? {
+    const recipient = parseInboundRecipient(delivery.recipient, this.domain) ?? {
       mailbox: '',
       replyToken: null,
     };
@@ -152,7 +159,7 @@ export class InboundEmailService {
     sender: { address: string; name: string },
     followUpOfId: string | null,
   ): Promise<InboundResult> {
-    const ours = (address: string) => parseInboundRecipient(address, this.config.inbound.domain) !== null;
+    const ours = (address: string) => parseInboundRecipient(address, this.domain) !== null;
     const ccEmails = [...new Set([...message.to, ...message.cc].map((a) => a.address))].filter(
       (address) => !ours(address) && address !== sender.address && !this.ownAddresses.has(address),
     );

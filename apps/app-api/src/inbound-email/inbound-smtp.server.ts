@@ -32,6 +32,8 @@ function smtpError(responseCode: number, message: string): Error {
 export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InboundSmtpServer.name);
   private server?: SMTPServer;
+  /** INBOUND_DOMAIN, which loadConfig requires with INBOUND_SMTP_PORT. */
+  private domain = '';
   /** The tenants of each session's accepted recipients, by lower-cased address. */
   private readonly recipients = new Map<string, Map<string, TenantRecord>>();
 
@@ -49,12 +51,13 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     const { smtp } = this.config.inbound;
-    if (smtp.port === null) return;
+    if (smtp.port === null || !this.config.inbound.domain) return;
+    this.domain = this.config.inbound.domain;
     const tls = smtp.tls ? { key: readFileSync(smtp.tls.keyFile), cert: readFileSync(smtp.tls.certFile) } : {};
     this.server = new SMTPServer({
       secure: false,
       ...tls,
-      name: this.config.inbound.domain,
+      name: this.domain,
       banner: 'Helpdeskly inbound mail',
       size: smtp.maxMessageBytes,
       authOptional: true,
@@ -81,7 +84,7 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
       this.server!.server.once('error', reject);
       this.server!.listen(smtp.port!, smtp.host, () => resolve());
     });
-    this.logger.log(`inbound SMTP for @${this.config.inbound.domain} on ${smtp.host}:${this.port}`);
+    this.logger.log(`inbound SMTP for @${this.domain} on ${smtp.host}:${this.port}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -95,7 +98,7 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
     const { maxRecipients } = this.config.inbound.smtp;
     const accepted = this.recipients.get(session.id) ?? new Map<string, TenantRecord>();
     if (accepted.size >= maxRecipients) throw smtpError(452, `4.5.3 At most ${maxRecipients} recipients per message`);
-    const recipient = parseInboundRecipient(address.address, this.config.inbound.domain);
+    const recipient = parseInboundRecipient(address.address, this.domain);
     const tenant = recipient ? await this.directory.findTenantBySlug(recipient.mailbox).catch(unavailable) : null;
     if (!tenant || tenant.status !== TenantStatus.ACTIVE)
       throw smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`);
@@ -119,7 +122,7 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
     for (const [address, tenant] of this.recipients.get(session.id) ?? []) {
       const current = byTenant.get(tenant.id);
       // A ticket's reply address names its ticket: prefer it to the tenant's plain address.
-      if (!current || parseInboundRecipient(address, this.config.inbound.domain)?.replyToken)
+      if (!current || parseInboundRecipient(address, this.domain)?.replyToken)
         byTenant.set(tenant.id, { tenant, recipient: address });
     }
     const results = await Promise.allSettled(
