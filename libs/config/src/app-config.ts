@@ -132,6 +132,8 @@ export abstract class AppConfig {
       readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
     };
   };
+  /** Where objects (attachments) live (@helpdeskly/storage). */
+  abstract readonly storage: StorageConfig;
   /** Set when VAULT_ADDR is: secrets come from HashiCorp Vault's KV v2 engine (@helpdeskly/secrets). */
   abstract readonly vault?: VaultConfig;
   abstract readonly audit: { readonly retentionMonths: number };
@@ -151,4 +153,18 @@ export interface VaultConfig {
   readonly path: string;
   readonly secretTtlSeconds: number;
   readonly timeoutMs: number;
+}
+
+/** STORAGE_DRIVER: a directory (`localDir`, absolute) or a bucket of an S3-compatible service. */
+export type StorageConfig =
+  { readonly driver: 'local'; readonly localDir: string } | { readonly driver: 's3'; readonly s3: S3StorageConfig };
+
+export interface S3StorageConfig {
+  /** Unset: AWS S3 of `region`. */
+  readonly endpoint?: string;
+  readonly region: string;
+  readonly bucket: string;
+  readonly forcePathStyle: boolean;
+  /** Unset: the AWS SDK's default credential chain. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }

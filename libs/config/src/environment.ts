@@ -18,6 +18,8 @@ export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const STORAGE_DRIVERS = ['local', 's3'] as const;
+export type StorageDriver = (typeof STORAGE_DRIVERS)[number];
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
 
@@ -531,6 +533,51 @@ export class Environment {
   @IsOptional()
   @IsString()
   INBOUND_SMTP_TLS_KEY_FILE?: string;
+
+  /** Where objects (attachments) are stored: `local` (a directory, development and tests) or `s3`. */
+  @IsIn(STORAGE_DRIVERS)
+  STORAGE_DRIVER: StorageDriver = 'local';
+
+  /** The local driver's directory (relative to the working directory, or absolute). */
+  @IsString()
+  @IsNotEmpty()
+  STORAGE_LOCAL_DIR = '.dev/storage';
+
+  /** An S3-compatible service (MinIO, Ceph...); unset: AWS S3 of S3_REGION. Not BACKUP_S3_ENDPOINT: backups have their own bucket. */
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'S3_ENDPOINT must be an http(s):// URL' },
+  )
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,64}$/, { message: 'S3_REGION must be a region name such as eu-west-1' })
+  S3_REGION = 'us-east-1';
+
+  /** Required with STORAGE_DRIVER=s3 (load-config.ts says so). */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message: 'S3_BUCKET must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)',
+  })
+  S3_BUCKET?: string;
+
+  /** Both or neither; neither: the AWS SDK's default credential chain (instance profile, AWS_PROFILE...). */
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** Path-style URLs (`endpoint/bucket/key`), which MinIO and most S3-compatible services need; unset: true when S3_ENDPOINT is set. */
+  @Transform(toBoolean)
+  @IsOptional()
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE?: boolean;
 
   /** An open circuit breaker (SMTP, outbound HTTP) tries again after this. */
   @Type(() => Number)

@@ -1,12 +1,14 @@
-export { AppConfig, type VaultConfig } from './app-config';
+export { AppConfig, type S3StorageConfig, type StorageConfig, type VaultConfig } from './app-config';
 export { ConfigModule } from './config.module';
 export {
   DEFAULT_TENANT_GATEWAY_ROLE,
   Environment,
   LOG_LEVELS,
   NODE_ENVS,
+  STORAGE_DRIVERS,
   type LogLevel,
   type NodeEnv,
+  type StorageDriver,
 } from './environment';
 export {
   ConfigError,

@@ -161,6 +161,68 @@ describe(loadConfig.name, () => {
     });
   });
 
+  describe('object storage', () => {
+    const S3 = { ...VALID, STORAGE_DRIVER: 's3', S3_BUCKET: 'helpdeskly-attachments' };
+
+    it('stores on the local disk by default, in .dev/storage made absolute', () => {
+      expect(loadConfig(VALID).storage).toEqual({ driver: 'local', localDir: join(process.cwd(), '.dev/storage') });
+      expect(loadConfig({ ...VALID, STORAGE_LOCAL_DIR: '/var/lib/helpdeskly' }).storage).toEqual({
+        driver: 'local',
+        localDir: '/var/lib/helpdeskly',
+      });
+    });
+
+    it('reads the s3 driver: AWS by default, path-style with an endpoint unless told otherwise', () => {
+      expect(loadConfig(S3).storage).toEqual({
+        driver: 's3',
+        s3: {
+          endpoint: undefined,
+          region: 'us-east-1',
+          bucket: 'helpdeskly-attachments',
+          forcePathStyle: false,
+          credentials: undefined,
+        },
+      });
+      const minio = loadConfig({
+        ...S3,
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_REGION: 'eu-west-3',
+        S3_ACCESS_KEY_ID: 'id',
+        S3_SECRET_ACCESS_KEY: 'secret',
+      }).storage;
+      expect(minio).toEqual({
+        driver: 's3',
+        s3: {
+          endpoint: 'http://minio:9000',
+          region: 'eu-west-3',
+          bucket: 'helpdeskly-attachments',
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+        },
+      });
+      const virtualHosted = loadConfig({ ...S3, S3_ENDPOINT: 'https://s3.example', S3_FORCE_PATH_STYLE: 'false' });
+      expect(virtualHosted.storage.driver === 's3' && virtualHosted.storage.s3.forcePathStyle).toBe(false);
+    });
+
+    it('names what is missing, contradictory or malformed', () => {
+      expect(problemsOf({ ...VALID, STORAGE_DRIVER: 's3' })).toEqual(['S3_BUCKET is required with STORAGE_DRIVER=s3']);
+      expect(problemsOf({ ...S3, S3_ACCESS_KEY_ID: 'id' })).toEqual([
+        'Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (the AWS default credential chain)',
+      ]);
+      const problems = problemsOf({
+        ...VALID,
+        STORAGE_DRIVER: 'ftp',
+        S3_ENDPOINT: 'minio:9000',
+        S3_BUCKET: 'Not_A_Bucket',
+        S3_REGION: 'EU West',
+        S3_FORCE_PATH_STYLE: 'maybe',
+      });
+      expect(problems).toHaveLength(5);
+      for (const name of ['STORAGE_DRIVER', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_REGION', 'S3_FORCE_PATH_STYLE'])
+        expect(problems.some((p) => p.startsWith(name))).toBe(true);
+    });
+  });
+
   describe('Vault', () => {
     const VAULT = { ...VALID, JWT_SECRET: '', DB_ENCRYPTION_KEY: '', VAULT_ADDR: 'https://vault.internal:8200/' };
 

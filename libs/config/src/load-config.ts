@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { AppConfig } from './app-config';
+import { AppConfig, type StorageConfig } from './app-config';
 import { Environment } from './environment';
 
 /** Values shipped in .env.example; a production deployment that kept one has no secret at all. */
@@ -71,10 +72,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.VAULT_ADDR && !env.VAULT_TOKEN && !env.VAULT_ROLE_ID)
     problems.push('VAULT_ADDR is set: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)');
   if (env.VAULT_TOKEN && env.VAULT_ROLE_ID) problems.push('Set VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID, not both');
+  if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) problems.push('S3_BUCKET is required with STORAGE_DRIVER=s3');
   if (env.INBOUND_SMTP_PORT !== undefined && !env.INBOUND_DOMAIN)
     problems.push('INBOUND_SMTP_PORT is set: set INBOUND_DOMAIN, the domain of the addresses it receives mail for');
   if (Boolean(env.INBOUND_SMTP_TLS_CERT_FILE) !== Boolean(env.INBOUND_SMTP_TLS_KEY_FILE))
     problems.push('Set both INBOUND_SMTP_TLS_CERT_FILE and INBOUND_SMTP_TLS_KEY_FILE, or neither');
+  if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY)
+    problems.push('Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (the AWS default credential chain)');
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
 
   return Object.freeze<AppConfig>({
@@ -175,6 +179,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
             : null,
       },
     },
+    storage: storageOf(env),
     vault: env.VAULT_ADDR
       ? {
           addr: env.VAULT_ADDR.replace(/\/+$/, ''),
@@ -200,6 +205,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     features: { metrics: env.ENABLE_METRICS, swagger: env.ENABLE_SWAGGER },
   });
+}
+
+/** STORAGE_DRIVER and its variables; the local directory made absolute once, at start-up. */
+function storageOf(env: Environment): StorageConfig {
+  if (env.STORAGE_DRIVER === 'local') return { driver: 'local', localDir: resolve(env.STORAGE_LOCAL_DIR) };
+  return {
+    driver: 's3',
+    s3: {
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      bucket: env.S3_BUCKET!,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+      credentials:
+        env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+          ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+          : undefined,
+    },
+  };
 }
 
 /** TRUST_PROXY: `true`/`false`, a hop count, or comma-separated addresses, CIDRs and proxy-addr names (loopback...). */
