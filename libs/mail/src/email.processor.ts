@@ -82,7 +82,11 @@ export class EmailProcessor extends WorkerHost {
     const message = job.data;
     const { template } = message;
     const senderName = message.senderName ?? this.config.mail.fromName;
-    const rendered = renderEmail(message, job.id!, { frontendUrl: this.config.http.frontendUrl, senderName });
+    const rendered = renderEmail(message, job.id!, {
+      frontendUrl: this.config.http.frontendUrl,
+      senderName,
+      inboundDomain: this.config.inbound.domain,
+    });
     const { messageId } = rendered;
 
     const accepted = this.acceptedUnrecorded.get(messageId);
@@ -128,7 +132,7 @@ export class EmailProcessor extends WorkerHost {
 
     let response: string;
     try {
-      response = await this.mailer.send({ ...rendered, to: message.to, senderName });
+      response = await this.mailer.send({ ...rendered, to: message.to, cc: message.cc, senderName });
     } catch (error) {
       await this.deliveries
         .release(messageId, (error as Error).message)

@@ -4,6 +4,8 @@ export interface TicketRef {
   readonly ticketId: string;
   readonly number: number;
   readonly subject: string;
+  /** The ticket's reply token: the requester's emails answer to `<mailbox>+t<token>@INBOUND_DOMAIN`. */
+  readonly replyToken?: string;
 }
 
 /**
@@ -61,5 +63,9 @@ export type EmailMessage = {
     readonly data: EmailTemplates[T];
     /** Display name of the From address: the tenant's for tenant emails; MAIL_FROM_NAME when absent. */
     readonly senderName?: string;
+    /** The tenant's slug, the mailbox of its inbound address (tenant emails). */
+    readonly mailbox?: string;
+    /** Copied: the ticket's CCs on the emails to its requester. */
+    readonly cc?: readonly string[];
   };
 }[EmailTemplate];

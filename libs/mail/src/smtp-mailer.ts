@@ -10,6 +10,7 @@ export const SMTP_BREAKER = 'smtp';
 
 export interface OutgoingEmail extends RenderedEmail {
   readonly to: string;
+  readonly cc?: readonly string[];
   readonly senderName: string;
 }
 
@@ -65,6 +66,8 @@ export class SmtpMailer implements OnApplicationShutdown {
         this.transport.sendMail({
           from: { name: email.senderName, address: this.config.mail.from },
           to: email.to,
+          ...(email.cc && email.cc.length > 0 ? { cc: [...email.cc] } : {}),
+          ...(email.replyTo ? { replyTo: email.replyTo } : {}),
           subject: email.subject,
           text: email.text,
           html: email.html,

@@ -23,6 +23,8 @@ export interface LockedTicket {
   readonly requester: { readonly name: string; readonly email: string };
   readonly firstRespondedAt: Date | null;
   readonly solvedAt: Date | null;
+  readonly replyToken: string;
+  readonly ccEmails: readonly string[];
 }
 
 export interface NewComment {
@@ -55,7 +57,8 @@ export class CommentsRepository {
       Array<Omit<LockedTicket, 'requester'> & { requesterName: string; requesterEmail: string }>
     >`
       SELECT t.id, t.number, t.subject, t.status, t.assignee_id AS "assigneeId", t.requester_id AS "requesterId",
-             t.first_responded_at AS "firstRespondedAt", t.solved_at AS "solvedAt", c.name AS "requesterName", c.email AS "requesterEmail"
+             t.first_responded_at AS "firstRespondedAt", t.solved_at AS "solvedAt", c.name AS "requesterName", c.email AS "requesterEmail",
+             t.reply_token AS "replyToken", coalesce(t.cc_emails, '{}') AS "ccEmails"
       FROM tickets t JOIN contacts c ON c.id = t.requester_id
       WHERE t.id = ${ticketId}::uuid AND t.deleted_at IS NULL
       FOR UPDATE OF t`;

@@ -122,6 +122,13 @@ describe('mail to tickets (inbound SMTP)', () => {
     const [ack] = await waitForMail(ada);
     expect(ack!.subject).toBe(`[#${ticket!.number}] Printer on fire`);
     expect(ack!.inReplyTo).toBe(`<ticket-${ticket!.id}@helpdeskly>`);
+    // Answers go to the ticket's own reply address, and the customer's CC is copied.
+    const [{ token }] = (await rows<{ token: string }>(
+      acme,
+      sql`SELECT reply_token AS token FROM tickets WHERE id = ${ticket!.id}::uuid`,
+    )) as [{ token: string }];
+    expect(ack!.replyTo).toBe(`${acme.tenant.slug}+t${token}@${DOMAIN}`);
+    expect(ack!.cc).toEqual(['boss@example.test']);
 
     // The agent answers in the web console and sets the ticket PENDING (waiting for the customer).
     expect(
@@ -144,6 +151,8 @@ describe('mail to tickets (inbound SMTP)', () => {
     ).toBe(200);
     const reply = (await waitForMail(ada, 2)).find((m) => m.text.includes('Please unplug it.'))!;
     expect(reply.references).toContain(`<ticket-${ticket!.id}@helpdeskly>`);
+    expect(reply.replyTo).toBe(ack!.replyTo);
+    expect(reply.cc).toEqual(['boss@example.test']);
 
     // The customer's mail client answers the reply: In-Reply-To its Message-ID, References the thread, quote below.
     await send({

@@ -16,6 +16,10 @@ export interface NotifiedTicket {
   readonly subject: string;
   readonly assigneeId: string | null;
   readonly requester: { readonly name: string; readonly email: string };
+  /** For the reply address of the emails to the requester (with mail to tickets on). */
+  readonly replyToken?: string;
+  /** Copied on the emails to the requester. */
+  readonly ccEmails?: readonly string[] | null;
 }
 
 export interface NotifiedComment {
@@ -68,7 +72,7 @@ export class TicketNotifications {
     return messages.map((m) => ({
       queue: QUEUES.email,
       name: m.template,
-      payload: { ...m, senderName } as TenantPrisma.InputJsonValue,
+      payload: { ...m, senderName, mailbox: tenant.slug } as TenantPrisma.InputJsonValue,
     }));
   }
 
@@ -103,6 +107,7 @@ export class TicketNotifications {
         {
           template: 'agent-reply',
           to: ticket.requester.email,
+          ...(ticket.ccEmails && ticket.ccEmails.length > 0 ? { cc: ticket.ccEmails } : {}),
           data: {
             ticket: ref(ticket),
             requesterName: ticket.requester.name,
@@ -145,7 +150,7 @@ export class TicketNotifications {
       messages.map((m) => ({
         queue: QUEUES.email,
         name: m.template,
-        payload: { ...m, senderName } as TenantPrisma.InputJsonValue,
+        payload: { ...m, senderName, mailbox: tenant.slug } as TenantPrisma.InputJsonValue,
       })),
     );
   }
@@ -155,6 +160,7 @@ const ref = (ticket: NotifiedTicket): TicketRef => ({
   ticketId: ticket.id,
   number: ticket.number,
   subject: ticket.subject,
+  ...(ticket.replyToken ? { replyToken: ticket.replyToken } : {}),
 });
 
 /** The tenant's `emailSenderName` setting when set, else the tenant's name. */

@@ -61,8 +61,9 @@ export interface TicketInsert {
   readonly actorUserId: string | null;
   readonly events: readonly NewTicketEvent[];
   /**
-   * Outbox rows of the new ticket: `data.ticket` is set to the ticket's reference, and a payload
-   * without a `to` is addressed to the requester (`to`, `data.requesterName`).
+   * Outbox rows of the new ticket: `data.ticket` is set to the ticket's reference (with its reply
+   * token), and a payload without a `to` is addressed to the requester (`to`, `data.requesterName`)
+   * with the ticket's CCs copied (`cc`).
    */
   readonly outbox: readonly NewOutboxRow[];
 }
@@ -293,8 +294,9 @@ export function ticketInsertSql(input: TicketInsert): Sql {
       SELECT gen_random_uuid(), m.queue, m.name,
              jsonb_set(
                CASE WHEN m.payload ? 'to' THEN m.payload
-                    ELSE m.payload || jsonb_build_object('to', rq.email, 'data', coalesce(m.payload -> 'data', '{}'::jsonb) || jsonb_build_object('requesterName', rq.name)) END,
-               '{data,ticket}', jsonb_build_object('ticketId', ticket.id, 'number', ticket.number, 'subject', ticket.subject)),
+                    ELSE m.payload || jsonb_build_object('to', rq.email, 'cc', to_jsonb(coalesce(ticket.cc_emails, '{}')),
+                                                         'data', coalesce(m.payload -> 'data', '{}'::jsonb) || jsonb_build_object('requesterName', rq.name)) END,
+               '{data,ticket}', jsonb_build_object('ticketId', ticket.id, 'number', ticket.number, 'subject', ticket.subject, 'replyToken', ticket.reply_token)),
              ${now}
       FROM ticket, rq, jsonb_to_recordset(${JSON.stringify(input.outbox)}::jsonb) AS m(queue text, name text, payload jsonb)
       RETURNING id, queue, name, payload

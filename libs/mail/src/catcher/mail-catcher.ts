@@ -24,6 +24,8 @@ export interface CaughtMessage {
   readonly date: string;
   readonly from: { readonly name: string; readonly address: string };
   readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly replyTo: string | null;
   readonly subject: string;
   readonly messageId: string | null;
   readonly inReplyTo: string | null;
@@ -216,6 +218,8 @@ export class MailCatcher {
           date: file.slice(0, -'-0123456789ab.eml'.length),
           from: { name: from?.name ?? '', address: from?.address ?? '' },
           to: addresses(mail.to),
+          cc: addresses(mail.cc),
+          replyTo: addresses(mail.replyTo)[0] ?? null,
           subject: mail.subject ?? '',
           messageId: mail.messageId ?? null,
           inReplyTo: mail.inReplyTo ?? null,

@@ -6,6 +6,8 @@ export interface TemplateContext {
   readonly frontendUrl: string;
   /** Who the email is from, as its From display name says. */
   readonly senderName: string;
+  /** INBOUND_DOMAIN: set, the emails to a ticket's requester answer to the ticket's reply address. */
+  readonly inboundDomain?: string | null;
 }
 
 const ticketSubject = (ticket: TicketRef) => `[#${ticket.number}] ${ticket.subject}`;

@@ -129,4 +129,28 @@ describe(renderEmail.name, () => {
       expect(email.text).not.toContain('<p>');
     }
   });
+  it("answers the requester's emails to the ticket's reply address when mail to tickets is on, and nothing else", () => {
+    const token = '0123456789abcdef0123456789abcdef';
+    const withToken = { ...ticket, replyToken: token };
+    const on = { ...ctx, inboundDomain: 'mail.example.test' };
+    const created: EmailMessage = {
+      template: 'ticket-created',
+      to: 'r@example.test',
+      mailbox: 'acme',
+      data: { ticket: withToken, requesterName: 'Rita' },
+    };
+    expect(renderEmail(created, 'job-3', on).replyTo).toBe(`acme+t${token}@mail.example.test`);
+    // Off (no INBOUND_DOMAIN), no token, or no tenant mailbox: no Reply-To, answers go to From.
+    expect(renderEmail(created, 'job-3', ctx).replyTo).toBeUndefined();
+    expect(renderEmail({ ...created, data: { ticket, requesterName: 'Rita' } }, 'job-3', on).replyTo).toBeUndefined();
+    expect(renderEmail({ ...created, mailbox: undefined }, 'job-3', on).replyTo).toBeUndefined();
+    // An assignee's answer is not the requester's: their email keeps no reply address.
+    const assigned: EmailMessage = {
+      template: 'ticket-assigned',
+      to: 'agent@example.test',
+      mailbox: 'acme',
+      data: { ticket: withToken, assigneeName: 'Agent', assignedByName: null },
+    };
+    expect(renderEmail(assigned, 'job-4', on).replyTo).toBeUndefined();
+  });
 });
