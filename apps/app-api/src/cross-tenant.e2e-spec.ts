@@ -383,6 +383,10 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
         (real) => app('GET', `/v1/tickets?requesterId=${real ? ids.contact : absent.contact}`, b.token),
       ],
       [
+        'GET /v1/inbound-emails?ticketId',
+        (real) => app('GET', `/v1/inbound-emails?ticketId=${real ? ids.ticket : absent.ticket}`, b.token),
+      ],
+      [
         'GET /v1/tickets/{B}/comments?cursor',
         (real) => app('GET', `${bTicket}/comments?cursor=${real ? ids.comments[0] : absent.comment}`, b.token),
       ],

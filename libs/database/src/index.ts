@@ -29,11 +29,19 @@ export { isUuid, UUID_PATTERN } from './uuid';
 export { type GatewayCredentials, tenantPgBouncerUrl } from './tenant-database-url';
 // The tenant schema's client, types and enums, for app-api's repositories.
 export { PrismaClient as TenantPrismaClient } from './generated/tenant/client';
-export { CommentFormat, CommentVisibility, TicketPriority, TicketStatus, TicketType } from './generated/tenant/enums';
+export {
+  CommentFormat,
+  CommentVisibility,
+  InboundEmailOutcome,
+  TicketPriority,
+  TicketStatus,
+  TicketType,
+} from './generated/tenant/enums';
 export type {
   Comment,
   Contact,
   IdempotencyKey,
+  InboundEmail,
   Prisma as TenantPrisma,
   Setting,
   Tag,

@@ -330,4 +330,38 @@ describe('mail to tickets (inbound SMTP)', () => {
     expect(await records(acme)).toHaveLength(before);
     expect(await ticketOf(acme, henry)).toHaveLength(0);
   });
+  it("shows the tenant's admins what became of each message, and nothing of another tenant's", async () => {
+    const ivy = customer();
+    await send({ from: ivy, to: addressOf(acme), subject: 'Listed', text: 'Hello.' });
+    await send({
+      from: ivy,
+      to: addressOf(acme),
+      subject: 'Away',
+      text: 'x',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    type Page = { items: Array<{ fromAddress: string; subject: string; outcome: string; ticketId: string | null }> };
+    const page = await fx.request<Page>('GET', '/v1/inbound-emails?limit=100', { token: acme.token });
+    expect(page.status).toBe(200);
+    const mine = page.body.items.filter((e) => e.fromAddress === ivy);
+    // Newest first.
+    expect(mine.map((e) => [e.subject, e.outcome])).toEqual([
+      ['Away', 'AUTO_REPLY'],
+      ['Listed', 'TICKET_CREATED'],
+    ]);
+    const [ticket] = await ticketOf(acme, ivy);
+    expect(mine[1]!.ticketId).toBe(ticket!.id);
+    const onlyAutoReplies = await fx.request<Page>('GET', '/v1/inbound-emails?outcome=AUTO_REPLY&limit=100', {
+      token: acme.token,
+    });
+    expect(new Set(onlyAutoReplies.body.items.map((e) => e.outcome))).toEqual(new Set(['AUTO_REPLY']));
+    const ofTicket = await fx.request<Page>('GET', `/v1/inbound-emails?ticketId=${ticket!.id}`, { token: acme.token });
+    expect(ofTicket.body.items.map((e) => e.subject)).toEqual(['Listed']);
+
+    expect((await fx.request('GET', '/v1/inbound-emails', { token: agent.token })).status).toBe(403);
+    const theirs = await fx.request<Page>('GET', '/v1/inbound-emails?limit=100', { token: globex.token });
+    expect(theirs.body.items.some((e) => e.fromAddress === ivy)).toBe(false);
+    const crossed = await fx.request<Page>('GET', `/v1/inbound-emails?ticketId=${ticket!.id}`, { token: globex.token });
+    expect(crossed.body.items).toEqual([]);
+  });
 });

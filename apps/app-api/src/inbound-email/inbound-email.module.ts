@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CommentsModule } from '../comments/comments.module';
 import { TicketsModule } from '../tickets/tickets.module';
+import { InboundEmailController } from './inbound-email.controller';
 import { InboundEmailRepository } from './inbound-email.repository';
 import { InboundEmailService } from './inbound-email.service';
 import { InboundSmtpServer } from './inbound-smtp.server';
@@ -8,6 +9,7 @@ import { InboundSmtpServer } from './inbound-smtp.server';
 /** Mail to tickets: the inbound SMTP server (INBOUND_SMTP_PORT) and the rules of each message. */
 @Module({
   imports: [TicketsModule, CommentsModule],
+  controllers: [InboundEmailController],
   providers: [InboundEmailRepository, InboundEmailService, InboundSmtpServer],
   exports: [InboundSmtpServer],
 })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type Sql, sqltag as sql } from '@prisma/client/runtime/client';
+import { type InboundEmail, type InboundEmailOutcome, type Page, pageArgs, toPage } from '@helpdeskly/database';
 import type { ThreadLookup, ThreadTicket } from '@helpdeskly/inbound-email';
 import { TenantDatabase } from '@helpdeskly/tenant-data';
 
@@ -94,6 +95,20 @@ export class InboundEmailRepository implements ThreadLookup {
           WHERE id = ${id}::uuid`,
       'inboundComplete',
     );
+  }
+
+  /** The record, newest first, optionally of one outcome or one ticket. */
+  async list(
+    filter: { readonly outcome?: InboundEmailOutcome; readonly ticketId?: string },
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<InboundEmail>> {
+    const rows = await this.db.client().inboundEmail.findMany({
+      where: { outcome: filter.outcome, ticketId: filter.ticketId },
+      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+      ...pageArgs(cursor, limit),
+    });
+    return toPage(rows, limit);
   }
 
   /** Forgets a claim whose processing failed, so that the sender's retry is processed afresh. */

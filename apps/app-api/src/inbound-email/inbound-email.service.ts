@@ -9,10 +9,12 @@ import {
   parseInboundRecipient,
   visibleReplyText,
 } from '@helpdeskly/inbound-email';
+import { DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
 import { CommentsErrorCode, CommentsException } from '../comments/comments.errors';
 import { CommentsService } from '../comments/comments.service';
 import type { TenantOnly } from '../tenancy/tenant-context';
 import { TicketsService } from '../tickets/tickets.service';
+import { type InboundEmailPageDto, type ListInboundEmailsQueryDto, toInboundEmailDto } from './dto/inbound-email.dto';
 import { InboundEmailRepository, type InboundOutcome, type InboundResult } from './inbound-email.repository';
 
 /** One message for one tenant, as the SMTP server accepted it. */
@@ -64,6 +66,12 @@ export class InboundEmailService {
     const domain = this.config.inbound.domain;
     if (!domain) throw new Error('mail to tickets without INBOUND_DOMAIN');
     return domain;
+  }
+
+  /** GET /v1/inbound-emails, in the request's tenant scope. */
+  async list(query: ListInboundEmailsQueryDto): Promise<InboundEmailPageDto> {
+    const page = await this.records.list(query, query.cursor, query.limit ?? DEFAULT_PAGE_SIZE);
+    return { items: page.items.map(toInboundEmailDto), nextCursor: page.nextCursor };
   }
 
   async receive(tenant: TenantOnly, delivery: InboundDelivery): Promise<InboundResult> {
