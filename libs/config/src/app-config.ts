@@ -128,6 +128,9 @@ export abstract class AppConfig {
       readonly host: string;
       readonly maxMessageBytes: number;
       readonly maxRecipients: number;
+      /** Rate limits (with RATE_LIMIT_ENABLED): messages per hour per envelope sender, and per tenant. */
+      readonly perSenderPerHour: number;
+      readonly perTenantPerHour: number;
       /** STARTTLS with this certificate; none: STARTTLS is not offered. */
       readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
     };

@@ -523,6 +523,20 @@ export class Environment {
   @Max(1_000)
   INBOUND_MAX_RECIPIENTS = 50;
 
+  /** Messages one envelope sender may deliver per hour, over all tenants (then 450; RATE_LIMIT_ENABLED). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  INBOUND_RATE_LIMIT_PER_SENDER = 120;
+
+  /** Messages one tenant may receive per hour (then 450): a flood to one tenant never starves the others. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  INBOUND_RATE_LIMIT_PER_TENANT = 3_000;
+
   /** PEM certificate (chain) and key files for STARTTLS; both or neither. */
   @Transform(({ value }) => (value === '' ? undefined : value))
   @IsOptional()

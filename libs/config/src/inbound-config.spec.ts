@@ -17,7 +17,15 @@ describe('inbound email configuration (INBOUND_*)', () => {
   it('has no mail to tickets unless INBOUND_DOMAIN is set, and 25 MiB, 50 recipients, no TLS by default', () => {
     expect(unitConfig().inbound).toEqual({
       domain: null,
-      smtp: { port: null, host: '0.0.0.0', maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 50, tls: null },
+      smtp: {
+        port: null,
+        host: '0.0.0.0',
+        maxMessageBytes: 25 * 1024 * 1024,
+        maxRecipients: 50,
+        perSenderPerHour: 120,
+        perTenantPerHour: 3_000,
+        tls: null,
+      },
     });
     const withDomain = (env: Record<string, string>) => unitConfig({ INBOUND_DOMAIN: 'mail.example.com', ...env });
     expect(withDomain({}).inbound.domain).toBe('mail.example.com');

@@ -173,6 +173,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         host: env.INBOUND_SMTP_HOST,
         maxMessageBytes: env.INBOUND_MAX_MESSAGE_BYTES,
         maxRecipients: env.INBOUND_MAX_RECIPIENTS,
+        perSenderPerHour: env.INBOUND_RATE_LIMIT_PER_SENDER,
+        perTenantPerHour: env.INBOUND_RATE_LIMIT_PER_TENANT,
         tls:
           env.INBOUND_SMTP_TLS_CERT_FILE && env.INBOUND_SMTP_TLS_KEY_FILE
             ? { certFile: env.INBOUND_SMTP_TLS_CERT_FILE, keyFile: env.INBOUND_SMTP_TLS_KEY_FILE }

@@ -1,5 +1,6 @@
 /** Names of the limits, as they appear in RateLimit headers, problem details and metrics labels. */
-export type RateLimitPolicyName = 'auth-ip' | 'auth-account' | 'tenant' | 'user' | 'public-ip';
+export type RateLimitPolicyName =
+  'auth-ip' | 'auth-account' | 'tenant' | 'user' | 'public-ip' | 'inbound-sender' | 'inbound-tenant';
 
 /** One limit a request is checked against: a key (never a raw secret or email) and its quota. */
 export interface LimitCheck {

@@ -54,6 +54,8 @@ describe('mail to tickets (inbound SMTP)', () => {
       INBOUND_SMTP_HOST: '127.0.0.1',
       INBOUND_MAX_MESSAGE_BYTES: String(MAX_BYTES),
       INBOUND_MAX_RECIPIENTS: '3',
+      // Every test writes from senders of its own, at most a few messages each.
+      INBOUND_RATE_LIMIT_PER_SENDER: '5',
     };
     fx = await AppFixture.start(env);
     worker = await startEmailWorker(env);
@@ -298,6 +300,18 @@ describe('mail to tickets (inbound SMTP)', () => {
     expect((sent.rejectedErrors as Array<{ responseCode: number }>).map((e) => e.responseCode)).toEqual([452]);
     expect(await ticketOf(acme, grace)).toHaveLength(1);
     expect(await ticketOf(globex, grace)).toHaveLength(1);
+  });
+
+  it('answers 450 to a sender past INBOUND_RATE_LIMIT_PER_SENDER, and still takes mail from others', async () => {
+    const flood = customer();
+    for (let i = 0; i < 5; i++) await send({ from: flood, to: addressOf(acme), subject: `Flood ${i}`, text: 'x' });
+    await expect(send({ from: flood, to: addressOf(acme), subject: 'Flood 5', text: 'x' })).rejects.toMatchObject({
+      responseCode: 450,
+    });
+    expect(await ticketOf(acme, flood)).toHaveLength(5);
+    const calm = customer();
+    await send({ from: calm, to: addressOf(acme), subject: 'Calm', text: 'x' });
+    expect(await ticketOf(acme, calm)).toHaveLength(1);
   });
 
   it('stores nothing of a session that drops in the middle of DATA', async () => {

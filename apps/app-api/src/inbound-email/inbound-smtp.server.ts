@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { AppConfig } from '@helpdeskly/config';
+import { createHash } from 'node:crypto';
 import { TenantStatus } from '@helpdeskly/database';
+import { RateLimiter } from '@helpdeskly/rate-limit';
 import { parseInboundRecipient } from '@helpdeskly/inbound-email';
 import { TenantDirectoryRepository, type TenantRecord } from '@helpdeskly/tenant-data';
 import { InboundEmailService } from './inbound-email.service';
@@ -41,6 +43,7 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
     private readonly config: AppConfig,
     private readonly directory: TenantDirectoryRepository,
     private readonly inbound: InboundEmailService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /** The port it listens on (INBOUND_SMTP_PORT, or the one the system chose for 0 in tests), or null when off. */
@@ -102,8 +105,29 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
     const tenant = recipient ? await this.directory.findTenantBySlug(recipient.mailbox).catch(unavailable) : null;
     if (!tenant || tenant.status !== TenantStatus.ACTIVE)
       throw smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`);
+    // A second address of a tenant already charged is the same message to the same tenant.
+    if (![...accepted.values()].some((t) => t.id === tenant.id)) await this.charge(session, tenant);
     accepted.set(address.address.toLowerCase(), tenant);
     this.recipients.set(session.id, accepted);
+  }
+
+  /** One message from the envelope sender to the tenant, against both hourly limits; 450 when over (the sender retries later). */
+  private async charge(session: SMTPServerSession, tenant: TenantRecord): Promise<void> {
+    if (!this.config.rateLimit.enabled) return;
+    const { perSenderPerHour, perTenantPerHour } = this.config.inbound.smtp;
+    const mailFrom = session.envelope.mailFrom;
+    const sender = (mailFrom ? mailFrom.address : '').toLowerCase();
+    // Keys never hold an address: a hash of it (the null sender of bounces is one sender, "").
+    const senderKey = createHash('sha256').update(sender).digest('hex').slice(0, 32);
+    const decision = await this.limiter.check([
+      { policy: 'inbound-sender', key: `rl:inbound-sender:${senderKey}`, limit: perSenderPerHour, windowSeconds: 3600 },
+      { policy: 'inbound-tenant', key: `rl:inbound-tenant:${tenant.id}`, limit: perTenantPerHour, windowSeconds: 3600 },
+    ]);
+    if (!decision.allowed)
+      throw smtpError(
+        450,
+        `4.7.1 Too many messages (${decision.refusedBy}): try again in ${decision.retryAfterSeconds} s`,
+      );
   }
 
   private async acceptMessage(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
