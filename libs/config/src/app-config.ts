@@ -134,6 +134,8 @@ export abstract class AppConfig {
       /** STARTTLS with this certificate; none: STARTTLS is not offered. */
       readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
     };
+    /** app-api's inbound SMTP server for mail fetched over IMAP (INBOUND_DELIVERY_URL); null: no IMAP fetching here. */
+    readonly delivery: { readonly host: string; readonly port: number } | null;
   };
   /** Where objects (attachments) live (@helpdeskly/storage). */
   abstract readonly storage: StorageConfig;

@@ -548,6 +548,16 @@ export class Environment {
   @IsString()
   INBOUND_SMTP_TLS_KEY_FILE?: string;
 
+  /**
+   * app-api's inbound SMTP server as the worker reaches it, e.g. `smtp://127.0.0.1:2525`: mail
+   * fetched from tenants' IMAP mailboxes is re-delivered there. Unset (or empty): no IMAP fetching in this process.
+   */
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsString()
+  @Matches(/^smtp:\/\/[^\s/:@]+:\d{1,5}\/?$/, { message: 'INBOUND_DELIVERY_URL must look like smtp://host:port' })
+  INBOUND_DELIVERY_URL?: string;
+
   /** Where objects (attachments) are stored: `local` (a directory, development and tests) or `s3`. */
   @IsIn(STORAGE_DRIVERS)
   STORAGE_DRIVER: StorageDriver = 'local';

@@ -26,12 +26,26 @@ describe('inbound email configuration (INBOUND_*)', () => {
         perTenantPerHour: 3_000,
         tls: null,
       },
+      delivery: null,
     });
     const withDomain = (env: Record<string, string>) => unitConfig({ INBOUND_DOMAIN: 'mail.example.com', ...env });
     expect(withDomain({}).inbound.domain).toBe('mail.example.com');
     expect(withDomain({ INBOUND_SMTP_PORT: '' }).inbound.smtp.port).toBeNull();
     expect(withDomain({ INBOUND_SMTP_PORT: '2525' }).inbound.smtp.port).toBe(2525);
     expect(withDomain({ INBOUND_SMTP_PORT: '0' }).inbound.smtp.port).toBe(0);
+  });
+
+  it('re-delivers mail fetched over IMAP to INBOUND_DELIVERY_URL, and refuses what is no smtp://host:port', () => {
+    expect(unitConfig({ INBOUND_DELIVERY_URL: 'smtp://app-api:2525' }).inbound.delivery).toEqual({
+      host: 'app-api',
+      port: 2525,
+    });
+    expect(unitConfig({ INBOUND_DELIVERY_URL: '' }).inbound.delivery).toBeNull();
+    for (const url of ['http://app-api:2525', 'smtp://app-api', 'smtp://user@app-api:25', 'app-api:2525']) {
+      expect(problemsOf({ INBOUND_DELIVERY_URL: url })).toEqual([
+        'INBOUND_DELIVERY_URL must look like smtp://host:port',
+      ]);
+    }
   });
 
   it('refuses an inbound SMTP server without the domain it receives for', () => {

@@ -180,6 +180,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
             ? { certFile: env.INBOUND_SMTP_TLS_CERT_FILE, keyFile: env.INBOUND_SMTP_TLS_KEY_FILE }
             : null,
       },
+      delivery: deliveryOf(env.INBOUND_DELIVERY_URL),
     },
     storage: storageOf(env),
     vault: env.VAULT_ADDR
@@ -207,6 +208,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     features: { metrics: env.ENABLE_METRICS, swagger: env.ENABLE_SWAGGER },
   });
+}
+
+/** `smtp://host:port` (validated by Environment) as its parts. */
+function deliveryOf(url: string | undefined): AppConfig['inbound']['delivery'] {
+  if (!url) return null;
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port) };
 }
 
 /** STORAGE_DRIVER and its variables; the local directory made absolute once, at start-up. */
