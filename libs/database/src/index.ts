@@ -9,12 +9,13 @@ export {
   scramVerifier,
 } from './tenant-database-admin';
 // The control schema's types and enums, for repositories and services of control-api.
-export { EmailDeliveryState, MembershipRole, TenantStatus } from './generated/control/enums';
+export { EmailDeliveryState, MailChannelStatus, MembershipRole, TenantStatus } from './generated/control/enums';
 export type {
   AuditLog,
   DatabaseServer,
   EmailDelivery,
   Invitation,
+  MailChannel,
   Membership,
   PasswordResetToken,
   Prisma as ControlPrisma,
