@@ -50,6 +50,9 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Owned by root and read-only to the process: the service cannot rewrite its own code.
 COPY --from=build /release /app
+# STORAGE_LOCAL_DIR of the production compose file: a volume the process writes files to (an empty
+# named volume takes this directory's owner).
+RUN mkdir -p /var/lib/helpdeskly/files && chown node:node /var/lib/helpdeskly/files
 USER node
 STOPSIGNAL SIGTERM
 

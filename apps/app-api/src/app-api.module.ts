@@ -6,6 +6,7 @@ import { RateLimitModule } from '@helpdeskly/rate-limit';
 import { CommentsModule } from './comments/comments.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { HelpdeskOverviewModule } from './overview/helpdesk-overview.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { InboundEmailModule } from './inbound-email/inbound-email.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { SettingsModule } from './settings/settings.module';
@@ -34,6 +35,7 @@ export class AppApiModule {
         SettingsModule,
         ContactsModule,
         TicketsModule,
+        AttachmentsModule,
         InboundEmailModule,
       ],
     };

@@ -21,6 +21,7 @@ import {
 } from '@helpdeskly/testing';
 import { CONTROL_API } from '../../control-api/src/testing/control-fixture';
 import { APP_API } from './app-api';
+import { AttachmentsService } from './attachments/attachments.service';
 import { type AppFixture, type FixtureMember, type HttpResult, startAppApi } from './testing/app-fixture';
 
 const FIXTURE_FILE = 'apps/app-api/src/cross-tenant.e2e-spec.ts';
@@ -61,6 +62,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     second: { id: string; number: number };
     trashed: string;
     comments: string[];
+    attachment: string;
     invitation: string;
     tags: [string, string];
     bTicket: { id: string; version: number };
@@ -132,6 +134,24 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     );
     ids.ticket = ticket.id;
     ids.ticketVersion = assigned.body.version;
+    // A file of the ticket, kept as one that came by email is (no route uploads one yet).
+    await fx.asTenant(a, () =>
+      fx.app
+        .get(AttachmentsService)
+        .keepFromEmail({ tenantId: a.tenant.id, ticketId: ticket.id, commentId: null, inboundEmailId: null }, [
+          {
+            filename: 'invoice.txt',
+            declaredType: 'text/plain',
+            size: 7,
+            contentId: null,
+            inline: false,
+            content: Buffer.from('invoice'),
+          },
+        ]),
+    );
+    ids.attachment = (
+      await created('attachments', app('GET', `/v1/tickets/${ticket.id}/attachments`, a.token), 200)
+    ).body.items[0].id;
     const second = await createdTicket('ticket', aAgent.token, {
       subject: 'Printer on fire',
       description: 'Third floor.',
@@ -187,6 +207,9 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       await read(`ticket ${t.id} events`, app('GET', `/v1/tickets/${t.id}/events`, a.token));
       await read(`ticket ${t.id} comments`, app('GET', `/v1/tickets/${t.id}/comments`, a.token));
       await read(`ticket #${t.number}`, app('GET', `/v1/tickets/number/${t.number}`, a.token));
+      const files = await read(`ticket ${t.id} attachments`, app('GET', `/v1/tickets/${t.id}/attachments`, a.token));
+      for (const f of files.body.items ?? [])
+        await read(`attachment ${f.id}`, app('GET', `/v1/attachments/${f.id}`, a.token));
     }
     const contacts = await read('contacts', app('GET', '/v1/contacts?limit=100', a.token));
     for (const c of contacts.body.items ?? []) {
@@ -226,6 +249,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       'number/{number}': { real: String(ids.second.number), absent: '2147483000' },
       'contacts/{id}': uuid(ids.contact),
       'trash/{id}': uuid(ids.trashed),
+      'attachments/{id}': uuid(ids.attachment),
     };
     const controlValues: Record<string, ParameterValue> = {
       'members/{userId}': uuid(aAgent.user.id),

@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { type Tenant, TenantStatus } from '@helpdeskly/database';
 import { withDatabase } from '@helpdeskly/migrations';
 import { jobId, QUEUES } from '@helpdeskly/queues';
+import { ObjectStorage, ticketPrefix } from '@helpdeskly/storage';
 import { freePort, waitFor } from '@helpdeskly/testing';
 import { TENANT_JOB_DELAY_MS, TenantJobs } from '@helpdeskly/tenants';
 import { ControlFixture, uniqueSuffix } from '../../control-api/src/testing/control-fixture';
@@ -100,7 +101,7 @@ describe('tenant jobs', () => {
     });
   });
 
-  it('purges tickets in the trash for more than 30 days and expired idempotency keys, and nothing else', async () => {
+  it('purges tickets in the trash for more than 30 days with their files, and expired idempotency keys, and nothing else', async () => {
     const tenant = await fx.createTenant();
     const onServer = (await fx.running.app.get(TenantLifecycleRepository).findOnServer(tenant.id))!;
     const db = new Client({ connectionString: withDatabase(onServer.databaseServer.adminUrl, tenant.databaseName) });
@@ -111,14 +112,22 @@ describe('tenant jobs', () => {
       } = await db.query<{ id: string }>(
         `INSERT INTO contacts (id, name, email, updated_at) VALUES (gen_random_uuid(), 'Carol', 'carol@example.com', now()) RETURNING id`,
       );
-      const ticket = (subject: string, deletedDaysAgo: number | null) =>
-        db.query(
-          `INSERT INTO tickets (id, subject, description, requester_id, deleted_at, updated_at) VALUES (gen_random_uuid(), $1, '', $2, now() - make_interval(days => $3), now())`,
+      const storage = fx.running.app.get(ObjectStorage);
+      const ticket = async (subject: string, deletedDaysAgo: number | null) => {
+        const {
+          rows: [row],
+        } = await db.query<{ id: string }>(
+          `INSERT INTO tickets (id, subject, description, requester_id, deleted_at, updated_at) VALUES (gen_random_uuid(), $1, '', $2, now() - make_interval(days => $3), now()) RETURNING id`,
           [subject, contact.id, deletedDaysAgo],
         );
-      await ticket('old trash', 31);
-      await ticket('recent trash', 29);
-      await ticket('live', null);
+        // A file of the ticket, where the attachments of app-api keep them.
+        const file = `${ticketPrefix(tenant.id, row!.id)}attachments/${row!.id}`;
+        await storage.put(file, Buffer.from(subject));
+        return file;
+      };
+      const oldFile = await ticket('old trash', 31);
+      const recentFile = await ticket('recent trash', 29);
+      const liveFile = await ticket('live', null);
       const key = (key: string, expiresInMinutes: number) =>
         db.query(
           `INSERT INTO idempotency_keys (user_id, key, request_hash, expires_at) VALUES (gen_random_uuid(), $1, 'h', now() + make_interval(mins => $2))`,
@@ -130,7 +139,11 @@ describe('tenant jobs', () => {
       expect(await fx.running.app.get(TrashPurgeService).purgeTenant(onServer)).toEqual({
         tickets: 1,
         idempotencyKeys: 1,
+        files: 1,
       });
+      expect(await storage.head(oldFile)).toBeNull();
+      expect(await storage.head(recentFile)).not.toBeNull();
+      expect(await storage.head(liveFile)).not.toBeNull();
       expect(
         (await db.query<{ subject: string }>('SELECT subject FROM tickets ORDER BY subject')).rows.map(
           (r) => r.subject,

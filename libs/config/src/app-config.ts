@@ -137,6 +137,12 @@ export abstract class AppConfig {
     /** app-api's inbound SMTP server for mail fetched over IMAP (INBOUND_DELIVERY_URL); null: no IMAP fetching here. */
     readonly delivery: { readonly host: string; readonly port: number } | null;
   };
+  /** Limits of the files kept with tickets (bytes, files per message, bytes per tenant). */
+  abstract readonly attachments: {
+    readonly maxBytes: number;
+    readonly maxFiles: number;
+    readonly tenantQuotaBytes: number;
+  };
   /** Where objects (attachments) live (@helpdeskly/storage). */
   abstract readonly storage: StorageConfig;
   /** Set when VAULT_ADDR is: secrets come from HashiCorp Vault's KV v2 engine (@helpdeskly/secrets). */

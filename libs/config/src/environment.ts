@@ -548,6 +548,26 @@ export class Environment {
   @IsString()
   INBOUND_SMTP_TLS_KEY_FILE?: string;
 
+  /** Largest attachment kept, in bytes; a larger file is left out of its ticket (the inbound record says so). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1024 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
+
+  /** Attachments kept per message; the rest are left out (recorded). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  ATTACHMENT_MAX_FILES = 50;
+
+  /** Bytes of attachments one tenant may keep; past it new files are left out (recorded). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  ATTACHMENT_TENANT_QUOTA_BYTES = 10 * 1024 * 1024 * 1024;
+
   /**
    * app-api's inbound SMTP server as the worker reaches it, e.g. `smtp://127.0.0.1:2525`: mail
    * fetched from tenants' IMAP mailboxes is re-delivered there. Unset (or empty): no IMAP fetching in this process.

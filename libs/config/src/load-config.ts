@@ -183,6 +183,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       delivery: deliveryOf(env.INBOUND_DELIVERY_URL),
     },
     storage: storageOf(env),
+    attachments: {
+      maxBytes: env.ATTACHMENT_MAX_BYTES,
+      maxFiles: env.ATTACHMENT_MAX_FILES,
+      tenantQuotaBytes: env.ATTACHMENT_TENANT_QUOTA_BYTES,
+    },
     vault: env.VAULT_ADDR
       ? {
           addr: env.VAULT_ADDR.replace(/\/+$/, ''),

@@ -39,6 +39,7 @@ export {
   TicketType,
 } from './generated/tenant/enums';
 export type {
+  Attachment,
   Comment,
   Contact,
   IdempotencyKey,

@@ -36,6 +36,11 @@ export function tenantPrefix(tenantId: string): string {
   return `tenants/${tenantId}/`;
 }
 
+/** `tenants/<tenantId>/tickets/<ticketId>/`: a ticket's files (attachments), deleted with it when the trash is purged. */
+export function ticketPrefix(tenantId: string, ticketId: string): string {
+  return `${tenantKey(tenantId, 'tickets', ticketId)}/`;
+}
+
 /** `tenants/<tenantId>/<path...>`, validated. */
 export function tenantKey(tenantId: string, ...path: string[]): string {
   const key = `${tenantPrefix(tenantId)}${path.join('/')}`;

@@ -18,6 +18,7 @@ import { waitFor } from '@helpdeskly/testing';
 import { startEmailWorker } from '../../../../libs/mail/src/testing/email-worker';
 import { uniqueSuffix } from '../../../control-api/src/testing/control-fixture';
 import { AppFixture, type FixtureMember } from '../testing/app-fixture';
+import { ObjectStorage } from '@helpdeskly/storage';
 import { InboundSmtpServer } from './inbound-smtp.server';
 
 const DOMAIN = 'inbound.test';
@@ -56,6 +57,8 @@ describe('mail to tickets (inbound SMTP)', () => {
       INBOUND_MAX_RECIPIENTS: '3',
       // Every test writes from senders of its own, at most a few messages each.
       INBOUND_RATE_LIMIT_PER_SENDER: '5',
+      STORAGE_LOCAL_DIR: join(dir, 'storage'),
+      ATTACHMENT_MAX_FILES: '4',
     };
     fx = await AppFixture.start(env);
     worker = await startEmailWorker(env);
@@ -377,5 +380,119 @@ describe('mail to tickets (inbound SMTP)', () => {
     expect(theirs.body.items.some((e) => e.fromAddress === ivy)).toBe(false);
     const crossed = await fx.request<Page>('GET', `/v1/inbound-emails?ticketId=${ticket!.id}`, { token: globex.token });
     expect(crossed.body.items).toEqual([]);
+  });
+  it('keeps the files of a message with its ticket, sniffed and safely named, for the tenant only', async () => {
+    const jane = customer();
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    await send({
+      from: jane,
+      to: addressOf(acme),
+      subject: 'Screenshots',
+      text: 'See attached.',
+      html: '<p>See <img src="cid:shot@jane"></p>',
+      attachments: [
+        { filename: 'shot.png', content: png, cid: 'shot@jane' },
+        // Declared as an image, but it is HTML with a script: it must never be served as either.
+        { filename: '../../etc/passwd', content: '<html><script>alert(1)</script></html>', contentType: 'image/png' },
+        { filename: 'empty.txt', content: '' },
+        { filename: 'invoice\u202Efdp.exe', content: Buffer.from('MZ\x90\x00binary') },
+        { filename: 'one-too-many.txt', content: 'x' },
+        { filename: 'two-too-many.txt', content: 'y' },
+      ],
+    });
+    const [ticket] = await ticketOf(acme, jane);
+    type Files = {
+      items: Array<{
+        id: string;
+        filename: string;
+        contentType: string;
+        size: number;
+        inline: boolean;
+        downloadUrl: string;
+        commentId: string | null;
+      }>;
+    };
+    const files = await fx.request<Files>('GET', `/v1/tickets/${ticket!.id}/attachments`, { token: agent.token });
+    expect(files.status).toBe(200);
+    expect(
+      files.body.items.map(({ filename, contentType, size, inline, commentId }) => ({
+        filename,
+        contentType,
+        size,
+        inline,
+        commentId,
+      })),
+    ).toEqual([
+      { filename: 'shot.png', contentType: 'image/png', size: png.length, inline: true, commentId: null },
+      { filename: 'passwd', contentType: 'text/plain', size: 38, inline: false, commentId: null },
+      { filename: 'invoicefdp.exe', contentType: 'application/x-msdownload', size: 11, inline: false, commentId: null },
+      { filename: 'one-too-many.txt', contentType: 'text/plain', size: 1, inline: false, commentId: null },
+    ]);
+    const record = (await records(acme)).find((r) => r.ticket_id === ticket!.id)!;
+    expect(record.reason).toBe('files left out: empty.txt: empty; 1 file(s) past ATTACHMENT_MAX_FILES (4)');
+
+    const [image, script] = files.body.items;
+    const shown = await fetch(`${fx.running.baseUrl}${image!.downloadUrl}`, {
+      headers: { authorization: `Bearer ${agent.token}` },
+    });
+    expect(shown.status).toBe(200);
+    expect(Buffer.from(await shown.arrayBuffer())).toEqual(png);
+    expect(shown.headers.get('content-type')).toBe('image/png');
+    expect(shown.headers.get('content-disposition')).toBe(`inline; filename="shot.png"; filename*=UTF-8''shot.png`);
+    const downloaded = await fetch(`${fx.running.baseUrl}${script!.downloadUrl}`, {
+      headers: { authorization: `Bearer ${agent.token}` },
+    });
+    expect(await downloaded.text()).toBe('<html><script>alert(1)</script></html>');
+    expect({
+      type: downloaded.headers.get('content-type'),
+      disposition: downloaded.headers.get('content-disposition'),
+      nosniff: downloaded.headers.get('x-content-type-options'),
+      csp: downloaded.headers.get('content-security-policy'),
+    }).toEqual({
+      type: 'text/plain',
+      disposition: `attachment; filename="passwd"; filename*=UTF-8''passwd`,
+      nosniff: 'nosniff',
+      csp: "default-src 'none'; sandbox",
+    });
+
+    // Another tenant: 404 for the files, their bytes and the ticket's list, as for unknown ids.
+    for (const path of [`/v1/attachments/${image!.id}`, image!.downloadUrl, `/v1/tickets/${ticket!.id}/attachments`]) {
+      const crossed = await fx.request('GET', path, { token: globex.token });
+      expect({ path, status: crossed.status }).toEqual({ path, status: 404 });
+    }
+    expect((await fx.request('GET', image!.downloadUrl)).status).toBe(401);
+
+    // A reply's files belong to its comment; the raw messages are kept for replay.
+    await send({
+      from: jane,
+      to: addressOf(acme),
+      subject: `Re: [#${ticket!.number}] Screenshots`,
+      text: 'One more.',
+      attachments: [{ filename: 'more.txt', content: 'more' }],
+    });
+    const after = await fx.request<Files>('GET', `/v1/tickets/${ticket!.id}/attachments`, { token: agent.token });
+    const [reply] = (await comments(acme, ticket!.id)).filter((c) => c.body === 'One more.');
+    expect(after.body.items.at(-1)).toMatchObject({ filename: 'more.txt', commentId: expect.any(String) });
+    expect(reply).toBeDefined();
+    const raws = await rows<{ raw_key: string }>(
+      acme,
+      sql`SELECT raw_key FROM inbound_emails WHERE ticket_id = ${ticket!.id}::uuid`,
+    );
+    expect(raws).toHaveLength(2);
+    const storage = fx.running.app.get(ObjectStorage);
+    for (const { raw_key } of raws) {
+      expect(raw_key.startsWith(`tenants/${acme.tenant.id}/inbound/`)).toBe(true);
+      expect((await storage.head(raw_key))?.size).toBeGreaterThan(0);
+    }
+
+    // Purged from the trash, the ticket takes its files with it.
+    const keys = await rows<{ key: string }>(
+      acme,
+      sql`SELECT storage_key AS key FROM attachments WHERE ticket_id = ${ticket!.id}::uuid`,
+    );
+    expect(keys).toHaveLength(5);
+    expect((await fx.request('DELETE', `/v1/tickets/${ticket!.id}`, { token: acme.token })).status).toBe(204);
+    expect((await fx.request('DELETE', `/v1/trash/${ticket!.id}`, { token: acme.token })).status).toBe(204);
+    for (const { key } of keys) expect({ key, left: await storage.head(key) }).toEqual({ key, left: null });
   });
 });

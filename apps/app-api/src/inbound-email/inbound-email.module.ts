@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { CommentsModule } from '../comments/comments.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { InboundEmailController } from './inbound-email.controller';
@@ -8,7 +9,7 @@ import { InboundSmtpServer } from './inbound-smtp.server';
 
 /** Mail to tickets: the inbound SMTP server (INBOUND_SMTP_PORT) and the rules of each message. */
 @Module({
-  imports: [TicketsModule, CommentsModule],
+  imports: [TicketsModule, CommentsModule, AttachmentsModule],
   controllers: [InboundEmailController],
   providers: [InboundEmailRepository, InboundEmailService, InboundSmtpServer],
   exports: [InboundSmtpServer],

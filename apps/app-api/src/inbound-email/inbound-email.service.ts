@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@helpdeskly/config';
 import {
@@ -10,6 +11,8 @@ import {
   visibleReplyText,
 } from '@helpdeskly/inbound-email';
 import { DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
+import { ObjectStorage, tenantKey } from '@helpdeskly/storage';
+import { AttachmentsService } from '../attachments/attachments.service';
 import { CommentsErrorCode, CommentsException } from '../comments/comments.errors';
 import { CommentsService } from '../comments/comments.service';
 import type { TenantOnly } from '../tenancy/tenant-context';
@@ -22,8 +25,6 @@ export interface InboundDelivery {
   /** The address of ours it was sent to (RCPT TO). */
   readonly recipient: string;
   readonly raw: Buffer;
-  /** Where the raw message is kept, if it is. */
-  readonly rawKey: string | null;
 }
 
 /** A claim older than this belongs to a delivery that died: a new delivery takes it over. */
@@ -57,6 +58,8 @@ export class InboundEmailService {
     private readonly records: InboundEmailRepository,
     private readonly tickets: TicketsService,
     private readonly comments: CommentsService,
+    private readonly attachments: AttachmentsService,
+    private readonly storage: ObjectStorage,
   ) {
     this.ownAddresses = new Set([config.mail.from.toLowerCase()]);
   }
@@ -84,23 +87,29 @@ export class InboundEmailService {
     delivery: InboundDelivery,
     message: InboundMessage,
   ): Promise<InboundResult> {
+    // The raw message is kept so that parsing can be replayed; a duplicate stores nothing.
+    const rawKey = tenantKey(tenant.tenantId, 'inbound', `${randomUUID()}.eml`);
     const { claimed, existing } = await this.records.claim({
       messageId: message.messageId,
       fromAddress: message.from?.address ?? null,
       recipient: delivery.recipient,
       subject: message.subject.slice(0, 998),
-      rawKey: delivery.rawKey,
+      rawKey,
     });
     let claimId = claimed?.id;
     if (!claimId) {
       if (existing?.outcome !== 'RECEIVED') return { outcome: 'DUPLICATE', ticketId: existing?.ticketId ?? null };
       const stale = new Date(Date.now() - STALE_CLAIM_MS);
-      if (!(await this.records.takeOver(existing.id, stale, delivery.rawKey)))
+      if (!(await this.records.takeOver(existing.id, stale, rawKey)))
         throw new DeliveryInProgressError(`${message.messageId} is being processed by another delivery`);
       claimId = existing.id;
     }
     try {
-      const result = await this.process(tenant, delivery, message);
+      await this.storage.put(rawKey, delivery.raw, {
+        contentType: 'message/rfc822',
+        contentLength: delivery.raw.length,
+      });
+      const result = await this.process(tenant, delivery, message, claimId);
       await this.records.complete(claimId, result);
       this.logger.log({ tenantId: tenant.tenantId, messageId: message.messageId, ...result }, 'inbound email');
       return result;
@@ -115,6 +124,7 @@ export class InboundEmailService {
     tenant: TenantOnly,
     delivery: InboundDelivery,
     message: InboundMessage,
+    claimId: string,
   ): Promise<InboundResult> {
     const noise = noiseOf(message, this.ownAddresses);
     if (noise) {
@@ -145,19 +155,34 @@ export class InboundEmailService {
             authorContactId,
             body: clip(visibleReplyText(message.text) || '(empty message)', MAX_BODY),
           });
+          const leftOut = await this.keepFiles(tenant, message, thread.ticketId, comment.id, claimId);
           return {
             outcome: 'COMMENT_ADDED',
-            reason: `threaded by ${thread.matchedBy}`,
+            reason: withLeftOut(`threaded by ${thread.matchedBy}`, leftOut),
             ticketId: thread.ticketId,
             commentId: comment.id,
           };
         } catch (error) {
           if (!(error instanceof CommentsException && error.code === CommentsErrorCode.TicketClosed)) throw error;
-          return this.open(tenant, message, sender, thread.ticketId);
+          return this.open(tenant, message, sender, thread.ticketId, claimId);
         }
       }
     }
-    return this.open(tenant, message, sender, null);
+    return this.open(tenant, message, sender, null, claimId);
+  }
+
+  /** The message's files, kept with the ticket (and the comment); what was left out, for the record. */
+  private keepFiles(
+    tenant: TenantOnly,
+    message: InboundMessage,
+    ticketId: string,
+    commentId: string | null,
+    inboundEmailId: string,
+  ): Promise<string[]> {
+    return this.attachments.keepFromEmail(
+      { tenantId: tenant.tenantId, ticketId, commentId, inboundEmailId },
+      message.attachments,
+    );
   }
 
   /** A new ticket of the message; a follow-up of `followUpOfId` when it answered a CLOSED ticket. */
@@ -166,6 +191,7 @@ export class InboundEmailService {
     message: InboundMessage,
     sender: { address: string; name: string },
     followUpOfId: string | null,
+    claimId: string,
   ): Promise<InboundResult> {
     const ours = (address: string) => parseInboundRecipient(address, this.domain) !== null;
     const ccEmails = [...new Set([...message.to, ...message.cc].map((a) => a.address))].filter(
@@ -178,10 +204,22 @@ export class InboundEmailService {
       ccEmails,
       followUpOfId,
     });
+    const leftOut = await this.keepFiles(tenant, message, created.id, null, claimId);
     return followUpOfId
-      ? { outcome: 'FOLLOW_UP_CREATED', reason: `follows up closed ticket ${followUpOfId}`, ticketId: created.id }
-      : { outcome: 'TICKET_CREATED', ticketId: created.id };
+      ? {
+          outcome: 'FOLLOW_UP_CREATED',
+          reason: withLeftOut(`follows up closed ticket ${followUpOfId}`, leftOut),
+          ticketId: created.id,
+        }
+      : { outcome: 'TICKET_CREATED', reason: withLeftOut(null, leftOut), ticketId: created.id };
   }
+}
+
+/** The record's reason, with the files that were left out of the ticket. */
+function withLeftOut(reason: string | null, leftOut: readonly string[]): string | null {
+  if (leftOut.length === 0) return reason;
+  const files = `files left out: ${leftOut.join('; ')}`;
+  return clip(reason ? `${reason}; ${files}` : files, 2_000);
 }
 
 const nameOf = (address: { address: string; name: string }) =>

@@ -153,7 +153,7 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
       [...byTenant.values()].map(({ tenant, recipient }) =>
         this.inbound.receive(
           { tenantId: tenant.id, slug: tenant.slug, name: tenant.name, settings: tenant.settings },
-          { recipient, raw, rawKey: null },
+          { recipient, raw },
         ),
       ),
     );

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { SettingsModule } from '../settings/settings.module';
 import { BulkUpdateService } from './bulk-update.service';
@@ -13,7 +14,8 @@ import { TrashService } from './trash.service';
 
 /** Tickets: create (idempotent), read, conditional update, history, bulk update, trash. */
 @Module({
-  imports: [ContactsModule, SettingsModule],
+  // AttachmentsModule: purging a ticket from the trash deletes its files.
+  imports: [ContactsModule, SettingsModule, AttachmentsModule],
   controllers: [TicketsController, TrashController, ContactTicketsController],
   providers: [
     TicketsRepository,

@@ -2,7 +2,9 @@ import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Query } from '@ne
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthErrorCode, Roles } from '@helpdeskly/auth';
 import { ApiProblems } from '@helpdeskly/errors';
+import { AttachmentsErrorCode } from '../attachments/attachments.errors';
 import { PageQueryDto } from '../contacts/dto/contact.dto';
+import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import { TicketParamsDto } from './dto/ticket.dto';
 import { TrashPageDto } from './dto/trash.dto';
 import { TicketsErrorCode } from './tickets.errors';
@@ -30,8 +32,8 @@ export class TrashController {
     description: 'For good, with its comments, tags and events.',
   })
   @ApiNoContentResponse({ description: 'Purged' })
-  @ApiProblems(AuthErrorCode.InsufficientRole, TicketsErrorCode.NotInTrash)
-  purge(@Param() params: TicketParamsDto): Promise<void> {
-    return this.trash.purge(params.id);
+  @ApiProblems(AuthErrorCode.InsufficientRole, TicketsErrorCode.NotInTrash, AttachmentsErrorCode.StorageUnavailable)
+  purge(@CurrentTenant() tenant: TenantContext, @Param() params: TicketParamsDto): Promise<void> {
+    return this.trash.purge(tenant, params.id);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TRASH_RETENTION_DAYS } from '@helpdeskly/tenant-data';
+import { AttachmentsService } from '../attachments/attachments.service';
 import { DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
 import type { PageQueryDto } from '../contacts/dto/contact.dto';
 import type { TenantContext } from '../tenancy/tenant-context';
@@ -18,6 +19,7 @@ export class TrashService {
   constructor(
     private readonly tickets: TicketsRepository,
     private readonly events: TicketEventsRepository,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   async trash(tenant: TenantContext, id: string): Promise<void> {
@@ -52,7 +54,11 @@ export class TrashService {
     return { items: page.items.map(toTrashedTicketDto), nextCursor: page.nextCursor };
   }
 
-  async purge(id: string): Promise<void> {
+  /** For good: its files first (a storage outage leaves the ticket in the trash, 503), then its row. */
+  async purge(tenant: TenantContext, id: string): Promise<void> {
+    const ticket = await this.tickets.findTrashed(id);
+    if (!ticket?.deletedAt) throw new TicketsException(TicketsErrorCode.NotInTrash);
+    await this.attachments.deleteFilesOfTicket(tenant.tenantId, id);
     if (!(await this.tickets.purge(id))) throw new TicketsException(TicketsErrorCode.NotInTrash);
   }
 }

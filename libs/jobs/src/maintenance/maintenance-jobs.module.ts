@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EmailDeliveryRepository } from '@helpdeskly/mail';
+import { StorageModule } from '@helpdeskly/storage';
 import { TenantDataModule } from '@helpdeskly/tenant-data';
 import { TenantsModule } from '@helpdeskly/tenants';
 import { TenantLifecycleRepository } from '../tenant-lifecycle.repository';
@@ -12,7 +13,8 @@ import { TrashPurgeService } from './trash-purge.service';
 /** The consumer of the queue `maintenance` and its schedules (where workers run). */
 @Module({
   // TenantDataModule: the purge reaches tenant tables the way app-api does.
-  imports: [TenantsModule, TenantDataModule],
+  // StorageModule: the files of purged tickets are deleted with them.
+  imports: [TenantsModule, TenantDataModule, StorageModule],
   providers: [
     TenantLifecycleRepository,
     TenantHousekeepingRepository,

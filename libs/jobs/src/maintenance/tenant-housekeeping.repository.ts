@@ -5,6 +5,8 @@ import { TenantDatabase } from '@helpdeskly/tenant-data';
 export interface TenantPurgeCounts {
   readonly tickets: number;
   readonly idempotencyKeys: number;
+  /** Objects of the purged tickets deleted from object storage (their attachments). */
+  readonly files: number;
 }
 
 /**
@@ -16,12 +18,28 @@ export interface TenantPurgeCounts {
 export class TenantHousekeepingRepository {
   constructor(private readonly db: TenantDatabase) {}
 
-  purge(tenantId: string, trashRetentionDays: number): Promise<TenantPurgeCounts> {
+  /**
+   * `deleteFiles` is called with the ids of the tickets to purge before their rows go, and answers
+   * the ids whose files are gone: a ticket whose files could not be deleted stays in the trash
+   * for the next purge, so no file outlives its ticket unseen.
+   */
+  purge(
+    tenantId: string,
+    trashRetentionDays: number,
+    deleteFiles: (
+      ticketIds: readonly string[],
+    ) => Promise<{ readonly done: readonly string[]; readonly files: number }>,
+  ): Promise<TenantPurgeCounts> {
     return this.db.run({ tenantId }, async () => {
-      // Comments, events and tags of a ticket go with it (ON DELETE CASCADE). The database's clock
-      // decides, as it stamped deleted_at and expires_at.
+      // Comments, events, tags and attachment rows of a ticket go with it (ON DELETE CASCADE). The
+      // database's clock decides, as it stamped deleted_at and expires_at.
+      const expired = await this.db.query<{ id: string }>(
+        sql`SELECT id FROM tickets WHERE deleted_at < now() - make_interval(days => ${trashRetentionDays})`,
+        'purgeTrashFind',
+      );
+      const { done, files } = await deleteFiles(expired.map((t) => t.id));
       const tickets = await this.db.query<{ count: number }>(
-        sql`WITH gone AS (DELETE FROM tickets WHERE deleted_at < now() - make_interval(days => ${trashRetentionDays}) RETURNING 1)
+        sql`WITH gone AS (DELETE FROM tickets WHERE id = ANY(${[...done]}::uuid[]) RETURNING 1)
             SELECT count(*)::int AS count FROM gone`,
         'purgeTrash',
       );
@@ -30,7 +48,7 @@ export class TenantHousekeepingRepository {
             SELECT count(*)::int AS count FROM gone`,
         'purgeIdempotencyKeys',
       );
-      return { tickets: tickets[0].count, idempotencyKeys: keys[0].count };
+      return { tickets: tickets[0].count, idempotencyKeys: keys[0].count, files };
     });
   }
 }

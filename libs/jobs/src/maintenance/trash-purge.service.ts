@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { mapWithConcurrency } from '@helpdeskly/migrations';
+import { ObjectStorage, ticketPrefix } from '@helpdeskly/storage';
 import { TRASH_RETENTION_DAYS } from '@helpdeskly/tenant-data';
 import { type TenantOnServer, TenantLifecycleRepository } from '../tenant-lifecycle.repository';
 import { TenantHousekeepingRepository, type TenantPurgeCounts } from './tenant-housekeeping.repository';
@@ -24,6 +25,7 @@ export class TrashPurgeService {
   constructor(
     private readonly tenants: TenantLifecycleRepository,
     private readonly housekeeping: TenantHousekeepingRepository,
+    private readonly storage: ObjectStorage,
   ) {}
 
   async purgeAll(): Promise<TrashPurgeReport> {
@@ -40,6 +42,7 @@ export class TrashPurgeService {
       failed: tenants.length - done.length,
       tickets: done.reduce((sum, r) => sum + r.tickets, 0),
       idempotencyKeys: done.reduce((sum, r) => sum + r.idempotencyKeys, 0),
+      files: done.reduce((sum, r) => sum + r.files, 0),
     };
     this.logger.log(report, 'trash purged');
     if (report.failed > 0) throw new Error(`purging failed for ${report.failed} of ${report.tenants} tenant databases`);
@@ -47,6 +50,27 @@ export class TrashPurgeService {
   }
 
   purgeTenant(tenant: TenantOnServer): Promise<TenantPurgeCounts> {
-    return this.housekeeping.purge(tenant.id, TRASH_RETENTION_DAYS);
+    return this.housekeeping.purge(tenant.id, TRASH_RETENTION_DAYS, (ids) => this.deleteFiles(tenant.id, ids));
+  }
+
+  /** The files of each ticket (its prefix in object storage); a ticket whose deletion failed is left for the next purge. */
+  private async deleteFiles(
+    tenantId: string,
+    ticketIds: readonly string[],
+  ): Promise<{ done: string[]; files: number }> {
+    const done: string[] = [];
+    let files = 0;
+    for (const id of ticketIds) {
+      try {
+        files += await this.storage.deletePrefix(ticketPrefix(tenantId, id));
+        done.push(id);
+      } catch (error) {
+        this.logger.warn(
+          { err: error, tenantId, ticketId: id },
+          "a purged ticket's files were not deleted; it stays in the trash",
+        );
+      }
+    }
+    return { done, files };
   }
 }

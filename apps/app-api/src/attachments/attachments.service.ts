@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@helpdeskly/config';
+import type { InboundAttachment } from '@helpdeskly/inbound-email';
+import { ObjectNotFoundError, ObjectStorage, StorageUnavailableError, ticketPrefix } from '@helpdeskly/storage';
+import { TicketsErrorCode, TicketsException } from '../tickets/tickets.errors';
+import { contentDisposition, isInlineSafe, safeFilename, sniffContentType } from './attachment-file';
+import { AttachmentsErrorCode, AttachmentsException } from './attachments.errors';
+import { type NewAttachment, AttachmentsRepository } from './attachments.repository';
+import { type AttachmentDto, type AttachmentListDto, toAttachmentDto } from './dto/attachment.dto';
+
+/** Where a file came from. */
+export interface AttachmentOrigin {
+  readonly tenantId: string;
+  readonly ticketId: string;
+  readonly commentId: string | null;
+  readonly inboundEmailId: string | null;
+}
+
+/** A file ready to send: its headers and its bytes. */
+export interface AttachmentDownload {
+  readonly body: Readable;
+  readonly contentType: string;
+  readonly contentDisposition: string;
+  readonly size: number;
+}
+
+/**
+ * Files of tickets: stored in object storage under the ticket's prefix, described in the tenant's
+ * attachments table, and served to the tenant's members only (the row is looked up in the
+ * tenant's own database, so another tenant's id is a 404 like an unknown one).
+ */
+@Injectable()
+export class AttachmentsService {
+  private readonly logger = new Logger(AttachmentsService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly attachments: AttachmentsRepository,
+    private readonly storage: ObjectStorage,
+  ) {}
+
+  /**
+   * Keeps the files of an inbound message: sniffed, renamed safely, within ATTACHMENT_MAX_BYTES,
+   * ATTACHMENT_MAX_FILES and the tenant's quota; empty files are left out. Answers what was left
+   * out and why, for the message's record. A storage outage throws (the message is retried).
+   */
+  async keepFromEmail(origin: AttachmentOrigin, files: readonly InboundAttachment[]): Promise<string[]> {
+    const { maxBytes, maxFiles, tenantQuotaBytes } = this.config.attachments;
+    const leftOut: string[] = [];
+    const rows: NewAttachment[] = [];
+    let used = files.length > 0 ? await this.attachments.usedBytes() : 0;
+    // A millisecond apart, so that the ticket lists them in the message's order.
+    const now = Date.now();
+    for (const [index, file] of files.entries()) {
+      const filename = safeFilename(file.filename, `attachment-${index + 1}`);
+      if (rows.length >= maxFiles) {
+        leftOut.push(`${files.length - index} file(s) past ATTACHMENT_MAX_FILES (${maxFiles})`);
+        break;
+      }
+      if (file.size === 0) leftOut.push(`${filename}: empty`);
+      else if (file.size > maxBytes)
+        leftOut.push(`${filename}: ${file.size} bytes, over ATTACHMENT_MAX_BYTES (${maxBytes})`);
+      else if (used + file.size > tenantQuotaBytes) leftOut.push(`${filename}: over the tenant's storage quota`);
+      else {
+        const id = randomUUID();
+        // Under the ticket's prefix: the trash purge deletes the prefix with the ticket.
+        const storageKey = `${ticketPrefix(origin.tenantId, origin.ticketId)}attachments/${id}`;
+        const contentType = await sniffContentType(file.content);
+        const stored = await this.put(storageKey, file.content, contentType);
+        used += stored.size;
+        rows.push({
+          id,
+          ticketId: origin.ticketId,
+          commentId: origin.commentId,
+          inboundEmailId: origin.inboundEmailId,
+          filename,
+          contentType,
+          size: stored.size,
+          sha256: stored.sha256,
+          storageKey,
+          inline: file.inline,
+          contentId: file.contentId,
+          createdAt: new Date(now + rows.length),
+        });
+      }
+    }
+    await this.attachments.insertMany(rows);
+    return leftOut;
+  }
+
+  async listOfTicket(ticketId: string): Promise<AttachmentListDto> {
+    const rows = await this.attachments.listOfTicket(ticketId);
+    if (!rows) throw new TicketsException(TicketsErrorCode.TicketNotFound);
+    return { items: rows.map(toAttachmentDto) };
+  }
+
+  async get(id: string): Promise<AttachmentDto> {
+    const row = await this.attachments.find(id);
+    if (!row) throw new AttachmentsException(AttachmentsErrorCode.AttachmentNotFound);
+    return toAttachmentDto(row);
+  }
+
+  /** The bytes of an attachment, as a download unless they are a raster image. */
+  async download(id: string): Promise<AttachmentDownload> {
+    const row = await this.attachments.find(id);
+    if (!row) throw new AttachmentsException(AttachmentsErrorCode.AttachmentNotFound);
+    try {
+      const object = await this.storage.get(row.storageKey);
+      return {
+        body: object.body,
+        contentType: row.contentType,
+        contentDisposition: contentDisposition(isInlineSafe(row.contentType) ? 'inline' : 'attachment', row.filename),
+        size: object.size,
+      };
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) {
+        this.logger.error({ attachmentId: id, key: row.storageKey }, 'attachment row without its object');
+        throw new AttachmentsException(AttachmentsErrorCode.AttachmentNotFound);
+      }
+      throw this.unavailable(error);
+    }
+  }
+
+  /** Deletes every file of a ticket (its prefix); 503 storage_unavailable when the store does not answer. */
+  async deleteFilesOfTicket(tenantId: string, ticketId: string): Promise<number> {
+    try {
+      return await this.storage.deletePrefix(ticketPrefix(tenantId, ticketId));
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  private async put(key: string, bytes: Buffer, contentType: string) {
+    try {
+      return await this.storage.put(key, bytes, { contentType, contentLength: bytes.length });
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  private unavailable(error: unknown): unknown {
+    if (!(error instanceof StorageUnavailableError)) return error;
+    return new AttachmentsException(
+      AttachmentsErrorCode.StorageUnavailable,
+      'The file storage did not answer; retry shortly.',
+      {
+        cause: error,
+      },
+    );
+  }
+}
