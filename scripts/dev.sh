@@ -196,6 +196,9 @@ main() {
     echo "  worker       http://$host:$(api_port worker)/health"
   fi
   echo "  emails       http://$host:$MAIL_CATCHER_HTTP_PORT/  (the mail catcher; SMTP on 127.0.0.1:${SMTP_PORT:-1025}, files in .dev/mail)"
+  if [[ -n "${INBOUND_SMTP_PORT:-}" && -n "${INBOUND_DOMAIN:-}" ]]; then
+    echo "  inbound mail SMTP on ${INBOUND_SMTP_HOST:-0.0.0.0}:$INBOUND_SMTP_PORT: mail to acme@$INBOUND_DOMAIN opens a ticket (docs/email.md)"
+  fi
   if [[ "$NODE_ENV" == development ]]; then
     echo "  demo login   demo@helpdeskly.local / Demo-Password-2026!  (tenant: acme)"
   fi
