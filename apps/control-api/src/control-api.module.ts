@@ -12,6 +12,7 @@ import { TenantStatusModule } from './tenants/tenant-status.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { MembersModule } from './members/members.module';
 import { TenantSettingsModule } from './settings/tenant-settings.module';
+import { MailChannelsModule } from './mail-channels/mail-channels.module';
 import { AdminModule } from './admin/admin.module';
 
 /** control-api: tenants, users, memberships and authentication, over the control database. */
@@ -33,6 +34,7 @@ export class ControlApiModule {
         PasswordsModule,
         MembersModule,
         TenantSettingsModule,
+        MailChannelsModule,
         AdminModule,
         // RUN_WORKERS: the worker app's jobs in this process too (a convenience for one-box set-ups).
         ...(config.queues.runWorkers ? [JobsModule] : []),

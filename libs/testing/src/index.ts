@@ -7,6 +7,7 @@ export { apiFoundationSuite, type ApiUnderTest } from './api-foundation.suite';
 export { freePort } from './free-port';
 export { httpRequest, type HttpRequestOptions, type HttpResult } from './http-request';
 export { RedisServer } from './redis-server';
+export { DovecotServer } from './dovecot-server';
 export { RedisCluster } from './redis-cluster';
 export { VaultStandIn, type VaultRequest } from './vault-stand-in';
 export { PG_BIN, PostgresCluster, type PostgresClusterOptions, asPostgres, ownedByPostgres } from './postgres-cluster';

@@ -1,0 +1,79 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems } from '@helpdeskly/errors';
+import { type AuthContext, AuthErrorCode, CurrentAuth, Roles } from '@helpdeskly/auth';
+import { Client, type ClientInfo } from '../common/client-info';
+import { CreateMailChannelDto, MailChannelDto, MailChannelListDto, MailChannelParamsDto } from './dto/mail-channel.dto';
+import { MailChannelsErrorCode } from './mail-channels.errors';
+import { MailChannelsService } from './mail-channels.service';
+
+@ApiTags('mail-channels')
+@ApiBearerAuth()
+@Controller('mail-channels')
+export class MailChannelsController {
+  constructor(private readonly channels: MailChannelsService) {}
+
+  @Post()
+  @Roles('OWNER', 'ADMIN')
+  @ApiOperation({
+    summary: 'Connect an existing mailbox over IMAP',
+    description:
+      "Logs in once first; the worker then fetches new mail (IMAP IDLE) and each message becomes mail to the tenant's address. Audited (mail_channel.created).",
+  })
+  @ApiCreatedResponse({ type: MailChannelDto })
+  @ApiProblems(
+    AuthErrorCode.InsufficientRole,
+    MailChannelsErrorCode.LoginFailed,
+    MailChannelsErrorCode.Unreachable,
+    MailChannelsErrorCode.AlreadyConnected,
+  )
+  create(
+    @CurrentAuth() auth: AuthContext,
+    @Body() dto: CreateMailChannelDto,
+    @Client() client: ClientInfo,
+  ): Promise<MailChannelDto> {
+    return this.channels.create(auth, dto, client);
+  }
+
+  @Get()
+  @Roles('OWNER', 'ADMIN')
+  @ApiOperation({ summary: "The token's tenant's mail channels, with their status and last error (never a password)" })
+  @ApiOkResponse({ type: MailChannelListDto })
+  @ApiProblems(AuthErrorCode.InsufficientRole)
+  list(@CurrentAuth() auth: AuthContext): Promise<MailChannelListDto> {
+    return this.channels.list(auth);
+  }
+
+  @Get(':id')
+  @Roles('OWNER', 'ADMIN')
+  @ApiOperation({ summary: 'One mail channel' })
+  @ApiOkResponse({ type: MailChannelDto })
+  @ApiProblems(AuthErrorCode.InsufficientRole, MailChannelsErrorCode.NotFound)
+  get(@CurrentAuth() auth: AuthContext, @Param() params: MailChannelParamsDto): Promise<MailChannelDto> {
+    return this.channels.get(auth, params.id);
+  }
+
+  @Delete(':id')
+  @Roles('OWNER', 'ADMIN')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Disconnect a mailbox',
+    description: 'The worker stops fetching it within seconds. Audited (mail_channel.deleted).',
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblems(AuthErrorCode.InsufficientRole, MailChannelsErrorCode.NotFound)
+  delete(
+    @CurrentAuth() auth: AuthContext,
+    @Param() params: MailChannelParamsDto,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    return this.channels.delete(auth, params.id, client);
+  }
+}

@@ -1,0 +1,302 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ImapFlow } from 'imapflow';
+import { AppConfig } from '@helpdeskly/config';
+import { SecretBox } from '@helpdeskly/database';
+import { backoffMs } from './delivery-decision';
+import { describeImapFailure, imapFailureOf, imapOptionsOf } from './imap-connection';
+import { InboundDelivery } from './inbound-delivery';
+import { type FetchableMailChannel, MailChannelFetchRepository } from './mail-channel-fetch.repository';
+import { MailChannelLocks } from './mail-channel-locks';
+
+/** How often the list of channels is read again (new, deleted, changed channels). */
+const SYNC_MS = 5_000;
+/** A fetch even without news from IDLE, in case the server's notification was lost. */
+const SAFETY_FETCH_MS = 60_000;
+
+/** What identifies a connection: when one of these changes, the fetcher connects again. */
+const connectionKeyOf = (c: FetchableMailChannel) =>
+  JSON.stringify([c.host, c.port, c.tls, c.username, c.passwordSealed, c.mailbox, c.afterFetch, c.tenantSlug]);
+
+interface SessionDeps {
+  readonly repository: MailChannelFetchRepository;
+  readonly locks: MailChannelLocks;
+  readonly delivery: InboundDelivery;
+  readonly box: SecretBox;
+  readonly domain: string;
+  readonly logger: Logger;
+}
+
+/**
+ * The fetching of every ACTIVE or FAILING mail channel, where INBOUND_DELIVERY_URL is set (the
+ * worker, control-api with RUN_WORKERS=true): one IMAP connection per channel whose Redis lock
+ * this process holds, in IDLE on the mailbox; each new message is re-delivered to app-api's inbound
+ * SMTP server, then last_uid is set, then the message is flagged \Seen or moved (docs/email.md).
+ */
+@Injectable()
+export class MailChannelFetcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MailChannelFetcher.name);
+  private readonly sessions = new Map<string, { key: string; session: ChannelSession }>();
+  private timer?: NodeJS.Timeout;
+  private syncing?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repository: MailChannelFetchRepository,
+    private readonly locks: MailChannelLocks,
+    private readonly delivery: InboundDelivery,
+    private readonly box: SecretBox,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.inbound.delivery) return;
+    if (!this.config.inbound.domain) {
+      this.logger.warn('INBOUND_DELIVERY_URL is set without INBOUND_DOMAIN: no IMAP fetching');
+      return;
+    }
+    this.timer = setInterval(() => void this.sync(), SYNC_MS);
+    this.timer.unref();
+    void this.sync();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.syncing;
+    await Promise.all([...this.sessions.values()].map(({ session }) => session.stop()));
+    this.sessions.clear();
+  }
+
+  /** The channels this process fetches now, by id, with their state (for readiness details and tests). */
+  states(): Record<string, ChannelState> {
+    return Object.fromEntries([...this.sessions].map(([id, { session }]) => [id, session.state]));
+  }
+
+  /** Starts a session for each new channel, stops those of channels gone, disabled or changed. */
+  sync(): Promise<void> {
+    this.syncing ??= this.syncOnce().finally(() => (this.syncing = undefined));
+    return this.syncing;
+  }
+
+  private async syncOnce(): Promise<void> {
+    let channels: FetchableMailChannel[];
+    try {
+      channels = await this.repository.listFetchable();
+    } catch (error) {
+      this.logger.warn(`Cannot read the mail channels: ${(error as Error).message}`);
+      return;
+    }
+    if (this.stopped) return;
+    const wanted = new Map(channels.map((c) => [c.id, c]));
+    for (const [id, running] of this.sessions) {
+      const channel = wanted.get(id);
+      if (!channel || connectionKeyOf(channel) !== running.key) {
+        this.sessions.delete(id);
+        await running.session.stop();
+      }
+    }
+    const deps: SessionDeps = {
+      repository: this.repository,
+      locks: this.locks,
+      delivery: this.delivery,
+      box: this.box,
+      domain: this.config.inbound.domain!,
+      logger: this.logger,
+    };
+    for (const channel of channels) {
+      if (this.sessions.has(channel.id) || this.stopped) continue;
+      this.sessions.set(channel.id, { key: connectionKeyOf(channel), session: new ChannelSession(channel, deps) });
+    }
+  }
+}
+
+export type ChannelState = 'waiting-for-lock' | 'connecting' | 'idle' | 'fetching' | 'failing' | 'stopped';
+
+/** One channel's loop: lock, connect, fetch what is new, IDLE, again; backoff on failures. */
+class ChannelSession {
+  state: ChannelState = 'connecting';
+  private stopped = false;
+  private client?: ImapFlow;
+  private wake: () => void = () => undefined;
+  private pending = true;
+  /** Consecutive failures of the IMAP server (connection, login) and of delivery, for the backoff. */
+  private imapFailures = 0;
+  private deliveryFailures = 0;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly channel: FetchableMailChannel,
+    private readonly deps: SessionDeps,
+  ) {
+    this.done = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.done;
+    this.state = 'stopped';
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let locked = false;
+      try {
+        locked = await this.deps.locks.acquire(this.channel.id);
+      } catch (error) {
+        this.deps.logger.warn(`Mail channel ${this.channel.id}: cannot take its lock: ${(error as Error).message}`);
+      }
+      if (!locked) {
+        this.state = 'waiting-for-lock';
+        await this.pause(this.deps.locks.ttlMs / 3);
+        continue;
+      }
+      const renewal = setInterval(() => void this.renewLock(), this.deps.locks.ttlMs / 3);
+      try {
+        await this.connectAndFetch();
+      } catch (error) {
+        this.deps.logger.error(`Mail channel ${this.channel.id}: ${(error as Error).message}`);
+      } finally {
+        clearInterval(renewal);
+        await this.deps.locks.release(this.channel.id).catch(() => undefined);
+      }
+      if (!this.stopped) await this.pause(backoffMs(Math.max(this.imapFailures, this.deliveryFailures)));
+    }
+  }
+
+  private async renewLock(): Promise<void> {
+    const ours = await this.deps.locks.renew(this.channel.id).catch(() => true);
+    if (!ours) {
+      this.deps.logger.warn(`Mail channel ${this.channel.id}: its lock was taken by another process`);
+      this.client?.close();
+    }
+  }
+
+  /** Sleeps `ms`, or less when stop() (or IDLE's news) wakes it. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async connectAndFetch(): Promise<void> {
+    const { channel, deps } = this;
+    this.state = 'connecting';
+    const endpoint = { ...channel, password: deps.box.open(channel.passwordSealed) };
+    const client = new ImapFlow(imapOptionsOf(endpoint, { autoIdleDelay: 1_000 }));
+    this.client = client;
+    client.on('error', () => undefined);
+    client.on('exists', () => {
+      this.pending = true;
+      this.wake();
+    });
+    client.on('close', () => this.wake());
+    try {
+      await client.connect();
+      await client.mailboxOpen(channel.mailbox);
+      if (channel.afterFetch !== 'seen') await client.mailboxCreate(channel.afterFetch).catch(() => undefined);
+    } catch (error) {
+      await this.failed(describeImapFailure(imapFailureOf(error), channel));
+      client.close();
+      return;
+    }
+    try {
+      this.pending = true;
+      while (!this.stopped && client.usable) {
+        if (this.pending) {
+          this.pending = false;
+          this.state = 'fetching';
+          const fetched = await this.fetchNew(client);
+          this.imapFailures = 0;
+          if (!fetched) {
+            // app-api deferred a message: keep the connection, try again after the backoff.
+            this.pending = true;
+            await this.pause(backoffMs(++this.deliveryFailures));
+            continue;
+          }
+          this.deliveryFailures = 0;
+          await deps.repository.markFetched(channel.id);
+        }
+        this.state = 'idle';
+        // imapflow IDLEs on its own once the connection has been quiet for autoIdleDelay.
+        await this.pause(SAFETY_FETCH_MS);
+        if (!this.pending && !this.stopped) this.pending = client.usable;
+      }
+      if (!this.stopped)
+        await this.failed(`The connection to the IMAP server ${channel.host}:${channel.port} was lost.`);
+    } catch (error) {
+      if (!this.stopped) await this.failed(describeImapFailure(imapFailureOf(error), channel));
+    } finally {
+      if (client.usable) await client.logout().catch(() => client.close());
+      else client.close();
+      this.client = undefined;
+    }
+  }
+
+  private async failed(reason: string): Promise<void> {
+    this.state = 'failing';
+    this.imapFailures += 1;
+    this.deps.logger.warn(`Mail channel ${this.channel.id}: ${reason}`);
+    await this.deps.repository.markFailing(this.channel.id, reason).catch(() => undefined);
+  }
+
+  /**
+   * Delivers every message above last_uid, in UID order. False when app-api deferred one (4xx or
+   * no answer): nothing after it was tried, last_uid stays before it.
+   */
+  private async fetchNew(client: ImapFlow): Promise<boolean> {
+    const { channel, deps } = this;
+    const position = await deps.repository.position(channel.id);
+    if (!position) {
+      this.stopped = true;
+      return true;
+    }
+    const uidValidity = client.mailbox ? client.mailbox.uidValidity : null;
+    let lastUid = position.lastUid;
+    if (uidValidity !== null && position.uidValidity !== uidValidity) {
+      // A new UIDVALIDITY: the UIDs mean other messages now. From 0 again; app-api drops what it already has.
+      await deps.repository.resetPosition(channel.id, uidValidity);
+      lastUid = 0n;
+    }
+    // `n:*` always includes the highest UID, even below n: hence the filter.
+    const found = (await client.search({ uid: `${lastUid + 1n}:*` }, { uid: true })) || [];
+    const uids = found.map((uid) => BigInt(uid)).filter((uid) => uid > lastUid);
+    uids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const uid of uids) {
+      if (this.stopped || !client.usable) return true;
+      const message = await client.fetchOne(String(uid), { source: true, envelope: true }, { uid: true });
+      if (!message || !message.source) {
+        // Expunged meanwhile: nothing to deliver.
+        await deps.repository.advance(channel.id, uid);
+        continue;
+      }
+      const from = message.envelope?.from?.[0]?.address ?? '';
+      const decision = await deps.delivery.deliver(message.source, from, `${channel.tenantSlug}@${deps.domain}`);
+      if (decision.outcome === 'retry') {
+        deps.logger.warn(`Mail channel ${channel.id}: UID ${uid}: ${decision.reason}; trying again later`);
+        await deps.repository.recordError(channel.id, `${decision.reason}; trying again later`);
+        return false;
+      }
+      if (decision.outcome === 'skip') {
+        deps.logger.warn(`Mail channel ${channel.id}: UID ${uid}: ${decision.reason}; left in the mailbox`);
+        await deps.repository.advance(
+          channel.id,
+          uid,
+          `UID ${uid}: ${decision.reason}; left in the mailbox, unflagged`,
+        );
+        continue;
+      }
+      // Delivered: last_uid first, then the flag. A crash in between delivers it again, and app-api drops the duplicate.
+      await deps.repository.advance(channel.id, uid);
+      if (channel.afterFetch === 'seen') await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+      else await client.messageMove(String(uid), channel.afterFetch, { uid: true });
+    }
+    return true;
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { InboundDelivery } from './inbound-delivery';
+import { MailChannelFetchRepository } from './mail-channel-fetch.repository';
+import { MailChannelFetcher } from './mail-channel-fetcher.service';
+import { MailChannelLocks } from './mail-channel-locks';
+
+/** The fetching of tenants' IMAP mailboxes (where INBOUND_DELIVERY_URL is set). */
+@Module({
+  providers: [MailChannelFetchRepository, MailChannelLocks, InboundDelivery, MailChannelFetcher],
+  exports: [MailChannelFetcher],
+})
+export class MailChannelJobsModule {}
