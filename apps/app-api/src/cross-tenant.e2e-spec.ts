@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { MembershipRole } from '@helpdeskly/database';
+import { MembershipRole, SecretBox } from '@helpdeskly/database';
 import { buildOpenApiDocument } from '@helpdeskly/http';
 import { jobId } from '@helpdeskly/queues';
 import {
@@ -64,6 +64,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     comments: string[];
     attachment: string;
     invitation: string;
+    mailChannel: string;
     tags: [string, string];
     bTicket: { id: string; version: number };
     idempotent: { key: string; body: unknown; ticketId: string };
@@ -183,6 +184,19 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
         control('POST', '/v1/invitations', a.token, { email: `invitee-${suffix}@example.com`, role: 'AGENT' }),
       )
     ).body.id;
+    // A row, not POST /v1/mail-channels: that logs in to the IMAP server first, and no worker fetches it here.
+    ids.mailChannel = (
+      await fx.control.db.mailChannel.create({
+        data: {
+          tenantId: a.tenant.id,
+          host: 'imap.example.test',
+          port: 993,
+          tls: 'implicit',
+          username: `support-${suffix}@example.test`,
+          passwordSealed: fx.control.running.app.get(SecretBox).seal('not-a-real-password'),
+        },
+      })
+    ).id;
 
     // Tenant B has a ticket and a tag of its own: its database is not empty, and its ticket numbers start at 1 too.
     const bTicket = await createdTicket('ticket of B', b.token, {
@@ -222,6 +236,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     await read('sla', app('GET', '/v1/settings/sla', a.token));
     await read('members', control('GET', '/v1/members', a.token));
     await read('invitations', control('GET', '/v1/invitations', a.token));
+    await read('mail channels', control('GET', '/v1/mail-channels', a.token));
     await read('audit log', control('GET', '/v1/audit-logs?limit=100', a.token));
     await read('tenant', control('GET', `/v1/admin/tenants/${a.tenant.id}`, platformAdmin.token));
     const job = await read(
@@ -254,6 +269,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     const controlValues: Record<string, ParameterValue> = {
       'members/{userId}': uuid(aAgent.user.id),
       'invitations/{id}': uuid(ids.invitation),
+      'mail-channels/{id}': uuid(ids.mailChannel),
       'tenants/{id}': uuid(a.tenant.id),
       // Not an id: it names the queue, the same for both requests; the job id is the tenant's.
       'queues/{queue}': { real: 'provisioning', absent: 'provisioning' },
