@@ -46,6 +46,8 @@ ensure_ops_tools() {
   have docker-compose || missing+=(docker-compose)
   have nginx || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
   have shellcheck || missing+=(shellcheck)
+  # The IMAP fetching spec (apps/worker/src/mail-channels.e2e-spec.ts) runs a Dovecot of its own.
+  have dovecot || [[ -x /usr/sbin/dovecot ]] || missing+=(dovecot-imapd)
   # The CORS test drives Debian's Chromium with playwright-core (never a downloaded browser).
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
