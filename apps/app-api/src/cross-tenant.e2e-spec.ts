@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { MembershipRole, SecretBox } from '@helpdeskly/database';
+import { MailChannelStatus, MembershipRole, SecretBox } from '@helpdeskly/database';
 import { buildOpenApiDocument } from '@helpdeskly/http';
 import { jobId } from '@helpdeskly/queues';
 import {
@@ -184,11 +184,13 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
         control('POST', '/v1/invitations', a.token, { email: `invitee-${suffix}@example.com`, role: 'AGENT' }),
       )
     ).body.id;
-    // A row, not POST /v1/mail-channels: that logs in to the IMAP server first, and no worker fetches it here.
+    // A row, not POST /v1/mail-channels: that logs in to the IMAP server first. DISABLED: the fetcher
+    // of a spec running beside this one leaves it alone, so its status stays what A's snapshot says.
     ids.mailChannel = (
       await fx.control.db.mailChannel.create({
         data: {
           tenantId: a.tenant.id,
+          status: MailChannelStatus.DISABLED,
           host: 'imap.example.test',
           port: 993,
           tls: 'implicit',
