@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { ImapFlow } from 'imapflow';
+import { SMTPServer } from 'smtp-server';
 import { MembershipRole } from '@helpdeskly/database';
 import { DovecotServer, freePort, type RunningTestApp, startTestApp, testConfig, waitFor } from '@helpdeskly/testing';
 import { AppFixture, type FixtureMember } from '../../app-api/src/testing/app-fixture';
@@ -53,8 +54,8 @@ describe('an existing mailbox over IMAP (e2e)', () => {
   });
 
   /** The worker app, with only the fetcher's variable added (the other consumers idle on the test's prefix). */
-  const startFetcher = async () => {
-    const config = testConfig({ ...env, INBOUND_SMTP_PORT: '' });
+  const startFetcher = async (deliveryUrl = env.INBOUND_DELIVERY_URL) => {
+    const config = testConfig({ ...env, INBOUND_SMTP_PORT: '', INBOUND_DELIVERY_URL: deliveryUrl });
     fetcher = await startTestApp(WorkerModule.forRoot(config), { config });
   };
   const stopFetcher = async () => {
@@ -119,6 +120,15 @@ describe('an existing mailbox over IMAP (e2e)', () => {
       for await (const message of client.fetch('1:*', { flags: true, uid: true })) {
         out[message.uid] = [...(message.flags ?? [])];
       }
+      return out;
+    });
+  /** Subject → flags of every message of the mailbox. */
+  const flagsBySubject = (user: keyof typeof USERS) =>
+    withMailbox(user, async (client) => {
+      await client.mailboxOpen('INBOX');
+      const out: Record<string, string[]> = {};
+      for await (const message of client.fetch('1:*', { flags: true, envelope: true }))
+        out[message.envelope?.subject ?? ''] = [...(message.flags ?? [])];
       return out;
     });
   const ticketsArrive = (member: FixtureMember, wanted: string[], timeoutMs = 30_000) =>
@@ -230,5 +240,55 @@ describe('an existing mailbox over IMAP (e2e)', () => {
     await append('acme', 'After the deletion');
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(await subjects(acme)).not.toContain('After the deletion');
+  });
+
+  it('tries a message app-api defers (451) again, and skips one it refuses for good (552): recorded, left unflagged', async () => {
+    await stopFetcher();
+    // Stands in for app-api: 552 for one subject, 451 once for another, 250 for the rest.
+    const received: string[] = [];
+    let deferred = false;
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          const subject = /^Subject: (.*)$/m.exec(Buffer.concat(chunks).toString())?.[1]?.trim() ?? '';
+          const refuse = (responseCode: number) =>
+            callback(Object.assign(new Error(`refused ${subject}`), { responseCode }));
+          if (subject === 'Too big') return refuse(552);
+          if (subject === 'Busy' && !deferred) {
+            deferred = true;
+            return refuse(451);
+          }
+          received.push(subject);
+          callback();
+        });
+      },
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+    try {
+      for (const subject of ['Busy', 'Too big', 'Fine']) await append('globex', subject);
+      await startFetcher(`smtp://127.0.0.1:${port}`);
+      await waitFor('Busy and Fine delivered', async () => received.length >= 2, 30_000, 100);
+      // In UID order, Busy before Fine although it was deferred once; Too big never accepted.
+      expect(received).toEqual(['Busy', 'Fine']);
+      await waitFor(
+        'Fine flagged',
+        async () => (await flagsBySubject('globex')).Fine?.includes('\\Seen') ?? false,
+        10_000,
+        100,
+      );
+      const byFlags = await flagsBySubject('globex');
+      expect(byFlags['Too big']).not.toContain('\\Seen');
+      expect(byFlags.Busy).toContain('\\Seen');
+      const [channel] = await channels(globex);
+      expect(channel).toMatchObject({ status: 'ACTIVE', lastError: expect.stringContaining('SMTP 552') });
+    } finally {
+      await stopFetcher();
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 });
