@@ -3,7 +3,7 @@
 // override the fixed seed and the cases per operation.
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { MembershipRole, type Tenant } from '@helpdeskly/database';
+import { MailChannelStatus, MembershipRole, SecretBox, type Tenant } from '@helpdeskly/database';
 import { buildOpenApiDocument } from '@helpdeskly/http';
 import { QUEUES } from '@helpdeskly/queues';
 import {
@@ -31,6 +31,7 @@ describe('control-api under fuzz (from its OpenAPI document)', () => {
   let victim: Tenant;
   let colleague: FixtureMember;
   let invitationId: string;
+  let mailChannelId: string;
   const madeBySignup = new Set<string>();
 
   before(async () => {
@@ -45,6 +46,20 @@ describe('control-api under fuzz (from its OpenAPI document)', () => {
     });
     expect(invitation.status).toBe(201);
     invitationId = invitation.body.id;
+    // A row: POST /v1/mail-channels logs in to an IMAP server first. DISABLED: no fetcher touches it.
+    mailChannelId = (
+      await fx.db.mailChannel.create({
+        data: {
+          tenantId: tenant.id,
+          status: MailChannelStatus.DISABLED,
+          host: 'imap.fixture.test',
+          port: 993,
+          tls: 'implicit',
+          username: `support-${process.pid}@fixture.test`,
+          passwordSealed: fx.running.app.get(SecretBox).seal('not-a-real-password'),
+        },
+      })
+    ).id;
   });
   after(async () => {
     if (!fx) return;
@@ -74,7 +89,7 @@ describe('control-api under fuzz (from its OpenAPI document)', () => {
       return {
         tokens: [owner.token, admin.token],
         pathValues: {
-          id: [victim.id, invitationId, '1'],
+          id: [victim.id, invitationId, mailChannelId, '1'],
           userId: [colleague.user.id, owner.user.id],
           queue: Object.values(QUEUES),
         },
