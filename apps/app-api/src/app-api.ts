@@ -4,4 +4,5 @@ export const APP_API: ApiDescription = {
   name: 'app-api',
   title: 'Helpdeskly app API',
   description: "Each tenant's helpdesk: tickets, comments, contacts, tags, search and history.",
+  uploads: true,
 };

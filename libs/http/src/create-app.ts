@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@helpdeskly/config';
 import { ProblemException, ProblemExceptionFilter, sendProblem, ValidationPipe } from '@helpdeskly/errors';
@@ -102,6 +103,21 @@ export async function createApp(module: DynamicModule, options: CreateAppOptions
   fastify.removeContentTypeParser('text/plain');
 
   await app.register(helmet, { global: true });
+  if (api.uploads) {
+    // Parsed only by the routes that read files (request.parts()); a file over the limit is a 413.
+    const { maxBytes, maxFiles } = config.attachments;
+    await app.register(multipart, {
+      throwFileSizeLimit: true,
+      limits: {
+        fileSize: maxBytes,
+        files: maxFiles,
+        fields: 10,
+        fieldSize: 1024,
+        parts: maxFiles + 10,
+        headerPairs: 100,
+      },
+    });
+  }
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : [config.http.frontendUrl],
     credentials: true,

@@ -6,6 +6,8 @@ export interface ApiDescription {
   readonly name: string;
   readonly title: string;
   readonly description: string;
+  /** Takes file uploads (multipart/form-data, @fastify/multipart) within ATTACHMENT_MAX_BYTES and _MAX_FILES. */
+  readonly uploads?: boolean;
 }
 
 export function buildOpenApiDocument(app: INestApplication, api: ApiDescription, version: string): OpenAPIObject {

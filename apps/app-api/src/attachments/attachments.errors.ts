@@ -3,6 +3,11 @@ import { type CodeOf, defineErrors } from '@helpdeskly/errors';
 const attachments = defineErrors('attachments', {
   AttachmentNotFound: { code: 'attachment_not_found', status: 404, title: 'Attachment not found' },
   StorageUnavailable: { code: 'storage_unavailable', status: 503, title: 'File storage unavailable' },
+  NotMultipart: { code: 'multipart_required', status: 415, title: 'multipart/form-data required' },
+  NoFile: { code: 'no_file', status: 422, title: 'No file in the request' },
+  MalformedMultipart: { code: 'malformed_multipart', status: 400, title: 'Malformed multipart body' },
+  EmptyFile: { code: 'empty_file', status: 422, title: 'Empty file' },
+  QuotaExceeded: { code: 'storage_quota_exceeded', status: 413, title: "The tenant's file storage is full" },
 });
 
 export const AttachmentsErrorCode = attachments.codes;

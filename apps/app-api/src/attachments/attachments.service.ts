@@ -18,6 +18,12 @@ export interface AttachmentOrigin {
   readonly inboundEmailId: string | null;
 }
 
+/** A file a member uploads: its name as the client sent it, and its bytes. */
+export interface UploadedFile {
+  readonly filename: string | null;
+  readonly content: Buffer;
+}
+
 /** A file ready to send: its headers and its bytes. */
 export interface AttachmentDownload {
   readonly body: Readable;
@@ -88,6 +94,57 @@ export class AttachmentsService {
     }
     await this.attachments.insertMany(rows);
     return leftOut;
+  }
+
+  /**
+   * POST /v1/tickets/:id/attachments: files a member uploads to a ticket (outside the trash), all
+   * or nothing: an empty file (422), one over the tenant's quota (413) or a storage outage (503)
+   * keeps none of them. Size and count limits are enforced while parsing (413).
+   */
+  async upload(tenantId: string, ticketId: string, files: readonly UploadedFile[]): Promise<AttachmentListDto> {
+    if ((await this.attachments.listOfTicket(ticketId)) === null)
+      throw new TicketsException(TicketsErrorCode.TicketNotFound);
+    if (files.length === 0)
+      throw new AttachmentsException(AttachmentsErrorCode.NoFile, 'Send the files as parts named "file".');
+    const empty = files.find((f) => f.content.length === 0);
+    if (empty)
+      throw new AttachmentsException(AttachmentsErrorCode.EmptyFile, `${safeFilename(empty.filename)} is empty.`);
+    const total = files.reduce((n, f) => n + f.content.length, 0);
+    if ((await this.attachments.usedBytes()) + total > this.config.attachments.tenantQuotaBytes)
+      throw new AttachmentsException(
+        AttachmentsErrorCode.QuotaExceeded,
+        'Delete tickets with large files, or ask for a larger quota.',
+      );
+    const now = Date.now();
+    const rows: NewAttachment[] = [];
+    try {
+      for (const [index, file] of files.entries()) {
+        const id = randomUUID();
+        const storageKey = `${ticketPrefix(tenantId, ticketId)}attachments/${id}`;
+        const contentType = await sniffContentType(file.content);
+        const stored = await this.put(storageKey, file.content, contentType);
+        rows.push({
+          id,
+          ticketId,
+          commentId: null,
+          inboundEmailId: null,
+          filename: safeFilename(file.filename, `attachment-${index + 1}`),
+          contentType,
+          size: stored.size,
+          sha256: stored.sha256,
+          storageKey,
+          inline: false,
+          contentId: null,
+          createdAt: new Date(now + index),
+        });
+      }
+      await this.attachments.insertMany(rows);
+    } catch (error) {
+      // Nothing half-kept: the objects already stored go too.
+      await Promise.allSettled(rows.map((r) => this.storage.delete(r.storageKey)));
+      throw error;
+    }
+    return { items: rows.map(toAttachmentDto) };
   }
 
   async listOfTicket(ticketId: string): Promise<AttachmentListDto> {
