@@ -76,6 +76,28 @@ export class MetricsRegistry {
     registers: [this.registry],
   });
 
+  /** Messages received by email, by what became of them (the outcomes of inbound_emails, and duplicate). */
+  readonly inboundEmails = new Counter({
+    name: 'helpdeskly_inbound_emails_total',
+    help: 'Messages received by email, by outcome (ticket_created, comment_added, duplicate, auto_reply, bounce...)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Files of tickets, by event: stored, left_out (a limit), deleted (with their ticket). */
+  readonly attachments = new Counter({
+    name: 'helpdeskly_attachments_total',
+    help: 'Files of tickets, by event (stored, left_out, deleted)',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly attachmentBytes = new Counter({
+    name: 'helpdeskly_attachment_bytes_stored_total',
+    help: 'Bytes of the files of tickets stored',
+    registers: [this.registry],
+  });
+
   /** Tenant database clients app-api holds open, live or being disconnected (never above TENANT_CLIENT_MAX). */
   readonly tenantClientsOpen = new Gauge({
     name: 'helpdeskly_tenant_clients_open',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@helpdeskly/config';
+import { MetricsRegistry } from '@helpdeskly/metrics';
 import type { InboundAttachment } from '@helpdeskly/inbound-email';
 import { ObjectNotFoundError, ObjectStorage, StorageUnavailableError, ticketPrefix } from '@helpdeskly/storage';
 import { TicketsErrorCode, TicketsException } from '../tickets/tickets.errors';
@@ -45,6 +46,7 @@ export class AttachmentsService {
     private readonly config: AppConfig,
     private readonly attachments: AttachmentsRepository,
     private readonly storage: ObjectStorage,
+    private readonly metrics: MetricsRegistry,
   ) {}
 
   /**
@@ -93,6 +95,7 @@ export class AttachmentsService {
       }
     }
     await this.attachments.insertMany(rows);
+    this.counted(rows, leftOut.length);
     return leftOut;
   }
 
@@ -139,6 +142,7 @@ export class AttachmentsService {
         });
       }
       await this.attachments.insertMany(rows);
+      this.counted(rows, 0);
     } catch (error) {
       // Nothing half-kept: the objects already stored go too.
       await Promise.allSettled(rows.map((r) => this.storage.delete(r.storageKey)));
@@ -183,10 +187,19 @@ export class AttachmentsService {
   /** Deletes every file of a ticket (its prefix); 503 storage_unavailable when the store does not answer. */
   async deleteFilesOfTicket(tenantId: string, ticketId: string): Promise<number> {
     try {
-      return await this.storage.deletePrefix(ticketPrefix(tenantId, ticketId));
+      const deleted = await this.storage.deletePrefix(ticketPrefix(tenantId, ticketId));
+      this.metrics.attachments.inc({ event: 'deleted' }, deleted);
+      return deleted;
     } catch (error) {
       throw this.unavailable(error);
     }
+  }
+
+  private counted(stored: readonly NewAttachment[], leftOut: number): void {
+    if (stored.length > 0) this.metrics.attachments.inc({ event: 'stored' }, stored.length);
+    if (leftOut > 0) this.metrics.attachments.inc({ event: 'left_out' }, leftOut);
+    const bytes = stored.reduce((n, r) => n + r.size, 0);
+    if (bytes > 0) this.metrics.attachmentBytes.inc(bytes);
   }
 
   private async put(key: string, bytes: Buffer, contentType: string) {

@@ -494,5 +494,15 @@ describe('mail to tickets (inbound SMTP)', () => {
     expect((await fx.request('DELETE', `/v1/tickets/${ticket!.id}`, { token: acme.token })).status).toBe(204);
     expect((await fx.request('DELETE', `/v1/trash/${ticket!.id}`, { token: acme.token })).status).toBe(204);
     for (const { key } of keys) expect({ key, left: await storage.head(key) }).toEqual({ key, left: null });
+
+    // Counted: messages by outcome, files stored, left out and deleted.
+    const metrics = await (await fetch(`${fx.running.baseUrl}/metrics`)).text();
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(value('helpdeskly_inbound_emails_total{outcome="ticket_created"}')).toBeGreaterThan(0);
+    expect(value('helpdeskly_inbound_emails_total{outcome="duplicate"}')).toBeGreaterThan(0);
+    expect(value('helpdeskly_attachments_total{event="stored"}')).toBeGreaterThanOrEqual(5);
+    expect(value('helpdeskly_attachments_total{event="left_out"}')).toBeGreaterThanOrEqual(2);
+    expect(value('helpdeskly_attachments_total{event="deleted"}')).toBeGreaterThanOrEqual(5);
   });
 });

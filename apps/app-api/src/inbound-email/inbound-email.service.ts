@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@helpdeskly/config';
+import { MetricsRegistry } from '@helpdeskly/metrics';
 import {
   findThread,
   type InboundMessage,
@@ -60,6 +61,7 @@ export class InboundEmailService {
     private readonly comments: CommentsService,
     private readonly attachments: AttachmentsService,
     private readonly storage: ObjectStorage,
+    private readonly metrics: MetricsRegistry,
   ) {
     this.ownAddresses = new Set([config.mail.from.toLowerCase()]);
   }
@@ -98,7 +100,10 @@ export class InboundEmailService {
     });
     let claimId = claimed?.id;
     if (!claimId) {
-      if (existing?.outcome !== 'RECEIVED') return { outcome: 'DUPLICATE', ticketId: existing?.ticketId ?? null };
+      if (existing?.outcome !== 'RECEIVED') {
+        this.metrics.inboundEmails.inc({ outcome: 'duplicate' });
+        return { outcome: 'DUPLICATE', ticketId: existing?.ticketId ?? null };
+      }
       const stale = new Date(Date.now() - STALE_CLAIM_MS);
       if (!(await this.records.takeOver(existing.id, stale, rawKey)))
         throw new DeliveryInProgressError(`${message.messageId} is being processed by another delivery`);
@@ -111,6 +116,7 @@ export class InboundEmailService {
       });
       const result = await this.process(tenant, delivery, message, claimId);
       await this.records.complete(claimId, result);
+      this.metrics.inboundEmails.inc({ outcome: result.outcome.toLowerCase() });
       this.logger.log({ tenantId: tenant.tenantId, messageId: message.messageId, ...result }, 'inbound email');
       return result;
     } catch (error) {

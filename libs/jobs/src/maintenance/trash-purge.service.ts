@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { MetricsRegistry } from '@helpdeskly/metrics';
 import { mapWithConcurrency } from '@helpdeskly/migrations';
 import { ObjectStorage, ticketPrefix } from '@helpdeskly/storage';
 import { TRASH_RETENTION_DAYS } from '@helpdeskly/tenant-data';
@@ -26,6 +27,7 @@ export class TrashPurgeService {
     private readonly tenants: TenantLifecycleRepository,
     private readonly housekeeping: TenantHousekeepingRepository,
     private readonly storage: ObjectStorage,
+    private readonly metrics: MetricsRegistry,
   ) {}
 
   async purgeAll(): Promise<TrashPurgeReport> {
@@ -62,7 +64,9 @@ export class TrashPurgeService {
     let files = 0;
     for (const id of ticketIds) {
       try {
-        files += await this.storage.deletePrefix(ticketPrefix(tenantId, id));
+        const deleted = await this.storage.deletePrefix(ticketPrefix(tenantId, id));
+        this.metrics.attachments.inc({ event: 'deleted' }, deleted);
+        files += deleted;
         done.push(id);
       } catch (error) {
         this.logger.warn(
