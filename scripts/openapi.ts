@@ -24,8 +24,10 @@ const APIS: Array<[ApiDescription, (config: AppConfig) => DynamicModule]> = [
 export async function renderOpenApiDocuments(): Promise<Record<string, string>> {
   loadDotEnv(join(ROOT, '.env'));
   loadDotEnv(join(ROOT, '.env.example')); // fills what .env lacks; nothing connects here
-  // Nor listens: app.init() would start app-api's inbound SMTP server on .env.example's port.
+  // Nor listens: app.init() would start app-api's inbound SMTP server on .env.example's port,
+  // and with RUN_WORKERS=true control-api's fetching of IMAP mailboxes.
   process.env.INBOUND_SMTP_PORT = '';
+  process.env.INBOUND_DELIVERY_URL = '';
   const config = loadConfig();
   const out: Record<string, string> = {};
   for (const [api, moduleFor] of APIS) {
