@@ -21,7 +21,9 @@ import {
 } from '@helpdeskly/testing';
 import { CONTROL_API } from '../../control-api/src/testing/control-fixture';
 import { APP_API } from './app-api';
+import { ObjectStorage } from '@helpdeskly/storage';
 import { AttachmentsService } from './attachments/attachments.service';
+import { InboundEmailRepository } from './inbound-email/inbound-email.repository';
 import { type AppFixture, type FixtureMember, type HttpResult, startAppApi } from './testing/app-fixture';
 
 const FIXTURE_FILE = 'apps/app-api/src/cross-tenant.e2e-spec.ts';
@@ -31,7 +33,12 @@ const ROOT = join(__dirname, '..', '..', '..');
  * A well-formed body per request schema of an id-taking operation (the matrix checks each reaches
  * the lookup: an answer of 400 fails it). A new schema fails the test until it is added here.
  */
+/** An upload of tenant B: one small file, as a browser's form sends it. */
+const upload = new FormData();
+upload.append('file', new Blob(['from tenant B']), 'b.txt');
+
 const BODIES: Record<string, unknown> = {
+  'multipart/form-data': upload,
   CreateCommentDto: { body: 'Written by tenant B', visibility: 'PUBLIC' },
   AddTagsDto: { tags: ['from-tenant-b'] },
   RenameTagDto: { name: 'renamed-by-tenant-b' },
@@ -63,6 +70,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     trashed: string;
     comments: string[];
     attachment: string;
+    inboundEmail: string;
     invitation: string;
     mailChannel: string;
     tags: [string, string];
@@ -150,6 +158,21 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
           },
         ]),
     );
+    // A message tenant A received, with its raw copy, as the inbound server records one.
+    ids.inboundEmail = await fx.asTenant(a, async () => {
+      const records = fx.app.get(InboundEmailRepository);
+      const rawKey = `tenants/${a.tenant.id}/inbound/${randomUUID()}.eml`;
+      await fx.app.get(ObjectStorage).put(rawKey, Buffer.from('Subject: hi\r\n\r\nhello\r\n'));
+      const { claimed } = await records.claim({
+        messageId: `<cross-${suffix}@example.com>`,
+        fromAddress: 'ada@example.com',
+        recipient: `${a.tenant.slug}@inbound.test`,
+        subject: 'hi',
+        rawKey,
+      });
+      await records.complete(claimed!.id, { outcome: 'TICKET_CREATED', ticketId: ticket.id });
+      return claimed!.id;
+    });
     ids.attachment = (
       await created('attachments', app('GET', `/v1/tickets/${ticket.id}/attachments`, a.token), 200)
     ).body.items[0].id;
@@ -233,6 +256,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       await read(`contact ${c.id} tickets`, app('GET', `/v1/contacts/${c.id}/tickets`, a.token));
     }
     await read('tags', app('GET', '/v1/tags', a.token));
+    await read('inbound emails', app('GET', '/v1/inbound-emails?limit=100', a.token));
     await read('trash', app('GET', '/v1/trash', a.token));
     await read('counts', app('GET', '/v1/tickets/counts', a.token));
     await read('sla', app('GET', '/v1/settings/sla', a.token));
@@ -267,6 +291,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       'contacts/{id}': uuid(ids.contact),
       'trash/{id}': uuid(ids.trashed),
       'attachments/{id}': uuid(ids.attachment),
+      'inbound-emails/{id}': uuid(ids.inboundEmail),
     };
     const controlValues: Record<string, ParameterValue> = {
       'members/{userId}': uuid(aAgent.user.id),

@@ -76,7 +76,9 @@ function schemaName(operation: FuzzOperation): string | undefined | null {
   const body = operation.operation.requestBody;
   if (!body) return undefined;
   const ref = body.content?.['application/json']?.schema?.$ref;
-  return ref ? ref.replace('#/components/schemas/', '') : null;
+  if (ref) return ref.replace('#/components/schemas/', '');
+  // An upload: its body is the fixture's FormData under this key.
+  return body.content?.['multipart/form-data'] ? 'multipart/form-data' : null;
 }
 
 function prepare(

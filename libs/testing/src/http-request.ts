@@ -11,7 +11,7 @@ export interface HttpRequestOptions {
   readonly headers?: Record<string, string>;
 }
 
-/** One HTTP call to a test app as a client would make it: bearer token, JSON body. */
+/** One HTTP call to a test app as a client would make it: bearer token, JSON body (or a FormData, sent as multipart/form-data). */
 export async function httpRequest<T = any>(
   baseUrl: string,
   method: string,
@@ -20,11 +20,12 @@ export async function httpRequest<T = any>(
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const form = options.body instanceof FormData ? options.body : undefined;
+  if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.text();
   const json = response.headers.get('content-type')?.includes('json');

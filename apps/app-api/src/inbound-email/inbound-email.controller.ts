@@ -1,8 +1,12 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { AuthErrorCode, Roles } from '@helpdeskly/auth';
 import { ApiProblems } from '@helpdeskly/errors';
-import { InboundEmailPageDto, ListInboundEmailsQueryDto } from './dto/inbound-email.dto';
+import { AttachmentsErrorCode } from '../attachments/attachments.errors';
+import { contentDisposition } from '../attachments/attachment-file';
+import { InboundEmailPageDto, InboundEmailParamsDto, ListInboundEmailsQueryDto } from './dto/inbound-email.dto';
+import { InboundEmailErrorCode } from './inbound-email.errors';
 import { InboundEmailService } from './inbound-email.service';
 
 @ApiTags('inbound-email')
@@ -22,5 +26,31 @@ export class InboundEmailController {
   @ApiProblems(AuthErrorCode.InsufficientRole)
   list(@Query() query: ListInboundEmailsQueryDto): Promise<InboundEmailPageDto> {
     return this.inbound.list(query);
+  }
+
+  @Get(':id/raw')
+  @Roles('OWNER', 'ADMIN')
+  @ApiOperation({
+    summary: 'A received message as it arrived',
+    description:
+      'The whole RFC 5322 message (message/rfc822), quotes, signatures and every part included, as a download.',
+  })
+  @ApiProduces('message/rfc822')
+  @ApiOkResponse({ description: 'The message', schema: { type: 'string', format: 'binary' } })
+  @ApiProblems(
+    AuthErrorCode.InsufficientRole,
+    InboundEmailErrorCode.InboundEmailNotFound,
+    AttachmentsErrorCode.StorageUnavailable,
+  )
+  async raw(@Param() params: InboundEmailParamsDto, @Res() reply: FastifyReply): Promise<void> {
+    const message = await this.inbound.raw(params.id);
+    await reply
+      .header('content-type', 'message/rfc822')
+      .header('content-length', String(message.size))
+      .header('content-disposition', contentDisposition('attachment', `${params.id}.eml`))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'private, no-store')
+      .send(message.body);
   }
 }

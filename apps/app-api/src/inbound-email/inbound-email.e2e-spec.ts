@@ -375,6 +375,29 @@ describe('mail to tickets (inbound SMTP)', () => {
     const ofTicket = await fx.request<Page>('GET', `/v1/inbound-emails?ticketId=${ticket!.id}`, { token: acme.token });
     expect(ofTicket.body.items.map((e) => e.subject)).toEqual(['Listed']);
 
+    // The message as it arrived, quotes and all: to the tenant's admins only.
+    const listedAgain = await fx.request<{ items: Array<{ id: string; fromAddress: string; subject: string }> }>(
+      'GET',
+      '/v1/inbound-emails?limit=100',
+      { token: acme.token },
+    );
+    const recordId = listedAgain.body.items.find((e) => e.fromAddress === ivy && e.subject === 'Listed')!.id;
+    const raw = await fetch(`${fx.running.baseUrl}/v1/inbound-emails/${recordId}/raw`, {
+      headers: { authorization: `Bearer ${acme.token}` },
+    });
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('content-type')).toBe('message/rfc822');
+    const text = await raw.text();
+    expect(text).toContain('Subject: Listed');
+    expect(text).toContain(`From: ${ivy}`);
+    for (const [member, status] of [
+      [agent, 403],
+      [globex, 404],
+    ] as const)
+      expect((await fx.request('GET', `/v1/inbound-emails/${recordId}/raw`, { token: member.token })).status).toBe(
+        status,
+      );
+
     expect((await fx.request('GET', '/v1/inbound-emails', { token: agent.token })).status).toBe(403);
     const theirs = await fx.request<Page>('GET', '/v1/inbound-emails?limit=100', { token: globex.token });
     expect(theirs.body.items.some((e) => e.fromAddress === ivy)).toBe(false);

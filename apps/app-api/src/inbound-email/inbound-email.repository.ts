@@ -111,6 +111,11 @@ export class InboundEmailRepository implements ThreadLookup {
     return toPage(rows, limit);
   }
 
+  /** One record (its raw message's key with it). */
+  find(id: string): Promise<InboundEmail | null> {
+    return this.db.client().inboundEmail.findUnique({ where: { id } });
+  }
+
   /** Forgets a claim whose processing failed, so that the sender's retry is processed afresh. */
   async release(id: string): Promise<void> {
     await this.db.query(

@@ -12,7 +12,10 @@ import {
   visibleReplyText,
 } from '@helpdeskly/inbound-email';
 import { DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
-import { ObjectStorage, tenantKey } from '@helpdeskly/storage';
+import type { Readable } from 'node:stream';
+import { ObjectNotFoundError, ObjectStorage, StorageUnavailableError, tenantKey } from '@helpdeskly/storage';
+import { AttachmentsErrorCode, AttachmentsException } from '../attachments/attachments.errors';
+import { InboundEmailErrorCode, InboundEmailException } from './inbound-email.errors';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { CommentsErrorCode, CommentsException } from '../comments/comments.errors';
 import { CommentsService } from '../comments/comments.service';
@@ -77,6 +80,28 @@ export class InboundEmailService {
   async list(query: ListInboundEmailsQueryDto): Promise<InboundEmailPageDto> {
     const page = await this.records.list(query, query.cursor, query.limit ?? DEFAULT_PAGE_SIZE);
     return { items: page.items.map(toInboundEmailDto), nextCursor: page.nextCursor };
+  }
+
+  /** GET /v1/inbound-emails/:id/raw: the message as it was received (quotes, signatures, every part). */
+  async raw(id: string): Promise<{ body: Readable; size: number }> {
+    const record = await this.records.find(id);
+    if (!record?.rawKey) throw new InboundEmailException(InboundEmailErrorCode.InboundEmailNotFound);
+    try {
+      const object = await this.storage.get(record.rawKey);
+      return { body: object.body, size: object.size };
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError)
+        throw new InboundEmailException(InboundEmailErrorCode.InboundEmailNotFound, 'Its raw message is not kept.');
+      if (error instanceof StorageUnavailableError)
+        throw new AttachmentsException(
+          AttachmentsErrorCode.StorageUnavailable,
+          'The file storage did not answer; retry shortly.',
+          {
+            cause: error,
+          },
+        );
+      throw error;
+    }
   }
 
   async receive(tenant: TenantOnly, delivery: InboundDelivery): Promise<InboundResult> {

@@ -4,6 +4,12 @@ import { type InboundEmail, InboundEmailOutcome } from '@helpdeskly/database';
 import { PageQueryDto } from '../../contacts/dto/contact.dto';
 import { Optional } from '../../contacts/dto/validation';
 
+export class InboundEmailParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id: string;
+}
+
 export class ListInboundEmailsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: InboundEmailOutcome, description: 'Only the messages of this outcome' })
   @Optional()
