@@ -3,6 +3,7 @@ import { ImapFlow } from 'imapflow';
 import { AppConfig } from '@helpdeskly/config';
 import { SecretBox } from '@helpdeskly/database';
 import { backoffMs } from './delivery-decision';
+import { deliverNewMessages, type MailboxPort } from './deliver-new-messages';
 import { describeImapFailure, imapFailureOf, imapOptionsOf } from './imap-connection';
 import { InboundDelivery } from './inbound-delivery';
 import { type FetchableMailChannel, MailChannelFetchRepository } from './mail-channel-fetch.repository';
@@ -247,56 +248,37 @@ class ChannelSession {
   }
 
   /**
-   * Delivers every message above last_uid, in UID order. False when app-api deferred one (4xx or
-   * no answer): nothing after it was tried, last_uid stays before it.
+   * Delivers every message above last_uid (deliverNewMessages). False when app-api deferred one
+   * (4xx or no answer): nothing after it was tried, last_uid stays before it.
    */
   private async fetchNew(client: ImapFlow): Promise<boolean> {
     const { channel, deps } = this;
-    const position = await deps.repository.position(channel.id);
-    if (!position) {
-      this.stopped = true;
-      return true;
-    }
-    const uidValidity = client.mailbox ? client.mailbox.uidValidity : null;
-    let lastUid = position.lastUid;
-    if (uidValidity !== null && position.uidValidity !== uidValidity) {
-      // A new UIDVALIDITY: the UIDs mean other messages now. From 0 again; app-api drops what it already has.
-      await deps.repository.resetPosition(channel.id, uidValidity);
-      lastUid = 0n;
-    }
-    // `n:*` always includes the highest UID, even below n: hence the filter.
-    const found = (await client.search({ uid: `${lastUid + 1n}:*` }, { uid: true })) || [];
-    const uids = found.map((uid) => BigInt(uid)).filter((uid) => uid > lastUid);
-    uids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const uid of uids) {
-      if (this.stopped || !client.usable) return true;
-      const message = await client.fetchOne(String(uid), { source: true, envelope: true }, { uid: true });
-      if (!message || !message.source) {
-        // Expunged meanwhile: nothing to deliver.
-        await deps.repository.advance(channel.id, uid);
-        continue;
-      }
-      const from = message.envelope?.from?.[0]?.address ?? '';
-      const decision = await deps.delivery.deliver(message.source, from, `${channel.tenantSlug}@${deps.domain}`);
-      if (decision.outcome === 'retry') {
-        deps.logger.warn(`Mail channel ${channel.id}: UID ${uid}: ${decision.reason}; trying again later`);
-        await deps.repository.recordError(channel.id, `${decision.reason}; trying again later`);
-        return false;
-      }
-      if (decision.outcome === 'skip') {
-        deps.logger.warn(`Mail channel ${channel.id}: UID ${uid}: ${decision.reason}; left in the mailbox`);
-        await deps.repository.advance(
-          channel.id,
-          uid,
-          `UID ${uid}: ${decision.reason}; left in the mailbox, unflagged`,
-        );
-        continue;
-      }
-      // Delivered: last_uid first, then the flag. A crash in between delivers it again, and app-api drops the duplicate.
-      await deps.repository.advance(channel.id, uid);
-      if (channel.afterFetch === 'seen') await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
-      else await client.messageMove(String(uid), channel.afterFetch, { uid: true });
-    }
-    return true;
+    const mailbox: MailboxPort = {
+      uidValidity: client.mailbox ? client.mailbox.uidValidity : null,
+      // `n:*` always includes the highest UID, even below n: deliverNewMessages filters it out.
+      uidsAbove: async (lastUid) =>
+        ((await client.search({ uid: `${lastUid + 1n}:*` }, { uid: true })) || []).map((uid) => BigInt(uid)),
+      read: async (uid) => {
+        const message = await client.fetchOne(String(uid), { source: true, envelope: true }, { uid: true });
+        if (!message || !message.source) return null;
+        return { raw: message.source, from: message.envelope?.from?.[0]?.address ?? '' };
+      },
+      markTaken: async (uid) => {
+        if (channel.afterFetch === 'seen') await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+        else await client.messageMove(String(uid), channel.afterFetch, { uid: true });
+      },
+    };
+    const run = await deliverNewMessages({
+      channelId: channel.id,
+      to: `${channel.tenantSlug}@${deps.domain}`,
+      mailbox,
+      positions: deps.repository,
+      delivery: deps.delivery,
+      stopped: () => this.stopped || !client.usable,
+    });
+    if (run.outcome === 'gone') this.stopped = true;
+    if (run.outcome === 'deferred')
+      deps.logger.warn(`Mail channel ${channel.id}: UID ${run.uid}: ${run.reason}; trying again later`);
+    return run.outcome !== 'deferred';
   }
 }
