@@ -238,6 +238,44 @@ describe('mail to tickets (inbound SMTP)', () => {
     const outcomes = (await records(acme)).map((r) => r.outcome);
     expect(outcomes).toEqual(expect.arrayContaining(['AUTO_REPLY', 'BULK', 'OWN_ADDRESS']));
     expect((await records(acme)).filter((r) => r.message_id === messageId)).toHaveLength(1);
+
+    // A bounce of our mail to carol: no ticket, and her contact shows the address fails.
+    const dsn = [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.example.test>',
+      `To: ${addressOf(acme)}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      `Message-ID: <dsn-${uniqueSuffix()}@mx.example.test>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain',
+      '',
+      'Your message could not be delivered.',
+      '--b1',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.test',
+      '',
+      `Final-Recipient: rfc822; ${carol}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      '',
+      '--b1--',
+      '',
+    ].join('\r\n');
+    // A sender of its own: the null sender (<>) of real bounces is limited per client IP, shared by every run here.
+    await send({ envelope: { from: `bounces-${uniqueSuffix()}@mx.example.test`, to: [addressOf(acme)] }, raw: dsn });
+    const [carolTicket] = await ticketOf(acme, carol);
+    const contact = await fx.request<{ emailBouncedAt: string | null }>(
+      'GET',
+      `/v1/contacts/${(await fx.request<{ requesterId: string }>('GET', `/v1/tickets/${carolTicket!.id}`, { token: acme.token })).body.requesterId}`,
+      { token: acme.token },
+    );
+    expect(contact.body.emailBouncedAt).toEqual(expect.any(String));
+    expect((await records(acme)).find((r) => r.outcome === 'BOUNCE')?.reason).toBe(
+      'delivery status notification; 1 contact(s) marked as bouncing',
+    );
   });
 
   it('threads by the reply address and by [#N] from a participant, never by [#N] from a stranger', async () => {

@@ -116,8 +116,10 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
     if (!this.config.rateLimit.enabled) return;
     const { perSenderPerHour, perTenantPerHour } = this.config.inbound.smtp;
     const mailFrom = session.envelope.mailFrom;
-    const sender = (mailFrom ? mailFrom.address : '').toLowerCase();
-    // Keys never hold an address: a hash of it (the null sender of bounces is one sender, "").
+    // The null sender of bounces (MAIL FROM:<>) is every mail server's: it counts per client IP instead.
+    const address = mailFrom ? mailFrom.address.toLowerCase() : '';
+    const sender = address || `<>@${session.remoteAddress}`;
+    // Keys never hold an address: a hash of it.
     const senderKey = createHash('sha256').update(sender).digest('hex').slice(0, 32);
     const decision = await this.limiter.check([
       { policy: 'inbound-sender', key: `rl:inbound-sender:${senderKey}`, limit: perSenderPerHour, windowSeconds: 3600 },

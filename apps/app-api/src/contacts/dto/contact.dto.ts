@@ -94,6 +94,13 @@ export class ContactDto {
   @ApiProperty({ example: 'ada@example.com' }) email: string;
   @ApiProperty({ type: String, nullable: true }) phone: string | null;
   @ApiProperty({ type: String, nullable: true }) organization: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When a delivery status notification said mail to this address failed for good; null while it works',
+  })
+  emailBouncedAt: Date | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: Date;
 }
@@ -110,6 +117,7 @@ export const toContactDto = (c: Contact): ContactDto => ({
   email: c.email,
   phone: c.phone,
   organization: c.organization,
+  emailBouncedAt: c.emailBouncedAt,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
 });
