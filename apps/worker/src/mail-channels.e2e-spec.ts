@@ -7,6 +7,7 @@ import { expect } from 'expect';
 import { ImapFlow } from 'imapflow';
 import { SMTPServer } from 'smtp-server';
 import { MembershipRole } from '@helpdeskly/database';
+import { MailChannelFetcher } from '@helpdeskly/jobs';
 import { DovecotServer, freePort, type RunningTestApp, startTestApp, testConfig, waitFor } from '@helpdeskly/testing';
 import { AppFixture, type FixtureMember } from '../../app-api/src/testing/app-fixture';
 import { eventually, uniqueSuffix } from '../../control-api/src/testing/control-fixture';
@@ -54,9 +55,12 @@ describe('an existing mailbox over IMAP (e2e)', () => {
   });
 
   /** The worker app, with only the fetcher's variable added (the other consumers idle on the test's prefix). */
-  const startFetcher = async (deliveryUrl = env.INBOUND_DELIVERY_URL) => {
+  const workerApp = (deliveryUrl = env.INBOUND_DELIVERY_URL) => {
     const config = testConfig({ ...env, INBOUND_SMTP_PORT: '', INBOUND_DELIVERY_URL: deliveryUrl });
-    fetcher = await startTestApp(WorkerModule.forRoot(config), { config });
+    return startTestApp(WorkerModule.forRoot(config), { config });
+  };
+  const startFetcher = async (deliveryUrl?: string) => {
+    fetcher = await workerApp(deliveryUrl);
   };
   const stopFetcher = async () => {
     await fetcher?.close();
@@ -195,6 +199,26 @@ describe('an existing mailbox over IMAP (e2e)', () => {
     const list = await subjects(acme);
     for (const subject of ['Before the channel', 'While idling', 'While stopped'])
       expect({ subject, count: countOf(list, subject) }).toEqual({ subject, count: 1 });
+  });
+
+  it('lets one worker instance at a time fetch a mailbox (a Redis lock per channel), and another take over', async () => {
+    const second = await workerApp();
+    try {
+      await append('acme', 'With two workers');
+      await ticketsArrive(acme, ['With two workers']);
+      const states = [fetcher!, second].map((w) => w.app.get(MailChannelFetcher).states()[acmeChannel.id]);
+      expect(states.filter((state) => state === 'waiting-for-lock')).toHaveLength(1);
+      // The holder stops: its lock is released, and the other one fetches.
+      await stopFetcher();
+      await append('acme', 'After the handover');
+      await ticketsArrive(acme, ['After the handover'], 30_000);
+      const list = await subjects(acme);
+      for (const subject of ['With two workers', 'After the handover'])
+        expect({ subject, count: countOf(list, subject) }).toEqual({ subject, count: 1 });
+    } finally {
+      await fetcher?.close();
+      fetcher = second;
+    }
   });
 
   it('marks the channel FAILING while the IMAP server is down, and fetches again on its own once it is back', async () => {
