@@ -23,9 +23,23 @@ export class AttachmentsRepository {
     return ticket?.attachments ?? null;
   }
 
+  /** The files an inbound message brought that its HTML shows (a Content-ID). */
+  inlineOfInboundEmail(inboundEmailId: string): Promise<Attachment[]> {
+    return this.db.client().attachment.findMany({ where: { inboundEmailId, contentId: { not: null } } });
+  }
+
   /** One attachment whose ticket is outside the trash. */
   find(id: string): Promise<Attachment | null> {
     return this.db.client().attachment.findFirst({ where: { id, ticket: { deletedAt: null } } });
+  }
+
+  /** Raw copies of the messages a ticket was made of (its inbound_emails rows go with it). */
+  async rawKeysOfTicket(ticketId: string): Promise<string[]> {
+    const rows = await this.db.client().inboundEmail.findMany({
+      where: { ticketId, rawKey: { not: null } },
+      select: { rawKey: true },
+    });
+    return rows.map((r) => r.rawKey!);
   }
 
   /** Bytes of attachments the tenant keeps, against its quota. */

@@ -157,6 +157,12 @@ export class AttachmentsService {
     return { items: rows.map(toAttachmentDto) };
   }
 
+  /** Download routes of the images an inbound message's HTML shows, by Content-ID. */
+  async imagesOfInboundEmail(inboundEmailId: string): Promise<ReadonlyMap<string, string>> {
+    const rows = await this.attachments.inlineOfInboundEmail(inboundEmailId);
+    return new Map(rows.map((row) => [row.contentId!, toAttachmentDto(row).downloadUrl]));
+  }
+
   async get(id: string): Promise<AttachmentDto> {
     const row = await this.attachments.find(id);
     if (!row) throw new AttachmentsException(AttachmentsErrorCode.AttachmentNotFound);
@@ -184,9 +190,13 @@ export class AttachmentsService {
     }
   }
 
-  /** Deletes every file of a ticket (its prefix); 503 storage_unavailable when the store does not answer. */
+  /**
+   * Deletes every file of a ticket (its prefix) and the raw copies of the messages it was made of;
+   * 503 storage_unavailable when the store does not answer.
+   */
   async deleteFilesOfTicket(tenantId: string, ticketId: string): Promise<number> {
     try {
+      for (const key of await this.attachments.rawKeysOfTicket(ticketId)) await this.storage.delete(key);
       const deleted = await this.storage.deletePrefix(ticketPrefix(tenantId, ticketId));
       this.metrics.attachments.inc({ event: 'deleted' }, deleted);
       return deleted;

@@ -28,6 +28,30 @@ export class InboundEmailController {
     return this.inbound.list(query);
   }
 
+  @Get(':id/html')
+  @Roles('OWNER', 'ADMIN')
+  @ApiOperation({
+    summary: "A received message's HTML, safe to show",
+    description:
+      "Sanitized (no script, style, form, frame or handler; links open elsewhere; no remote images, the message's own `cid:` images through their attachment), served with a sandboxing Content-Security-Policy. A message without HTML answers its text in a <pre>.",
+  })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The HTML', schema: { type: 'string' } })
+  @ApiProblems(
+    AuthErrorCode.InsufficientRole,
+    InboundEmailErrorCode.InboundEmailNotFound,
+    AttachmentsErrorCode.StorageUnavailable,
+  )
+  async html(@Param() params: InboundEmailParamsDto, @Res() reply: FastifyReply): Promise<void> {
+    const html = await this.inbound.html(params.id);
+    await reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+      .header('cache-control', 'private, no-store')
+      .send(html);
+  }
+
   @Get(':id/raw')
   @Roles('OWNER', 'ADMIN')
   @ApiOperation({

@@ -553,7 +553,21 @@ describe('mail to tickets (inbound SMTP)', () => {
       expect((await storage.head(raw_key))?.size).toBeGreaterThan(0);
     }
 
-    // Purged from the trash, the ticket takes its files with it.
+    // The first message's HTML, made safe: its cid: image through its attachment, nothing else.
+    const ofTicket = await fx.request<{ items: Array<{ id: string; subject: string }> }>(
+      'GET',
+      `/v1/inbound-emails?ticketId=${ticket!.id}`,
+      { token: acme.token },
+    );
+    const first = ofTicket.body.items.find((e) => e.subject === 'Screenshots')!;
+    const html = await fetch(`${fx.running.baseUrl}/v1/inbound-emails/${first.id}/html`, {
+      headers: { authorization: `Bearer ${acme.token}` },
+    });
+    expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(html.headers.get('content-security-policy')).toContain('sandbox');
+    expect(await html.text()).toBe(`<p>See <img src="${image!.downloadUrl}" /></p>`);
+
+    // Purged from the trash, the ticket takes its files and its raw messages with it.
     const keys = await rows<{ key: string }>(
       acme,
       sql`SELECT storage_key AS key FROM attachments WHERE ticket_id = ${ticket!.id}::uuid`,
@@ -561,7 +575,8 @@ describe('mail to tickets (inbound SMTP)', () => {
     expect(keys).toHaveLength(5);
     expect((await fx.request('DELETE', `/v1/tickets/${ticket!.id}`, { token: acme.token })).status).toBe(204);
     expect((await fx.request('DELETE', `/v1/trash/${ticket!.id}`, { token: acme.token })).status).toBe(204);
-    for (const { key } of keys) expect({ key, left: await storage.head(key) }).toEqual({ key, left: null });
+    for (const { key } of [...keys, ...raws.map((r) => ({ key: r.raw_key }))])
+      expect({ key, left: await storage.head(key) }).toEqual({ key, left: null });
 
     // Counted: messages by outcome, files stored, left out and deleted.
     const metrics = await (await fetch(`${fx.running.baseUrl}/metrics`)).text();

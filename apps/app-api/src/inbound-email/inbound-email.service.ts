@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import { ObjectNotFoundError, ObjectStorage, StorageUnavailableError, tenantKey } from '@helpdeskly/storage';
 import { AttachmentsErrorCode, AttachmentsException } from '../attachments/attachments.errors';
 import { InboundEmailErrorCode, InboundEmailException } from './inbound-email.errors';
+import { safeMessageHtml } from './safe-html';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { CommentsErrorCode, CommentsException } from '../comments/comments.errors';
 import { CommentsService } from '../comments/comments.service';
@@ -80,6 +81,18 @@ export class InboundEmailService {
   async list(query: ListInboundEmailsQueryDto): Promise<InboundEmailPageDto> {
     const page = await this.records.list(query, query.cursor, query.limit ?? DEFAULT_PAGE_SIZE);
     return { items: page.items.map(toInboundEmailDto), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * GET /v1/inbound-emails/:id/html: the message's HTML part made safe to show (safe-html.ts), its
+   * `cid:` images pointing at their attachments; the text part, escaped, when it has no HTML.
+   */
+  async html(id: string): Promise<string> {
+    const { body } = await this.raw(id);
+    const message = await parseInboundMessage(body);
+    if (!message.html) return `<pre>${escapeHtml(message.text)}</pre>`;
+    const images = await this.attachments.imagesOfInboundEmail(id);
+    return safeMessageHtml(message.html, (cid) => images.get(cid));
   }
 
   /** GET /v1/inbound-emails/:id/raw: the message as it was received (quotes, signatures, every part). */
@@ -245,6 +258,9 @@ export class InboundEmailService {
       : { outcome: 'TICKET_CREATED', reason: withLeftOut(null, leftOut), ticketId: created.id };
   }
 }
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The record's reason, with the files that were left out of the ticket. */
 function withLeftOut(reason: string | null, leftOut: readonly string[]): string | null {

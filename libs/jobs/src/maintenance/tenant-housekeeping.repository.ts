@@ -19,7 +19,7 @@ export class TenantHousekeepingRepository {
   constructor(private readonly db: TenantDatabase) {}
 
   /**
-   * `deleteFiles` is called with the ids of the tickets to purge before their rows go, and answers
+   * `deleteFiles` is called with the tickets to purge (and their raw messages' keys) before their rows go, and answers
    * the ids whose files are gone: a ticket whose files could not be deleted stays in the trash
    * for the next purge, so no file outlives its ticket unseen.
    */
@@ -27,17 +27,21 @@ export class TenantHousekeepingRepository {
     tenantId: string,
     trashRetentionDays: number,
     deleteFiles: (
-      ticketIds: readonly string[],
+      tickets: ReadonlyArray<{ readonly id: string; readonly rawKeys: readonly string[] }>,
     ) => Promise<{ readonly done: readonly string[]; readonly files: number }>,
   ): Promise<TenantPurgeCounts> {
     return this.db.run({ tenantId }, async () => {
       // Comments, events, tags and attachment rows of a ticket go with it (ON DELETE CASCADE). The
       // database's clock decides, as it stamped deleted_at and expires_at.
-      const expired = await this.db.query<{ id: string }>(
-        sql`SELECT id FROM tickets WHERE deleted_at < now() - make_interval(days => ${trashRetentionDays})`,
+      // With the raw copies of the messages each ticket was made of (their inbound_emails rows go with it).
+      const expired = await this.db.query<{ id: string; rawKeys: string[] }>(
+        sql`SELECT t.id, coalesce(array_agg(e.raw_key) FILTER (WHERE e.raw_key IS NOT NULL), '{}') AS "rawKeys"
+            FROM tickets t LEFT JOIN inbound_emails e ON e.ticket_id = t.id
+            WHERE t.deleted_at < now() - make_interval(days => ${trashRetentionDays})
+            GROUP BY t.id`,
         'purgeTrashFind',
       );
-      const { done, files } = await deleteFiles(expired.map((t) => t.id));
+      const { done, files } = await deleteFiles(expired);
       const tickets = await this.db.query<{ count: number }>(
         sql`WITH gone AS (DELETE FROM tickets WHERE id = ANY(${[...done]}::uuid[]) RETURNING 1)
             SELECT count(*)::int AS count FROM gone`,

@@ -55,15 +55,16 @@ export class TrashPurgeService {
     return this.housekeeping.purge(tenant.id, TRASH_RETENTION_DAYS, (ids) => this.deleteFiles(tenant.id, ids));
   }
 
-  /** The files of each ticket (its prefix in object storage); a ticket whose deletion failed is left for the next purge. */
+  /** The files of each ticket (its prefix in object storage) and its raw messages; a ticket whose deletion failed is left for the next purge. */
   private async deleteFiles(
     tenantId: string,
-    ticketIds: readonly string[],
+    tickets: ReadonlyArray<{ readonly id: string; readonly rawKeys: readonly string[] }>,
   ): Promise<{ done: string[]; files: number }> {
     const done: string[] = [];
     let files = 0;
-    for (const id of ticketIds) {
+    for (const { id, rawKeys } of tickets) {
       try {
+        for (const key of rawKeys) await this.storage.delete(key);
         const deleted = await this.storage.deletePrefix(ticketPrefix(tenantId, id));
         this.metrics.attachments.inc({ event: 'deleted' }, deleted);
         files += deleted;
