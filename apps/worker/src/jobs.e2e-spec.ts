@@ -136,11 +136,11 @@ describe('tenant jobs', () => {
       await key('expired', -1);
       await key('current', 60);
 
-      expect(await fx.running.app.get(TrashPurgeService).purgeTenant(onServer)).toEqual({
-        tickets: 1,
-        idempotencyKeys: 1,
-        files: 1,
-      });
+      // At most one of each: another file's worker may purge every tenant at the same time and take
+      // the old ticket first. What is left is exact either way (below).
+      const counts = await fx.running.app.get(TrashPurgeService).purgeTenant(onServer);
+      expect([counts.tickets, counts.files, counts.idempotencyKeys].every((n) => n === 0 || n === 1)).toBe(true);
+      expect(counts.tickets).toBe(counts.files);
       expect(await storage.head(oldFile)).toBeNull();
       expect(await storage.head(recentFile)).not.toBeNull();
       expect(await storage.head(liveFile)).not.toBeNull();
