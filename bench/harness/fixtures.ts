@@ -115,7 +115,12 @@ export class ControlContext {
   }
 }
 
-/** Creates the bench's control database when missing and applies the control migrations (scripts/migrate.ts deploy). */
+/**
+ * Creates the bench's control database when missing, applies the control migrations, then brings
+ * the tenants it kept from earlier runs up to the latest tenant migration (scripts/migrate.ts
+ * deploy, then tenants), as a deployment does: a kept tenant of an older commit would otherwise
+ * answer 500 on a column it lacks.
+ */
 export async function ensureControlDatabase(env: Record<string, string>, options: BenchOptions): Promise<void> {
   const admin = new Client({ connectionString: env.DATABASE_URL });
   await admin.connect();
@@ -125,13 +130,15 @@ export async function ensureControlDatabase(env: Record<string, string>, options
   } finally {
     await admin.end();
   }
-  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'scripts/migrate.ts', 'deploy'], {
-    cwd: REPO_ROOT,
-    env,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0)
-    throw new Error(`migrating ${options.controlDatabase} failed:\n${result.stdout}${result.stderr}`);
+  for (const command of ['deploy', 'tenants']) {
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'scripts/migrate.ts', command], {
+      cwd: REPO_ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    if (result.status !== 0)
+      throw new Error(`migrate ${command} of ${options.controlDatabase} failed:\n${result.stdout}${result.stderr}`);
+  }
 }
 
 const mainSlug = (options: BenchOptions) => `${options.slugPrefix}main`;
