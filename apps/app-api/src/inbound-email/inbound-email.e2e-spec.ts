@@ -211,6 +211,26 @@ describe('mail to tickets (inbound SMTP)', () => {
     expect(cc!.cc).toEqual([]);
   });
 
+  it('gives each message of one SMTP session its own recipients', async () => {
+    const kim = customer();
+    const pooled = createTransport({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 1,
+    });
+    try {
+      await pooled.sendMail({ from: kim, to: addressOf(acme), subject: 'First of the session', text: 'a' });
+      await pooled.sendMail({ from: kim, to: addressOf(globex), subject: 'Second of the session', text: 'b' });
+    } finally {
+      pooled.close();
+    }
+    expect((await ticketOf(acme, kim)).map((t) => t.subject)).toEqual(['First of the session']);
+    expect((await ticketOf(globex, kim)).map((t) => t.subject)).toEqual(['Second of the session']);
+  });
+
   it('processes a message delivered twice once, and records auto-replies and bulk mail without a ticket', async () => {
     const carol = customer();
     const messageId = `<twice-${uniqueSuffix()}@example.test>`;

@@ -158,8 +158,9 @@ export class InboundEmailService {
       this.logger.log({ tenantId: tenant.tenantId, messageId: message.messageId, ...result }, 'inbound email');
       return result;
     } catch (error) {
-      // The sender is answered 451 and retries; the retry must not find this half-done claim.
+      // The sender is answered 451 and retries; the retry must not find this half-done claim, nor its copy.
       await this.records.release(claimId).catch(() => undefined);
+      await this.storage.delete(rawKey).catch(() => undefined);
       throw error;
     }
   }

@@ -68,6 +68,11 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
       logger: false,
       socketTimeout: 60_000,
       closeTimeout: 10_000,
+      // Each MAIL FROM starts a new transaction of the session: its recipients only.
+      onMailFrom: (_address, session, callback) => {
+        this.recipients.delete(session.id);
+        callback();
+      },
       onRcptTo: (address, session, callback) => {
         this.acceptRecipient(address, session).then(
           () => callback(),
@@ -145,7 +150,10 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
     const raw = Buffer.concat(chunks);
     // A message to two tenants is processed for each, from its own copy of the recipients: nothing crosses.
     const byTenant = new Map<string, { tenant: TenantRecord; recipient: string }>();
-    for (const [address, tenant] of this.recipients.get(session.id) ?? []) {
+    const accepted = this.recipients.get(session.id) ?? new Map<string, TenantRecord>();
+    // The transaction is over, whatever its outcome: the next one of the session names its own recipients.
+    this.recipients.delete(session.id);
+    for (const [address, tenant] of accepted) {
       const current = byTenant.get(tenant.id);
       // A ticket's reply address names its ticket: prefer it to the tenant's plain address.
       if (!current || parseInboundRecipient(address, this.domain)?.replyToken)
