@@ -163,7 +163,8 @@ describe('an existing mailbox over IMAP (e2e)', () => {
 
   it('connects a mailbox (audited, the password never returned), and delivers its mail as tickets of the tenant, flagged \\Seen', async () => {
     await append('acme', 'Before the channel');
-    const created = await control('POST', '/v1/mail-channels', acme, channelBody('acme'));
+    // The mailbox's history too: without importExisting only new mail would come (the globex case).
+    const created = await control('POST', '/v1/mail-channels', acme, { ...channelBody('acme'), importExisting: true });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ kind: 'IMAP', status: 'ACTIVE', username: 'acme', mailbox: 'INBOX' });
     acmeChannel = created.body;
@@ -240,10 +241,18 @@ describe('an existing mailbox over IMAP (e2e)', () => {
   });
 
   it("keeps a second tenant's mailbox to that tenant", async () => {
+    // Mail already in the mailbox stays out: only what arrives once the channel is connected.
+    await append('globex', 'Globex history');
+    const noSuchFolder = await control('POST', '/v1/mail-channels', globex, {
+      ...channelBody('globex'),
+      mailbox: 'Nope',
+    });
+    expect([noSuchFolder.status, noSuchFolder.body.code]).toEqual([422, 'mail_channel_mailbox_not_found']);
     const created = await control('POST', '/v1/mail-channels', globex, channelBody('globex'));
     expect(created.status).toBe(201);
     await append('globex', 'For globex only');
     await ticketsArrive(globex, ['For globex only'], 30_000);
+    expect(await subjects(globex)).not.toContain('Globex history');
     expect(await subjects(acme)).not.toContain('For globex only');
     expect(await subjects(globex)).not.toContain('While idling');
   });

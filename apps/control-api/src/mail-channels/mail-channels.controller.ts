@@ -25,13 +25,14 @@ export class MailChannelsController {
   @ApiOperation({
     summary: 'Connect an existing mailbox over IMAP',
     description:
-      "Logs in once first; the worker then fetches new mail (IMAP IDLE) and each message becomes mail to the tenant's address. Audited (mail_channel.created).",
+      "Logs in and opens the mailbox once first; the worker then fetches the mail that arrives from then on (all of it with importExisting) with IMAP IDLE, and each message becomes mail to the tenant's address. Audited (mail_channel.created).",
   })
   @ApiCreatedResponse({ type: MailChannelDto })
   @ApiProblems(
     AuthErrorCode.InsufficientRole,
     MailChannelsErrorCode.LoginFailed,
     MailChannelsErrorCode.Unreachable,
+    MailChannelsErrorCode.MailboxNotFound,
     MailChannelsErrorCode.AlreadyConnected,
   )
   create(

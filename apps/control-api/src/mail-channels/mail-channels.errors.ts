@@ -9,6 +9,7 @@ const mailChannels = defineErrors('mail-channels', {
   },
   LoginFailed: { code: 'mail_channel_login_failed', status: 422, title: 'The IMAP server refused the login' },
   Unreachable: { code: 'mail_channel_unreachable', status: 422, title: 'The IMAP server cannot be reached' },
+  MailboxNotFound: { code: 'mail_channel_mailbox_not_found', status: 422, title: 'No such mailbox on the IMAP server' },
 });
 
 export const MailChannelsErrorCode = mailChannels.codes;

@@ -4,7 +4,8 @@ import { ControlDatabase, isUniqueViolation, type MailChannel } from '@helpdeskl
 export type NewMailChannel = Pick<
   MailChannel,
   'tenantId' | 'host' | 'port' | 'tls' | 'username' | 'passwordSealed' | 'mailbox' | 'afterFetch'
->;
+> &
+  Partial<Pick<MailChannel, 'uidValidity' | 'lastUid'>>;
 
 /** A tenant's mail channels in the control database; every query names the tenant. */
 @Injectable()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '@helpdeskly/auth';
 import { AuditService } from '@helpdeskly/audit';
 import { type MailChannel, SecretBox } from '@helpdeskly/database';
-import { describeImapFailure, type MailChannelTls, verifyImapLogin } from '@helpdeskly/jobs';
+import { describeImapFailure, type MailChannelTls, probeImapMailbox } from '@helpdeskly/jobs';
 import type { ClientInfo } from '../common/client-info';
 import type { CreateMailChannelDto, MailChannelDto, MailChannelListDto } from './dto/mail-channel.dto';
 import { MailChannelsErrorCode, MailChannelsException } from './mail-channels.errors';
@@ -37,12 +37,19 @@ export class MailChannelsService {
   ) {}
 
   async create(auth: AuthContext, dto: CreateMailChannelDto, client: ClientInfo): Promise<MailChannelDto> {
-    const failure = await verifyImapLogin(dto);
-    if (failure)
+    const mailbox = dto.mailbox ?? 'INBOX';
+    const probe = await probeImapMailbox(dto, mailbox);
+    if ('failure' in probe) {
+      if (probe.failure === 'no_mailbox')
+        throw new MailChannelsException(
+          MailChannelsErrorCode.MailboxNotFound,
+          `The IMAP server has no mailbox "${mailbox}" that ${dto.username} can open.`,
+        );
       throw new MailChannelsException(
-        failure === 'login_failed' ? MailChannelsErrorCode.LoginFailed : MailChannelsErrorCode.Unreachable,
-        describeImapFailure(failure, dto),
+        probe.failure === 'login_failed' ? MailChannelsErrorCode.LoginFailed : MailChannelsErrorCode.Unreachable,
+        describeImapFailure(probe.failure, dto),
       );
+    }
     const channel = await this.channels.create({
       tenantId: auth.tenantId,
       host: dto.host.toLowerCase(),
@@ -50,8 +57,10 @@ export class MailChannelsService {
       tls: dto.tls,
       username: dto.username,
       passwordSealed: this.box.seal(dto.password),
-      mailbox: dto.mailbox ?? 'INBOX',
+      mailbox,
       afterFetch: dto.afterFetch ?? 'seen',
+      // From now on, unless the tenant asks for the mailbox's history: its old mail is not new tickets.
+      ...(dto.importExisting ? {} : { uidValidity: probe.uidValidity, lastUid: probe.uidNext - 1n }),
     });
     if (!channel)
       throw new MailChannelsException(

@@ -51,16 +51,34 @@ export function describeImapFailure(failure: ImapFailure, endpoint: Pick<ImapEnd
     : `The IMAP server ${endpoint.host}:${endpoint.port} could not be reached or did not speak IMAP (check the host, port and TLS mode).`;
 }
 
-/** Logs in and out once; resolves with null when it worked, or the failure. */
-export async function verifyImapLogin(endpoint: ImapEndpoint): Promise<ImapFailure | null> {
-  const client = new ImapFlow(imapOptionsOf(endpoint, { verifyOnly: true }));
+/** Where a mailbox stands: its UIDVALIDITY and the UID its next message will get. */
+export interface MailboxPosition {
+  readonly uidValidity: bigint;
+  readonly uidNext: bigint;
+}
+
+/**
+ * Logs in, opens `mailbox` read-only and logs out: where the mailbox stands, or why it failed
+ * (`no_mailbox` when the login worked but the folder cannot be opened).
+ */
+export async function probeImapMailbox(
+  endpoint: ImapEndpoint,
+  mailbox: string,
+): Promise<MailboxPosition | { readonly failure: ImapFailure | 'no_mailbox' }> {
+  const client = new ImapFlow(imapOptionsOf(endpoint));
   client.on('error', () => undefined);
   try {
     await client.connect();
-    return null;
   } catch (error) {
-    return imapFailureOf(error);
-  } finally {
     client.close();
+    return { failure: imapFailureOf(error) };
+  }
+  try {
+    const opened = await client.mailboxOpen(mailbox, { readOnly: true });
+    return { uidValidity: BigInt(opened.uidValidity), uidNext: BigInt(opened.uidNext) };
+  } catch {
+    return { failure: 'no_mailbox' };
+  } finally {
+    await client.logout().catch(() => client.close());
   }
 }

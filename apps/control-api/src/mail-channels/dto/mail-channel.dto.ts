@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { Trim } from '@helpdeskly/http';
 import { MAIL_CHANNEL_TLS_MODES, type MailChannelTls } from '@helpdeskly/jobs';
 
@@ -58,6 +58,15 @@ export class CreateMailChannelDto {
   @Length(1, 200)
   @Matches(MAILBOX, { message: 'afterFetch must not contain control characters' })
   afterFetch?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'true: the messages already in the mailbox become tickets too; false: only mail that arrives from now on',
+  })
+  @IsOptional()
+  @IsBoolean()
+  importExisting?: boolean;
 }
 
 export class MailChannelDto {
