@@ -52,7 +52,7 @@ export class AttachmentsService {
   /**
    * Keeps the files of an inbound message: sniffed, renamed safely, within ATTACHMENT_MAX_BYTES,
    * ATTACHMENT_MAX_FILES and the tenant's quota; empty files are left out. Answers what was left
-   * out and why, for the message's record. A storage outage throws (the message is retried).
+   * out and why, for the message's record; a storage outage leaves the remaining files out too.
    */
   async keepFromEmail(origin: AttachmentOrigin, files: readonly InboundAttachment[]): Promise<string[]> {
     const { maxBytes, maxFiles, tenantQuotaBytes } = this.config.attachments;
@@ -76,7 +76,22 @@ export class AttachmentsService {
         // Under the ticket's prefix: the trash purge deletes the prefix with the ticket.
         const storageKey = `${ticketPrefix(origin.tenantId, origin.ticketId)}attachments/${id}`;
         const contentType = await sniffContentType(file.content);
-        const stored = await this.put(storageKey, file.content, contentType);
+        // The ticket or comment exists already: a storage outage now leaves the file out rather
+        // than failing the message, whose retry would make a second ticket (the raw copy keeps it).
+        const stored = await this.storage
+          .put(storageKey, file.content, { contentType, contentLength: file.content.length })
+          .catch((error: unknown) => {
+            if (!(error instanceof StorageUnavailableError)) throw error;
+            this.logger.warn(
+              { err: error, ticketId: origin.ticketId },
+              'an inbound attachment was left out: storage unavailable',
+            );
+            return null;
+          });
+        if (!stored) {
+          leftOut.push(`${filename}: file storage unavailable (kept in the raw message)`);
+          continue;
+        }
         used += stored.size;
         rows.push({
           id,
