@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import sanitize from 'sanitize-filename';
 
@@ -65,4 +67,28 @@ function isUtf8(bytes: Buffer): boolean {
 export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
+/** What a served file's headers say besides the ones every served file gets. */
+export interface ServedFile {
+  readonly contentType: string;
+  readonly size?: number;
+  readonly disposition?: string;
+  /** Default: nothing loads and nothing runs. */
+  readonly contentSecurityPolicy?: string;
+}
+
+/**
+ * Sends a file a tenant's users gave us (an attachment, a received message) so that a browser
+ * never runs it: no type sniffing, a sandboxing Content-Security-Policy, never cached by others.
+ */
+export async function sendUserFile(reply: FastifyReply, file: ServedFile, body: Readable | string): Promise<void> {
+  if (file.size !== undefined) reply.header('content-length', String(file.size));
+  if (file.disposition) reply.header('content-disposition', file.disposition);
+  await reply
+    .header('content-type', file.contentType)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', file.contentSecurityPolicy ?? "default-src 'none'; sandbox")
+    .header('cache-control', 'private, no-store')
+    .send(body);
 }

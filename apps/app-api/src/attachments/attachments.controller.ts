@@ -14,6 +14,7 @@ import { ApiProblems } from '@helpdeskly/errors';
 import { TicketParamsDto } from '../tickets/dto/ticket.dto';
 import { TicketsErrorCode } from '../tickets/tickets.errors';
 import { AttachmentsErrorCode } from './attachments.errors';
+import { sendUserFile } from './attachment-file';
 import { AttachmentsErrorCode as Codes, AttachmentsException } from './attachments.errors';
 import { AttachmentsService, type UploadedFile } from './attachments.service';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
@@ -105,13 +106,10 @@ export class AttachmentsController {
   @ApiProblems(AttachmentsErrorCode.AttachmentNotFound, AttachmentsErrorCode.StorageUnavailable)
   async content(@Param() params: AttachmentParamsDto, @Res() reply: FastifyReply): Promise<void> {
     const file = await this.attachments.download(params.id);
-    await reply
-      .header('content-type', file.contentType)
-      .header('content-length', String(file.size))
-      .header('content-disposition', file.contentDisposition)
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      .header('cache-control', 'private, no-store')
-      .send(file.body);
+    await sendUserFile(
+      reply,
+      { contentType: file.contentType, size: file.size, disposition: file.contentDisposition },
+      file.body,
+    );
   }
 }

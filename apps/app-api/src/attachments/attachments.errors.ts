@@ -1,4 +1,5 @@
 import { type CodeOf, defineErrors } from '@helpdeskly/errors';
+import { StorageUnavailableError } from '@helpdeskly/storage';
 
 const attachments = defineErrors('attachments', {
   AttachmentNotFound: { code: 'attachment_not_found', status: 404, title: 'Attachment not found' },
@@ -15,3 +16,15 @@ export type AttachmentsErrorCode = CodeOf<typeof AttachmentsErrorCode>;
 
 /** Errors of attachments, rendered as problem details by the global filter. */
 export class AttachmentsException extends attachments.Exception {}
+
+/** A store that did not answer as 503 storage_unavailable; any other error as it is. */
+export function storageProblem(error: unknown): unknown {
+  if (!(error instanceof StorageUnavailableError)) return error;
+  return new AttachmentsException(
+    AttachmentsErrorCode.StorageUnavailable,
+    'The file storage did not answer; retry shortly.',
+    {
+      cause: error,
+    },
+  );
+}

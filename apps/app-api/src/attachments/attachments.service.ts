@@ -7,7 +7,7 @@ import type { InboundAttachment } from '@helpdeskly/inbound-email';
 import { ObjectNotFoundError, ObjectStorage, StorageUnavailableError, ticketPrefix } from '@helpdeskly/storage';
 import { TicketsErrorCode, TicketsException } from '../tickets/tickets.errors';
 import { contentDisposition, isInlineSafe, safeFilename, sniffContentType } from './attachment-file';
-import { AttachmentsErrorCode, AttachmentsException } from './attachments.errors';
+import { AttachmentsErrorCode, AttachmentsException, storageProblem } from './attachments.errors';
 import { type NewAttachment, AttachmentsRepository } from './attachments.repository';
 import { type AttachmentDto, type AttachmentListDto, toAttachmentDto } from './dto/attachment.dto';
 
@@ -72,41 +72,22 @@ export class AttachmentsService {
         leftOut.push(`${filename}: ${file.size} bytes, over ATTACHMENT_MAX_BYTES (${maxBytes})`);
       else if (used + file.size > tenantQuotaBytes) leftOut.push(`${filename}: over the tenant's storage quota`);
       else {
-        const id = randomUUID();
-        // Under the ticket's prefix: the trash purge deletes the prefix with the ticket.
-        const storageKey = `${ticketPrefix(origin.tenantId, origin.ticketId)}attachments/${id}`;
-        const contentType = await sniffContentType(file.content);
         // The ticket or comment exists already: a storage outage now leaves the file out rather
         // than failing the message, whose retry would make a second ticket (the raw copy keeps it).
-        const stored = await this.storage
-          .put(storageKey, file.content, { contentType, contentLength: file.content.length })
-          .catch((error: unknown) => {
-            if (!(error instanceof StorageUnavailableError)) throw error;
-            this.logger.warn(
-              { err: error, ticketId: origin.ticketId },
-              'an inbound attachment was left out: storage unavailable',
-            );
-            return null;
-          });
-        if (!stored) {
+        const row = await this.store(origin, file, filename, new Date(now + rows.length)).catch((error: unknown) => {
+          if (!(error instanceof StorageUnavailableError)) throw error;
+          this.logger.warn(
+            { err: error, ticketId: origin.ticketId },
+            'an inbound attachment was left out: storage unavailable',
+          );
+          return null;
+        });
+        if (!row) {
           leftOut.push(`${filename}: file storage unavailable (kept in the raw message)`);
           continue;
         }
-        used += stored.size;
-        rows.push({
-          id,
-          ticketId: origin.ticketId,
-          commentId: origin.commentId,
-          inboundEmailId: origin.inboundEmailId,
-          filename,
-          contentType,
-          size: stored.size,
-          sha256: stored.sha256,
-          storageKey,
-          inline: file.inline,
-          contentId: file.contentId,
-          createdAt: new Date(now + rows.length),
-        });
+        used += row.size;
+        rows.push(row);
       }
     }
     await this.attachments.insertMany(rows);
@@ -135,33 +116,19 @@ export class AttachmentsService {
       );
     const now = Date.now();
     const rows: NewAttachment[] = [];
+    const origin = { tenantId, ticketId, commentId: null, inboundEmailId: null };
     try {
       for (const [index, file] of files.entries()) {
-        const id = randomUUID();
-        const storageKey = `${ticketPrefix(tenantId, ticketId)}attachments/${id}`;
-        const contentType = await sniffContentType(file.content);
-        const stored = await this.put(storageKey, file.content, contentType);
-        rows.push({
-          id,
-          ticketId,
-          commentId: null,
-          inboundEmailId: null,
-          filename: safeFilename(file.filename, `attachment-${index + 1}`),
-          contentType,
-          size: stored.size,
-          sha256: stored.sha256,
-          storageKey,
-          inline: false,
-          contentId: null,
-          createdAt: new Date(now + index),
-        });
+        const filename = safeFilename(file.filename, `attachment-${index + 1}`);
+        const upload = { content: file.content, inline: false, contentId: null };
+        rows.push(await this.store(origin, upload, filename, new Date(now + index)));
       }
       await this.attachments.insertMany(rows);
       this.counted(rows, 0);
     } catch (error) {
       // Nothing half-kept: the objects already stored go too.
       await Promise.allSettled(rows.map((r) => this.storage.delete(r.storageKey)));
-      throw error;
+      throw storageProblem(error);
     }
     return { items: rows.map(toAttachmentDto) };
   }
@@ -201,7 +168,7 @@ export class AttachmentsService {
         this.logger.error({ attachmentId: id, key: row.storageKey }, 'attachment row without its object');
         throw new AttachmentsException(AttachmentsErrorCode.AttachmentNotFound);
       }
-      throw this.unavailable(error);
+      throw storageProblem(error);
     }
   }
 
@@ -216,7 +183,7 @@ export class AttachmentsService {
       this.metrics.attachments.inc({ event: 'deleted' }, deleted);
       return deleted;
     } catch (error) {
-      throw this.unavailable(error);
+      throw storageProblem(error);
     }
   }
 
@@ -227,22 +194,36 @@ export class AttachmentsService {
     if (bytes > 0) this.metrics.attachmentBytes.inc(bytes);
   }
 
-  private async put(key: string, bytes: Buffer, contentType: string) {
-    try {
-      return await this.storage.put(key, bytes, { contentType, contentLength: bytes.length });
-    } catch (error) {
-      throw this.unavailable(error);
-    }
-  }
-
-  private unavailable(error: unknown): unknown {
-    if (!(error instanceof StorageUnavailableError)) return error;
-    return new AttachmentsException(
-      AttachmentsErrorCode.StorageUnavailable,
-      'The file storage did not answer; retry shortly.',
-      {
-        cause: error,
-      },
-    );
+  /**
+   * Stores one file under its ticket's prefix (the trash purge deletes the prefix with the
+   * ticket), typed from its bytes, and answers its row; the store's own errors propagate.
+   */
+  private async store(
+    origin: AttachmentOrigin,
+    file: Pick<InboundAttachment, 'content' | 'inline' | 'contentId'>,
+    filename: string,
+    createdAt: Date,
+  ): Promise<NewAttachment> {
+    const id = randomUUID();
+    const storageKey = `${ticketPrefix(origin.tenantId, origin.ticketId)}attachments/${id}`;
+    const contentType = await sniffContentType(file.content);
+    const stored = await this.storage.put(storageKey, file.content, {
+      contentType,
+      contentLength: file.content.length,
+    });
+    return {
+      id,
+      ticketId: origin.ticketId,
+      commentId: origin.commentId,
+      inboundEmailId: origin.inboundEmailId,
+      filename,
+      contentType,
+      size: stored.size,
+      sha256: stored.sha256,
+      storageKey,
+      inline: file.inline,
+      contentId: file.contentId,
+      createdAt,
+    };
   }
 }

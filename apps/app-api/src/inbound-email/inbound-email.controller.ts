@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AuthErrorCode, Roles } from '@helpdeskly/auth';
 import { ApiProblems } from '@helpdeskly/errors';
 import { AttachmentsErrorCode } from '../attachments/attachments.errors';
-import { contentDisposition } from '../attachments/attachment-file';
+import { contentDisposition, sendUserFile } from '../attachments/attachment-file';
 import { InboundEmailPageDto, InboundEmailParamsDto, ListInboundEmailsQueryDto } from './dto/inbound-email.dto';
 import { InboundEmailErrorCode } from './inbound-email.errors';
 import { InboundEmailService } from './inbound-email.service';
@@ -44,12 +44,15 @@ export class InboundEmailController {
   )
   async html(@Param() params: InboundEmailParamsDto, @Res() reply: FastifyReply): Promise<void> {
     const html = await this.inbound.html(params.id);
-    await reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-      .header('cache-control', 'private, no-store')
-      .send(html);
+    await sendUserFile(
+      reply,
+      {
+        contentType: 'text/html; charset=utf-8',
+        // Its own images (the attachments' routes) and inline styles; still no script.
+        contentSecurityPolicy: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+      },
+      html,
+    );
   }
 
   @Get(':id/raw')
@@ -68,13 +71,14 @@ export class InboundEmailController {
   )
   async raw(@Param() params: InboundEmailParamsDto, @Res() reply: FastifyReply): Promise<void> {
     const message = await this.inbound.raw(params.id);
-    await reply
-      .header('content-type', 'message/rfc822')
-      .header('content-length', String(message.size))
-      .header('content-disposition', contentDisposition('attachment', `${params.id}.eml`))
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      .header('cache-control', 'private, no-store')
-      .send(message.body);
+    await sendUserFile(
+      reply,
+      {
+        contentType: 'message/rfc822',
+        size: message.size,
+        disposition: contentDisposition('attachment', `${params.id}.eml`),
+      },
+      message.body,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@helpdeskly/config';
+import { escapeHtml } from '@helpdeskly/mail';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import {
   findThread,
@@ -13,8 +14,8 @@ import {
 } from '@helpdeskly/inbound-email';
 import { DEFAULT_PAGE_SIZE } from '../contacts/contacts.service';
 import type { Readable } from 'node:stream';
-import { ObjectNotFoundError, ObjectStorage, StorageUnavailableError, tenantKey } from '@helpdeskly/storage';
-import { AttachmentsErrorCode, AttachmentsException } from '../attachments/attachments.errors';
+import { ObjectNotFoundError, ObjectStorage, tenantKey } from '@helpdeskly/storage';
+import { storageProblem } from '../attachments/attachments.errors';
 import { InboundEmailErrorCode, InboundEmailException } from './inbound-email.errors';
 import { safeMessageHtml } from './safe-html';
 import { AttachmentsService } from '../attachments/attachments.service';
@@ -105,15 +106,7 @@ export class InboundEmailService {
     } catch (error) {
       if (error instanceof ObjectNotFoundError)
         throw new InboundEmailException(InboundEmailErrorCode.InboundEmailNotFound, 'Its raw message is not kept.');
-      if (error instanceof StorageUnavailableError)
-        throw new AttachmentsException(
-          AttachmentsErrorCode.StorageUnavailable,
-          'The file storage did not answer; retry shortly.',
-          {
-            cause: error,
-          },
-        );
-      throw error;
+      throw storageProblem(error);
     }
   }
 
@@ -259,9 +252,6 @@ export class InboundEmailService {
       : { outcome: 'TICKET_CREATED', reason: withLeftOut(null, leftOut), ticketId: created.id };
   }
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The record's reason, with the files that were left out of the ticket. */
 function withLeftOut(reason: string | null, leftOut: readonly string[]): string | null {
