@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { parse } from 'yaml';
 import { createLogger } from '@helpdeskly/logging';
-import { LogCapture, freePort, waitFor } from '@helpdeskly/testing';
+import { LogCapture, freePort, waitFor, writeSelfSignedCertificate } from '@helpdeskly/testing';
 import { VAULT_SECRETS } from '@helpdeskly/secrets';
 import { type KubernetesObject, renderChart } from './helm-chart';
 
@@ -455,24 +455,10 @@ describe('deployment files', () => {
 
     before(() => {
       mkdirSync(certs);
-      const result = run('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=control.helpdesk.test',
-        '-addext',
-        'subjectAltName=DNS:control.helpdesk.test,DNS:app.helpdesk.test',
-        '-keyout',
-        join(certs, 'privkey.pem'),
-        '-out',
-        join(certs, 'fullchain.pem'),
-      ]);
-      expect(output(result)).not.toMatch(/error/i);
+      writeSelfSignedCertificate(['control.helpdesk.test', 'app.helpdesk.test'], {
+        cert: join(certs, 'fullchain.pem'),
+        key: join(certs, 'privkey.pem'),
+      });
     });
 
     /** The config as nginx -t reads it here: certificates from the temp dir, optional edits. */

@@ -3,6 +3,7 @@ export { TcpProxy } from './tcp-proxy';
 export { LogCapture, startTestApp, testConfig, type RunningTestApp } from './test-app';
 export { unitConfig, unitEnv } from './unit-config';
 export { waitFor } from './wait-for';
+export { writeSelfSignedCertificate } from './self-signed-certificate';
 export { apiFoundationSuite, type ApiUnderTest } from './api-foundation.suite';
 export { freePort } from './free-port';
 export { httpRequest, type HttpRequestOptions, type HttpResult } from './http-request';

@@ -1,13 +1,13 @@
 // STARTTLS on the inbound SMTP server with INBOUND_SMTP_TLS_CERT_FILE / _KEY_FILE: a certificate
 // made for this run by openssl, a client that insists on TLS, and one that does not (an MX must
 // take plaintext too: RFC 3207 forbids requiring TLS of a publicly referenced server).
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { createTransport } from 'nodemailer';
+import { writeSelfSignedCertificate } from '@helpdeskly/testing';
 import { uniqueSuffix } from '../../../control-api/src/testing/control-fixture';
 import { AppFixture, type FixtureMember } from '../testing/app-fixture';
 import { InboundSmtpServer } from './inbound-smtp.server';
@@ -23,25 +23,7 @@ describe('inbound SMTP with STARTTLS', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'helpdeskly-inbound-tls-'));
     const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        `/CN=${DOMAIN}`,
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
+    writeSelfSignedCertificate([DOMAIN], { cert, key });
     fx = await AppFixture.start({
       INBOUND_DOMAIN: DOMAIN,
       INBOUND_SMTP_PORT: '0',
