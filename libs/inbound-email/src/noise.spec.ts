@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
+import { deliveryStatusNotification } from '@helpdeskly/testing';
 import { composeMessage } from './compose.fixture';
 import { parseInboundMessage } from './inbound-message';
 import { failedRecipientsOf, noiseOf } from './noise';
@@ -14,36 +15,16 @@ const noiseOfMail = async (headers: Record<string, string>, from = 'ada@example.
     OWN,
   );
 
-/** A delivery status notification as RFC 3464 writes one, with one failed and one delayed recipient. */
-const DSN = [
-  'From: Mail Delivery System <MAILER-DAEMON@mx.example.com>',
-  'To: notifications@helpdeskly.test',
-  'Subject: Undelivered Mail Returned to Sender',
-  'Auto-Submitted: auto-replied',
-  'Message-ID: <dsn-1@mx.example.com>',
-  'MIME-Version: 1.0',
-  'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
-  '',
-  '--b1',
-  'Content-Type: text/plain',
-  '',
-  'Your message could not be delivered.',
-  '--b1',
-  'Content-Type: message/delivery-status',
-  '',
-  'Reporting-MTA: dns; mx.example.com',
-  '',
-  'Final-Recipient: rfc822; Gone@Example.com',
-  'Action: failed',
-  'Status: 5.1.1',
-  '',
-  'Final-Recipient: rfc822; slow@example.com',
-  'Action: delayed',
-  'Status: 4.4.1',
-  '',
-  '--b1--',
-  '',
-].join('\r\n');
+/** A delivery status notification, with one failed and one delayed recipient. */
+const DSN = deliveryStatusNotification({
+  to: 'notifications@helpdeskly.test',
+  messageId: '<dsn-1@mx.example.com>',
+  mta: 'mx.example.com',
+  recipients: [
+    { address: 'Gone@Example.com', action: 'failed', status: '5.1.1' },
+    { address: 'slow@example.com', action: 'delayed', status: '4.4.1' },
+  ],
+});
 
 describe(noiseOf.name, () => {
   it('passes mail a person wrote, Auto-Submitted: no included', async () => {

@@ -4,6 +4,7 @@ export { LogCapture, startTestApp, testConfig, type RunningTestApp } from './tes
 export { unitConfig, unitEnv } from './unit-config';
 export { waitFor } from './wait-for';
 export { writeSelfSignedCertificate } from './self-signed-certificate';
+export { deliveryStatusNotification, type DsnRecipient } from './delivery-status-notification';
 export { apiFoundationSuite, type ApiUnderTest } from './api-foundation.suite';
 export { freePort } from './free-port';
 export { httpRequest, type HttpRequestOptions, type HttpResult } from './http-request';

@@ -14,7 +14,7 @@ import { createTransport, type SendMailOptions } from 'nodemailer';
 import { type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import { MembershipRole } from '@helpdeskly/database';
 import { type CaughtMessage, MailCatcher } from '@helpdeskly/mail';
-import { waitFor } from '@helpdeskly/testing';
+import { deliveryStatusNotification, waitFor } from '@helpdeskly/testing';
 import { startEmailWorker } from '../../../../libs/mail/src/testing/email-worker';
 import { uniqueSuffix } from '../../../control-api/src/testing/control-fixture';
 import { AppFixture, type FixtureMember } from '../testing/app-fixture';
@@ -267,30 +267,12 @@ describe('mail to tickets (inbound SMTP)', () => {
     expect((await records(acme)).filter((r) => r.message_id === messageId)).toHaveLength(1);
 
     // A bounce of our mail to carol: no ticket, and her contact shows the address fails.
-    const dsn = [
-      'From: Mail Delivery System <MAILER-DAEMON@mx.example.test>',
-      `To: ${addressOf(acme)}`,
-      'Subject: Undelivered Mail Returned to Sender',
-      `Message-ID: <dsn-${uniqueSuffix()}@mx.example.test>`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
-      '',
-      '--b1',
-      'Content-Type: text/plain',
-      '',
-      'Your message could not be delivered.',
-      '--b1',
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.example.test',
-      '',
-      `Final-Recipient: rfc822; ${carol}`,
-      'Action: failed',
-      'Status: 5.1.1',
-      '',
-      '--b1--',
-      '',
-    ].join('\r\n');
+    const dsn = deliveryStatusNotification({
+      to: addressOf(acme),
+      messageId: `<dsn-${uniqueSuffix()}@mx.example.test>`,
+      mta: 'mx.example.test',
+      recipients: [{ address: carol, action: 'failed', status: '5.1.1' }],
+    });
     // A sender of its own: the null sender (<>) of real bounces is limited per client IP, shared by every run here.
     await send({ envelope: { from: `bounces-${uniqueSuffix()}@mx.example.test`, to: [addressOf(acme)] }, raw: dsn });
     const [carolTicket] = await ticketOf(acme, carol);
