@@ -13,6 +13,7 @@ import { PasswordsModule } from './passwords/passwords.module';
 import { MembersModule } from './members/members.module';
 import { TenantSettingsModule } from './settings/tenant-settings.module';
 import { MailChannelsModule } from './mail-channels/mail-channels.module';
+import { EmailAliasesModule } from './email-aliases/email-aliases.module';
 import { AdminModule } from './admin/admin.module';
 
 /** control-api: tenants, users, memberships and authentication, over the control database. */
@@ -35,6 +36,7 @@ export class ControlApiModule {
         MembersModule,
         TenantSettingsModule,
         MailChannelsModule,
+        EmailAliasesModule,
         AdminModule,
         // RUN_WORKERS: the worker app's jobs in this process too (a convenience for one-box set-ups).
         ...(config.queues.runWorkers ? [JobsModule] : []),

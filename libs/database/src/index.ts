@@ -13,6 +13,7 @@ export { EmailDeliveryState, MailChannelStatus, MembershipRole, TenantStatus } f
 export type {
   AuditLog,
   DatabaseServer,
+  EmailAlias,
   EmailDelivery,
   Invitation,
   MailChannel,

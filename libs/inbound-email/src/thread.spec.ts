@@ -43,7 +43,7 @@ const message = (fields: Partial<InboundMessage>): InboundMessage => ({
   attachments: [],
   ...fields,
 });
-const toTenant = { mailbox: 'acme', replyToken: null };
+const toTenant = { replyToken: null };
 
 describe(findThread.name, () => {
   it('takes In-Reply-To first, then References from the newest to the oldest', async () => {
@@ -64,9 +64,10 @@ describe(findThread.name, () => {
       { tok: 'ticket-t' },
       { 12: { id: 'ticket-12', participants: ['ada@example.com'] } },
     );
-    expect(
-      await findThread(message({ references: ['<gone@x>'] }), { mailbox: 'acme', replyToken: 'tok' }, lookup),
-    ).toEqual({ ticketId: 'ticket-t', matchedBy: 'reply-token' });
+    expect(await findThread(message({ references: ['<gone@x>'] }), { replyToken: 'tok' }, lookup)).toEqual({
+      ticketId: 'ticket-t',
+      matchedBy: 'reply-token',
+    });
     expect(await findThread(message({ subject: 'Re: [#12] Printer' }), toTenant, lookup)).toEqual({
       ticketId: 'ticket-12',
       matchedBy: 'subject-tag',
@@ -81,9 +82,7 @@ describe(findThread.name, () => {
 
   it('never threads by subject text alone, nor by an unknown token or number', async () => {
     const lookup = new FakeLookup({}, {}, {});
-    expect(
-      await findThread(message({ subject: 'Re: Printer on fire' }), { mailbox: 'acme', replyToken: 'nope' }, lookup),
-    ).toBeNull();
+    expect(await findThread(message({ subject: 'Re: Printer on fire' }), { replyToken: 'nope' }, lookup)).toBeNull();
     expect(await findThread(message({ subject: '[#99] Printer' }), toTenant, lookup)).toBeNull();
     expect(lookup.asked).toEqual(['token nope', 'number 99']);
   });

@@ -35,7 +35,7 @@ const SUBJECT_TAG = /\[#(\d{1,9})\]/;
  */
 export async function findThread(
   message: InboundMessage,
-  recipient: InboundRecipient,
+  recipient: Pick<InboundRecipient, 'replyToken'>,
   lookup: ThreadLookup,
 ): Promise<Thread | null> {
   const inReplyTo = message.inReplyTo;

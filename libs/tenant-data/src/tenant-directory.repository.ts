@@ -34,13 +34,18 @@ export class TenantDirectoryRepository {
     return this.findOne({ id: tenantId });
   }
 
-  /** The tenant of a slug (the mailbox of its inbound address), or null. */
-  findTenantBySlug(slug: string): Promise<TenantRecord | null> {
-    return this.findOne({ slug });
+  /**
+   * The tenant a hosted address reaches: the tenant of the slug, when `alias` is null or names one
+   * of its aliases; null otherwise (mail to it is refused).
+   */
+  findTenantByAddress(slug: string, alias: string | null): Promise<TenantRecord | null> {
+    return this.findOne({ slug, ...(alias === null ? {} : { emailAliases: { some: { name: alias } } }) });
   }
 
-  private async findOne(where: { id: string } | { slug: string }): Promise<TenantRecord | null> {
-    const row = await this.control.tenant.findUnique({
+  private async findOne(
+    where: { id: string } | { slug: string; emailAliases?: { some: { name: string } } },
+  ): Promise<TenantRecord | null> {
+    const row = await this.control.tenant.findFirst({
       where,
       include: { databaseServer: { select: { pgbouncerHost: true, pgbouncerPort: true } } },
     });

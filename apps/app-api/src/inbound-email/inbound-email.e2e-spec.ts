@@ -193,6 +193,38 @@ describe('mail to tickets (inbound SMTP)', () => {
     expect(await records(acme)).toHaveLength(before);
   });
 
+  it('accepts an alias the tenant added through control-api, only for that tenant, and refuses it once deleted', async () => {
+    const created = await fx.control.request('POST', '/v1/email-aliases', {
+      token: acme.token,
+      body: { name: 'Billing' },
+    });
+    expect(created.status).toBe(201);
+    const alias = `${acme.tenant.slug}.billing@${DOMAIN}`;
+    expect(created.body).toMatchObject({ name: 'billing', address: alias });
+    const cleo = customer();
+    await send({ from: cleo, to: alias.toUpperCase(), subject: 'Invoice 42', text: 'Charged twice.' });
+    const [ticket] = await ticketOf(acme, cleo);
+    expect(ticket).toMatchObject({ subject: 'Invoice 42' });
+    expect((await records(acme)).find((r) => r.ticket_id === ticket!.id)).toMatchObject({ outcome: 'TICKET_CREATED' });
+    const [recipient] = await rows<{ recipient: string }>(
+      acme,
+      sql`SELECT recipient FROM inbound_emails WHERE ticket_id = ${ticket!.id}::uuid`,
+    );
+    // The ticket records which address it came in on.
+    expect(recipient!.recipient).toBe(alias);
+
+    // Another tenant's slug with acme's alias name is no address; nor is an alias acme does not have.
+    for (const to of [`${globex.tenant.slug}.billing@${DOMAIN}`, `${acme.tenant.slug}.sales@${DOMAIN}`])
+      await expect(send({ from: cleo, to, subject: 'x', text: 'y' })).rejects.toMatchObject({ responseCode: 550 });
+
+    const deleted = await fx.control.request('DELETE', `/v1/email-aliases/${created.body.id}`, { token: acme.token });
+    expect(deleted.status).toBe(204);
+    await expect(send({ from: cleo, to: alias, subject: 'Again', text: 'y' })).rejects.toMatchObject({
+      responseCode: 550,
+    });
+    expect(await ticketOf(acme, cleo)).toHaveLength(1);
+  });
+
   it('gives each tenant of a message its own ticket, and neither sees the other', async () => {
     const bob = customer();
     await send({ from: bob, to: [addressOf(acme), addressOf(globex)], subject: 'Both of you', text: 'Hi both.' });

@@ -175,10 +175,7 @@ export class InboundEmailService {
     // From, not Reply-To: the requester is who wrote, and the subject-tag rule checks From too.
     const sender = message.from;
     if (!sender) return { outcome: 'REFUSED', reason: 'no From address' };
-    const recipient = parseInboundRecipient(delivery.recipient, this.domain) ?? {
-      mailbox: '',
-      replyToken: null,
-    };
+    const recipient = parseInboundRecipient(delivery.recipient, this.domain) ?? { replyToken: null };
 
     const thread = await findThread(message, recipient, this.records);
     if (thread) {

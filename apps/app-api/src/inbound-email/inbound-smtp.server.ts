@@ -16,11 +16,12 @@ function smtpError(responseCode: number, message: string): Error {
 }
 
 /**
- * The inbound SMTP server of the tenants' hosted addresses, `<slug>@<INBOUND_DOMAIN>` and the
- * tickets' reply addresses `<slug>+t<token>@<INBOUND_DOMAIN>`, on INBOUND_SMTP_PORT (off when 0).
+ * The inbound SMTP server of the tenants' hosted addresses, `<slug>@<INBOUND_DOMAIN>`, their
+ * aliases `<slug>.<alias>@<INBOUND_DOMAIN>` and the tickets' reply addresses
+ * `<slug>+t<token>@<INBOUND_DOMAIN>`, on INBOUND_SMTP_PORT (off when 0).
  *
- * - RCPT TO: an address of another domain, of no tenant, or of a tenant that is not ACTIVE is
- *   refused with 550 and nothing is stored; at most INBOUND_MAX_RECIPIENTS per message (452).
+ * - RCPT TO: an address of another domain, of no tenant, of an alias the tenant does not have,
+ *   or of a tenant that is not ACTIVE is refused with 550 and nothing is stored; at most INBOUND_MAX_RECIPIENTS per message (452).
  * - DATA: at most INBOUND_MAX_MESSAGE_BYTES (advertised with SIZE; 552 past it, nothing stored).
  *   The message is processed for each tenant it is addressed to, in that tenant's scope only; 250
  *   is answered only once every tenant has its ticket, comment or record, so 250 means nothing
@@ -107,7 +108,9 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
     const accepted = this.recipients.get(session.id) ?? new Map<string, TenantRecord>();
     if (accepted.size >= maxRecipients) throw smtpError(452, `4.5.3 At most ${maxRecipients} recipients per message`);
     const recipient = parseInboundRecipient(address.address, this.domain);
-    const tenant = recipient ? await this.directory.findTenantBySlug(recipient.mailbox).catch(unavailable) : null;
+    const tenant = recipient
+      ? await this.directory.findTenantByAddress(recipient.slug, recipient.alias).catch(unavailable)
+      : null;
     if (!tenant || tenant.status !== TenantStatus.ACTIVE)
       throw smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`);
     // A second address of a tenant already charged is the same message to the same tenant.
