@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AppConfig, type StorageConfig } from './app-config';
@@ -28,10 +28,16 @@ export const DEV_PGBOUNCER_SECRETS = '.dev/pgbouncer/secrets.env';
 /**
  * Loads `.env` into process.env for development; variables already set win. The gateway role's
  * password, when set nowhere else, is the one scripts/infra.sh generated for this machine.
+ *
+ * Under NODE_ENV=test a file named `.env` is not read: a test's environment is `.env.test`
+ * (scripts/test.sh exports it), and a developer's `.env` (scripts/dev.sh's ports, INBOUND_DOMAIN,
+ * RUN_WORKERS...) must not change what the API processes a test starts do. Other files, such as
+ * `.env.example` for scripts/openapi.ts, are read as usual.
  */
 export function loadDotEnv(path = '.env'): void {
   if (process.env.NODE_ENV === 'production') return;
-  if (existsSync(path)) process.loadEnvFile(path);
+  const developersOwn = basename(path) === '.env';
+  if (existsSync(path) && !(developersOwn && process.env.NODE_ENV === 'test')) process.loadEnvFile(path);
   loadDevGatewayPassword();
 }
 
