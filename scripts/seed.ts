@@ -9,6 +9,7 @@ import bcrypt from 'bcrypt';
 import { type AppConfig, ConfigError, ConfigModule, loadConfig, loadDotEnv } from '@helpdeskly/config';
 import { CacheModule } from '@helpdeskly/cache';
 import { ControlDatabase, DatabaseModule, type Tenant, TenantStatus } from '@helpdeskly/database';
+import { tenantAddressOf } from '@helpdeskly/inbound-email';
 import { SecretsModule } from '@helpdeskly/secrets';
 import { MetricsModule } from '@helpdeskly/metrics';
 import { RedisModule } from '@helpdeskly/redis';
@@ -16,6 +17,8 @@ import { AuditModule } from '../apps/control-api/src/audit/audit.module';
 import { TenantsModule, TenantsService } from '@helpdeskly/tenants';
 
 const TENANT = { slug: 'acme', name: 'Acme Support' };
+/** The demo tenant's alias: acme.billing@INBOUND_DOMAIN. */
+const DEMO_ALIAS = 'billing';
 const DEMO_USER = { email: 'demo@helpdeskly.local', name: 'Demo Owner', password: 'Demo-Password-2026!' };
 
 /** Just what provisioning needs, not the whole API (no HTTP); the shared cache, so running app-apis see a resumed tenant. */
@@ -80,9 +83,20 @@ async function seed(config: AppConfig): Promise<void> {
       update: { role: 'OWNER' },
     });
 
+    // A second address beside acme@, to show how a team tells billing mail from the rest.
+    await db.emailAlias.upsert({
+      where: { tenantId_name: { tenantId: tenant.id, name: DEMO_ALIAS } },
+      create: { tenantId: tenant.id, name: DEMO_ALIAS },
+      update: {},
+    });
+
     console.log(
       `Seeded tenant "${TENANT.slug}" (database and role ${tenant.databaseName}) and its owner ${email} / ${DEMO_USER.password}`,
     );
+    if (config.inbound.domain)
+      console.log(
+        `Mail to ${tenantAddressOf(TENANT.slug, null, config.inbound.domain)} or ${tenantAddressOf(TENANT.slug, DEMO_ALIAS, config.inbound.domain)} becomes its tickets`,
+      );
   } finally {
     await app.close();
   }
