@@ -51,6 +51,7 @@ export type {
   Ticket,
   TicketEvent,
   TicketTag,
+  Upload,
 } from './generated/tenant/client';
 export { type DatabaseKind, queryDurationExtension } from './query-duration.extension';
 export {
