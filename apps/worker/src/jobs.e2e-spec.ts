@@ -1,5 +1,6 @@
 // Provisioning, reconciliation and housekeeping jobs, run by the workers embedded in control-api
 // (RUN_WORKERS=true) on a queue prefix of this file's own, against the real PostgreSQL and Redis.
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -8,7 +9,7 @@ import { Client } from 'pg';
 import { type Tenant, TenantStatus } from '@helpdeskly/database';
 import { withDatabase } from '@helpdeskly/migrations';
 import { jobId, QUEUES } from '@helpdeskly/queues';
-import { ObjectStorage, ticketPrefix } from '@helpdeskly/storage';
+import { ObjectStorage, tenantKey, ticketPrefix } from '@helpdeskly/storage';
 import { freePort, waitFor } from '@helpdeskly/testing';
 import { TENANT_JOB_DELAY_MS, TenantJobs } from '@helpdeskly/tenants';
 import { ControlFixture, uniqueSuffix } from '../../control-api/src/testing/control-fixture';
@@ -152,6 +153,55 @@ describe('tenant jobs', () => {
       expect((await db.query<{ key: string }>('SELECT key FROM idempotency_keys')).rows.map((r) => r.key)).toEqual([
         'current',
       ]);
+    } finally {
+      await db.end();
+    }
+  });
+  it("deletes expired pending uploads with their objects, and a purged ticket's files that were uploads", async () => {
+    const tenant = await fx.createTenant();
+    const onServer = (await fx.running.app.get(TenantLifecycleRepository).findOnServer(tenant.id))!;
+    const db = new Client({ connectionString: withDatabase(onServer.databaseServer.adminUrl, tenant.databaseName) });
+    await db.connect();
+    try {
+      const storage = fx.running.app.get(ObjectStorage);
+      const upload = async (name: string, expiresInMinutes: number) => {
+        const key = tenantKey(tenant.id, 'uploads', randomUUID());
+        await db.query(
+          `INSERT INTO uploads (id, user_id, filename, content_type, size, sha256, storage_key, expires_at)
+           VALUES ($1, gen_random_uuid(), $2, 'text/plain', 1, 'x', $3, now() + make_interval(mins => $4))`,
+          [key.split('/').pop(), name, key, expiresInMinutes],
+        );
+        await storage.put(key, Buffer.from(name));
+        return key;
+      };
+      const expired = await upload('expired', -1);
+      const pending = await upload('pending', 60);
+      // A ticket 31 days in the trash whose file was an upload: its key is outside the ticket's prefix.
+      const {
+        rows: [ticket],
+      } = await db.query<{ id: string }>(
+        `WITH c AS (INSERT INTO contacts (id, name, email, updated_at) VALUES (gen_random_uuid(), 'Dan', 'dan@example.com', now()) RETURNING id)
+         INSERT INTO tickets (id, subject, description, requester_id, deleted_at, updated_at)
+         SELECT gen_random_uuid(), 'old', '', c.id, now() - interval '31 days', now() FROM c RETURNING id`,
+      );
+      const attached = tenantKey(tenant.id, 'uploads', ticket!.id);
+      await storage.put(attached, Buffer.from('attached'));
+      await db.query(
+        `INSERT INTO attachments (id, ticket_id, filename, content_type, size, sha256, storage_key) VALUES ($1, $1, 'a.txt', 'text/plain', 8, 'x', $2)`,
+        [ticket!.id, attached],
+      );
+
+      // As in the test above, another file's worker may purge this tenant first: what is left is exact.
+      const counts = await fx.running.app.get(TrashPurgeService).purgeTenant(onServer);
+      expect([counts.uploads, counts.tickets].every((n) => n === 0 || n === 1)).toBe(true);
+      expect(counts.files).toBe(counts.tickets);
+      expect(await storage.head(expired)).toBeNull();
+      expect(await storage.head(attached)).toBeNull();
+      expect(await storage.head(pending)).not.toBeNull();
+      expect((await db.query<{ filename: string }>('SELECT filename FROM uploads')).rows).toEqual([
+        { filename: 'pending' },
+      ]);
+      expect((await db.query('SELECT 1 FROM tickets')).rows).toEqual([]);
     } finally {
       await db.end();
     }

@@ -15,8 +15,9 @@ import { TicketParamsDto } from '../tickets/dto/ticket.dto';
 import { TicketsErrorCode } from '../tickets/tickets.errors';
 import { AttachmentsErrorCode } from './attachments.errors';
 import { sendUserFile } from './attachment-file';
-import { AttachmentsErrorCode as Codes, AttachmentsException } from './attachments.errors';
-import { AttachmentsService, type UploadedFile } from './attachments.service';
+import { AttachmentsErrorCode as Codes } from './attachments.errors';
+import { AttachmentsService } from './attachments.service';
+import { FILE_PARTS_BODY, readUploadedFiles } from './multipart-files';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import { AttachmentDto, AttachmentListDto, AttachmentParamsDto } from './dto/attachment.dto';
 
@@ -44,13 +45,7 @@ export class AttachmentsController {
       'multipart/form-data with one or more parts named `file`, at most ATTACHMENT_MAX_FILES of ATTACHMENT_MAX_BYTES each; all are kept or none. The type is sniffed from the bytes and the name sanitized.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['file'],
-      properties: { file: { type: 'array', items: { type: 'string', format: 'binary' } } },
-    },
-  })
+  @ApiBody(FILE_PARTS_BODY)
   @ApiCreatedResponse({ type: AttachmentListDto })
   @ApiProblems(
     TicketsErrorCode.TicketNotFound,
@@ -66,25 +61,7 @@ export class AttachmentsController {
     @Param() params: TicketParamsDto,
     @Req() request: FastifyRequest,
   ): Promise<AttachmentListDto> {
-    if (!request.isMultipart())
-      throw new AttachmentsException(Codes.NotMultipart, 'Send the files as multipart/form-data parts named "file".');
-    const files: UploadedFile[] = [];
-    // Read whole within ATTACHMENT_MAX_BYTES (413 past it): the type is sniffed from the bytes before anything is stored.
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'file' && part.fieldname === 'file')
-          files.push({ filename: part.filename, content: await part.toBuffer() });
-        else if (part.type === 'file') part.file.resume();
-      }
-    } catch (error) {
-      // The limits' errors carry their 413; anything else busboy throws is a body cut or garbled.
-      const status = (error as { statusCode?: unknown }).statusCode;
-      if (typeof status === 'number' && status >= 400 && status < 500) throw error;
-      throw new AttachmentsException(Codes.MalformedMultipart, 'The multipart body is incomplete or malformed.', {
-        cause: error,
-      });
-    }
-    return this.attachments.upload(tenant.tenantId, params.id, files);
+    return this.attachments.upload(tenant.tenantId, params.id, await readUploadedFiles(request));
   }
 
   @Get('attachments/:id')

@@ -9,6 +9,13 @@ const attachments = defineErrors('attachments', {
   MalformedMultipart: { code: 'malformed_multipart', status: 400, title: 'Malformed multipart body' },
   EmptyFile: { code: 'empty_file', status: 422, title: 'Empty file' },
   QuotaExceeded: { code: 'storage_quota_exceeded', status: 413, title: "The tenant's file storage is full" },
+  UploadNotFound: { code: 'upload_not_found', status: 404, title: 'Upload not found' },
+  TooManyAttachments: { code: 'too_many_attachments', status: 422, title: 'Too many files at once' },
+  UploadNotUsable: {
+    code: 'upload_not_usable',
+    status: 422,
+    title: 'An upload cannot be attached (unknown, expired, already used or not yours)',
+  },
 });
 
 export const AttachmentsErrorCode = attachments.codes;

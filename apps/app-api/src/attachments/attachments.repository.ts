@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sqltag as sql } from '@prisma/client/runtime/client';
 import type { Attachment } from '@helpdeskly/database';
 import { TenantDatabase } from '@helpdeskly/tenant-data';
 
@@ -33,18 +34,28 @@ export class AttachmentsRepository {
     return this.db.client().attachment.findFirst({ where: { id, ticket: { deletedAt: null } } });
   }
 
-  /** Raw copies of the messages a ticket was made of (its inbound_emails rows go with it). */
-  async rawKeysOfTicket(ticketId: string): Promise<string[]> {
-    const rows = await this.db.client().inboundEmail.findMany({
-      where: { ticketId, rawKey: { not: null } },
-      select: { rawKey: true },
-    });
-    return rows.map((r) => r.rawKey!);
+  /**
+   * The objects of a ticket that are not under its `prefix`: the raw copies of the messages it was
+   * made of (its inbound_emails rows go with it) and the attachments that were pending uploads.
+   */
+  async keysOutsideTicketPrefix(
+    ticketId: string,
+    prefix: string,
+  ): Promise<{ rawKeys: string[]; attachmentKeys: string[] }> {
+    const [rows] = await this.db.query<{ rawKeys: string[]; attachmentKeys: string[] }>(
+      sql`SELECT ARRAY(SELECT raw_key FROM inbound_emails WHERE ticket_id = ${ticketId}::uuid AND raw_key IS NOT NULL) AS "rawKeys",
+                 ARRAY(SELECT storage_key FROM attachments WHERE ticket_id = ${ticketId}::uuid AND left(storage_key, length(${prefix})) <> ${prefix}) AS "attachmentKeys"`,
+      'ticketKeysOutsidePrefix',
+    );
+    return rows;
   }
 
-  /** Bytes of attachments the tenant keeps, against its quota. */
+  /** Bytes the tenant keeps, against its quota: its attachments and its pending uploads. */
   async usedBytes(): Promise<number> {
-    const { _sum } = await this.db.client().attachment.aggregate({ _sum: { size: true } });
-    return _sum.size ?? 0;
+    const [row] = await this.db.query<{ bytes: string }>(
+      sql`SELECT ((SELECT coalesce(sum(size), 0) FROM attachments) + (SELECT coalesce(sum(size), 0) FROM uploads))::text AS bytes`,
+      'attachmentBytesUsed',
+    );
+    return Number(row.bytes);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sqltag as sql } from '@prisma/client/runtime/client';
+import { tenantPrefix } from '@helpdeskly/storage';
 import { TenantDatabase } from '@helpdeskly/tenant-data';
 
 export interface TenantPurgeCounts {
@@ -7,7 +8,21 @@ export interface TenantPurgeCounts {
   readonly idempotencyKeys: number;
   /** Objects of the purged tickets deleted from object storage (their attachments). */
   readonly files: number;
+  /** Expired pending uploads (POST /v1/uploads) deleted, rows and objects. */
+  readonly uploads: number;
 }
+
+/** A ticket to purge, and its objects that are not under its prefix (which goes whole). */
+export interface TicketToPurge {
+  readonly id: string;
+  /** The raw copies of the messages it was made of. */
+  readonly rawKeys: readonly string[];
+  /** Its attachments that were pending uploads (they keep their key under the tenant's uploads/). */
+  readonly attachmentKeys: readonly string[];
+}
+
+/** Expired uploads purged at most per tenant and day; the rest waits for the next day. */
+const UPLOADS_PER_PURGE = 1000;
 
 /**
  * Deletes for good, in one tenant's database, what has outlived its retention. It goes the way
@@ -27,18 +42,22 @@ export class TenantHousekeepingRepository {
     tenantId: string,
     trashRetentionDays: number,
     deleteFiles: (
-      tickets: ReadonlyArray<{ readonly id: string; readonly rawKeys: readonly string[] }>,
+      tickets: readonly TicketToPurge[],
     ) => Promise<{ readonly done: readonly string[]; readonly files: number }>,
-  ): Promise<TenantPurgeCounts> {
+  ): Promise<Omit<TenantPurgeCounts, 'uploads'>> {
     return this.db.run({ tenantId }, async () => {
       // Comments, events, tags and attachment rows of a ticket go with it (ON DELETE CASCADE). The
       // database's clock decides, as it stamped deleted_at and expires_at.
-      // With the raw copies of the messages each ticket was made of (their inbound_emails rows go with it).
-      const expired = await this.db.query<{ id: string; rawKeys: string[] }>(
-        sql`SELECT t.id, coalesce(array_agg(e.raw_key) FILTER (WHERE e.raw_key IS NOT NULL), '{}') AS "rawKeys"
-            FROM tickets t LEFT JOIN inbound_emails e ON e.ticket_id = t.id
-            WHERE t.deleted_at < now() - make_interval(days => ${trashRetentionDays})
-            GROUP BY t.id`,
+      // With the raw copies of the messages each ticket was made of (their inbound_emails rows go
+      // with it), and the attachments outside the ticket's prefix (they were pending uploads).
+      const ticketsPrefix = `${tenantPrefix(tenantId)}tickets/`;
+      const expired = await this.db.query<TicketToPurge>(
+        sql`SELECT t.id,
+                   ARRAY(SELECT e.raw_key FROM inbound_emails e WHERE e.ticket_id = t.id AND e.raw_key IS NOT NULL) AS "rawKeys",
+                   ARRAY(SELECT a.storage_key FROM attachments a
+                         WHERE a.ticket_id = t.id AND left(a.storage_key, length(${ticketsPrefix} || t.id || '/')) <> ${ticketsPrefix} || t.id || '/') AS "attachmentKeys"
+            FROM tickets t
+            WHERE t.deleted_at < now() - make_interval(days => ${trashRetentionDays})`,
         'purgeTrashFind',
       );
       const { done, files } = await deleteFiles(expired);
@@ -54,5 +73,31 @@ export class TenantHousekeepingRepository {
       );
       return { tickets: tickets[0].count, idempotencyKeys: keys[0].count, files };
     });
+  }
+
+  /**
+   * Deletes the tenant's expired pending uploads: `deleteObjects` runs with their rows locked, and
+   * the rows go only once it succeeded. An upload that a comment is attaching right now is locked
+   * by that transaction and skipped (it is an attachment a moment later); one that a comment tries
+   * to attach while it is purged waits, then finds nothing (422).
+   */
+  purgeExpiredUploads(tenantId: string, deleteObjects: (keys: readonly string[]) => Promise<void>): Promise<number> {
+    return this.db.run({ tenantId }, () =>
+      this.db.transaction(async (tx) => {
+        const expired = await tx.query<{ id: string; storageKey: string }>(
+          sql`SELECT id, storage_key AS "storageKey" FROM uploads WHERE expires_at < now()
+              ORDER BY expires_at LIMIT ${UPLOADS_PER_PURGE} FOR UPDATE SKIP LOCKED`,
+          'purgeUploadsFind',
+        );
+        if (expired.length === 0) return 0;
+        await deleteObjects(expired.map((u) => u.storageKey));
+        const [gone] = await tx.query<{ count: number }>(
+          sql`WITH gone AS (DELETE FROM uploads WHERE id = ANY(${expired.map((u) => u.id)}::uuid[]) RETURNING 1)
+              SELECT count(*)::int AS count FROM gone`,
+          'purgeUploads',
+        );
+        return gone.count;
+      }),
+    );
   }
 }

@@ -4,7 +4,11 @@ import { mapWithConcurrency } from '@helpdeskly/migrations';
 import { ObjectStorage, ticketPrefix } from '@helpdeskly/storage';
 import { TRASH_RETENTION_DAYS } from '@helpdeskly/tenant-data';
 import { type TenantOnServer, TenantLifecycleRepository } from '../tenant-lifecycle.repository';
-import { TenantHousekeepingRepository, type TenantPurgeCounts } from './tenant-housekeeping.repository';
+import {
+  TenantHousekeepingRepository,
+  type TenantPurgeCounts,
+  type TicketToPurge,
+} from './tenant-housekeeping.repository';
 
 // Tenant databases purged at once: two short statements each, on a client of the registry.
 const PURGE_CONCURRENCY = 4;
@@ -16,7 +20,8 @@ export interface TrashPurgeReport extends TenantPurgeCounts {
 
 /**
  * The daily `purge-trash` job: in every ACTIVE tenant's database, tickets in the trash for more
- * than 30 days and expired idempotency keys are deleted for good. A tenant that fails does not
+ * than 30 days, expired idempotency keys and expired pending uploads (with their objects) are
+ * deleted for good. A tenant that fails does not
  * stop the others; the job then fails (and is retried), having logged each tenant's error.
  */
 @Injectable()
@@ -45,27 +50,35 @@ export class TrashPurgeService {
       tickets: done.reduce((sum, r) => sum + r.tickets, 0),
       idempotencyKeys: done.reduce((sum, r) => sum + r.idempotencyKeys, 0),
       files: done.reduce((sum, r) => sum + r.files, 0),
+      uploads: done.reduce((sum, r) => sum + r.uploads, 0),
     };
     this.logger.log(report, 'trash purged');
     if (report.failed > 0) throw new Error(`purging failed for ${report.failed} of ${report.tenants} tenant databases`);
     return report;
   }
 
-  purgeTenant(tenant: TenantOnServer): Promise<TenantPurgeCounts> {
-    return this.housekeeping.purge(tenant.id, TRASH_RETENTION_DAYS, (ids) => this.deleteFiles(tenant.id, ids));
+  async purgeTenant(tenant: TenantOnServer): Promise<TenantPurgeCounts> {
+    const counts = await this.housekeeping.purge(tenant.id, TRASH_RETENTION_DAYS, (tickets) =>
+      this.deleteFiles(tenant.id, tickets),
+    );
+    const uploads = await this.housekeeping.purgeExpiredUploads(tenant.id, async (keys) => {
+      for (const key of keys) await this.storage.delete(key);
+      this.metrics.attachments.inc({ event: 'deleted' }, keys.length);
+    });
+    return { ...counts, uploads };
   }
 
-  /** The files of each ticket (its prefix in object storage) and its raw messages; a ticket whose deletion failed is left for the next purge. */
+  /** The files of each ticket (its prefix in object storage, and its other objects); a ticket whose deletion failed is left for the next purge. */
   private async deleteFiles(
     tenantId: string,
-    tickets: ReadonlyArray<{ readonly id: string; readonly rawKeys: readonly string[] }>,
+    tickets: readonly TicketToPurge[],
   ): Promise<{ done: string[]; files: number }> {
     const done: string[] = [];
     let files = 0;
-    for (const { id, rawKeys } of tickets) {
+    for (const { id, rawKeys, attachmentKeys } of tickets) {
       try {
-        for (const key of rawKeys) await this.storage.delete(key);
-        const deleted = await this.storage.deletePrefix(ticketPrefix(tenantId, id));
+        for (const key of [...rawKeys, ...attachmentKeys]) await this.storage.delete(key);
+        const deleted = attachmentKeys.length + (await this.storage.deletePrefix(ticketPrefix(tenantId, id)));
         this.metrics.attachments.inc({ event: 'deleted' }, deleted);
         files += deleted;
         done.push(id);
