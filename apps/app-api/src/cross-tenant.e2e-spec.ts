@@ -70,6 +70,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     trashed: string;
     comments: string[];
     attachment: string;
+    upload: string;
     inboundEmail: string;
     invitation: string;
     mailChannel: string;
@@ -176,6 +177,16 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     ids.attachment = (
       await created('attachments', app('GET', `/v1/tickets/${ticket.id}/attachments`, a.token), 200)
     ).body.items[0].id;
+    // A pending upload of tenant A's owner (POST /v1/uploads), which GET /v1/uploads shows to them.
+    const aUpload = new FormData();
+    aUpload.append('file', new Blob(['from tenant A']), 'a.txt');
+    const uploaded = await fetch(`${fx.running.baseUrl}/v1/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.token}` },
+      body: aUpload,
+    });
+    if (uploaded.status !== 201) throw new Error(`seeding upload: ${uploaded.status} ${await uploaded.text()}`);
+    ids.upload = ((await uploaded.json()) as { items: Array<{ id: string }> }).items[0].id;
     const second = await createdTicket('ticket', aAgent.token, {
       subject: 'Printer on fire',
       description: 'Third floor.',
@@ -256,6 +267,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       await read(`contact ${c.id} tickets`, app('GET', `/v1/contacts/${c.id}/tickets`, a.token));
     }
     await read('tags', app('GET', '/v1/tags', a.token));
+    await read('uploads', app('GET', '/v1/uploads', a.token));
     await read('inbound emails', app('GET', '/v1/inbound-emails?limit=100', a.token));
     await read('trash', app('GET', '/v1/trash', a.token));
     await read('counts', app('GET', '/v1/tickets/counts', a.token));
@@ -291,6 +303,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       'contacts/{id}': uuid(ids.contact),
       'trash/{id}': uuid(ids.trashed),
       'attachments/{id}': uuid(ids.attachment),
+      'uploads/{id}': uuid(ids.upload),
       'inbound-emails/{id}': uuid(ids.inboundEmail),
     };
     const controlValues: Record<string, ParameterValue> = {
@@ -388,6 +401,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       user: randomUUID(),
       ticket: randomUUID(),
       comment: randomUUID(),
+      upload: randomUUID(),
       slug: `absent-${suffix}`,
     };
     const replacements: Array<[string, string]> = [
@@ -400,6 +414,8 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       [absent.ticket, '{ticket}'],
       [ids.comments[0], '{comment}'],
       [absent.comment, '{comment}'],
+      [ids.upload, '{upload}'],
+      [absent.upload, '{upload}'],
       [a.tenant.slug, '{slug}'],
       [absent.slug, '{slug}'],
     ];
@@ -443,6 +459,14 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
           app('POST', '/v1/tickets/bulk', b.token, {
             ticketIds: [ids.bTicket.id],
             changes: { assigneeId: real ? aAgent.user.id : absent.user },
+          }),
+      ],
+      [
+        'POST /v1/tickets/{B}/comments attachmentIds',
+        (real) =>
+          app('POST', `${bTicket}/comments`, b.token, {
+            body: 'With a file of A?',
+            attachmentIds: [real ? ids.upload : absent.upload],
           }),
       ],
       [

@@ -10,6 +10,7 @@ import {
 import { ApiProblems } from '@helpdeskly/errors';
 import { CurrentTenant, type TenantContext } from '../tenancy/tenant-context';
 import { TicketsErrorCode } from '../tickets/tickets.errors';
+import { AttachmentsErrorCode } from '../attachments/attachments.errors';
 import { CommentsErrorCode } from './comments.errors';
 import { CommentsService } from './comments.service';
 import {
@@ -30,11 +31,16 @@ export class CommentsController {
   @ApiOperation({
     summary: 'Reply to a ticket or add an internal note',
     description:
-      'The first PUBLIC reply of an agent sets firstRespondedAt; a reply logged `asRequester` reopens a PENDING or SOLVED ticket; internal notes never change the status. Bodies are stored and returned as written, in JSON: clients must render them as text, or Markdown through a sanitizing renderer, never as raw HTML.',
+      'The first PUBLIC reply of an agent sets firstRespondedAt; a reply logged `asRequester` reopens a PENDING or SOLVED ticket; internal notes never change the status. `attachmentIds` attaches pending uploads of the caller (POST /v1/uploads) with the comment, all or none. Bodies are stored and returned as written, in JSON: clients must render them as text, or Markdown through a sanitizing renderer, never as raw HTML.',
   })
   @ApiCreatedResponse({ type: CommentDto })
   @ApiNotFoundResponse({ description: '`ticket_not_found` (also for a ticket in the trash)' })
-  @ApiProblems(CommentsErrorCode.TicketClosed, CommentsErrorCode.RequesterCommentInternal)
+  @ApiProblems(
+    CommentsErrorCode.TicketClosed,
+    CommentsErrorCode.RequesterCommentInternal,
+    AttachmentsErrorCode.TooManyAttachments,
+    AttachmentsErrorCode.UploadNotUsable,
+  )
   create(
     @CurrentTenant() tenant: TenantContext,
     @Param() params: CommentTicketParamsDto,

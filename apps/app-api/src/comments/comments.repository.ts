@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type Attachment,
   type Comment,
   type CommentFormat,
   type CommentVisibility,
@@ -35,6 +36,8 @@ export interface NewComment {
   readonly format: CommentFormat;
   readonly body: string;
 }
+
+export type CommentWithAttachments = Comment & { readonly attachments: readonly Attachment[] };
 
 /** What a comment changes on its ticket besides the version (always bumped). */
 export interface TicketChangesOfComment {
@@ -84,13 +87,23 @@ export class CommentsRepository {
     return (await this.db.client().ticket.count({ where: { id: ticketId, deletedAt: null } })) > 0;
   }
 
-  /** Oldest first; stable under inserts (ordered by createdAt, then id). */
-  async list(ticketId: string, cursor: string | undefined, limit: number): Promise<Page<Comment>> {
-    const rows = await this.db.client().comment.findMany({
-      where: { ticketId },
+  /** Oldest first; stable under inserts (ordered by createdAt, then id); each with its files. */
+  async list(ticketId: string, cursor: string | undefined, limit: number): Promise<Page<CommentWithAttachments>> {
+    const page = toPage(
+      await this.db.client().comment.findMany({
+        where: { ticketId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        ...pageArgs(cursor, limit),
+      }),
+      limit,
+    );
+    const files = await this.db.client().attachment.findMany({
+      where: { commentId: { in: page.items.map((c) => c.id) } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      ...pageArgs(cursor, limit),
     });
-    return toPage(rows, limit);
+    return {
+      items: page.items.map((c) => ({ ...c, attachments: files.filter((a) => a.commentId === c.id) })),
+      nextCursor: page.nextCursor,
+    };
   }
 }

@@ -4,6 +4,9 @@ import { type Comment, CommentFormat, CommentVisibility, TicketStatus } from '@h
 import type { TicketNotifications } from '../notifications/ticket-notifications.service';
 import type { TenantContext } from '../tenancy/tenant-context';
 import type { TicketEventInput, TicketEventsRepository } from '../tickets/ticket-events.repository';
+import { unitConfig } from '@helpdeskly/testing';
+import { AttachmentsErrorCode, type AttachmentsException } from '../attachments/attachments.errors';
+import type { UploadClaim, UploadsRepository } from '../attachments/uploads.repository';
 import { CommentsErrorCode, CommentsException } from './comments.errors';
 import type { CommentsRepository, LockedTicket, NewComment, TicketChangesOfComment } from './comments.repository';
 import { CommentsService } from './comments.service';
@@ -20,15 +23,36 @@ const tenant: TenantContext = {
 };
 const createdAt = new Date('2026-11-25T12:00:00.000Z');
 
-/** CommentsService over in-memory repositories: what it writes for a ticket in a given state. */
-function setup(ticket: Partial<LockedTicket> | null) {
+const UPLOAD_A = '44444444-4444-4444-8444-444444444444';
+const UPLOAD_B = '55555555-5555-4555-8555-555555555555';
+const OTHERS = '66666666-6666-4666-8666-666666666666';
+
+/**
+ * CommentsService over in-memory repositories: what it writes for a ticket in a given state. The
+ * transaction keeps what was written only when its function succeeds; `pending` are the uploads
+ * there are, by id, with their uploader.
+ */
+function setup(ticket: Partial<LockedTicket> | null, pending: Record<string, string> = {}) {
   const written = {
     comments: [] as NewComment[],
     changes: [] as TicketChangesOfComment[],
     events: [] as TicketEventInput[],
   };
   const comments = {
-    transaction: (fn: (tx: unknown) => Promise<unknown>) => fn({}),
+    transaction: async (fn: (tx: unknown) => Promise<unknown>) => {
+      const before = {
+        ...written,
+        comments: [...written.comments],
+        changes: [...written.changes],
+        events: [...written.events],
+      };
+      try {
+        return await fn({});
+      } catch (error) {
+        Object.assign(written, before);
+        throw error;
+      }
+    },
     lockTicket: async () =>
       ticket
         ? {
@@ -55,10 +79,19 @@ function setup(ticket: Partial<LockedTicket> | null) {
     commentAdded: async () => [],
     dispatch: async () => undefined,
   } as unknown as TicketNotifications;
-  return { sut: new CommentsService(comments, events, notifications), written };
+  const uploads = {
+    claim: async (_tx: unknown, claim: UploadClaim) =>
+      claim.ids
+        .filter((id) => pending[id] === claim.userId)
+        .map((id) => ({ id, filename: `${id}.txt`, contentType: 'text/plain', size: 1, commentId: claim.commentId })),
+  } as unknown as UploadsRepository;
+  const config = unitConfig({ ATTACHMENT_MAX_FILES: '3' });
+  return { sut: new CommentsService(comments, events, notifications, uploads, config), written };
 }
 
-const reply = (over: Partial<{ visibility: CommentVisibility; asRequester: boolean }> = {}) => ({
+const reply = (
+  over: Partial<{ visibility: CommentVisibility; asRequester: boolean; attachmentIds: string[] }> = {},
+) => ({
   body: 'b',
   visibility: CommentVisibility.PUBLIC,
   format: CommentFormat.TEXT,
@@ -129,5 +162,46 @@ describe(CommentsService.name, () => {
         setup({}).sut.create(tenant, TICKET, reply({ asRequester: true, visibility: CommentVisibility.INTERNAL })),
       ),
     ).toBe(CommentsErrorCode.RequesterCommentInternal);
+  });
+
+  it("attaches the member's pending uploads in the order given, and lists them on the comment", async () => {
+    const { sut } = setup({}, { [UPLOAD_A]: tenant.userId, [UPLOAD_B]: tenant.userId });
+    const comment = await sut.create(tenant, TICKET, reply({ attachmentIds: [UPLOAD_B, UPLOAD_A] }));
+    expect(comment.attachments).toEqual([
+      {
+        id: UPLOAD_B,
+        filename: `${UPLOAD_B}.txt`,
+        contentType: 'text/plain',
+        size: 1,
+        downloadUrl: `/v1/attachments/${UPLOAD_B}/content`,
+      },
+      {
+        id: UPLOAD_A,
+        filename: `${UPLOAD_A}.txt`,
+        contentType: 'text/plain',
+        size: 1,
+        downloadUrl: `/v1/attachments/${UPLOAD_A}/content`,
+      },
+    ]);
+  });
+
+  it("writes no comment when one upload is unknown or another member's, and names those", async () => {
+    const { sut, written } = setup({}, { [UPLOAD_A]: tenant.userId, [OTHERS]: 'someone-else' });
+    const error = await sut
+      .create(tenant, TICKET, reply({ attachmentIds: [UPLOAD_A, OTHERS, UPLOAD_B] }))
+      .catch((e: AttachmentsException) => e);
+    expect((error as AttachmentsException).problem).toMatchObject({
+      code: AttachmentsErrorCode.UploadNotUsable,
+      extensions: { uploadIds: [OTHERS, UPLOAD_B] },
+    });
+    expect(written).toEqual({ comments: [], changes: [], events: [] });
+  });
+
+  it('refuses more files than ATTACHMENT_MAX_FILES before writing anything', async () => {
+    const { sut, written } = setup({});
+    expect(
+      await codeOf(sut.create(tenant, TICKET, reply({ attachmentIds: [UPLOAD_A, UPLOAD_B, OTHERS, TICKET] }))),
+    ).toBe(AttachmentsErrorCode.TooManyAttachments);
+    expect(written.comments).toEqual([]);
   });
 });

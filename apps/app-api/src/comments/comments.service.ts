@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@helpdeskly/config';
 import { CommentFormat, CommentVisibility, type Page, TicketStatus } from '@helpdeskly/database';
+import { assertAttachable, claimedInOrder } from '../attachments/pending-uploads';
+import { UploadsRepository } from '../attachments/uploads.repository';
 import type { OutboxRow } from '../notifications/outbox.repository';
 import { TicketNotifications } from '../notifications/ticket-notifications.service';
 import type { TenantContext, TenantOnly } from '../tenancy/tenant-context';
@@ -21,11 +24,14 @@ interface CommentInput {
   readonly visibility: CommentVisibility;
   readonly format: CommentFormat;
   readonly body: string;
+  /** Pending uploads of the acting member that become the comment's files. */
+  readonly attachmentIds?: readonly string[];
 }
 
 /**
- * Public replies and internal notes. Each comment, its effects on the ticket (first response,
- * reopening), its events and the ticket's new version are written in one transaction, with the
+ * Public replies and internal notes. Each comment, its files (the member's pending uploads), its
+ * effects on the ticket (first response, reopening), its events and the ticket's new version are
+ * written in one transaction, with the
  * ticket row locked so concurrent comments see each other's effects.
  */
 @Injectable()
@@ -34,9 +40,12 @@ export class CommentsService {
     private readonly comments: CommentsRepository,
     private readonly events: TicketEventsRepository,
     private readonly notifications: TicketNotifications,
+    private readonly uploads: UploadsRepository,
+    private readonly config: AppConfig,
   ) {}
 
   async create(tenant: TenantContext, ticketId: string, dto: CreateCommentDto): Promise<CommentDto> {
+    assertAttachable(dto.attachmentIds, this.config.attachments.maxFiles);
     if (dto.asRequester && dto.visibility === CommentVisibility.INTERNAL) {
       throw new CommentsException(
         CommentsErrorCode.RequesterCommentInternal,
@@ -49,6 +58,7 @@ export class CommentsService {
       visibility: dto.visibility,
       format: dto.format,
       body: dto.body,
+      attachmentIds: dto.attachmentIds,
     });
   }
 
@@ -98,6 +108,18 @@ export class CommentsService {
         format: input.format,
         body: input.body,
       });
+      const files = input.attachmentIds?.length
+        ? claimedInOrder(
+            input.attachmentIds,
+            await this.uploads.claim(tx, {
+              ids: input.attachmentIds,
+              userId: tenant.userId!,
+              ticketId,
+              commentId: comment.id,
+              createdAt: comment.createdAt,
+            }),
+          )
+        : [];
       if (authorContactId === ticket.requesterId && REOPENED_BY_REQUESTER.includes(ticket.status)) {
         assertTransition(ticket.status, TicketStatus.OPEN);
         changes.status = TicketStatus.OPEN;
@@ -120,7 +142,7 @@ export class CommentsService {
         public: input.visibility === CommentVisibility.PUBLIC,
         byRequester: input.byRequester,
       });
-      return toCommentDto(comment);
+      return toCommentDto(comment, files);
     });
     await this.notifications.dispatch(tenant, outbox);
     return created;
@@ -129,6 +151,6 @@ export class CommentsService {
   async list(ticketId: string, cursor: string | undefined, limit: number): Promise<Page<CommentDto>> {
     if (!(await this.comments.ticketExists(ticketId))) throw new TicketsException(TicketsErrorCode.TicketNotFound);
     const page = await this.comments.list(ticketId, cursor, limit);
-    return { items: page.items.map(toCommentDto), nextCursor: page.nextCursor };
+    return { items: page.items.map((c) => toCommentDto(c, c.attachments)), nextCursor: page.nextCursor };
   }
 }

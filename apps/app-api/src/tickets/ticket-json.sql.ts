@@ -64,8 +64,16 @@ export function ticketJson(t: string, c: string, options: TicketJsonOptions): Sq
   return sql`(SELECT row_to_json(x) FROM (SELECT ${join(columns, ', ')}) x)`;
 }
 
-/** The JSON object of comment `m` (alias of `comments`), CommentDto. */
+/** The files of comment `M` (CommentAttachmentDto), in the order of the ticket's list. */
+const attachmentsOf = (M: Sql): Sql =>
+  jsonArray(
+    sql`json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size, 'downloadUrl', '/v1/attachments/' || a.id || '/content')`,
+    sql`attachments a WHERE a.comment_id = ${M}.id`,
+    sql`a.created_at, a.id`,
+  );
+
+/** The JSON object of comment `m` (alias of `comments`), CommentDto, with its files. */
 export function commentJson(m: string): Sql {
   const M = raw(m);
-  return sql`(SELECT row_to_json(x) FROM (SELECT ${M}.id, ${M}.ticket_id AS "ticketId", ${M}.author_user_id AS "authorUserId", ${M}.author_contact_id AS "authorContactId", ${M}.visibility, ${M}.format, ${M}.body, ${isoInstant(sql`${M}.created_at`)} AS "createdAt") x)`;
+  return sql`(SELECT row_to_json(x) FROM (SELECT ${M}.id, ${M}.ticket_id AS "ticketId", ${M}.author_user_id AS "authorUserId", ${M}.author_contact_id AS "authorContactId", ${M}.visibility, ${M}.format, ${M}.body, ${isoInstant(sql`${M}.created_at`)} AS "createdAt", ${attachmentsOf(M)} AS attachments) x)`;
 }

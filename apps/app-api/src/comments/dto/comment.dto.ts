@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { type Comment, CommentFormat, CommentVisibility } from '@helpdeskly/database';
+import { ArrayUnique, IsArray, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { type Attachment, type Comment, CommentFormat, CommentVisibility } from '@helpdeskly/database';
 import { ApiNextCursor, PageLimit } from '@helpdeskly/http';
 
 export const COMMENT_BODY_MAX = 65_536;
@@ -41,6 +41,19 @@ export class CreateCommentDto {
   @IsOptional()
   @IsBoolean()
   asRequester: boolean = false;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    uniqueItems: true,
+    description:
+      "Ids of the caller's pending uploads (POST /v1/uploads), at most ATTACHMENT_MAX_FILES: they become this comment's attachments with the comment, all or none (422 upload_not_usable names those that are unknown, expired, already attached or another member's, and no comment is made)",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
 }
 
 export class CommentListQueryDto {
@@ -51,6 +64,16 @@ export class CommentListQueryDto {
 
   @PageLimit({ default: COMMENT_PAGE_SIZE })
   limit: number = COMMENT_PAGE_SIZE;
+}
+
+/** A file of a comment, as a client lists it under the comment. */
+export class CommentAttachmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'screenshot.png', description: 'Sanitized (no path, control or direction characters)' })
+  filename: string;
+  @ApiProperty({ example: 'image/png', description: 'Sniffed from the bytes' }) contentType: string;
+  @ApiProperty({ example: 48213 }) size: number;
+  @ApiProperty({ example: '/v1/attachments/7c9e6679-7425-40de-944b-e07fc1f90ae7/content' }) downloadUrl: string;
 }
 
 export class CommentDto {
@@ -74,6 +97,11 @@ export class CommentDto {
   @ApiProperty({ enum: CommentFormat }) format: CommentFormat;
   @ApiProperty({ description: 'As written; untrusted input to display as text or sanitized Markdown' }) body: string;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
+  @ApiProperty({
+    type: [CommentAttachmentDto],
+    description: 'Its files, in the order attached (those of an email reply, or its attachmentIds)',
+  })
+  attachments: CommentAttachmentDto[];
 }
 
 export class CommentPageDto {
@@ -82,7 +110,7 @@ export class CommentPageDto {
   nextCursor: string | null;
 }
 
-export const toCommentDto = (c: Comment): CommentDto => ({
+export const toCommentDto = (c: Comment, attachments: readonly Attachment[] = []): CommentDto => ({
   id: c.id,
   ticketId: c.ticketId,
   authorUserId: c.authorUserId,
@@ -91,6 +119,13 @@ export const toCommentDto = (c: Comment): CommentDto => ({
   format: c.format,
   body: c.body,
   createdAt: c.createdAt,
+  attachments: attachments.map((a) => ({
+    id: a.id,
+    filename: a.filename,
+    contentType: a.contentType,
+    size: a.size,
+    downloadUrl: `/v1/attachments/${a.id}/content`,
+  })),
 });
 
 export class CommentTicketParamsDto {
