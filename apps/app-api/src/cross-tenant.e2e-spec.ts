@@ -462,6 +462,16 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
           }),
       ],
       [
+        'POST /v1/tickets attachmentIds',
+        (real) =>
+          app('POST', '/v1/tickets', b.token, {
+            subject: 'x',
+            description: 'y',
+            requester: { email: `b-${suffix}@example.com` },
+            attachmentIds: [real ? ids.upload : absent.upload],
+          }),
+      ],
+      [
         'POST /v1/tickets/{B}/comments attachmentIds',
         (real) =>
           app('POST', `${bTicket}/comments`, b.token, {

@@ -184,4 +184,43 @@ describe('pending uploads attached to comments', () => {
     expect([many.status, many.body.code]).toEqual([422, 'too_many_attachments']);
     expect((await comment(agent, ticketId, ['not-a-uuid'])).status).toBe(400);
   });
+
+  it("attaches uploads to a new ticket's description, all or none, with an Idempotency-Key too", async () => {
+    const sent = await uploadPending(agent, [
+      ['one.txt', 'one'],
+      ['two.txt', 'two'],
+    ]);
+    const ids: string[] = sent.body.items.map((u: any) => u.id);
+    const body = (attachmentIds: string[]) => ({
+      subject: 'With files',
+      description: 'See attached.',
+      requester: { email: 'uploads@example.com' },
+      attachmentIds,
+    });
+    const made = await fx.request('POST', '/v1/tickets', { token: agent.token, body: body([ids[0]]) });
+    expect(made.status).toBe(201);
+    const files = await fx.request('GET', `/v1/tickets/${made.body.id}/attachments`, { token: agent.token });
+    expect(files.body.items.map((f: any) => [f.id, f.filename, f.commentId])).toEqual([[ids[0], 'one.txt', null]]);
+
+    // One used, one fine: no ticket, and the fine one stays the member's.
+    const count = async () => (await fx.request('GET', '/v1/tickets/counts', { token: agent.token })).body;
+    const before = await count();
+    for (const headers of [undefined, { 'idempotency-key': `files-${made.body.id}` }]) {
+      const refused = await fx.request('POST', '/v1/tickets', {
+        token: agent.token,
+        body: body([ids[1], ids[0]]),
+        headers,
+      });
+      expect([refused.status, refused.body.code, refused.body.uploadIds]).toEqual([422, 'upload_not_usable', [ids[0]]]);
+    }
+    expect(await count()).toEqual(before);
+    const keyed = await fx.request('POST', '/v1/tickets', {
+      token: agent.token,
+      body: body([ids[1]]),
+      headers: { 'idempotency-key': `files-ok-${made.body.id}` },
+    });
+    expect(keyed.status).toBe(201);
+    const second = await fx.request('GET', `/v1/tickets/${keyed.body.id}/attachments`, { token: agent.token });
+    expect(second.body.items.map((f: any) => f.id)).toEqual([ids[1]]);
+  });
 });

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { sqltag as sql } from '@prisma/client/runtime/client';
+import { type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import type { Attachment, TenantPrisma, Upload } from '@helpdeskly/database';
-import { TenantDatabase } from '@helpdeskly/tenant-data';
+import { type SqlSession, TenantDatabase } from '@helpdeskly/tenant-data';
 
-/** What a claim makes of the pending uploads: the attachments of one comment. */
+/** What a claim makes of the pending uploads: the attachments of one comment, or of a new ticket. */
 export interface UploadClaim {
   readonly ids: readonly string[];
   /** Only the uploader's own pending, unexpired uploads are taken. */
   readonly userId: string;
   readonly ticketId: string;
-  readonly commentId: string;
-  /** The comment's time; the files follow it a millisecond apart, in the order of `ids`. */
+  /** Null for the files of a new ticket's description. */
+  readonly commentId: string | null;
+  /** The comment's (or ticket's) time; the files follow it a millisecond apart, in the order of `ids`. */
   readonly createdAt: Date;
 }
 
@@ -38,20 +39,12 @@ export class UploadsRepository {
    * missing from them were unknown, expired, someone else's or already used.
    */
   claim(tx: TenantPrisma.TransactionClient, claim: UploadClaim): Promise<Attachment[]> {
-    return tx.$queryRaw<Attachment[]>(sql`
-      WITH wanted AS (SELECT id, ord FROM unnest(${[...claim.ids]}::uuid[]) WITH ORDINALITY AS w(id, ord)),
-      taken AS (
-        DELETE FROM uploads u USING wanted w
-        WHERE u.id = w.id AND u.user_id = ${claim.userId}::uuid AND u.expires_at > now()
-        RETURNING u.*, w.ord
-      )
-      INSERT INTO attachments (id, ticket_id, comment_id, filename, content_type, size, sha256, storage_key, inline, created_at)
-      SELECT id, ${claim.ticketId}::uuid, ${claim.commentId}::uuid, filename, content_type, size, sha256, storage_key, false,
-             ${claim.createdAt}::timestamptz + (ord - 1) * interval '1 millisecond'
-      FROM taken
-      RETURNING id, ticket_id AS "ticketId", comment_id AS "commentId", inbound_email_id AS "inboundEmailId", filename,
-                content_type AS "contentType", size, sha256, storage_key AS "storageKey", inline, content_id AS "contentId",
-                created_at AS "createdAt"`);
+    return tx.$queryRaw<Attachment[]>(claimSql(claim));
+  }
+
+  /** {@link claim} in a transaction of SQL statements (the ticket insert's). */
+  claimIn(tx: SqlSession, claim: UploadClaim): Promise<Attachment[]> {
+    return tx.query<Attachment>(claimSql(claim), 'uploadsClaim');
   }
 
   /**
@@ -70,4 +63,21 @@ export class UploadsRepository {
       return true;
     });
   }
+}
+
+function claimSql(claim: UploadClaim): Sql {
+  return sql`
+    WITH wanted AS (SELECT id, ord FROM unnest(${[...claim.ids]}::uuid[]) WITH ORDINALITY AS w(id, ord)),
+    taken AS (
+      DELETE FROM uploads u USING wanted w
+      WHERE u.id = w.id AND u.user_id = ${claim.userId}::uuid AND u.expires_at > now()
+      RETURNING u.*, w.ord
+    )
+    INSERT INTO attachments (id, ticket_id, comment_id, filename, content_type, size, sha256, storage_key, inline, created_at)
+    SELECT id, ${claim.ticketId}::uuid, ${claim.commentId}::uuid, filename, content_type, size, sha256, storage_key, false,
+           ${claim.createdAt}::timestamptz + (ord - 1) * interval '1 millisecond'
+    FROM taken
+    RETURNING id, ticket_id AS "ticketId", comment_id AS "commentId", inbound_email_id AS "inboundEmailId", filename,
+              content_type AS "contentType", size, sha256, storage_key AS "storageKey", inline, content_id AS "contentId",
+              created_at AS "createdAt"`;
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TicketPriority, TicketStatus, TicketType } from '@helpdeskly/database';
+import { unitConfig } from '@helpdeskly/testing';
+import type { UploadsRepository } from '../attachments/uploads.repository';
 import type { ContactsService } from '../contacts/contacts.service';
 import type { OutboxRow } from '../notifications/outbox.repository';
 import type { TicketNotifications } from '../notifications/ticket-notifications.service';
@@ -290,6 +292,9 @@ export function ticketsServiceOverFakes() {
     fakeSla(),
     fakeMembers(),
     asTicketNotifications(notifications),
+    // The two-step upload is UploadsRepository's SQL, covered by uploads.e2e-spec.ts.
+    {} as UploadsRepository,
+    unitConfig(),
   );
   return { ticketsService, db, tickets, events, notifications };
 }

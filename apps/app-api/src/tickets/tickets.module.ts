@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module';
+import { UploadsRepository } from '../attachments/uploads.repository';
 import { ContactsModule } from '../contacts/contacts.module';
 import { SettingsModule } from '../settings/settings.module';
 import { BulkUpdateService } from './bulk-update.service';
@@ -24,6 +25,7 @@ import { TrashService } from './trash.service';
     TicketsService,
     BulkUpdateService,
     TrashService,
+    UploadsRepository,
   ],
   exports: [TicketsRepository, TicketEventsRepository, TicketsService],
 })

@@ -1,4 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@helpdeskly/config';
+import type { SqlSession } from '@helpdeskly/tenant-data';
+import { assertAttachable, claimedInOrder } from '../attachments/pending-uploads';
+import { UploadsRepository } from '../attachments/uploads.repository';
 import { TicketPriority, TicketStatus, TicketType } from '@helpdeskly/database';
 import type { OutboxRow } from '../notifications/outbox.repository';
 import { TicketNotifications } from '../notifications/ticket-notifications.service';
@@ -79,6 +83,8 @@ export class TicketsService {
     private readonly sla: SlaSettingsService,
     private readonly members: TenantMembersService,
     private readonly notifications: TicketNotifications,
+    private readonly uploads: UploadsRepository,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -88,6 +94,8 @@ export class TicketsService {
    * request and replays its answer, and creates nothing.
    */
   async create(tenant: TenantContext, dto: CreateTicketDto, idempotencyKey?: string): Promise<CreatedTicket> {
+    const attachmentIds = dto.attachmentIds ?? [];
+    assertAttachable(attachmentIds, this.config.attachments.maxFiles);
     const assigneeId = dto.assigneeId ?? null;
     const [sla] = await Promise.all([
       this.sla.get(tenant),
@@ -105,9 +113,25 @@ export class TicketsService {
       actorUserId: tenant.userId,
     });
 
+    // With files, the ticket and its files in one transaction: a file that cannot be attached undoes the ticket.
+    const insert = async (tx: SqlSession) => {
+      const inserted = await this.tickets.insert(input, tx);
+      if (inserted && attachmentIds.length > 0)
+        claimedInOrder(
+          attachmentIds,
+          await this.uploads.claimIn(tx, {
+            ids: attachmentIds,
+            userId: tenant.userId,
+            ticketId: inserted.id,
+            commentId: null,
+            createdAt: now,
+          }),
+        );
+      return inserted;
+    };
     let created: InsertedTicket | null;
     if (!idempotencyKey) {
-      created = await this.tickets.insert(input);
+      created = attachmentIds.length > 0 ? await this.tickets.sqlTransaction(insert) : await this.tickets.insert(input);
     } else {
       const hash = requestHash('POST', CREATE_ROUTE, dto);
       const outcome = await this.tickets
@@ -123,7 +147,7 @@ export class TicketsService {
             IDEMPOTENCY_WAIT_MS,
           );
           if (earlier) return { earlier };
-          const inserted = await this.tickets.insert(input, tx);
+          const inserted = await insert(tx);
           // Nothing to keep: the key is released with the rollback.
           if (!inserted)
             throw new TicketsException(TicketsErrorCode.RequesterNotFound, `No contact ${dto.requesterId}.`);

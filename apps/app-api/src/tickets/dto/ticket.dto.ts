@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   IsArray,
   IsEmail,
   IsEnum,
@@ -146,6 +147,19 @@ export class CreateTicketDto {
   @Optional()
   @TagNames(20)
   tags?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    uniqueItems: true,
+    description:
+      "Ids of the caller's pending uploads (POST /v1/uploads), at most ATTACHMENT_MAX_FILES: the files of the description (commentId null), attached with the ticket, all or none (422 upload_not_usable names those that cannot be, and no ticket is made)",
+  })
+  @Optional()
+  @IsArray()
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
 }
 
 export class UpdateTicketDto {
