@@ -223,4 +223,19 @@ describe('pending uploads attached to comments', () => {
     const second = await fx.request('GET', `/v1/tickets/${keyed.body.id}/attachments`, { token: agent.token });
     expect(second.body.items.map((f: any) => f.id)).toEqual([ids[1]]);
   });
+
+  it('gives an upload to one of two comments racing for it, and deletes it when its ticket is purged', async () => {
+    const ticketId = await ticketOf(agent);
+    const id: string = (await uploadPending(agent, [['raced.txt', 'raced']])).body.items[0].id;
+    const answers = await Promise.all([comment(agent, ticketId, [id]), comment(agent, ticketId, [id])]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 422]);
+    expect(await commentsOf(agent, ticketId)).toHaveLength(1);
+
+    const storage = fx.running.app.get(ObjectStorage);
+    const key = `tenants/${agent.tenant.id}/uploads/${id}`;
+    expect(await storage.head(key)).not.toBeNull();
+    expect((await fx.request('DELETE', `/v1/tickets/${ticketId}`, { token: owner.token })).status).toBe(204);
+    expect((await fx.request('DELETE', `/v1/trash/${ticketId}`, { token: owner.token })).status).toBe(204);
+    expect(await storage.head(key)).toBeNull();
+  });
 });
