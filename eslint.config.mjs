@@ -7,7 +7,17 @@ import tseslint from 'typescript-eslint';
 import architecture from './scripts/lint/architecture.mjs';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.dev/', 'coverage/', 'libs/database/src/generated/', 'apps/web/dist/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.dev/',
+      'coverage/',
+      'libs/database/src/generated/',
+      'libs/sdk/src/generated/',
+      'apps/web/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,5 @@
-// Writes the OpenAPI document of each API to openapi/<api>.json, from the apps' real modules.
+// Writes the OpenAPI document of each API to openapi/<api>.json, from the apps' real modules, and
+// the SDK's types of each to libs/sdk/src/generated/<api>.ts (scripts/sdk-types.ts).
 //   pnpm run openapi            write the files
 //   pnpm run openapi -- --check exit 1 when a committed file is out of date
 import 'reflect-metadata';
@@ -12,6 +13,7 @@ import { type AppConfig, loadConfig, loadDotEnv } from '@helpdeskly/config';
 import { type ApiDescription, buildOpenApiDocument, createApp } from '@helpdeskly/http';
 import { createLogger } from '@helpdeskly/logging';
 import type { DynamicModule } from '@nestjs/common';
+import { renderSdkTypes, writeSdkTypes } from './sdk-types';
 
 const ROOT = join(__dirname, '..');
 export const OPENAPI_DIR = join(ROOT, 'openapi');
@@ -66,6 +68,7 @@ async function main() {
       console.log(`wrote openapi/${file}`);
     }
   }
+  stale += writeSdkTypes(await renderSdkTypes(documents), check);
   process.exit(stale > 0 ? 1 : 0);
 }
 
