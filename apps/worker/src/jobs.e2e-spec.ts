@@ -206,6 +206,57 @@ describe('tenant jobs', () => {
       await db.end();
     }
   });
+
+  it('forgets raw copies of messages that made no ticket after INBOUND_RAW_RETENTION_DAYS, keeping their records, those of tickets and those in progress', async () => {
+    const tenant = await fx.createTenant();
+    const onServer = (await fx.running.app.get(TenantLifecycleRepository).findOnServer(tenant.id))!;
+    const db = new Client({ connectionString: withDatabase(onServer.databaseServer.adminUrl, tenant.databaseName) });
+    await db.connect();
+    try {
+      const storage = fx.running.app.get(ObjectStorage);
+      const {
+        rows: [ticket],
+      } = await db.query<{ id: string }>(
+        `WITH c AS (INSERT INTO contacts (id, name, email, updated_at) VALUES (gen_random_uuid(), 'Eve', 'eve@example.com', now()) RETURNING id)
+         INSERT INTO tickets (id, subject, description, requester_id, updated_at)
+         SELECT gen_random_uuid(), 'live', '', c.id, now() FROM c RETURNING id`,
+      );
+      const message = async (subject: string, outcome: string, daysAgo: number, ticketId: string | null = null) => {
+        const key = tenantKey(tenant.id, 'inbound', `${randomUUID()}.eml`);
+        await storage.put(key, Buffer.from(`Subject: ${subject}\r\n\r\nbody`));
+        await db.query(
+          `INSERT INTO inbound_emails (id, message_id, recipient, subject, outcome, ticket_id, raw_key, received_at)
+           VALUES (gen_random_uuid(), $1, 'x@inbound.test', $1, $2::"InboundEmailOutcome", $3, $4, now() - make_interval(days => $5))`,
+          [subject, outcome, ticketId, key, daysAgo],
+        );
+        return key;
+      };
+      const oldNoise = await message('old auto-reply', 'AUTO_REPLY', 31);
+      const oldRefusal = await message('old refusal', 'REFUSED', 40);
+      const recentNoise = await message('recent bounce', 'BOUNCE', 29);
+      const ofTicket = await message('old ticket mail', 'TICKET_CREATED', 90, ticket!.id);
+      const inProgress = await message('old in progress', 'RECEIVED', 31);
+
+      // As above, another file's worker may purge this tenant first: what is left is exact.
+      const counts = await fx.running.app.get(TrashPurgeService).purgeTenant(onServer);
+      expect([0, 2]).toContain(counts.rawMessages);
+      expect(await storage.head(oldNoise)).toBeNull();
+      expect(await storage.head(oldRefusal)).toBeNull();
+      for (const kept of [recentNoise, ofTicket, inProgress]) expect(await storage.head(kept)).not.toBeNull();
+      const records = await db.query<{ subject: string; kept: boolean }>(
+        'SELECT subject, raw_key IS NOT NULL AS kept FROM inbound_emails ORDER BY subject',
+      );
+      expect(records.rows).toEqual([
+        { subject: 'old auto-reply', kept: false },
+        { subject: 'old in progress', kept: true },
+        { subject: 'old refusal', kept: false },
+        { subject: 'old ticket mail', kept: true },
+        { subject: 'recent bounce', kept: true },
+      ]);
+    } finally {
+      await db.end();
+    }
+  });
 });
 
 describe('tenant jobs while the queues Redis is down', () => {

@@ -136,6 +136,8 @@ export abstract class AppConfig {
     };
     /** app-api's inbound SMTP server for mail fetched over IMAP (INBOUND_DELIVERY_URL); null: no IMAP fetching here. */
     readonly delivery: { readonly host: string; readonly port: number } | null;
+    /** Days the raw copy of a message that made no ticket is kept (INBOUND_RAW_RETENTION_DAYS). */
+    readonly rawRetentionDays: number;
   };
   /** Limits of the files kept with tickets (bytes, files per message, bytes per tenant). */
   abstract readonly attachments: {

@@ -548,6 +548,17 @@ export class Environment {
   @IsString()
   INBOUND_SMTP_TLS_KEY_FILE?: string;
 
+  /**
+   * Days the raw copy of a message that made no ticket or comment (auto-replies, bulk mail,
+   * bounces, refusals) is kept, for replaying its parsing; its record stays. The daily purge
+   * deletes older copies. Those of tickets go with their ticket.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3_650)
+  INBOUND_RAW_RETENTION_DAYS = 30;
+
   /** Largest attachment kept, in bytes; a larger file is left out of its ticket (the inbound record says so). */
   @Type(() => Number)
   @IsInt()

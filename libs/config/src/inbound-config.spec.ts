@@ -27,7 +27,10 @@ describe('inbound email configuration (INBOUND_*)', () => {
         tls: null,
       },
       delivery: null,
+      rawRetentionDays: 30,
     });
+    expect(unitConfig({ INBOUND_RAW_RETENTION_DAYS: '7' }).inbound.rawRetentionDays).toBe(7);
+    expect(() => unitConfig({ INBOUND_RAW_RETENTION_DAYS: '0' })).toThrow(/INBOUND_RAW_RETENTION_DAYS/);
     const withDomain = (env: Record<string, string>) => unitConfig({ INBOUND_DOMAIN: 'mail.example.com', ...env });
     expect(withDomain({}).inbound.domain).toBe('mail.example.com');
     expect(withDomain({ INBOUND_SMTP_PORT: '' }).inbound.smtp.port).toBeNull();

@@ -187,6 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
             : null,
       },
       delivery: deliveryOf(env.INBOUND_DELIVERY_URL),
+      rawRetentionDays: env.INBOUND_RAW_RETENTION_DAYS,
     },
     storage: storageOf(env),
     attachments: {

@@ -477,6 +477,20 @@ describe('mail to tickets (inbound SMTP)', () => {
         status,
       );
 
+    // Past INBOUND_RAW_RETENTION_DAYS the purge forgets the copy of a message that made no ticket
+    // (the worker's jobs.e2e-spec.ts runs it): the record stays and says so, and /raw is a clear 404.
+    const away = listedAgain.body.items.find((e) => e.fromAddress === ivy && e.subject === 'Away')!.id;
+    await rows(acme, sql`UPDATE inbound_emails SET raw_key = NULL WHERE id = ${away}::uuid RETURNING id`);
+    const kept = (
+      await fx.request<{ items: Array<{ id: string; rawKept: boolean }> }>('GET', '/v1/inbound-emails?limit=100', {
+        token: acme.token,
+      })
+    ).body.items;
+    expect([away, recordId].map((id) => kept.find((e) => e.id === id)!.rawKept)).toEqual([false, true]);
+    const forgotten = await fx.request('GET', `/v1/inbound-emails/${away}/raw`, { token: acme.token });
+    expect([forgotten.status, forgotten.body.code]).toEqual([404, 'inbound_email_not_found']);
+    expect(forgotten.body.detail).toContain('no longer kept');
+
     expect((await fx.request('GET', '/v1/inbound-emails', { token: agent.token })).status).toBe(403);
     const theirs = await fx.request<Page>('GET', '/v1/inbound-emails?limit=100', { token: globex.token });
     expect(theirs.body.items.some((e) => e.fromAddress === ivy)).toBe(false);

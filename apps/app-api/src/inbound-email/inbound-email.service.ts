@@ -99,7 +99,12 @@ export class InboundEmailService {
   /** GET /v1/inbound-emails/:id/raw: the message as it was received (quotes, signatures, every part). */
   async raw(id: string): Promise<{ body: Readable; size: number }> {
     const record = await this.records.find(id);
-    if (!record?.rawKey) throw new InboundEmailException(InboundEmailErrorCode.InboundEmailNotFound);
+    if (!record) throw new InboundEmailException(InboundEmailErrorCode.InboundEmailNotFound);
+    if (!record.rawKey)
+      throw new InboundEmailException(
+        InboundEmailErrorCode.InboundEmailNotFound,
+        `Its raw message is no longer kept: messages that made no ticket keep theirs ${this.config.inbound.rawRetentionDays} days.`,
+      );
     try {
       const object = await this.storage.get(record.rawKey);
       return { body: object.body, size: object.size };

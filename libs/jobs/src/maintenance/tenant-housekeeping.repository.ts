@@ -10,6 +10,8 @@ export interface TenantPurgeCounts {
   readonly files: number;
   /** Expired pending uploads (POST /v1/uploads) deleted, rows and objects. */
   readonly uploads: number;
+  /** Raw copies of messages that made no ticket, deleted past INBOUND_RAW_RETENTION_DAYS (their records stay). */
+  readonly rawMessages: number;
 }
 
 /** A ticket to purge, and its objects that are not under its prefix (which goes whole). */
@@ -21,8 +23,9 @@ export interface TicketToPurge {
   readonly attachmentKeys: readonly string[];
 }
 
-/** Expired uploads purged at most per tenant and day; the rest waits for the next day. */
+/** Expired uploads, and raw copies past their retention, purged at most per tenant and day; the rest waits for the next day. */
 const UPLOADS_PER_PURGE = 1000;
+const RAW_MESSAGES_PER_PURGE = 1000;
 
 /**
  * Deletes for good, in one tenant's database, what has outlived its retention. It goes the way
@@ -44,7 +47,7 @@ export class TenantHousekeepingRepository {
     deleteFiles: (
       tickets: readonly TicketToPurge[],
     ) => Promise<{ readonly done: readonly string[]; readonly files: number }>,
-  ): Promise<Omit<TenantPurgeCounts, 'uploads'>> {
+  ): Promise<Omit<TenantPurgeCounts, 'uploads' | 'rawMessages'>> {
     return this.db.run({ tenantId }, async () => {
       // Comments, events, tags and attachment rows of a ticket go with it (ON DELETE CASCADE). The
       // database's clock decides, as it stamped deleted_at and expires_at.
@@ -97,6 +100,39 @@ export class TenantHousekeepingRepository {
           'purgeUploads',
         );
         return gone.count;
+      }),
+    );
+  }
+
+  /**
+   * Forgets the raw copies of the messages that made no ticket or comment (auto-replies, bulk
+   * mail, bounces, refusals) received more than `retentionDays` ago: `deleteObjects` runs with
+   * their records locked, and the records lose their key only once it succeeded; the records
+   * themselves stay, for the tenant's admins. Copies of tickets' messages go with their ticket;
+   * one still RECEIVED is being processed, and is left alone.
+   */
+  purgeRawMessages(
+    tenantId: string,
+    retentionDays: number,
+    deleteObjects: (keys: readonly string[]) => Promise<void>,
+  ): Promise<number> {
+    return this.db.run({ tenantId }, () =>
+      this.db.transaction(async (tx) => {
+        const old = await tx.query<{ id: string; rawKey: string }>(
+          sql`SELECT id, raw_key AS "rawKey" FROM inbound_emails
+              WHERE ticket_id IS NULL AND raw_key IS NOT NULL AND outcome <> 'RECEIVED'
+                AND received_at < now() - make_interval(days => ${retentionDays})
+              ORDER BY received_at LIMIT ${RAW_MESSAGES_PER_PURGE} FOR UPDATE SKIP LOCKED`,
+          'purgeRawMessagesFind',
+        );
+        if (old.length === 0) return 0;
+        await deleteObjects(old.map((m) => m.rawKey));
+        const [forgotten] = await tx.query<{ count: number }>(
+          sql`WITH done AS (UPDATE inbound_emails SET raw_key = NULL WHERE id = ANY(${old.map((m) => m.id)}::uuid[]) RETURNING 1)
+              SELECT count(*)::int AS count FROM done`,
+          'purgeRawMessages',
+        );
+        return forgotten.count;
       }),
     );
   }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@helpdeskly/config';
 import { MetricsRegistry } from '@helpdeskly/metrics';
 import { mapWithConcurrency } from '@helpdeskly/migrations';
 import { ObjectStorage, ticketPrefix } from '@helpdeskly/storage';
@@ -21,14 +22,16 @@ export interface TrashPurgeReport extends TenantPurgeCounts {
 /**
  * The daily `purge-trash` job: in every ACTIVE tenant's database, tickets in the trash for more
  * than 30 days, expired idempotency keys and expired pending uploads (with their objects) are
- * deleted for good. A tenant that fails does not
- * stop the others; the job then fails (and is retried), having logged each tenant's error.
+ * deleted for good, and so are the raw copies of messages that made no ticket once older than
+ * INBOUND_RAW_RETENTION_DAYS. A tenant that fails does not stop the others; the job then fails
+ * (and is retried), having logged each tenant's error.
  */
 @Injectable()
 export class TrashPurgeService {
   private readonly logger = new Logger(TrashPurgeService.name);
 
   constructor(
+    private readonly config: AppConfig,
     private readonly tenants: TenantLifecycleRepository,
     private readonly housekeeping: TenantHousekeepingRepository,
     private readonly storage: ObjectStorage,
@@ -51,6 +54,7 @@ export class TrashPurgeService {
       idempotencyKeys: done.reduce((sum, r) => sum + r.idempotencyKeys, 0),
       files: done.reduce((sum, r) => sum + r.files, 0),
       uploads: done.reduce((sum, r) => sum + r.uploads, 0),
+      rawMessages: done.reduce((sum, r) => sum + r.rawMessages, 0),
     };
     this.logger.log(report, 'trash purged');
     if (report.failed > 0) throw new Error(`purging failed for ${report.failed} of ${report.tenants} tenant databases`);
@@ -65,7 +69,14 @@ export class TrashPurgeService {
       for (const key of keys) await this.storage.delete(key);
       this.metrics.attachments.inc({ event: 'deleted' }, keys.length);
     });
-    return { ...counts, uploads };
+    const rawMessages = await this.housekeeping.purgeRawMessages(
+      tenant.id,
+      this.config.inbound.rawRetentionDays,
+      async (keys) => {
+        for (const key of keys) await this.storage.delete(key);
+      },
+    );
+    return { ...counts, uploads, rawMessages };
   }
 
   /** The files of each ticket (its prefix in object storage, and its other objects); a ticket whose deletion failed is left for the next purge. */

@@ -41,6 +41,11 @@ export class InboundEmailDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) ticketId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) commentId: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) receivedAt: Date;
+  @ApiProperty({
+    description:
+      'Whether /raw and /html can answer: a message that made no ticket keeps its raw copy INBOUND_RAW_RETENTION_DAYS, one of a ticket as long as its ticket',
+  })
+  rawKept: boolean;
 }
 
 export class InboundEmailPageDto {
@@ -60,4 +65,5 @@ export const toInboundEmailDto = (e: InboundEmail): InboundEmailDto => ({
   ticketId: e.ticketId,
   commentId: e.commentId,
   receivedAt: e.receivedAt,
+  rawKept: e.rawKey !== null,
 });
