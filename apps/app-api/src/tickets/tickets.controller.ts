@@ -45,6 +45,7 @@ import { TicketEventListDto } from './dto/ticket-event.dto';
 import { BulkUpdateService } from './bulk-update.service';
 import { etagOf } from './etag';
 import { idempotencyKeyOf } from './idempotency';
+import { AttachmentsErrorCode } from '../attachments/attachments.errors';
 import { TicketsErrorCode } from './tickets.errors';
 import { TicketsService } from './tickets.service';
 import { TrashService } from './trash.service';
@@ -88,6 +89,8 @@ export class TicketsController {
     TicketsErrorCode.AssigneeNotMember,
     TicketsErrorCode.RequesterNotFound,
     TicketsErrorCode.IdempotencyKeyReused,
+    AttachmentsErrorCode.TooManyAttachments,
+    AttachmentsErrorCode.UploadNotUsable,
   )
   @JsonTextResponse()
   async create(
