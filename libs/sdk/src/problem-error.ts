@@ -7,7 +7,11 @@ export interface FieldError {
   readonly code?: string;
 }
 
-/** RFC 9457 problem details as both APIs answer every error (docs/errors.md). */
+/**
+ * RFC 9457 problem details as both APIs answer every error (docs/errors.md). The server's type is
+ * libs/errors' ProblemDetails, which the SDK cannot import (NestJS); problem-error.spec.ts keeps
+ * the two assignable.
+ */
 export interface ProblemDetails {
   readonly type: string;
   readonly title: string;
