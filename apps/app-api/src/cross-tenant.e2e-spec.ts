@@ -46,6 +46,8 @@ const BODIES: Record<string, unknown> = {
   UpdateTicketDto: { subject: 'Changed by tenant B', priority: 'URGENT', status: 'SOLVED' },
   ChangeRoleDto: { role: 'OWNER' },
   UpdateTenantLimitsDto: { plan: 'enterprise', rateLimits: null },
+  // Pausing needs no IMAP server: B's request reaches the lookup of A's channel.
+  UpdateMailChannelDto: { active: true },
 };
 
 const absentTag = () => `absent-${randomBytes(4).toString('hex')}`;
@@ -74,6 +76,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     inboundEmail: string;
     invitation: string;
     mailChannel: string;
+    emailAlias: string;
     tags: [string, string];
     bTicket: { id: string; version: number };
     idempotent: { key: string; body: unknown; ticketId: string };
@@ -93,7 +96,11 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
 
   before(async () => {
     // Queues of its own: a real job of tenant A is looked up by id, and none of another file's.
-    fx = await startAppApi({ QUEUE_PREFIX: `helpdeskly-cross-tenant-${process.pid}` });
+    // INBOUND_DOMAIN: tenant A has an email alias (no inbound SMTP server: no INBOUND_SMTP_PORT).
+    fx = await startAppApi({
+      QUEUE_PREFIX: `helpdeskly-cross-tenant-${process.pid}`,
+      INBOUND_DOMAIN: 'cross-tenant.test',
+    });
     [a, b] = await Promise.all([fx.createTenantWithOwner(), fx.createTenantWithOwner()]);
     [aAgent, platformAdmin] = await Promise.all([
       fx.addMember(a.tenant, MembershipRole.AGENT),
@@ -218,6 +225,9 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
         control('POST', '/v1/invitations', a.token, { email: `invitee-${suffix}@example.com`, role: 'AGENT' }),
       )
     ).body.id;
+    ids.emailAlias = (
+      await created('email alias', control('POST', '/v1/email-aliases', a.token, { name: `billing-${suffix}` }))
+    ).body.id;
     // A row, not POST /v1/mail-channels: that logs in to the IMAP server first. DISABLED: the fetcher
     // of a spec running beside this one leaves it alone, so its status stays what A's snapshot says.
     ids.mailChannel = (
@@ -275,6 +285,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
     await read('members', control('GET', '/v1/members', a.token));
     await read('invitations', control('GET', '/v1/invitations', a.token));
     await read('mail channels', control('GET', '/v1/mail-channels', a.token));
+    await read('email aliases', control('GET', '/v1/email-aliases', a.token));
     await read('audit log', control('GET', '/v1/audit-logs?limit=100', a.token));
     await read('tenant', control('GET', `/v1/admin/tenants/${a.tenant.id}`, platformAdmin.token));
     const job = await read(
@@ -310,6 +321,7 @@ describe('cross-tenant matrix (every id-taking operation of both OpenAPI documen
       'members/{userId}': uuid(aAgent.user.id),
       'invitations/{id}': uuid(ids.invitation),
       'mail-channels/{id}': uuid(ids.mailChannel),
+      'email-aliases/{id}': uuid(ids.emailAlias),
       'tenants/{id}': uuid(a.tenant.id),
       // Not an id: it names the queue, the same for both requests; the job id is the tenant's.
       'queues/{queue}': { real: 'provisioning', absent: 'provisioning' },
