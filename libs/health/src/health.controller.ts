@@ -1,5 +1,6 @@
 import { Public, SkipRateLimit } from '@helpdeskly/auth';
 import { Controller, Get, Logger, Optional, VERSION_NEUTRAL } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { ControlDatabase } from '@helpdeskly/database';
@@ -20,6 +21,7 @@ const CHECK_TIMEOUT_MS = 2_000;
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   private readonly logger = new Logger('Readiness');
+  private details?: ReadinessDetail[];
 
   constructor(
     private readonly health: HealthCheckService,
@@ -28,7 +30,7 @@ export class HealthController {
     private readonly redis: RedisClient,
     private readonly pgbouncer: PgBouncerProbe,
     private readonly breakers: CircuitBreakerRegistry,
-    @Optional() private readonly detail?: ReadinessDetail,
+    private readonly discovery: DiscoveryService,
     @Optional() private readonly secrets?: Secrets,
   ) {}
 
@@ -73,8 +75,8 @@ export class HealthController {
         check('database', () => this.controlDb.$queryRaw`SELECT 1`),
         check('redis', () => this.redis.ping()),
         check('pgbouncer', () => this.pgbouncer.ping()),
-        // Information only (the worker's queue Redis settings): its read never throws.
-        ...(this.detail ? [this.detailCheck(this.detail)] : []),
+        // Information only (the worker's queue Redis settings, its mail channels): their reads never throw.
+        ...this.readinessDetails().map((detail) => this.detailCheck(detail)),
       ]);
     } catch (error) {
       const details = (error as { getResponse?: () => HealthCheckResult }).getResponse?.();
@@ -104,6 +106,19 @@ export class HealthController {
       this.logger.warn({ err: error }, 'Readiness: the secrets provider did not answer');
       return { provider: 'vault', status: 'down', error: readinessReason(error) };
     }
+  }
+
+  /** Every ReadinessDetail of the application, once (an alias of a provider is the same instance). */
+  private readinessDetails(): ReadinessDetail[] {
+    this.details ??= [
+      ...new Set(
+        this.discovery
+          .getProviders()
+          .map((wrapper) => wrapper.instance as unknown)
+          .filter((instance): instance is ReadinessDetail => instance instanceof ReadinessDetail),
+      ),
+    ];
+    return this.details;
   }
 
   private detailCheck(detail: ReadinessDetail) {
