@@ -5,6 +5,7 @@ import type { MailChannelTls } from './imap-connection';
 /** A channel as the fetcher needs it: where to log in, where it stopped, whom it delivers to. */
 export interface FetchableMailChannel {
   readonly id: string;
+  readonly tenantId: string;
   readonly tenantSlug: string;
   readonly host: string;
   readonly port: number;
@@ -20,7 +21,30 @@ export interface FetchableMailChannel {
   readonly updatedAt: Date;
 }
 
-/** The fetcher's reads and writes of mail_channels in the control database. */
+/** The settings one session of the fetcher connected with. */
+export type ChannelConnection = Pick<
+  FetchableMailChannel,
+  'id' | 'host' | 'port' | 'tls' | 'username' | 'passwordSealed' | 'mailbox'
+>;
+
+/**
+ * The row while it still has the session's settings: a session that outlived a PATCH (another
+ * mailbox, server or password) must not move the new settings' resume point or status.
+ */
+const sameConnection = (c: ChannelConnection) => ({
+  id: c.id,
+  host: c.host,
+  port: c.port,
+  tls: c.tls,
+  username: c.username,
+  passwordSealed: c.passwordSealed,
+  mailbox: c.mailbox,
+});
+
+/**
+ * The fetcher's reads and writes of mail_channels in the control database. Those of one session
+ * name its connection ({@link ChannelConnection}) and do nothing once the channel was changed.
+ */
 @Injectable()
 export class MailChannelFetchRepository {
   constructor(private readonly db: ControlDatabase) {}
@@ -38,36 +62,36 @@ export class MailChannelFetchRepository {
     return rows.map(({ tenant, ...row }) => ({ ...row, tls: row.tls as MailChannelTls, tenantSlug: tenant.slug }));
   }
 
-  /** Where the channel stands now (it may have been deleted meanwhile: null). */
-  async position(id: string): Promise<{ uidValidity: bigint | null; lastUid: bigint } | null> {
-    return this.db.mailChannel.findUnique({ where: { id }, select: { uidValidity: true, lastUid: true } });
+  /** Where the channel stands now (deleted or changed meanwhile: null). */
+  async position(at: ChannelConnection): Promise<{ uidValidity: bigint | null; lastUid: bigint } | null> {
+    return this.db.mailChannel.findFirst({ where: sameConnection(at), select: { uidValidity: true, lastUid: true } });
   }
 
   /** A new UIDVALIDITY: UIDs start over from 0. */
-  async resetPosition(id: string, uidValidity: bigint): Promise<void> {
-    await this.db.mailChannel.updateMany({ where: { id }, data: { uidValidity, lastUid: 0n } });
+  async resetPosition(at: ChannelConnection, uidValidity: bigint): Promise<void> {
+    await this.db.mailChannel.updateMany({ where: sameConnection(at), data: { uidValidity, lastUid: 0n } });
   }
 
   /** The message of `uid` was delivered (or refused for good, with `error`): never fetched again. */
-  async advance(id: string, uid: bigint, error: string | null = null): Promise<void> {
+  async advance(at: ChannelConnection, uid: bigint, error: string | null = null): Promise<void> {
     await this.db.mailChannel.updateMany({
-      where: { id, lastUid: { lt: uid } },
+      where: { ...sameConnection(at), lastUid: { lt: uid } },
       data: { lastUid: uid, ...(error ? { lastError: error } : {}) },
     });
   }
 
   /** A fetch worked: ACTIVE again, and when. */
-  async markFetched(id: string): Promise<void> {
+  async markFetched(at: ChannelConnection): Promise<void> {
     await this.db.mailChannel.updateMany({
-      where: { id, status: { not: MailChannelStatus.DISABLED } },
+      where: { ...sameConnection(at), status: { not: MailChannelStatus.DISABLED } },
       data: { status: MailChannelStatus.ACTIVE, lastFetchedAt: new Date() },
     });
   }
 
   /** The server is down or refuses the login. */
-  async markFailing(id: string, error: string): Promise<void> {
+  async markFailing(at: ChannelConnection, error: string): Promise<void> {
     await this.db.mailChannel.updateMany({
-      where: { id, status: { not: MailChannelStatus.DISABLED } },
+      where: { ...sameConnection(at), status: { not: MailChannelStatus.DISABLED } },
       data: { status: MailChannelStatus.FAILING, lastError: error },
     });
   }

@@ -1,12 +1,16 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ImapFlow } from 'imapflow';
 import { AppConfig } from '@helpdeskly/config';
-import { SecretBox } from '@helpdeskly/database';
+import { MailChannelStatus, SecretBox } from '@helpdeskly/database';
 import { backoffMs } from './delivery-decision';
-import { deliverNewMessages, type MailboxPort } from './deliver-new-messages';
-import { describeImapFailure, imapFailureOf, imapOptionsOf } from './imap-connection';
+import { type ChannelPositionPort, deliverNewMessages, type MailboxPort } from './deliver-new-messages';
+import { describeImapFailure, type ImapFailure, imapFailureOf, imapOptionsOf } from './imap-connection';
 import { InboundDelivery } from './inbound-delivery';
-import { type FetchableMailChannel, MailChannelFetchRepository } from './mail-channel-fetch.repository';
+import {
+  type ChannelConnection,
+  type FetchableMailChannel,
+  MailChannelFetchRepository,
+} from './mail-channel-fetch.repository';
 import { MailChannelLocks } from './mail-channel-locks';
 
 /** How often the list of channels is read again (new, deleted, changed channels). */
@@ -73,6 +77,16 @@ export class MailChannelFetcher implements OnApplicationBootstrap, OnApplication
     return Object.fromEntries([...this.sessions].map(([id, { session }]) => [id, session.state]));
   }
 
+  /** Whether this process fetches mail channels at all (INBOUND_DELIVERY_URL and INBOUND_DOMAIN set). */
+  get enabled(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** The channels whose IMAP server this process cannot use now, each since its first failure in a row. */
+  failures(): ChannelFailure[] {
+    return [...this.sessions.values()].flatMap(({ session }) => (session.failure ? [session.failure] : []));
+  }
+
   /** Starts a session for each new channel, stops those of channels gone, disabled or changed. */
   sync(): Promise<void> {
     this.syncing ??= this.syncOnce().finally(() => (this.syncing = undefined));
@@ -94,6 +108,9 @@ export class MailChannelFetcher implements OnApplicationBootstrap, OnApplication
       if (!channel || connectionKeyOf(channel) !== running.key) {
         this.sessions.delete(id);
         await running.session.stop();
+      } else if (channel.status === MailChannelStatus.ACTIVE && running.session.failure) {
+        // Re-enabled (PATCH active: true) while this session waits out its backoff: try now.
+        running.session.retryNow();
       }
     }
     const deps: SessionDeps = {
@@ -113,6 +130,23 @@ export class MailChannelFetcher implements OnApplicationBootstrap, OnApplication
 
 export type ChannelState = 'waiting-for-lock' | 'connecting' | 'idle' | 'fetching' | 'failing' | 'stopped';
 
+/** Why a channel's mailbox cannot be used: a code for readiness, never the server's text. */
+export type ChannelFailureReason = ImapFailure | 'mailbox_not_found' | 'connection_lost';
+
+/** A channel whose IMAP server failed, as readiness shows it. */
+export interface ChannelFailure {
+  readonly id: string;
+  readonly tenantId: string;
+  /** The first failure of this run of failures. */
+  readonly since: Date;
+  readonly reason: ChannelFailureReason;
+  /** Failures in a row: the backoff doubles with each, up to a minute. */
+  readonly attempts: number;
+  /** When the next attempt starts, after a backoff of `backoffMs` (both unset while one runs). */
+  readonly nextAttemptAt?: Date;
+  readonly backoffMs?: number;
+}
+
 /** One channel's loop: lock, connect, fetch what is new, IDLE, again; backoff on failures. */
 class ChannelSession {
   state: ChannelState = 'connecting';
@@ -123,6 +157,8 @@ class ChannelSession {
   /** Consecutive failures of the IMAP server (connection, login) and of delivery, for the backoff. */
   private imapFailures = 0;
   private deliveryFailures = 0;
+  /** Set from the first failure of the IMAP server until a fetch works again. */
+  failure?: ChannelFailure;
   private readonly done: Promise<void>;
 
   constructor(
@@ -130,6 +166,11 @@ class ChannelSession {
     private readonly deps: SessionDeps,
   ) {
     this.done = this.loop();
+  }
+
+  /** Cuts the backoff short, once (a re-enabled channel). */
+  retryNow(): void {
+    if (this.state === 'failing') this.wake();
   }
 
   async stop(): Promise<void> {
@@ -161,7 +202,12 @@ class ChannelSession {
         clearInterval(renewal);
         await this.deps.locks.release(this.channel.id).catch(() => undefined);
       }
-      if (!this.stopped) await this.pause(backoffMs(Math.max(this.imapFailures, this.deliveryFailures)));
+      if (this.stopped) continue;
+      const backoff = backoffMs(Math.max(this.imapFailures, this.deliveryFailures));
+      if (this.failure)
+        this.failure = { ...this.failure, nextAttemptAt: new Date(Date.now() + backoff), backoffMs: backoff };
+      await this.pause(backoff);
+      if (this.failure) this.failure = { ...this.failure, nextAttemptAt: undefined, backoffMs: undefined };
     }
   }
 
@@ -200,10 +246,22 @@ class ChannelSession {
     client.on('close', () => this.wake());
     try {
       await client.connect();
+    } catch (error) {
+      const failure = imapFailureOf(error);
+      await this.failed(failure, describeImapFailure(failure, channel));
+      client.close();
+      return;
+    }
+    try {
       await client.mailboxOpen(channel.mailbox);
       if (channel.afterFetch !== 'seen') await client.mailboxCreate(channel.afterFetch).catch(() => undefined);
     } catch (error) {
-      await this.failed(describeImapFailure(imapFailureOf(error), channel));
+      if (client.usable)
+        await this.failed(
+          'mailbox_not_found',
+          `The IMAP server has no mailbox "${channel.mailbox}" that ${channel.username} can open.`,
+        );
+      else await this.failed(imapFailureOf(error), describeImapFailure(imapFailureOf(error), channel));
       client.close();
       return;
     }
@@ -215,6 +273,7 @@ class ChannelSession {
           this.state = 'fetching';
           const fetched = await this.fetchNew(client);
           this.imapFailures = 0;
+          this.failure = undefined;
           if (!fetched) {
             // app-api deferred a message: keep the connection, try again after the backoff.
             this.pending = true;
@@ -222,7 +281,7 @@ class ChannelSession {
             continue;
           }
           this.deliveryFailures = 0;
-          await deps.repository.markFetched(channel.id);
+          await deps.repository.markFetched(channel);
         }
         this.state = 'idle';
         // imapflow IDLEs on its own once the connection has been quiet for autoIdleDelay.
@@ -230,9 +289,15 @@ class ChannelSession {
         if (!this.pending && !this.stopped) this.pending = client.usable;
       }
       if (!this.stopped)
-        await this.failed(`The connection to the IMAP server ${channel.host}:${channel.port} was lost.`);
+        await this.failed(
+          'connection_lost',
+          `The connection to the IMAP server ${channel.host}:${channel.port} was lost.`,
+        );
     } catch (error) {
-      if (!this.stopped) await this.failed(describeImapFailure(imapFailureOf(error), channel));
+      if (!this.stopped) {
+        const failure = client.usable ? imapFailureOf(error) : 'connection_lost';
+        await this.failed(failure, describeImapFailure(imapFailureOf(error), channel));
+      }
     } finally {
       if (client.usable) await client.logout().catch(() => client.close());
       else client.close();
@@ -240,11 +305,19 @@ class ChannelSession {
     }
   }
 
-  private async failed(reason: string): Promise<void> {
-    this.state = 'failing';
+  private async failed(reason: ChannelFailureReason, message: string): Promise<void> {
     this.imapFailures += 1;
-    this.deps.logger.warn(`Mail channel ${this.channel.id}: ${reason}`);
-    await this.deps.repository.markFailing(this.channel.id, reason).catch(() => undefined);
+    this.failure = {
+      id: this.channel.id,
+      tenantId: this.channel.tenantId,
+      since: this.failure?.since ?? new Date(),
+      reason,
+      attempts: this.imapFailures,
+    };
+    this.deps.logger.warn(`Mail channel ${this.channel.id}: ${message}`);
+    await this.deps.repository.markFailing(this.channel, message).catch(() => undefined);
+    // After the row says FAILING: a sync that still reads ACTIVE would take it for a re-enabling.
+    this.state = 'failing';
   }
 
   /**
@@ -268,11 +341,19 @@ class ChannelSession {
         else await client.messageMove(String(uid), channel.afterFetch, { uid: true });
       },
     };
+    // Scoped to this session's settings: once the channel changed, they move nothing (the session ends).
+    const at: ChannelConnection = channel;
+    const positions: ChannelPositionPort = {
+      position: () => deps.repository.position(at),
+      resetPosition: (_id, uidValidity) => deps.repository.resetPosition(at, uidValidity),
+      advance: (_id, uid, error) => deps.repository.advance(at, uid, error),
+      recordError: (id, error) => deps.repository.recordError(id, error),
+    };
     const run = await deliverNewMessages({
       channelId: channel.id,
       to: `${channel.tenantSlug}@${deps.domain}`,
       mailbox,
-      positions: deps.repository,
+      positions,
       delivery: deps.delivery,
       stopped: () => this.stopped || !client.usable,
     });
