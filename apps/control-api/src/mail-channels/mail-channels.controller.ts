@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -10,7 +10,13 @@ import {
 import { ApiProblems } from '@helpdeskly/errors';
 import { type AuthContext, AuthErrorCode, CurrentAuth, Roles } from '@helpdeskly/auth';
 import { Client, type ClientInfo } from '../common/client-info';
-import { CreateMailChannelDto, MailChannelDto, MailChannelListDto, MailChannelParamsDto } from './dto/mail-channel.dto';
+import {
+  CreateMailChannelDto,
+  MailChannelDto,
+  MailChannelListDto,
+  MailChannelParamsDto,
+  UpdateMailChannelDto,
+} from './dto/mail-channel.dto';
 import { MailChannelsErrorCode } from './mail-channels.errors';
 import { MailChannelsService } from './mail-channels.service';
 
@@ -59,6 +65,31 @@ export class MailChannelsController {
   @ApiProblems(AuthErrorCode.InsufficientRole, MailChannelsErrorCode.NotFound)
   get(@CurrentAuth() auth: AuthContext, @Param() params: MailChannelParamsDto): Promise<MailChannelDto> {
     return this.channels.get(auth, params.id);
+  }
+
+  @Patch(':id')
+  @Roles('OWNER', 'ADMIN')
+  @ApiOperation({
+    summary: 'Change a mail channel, or pause and resume it',
+    description:
+      'Fields left out are kept; at least one is required. New connection settings (host, port, tls, username, password, mailbox) are tried first, as at creation, and nothing is saved when they fail; another mailbox is fetched from its next message on, not its history. active: false pauses the channel (DISABLED), true resumes it (ACTIVE, lastError cleared). The worker uses the new settings within seconds. Audited (mail_channel.updated, with the names of the fields changed).',
+  })
+  @ApiOkResponse({ type: MailChannelDto })
+  @ApiProblems(
+    AuthErrorCode.InsufficientRole,
+    MailChannelsErrorCode.NotFound,
+    MailChannelsErrorCode.LoginFailed,
+    MailChannelsErrorCode.Unreachable,
+    MailChannelsErrorCode.MailboxNotFound,
+    MailChannelsErrorCode.AlreadyConnected,
+  )
+  update(
+    @CurrentAuth() auth: AuthContext,
+    @Param() params: MailChannelParamsDto,
+    @Body() dto: UpdateMailChannelDto,
+    @Client() client: ClientInfo,
+  ): Promise<MailChannelDto> {
+    return this.channels.update(auth, params.id, dto, client);
   }
 
   @Delete(':id')

@@ -30,6 +30,24 @@ export class MailChannelsRepository {
     return this.db.mailChannel.findFirst({ where: { id, tenantId } });
   }
 
+  /**
+   * The channel with `changes`, or null when the tenant has none of that id any more; 'exists' when
+   * another of its channels has this host, username and mailbox.
+   */
+  async update(
+    tenantId: string,
+    id: string,
+    changes: Partial<Omit<NewMailChannel, 'tenantId'> & Pick<MailChannel, 'status' | 'lastError'>>,
+  ): Promise<MailChannel | null | 'exists'> {
+    try {
+      const { count } = await this.db.mailChannel.updateMany({ where: { id, tenantId }, data: changes });
+      return count === 0 ? null : this.find(tenantId, id);
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'exists';
+      throw error;
+    }
+  }
+
   /** The deleted channel, or null when the tenant has none of that id. */
   async delete(tenantId: string, id: string): Promise<Pick<MailChannel, 'host' | 'username' | 'mailbox'> | null> {
     const [deleted] = await this.db.$queryRaw<Array<Pick<MailChannel, 'host' | 'username' | 'mailbox'>>>`

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { Trim } from '@helpdeskly/http';
 import { MAIL_CHANNEL_TLS_MODES, type MailChannelTls } from '@helpdeskly/jobs';
 
@@ -67,6 +79,71 @@ export class CreateMailChannelDto {
   @IsOptional()
   @IsBoolean()
   importExisting?: boolean;
+}
+
+/** Present, and not null: a channel's settings have no "unset". */
+const given = (field: keyof UpdateMailChannelDto) =>
+  ValidateIf((dto: UpdateMailChannelDto) => dto[field] !== undefined);
+
+/** What to change; an absent field is kept, and at least one must be given. */
+export class UpdateMailChannelDto {
+  @ApiPropertyOptional({ example: 'imap.their-company.com' })
+  @given('host')
+  @Trim()
+  @IsString()
+  @Length(1, 253)
+  @Matches(HOST, { message: 'host must be a host name or an IP address' })
+  host?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 65535 })
+  @given('port')
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port?: number;
+
+  @ApiPropertyOptional({ enum: MAIL_CHANNEL_TLS_MODES })
+  @given('tls')
+  @IsIn(MAIL_CHANNEL_TLS_MODES)
+  tls?: MailChannelTls;
+
+  @ApiPropertyOptional()
+  @given('username')
+  @IsString()
+  @Length(1, 320)
+  @Matches(MAILBOX, { message: 'username must not contain control characters' })
+  username?: string;
+
+  @ApiPropertyOptional({ writeOnly: true, description: 'Stored encrypted; never returned' })
+  @given('password')
+  @IsString()
+  @Length(1, 1024)
+  @Matches(MAILBOX, { message: 'password must not contain control characters' })
+  password?: string;
+
+  @ApiPropertyOptional({
+    description: 'Another folder: only its mail that arrives from now on is fetched, not what it holds already',
+  })
+  @given('mailbox')
+  @IsString()
+  @Length(1, 200)
+  @Matches(MAILBOX, { message: 'mailbox must not contain control characters' })
+  mailbox?: string;
+
+  @ApiPropertyOptional({ description: "'seen', or the folder a delivered message is moved to" })
+  @given('afterFetch')
+  @IsString()
+  @Length(1, 200)
+  @Matches(MAILBOX, { message: 'afterFetch must not contain control characters' })
+  afterFetch?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'false pauses the channel (status DISABLED, nothing fetched); true resumes a paused or FAILING one at once, its lastError cleared',
+  })
+  @given('active')
+  @IsBoolean()
+  active?: boolean;
 }
 
 export class MailChannelDto {
