@@ -13,7 +13,7 @@ import { ObjectStorage, tenantKey, ticketPrefix } from '@helpdeskly/storage';
 import { freePort, waitFor } from '@helpdeskly/testing';
 import { TENANT_JOB_DELAY_MS, TenantJobs } from '@helpdeskly/tenants';
 import { ControlFixture, uniqueSuffix } from '../../control-api/src/testing/control-fixture';
-import { MAINTENANCE_JOBS, TrashPurgeService, TenantLifecycleRepository } from '@helpdeskly/jobs';
+import { MAINTENANCE_JOBS, TrashPurgeService, TenantLifecycleRepository, type TenantOnServer } from '@helpdeskly/jobs';
 import { TenantRows } from '../../control-api/src/testing/tenant-rows';
 import { insertRetentionCases, remainingDeliveries } from './testing/email-delivery-rows';
 
@@ -31,6 +31,18 @@ describe('tenant jobs', () => {
   });
 
   const queue = (name: string) => fx.running.app.get<Queue>(getQueueToken(name));
+  /** Runs `fn` with a new tenant and a client of its database as the server's admin, closed after. */
+  const inNewTenantDatabase = async (fn: (db: Client, tenant: Tenant, onServer: TenantOnServer) => Promise<void>) => {
+    const tenant = await fx.createTenant();
+    const onServer = (await fx.running.app.get(TenantLifecycleRepository).findOnServer(tenant.id))!;
+    const db = new Client({ connectionString: withDatabase(onServer.databaseServer.adminUrl, tenant.databaseName) });
+    await db.connect();
+    try {
+      await fn(db, tenant, onServer);
+    } finally {
+      await db.end();
+    }
+  };
   const statusBecomes = (tenant: Tenant, status: TenantStatus) =>
     waitFor(`${tenant.slug} ${status}`, async () => (await rows.status(tenant.id)) === status, 30_000, 100);
 
@@ -103,11 +115,7 @@ describe('tenant jobs', () => {
   });
 
   it('purges tickets in the trash for more than 30 days with their files, and expired idempotency keys, and nothing else', async () => {
-    const tenant = await fx.createTenant();
-    const onServer = (await fx.running.app.get(TenantLifecycleRepository).findOnServer(tenant.id))!;
-    const db = new Client({ connectionString: withDatabase(onServer.databaseServer.adminUrl, tenant.databaseName) });
-    await db.connect();
-    try {
+    await inNewTenantDatabase(async (db, tenant, onServer) => {
       const {
         rows: [contact],
       } = await db.query<{ id: string }>(
@@ -153,16 +161,10 @@ describe('tenant jobs', () => {
       expect((await db.query<{ key: string }>('SELECT key FROM idempotency_keys')).rows.map((r) => r.key)).toEqual([
         'current',
       ]);
-    } finally {
-      await db.end();
-    }
+    });
   });
   it("deletes expired pending uploads with their objects, and a purged ticket's files that were uploads", async () => {
-    const tenant = await fx.createTenant();
-    const onServer = (await fx.running.app.get(TenantLifecycleRepository).findOnServer(tenant.id))!;
-    const db = new Client({ connectionString: withDatabase(onServer.databaseServer.adminUrl, tenant.databaseName) });
-    await db.connect();
-    try {
+    await inNewTenantDatabase(async (db, tenant, onServer) => {
       const storage = fx.running.app.get(ObjectStorage);
       const upload = async (name: string, expiresInMinutes: number) => {
         const key = tenantKey(tenant.id, 'uploads', randomUUID());
@@ -202,17 +204,11 @@ describe('tenant jobs', () => {
         { filename: 'pending' },
       ]);
       expect((await db.query('SELECT 1 FROM tickets')).rows).toEqual([]);
-    } finally {
-      await db.end();
-    }
+    });
   });
 
   it('forgets raw copies of messages that made no ticket after INBOUND_RAW_RETENTION_DAYS, keeping their records, those of tickets and those in progress', async () => {
-    const tenant = await fx.createTenant();
-    const onServer = (await fx.running.app.get(TenantLifecycleRepository).findOnServer(tenant.id))!;
-    const db = new Client({ connectionString: withDatabase(onServer.databaseServer.adminUrl, tenant.databaseName) });
-    await db.connect();
-    try {
+    await inNewTenantDatabase(async (db, tenant, onServer) => {
       const storage = fx.running.app.get(ObjectStorage);
       const {
         rows: [ticket],
@@ -253,9 +249,7 @@ describe('tenant jobs', () => {
         { subject: 'old ticket mail', kept: true },
         { subject: 'recent bounce', kept: true },
       ]);
-    } finally {
-      await db.end();
-    }
+    });
   });
 });
 

@@ -1,47 +1,24 @@
 // Uploads through the API (multipart/form-data) and downloads, against app-api with a storage
 // directory of its own and small limits, so each limit is reached with a few bytes.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { MembershipRole } from '@helpdeskly/database';
 import type { AppFixture, FixtureMember } from '../testing/app-fixture';
-import { startHelpdeskSession } from '../testing/helpdesk-session';
-
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+import { PNG, type AttachmentSession, startAttachmentSession } from './attachments.fixture';
 
 describe('ticket attachments (upload and download)', () => {
-  let dir: string;
+  let session: AttachmentSession;
   let fx: AppFixture;
   let owner: FixtureMember;
   let agent: FixtureMember;
   let other: FixtureMember;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'helpdeskly-attachments-'));
-    ({ fx, owner, agent, other } = await startHelpdeskSession(
-      { agent: MembershipRole.AGENT },
-      {
-        STORAGE_LOCAL_DIR: dir,
-        ATTACHMENT_MAX_BYTES: '1024',
-        ATTACHMENT_MAX_FILES: '3',
-        ATTACHMENT_TENANT_QUOTA_BYTES: '3000',
-      },
-    ));
+    session = await startAttachmentSession('attachments');
+    ({ fx, owner, agent, other } = session);
   });
-  after(async () => {
-    await fx?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
-  const ticketOf = async (member: FixtureMember) =>
-    (
-      await fx.request<{ id: string }>('POST', '/v1/tickets', {
-        token: member.token,
-        body: { subject: 'Files', description: 'See files.', requester: { email: 'files@example.com' } },
-      })
-    ).body.id;
+  const ticketOf = (member: FixtureMember) => session.ticketOf(member, 'files@example.com');
   const upload = async (member: FixtureMember, ticketId: string, files: Array<[string, Buffer | string]>) => {
     const form = new FormData();
     for (const [name, content] of files) form.append('file', new Blob([content]), name);

@@ -1,48 +1,25 @@
 // The two-step upload: files kept for a member (POST /v1/uploads), then attached to a comment
 // (attachmentIds), against app-api with a storage directory of its own and small limits.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { MembershipRole } from '@helpdeskly/database';
 import { ObjectStorage } from '@helpdeskly/storage';
 import type { AppFixture, FixtureMember } from '../testing/app-fixture';
-import { startHelpdeskSession } from '../testing/helpdesk-session';
-
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+import { PNG, type AttachmentSession, startAttachmentSession } from './attachments.fixture';
 
 describe('pending uploads attached to comments', () => {
-  let dir: string;
+  let session: AttachmentSession;
   let fx: AppFixture;
   let owner: FixtureMember;
   let agent: FixtureMember;
   let other: FixtureMember;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'helpdeskly-uploads-'));
-    ({ fx, owner, agent, other } = await startHelpdeskSession(
-      { agent: MembershipRole.AGENT },
-      {
-        STORAGE_LOCAL_DIR: dir,
-        ATTACHMENT_MAX_BYTES: '1024',
-        ATTACHMENT_MAX_FILES: '3',
-        ATTACHMENT_TENANT_QUOTA_BYTES: '3000',
-      },
-    ));
+    session = await startAttachmentSession('uploads');
+    ({ fx, owner, agent, other } = session);
   });
-  after(async () => {
-    await fx?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
-  const ticketOf = async (member: FixtureMember) =>
-    (
-      await fx.request<{ id: string }>('POST', '/v1/tickets', {
-        token: member.token,
-        body: { subject: 'Files', description: 'See files.', requester: { email: 'uploads@example.com' } },
-      })
-    ).body.id;
+  const ticketOf = (member: FixtureMember) => session.ticketOf(member, 'uploads@example.com');
   const uploadPending = async (member: FixtureMember, files: Array<[string, Buffer | string]>) => {
     const form = new FormData();
     for (const [name, content] of files) form.append('file', new Blob([content]), name);
