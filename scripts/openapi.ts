@@ -3,7 +3,6 @@
 //   pnpm run openapi            write the files
 //   pnpm run openapi -- --check exit 1 when a committed file is out of date
 import 'reflect-metadata';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppApiModule } from '../apps/app-api/src/app-api.module';
 import { APP_API } from '../apps/app-api/src/app-api';
@@ -13,7 +12,7 @@ import { type AppConfig, loadConfig, loadDotEnv } from '@helpdeskly/config';
 import { type ApiDescription, buildOpenApiDocument, createApp } from '@helpdeskly/http';
 import { createLogger } from '@helpdeskly/logging';
 import type { DynamicModule } from '@nestjs/common';
-import { renderSdkTypes, writeSdkTypes } from './sdk-types';
+import { renderSdkTypes, writeGeneratedFiles, writeSdkTypes } from './sdk-types';
 
 const ROOT = join(__dirname, '..');
 export const OPENAPI_DIR = join(ROOT, 'openapi');
@@ -48,26 +47,7 @@ export async function renderOpenApiDocuments(): Promise<Record<string, string>> 
 async function main() {
   const check = process.argv.includes('--check');
   const documents = await renderOpenApiDocuments();
-  mkdirSync(OPENAPI_DIR, { recursive: true });
-  let stale = 0;
-  for (const [file, text] of Object.entries(documents)) {
-    const path = join(OPENAPI_DIR, file);
-    if (check) {
-      let current = '';
-      try {
-        current = readFileSync(path, 'utf8');
-      } catch {
-        /* missing counts as stale */
-      }
-      if (current !== text) {
-        stale++;
-        console.error(`openapi/${file} is out of date: run pnpm run openapi`);
-      }
-    } else {
-      writeFileSync(path, text);
-      console.log(`wrote openapi/${file}`);
-    }
-  }
+  let stale = writeGeneratedFiles(OPENAPI_DIR, 'openapi', documents, check);
   stale += writeSdkTypes(await renderSdkTypes(documents), check);
   process.exit(stale > 0 ? 1 : 0);
 }

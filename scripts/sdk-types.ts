@@ -2,7 +2,7 @@
 // openapi-typescript. `pnpm run openapi` runs it after writing the documents; alone:
 //   pnpm run sdk:types            write the files
 //   pnpm run sdk:types -- --check exit 1 when a committed file is out of date
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 
@@ -36,9 +36,18 @@ export function readOpenApiDocuments(): Record<string, string> {
 
 /** Writes the files, or with `check` counts those that differ (printing which); answers how many are stale. */
 export function writeSdkTypes(types: Record<string, string>, check: boolean): number {
+  return writeGeneratedFiles(SDK_TYPES_DIR, 'libs/sdk/src/generated', types, check);
+}
+
+/**
+ * Writes generated files into `dir` (named `label` in messages), or with `check` writes nothing
+ * and counts those whose committed text differs, printing each; answers that count.
+ */
+export function writeGeneratedFiles(dir: string, label: string, files: Record<string, string>, check: boolean): number {
   let stale = 0;
-  for (const [file, text] of Object.entries(types)) {
-    const path = join(SDK_TYPES_DIR, file);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) {
+    const path = join(dir, file);
     if (check) {
       let current = '';
       try {
@@ -48,11 +57,11 @@ export function writeSdkTypes(types: Record<string, string>, check: boolean): nu
       }
       if (current !== text) {
         stale++;
-        console.error(`libs/sdk/src/generated/${file} is out of date: run pnpm run openapi`);
+        console.error(`${label}/${file} is out of date: run pnpm run openapi`);
       }
     } else {
       writeFileSync(path, text);
-      console.log(`wrote libs/sdk/src/generated/${file}`);
+      console.log(`wrote ${label}/${file}`);
     }
   }
   return stale;
