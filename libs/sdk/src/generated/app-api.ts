@@ -41,7 +41,7 @@ export interface paths {
         put?: never;
         /**
          * Reply to a ticket or add an internal note
-         * @description The first PUBLIC reply of an agent sets firstRespondedAt; a reply logged `asRequester` reopens a PENDING or SOLVED ticket; internal notes never change the status. Bodies are stored and returned as written, in JSON: clients must render them as text, or Markdown through a sanitizing renderer, never as raw HTML.
+         * @description The first PUBLIC reply of an agent sets firstRespondedAt; a reply logged `asRequester` reopens a PENDING or SOLVED ticket; internal notes never change the status. `attachmentIds` attaches pending uploads of the caller (POST /v1/uploads) with the comment, all or none. Bodies are stored and returned as written, in JSON: clients must render them as text, or Markdown through a sanitizing renderer, never as raw HTML.
          */
         post: operations["CommentsController_create_v1"];
         delete?: never;
@@ -470,6 +470,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your uploads not attached yet
+         * @description The caller's own, unexpired, oldest first (e.g. to show a draft's files again).
+         */
+        get: operations["UploadsController_list_v1"];
+        put?: never;
+        /**
+         * Upload files to attach to a comment later
+         * @description multipart/form-data as for a ticket's files (parts named `file`, ATTACHMENT_MAX_FILES of ATTACHMENT_MAX_BYTES, all kept or none, counted in the tenant's quota). The files are the caller's alone: reference their ids in `attachmentIds` of POST /v1/tickets/{id}/comments within 24 hours; unused, they are deleted after that.
+         */
+        post: operations["UploadsController_create_v1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Discard an upload not attached yet
+         * @description The caller's own only; once attached, the file is the comment's.
+         */
+        delete: operations["UploadsController_discard_v1"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/inbound-emails": {
         parameters: {
             query?: never;
@@ -625,6 +669,26 @@ export interface components {
              * @default false
              */
             asRequester?: boolean;
+            /** @description Ids of the caller's pending uploads (POST /v1/uploads), at most ATTACHMENT_MAX_FILES: they become this comment's attachments with the comment, all or none (422 upload_not_usable names those that are unknown, expired, already attached or another member's, and no comment is made) */
+            attachmentIds?: string[];
+        };
+        CommentAttachmentDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Sanitized (no path, control or direction characters)
+             * @example screenshot.png
+             */
+            filename: string;
+            /**
+             * @description Sniffed from the bytes
+             * @example image/png
+             */
+            contentType: string;
+            /** @example 48213 */
+            size: number;
+            /** @example /v1/attachments/7c9e6679-7425-40de-944b-e07fc1f90ae7/content */
+            downloadUrl: string;
         };
         CommentDto: {
             /** Format: uuid */
@@ -649,6 +713,8 @@ export interface components {
             body: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description Its files, in the order attached (those of an email reply, or its attachmentIds) */
+            attachments: components["schemas"]["CommentAttachmentDto"][];
         };
         CommentPageDto: {
             items: components["schemas"]["CommentDto"][];
@@ -883,6 +949,8 @@ export interface components {
              *     ]
              */
             tags?: string[];
+            /** @description Ids of the caller's pending uploads (POST /v1/uploads), at most ATTACHMENT_MAX_FILES: the files of the description (commentId null), attached with the ticket, all or none (422 upload_not_usable names those that cannot be, and no ticket is made) */
+            attachmentIds?: string[];
         };
         TicketDto: {
             /** Format: uuid */
@@ -1157,6 +1225,35 @@ export interface components {
         AttachmentListDto: {
             items: components["schemas"]["AttachmentDto"][];
         };
+        UploadDto: {
+            /**
+             * Format: uuid
+             * @description Reference it in a comment's `attachmentIds`; the attachment keeps this id
+             */
+            id: string;
+            /**
+             * @description Sanitized (no path, control or direction characters)
+             * @example screenshot.png
+             */
+            filename: string;
+            /**
+             * @description Sniffed from the bytes, never the sender's declared type
+             * @example image/png
+             */
+            contentType: string;
+            /** @example 48213 */
+            size: number;
+            /**
+             * Format: date-time
+             * @description Unused by then, it is deleted (24 hours after the upload)
+             */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        UploadListDto: {
+            items: components["schemas"]["UploadDto"][];
+        };
         InboundEmailDto: {
             /** Format: uuid */
             id: string;
@@ -1186,6 +1283,8 @@ export interface components {
             commentId: string | null;
             /** Format: date-time */
             receivedAt: string;
+            /** @description Whether /raw and /html can answer: a message that made no ticket keeps its raw copy INBOUND_RAW_RETENTION_DAYS, one of a ticket as long as its ticket */
+            rawKept: boolean;
         };
         InboundEmailPageDto: {
             items: components["schemas"]["InboundEmailDto"][];
@@ -1312,7 +1411,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `requester_comment_internal` */
+            /** @description `requester_comment_internal`, `too_many_attachments`, `upload_not_usable` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1568,7 +1667,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `assignee_not_member`, `requester_not_found`, `idempotency_key_reused` */
+            /** @description `assignee_not_member`, `requester_not_found`, `idempotency_key_reused`, `too_many_attachments`, `upload_not_usable` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2285,6 +2384,119 @@ export interface operations {
                 };
             };
             /** @description `attachment_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `storage_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UploadsController_list_v1: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadListDto"];
+                };
+            };
+        };
+    };
+    UploadsController_create_v1: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    file: string[];
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadListDto"];
+                };
+            };
+            /** @description `malformed_multipart` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `storage_quota_exceeded` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `multipart_required` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `no_file`, `empty_file` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `storage_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UploadsController_discard_v1: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted with its file */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `upload_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;

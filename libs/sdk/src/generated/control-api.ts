@@ -420,6 +420,54 @@ export interface paths {
         delete: operations["MailChannelsController_delete_v1"];
         options?: never;
         head?: never;
+        /**
+         * Change a mail channel, or pause and resume it
+         * @description Fields left out are kept; at least one is required. New connection settings (host, port, tls, username, password, mailbox) are tried first, as at creation, and nothing is saved when they fail; another mailbox is fetched from its next message on, not its history. active: false pauses the channel (DISABLED), true resumes it (ACTIVE, lastError cleared). The worker uses the new settings within seconds. Audited (mail_channel.updated, with the names of the fields changed).
+         */
+        patch: operations["MailChannelsController_update_v1"];
+        trace?: never;
+    };
+    "/v1/email-aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The token's tenant's hosted addresses
+         * @description Its own address `<slug>@<INBOUND_DOMAIN>` and its aliases `<slug>.<name>@<INBOUND_DOMAIN>`.
+         */
+        get: operations["EmailAliasesController_list_v1"];
+        put?: never;
+        /**
+         * Add an address
+         * @description Mail to `<slug>.<name>@<INBOUND_DOMAIN>` reaches the tenant from now on, as mail to its own address does (a mailbox of another domain can forward to it). Audited (email_alias.created).
+         */
+        post: operations["EmailAliasesController_create_v1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/email-aliases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an address
+         * @description Mail to it is refused (550) from now on; the tickets it opened stay, and replies to them still reach their tickets through the reply address. Audited (email_alias.deleted).
+         */
+        delete: operations["EmailAliasesController_delete_v1"];
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -875,8 +923,8 @@ export interface components {
              * @example 900
              */
             expiresIn: number;
-            /** @description Opaque, single-use: POST it to /v1/auth/refresh for new tokens */
-            refreshToken: string;
+            /** @description Opaque, single-use: POST it to /v1/auth/refresh for new tokens. Absent with `X-Session-Transport: cookie`, where it is an HttpOnly cookie instead */
+            refreshToken?: string;
             /** Format: date-time */
             refreshTokenExpiresAt: string;
             user: components["schemas"]["UserDto"];
@@ -986,8 +1034,8 @@ export interface components {
              * @example 900
              */
             expiresIn: number;
-            /** @description Opaque, single-use: POST it to /v1/auth/refresh for new tokens */
-            refreshToken: string;
+            /** @description Opaque, single-use: POST it to /v1/auth/refresh for new tokens. Absent with `X-Session-Transport: cookie`, where it is an HttpOnly cookie instead */
+            refreshToken?: string;
             /** Format: date-time */
             refreshTokenExpiresAt: string;
             /**
@@ -1170,6 +1218,51 @@ export interface components {
         };
         MailChannelListDto: {
             items: components["schemas"]["MailChannelDto"][];
+        };
+        UpdateMailChannelDto: {
+            /** @example imap.their-company.com */
+            host?: string;
+            port?: number;
+            /** @enum {string} */
+            tls?: "implicit" | "starttls" | "none";
+            username?: string;
+            /** @description Stored encrypted; never returned */
+            password?: string;
+            /** @description Another folder: only its mail that arrives from now on is fetched, not what it holds already */
+            mailbox?: string;
+            /** @description 'seen', or the folder a delivered message is moved to */
+            afterFetch?: string;
+            /** @description false pauses the channel (status DISABLED, nothing fetched); true resumes a paused or FAILING one at once, its lastError cleared */
+            active?: boolean;
+        };
+        EmailAliasDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example billing */
+            name: string;
+            /**
+             * @description The address customers write to
+             * @example acme.billing@inbound.helpdeskly.com
+             */
+            address: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        EmailAliasListDto: {
+            /**
+             * @description The tenant's own hosted address; null when this deployment has no INBOUND_DOMAIN
+             * @example acme@inbound.helpdeskly.com
+             */
+            address: string | null;
+            /** @description Oldest first */
+            items: components["schemas"]["EmailAliasDto"][];
+        };
+        CreateEmailAliasDto: {
+            /**
+             * @description The alias: `billing` makes `<slug>.billing@<INBOUND_DOMAIN>`. 1 to 40 letters, digits, hyphens and underscores, starting and ending with a letter or digit; case-insensitive
+             * @example billing
+             */
+            name: string;
         };
         DatabaseServerRefDto: {
             /** Format: uuid */
@@ -1488,7 +1581,10 @@ export interface operations {
     AuthController_signup_v1: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A browser's opt-in: the refresh token is the HttpOnly cookie __Secure-helpdeskly-refresh (Path=/v1/auth) instead of `refreshToken` in the bodies; Origin must be an allowed front-end origin (docs/authentication.md). */
+                "x-session-transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1520,12 +1616,29 @@ export interface operations {
                     "application/json": components["schemas"]["SessionDto"];
                 };
             };
+            /** @description `unknown_session_transport` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `csrf_rejected` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AuthController_login_v1: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A browser's opt-in: the refresh token is the HttpOnly cookie __Secure-helpdeskly-refresh (Path=/v1/auth) instead of `refreshToken` in the bodies; Origin must be an allowed front-end origin (docs/authentication.md). */
+                "x-session-transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1543,12 +1656,29 @@ export interface operations {
                     "application/json": components["schemas"]["SessionDto"] | components["schemas"]["TwoFactorChallengeDto"];
                 };
             };
+            /** @description `unknown_session_transport` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `csrf_rejected` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AuthController_loginTwoFactor_v1: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A browser's opt-in: the refresh token is the HttpOnly cookie __Secure-helpdeskly-refresh (Path=/v1/auth) instead of `refreshToken` in the bodies; Origin must be an allowed front-end origin (docs/authentication.md). */
+                "x-session-transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1566,12 +1696,29 @@ export interface operations {
                     "application/json": components["schemas"]["SessionDto"];
                 };
             };
+            /** @description `unknown_session_transport` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `csrf_rejected` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AuthController_refresh_v1: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A browser's opt-in: the refresh token is the HttpOnly cookie __Secure-helpdeskly-refresh (Path=/v1/auth) instead of `refreshToken` in the bodies; Origin must be an allowed front-end origin (docs/authentication.md). */
+                "x-session-transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1589,12 +1736,29 @@ export interface operations {
                     "application/json": components["schemas"]["SessionDto"];
                 };
             };
+            /** @description `unknown_session_transport` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `csrf_rejected` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AuthController_logout_v1: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A browser's opt-in: the refresh token is the HttpOnly cookie __Secure-helpdeskly-refresh (Path=/v1/auth) instead of `refreshToken` in the bodies; Origin must be an allowed front-end origin (docs/authentication.md). */
+                "x-session-transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1611,12 +1775,29 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `unknown_session_transport` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `csrf_rejected` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AuthController_logoutAll_v1: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A browser's opt-in: the refresh token is the HttpOnly cookie __Secure-helpdeskly-refresh (Path=/v1/auth) instead of `refreshToken` in the bodies; Origin must be an allowed front-end origin (docs/authentication.md). */
+                "x-session-transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1629,12 +1810,29 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `unknown_session_transport` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `csrf_rejected` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AuthController_switchTenant_v1: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A browser's opt-in: the refresh token is the HttpOnly cookie __Secure-helpdeskly-refresh (Path=/v1/auth) instead of `refreshToken` in the bodies; Origin must be an allowed front-end origin (docs/authentication.md). */
+                "x-session-transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1651,6 +1849,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SessionDto"];
                 };
+            };
+            /** @description `unknown_session_transport` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `csrf_rejected` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1702,7 +1914,10 @@ export interface operations {
     PasswordsController_change_v1: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A browser's opt-in: the refresh token is the HttpOnly cookie __Secure-helpdeskly-refresh (Path=/v1/auth) instead of `refreshToken` in the bodies; Origin must be an allowed front-end origin (docs/authentication.md). */
+                "x-session-transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1720,7 +1935,18 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordChangedDto"];
                 };
             };
-            /** @description `invalid_current_password` */
+            /** @description `unknown_session_transport` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description `invalid_current_password`
+             *
+             *     `csrf_rejected`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2251,6 +2477,156 @@ export interface operations {
                 content?: never;
             };
             /** @description `mail_channel_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MailChannelsController_update_v1: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMailChannelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailChannelDto"];
+                };
+            };
+            /** @description `insufficient_role` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `mail_channel_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `mail_channel_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `mail_channel_login_failed`, `mail_channel_unreachable`, `mail_channel_mailbox_not_found` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EmailAliasesController_list_v1: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailAliasListDto"];
+                };
+            };
+        };
+    };
+    EmailAliasesController_create_v1: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEmailAliasDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailAliasDto"];
+                };
+            };
+            /** @description `insufficient_role` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `email_alias_exists`, `inbound_email_disabled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `email_alias_limit_reached` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EmailAliasesController_delete_v1: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `insufficient_role` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `email_alias_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
