@@ -63,7 +63,8 @@ for (const name of tiers) {
       './libs/testing/src/load-test-env.ts',
       '--test',
       `--test-concurrency=${concurrency}`,
-      '--test-timeout=120000',
+      // A guard against hangs, per file: the longest (the IMAP fetching spec) takes about 90 s alone.
+      '--test-timeout=180000',
       '--test-reporter=spec',
       ...files,
     ],

@@ -219,8 +219,12 @@ class ChannelSession {
     }
   }
 
-  /** Sleeps `ms`, or less when stop() (or IDLE's news) wakes it. */
+  /**
+   * Sleeps `ms`, or less when stop() (or IDLE's news) wakes it; not at all once stopped, since a
+   * stop() that came while no pause was waiting (mid-fetch, say) has nothing left to wake.
+   */
   private pause(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       timer.unref();
