@@ -2,6 +2,7 @@ import { type DynamicModule, Logger, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -22,6 +23,13 @@ export interface CreateAppOptions {
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
 
+/** The header a browser client sends to get (and give back) the refresh token as a cookie; its one value is `cookie`. */
+export const SESSION_TRANSPORT_HEADER = 'x-session-transport';
+
+/** The front-end origins whose pages may call the APIs with credentials: CORS_ORIGINS, else FRONTEND_URL's. */
+export const allowedOrigins = (config: AppConfig): readonly string[] =>
+  config.http.corsOrigins.length > 0 ? config.http.corsOrigins : [new URL(config.http.frontendUrl).origin];
+
 /** What a browser app on an allowed origin may do across origins (the preflight's answer). */
 export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const CORS_ALLOWED_HEADERS = [
@@ -31,6 +39,8 @@ export const CORS_ALLOWED_HEADERS = [
   'if-none-match',
   'idempotency-key',
   REQUEST_ID_HEADER,
+  // A browser opts in to the refresh token in a cookie with it (control-api, docs/authentication.md).
+  SESSION_TRANSPORT_HEADER,
 ] as const;
 /** The answer headers its scripts may read: versions, created resources, replays, limits. */
 export const CORS_EXPOSED_HEADERS = [
@@ -103,6 +113,8 @@ export async function createApp(module: DynamicModule, options: CreateAppOptions
   fastify.removeContentTypeParser('text/plain');
 
   await app.register(helmet, { global: true });
+  // request.cookies and reply.setCookie: control-api's browser sessions keep the refresh token in one.
+  await app.register(cookie);
   if (api.uploads) {
     // Parsed only by the routes that read files (request.parts()); a file over the limit is a 413.
     const { maxBytes, maxFiles } = config.attachments;
@@ -119,7 +131,8 @@ export async function createApp(module: DynamicModule, options: CreateAppOptions
     });
   }
   app.enableCors({
-    origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : [config.http.frontendUrl],
+    // Each allowed origin exactly, never `*`: the answers of credentialed requests (cookies) are theirs alone.
+    origin: [...allowedOrigins(config)],
     credentials: true,
     // @fastify/cors defaults to GET,HEAD,POST: a browser app could not PATCH, PUT or DELETE.
     methods: [...CORS_METHODS],

@@ -1,5 +1,5 @@
 export { bootstrap } from './bootstrap';
-export { createApp, type CreateAppOptions } from './create-app';
+export { allowedOrigins, createApp, type CreateAppOptions, SESSION_TRANSPORT_HEADER } from './create-app';
 export { buildOpenApiDocument, type ApiDescription } from './openapi';
 export { REQUEST_ID_HEADER, requestIdFor } from './request-id';
 export { handleShutdownSignals } from './shutdown';
