@@ -4,9 +4,10 @@ export const RATE_LIMIT_POLICY = 'helpdeskly:rate-limit';
 
 /**
  * Whose account a request acts on, for the per-account limit: a body field (hashed, lower-cased
- * first when asked; e.g. the email, or a token, which is a secret), or the authenticated user.
+ * first when asked; e.g. the email, or a token, which is a secret), else the cookie named (a
+ * browser's refresh token, counted as the same token in the body would be), or the authenticated user.
  */
-export type AccountSource = { readonly body: string; readonly lowercase?: boolean } | 'user';
+export type AccountSource = { readonly body: string; readonly lowercase?: boolean; readonly cookie?: string } | 'user';
 
 export interface RateLimitOptions {
   readonly policy: 'auth';

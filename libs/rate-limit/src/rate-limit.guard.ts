@@ -103,7 +103,8 @@ export class RateLimitGuard implements CanActivate {
       const userId = request.auth?.userId ?? this.bearerActor(request)?.userId;
       return userId ? digest('user', userId) : undefined;
     }
-    const value = (request.body as Record<string, unknown> | undefined)?.[source.body];
+    const body = (request.body as Record<string, unknown> | undefined)?.[source.body];
+    const value = body ?? (source.cookie === undefined ? undefined : request.cookies?.[source.cookie]);
     if (typeof value !== 'string' || value === '') return undefined;
     return digest(source.body, source.lowercase ? value.trim().toLowerCase() : value);
   }
