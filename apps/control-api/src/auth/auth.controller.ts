@@ -20,6 +20,7 @@ import { AuthService } from './auth.service';
 import { LoginTwoFactorDto } from './dto/login-two-factor.dto';
 import { LoginDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
+import { REFRESH_COOKIE, SessionCookie } from './session-cookie/session-cookie.interceptor';
 import { MeDto, SessionDto, TwoFactorChallengeDto } from './dto/session.dto';
 import { SignupDto } from './dto/signup.dto';
 import { SwitchTenantDto } from './dto/switch-tenant.dto';
@@ -34,6 +35,7 @@ export class AuthController {
   @Post('signup')
   @Public()
   @RateLimit('auth', { account: { body: 'email', lowercase: true } })
+  @SessionCookie()
   @ApiOperation({
     summary: 'Sign up: a user, their tenant and their OWNER membership, signed in',
     description:
@@ -69,6 +71,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @RateLimit('auth', { account: { body: 'email', lowercase: true } })
+  @SessionCookie()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
     schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(TwoFactorChallengeDto) }] },
@@ -80,6 +83,7 @@ export class AuthController {
   @Post('login/2fa')
   @Public()
   @RateLimit('auth', { account: { body: 'challengeToken' } })
+  @SessionCookie()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: SessionDto })
   loginTwoFactor(@Body() dto: LoginTwoFactorDto, @Client() client: ClientInfo) {
@@ -89,7 +93,8 @@ export class AuthController {
   /** New tokens for a refresh token, which is spent; reusing a spent one revokes its whole family. */
   @Post('refresh')
   @Public()
-  @RateLimit('auth', { account: { body: 'refreshToken' } })
+  @RateLimit('auth', { account: { body: 'refreshToken', cookie: REFRESH_COOKIE } })
+  @SessionCookie({ reads: true })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: SessionDto })
   refresh(@Body() dto: RefreshTokenDto, @Client() client: ClientInfo) {
@@ -98,7 +103,8 @@ export class AuthController {
 
   @Post('logout')
   @Public()
-  @RateLimit('auth', { account: { body: 'refreshToken' } })
+  @RateLimit('auth', { account: { body: 'refreshToken', cookie: REFRESH_COOKIE } })
+  @SessionCookie({ reads: true, clears: true })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'The session of this refresh token is over' })
   async logout(@Body() dto: RefreshTokenDto, @Client() client: ClientInfo): Promise<void> {
@@ -107,6 +113,7 @@ export class AuthController {
 
   @Post('logout-all')
   @ApiBearerAuth()
+  @SessionCookie({ clears: true })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Every session of the caller is over' })
   async logoutAll(@CurrentAuth() auth: AuthContext, @Client() client: ClientInfo): Promise<void> {
@@ -115,6 +122,7 @@ export class AuthController {
 
   @Post('switch-tenant')
   @ApiBearerAuth()
+  @SessionCookie()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: SessionDto })
   switchTenant(@CurrentAuth() auth: AuthContext, @Body() dto: SwitchTenantDto, @Client() client: ClientInfo) {

@@ -17,6 +17,8 @@ const authentication = defineErrors('authentication', {
   },
   InvalidRefreshToken: { code: 'invalid_refresh_token', status: 401, title: 'Invalid refresh token' },
   RefreshTokenReused: { code: 'refresh_token_reused', status: 401, title: 'Refresh token reused' },
+  CsrfRejected: { code: 'csrf_rejected', status: 403, title: 'Cross-site request refused' },
+  UnknownSessionTransport: { code: 'unknown_session_transport', status: 400, title: 'Unknown session transport' },
 });
 
 export const AuthenticationErrorCode = authentication.codes;

@@ -4,6 +4,7 @@ import { ApiProblems } from '@helpdeskly/errors';
 import { type AuthContext, CurrentAuth, Public } from '@helpdeskly/auth';
 import { RateLimit } from '@helpdeskly/rate-limit';
 import { AuthenticationErrorCode } from '../auth/auth.errors';
+import { SessionCookie } from '../auth/session-cookie/session-cookie.interceptor';
 import { Client, type ClientInfo } from '../common/client-info';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { ForgotPasswordAcceptedDto, ForgotPasswordDto } from './dto/forgot-password.dto';
@@ -19,6 +20,7 @@ export class PasswordsController {
 
   @Post('change')
   @RateLimit('auth', { account: 'user' })
+  @SessionCookie()
   @HttpCode(HttpStatus.OK)
   @ApiBearerAuth()
   @ApiOperation({

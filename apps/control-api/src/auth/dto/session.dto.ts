@@ -9,7 +9,12 @@ export class SessionTokensDto {
   @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
   @ApiProperty({ description: 'JWT to send as Authorization: Bearer <accessToken>' }) accessToken: string;
   @ApiProperty({ description: 'Seconds until the access token expires', example: 900 }) expiresIn: number;
-  @ApiProperty({ description: 'Opaque, single-use: POST it to /v1/auth/refresh for new tokens' }) refreshToken: string;
+  @ApiProperty({
+    required: false,
+    description:
+      'Opaque, single-use: POST it to /v1/auth/refresh for new tokens. Absent with `X-Session-Transport: cookie`, where it is an HttpOnly cookie instead',
+  })
+  refreshToken: string;
   @ApiProperty({ type: String, format: 'date-time' }) refreshTokenExpiresAt: Date;
 }
 
