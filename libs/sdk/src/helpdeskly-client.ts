@@ -26,7 +26,17 @@ export interface HelpdesklyClientOptions {
   readonly onSignedOut?: (reason: unknown) => void;
   /** Default: the global fetch (a browser's, Node's). */
   readonly fetch?: FetchLike;
+  /**
+   * Where the refresh token travels. `body` (default): in the JSON bodies, held by the session.
+   * `cookie`, for a browser app: control-api keeps it in an HttpOnly cookie the page cannot read;
+   * every control-api request sends `X-Session-Transport: cookie` with credentials, and the session
+   * holds only the access token, in memory (docs/authentication.md, "Sessions in a browser").
+   */
+  readonly refreshTransport?: 'body' | 'cookie';
 }
+
+/** control-api's opt-in to the refresh token as a cookie. */
+export const SESSION_TRANSPORT_HEADER = 'x-session-transport';
 
 export type LoginBody = ControlApiSchemas['LoginDto'];
 export type SignInAnswer = ControlApiSchemas['SessionDto'] | ControlApiSchemas['TwoFactorChallengeDto'];
@@ -57,22 +67,36 @@ export function createHelpdesklyClient(options: HelpdesklyClientOptions): Helpde
   const fetch: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
   const controlUrl = options.controlUrl.replace(/\/+$/, '');
   const appUrl = options.appUrl.replace(/\/+$/, '');
+  const cookie = options.refreshTransport === 'cookie';
+  // The cookie flow: the opt-in header and the cookie (credentials) on every control-api request.
+  const transport = cookie
+    ? { credentials: 'include' as const, headers: { [SESSION_TRANSPORT_HEADER]: 'cookie' } }
+    : {};
   // The refresh itself bypasses the session: its 401 must end it, not ask for another refresh.
-  const unauthenticated = createClient<ControlApiPaths>({ baseUrl: controlUrl, fetch: (r) => sendOrThrow(fetch, r) });
+  const unauthenticated = createClient<ControlApiPaths>({
+    baseUrl: controlUrl,
+    fetch: (r) => sendOrThrow(fetch, r),
+    ...transport,
+  });
+  /** POST to an auth route that takes the refresh cookie: no body, the browser sends the cookie. */
+  const withCookie = (path: '/v1/auth/refresh' | '/v1/auth/logout') =>
+    sendOrThrow(fetch, new Request(`${controlUrl}${path}`, { method: 'POST', ...transport }));
   const refresh: RefreshSession =
     options.refresh ??
-    (async ({ refreshToken }) => {
-      if (refreshToken === undefined) throw new Error('No refresh token to renew the session with');
-      const { data } = await unauthenticated.POST('/v1/auth/refresh', { body: { refreshToken } });
-      return tokensOf(data!);
-    });
+    (cookie
+      ? async () => tokensOf((await (await withCookie('/v1/auth/refresh')).json()) as ControlApiSchemas['SessionDto'])
+      : async ({ refreshToken }) => {
+          if (refreshToken === undefined) throw new Error('No refresh token to renew the session with');
+          const { data } = await unauthenticated.POST('/v1/auth/refresh', { body: { refreshToken } });
+          return tokensOf(data!);
+        });
   const session = new Session(
     { refresh, onTokens: options.onTokens, onSignedOut: options.onSignedOut },
     options.tokens,
   );
   const etags = new ETagStore();
   const authenticated = authenticatedFetch(fetch, session, etags);
-  const control = createClient<ControlApiPaths>({ baseUrl: controlUrl, fetch: authenticated });
+  const control = createClient<ControlApiPaths>({ baseUrl: controlUrl, fetch: authenticated, ...transport });
   const app = createClient<AppApiPaths>({ baseUrl: appUrl, fetch: authenticated });
 
   return {
@@ -93,7 +117,8 @@ export function createHelpdesklyClient(options: HelpdesklyClientOptions): Helpde
     async signOut() {
       const refreshToken = session.current?.refreshToken;
       try {
-        if (refreshToken !== undefined) await unauthenticated.POST('/v1/auth/logout', { body: { refreshToken } });
+        if (cookie) await withCookie('/v1/auth/logout');
+        else if (refreshToken !== undefined) await unauthenticated.POST('/v1/auth/logout', { body: { refreshToken } });
       } finally {
         session.clear();
         etags.clear();
@@ -108,10 +133,9 @@ export function createHelpdesklyClient(options: HelpdesklyClientOptions): Helpde
   };
 }
 
-const tokensOf = ({ accessToken, refreshToken }: ControlApiSchemas['SessionDto']): SessionTokens => ({
-  accessToken,
-  refreshToken,
-});
+/** The cookie flow's answers have no refreshToken: the session then holds the access token alone. */
+const tokensOf = ({ accessToken, refreshToken }: ControlApiSchemas['SessionDto']): SessionTokens =>
+  refreshToken === undefined ? { accessToken } : { accessToken, refreshToken };
 
 /**
  * The data of a call whose errors are thrown (every call of {@link createHelpdesklyClient}'s
