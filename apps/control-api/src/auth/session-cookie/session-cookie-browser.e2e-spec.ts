@@ -64,7 +64,8 @@ describe('sessions in a real browser: the refresh cookie (e2e)', () => {
           });
           const login = await fetch(`${base}/v1/auth/login`, init({ email, password }));
           const loginBody = (await login.json()) as Record<string, unknown>;
-          const cookieAfterLogin = document.cookie;
+          // The page's view of its cookies (the tsconfig has no DOM types: this runs in Chromium).
+          const cookieAfterLogin = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
           const refresh = await fetch(`${base}/v1/auth/refresh`, init());
           const refreshBody = (await refresh.json()) as Record<string, unknown>;
           const me = await fetch(`${base}/v1/auth/me`, {
