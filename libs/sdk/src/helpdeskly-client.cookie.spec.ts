@@ -94,6 +94,19 @@ describe('createHelpdesklyClient with refreshTransport: cookie', () => {
     expect(tags.every((c) => c.transport === null)).toBe(true);
   });
 
+  it('resumes a session after a page load from the cookie alone', async () => {
+    const apis = fakeApis();
+    const sdk = createHelpdesklyClient({
+      controlUrl: CONTROL,
+      appUrl: APP,
+      fetch: apis.fetch,
+      refreshTransport: 'cookie',
+    });
+    await sdk.resume();
+    expect(sdk.session.current).toEqual({ accessToken: 'access-2' });
+    expect((await sdk.app.GET('/v1/tags')).response.status).toBe(200);
+  });
+
   it('signs out through the cookie: logout with no body, the session forgotten', async () => {
     const apis = fakeApis();
     const sdk = createHelpdesklyClient({

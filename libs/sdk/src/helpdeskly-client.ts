@@ -52,6 +52,11 @@ export interface HelpdesklyClient {
   signIn(body: LoginBody): Promise<SignInAnswer>;
   /** POST /v1/auth/login/2fa with the challenge of {@link signIn}; starts the session. */
   completeTwoFactor(body: ControlApiSchemas['LoginTwoFactorDto']): Promise<ControlApiSchemas['SessionDto']>;
+  /**
+   * A new session from the refresh token alone (POST /v1/auth/refresh): in browser mode, after a
+   * page load, whose memory held no access token; throws (a ProblemError 401) when there is none.
+   */
+  resume(): Promise<void>;
   /** POST /v1/auth/logout (ends the session server-side), then forgets the tokens and ETags. */
   signOut(): Promise<void>;
   /** `If-Match` with the last ETag app-api (or control-api) answered for `path`; throws when none was seen. */
@@ -113,6 +118,9 @@ export function createHelpdesklyClient(options: HelpdesklyClientOptions): Helpde
       const { data } = await unauthenticated.POST('/v1/auth/login/2fa', { body });
       session.set(tokensOf(data!));
       return data!;
+    },
+    async resume() {
+      session.set(await refresh(session.current ?? { accessToken: '' }));
     },
     async signOut() {
       const refreshToken = session.current?.refreshToken;
