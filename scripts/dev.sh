@@ -3,7 +3,8 @@
 #
 #   bash scripts/dev.sh         install, start PostgreSQL/Redis/PgBouncer, migrate, seed, build,
 #                               then (re)start the mail catcher, control-api, app-api and (unless
-#                               control-api runs them, RUN_WORKERS=true) the worker in the background
+#                               control-api runs them, RUN_WORKERS=true) the worker in the background,
+#                               and the web console's Vite dev server at FRONTEND_URL (docs/web.md)
 #   bash scripts/dev.sh stop    stop them (PostgreSQL, Redis and PgBouncer keep running;
 #                               bash scripts/infra.sh stop-pgbouncer stops PgBouncer)
 #
@@ -19,7 +20,7 @@ LOG_DIR="$REPO_ROOT/.dev/logs"
 RUN_DIR="$REPO_ROOT/.dev/run"
 READY_TIMEOUT_S=60
 # Everything dev.sh starts and stops, in start order: the mail catcher first (SMTP for the workers).
-PROCESSES=(mail-catcher control-api app-api worker)
+PROCESSES=(mail-catcher control-api app-api worker web)
 MAIL_CATCHER_HTTP_PORT="${MAIL_CATCHER_HTTP_PORT:-1080}"
 
 # The package script that starts an API (start:control, start:app), run without a package manager
@@ -31,8 +32,10 @@ api_command() {
     app-api) script=start:app ;;
     worker) script=start:worker ;;
     mail-catcher) script=mail-catcher ;;
+    web) script=web:dev ;;
   esac
-  node -p "require('./package.json').scripts['$script']"
+  # vite is a dev dependency's binary: run its script with node itself, like the others.
+  node -p "require('./package.json').scripts['$script'].replace(/^vite /, 'node node_modules/vite/bin/vite.js ')"
 }
 
 api_port() {
@@ -41,6 +44,7 @@ api_port() {
     app-api) echo "${APP_PORT:-6501}" ;;
     worker) echo "${WORKER_PORT:-6502}" ;;
     mail-catcher) echo "$MAIL_CATCHER_HTTP_PORT" ;;
+    web) echo 3000 ;;
   esac
 }
 
@@ -109,6 +113,8 @@ wait_until_ready() {
   while true; do
     if [[ "$name" == mail-catcher ]]; then
       code=$(http_status "http://127.0.0.1:$port/messages")
+    elif [[ "$name" == web ]]; then
+      code=$(http_status "http://localhost:$port/")
     else
       code=$(http_status "http://127.0.0.1:$port/health/ready")
     fi
@@ -195,6 +201,7 @@ main() {
   else
     echo "  worker       http://$host:$(api_port worker)/health"
   fi
+  echo "  console      ${FRONTEND_URL:-http://localhost:3000}  (apps/web, Vite dev server; /api/* proxied to both APIs)"
   echo "  emails       http://$host:$MAIL_CATCHER_HTTP_PORT/  (the mail catcher; SMTP on 127.0.0.1:${SMTP_PORT:-1025}, files in .dev/mail)"
   if [[ -n "${INBOUND_SMTP_PORT:-}" && -n "${INBOUND_DOMAIN:-}" ]]; then
     echo "  inbound mail SMTP on ${INBOUND_SMTP_HOST:-0.0.0.0}:$INBOUND_SMTP_PORT: mail to acme@$INBOUND_DOMAIN opens a ticket (docs/email.md)"
@@ -210,7 +217,7 @@ case "${1:-start}" in
   stop)
     [[ -f "$REPO_ROOT/.env" ]] && export_env_file "$REPO_ROOT/.env"
     stop_apis
-    log "The APIs, the worker and the mail catcher are stopped"
+    log "The APIs, the worker, the mail catcher and the console are stopped"
     ;;
   *) fail "usage: bash scripts/dev.sh [start|stop]" ;;
 esac
