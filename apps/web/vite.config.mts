@@ -1,6 +1,6 @@
 // The console's build and its dev/preview server. The browser only ever talks to this server's
 // origin: /api/control and /api/app are proxied to control-api and app-api, so there is no CORS
-// preflight and the refresh cookie (when the SDK's cookie mode lands) is first-party. The targets
+// preflight and the refresh cookie is first-party. The targets
 // are read here, on the server, and never reach the bundle.
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
@@ -13,7 +13,12 @@ function apiProxy(env: NodeJS.ProcessEnv = process.env): Record<string, ProxyOpt
   const control = env.HELPDESKLY_CONTROL_URL ?? `http://127.0.0.1:${env.CONTROL_PORT ?? 6500}`;
   const app = env.HELPDESKLY_APP_URL ?? `http://127.0.0.1:${env.APP_PORT ?? 6501}`;
   return {
-    '/api/control': { target: control, rewrite: (path) => path.replace(/^\/api\/control/, '') },
+    // The refresh cookie is scoped to /v1/auth; under the proxy's prefix its path says so.
+    '/api/control': {
+      target: control,
+      rewrite: (path) => path.replace(/^\/api\/control/, ''),
+      cookiePathRewrite: { '/v1/auth': '/api/control/v1/auth' },
+    },
     '/api/app': { target: app, rewrite: (path) => path.replace(/^\/api\/app/, '') },
   };
 }

@@ -28,7 +28,10 @@ describe('web console (e2e, Chromium)', () => {
   let ticket: { id: string; number: number; subject: string };
 
   before(async () => {
-    fx = await AppFixture.start();
+    const port = await freePort();
+    consoleUrl = `http://127.0.0.1:${port}`;
+    // The refresh cookie's CSRF rule wants the console's origin among the allowed ones.
+    fx = await AppFixture.start({ CORS_ORIGINS: consoleUrl });
     member = await fx.createTenantWithOwner();
     const created = await fx.request('POST', '/v1/tickets', {
       token: member.token,
@@ -47,14 +50,12 @@ describe('web console (e2e, Chromium)', () => {
     const vite = await import('vite');
     outDir = mkdtempSync(join(tmpdir(), 'helpdeskly-web-'));
     await vite.build({ configFile: CONFIG, mode: 'production', logLevel: 'warn', build: { outDir } });
-    const port = await freePort();
     preview = await vite.preview({
       configFile: CONFIG,
       logLevel: 'warn',
       build: { outDir },
       preview: { port, host: '127.0.0.1', strictPort: true },
     });
-    consoleUrl = `http://127.0.0.1:${port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -96,6 +97,17 @@ describe('web console (e2e, Chromium)', () => {
     await row.waitFor();
     const allTickets = page.getByRole('navigation', { name: 'Inbox views' }).getByRole('link', { name: /All tickets/ });
     await expect(allTickets.textContent()).resolves.toMatch(/All tickets\s*1/);
+  });
+
+  it('resumes the session after a reload through the refresh cookie (no token in storage)', async () => {
+    await page.reload();
+    await page.getByRole('link', { name: `#${ticket.number} ${ticket.subject}` }).waitFor();
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
+    expect(stored).toBe('{}{}');
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.path === '/api/control/v1/auth')).toMatchObject({ httpOnly: true });
   });
 
   it('opens the ticket, posts a reply and an internal note that is marked internal', async () => {

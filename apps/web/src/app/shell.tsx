@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, Outlet } from 'react-router';
+import { Loading } from '../components/alert';
 import { Button } from '../components/button';
 import { useAuth, useSession } from '../features/auth/auth-context';
 import { LoginPage } from '../features/auth/login-page';
@@ -9,8 +10,9 @@ import { humanize } from '../lib/format';
 
 /** The login page until there is a session, then the sidebar and the page of the route. */
 export function Root() {
-  const { session } = useAuth();
-  return session ? <Shell /> : <LoginPage />;
+  const { session, resuming } = useAuth();
+  if (session) return <Shell />;
+  return resuming ? <Loading label="Opening your helpdesk…" /> : <LoginPage />;
 }
 
 function Shell() {

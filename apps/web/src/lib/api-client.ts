@@ -1,9 +1,10 @@
-// The one place the console creates its SDK session. The tokens live in this module's memory
-// only (never localStorage): a reload asks for the password again. When the SDK's cookie refresh
-// mode lands, switching to it is a change to this file alone.
+// The one place the console creates its SDK session. Browser mode: the access token lives in
+// memory only, the refresh token in control-api's HttpOnly cookie (never in localStorage nor in
+// reach of a script), so a reload resumes the session through the cookie.
 import { createHelpdesklyClient, type ControlApiSchemas, type HelpdesklyClient, unwrap } from '@helpdeskly/sdk';
 
-export type SessionInfo = ControlApiSchemas['SessionDto'];
+/** Who is signed in, to which tenant, with which role. */
+export type SessionInfo = Pick<ControlApiSchemas['SessionDto'], 'user' | 'tenant' | 'role'>;
 
 const signedOutListeners = new Set<() => void>();
 
@@ -11,6 +12,7 @@ const signedOutListeners = new Set<() => void>();
 export const sdk: HelpdesklyClient = createHelpdesklyClient({
   controlUrl: `${window.location.origin}/api/control`,
   appUrl: `${window.location.origin}/api/app`,
+  refreshTransport: 'cookie',
   onSignedOut: () => signedOutListeners.forEach((listener) => listener()),
 });
 
@@ -20,13 +22,36 @@ export function onSignedOut(listener: () => void): () => void {
   return () => signedOutListeners.delete(listener);
 }
 
-/** A new session in another tenant of the user; the previous session is ended server-side. */
+/** A new session in another tenant of the user; its refresh cookie replaces the previous one. */
 export async function switchTenant(tenantSlug: string): Promise<SessionInfo> {
-  const previous = sdk.session.current?.refreshToken;
   const next = await unwrap(sdk.control.POST('/v1/auth/switch-tenant', { body: { tenantSlug } }));
-  sdk.session.set({ accessToken: next.accessToken, refreshToken: next.refreshToken });
+  sdk.session.set({ accessToken: next.accessToken });
   sdk.etags.clear();
-  if (previous !== undefined)
-    await sdk.control.POST('/v1/auth/logout', { body: { refreshToken: previous } }).catch(() => undefined);
   return next;
+}
+
+let resumed: Promise<SessionInfo | undefined> | undefined;
+
+/**
+ * The session of the refresh cookie, after a reload; undefined when there is none (a 401), so
+ * the sign-in shows. Other failures (the API unreachable) are thrown. One attempt per page load:
+ * the refresh token is single-use, and a second refresh with it (StrictMode runs effects twice
+ * in development) would revoke the session.
+ */
+export function resumeSession(): Promise<SessionInfo | undefined> {
+  resumed ??= resumeOnce();
+  return resumed;
+}
+
+async function resumeOnce(): Promise<SessionInfo | undefined> {
+  try {
+    await sdk.resume();
+  } catch (error) {
+    if (error instanceof Error && 'status' in error && (error.status === 401 || error.status === 403)) return undefined;
+    throw error;
+  }
+  const me = await unwrap(sdk.control.GET('/v1/auth/me'));
+  const membership = me.memberships.find((m) => m.tenant.id === me.tenantId);
+  if (!membership) return undefined;
+  return { user: me.user, tenant: membership.tenant, role: me.role };
 }

@@ -1,14 +1,16 @@
 import { unwrap } from '@helpdeskly/sdk';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { onSignedOut, type SessionInfo, sdk, switchTenant } from '../../lib/api-client';
+import { onSignedOut, resumeSession, type SessionInfo, sdk, switchTenant } from '../../lib/api-client';
 
 export type Role = SessionInfo['role'];
 
 interface Auth {
   /** Who is signed in, to which tenant; undefined before sign-in. */
   readonly session?: SessionInfo;
-  /** Why the last session ended on its own, to say so on the login page. */
+  /** True while a reload's session is being resumed from the refresh cookie. */
+  readonly resuming: boolean;
+  /** Why the last session ended on its own (or could not be resumed), to say so on the login page. */
   readonly endedReason?: string;
   signedIn(session: SessionInfo): void;
   signOut(): Promise<void>;
@@ -22,6 +24,18 @@ export function AuthProvider({ children }: { readonly children: ReactNode }) {
   const queryClient = useQueryClient();
   const [session, setSession] = useState<SessionInfo>();
   const [endedReason, setEndedReason] = useState<string>();
+  const [resuming, setResuming] = useState(true);
+
+  useEffect(() => {
+    let current = true;
+    resumeSession()
+      .then((resumed) => current && resumed && setSession((signed) => signed ?? resumed))
+      .catch(() => current && setEndedReason('Your session could not be resumed. Sign in again.'))
+      .finally(() => current && setResuming(false));
+    return () => {
+      current = false;
+    };
+  }, []);
 
   useEffect(
     () =>
@@ -61,8 +75,8 @@ export function AuthProvider({ children }: { readonly children: ReactNode }) {
   );
 
   const value = useMemo(
-    () => ({ session, endedReason, signedIn, signOut, switchTo }),
-    [session, endedReason, signedIn, signOut, switchTo],
+    () => ({ session, resuming, endedReason, signedIn, signOut, switchTo }),
+    [session, resuming, endedReason, signedIn, signOut, switchTo],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
