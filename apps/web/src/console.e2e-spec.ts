@@ -71,6 +71,12 @@ describe('web console (e2e, Chromium)', () => {
     page.setDefaultTimeout(WAIT.timeout);
   });
 
+  /** Each step's page, kept for a person to look at (`.dev/` is not committed). */
+  async function snapshot(name: string): Promise<void> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `console-step-${name}.png`), fullPage: true });
+  }
+
   afterEach(async (t) => {
     // node:test's context has no status in Node 20's types; a failure is what matters here.
     const failed = (t as unknown as { passed?: boolean }).passed === false;
@@ -97,6 +103,7 @@ describe('web console (e2e, Chromium)', () => {
     await row.waitFor();
     const allTickets = page.getByRole('navigation', { name: 'Inbox views' }).getByRole('link', { name: /All tickets/ });
     await expect(allTickets.textContent()).resolves.toMatch(/All tickets\s*1/);
+    await snapshot('inbox');
   });
 
   it('resumes the session after a reload through the refresh cookie (no token in storage)', async () => {
@@ -127,6 +134,7 @@ describe('web console (e2e, Chromium)', () => {
     await note.waitFor();
     await expect(note.textContent()).resolves.toContain('Internal note, not sent to the customer');
     await expect(note.getAttribute('class')).resolves.toContain('message-note');
+    await snapshot('ticket');
   });
 
   it('changes the status with If-Match', async () => {
