@@ -229,8 +229,21 @@ SELECT 'CREATE ROLE pgbouncer_auth LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_rol
 ALTER ROLE pgbouncer_auth WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION CONNECTION LIMIT 20 PASSWORD :'auth_password';
 ALTER ROLE pgbouncer_auth SET default_transaction_read_only = on;
 GRANT pg_read_all_data TO pgbouncer_auth;
--- The lookup runs inside the target database: reach every one, even those closed to PUBLIC.
-SELECT format('GRANT CONNECT ON DATABASE %I TO pgbouncer_auth', datname) FROM pg_database WHERE datallowconn AND NOT datistemplate \gexec
+-- The lookup runs inside the target database: reach every one, even those closed to PUBLIC. A
+-- database dropped meanwhile (a tenant deleted while this runs: "tuple concurrently deleted",
+-- or already gone) needs no grant, and must not fail the start.
+DO \$\$
+DECLARE db text;
+BEGIN
+  FOR db IN SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate LOOP
+    BEGIN
+      EXECUTE format('GRANT CONNECT ON DATABASE %I TO pgbouncer_auth', db);
+    EXCEPTION WHEN invalid_catalog_name OR undefined_object OR internal_error THEN
+      IF EXISTS (SELECT 1 FROM pg_database WHERE datname = db) THEN RAISE; END IF;
+    END;
+  END LOOP;
+END
+\$\$;
 SQL
 }
 
