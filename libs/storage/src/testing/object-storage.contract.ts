@@ -100,17 +100,18 @@ export function objectStorageContract(
       const key = `${fresh()}large.bin`;
       const size = 20 * MIB;
       const written = createHash('sha256');
-      const { result: put, peak: putPeak } = await peakMemoryDuring(() =>
-        sut.put(key, Readable.from(chunks(size, written)), { contentType: 'application/octet-stream' }),
+      const { result: put, peak: putPeak } = await peakMemoryDuring((sample) =>
+        sut.put(key, Readable.from(chunks(size, written, sample)), { contentType: 'application/octet-stream' }),
       );
       expect(put).toEqual({ key, size, sha256: written.digest('hex') });
 
-      const { result: read, peak: getPeak } = await peakMemoryDuring(async () => {
+      const { result: read, peak: getPeak } = await peakMemoryDuring(async (sample) => {
         const object = await sut.get(key);
         const hash = createHash('sha256');
         let bytes = 0;
         for await (const chunk of object.body as AsyncIterable<Buffer>) {
           hash.update(chunk);
+          if (Math.floor((bytes + chunk.length) / SAMPLE_EVERY) > Math.floor(bytes / SAMPLE_EVERY)) await sample();
           bytes += chunk.length;
         }
         return { size: object.size, bytes, sha256: hash.digest('hex') };
@@ -218,10 +219,15 @@ async function listed(storage: ObjectStorage, prefix: string): Promise<string[]>
 }
 
 /** `size` random bytes in 64 KiB chunks, made as they are read, hashed into `hash`. */
-async function* chunks(size: number, hash: ReturnType<typeof createHash>): AsyncGenerator<Buffer> {
+async function* chunks(
+  size: number,
+  hash: ReturnType<typeof createHash>,
+  sample: () => Promise<void> = async () => undefined,
+): AsyncGenerator<Buffer> {
   for (let left = size; left > 0; left -= 64 * 1024) {
     const chunk = randomBytes(Math.min(64 * 1024, left));
     hash.update(chunk);
+    if ((size - left) % SAMPLE_EVERY === 0 && left !== size) await sample();
     yield chunk;
   }
 }
@@ -238,16 +244,23 @@ async function liveBuffers(): Promise<number> {
   return process.memoryUsage().arrayBuffers;
 }
 
-/** The most Buffer memory (beyond what was held before) alive while `fn` runs, sampled every 50 ms. */
-async function peakMemoryDuring<T>(fn: () => Promise<T>): Promise<{ result: T; peak: number }> {
+/**
+ * The most Buffer memory (beyond what was held before) alive while `fn` runs, sampled whenever
+ * `fn` calls `sample` (every few MiB of the body it moves: a driver that buffers holds all of
+ * what came before at each of them). Each sample is two full collections, so sampling on a timer
+ * instead made the transfer itself crawl (20 s for 20 MiB) and could miss a fast one entirely.
+ */
+async function peakMemoryDuring<T>(
+  fn: (sample: () => Promise<void>) => Promise<T>,
+): Promise<{ result: T; peak: number }> {
   const baseline = await liveBuffers();
   let peak = 0;
-  const timer = setInterval(() => {
-    void liveBuffers().then((live) => (peak = Math.max(peak, live - baseline)));
-  }, 50);
-  try {
-    return { result: await fn(), peak };
-  } finally {
-    clearInterval(timer);
-  }
+  const sample = async () => {
+    peak = Math.max(peak, (await liveBuffers()) - baseline);
+  };
+  const result = await fn(sample);
+  return { result, peak };
 }
+
+/** The bytes between two samples of a streamed body. */
+const SAMPLE_EVERY = 4 * MIB;
