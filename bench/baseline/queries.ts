@@ -105,7 +105,7 @@ export interface ListRow {
   readonly last_id: string | null;
 }
 
-/** GET /v1/tickets/:id, with `include=comments` the first page of its comments (oldest first, CommentPageDto). */
+/** GET /v1/tickets/:id, with `include=comments` the first page of its comments (oldest first, CommentPageDto, each with its files). */
 export function ticketStatement(id: string, commentsLimit: number | undefined): Statement {
   const from = 'FROM tickets t JOIN contacts c ON c.id = t.requester_id';
   if (commentsLimit === undefined) {
@@ -114,7 +114,12 @@ export function ticketStatement(id: string, commentsLimit: number | undefined): 
       values: [id],
     };
   }
-  const comment = `m.id, m.ticket_id AS "ticketId", m.author_user_id AS "authorUserId", m.author_contact_id AS "authorContactId", m.visibility, m.format, m.body, ${iso('m.created_at')} AS "createdAt"`;
+  const files = jsonArray(
+    `json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size, 'downloadUrl', '/v1/attachments/' || a.id || '/content')`,
+    'attachments a WHERE a.comment_id = m.id',
+    'a.created_at, a.id',
+  );
+  const comment = `m.id, m.ticket_id AS "ticketId", m.author_user_id AS "authorUserId", m.author_contact_id AS "authorContactId", m.visibility, m.format, m.body, ${iso('m.created_at')} AS "createdAt", ${files} AS attachments`;
   const comments = `(SELECT row_to_json(cp) FROM (SELECT
       ${jsonArray('row_to_json(mx)', `page m CROSS JOIN LATERAL (SELECT ${comment}) mx WHERE m.pos <= $2::int`, 'm.pos')} AS items,
       (SELECT m.id FROM page m WHERE m.pos = $2::int AND (SELECT count(*) FROM page) > $2::int) AS "nextCursor") cp)`;
