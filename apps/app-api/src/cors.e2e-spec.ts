@@ -2,16 +2,13 @@
 // browser) loads a page from an allowed origin that creates a ticket and PATCHes it with If-Match
 // read from the ETag, and a page from another origin whose requests the browser refuses.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { type Browser, chromium } from 'playwright-core';
-import { freePort } from '@helpdeskly/testing';
+import type { Browser } from 'playwright-core';
+import { freePort, launchChromium } from '@helpdeskly/testing';
 import { type AppFixture, type FixtureMember, startAppApi } from './testing/app-fixture';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 /** A page server: `/` answers an empty HTML page, so the page's origin is this server's. */
 async function pageServer(port: number): Promise<Server> {
@@ -44,25 +41,13 @@ describe('CORS in a real browser', () => {
   let apiOrigin: string;
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: scripts/test.sh installs Debian's chromium package`);
     const [allowedPort, otherPort] = [await freePort(), await freePort()];
     allowed = await pageServer(allowedPort);
     other = await pageServer(otherPort);
     fx = await startAppApi({ CORS_ORIGINS: `http://127.0.0.1:${allowedPort}` });
     owner = await fx.createTenantWithOwner();
     apiOrigin = new URL(fx.running.baseUrl).origin;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -2,36 +2,23 @@
 // APIs: built by Vite, served by its preview server (which proxies /api/* as in development), a
 // member logs in, opens a seeded ticket, replies, adds a note, changes the status, and meets a
 // concurrent change (412). Screenshots of a failure go to .dev/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { freePort } from '@helpdeskly/testing';
-import { AppFixture, type FixtureMember } from '../../app-api/src/testing/app-fixture';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = join(__dirname, '..', '..', '..');
-const SCREENSHOTS = join(ROOT, '.dev', 'screenshots');
-const CONFIG = join(ROOT, 'apps', 'web', 'vite.config.mts');
-const WAIT = { timeout: 15_000 };
+import type { Page } from 'playwright-core';
+import type { AppFixture, FixtureMember } from '../../app-api/src/testing/app-fixture';
+import { ConsoleFixture } from './testing/console-fixture';
 
 describe('web console (e2e, Chromium)', () => {
+  let web: ConsoleFixture;
   let fx: AppFixture;
   let member: FixtureMember;
-  let browser: Browser;
   let page: Page;
-  let preview: { close(): Promise<void>; resolvedUrls?: { local: string[] } | null };
-  let consoleUrl: string;
-  let outDir: string;
   let ticket: { id: string; number: number; subject: string };
 
   before(async () => {
-    const port = await freePort();
-    consoleUrl = `http://127.0.0.1:${port}`;
-    // The refresh cookie's CSRF rule wants the console's origin among the allowed ones.
-    fx = await AppFixture.start({ CORS_ORIGINS: consoleUrl });
+    web = await ConsoleFixture.start();
+    fx = web.fx;
+    page = web.page;
     member = await fx.createTenantWithOwner();
     const created = await fx.request('POST', '/v1/tickets', {
       token: member.token,
@@ -43,62 +30,15 @@ describe('web console (e2e, Chromium)', () => {
     });
     expect(created.status).toBe(201);
     ticket = created.body;
-
-    // The preview server reads the proxy targets from the environment when the config loads.
-    process.env.HELPDESKLY_CONTROL_URL = fx.control.running.baseUrl;
-    process.env.HELPDESKLY_APP_URL = fx.running.baseUrl;
-    const vite = await import('vite');
-    outDir = mkdtempSync(join(tmpdir(), 'helpdeskly-web-'));
-    await vite.build({ configFile: CONFIG, mode: 'production', logLevel: 'warn', build: { outDir } });
-    preview = await vite.preview({
-      configFile: CONFIG,
-      logLevel: 'warn',
-      build: { outDir },
-      preview: { port, host: '127.0.0.1', strictPort: true },
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage();
-    page.setDefaultTimeout(WAIT.timeout);
   });
 
-  /** Each step's page, kept for a person to look at (`.dev/` is not committed). */
-  async function snapshot(name: string): Promise<void> {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, `console-step-${name}.png`), fullPage: true });
-  }
+  afterEach((t) => web.screenshotIfFailed(t));
+  after(() => web?.close());
 
-  afterEach(async (t) => {
-    // node:test's context has no status in Node 20's types; a failure is what matters here.
-    const failed = (t as unknown as { passed?: boolean }).passed === false;
-    if (failed && page) {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      await page.screenshot({ path: join(SCREENSHOTS, `console-${t.name.replace(/\W+/g, '-')}.png`), fullPage: true });
-    }
-  });
-
-  after(async () => {
-    await browser?.close();
-    await preview?.close();
-    await fx?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
+  const snapshot = (name: string) => web.snapshot(name);
 
   it('logs in and shows the inbox with the seeded ticket and its counts', async () => {
-    await page.goto(`${consoleUrl}/`);
-    await page.getByLabel('Email').fill(member.user.email);
-    await page.getByLabel('Password').fill(member.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await web.signIn(member.user.email, member.password);
     const row = page.getByRole('link', { name: `#${ticket.number} ${ticket.subject}` });
     await row.waitFor();
     const allTickets = page.getByRole('navigation', { name: 'Inbox views' }).getByRole('link', { name: /All tickets/ });

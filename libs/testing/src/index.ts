@@ -39,3 +39,4 @@ export {
 } from './cross-tenant-matrix';
 export { expectProblem } from './expect-problem';
 export { expectFuzzPassed, loggedErrorOf } from './fuzz-verdict';
+export { CHROMIUM, launchChromium } from './chromium';

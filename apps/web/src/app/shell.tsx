@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, Outlet } from 'react-router';
+import { Link, NavLink, Outlet } from 'react-router';
 import { Loading } from '../components/alert';
 import { Button } from '../components/button';
 import { useAuth, useSession } from '../features/auth/auth-context';
@@ -32,7 +32,11 @@ function Shell() {
           Helpdeskly
         </Link>
         <TenantSwitcher />
+        <Link to="/tickets/new" className="btn btn-primary new-ticket">
+          New ticket
+        </Link>
         <InboxViews />
+        <WorkspaceLinks />
         <div className="sidebar-footer">
           <div className="user">
             <span className="user-name">{session.user.name}</span>
@@ -56,5 +60,30 @@ function Shell() {
         <Outlet />
       </main>
     </div>
+  );
+}
+
+/** The pages beside the inbox; settings only for the roles that may change them. */
+function WorkspaceLinks() {
+  const session = useSession();
+  const admin = session.role === 'OWNER' || session.role === 'ADMIN';
+  const links = [
+    { to: '/contacts', label: 'Contacts' },
+    ...(admin ? [{ to: '/settings', label: 'Settings' }] : []),
+    { to: '/account', label: 'My account' },
+  ];
+  return (
+    <nav aria-label="Workspace" className="nav">
+      <h2 className="nav-heading">Workspace</h2>
+      <ul className="nav-list">
+        {links.map((link) => (
+          <li key={link.to}>
+            <NavLink to={link.to} className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}>
+              {link.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }

@@ -1,17 +1,14 @@
 // The cookie flow as a browser runs it: Debian's Chromium (playwright-core, never a downloaded
 // browser) on a page of the allowed origin logs in, cannot read the refresh token, refreshes with
 // credentials: 'include' and logs out; as apps/app-api/src/cors.e2e-spec.ts does for CORS.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { SESSION_TRANSPORT_HEADER } from '@helpdeskly/http';
-import { freePort } from '@helpdeskly/testing';
+import { freePort, launchChromium } from '@helpdeskly/testing';
 import { AuthE2eFixture } from '../testing/auth-e2e.fixture';
 import { REFRESH_COOKIE } from './session-cookie.interceptor';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('sessions in a real browser: the refresh cookie (e2e)', () => {
   let api: AuthE2eFixture;
@@ -20,8 +17,6 @@ describe('sessions in a real browser: the refresh cookie (e2e)', () => {
   let pageOrigin: string;
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: scripts/test.sh installs Debian's chromium package`);
     const port = await freePort();
     pages = createServer((_, res) =>
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>console</title>'),
@@ -29,17 +24,7 @@ describe('sessions in a real browser: the refresh cookie (e2e)', () => {
     await new Promise<void>((resolve) => pages.listen(port, '127.0.0.1', resolve));
     pageOrigin = `http://127.0.0.1:${port}`;
     api = await AuthE2eFixture.start({ CORS_ORIGINS: pageOrigin });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
